@@ -1,0 +1,131 @@
+/**
+ * `kube-policy-bot check`: the imperative shell around the pure core. It reads the files, hands
+ * plain data to the loader, policy loader and engine, and turns the outcome into output and an
+ * exit status. Every failure mode ends in a message and a non-zero status, never in a pass.
+ */
+import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { loadManifestFile } from "../manifests/load.js";
+import type { InputError, LoadedFile } from "../manifests/types.js";
+import { evaluate, type EvaluationResult } from "../policy/engine.js";
+import { loadPolicies, type PolicySource } from "../policy/load.js";
+import { defaultPolicySources, readPolicySources } from "../policy/shipped.js";
+import type { Policy } from "../policy/types.js";
+import { formatJson } from "../report/json.js";
+import { formatSarif } from "../report/sarif.js";
+import { formatText } from "../report/text.js";
+import type { CheckRequest } from "./args.js";
+import { discoverManifestFiles, MANIFEST_EXTENSIONS } from "./discover.js";
+import type { CliIo } from "./io.js";
+import { packageInfo } from "./package-info.js";
+
+export const EXIT_OK = 0;
+/** A deny finding or broken input: the change must not merge. */
+export const EXIT_BLOCKED = 1;
+/** The tool was used wrongly or its policies are broken: nothing trustworthy was checked. */
+export const EXIT_USAGE = 2;
+
+export class UsageError extends Error {}
+
+function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return code === undefined ? message : `${code}: ${message.replace(/^[A-Z]+: /, "")}`;
+}
+
+async function readManifest(file: string, cwd: string): Promise<LoadedFile> {
+  let content: Buffer;
+  try {
+    content = await readFile(path.resolve(cwd, file));
+  } catch (error) {
+    // One unreadable file must not hide the findings in the others; it still blocks the run.
+    return { file, manifests: [], errors: [{ file, line: 1, column: 1, message: `cannot read file: ${describeFsError(error)}` }] };
+  }
+  return loadManifestFile(file, content);
+}
+
+/** `--policies` paths as the user wrote them when they can be (for readable messages), else resolved. */
+function policyPathForFs(given: string, cwd: string): string {
+  return path.resolve(cwd) === process.cwd() ? given : path.resolve(cwd, given);
+}
+
+async function readPolicySet(request: CheckRequest, cwd: string): Promise<PolicySource[]> {
+  if (request.policies.length === 0) return defaultPolicySources();
+  const paths = request.policies.map((given) => policyPathForFs(given, cwd));
+  for (const [index, given] of request.policies.entries()) {
+    try {
+      await stat(paths[index] as string);
+    } catch {
+      throw new UsageError(`--policies ${JSON.stringify(given)}: no such file or directory`);
+    }
+  }
+  return readPolicySources(paths);
+}
+
+function byLocation(a: InputError, b: InputError): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.line - b.line || a.column - b.column;
+}
+
+function render(result: EvaluationResult, request: CheckRequest, io: CliIo): string {
+  switch (request.format) {
+    case "json":
+      return formatJson(result);
+    case "sarif": {
+      const info = packageInfo();
+      return formatSarif(result, { tool: { name: info.name, version: info.version, informationUri: info.informationUri }, baseDir: io.cwd });
+    }
+    case "text":
+      return formatText(result, { color: wantsColor(io) });
+  }
+}
+
+/** https://no-color.org: colour only for a terminal, and never when NO_COLOR is set to a non-empty value. */
+export function wantsColor(io: CliIo): boolean {
+  const noColor = io.env?.["NO_COLOR"];
+  return io.stdout.isTTY === true && (noColor === undefined || noColor === "");
+}
+
+export async function runCheck(request: CheckRequest, io: CliIo): Promise<number> {
+  const discovery = await discoverManifestFiles(request.paths, io.cwd);
+  if (discovery.missing.length > 0) {
+    throw new UsageError(discovery.missing.map((given) => `${JSON.stringify(given)}: no such file or directory`).join("\n"));
+  }
+
+  let sources: PolicySource[];
+  try {
+    sources = await readPolicySet(request, io.cwd);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    io.stderr.write(`kube-policy-bot: error: cannot read policies: ${describeFsError(error)}\n`);
+    return EXIT_USAGE;
+  }
+  const loaded = loadPolicies(sources);
+  if (loaded.errors.length > 0) {
+    for (const error of loaded.errors) io.stderr.write(`${error.file}:${error.line}:${error.column}: error: ${error.message}\n`);
+    io.stderr.write(`kube-policy-bot: ${loaded.errors.length} policy error(s); no manifests were checked\n`);
+    return EXIT_USAGE;
+  }
+  const policies: Policy[] = loaded.policies;
+  if (policies.length === 0) {
+    // Checking against nothing would pass everything: treat an empty policy set as a broken one.
+    io.stderr.write(`kube-policy-bot: error: no policies found in ${request.policies.map((p) => JSON.stringify(p)).join(", ")}\n`);
+    return EXIT_USAGE;
+  }
+
+  if (discovery.files.length === 0 && discovery.errors.length === 0) {
+    io.stderr.write(
+      `kube-policy-bot: warning: no ${MANIFEST_EXTENSIONS.join(", ")} files found in ${request.paths.map((p) => JSON.stringify(p)).join(", ")}\n`,
+    );
+  }
+
+  const files: LoadedFile[] = [];
+  for (const file of discovery.files) files.push(await readManifest(file, io.cwd));
+  const evaluated = evaluate(files, policies);
+  // Directories that could not be listed are not files the engine saw, but they block all the same.
+  const errors = [...discovery.errors, ...evaluated.errors].sort(byLocation);
+  const result: EvaluationResult = { ...evaluated, errors, summary: { ...evaluated.summary, errors: errors.length } };
+
+  io.stdout.write(render(result, request, io));
+  return result.summary.deny > 0 || result.summary.errors > 0 ? EXIT_BLOCKED : EXIT_OK;
+}

@@ -1,0 +1,207 @@
+/**
+ * Reading the configuration and policies from GitHub (the imperative shell around parse + merge).
+ *
+ * Requests per check, steady state: one tree listing of the org's `.github` repository (which holds
+ * both the org config and its policy files; their blobs are cached by SHA) and one read of the
+ * repository's config on the base branch. The org repository's default branch is cached briefly.
+ */
+import { minimatch } from "minimatch";
+import type { GitHubGateway, RepoRef, TreeEntry } from "../github/gateway.js";
+import { loadPolicies, type PolicySource } from "../policy/load.js";
+import type { Policy, PolicyError } from "../policy/types.js";
+import type { PolicyException } from "../exceptions/model.js";
+import type { AppliedPolicy } from "../report/checkrun.js";
+import { LruCache } from "../checks/lru-cache.js";
+import { CONFIG_PATH, GLOB_OPTIONS, ORG_CONFIG_REPO, defaultOrgConfig } from "./defaults.js";
+import { mergePolicies } from "./merge.js";
+import { parseOrgConfig, parseRepoConfig } from "./parse.js";
+import type { ConfigProblem, OrgConfig, RepoConfig } from "./types.js";
+
+/** The organisation's layer: its config (or the defaults) and its policy files. */
+export interface OrgLayer {
+  config: OrgConfig;
+  /** `acme/.github`, or undefined when the org has no config (defaults apply). */
+  source: string | undefined;
+  policySources: PolicySource[];
+  problems: ConfigProblem[];
+}
+
+/** Everything one check needs to know about the rules. */
+export interface ResolvedConfig {
+  org: OrgConfig;
+  /** Manifest selection: org include minus org exclude, plus whatever the repository adds. */
+  selection: { include: string[]; exclude: string[]; repoInclude: string[] };
+  policies: Policy[];
+  applied: AppliedPolicy[];
+  /** `PolicyException` documents among the org's and the repository's policy files. */
+  exceptions: PolicyException[];
+  /** Files in the pull request's repository whose changes only count after merge. */
+  protectedFiles: { configPath: string; policyGlobs: string[] };
+  /** Where the rules came from, for the summary. */
+  sources: string[];
+  problems: ConfigProblem[];
+}
+
+export interface ConfigLoaderOptions {
+  /** The shipped default policies (read from disk once). */
+  shippedSources: () => Promise<PolicySource[]>;
+  now?: () => number;
+  /** How long the org `.github` repository's default branch is remembered. */
+  defaultBranchTtlMs?: number;
+}
+
+export class ConfigLoader {
+  private readonly blobs = new LruCache<string, Uint8Array>(2000, 32 * 1024 * 1024, (content) => content.byteLength);
+  private readonly defaultBranches = new Map<string, { branch: string; expires: number }>();
+  private shipped: Promise<{ policies: Policy[]; problems: ConfigProblem[] }> | undefined;
+  private readonly now: () => number;
+  private readonly ttl: number;
+
+  constructor(private readonly options: ConfigLoaderOptions) {
+    this.now = options.now ?? Date.now;
+    this.ttl = options.defaultBranchTtlMs ?? 10 * 60 * 1000;
+  }
+
+  /** Reads the org config; never throws for bad content (problems), only for GitHub errors. */
+  async loadOrg(gateway: GitHubGateway, org: string): Promise<OrgLayer> {
+    const repo: RepoRef = { owner: org, repo: ORG_CONFIG_REPO };
+    const label = `${org}/${ORG_CONFIG_REPO}`;
+    const branch = await this.defaultBranch(gateway, repo);
+    const defaults: OrgLayer = { config: defaultOrgConfig(), source: undefined, policySources: [], problems: [] };
+    if (branch === undefined) return defaults;
+    const tree = await gateway.getTree(repo, branch);
+    if (!tree) return defaults;
+    const configEntry = tree.entries.find((entry) => entry.type === "blob" && entry.path === CONFIG_PATH);
+    if (!configEntry) return defaults;
+    const configFile = `${label}:${CONFIG_PATH}`;
+    const parsed = parseOrgConfig(configFile, await this.blob(gateway, repo, configEntry.sha));
+    if (!parsed.config) return { ...defaults, source: label, problems: parsed.problems };
+    const config = parsed.config;
+    if (config.policies.paths.length === 0) return { config, source: label, policySources: [], problems: [] };
+    if (tree.truncated) {
+      return { config, source: label, policySources: [], problems: [truncatedProblem(configFile, label)] };
+    }
+    const { sources, problems } = await this.policyFiles(gateway, repo, tree.entries, config.policies.paths, configFile, (path) => `${label}:${path}`);
+    return { config, source: label, policySources: sources, problems };
+  }
+
+  /** Adds the repository's layer (read from `baseRef`, never the PR head) and merges everything. */
+  async resolve(gateway: GitHubGateway, repo: RepoRef, baseRef: string, org: OrgLayer): Promise<ResolvedConfig> {
+    const problems = [...org.problems];
+    const sources = [org.source ? `organisation config ${org.source}:${CONFIG_PATH}` : "built-in defaults (no organisation config)"];
+    let repoConfig: RepoConfig = { manifests: { include: [] }, policies: { paths: [], overrides: new Map() } };
+    let repoSources: PolicySource[] = [];
+    const repoConfigFile = `${CONFIG_PATH} (base branch ${baseRef})`;
+
+    // In the org's own `.github` repository the two config files are the same file: one layer only.
+    if (repo.repo !== ORG_CONFIG_REPO) {
+      const file = await gateway.readFile(repo, CONFIG_PATH, baseRef);
+      if (file) {
+        sources.push(`repository config ${CONFIG_PATH} on ${baseRef}`);
+        const parsed = parseRepoConfig(repoConfigFile, file.content);
+        if (parsed.config) repoConfig = parsed.config;
+        problems.push(...parsed.problems);
+        if (parsed.config && parsed.config.policies.paths.length > 0) {
+          const tree = await gateway.getTree(repo, baseRef);
+          if (!tree || tree.truncated) {
+            problems.push(tree ? truncatedProblem(repoConfigFile, `${repo.owner}/${repo.repo}`) : { file: repoConfigFile, line: 1, column: 1, message: `could not list the files of branch ${baseRef}` });
+          } else {
+            const found = await this.policyFiles(gateway, repo, tree.entries, parsed.config.policies.paths, repoConfigFile, (path) => path);
+            repoSources = found.sources;
+            problems.push(...found.problems);
+          }
+        }
+      }
+    }
+
+    const shipped = org.config.policies.shipped ? await this.shippedPolicies() : { policies: [], problems: [] };
+    problems.push(...shipped.problems);
+    const orgPolicies = loadPolicies(org.policySources);
+    const repoPolicies = loadPolicies(repoSources);
+    problems.push(...orgPolicies.errors.map(toProblem), ...repoPolicies.errors.map(toProblem));
+
+    const merged = mergePolicies({
+      shipped: shipped.policies,
+      org: orgPolicies.policies,
+      orgLabel: org.source ?? "organisation",
+      overridable: org.config.policies.overridable,
+      repo: repoPolicies.policies,
+      overrides: repoConfig.policies.overrides,
+      repoConfigFile,
+    });
+    problems.push(...merged.problems);
+    if (merged.policies.length === 0 && problems.length === 0) {
+      problems.push({ file: org.source ? `${org.source}:${CONFIG_PATH}` : repoConfigFile, line: 1, column: 1, message: "no policy is in effect (every policy is disabled or inactive): the check would pass anything, so it fails instead" });
+    }
+
+    return {
+      org: org.config,
+      selection: { include: org.config.manifests.include, exclude: org.config.manifests.exclude, repoInclude: repoConfig.manifests.include },
+      policies: merged.policies,
+      applied: merged.applied,
+      exceptions: [...orgPolicies.exceptions, ...repoPolicies.exceptions],
+      protectedFiles: { configPath: CONFIG_PATH, policyGlobs: repo.repo === ORG_CONFIG_REPO ? org.config.policies.paths : repoConfig.policies.paths },
+      sources,
+      problems,
+    };
+  }
+
+  private async defaultBranch(gateway: GitHubGateway, repo: RepoRef): Promise<string | undefined> {
+    const key = repo.owner.toLowerCase();
+    const cached = this.defaultBranches.get(key);
+    if (cached && cached.expires > this.now()) return cached.branch;
+    const branch = await gateway.getDefaultBranch(repo);
+    // Absence is not cached: an org that just created its `.github` repository gets it applied at once.
+    if (branch !== undefined) this.defaultBranches.set(key, { branch, expires: this.now() + this.ttl });
+    else this.defaultBranches.delete(key);
+    return branch;
+  }
+
+  private async policyFiles(
+    gateway: GitHubGateway,
+    repo: RepoRef,
+    entries: readonly TreeEntry[],
+    globs: readonly string[],
+    configFile: string,
+    label: (path: string) => string,
+  ): Promise<{ sources: PolicySource[]; problems: ConfigProblem[] }> {
+    const problems: ConfigProblem[] = [];
+    const blobs = entries.filter((entry) => entry.type === "blob").sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const selected: TreeEntry[] = [];
+    for (const glob of globs) {
+      const matched = blobs.filter((entry) => minimatch(entry.path, glob, GLOB_OPTIONS));
+      // A glob that finds nothing is almost always a typo; applying no policy would fail open.
+      if (matched.length === 0) problems.push({ file: configFile, line: 1, column: 1, message: `policies.paths: "${glob}" matches no file` });
+      for (const entry of matched) if (!selected.includes(entry)) selected.push(entry);
+    }
+    const sources: PolicySource[] = [];
+    for (const entry of selected) sources.push({ file: label(entry.path), content: await this.blob(gateway, repo, entry.sha) });
+    return { sources, problems };
+  }
+
+  private async blob(gateway: GitHubGateway, repo: RepoRef, sha: string): Promise<Uint8Array> {
+    const cached = this.blobs.get(sha);
+    if (cached) return cached;
+    const content = await gateway.getBlob(repo, sha);
+    this.blobs.set(sha, content);
+    return content;
+  }
+
+  private shippedPolicies(): Promise<{ policies: Policy[]; problems: ConfigProblem[] }> {
+    this.shipped ??= this.options.shippedSources().then((sources) => {
+      const loaded = loadPolicies(sources);
+      return { policies: loaded.policies, problems: loaded.errors.map(toProblem) };
+    });
+    // A failed read (e.g. a broken install) is retried on the next check rather than remembered.
+    this.shipped.catch(() => (this.shipped = undefined));
+    return this.shipped;
+  }
+}
+
+function toProblem(error: PolicyError): ConfigProblem {
+  return { file: error.file, line: error.line, column: error.column, message: error.message };
+}
+
+function truncatedProblem(file: string, repo: string): ConfigProblem {
+  return { file, line: 1, column: 1, message: `${repo} has too many files for GitHub to list in one request, so the policy files cannot be found reliably; keep policy files in a smaller repository` };
+}

@@ -1,0 +1,144 @@
+/**
+ * The GitHub port: every fact the check needs from GitHub and every write it makes, as one interface
+ * (like palantir/policy-bot's `pull.Context`). Orchestration depends only on this; the Octokit
+ * implementation lives in `octokit-gateway.ts` and tests use an in-memory fake.
+ */
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+/** `pulls.listFiles` / compare statuses. Unknown future values are kept as plain strings. */
+export type FileStatus = "added" | "removed" | "modified" | "renamed" | "copied" | "changed" | "unchanged";
+
+export interface ChangedFile {
+  /** Path in the head commit (the new name of a renamed file). */
+  filename: string;
+  status: FileStatus | (string & {});
+  /** Blob SHA of the head version; GitHub sends none for some entries (e.g. removed files). */
+  sha: string | null;
+  previousFilename?: string;
+}
+
+export interface PullRequestInfo {
+  number: number;
+  state: "open" | "closed";
+  headSha: string;
+  baseRef: string;
+  baseSha: string;
+  /** GitHub's count of changed files, which may exceed what `listFiles` can return (3000). */
+  changedFiles: number;
+}
+
+export interface RepoFile {
+  path: string;
+  /** Blob SHA: the content address used for caching. */
+  sha: string;
+  content: Uint8Array;
+}
+
+export interface TreeEntry {
+  path: string;
+  type: "blob" | "tree" | "commit";
+  sha: string;
+}
+
+export interface Tree {
+  entries: TreeEntry[];
+  /** GitHub stops at 100,000 entries / 7 MB and says so: a partial listing must not be trusted. */
+  truncated: boolean;
+}
+
+export type AnnotationLevel = "notice" | "warning" | "failure";
+
+/** GitHub's check-run annotation, field names as on the wire. */
+export interface CheckAnnotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  start_column?: number;
+  end_column?: number;
+  annotation_level: AnnotationLevel;
+  message: string;
+  title?: string;
+  raw_details?: string;
+}
+
+export interface CheckRunOutput {
+  title: string;
+  summary: string;
+  text?: string;
+  annotations?: CheckAnnotation[];
+}
+
+/** A button on the check run; clicking it sends `check_run.requested_action`. */
+export interface CheckRunAction {
+  label: string;
+  description: string;
+  identifier: string;
+}
+
+export type CheckConclusion = "success" | "failure" | "neutral" | "cancelled" | "skipped" | "timed_out" | "action_required";
+
+export interface CheckRunCreate {
+  name: string;
+  headSha: string;
+  externalId: string;
+  startedAt: string;
+  output?: CheckRunOutput;
+}
+
+export interface CheckRunUpdate {
+  status: "in_progress" | "completed";
+  conclusion?: CheckConclusion;
+  completedAt?: string;
+  output?: CheckRunOutput;
+  actions?: CheckRunAction[];
+}
+
+export interface CheckRunSummary {
+  id: number;
+  name: string;
+  headSha: string;
+  externalId: string | null;
+}
+
+export interface GitHubGateway {
+  getPullRequest(repo: RepoRef, number: number): Promise<PullRequestInfo>;
+  /** All files of the pull request, 100 per request; GitHub itself stops at 3000. */
+  listPullRequestFiles(repo: RepoRef, number: number): Promise<ChangedFile[]>;
+  /** Files changed between two commits (three-dot); GitHub returns at most 300. */
+  compareCommits(repo: RepoRef, base: string, head: string): Promise<ChangedFile[]>;
+  getBlob(repo: RepoRef, sha: string): Promise<Uint8Array>;
+  /** `undefined` when the file (or the repository, or the ref) does not exist. */
+  readFile(repo: RepoRef, path: string, ref?: string): Promise<RepoFile | undefined>;
+  /** The repository's default branch, or `undefined` when the repository does not exist or is not visible. */
+  getDefaultBranch(repo: RepoRef): Promise<string | undefined>;
+  /** Recursive tree of a ref; `undefined` when the repository or ref does not exist (or is empty). */
+  getTree(repo: RepoRef, ref: string): Promise<Tree | undefined>;
+  /** Check runs on a commit, all of them (not only the latest per name), optionally one app's only. */
+  listCheckRunsForRef(repo: RepoRef, ref: string, appId?: number): Promise<CheckRunSummary[]>;
+  createCheckRun(repo: RepoRef, params: CheckRunCreate): Promise<{ id: number }>;
+  updateCheckRun(repo: RepoRef, checkRunId: number, params: CheckRunUpdate): Promise<void>;
+}
+
+/**
+ * A GitHub request that failed after the client's own retries, or answered with something that is not
+ * what GitHub documents. `operation` says what we were doing, in words a user can act on.
+ */
+export class GitHubApiError extends Error {
+  override readonly name = "GitHubApiError";
+  constructor(
+    readonly operation: string,
+    /** HTTP status, or 0 when no response arrived (timeout, connection reset). */
+    readonly status: number,
+    detail: string,
+  ) {
+    super(`${operation} failed: ${status === 0 ? "" : `HTTP ${status}: `}${detail}`);
+  }
+}
+
+export function formatRepo(repo: RepoRef): string {
+  return `${repo.owner}/${repo.repo}`;
+}

@@ -1,0 +1,244 @@
+/**
+ * The GitHub port over Octokit (REST only, documented endpoints only). Every response is checked for
+ * the shape GitHub documents before it is used: Octokit hands back a malformed body as a string with
+ * status 200, and a check that trusted it would judge garbage.
+ */
+import {
+  GitHubApiError,
+  type ChangedFile,
+  type CheckRunCreate,
+  type CheckRunSummary,
+  type CheckRunUpdate,
+  type GitHubGateway,
+  type PullRequestInfo,
+  type RepoFile,
+  type RepoRef,
+  type Tree,
+  type TreeEntry,
+} from "./gateway.js";
+
+/** The slice of Octokit this module uses; a Probot context's `octokit` satisfies it. */
+export interface OctokitRequester {
+  request(route: string, parameters?: Record<string, unknown>): Promise<{ status: number; data: unknown; headers: Record<string, unknown> }>;
+}
+
+/** GitHub serves at most 30 pages of 100 files (3000) for a pull request. */
+const MAX_FILE_PAGES = 30;
+
+export class OctokitGateway implements GitHubGateway {
+  constructor(private readonly octokit: OctokitRequester) {}
+
+  async getPullRequest(repo: RepoRef, number: number): Promise<PullRequestInfo> {
+    const operation = `reading pull request #${number}`;
+    const data = await this.call(operation, "GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: number });
+    const pull = object(data, operation);
+    const head = object(pull["head"], operation);
+    const base = object(pull["base"], operation);
+    return {
+      number: integer(pull["number"], operation),
+      state: pull["state"] === "closed" ? "closed" : "open",
+      headSha: string(head["sha"], operation),
+      baseRef: string(base["ref"], operation),
+      baseSha: string(base["sha"], operation),
+      changedFiles: typeof pull["changed_files"] === "number" ? pull["changed_files"] : 0,
+    };
+  }
+
+  async listPullRequestFiles(repo: RepoRef, number: number): Promise<ChangedFile[]> {
+    const operation = `listing the files of pull request #${number}`;
+    const files: ChangedFile[] = [];
+    for (let page = 1; page <= MAX_FILE_PAGES; page++) {
+      const response = await this.send(operation, "GET /repos/{owner}/{repo}/pulls/{pull_number}/files", {
+        ...repo,
+        pull_number: number,
+        per_page: 100,
+        page,
+      });
+      const entries = array(response.data, operation);
+      files.push(...entries.map((entry) => changedFile(entry, operation)));
+      // The Link header is GitHub's documented pagination signal; following it avoids one empty extra page.
+      if (entries.length < 100 || !hasNextPage(response.headers)) break;
+    }
+    return files;
+  }
+
+  async compareCommits(repo: RepoRef, base: string, head: string): Promise<ChangedFile[]> {
+    const operation = `comparing ${base.slice(0, 12)}...${head.slice(0, 12)}`;
+    const data = object(await this.call(operation, "GET /repos/{owner}/{repo}/compare/{basehead}", { ...repo, basehead: `${base}...${head}` }), operation);
+    const files = data["files"] ?? [];
+    return array(files, operation).map((entry) => changedFile(entry, operation));
+  }
+
+  async getBlob(repo: RepoRef, sha: string): Promise<Uint8Array> {
+    const operation = `reading blob ${sha}`;
+    const blob = object(await this.call(operation, "GET /repos/{owner}/{repo}/git/blobs/{file_sha}", { ...repo, file_sha: sha }), operation);
+    return decodeContent(blob, operation);
+  }
+
+  async readFile(repo: RepoRef, path: string, ref?: string): Promise<RepoFile | undefined> {
+    const operation = `reading ${path}${ref ? ` at ${ref}` : ""} in ${repo.owner}/${repo.repo}`;
+    // `{+path}` keeps the slashes of the path as GitHub documents the URL (`{path}` would send %2F).
+    const data = await this.callOptional(operation, "GET /repos/{owner}/{repo}/contents/{+path}", { ...repo, path, ...(ref ? { ref } : {}) });
+    if (data === undefined) return undefined;
+    if (Array.isArray(data)) throw new GitHubApiError(operation, 200, `${path} is a directory, not a file`);
+    const file = object(data, operation);
+    if (file["type"] !== "file") throw new GitHubApiError(operation, 200, `${path} is a ${String(file["type"])}, not a regular file`);
+    const sha = string(file["sha"], operation);
+    // Files over 1 MB come back without inline content (encoding "none"): read them by blob SHA instead.
+    if (file["encoding"] === "none" || file["content"] === "") return { path, sha, content: await this.getBlob(repo, sha) };
+    return { path, sha, content: decodeContent(file, operation) };
+  }
+
+  async getDefaultBranch(repo: RepoRef): Promise<string | undefined> {
+    const operation = `reading repository ${repo.owner}/${repo.repo}`;
+    const data = await this.callOptional(operation, "GET /repos/{owner}/{repo}", { ...repo });
+    if (data === undefined) return undefined;
+    return string(object(data, operation)["default_branch"], operation);
+  }
+
+  async getTree(repo: RepoRef, ref: string): Promise<Tree | undefined> {
+    const operation = `listing the files of ${repo.owner}/${repo.repo} at ${ref}`;
+    const data = await this.callOptional(operation, "GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { ...repo, tree_sha: ref, recursive: "1" });
+    if (data === undefined) return undefined;
+    const tree = object(data, operation);
+    const entries: TreeEntry[] = array(tree["tree"], operation).map((raw) => {
+      const entry = object(raw, operation);
+      const type = entry["type"];
+      if (type !== "blob" && type !== "tree" && type !== "commit") throw new GitHubApiError(operation, 200, `unexpected tree entry type ${JSON.stringify(type)}`);
+      return { path: string(entry["path"], operation), type, sha: string(entry["sha"], operation) };
+    });
+    return { entries, truncated: tree["truncated"] === true };
+  }
+
+  async listCheckRunsForRef(repo: RepoRef, ref: string, appId?: number): Promise<CheckRunSummary[]> {
+    const operation = `listing the check runs of ${ref.slice(0, 12)}`;
+    const data = object(
+      await this.call(operation, "GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+        ...repo,
+        ref,
+        filter: "all",
+        per_page: 100,
+        ...(appId !== undefined ? { app_id: appId } : {}),
+      }),
+      operation,
+    );
+    return array(data["check_runs"], operation).map((raw) => {
+      const run = object(raw, operation);
+      return {
+        id: integer(run["id"], operation),
+        name: string(run["name"], operation),
+        headSha: string(run["head_sha"], operation),
+        externalId: typeof run["external_id"] === "string" ? run["external_id"] : null,
+      };
+    });
+  }
+
+  async createCheckRun(repo: RepoRef, params: CheckRunCreate): Promise<{ id: number }> {
+    const operation = `creating check run "${params.name}"`;
+    const data = await this.call(operation, "POST /repos/{owner}/{repo}/check-runs", {
+      ...repo,
+      name: params.name,
+      head_sha: params.headSha,
+      external_id: params.externalId,
+      status: "in_progress",
+      started_at: params.startedAt,
+      ...(params.output ? { output: params.output } : {}),
+    });
+    return { id: integer(object(data, operation)["id"], operation) };
+  }
+
+  async updateCheckRun(repo: RepoRef, checkRunId: number, params: CheckRunUpdate): Promise<void> {
+    const operation = `updating check run ${checkRunId}`;
+    await this.call(operation, "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+      ...repo,
+      check_run_id: checkRunId,
+      status: params.status,
+      ...(params.conclusion ? { conclusion: params.conclusion } : {}),
+      ...(params.completedAt ? { completed_at: params.completedAt } : {}),
+      ...(params.output ? { output: params.output } : {}),
+      ...(params.actions ? { actions: params.actions } : {}),
+    });
+  }
+
+  private async call(operation: string, route: string, parameters: Record<string, unknown>): Promise<unknown> {
+    return (await this.send(operation, route, parameters)).data;
+  }
+
+  /** Like `call`, but a 404 (or 409 "repository is empty") means "not there" rather than an error. */
+  private async callOptional(operation: string, route: string, parameters: Record<string, unknown>): Promise<unknown> {
+    try {
+      return (await this.send(operation, route, parameters)).data;
+    } catch (error) {
+      if (error instanceof GitHubApiError && (error.status === 404 || error.status === 409)) return undefined;
+      throw error;
+    }
+  }
+
+  private async send(operation: string, route: string, parameters: Record<string, unknown>) {
+    try {
+      return await this.octokit.request(route, parameters);
+    } catch (error) {
+      throw toApiError(operation, error);
+    }
+  }
+}
+
+function toApiError(operation: string, error: unknown): GitHubApiError {
+  if (error instanceof GitHubApiError) return error;
+  const record = (typeof error === "object" && error !== null ? error : {}) as { status?: unknown; message?: unknown; response?: unknown };
+  // Octokit reports a network failure or timeout as status 500 without a response.
+  const status = typeof record.status === "number" && record.response !== undefined ? record.status : 0;
+  const message = typeof record.message === "string" && record.message !== "" ? record.message : String(error);
+  return new GitHubApiError(operation, status, status === 0 ? `no response from GitHub (${message})` : message);
+}
+
+function changedFile(raw: unknown, operation: string): ChangedFile {
+  const entry = object(raw, operation);
+  const file: ChangedFile = {
+    filename: string(entry["filename"], operation),
+    status: string(entry["status"], operation),
+    sha: typeof entry["sha"] === "string" && entry["sha"] !== "" ? entry["sha"] : null,
+  };
+  if (typeof entry["previous_filename"] === "string") file.previousFilename = entry["previous_filename"];
+  return file;
+}
+
+function decodeContent(data: Record<string, unknown>, operation: string): Uint8Array {
+  const content = string(data["content"], operation);
+  const encoding = data["encoding"];
+  if (encoding === "base64") return Buffer.from(content, "base64");
+  if (encoding === "utf-8" || encoding === "utf8") return Buffer.from(content, "utf8");
+  throw new GitHubApiError(operation, 200, `unsupported content encoding ${JSON.stringify(encoding)}`);
+}
+
+function hasNextPage(headers: Record<string, unknown>): boolean {
+  const link = headers["link"];
+  return typeof link === "string" && /rel="next"/.test(link);
+}
+
+function object(value: unknown, operation: string): Record<string, unknown> {
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  throw new GitHubApiError(operation, 200, `unexpected response from GitHub (expected a JSON object, got ${describe(value)})`);
+}
+
+function array(value: unknown, operation: string): unknown[] {
+  if (Array.isArray(value)) return value;
+  throw new GitHubApiError(operation, 200, `unexpected response from GitHub (expected a JSON array, got ${describe(value)})`);
+}
+
+function string(value: unknown, operation: string): string {
+  if (typeof value === "string") return value;
+  throw new GitHubApiError(operation, 200, `unexpected response from GitHub (expected a string, got ${describe(value)})`);
+}
+
+function integer(value: unknown, operation: string): number {
+  if (typeof value === "number" && Number.isInteger(value)) return value;
+  throw new GitHubApiError(operation, 200, `unexpected response from GitHub (expected an integer, got ${describe(value)})`);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "string") return `text ${JSON.stringify(value.slice(0, 60))}`;
+  return typeof value;
+}

@@ -1,0 +1,74 @@
+/**
+ * The data model every other module works on: plain JSON values read from a file, plus a way to
+ * find where any field sits in that file. Evaluation only ever sees plain data; positions are
+ * looked up once, when a finding is reported.
+ */
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
+/** One step into a value: a mapping key or a sequence index. */
+export type PathSegment = string | number;
+/** A field inside an object, e.g. `["spec", "containers", 0, "securityContext", "privileged"]`. */
+export type FieldPath = readonly PathSegment[];
+
+/** A span of source text, 1-based lines and columns, end inclusive of its last character's line. */
+export interface SourceRange {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/**
+ * Where the fields of one parsed value sit in its file. A path that does not exist (a required field
+ * that is missing) resolves to its nearest existing ancestor, so every finding has a line.
+ */
+export type Locator = (path: FieldPath) => SourceRange;
+
+/** One YAML/JSON document of a file, as the Kubernetes API machinery would read it. */
+export interface SourceDocument {
+  /** 0-based index of the document in its file. */
+  index: number;
+  value: JsonValue;
+  locate: Locator;
+}
+
+/** A problem with the input itself. Always blocking: we never guess what a broken file meant. */
+export interface InputError {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+export interface ParsedFile {
+  file: string;
+  documents: SourceDocument[];
+  errors: InputError[];
+}
+
+export interface ResourceRef {
+  apiVersion: string;
+  kind: string;
+  /** Absent for cluster-scoped kinds. A namespaced object without one is in `default`. */
+  namespace?: string;
+  name: string;
+}
+
+/** One Kubernetes object: a document, or an item of a `List`. */
+export interface Manifest {
+  file: string;
+  /** Has non-empty string `apiVersion` and `kind`. */
+  object: JsonObject;
+  /** Positions of `object`'s fields (paths relative to `object`). */
+  locate: Locator;
+}
+
+export interface LoadedFile {
+  file: string;
+  manifests: Manifest[];
+  errors: InputError[];
+}

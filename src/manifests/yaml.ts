@@ -1,0 +1,126 @@
+/**
+ * Reads a YAML or JSON file into documents of plain JSON values with source positions, the way the
+ * Kubernetes API machinery (sigs.k8s.io/yaml) reads it. Generic: manifests, policies and config all
+ * come through here. A JSON file goes through the same YAML machinery, as in sigs.k8s.io/yaml, so
+ * its positions work the same way.
+ *
+ * Nothing here throws on bad input: every problem becomes an InputError with file, line and column.
+ */
+import { YAMLException, parseEvents, type Event } from "js-yaml";
+import { constructDocuments } from "./construct.js";
+import { aliasBudget, resolveLimits, type LoadLimits } from "./limits.js";
+import { LineIndex, makeLocator } from "./positions.js";
+import type { InputError, ParsedFile, SourceDocument } from "./types.js";
+
+export function parseDocuments(file: string, content: string | Uint8Array, limits?: Partial<LoadLimits>): ParsedFile {
+  const resolved = resolveLimits(limits);
+  const decoded = decodeText(file, content, resolved.maxBytes);
+  if (typeof decoded !== "string") return { file, documents: [], errors: [decoded] };
+
+  const lines = new LineIndex(decoded);
+  const errorAt = (offset: number, message: string): InputError => ({ file, ...lines.position(offset), message });
+
+  let events: Event[];
+  try {
+    events = parseEvents(decoded, { filename: file, maxDepth: resolved.maxDepth });
+  } catch (error) {
+    return { file, documents: [], errors: [syntaxError(error, errorAt, resolved.maxDepth)] };
+  }
+
+  const { documents, problems } = constructDocuments(decoded, events, {
+    maxDepth: resolved.maxDepth,
+    aliasBudget: aliasBudget(resolved, decoded.length),
+    lines,
+  });
+  return {
+    file,
+    documents: documents.map(
+      (document): SourceDocument => ({ index: document.index, value: document.value, locate: makeLocator(lines, document.position) }),
+    ),
+    errors: problems.map((problem) => errorAt(problem.offset, problem.message)),
+  };
+}
+
+function syntaxError(error: unknown, errorAt: (offset: number, message: string) => InputError, maxDepth: number): InputError {
+  if (error instanceof YAMLException) {
+    const offset = error.mark?.position ?? 0;
+    if (error.reason.startsWith("nesting exceeded maxDepth")) {
+      return errorAt(offset, `nesting deeper than ${maxDepth} levels: refusing to read a document this deep`);
+    }
+    return errorAt(offset, `YAML syntax error: ${error.reason}`);
+  }
+  // js-yaml guards its recursion with maxDepth; anything else is still bad input, not a crash.
+  return errorAt(0, `could not parse the file: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+/** The file as text, or why it cannot be read as YAML at all. A UTF-8 byte-order mark is dropped. */
+function decodeText(file: string, content: string | Uint8Array, maxBytes: number): string | InputError {
+  if (typeof content === "string") {
+    if (content.length > maxBytes || (content.length * 3 > maxBytes && Buffer.byteLength(content, "utf8") > maxBytes)) {
+      return tooLarge(file, Buffer.byteLength(content, "utf8"), maxBytes);
+    }
+    const text = content.charCodeAt(0) === 0xfeff ? content.slice(1) : content;
+    const nul = text.indexOf("\0");
+    if (nul !== -1) return { file, ...new LineIndex(text).position(nul), message: BINARY_MESSAGE };
+    return text;
+  }
+
+  if (content.byteLength > maxBytes) return tooLarge(file, content.byteLength, maxBytes);
+  if ((content[0] === 0xff && content[1] === 0xfe) || (content[0] === 0xfe && content[1] === 0xff)) {
+    return { file, line: 1, column: 1, message: "the file is UTF-16 encoded (it starts with a UTF-16 byte-order mark); save it as UTF-8" };
+  }
+  const nul = content.indexOf(0);
+  if (nul !== -1) return { file, ...bytePosition(content, nul), message: BINARY_MESSAGE };
+  try {
+    // fatal: a stray Latin-1 byte must not silently become U+FFFD; ignoreBOM false drops a UTF-8 BOM.
+    return new TextDecoder("utf-8", { fatal: true }).decode(content);
+  } catch {
+    const bad = firstInvalidUtf8(content);
+    return { file, ...bytePosition(content, bad), message: "the file is not valid UTF-8 text (Kubernetes manifests must be UTF-8)" };
+  }
+}
+
+const BINARY_MESSAGE = "the file is binary (it contains a NUL byte), not YAML or JSON text";
+
+function tooLarge(file: string, bytes: number, maxBytes: number): InputError {
+  return { file, line: 1, column: 1, message: `the file is too large to check (${bytes} bytes; the limit is ${maxBytes})` };
+}
+
+/** 1-based line and column (in bytes) of a byte offset. */
+function bytePosition(bytes: Uint8Array, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let index = 0; index < offset; index++) {
+    if (bytes[index] === 10) {
+      line++;
+      lineStart = index + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let index = 0;
+  while (index < bytes.length) {
+    const lead = bytes[index] as number;
+    let length: number;
+    let min: number;
+    if (lead < 0x80) {
+      index++;
+      continue;
+    } else if (lead >= 0xc2 && lead <= 0xdf) [length, min] = [2, 0x80];
+    else if (lead >= 0xe0 && lead <= 0xef) [length, min] = [3, 0x800];
+    else if (lead >= 0xf0 && lead <= 0xf4) [length, min] = [4, 0x10000];
+    else return index;
+    let code = lead & (0xff >> (length + 1));
+    for (let next = 1; next < length; next++) {
+      const byte = bytes[index + next];
+      if (byte === undefined || (byte & 0xc0) !== 0x80) return index;
+      code = (code << 6) | (byte & 0x3f);
+    }
+    if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return index;
+    index += length;
+  }
+  return 0;
+}

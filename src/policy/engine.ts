@@ -1,0 +1,157 @@
+/**
+ * The evaluation core: every manifest against every policy, findings placed on their source lines.
+ * Pure: plain data in, plain data out.
+ */
+import { createHash } from "node:crypto";
+import { resourceRef } from "../manifests/resource.js";
+import type { FieldPath, InputError, JsonObject, JsonValue, LoadedFile, Manifest, PathSegment } from "../manifests/types.js";
+import { podViewOf, type PodView } from "../manifests/workloads.js";
+import { matches } from "./match.js";
+import { formatPath } from "./path.js";
+import type { EvaluationContext, Finding, Policy, Violation } from "./types.js";
+
+export interface EvaluationSummary {
+  files: number;
+  resources: number;
+  deny: number;
+  warn: number;
+  dryrun: number;
+  errors: number;
+}
+
+export interface EvaluationResult {
+  /** Sorted by file, line, column. */
+  findings: Finding[];
+  /** Input that could not be read: blocking, like a deny. */
+  errors: InputError[];
+  summary: EvaluationSummary;
+}
+
+export function evaluate(files: readonly LoadedFile[], policies: readonly Policy[]): EvaluationResult {
+  const inventory = files.flatMap((file) => file.manifests);
+  const context: EvaluationContext = { inventory, namespaces: namespacesOf(inventory) };
+  const podPolicies = policies.filter((policy) => policy.target === "pod");
+  const objectPolicies = policies.filter((policy) => policy.target === "object");
+
+  const findings: Finding[] = [];
+  for (const manifest of inventory) {
+    for (const policy of objectPolicies) {
+      if (!matches(policy.match, { object: manifest.object, namespaces: context.namespaces })) continue;
+      for (const violation of policy.evaluate(manifest.object, context)) {
+        findings.push(toFinding(policy, manifest, violation, violation.path));
+      }
+    }
+    if (podPolicies.length === 0) continue;
+    const view = podViewOf(manifest);
+    if (!view) continue;
+    for (const policy of podPolicies) {
+      if (!judgesPod(policy, manifest, view, context)) continue;
+      for (const violation of policy.evaluate(view.pod, context)) {
+        findings.push(toFinding(policy, manifest, violation, view.toSourcePath(violation.path)));
+      }
+    }
+  }
+
+  const unique = strongestPerField(findings);
+  unique.sort(byPosition);
+  const errors = files.flatMap((file) => file.errors);
+  return { findings: unique, errors, summary: summarise(files.length, inventory.length, unique, errors.length) };
+}
+
+/**
+ * A pod-shaped policy judges a workload's pod template when its match selects the workload itself
+ * (e.g. `kinds: [Deployment]`) or the Pod the workload will create: Gatekeeper's expansion of
+ * workloads into Pods, so a constraint on `Pod` also stops the Deployment that would make one.
+ */
+function judgesPod(policy: Policy, manifest: Manifest, view: PodView, context: EvaluationContext): boolean {
+  const namespaces = context.namespaces;
+  if (matches(policy.match, { object: manifest.object, namespaces })) return true;
+  return view.pod !== manifest.object && matches(policy.match, { object: view.pod, namespaces });
+}
+
+function toFinding(policy: Policy, manifest: Manifest, violation: Violation, sourcePath: FieldPath): Finding {
+  const range = manifest.locate(sourcePath);
+  const finding: Finding = {
+    policy: policy.name,
+    policyKind: policy.kind,
+    rule: violation.rule ?? policy.kind,
+    action: policy.enforcementAction,
+    message: violation.message,
+    file: manifest.file,
+    line: range.line,
+    column: range.column,
+    endLine: range.endLine,
+    endColumn: range.endColumn,
+    resource: resourceRef(manifest.object),
+    path: formatPath(sourcePath),
+    fingerprint: fingerprintOf(violation.rule ?? policy.kind, manifest.object, sourcePath),
+  };
+  if (violation.container !== undefined) finding.container = violation.container;
+  return finding;
+}
+
+const ACTION_STRENGTH = { deny: 2, warn: 1, dryrun: 0 } as const;
+
+/**
+ * The same check reporting the same thing on the same field for two policies of one kind (PSS baseline at deny and
+ * restricted at warn both run `privileged`) is one problem: keep the strictest, so a reviewer sees
+ * one annotation per problem.
+ */
+function strongestPerField(findings: readonly Finding[]): Finding[] {
+  const kept = new Map<string, Finding>();
+  for (const finding of findings) {
+    const { resource } = finding;
+    const key = [finding.policyKind, finding.rule, finding.file, resource.kind, resource.namespace, resource.name, finding.path, finding.container, finding.message].join("\u0000");
+    const previous = kept.get(key);
+    if (!previous || ACTION_STRENGTH[finding.action] > ACTION_STRENGTH[previous.action]) kept.set(key, finding);
+  }
+  return [...kept.values()];
+}
+
+/**
+ * List items are identified by their `name` where they have one (containers, volumes), so inserting
+ * a container before the excused one does not void an exception; the value itself is the content.
+ */
+function fingerprintOf(rule: string, object: JsonObject, path: FieldPath): string {
+  const stablePath: PathSegment[] = [];
+  let value: JsonValue | undefined = object;
+  for (const segment of path) {
+    if (Array.isArray(value) && typeof segment === "number") {
+      const item: JsonValue | undefined = value[segment];
+      const name = item && typeof item === "object" && !Array.isArray(item) ? item["name"] : undefined;
+      stablePath.push(typeof name === "string" ? `name=${name}` : segment);
+      value = item;
+    } else {
+      stablePath.push(segment);
+      value = value && typeof value === "object" && !Array.isArray(value) ? value[String(segment)] : undefined;
+    }
+  }
+  const content = JSON.stringify([rule, stablePath, value === undefined ? "absent" : value]);
+  return createHash("sha256").update(content).digest("hex").slice(0, 16);
+}
+
+function namespacesOf(inventory: readonly Manifest[]): Map<string, JsonObject> {
+  const namespaces = new Map<string, JsonObject>();
+  for (const { object } of inventory) {
+    if (object["kind"] !== "Namespace" || object["apiVersion"] !== "v1") continue;
+    const metadata = object["metadata"];
+    const name = metadata && typeof metadata === "object" && !Array.isArray(metadata) ? metadata["name"] : undefined;
+    if (typeof name === "string") namespaces.set(name, object);
+  }
+  return namespaces;
+}
+
+function byPosition(a: Finding, b: Finding): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.line - b.line || a.column - b.column || compare(a.policy, b.policy) || compare(a.rule, b.rule) || compare(a.message, b.message);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function summarise(files: number, resources: number, findings: readonly Finding[], errors: number): EvaluationSummary {
+  const summary: EvaluationSummary = { files, resources, deny: 0, warn: 0, dryrun: 0, errors };
+  for (const finding of findings) summary[finding.action]++;
+  return summary;
+}

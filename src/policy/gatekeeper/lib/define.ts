@@ -1,0 +1,65 @@
+/**
+ * How each Gatekeeper library kind is declared: its parameter schema and an evaluator built from
+ * validated parameters. The wrapper gives every kind the same behaviour around that core:
+ * parameters checked before anything runs, and violations that are a set keyed by message, because
+ * a Rego `violation[{"msg": msg}]` rule is a set — two rules (or two identical containers) producing
+ * the same message are one violation in Gatekeeper, and counts must agree with it.
+ */
+import type { JsonObject, JsonValue } from "../../../manifests/types.js";
+import type { EvaluationContext, Evaluator, ParameterError, PolicyKind, Violation } from "../../types.js";
+import { validate, type ObjectSchema } from "./schema.js";
+
+export const CONSTRAINT_API_VERSIONS: readonly string[] = [
+  "constraints.gatekeeper.sh/v1beta1",
+  "constraints.gatekeeper.sh/v1alpha1",
+  "constraints.gatekeeper.sh/v1",
+];
+
+export interface KindDefinition<P> {
+  /** The constraint kind, e.g. `K8sAllowedRepos`. */
+  kind: string;
+  /** The upstream ConstraintTemplate this implements, e.g. `library/general/allowedrepos`. */
+  template: string;
+  description: string;
+  target: "pod" | "object";
+  parameters: ObjectSchema;
+  /** Checks the schema cannot express (a quantity that must parse, a regex that must compile). */
+  check?(parameters: P): ParameterError[];
+  /** Builds the evaluator from parameters that passed `parameters` and `check`. */
+  build(parameters: P): (object: JsonObject, context: EvaluationContext) => Violation[];
+}
+
+export interface GatekeeperKind extends PolicyKind {
+  /** The upstream ConstraintTemplate directory, for documentation and reports. */
+  readonly template: string;
+  /** The parameter schema, mirroring the template's `openAPIV3Schema`. */
+  readonly parameters: ObjectSchema;
+}
+
+export function defineKind<P>(definition: KindDefinition<P>): GatekeeperKind {
+  return {
+    kind: definition.kind,
+    template: definition.template,
+    parameters: definition.parameters,
+    apiVersions: CONSTRAINT_API_VERSIONS,
+    target: definition.target,
+    description: definition.description,
+    compile(parameters: JsonValue | undefined) {
+      const given = parameters ?? {};
+      const schemaErrors = validate(definition.parameters, given);
+      if (schemaErrors.length > 0) return { errors: schemaErrors };
+      const typed = given as unknown as P;
+      const checkErrors = definition.check?.(typed) ?? [];
+      if (checkErrors.length > 0) return { errors: checkErrors };
+      const evaluate = definition.build(typed);
+      const evaluator: Evaluator = (object, context) => uniqueByMessage(evaluate(object, context));
+      return { evaluator };
+    },
+  };
+}
+
+function uniqueByMessage(violations: Violation[]): Violation[] {
+  if (violations.length < 2) return violations;
+  const seen = new Set<string>();
+  return violations.filter((v) => (seen.has(v.message) ? false : (seen.add(v.message), true)));
+}

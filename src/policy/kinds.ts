@@ -1,0 +1,8 @@
+/** Every policy kind the engine knows, by `kind`. */
+import { gatekeeperKinds } from "./gatekeeper/index.js";
+import { podSecurity } from "./podsecurity/index.js";
+import type { PolicyKind } from "./types.js";
+
+export const policyKinds: ReadonlyMap<string, PolicyKind> = new Map(
+  [podSecurity, ...gatekeeperKinds].map((kind) => [kind.kind, kind]),
+);

@@ -1,0 +1,22 @@
+/**
+ * Sharing the host namespaces must be disallowed.
+ * Upstream `check_hostNamespaces.go`: `spec.hostNetwork`, `spec.hostPID` and `spec.hostIPC` must be unset or false.
+ */
+import { podFinding } from "../finding.js";
+import type { DecodedPod } from "../pod.js";
+import type { CheckFinding, PodSecurityCheck } from "../types.js";
+
+const HOST_NAMESPACE_FIELDS = ["hostNetwork", "hostPID", "hostIPC"] as const;
+
+export const hostNamespaces: PodSecurityCheck = {
+  id: "hostNamespaces",
+  level: "baseline",
+  reason: "host namespaces",
+  versions: [{ minimumVersion: "v1.0", checkPod: hostNamespacesV1Dot0 }],
+};
+
+function hostNamespacesV1Dot0(pod: DecodedPod): CheckFinding[] {
+  return HOST_NAMESPACE_FIELDS.filter((field) => pod.spec[field]).map((field) =>
+    podFinding([field], `${field}=true`, `Remove spec.${field} or set it to false.`),
+  );
+}

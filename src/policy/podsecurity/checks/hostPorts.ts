@@ -1,0 +1,33 @@
+/**
+ * HostPorts should be disallowed entirely.
+ * Upstream `check_hostPorts.go`: `ports[*].hostPort` of every container must be unset or 0.
+ */
+import { containerFinding } from "../finding.js";
+import { containerLabel } from "../format.js";
+import type { DecodedPod } from "../pod.js";
+import type { CheckFinding, PodSecurityCheck } from "../types.js";
+
+export const hostPorts: PodSecurityCheck = {
+  id: "hostPorts",
+  level: "baseline",
+  reason: "hostPort",
+  versions: [{ minimumVersion: "v1.0", checkPod: hostPortsV1Dot0 }],
+};
+
+function hostPortsV1Dot0(pod: DecodedPod): CheckFinding[] {
+  const findings: CheckFinding[] = [];
+  for (const container of pod.spec.containers) {
+    for (const port of container.hostPorts) {
+      if (port.value === 0) continue;
+      findings.push(
+        containerFinding(
+          container,
+          ["ports", port.index, "hostPort"],
+          `${containerLabel(container.name)} uses hostPort ${port.value}`,
+          "Remove hostPort; expose the port through a Service instead.",
+        ),
+      );
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,50 @@
+/**
+ * Probes and lifecycle hooks must not reach out to an arbitrary host (they run from the node).
+ * Upstream `check_hostProbesAndhostLifecycle.go` (new in v1.34): `httpGet.host` and `tcpSocket.host` of
+ * the liveness, readiness and startup probes and of the postStart and preStop hooks of every container
+ * must be unset or empty.
+ */
+import type { FieldPath } from "../../../manifests/types.js";
+import { containerFinding } from "../finding.js";
+import { containerLabel, quote } from "../format.js";
+import { LIFECYCLE_FIELDS, PROBE_FIELDS, type Container, type DecodedPod, type Handler } from "../pod.js";
+import type { CheckFinding, PodSecurityCheck } from "../types.js";
+
+const HANDLER_ACTIONS = ["httpGet", "tcpSocket"] as const;
+const FIX = "Remove host; probes and hooks target the pod's own IP by default.";
+
+export const hostProbesAndHostLifecycle: PodSecurityCheck = {
+  id: "hostProbesAndHostLifecycle",
+  level: "baseline",
+  reason: "probe or lifecycle host",
+  versions: [{ minimumVersion: "v1.34", checkPod: hostProbesAndHostLifecycleV1Dot34 }],
+};
+
+function hostProbesAndHostLifecycleV1Dot34(pod: DecodedPod): CheckFinding[] {
+  return pod.spec.containers.flatMap((container) => {
+    const handlers: [FieldPath, Handler | undefined][] = [
+      ...PROBE_FIELDS.map((field): [FieldPath, Handler | undefined] => [[field], container.probes[field]]),
+      ...LIFECYCLE_FIELDS.map((field): [FieldPath, Handler | undefined] => [
+        ["lifecycle", field],
+        container.lifecycle?.[field],
+      ]),
+    ];
+    return handlers.flatMap(([path, handler]) => forbiddenHosts(container, path, handler));
+  });
+}
+
+function forbiddenHosts(container: Container, handlerPath: FieldPath, handler: Handler | undefined): CheckFinding[] {
+  if (!handler) return [];
+  return HANDLER_ACTIONS.flatMap((action) => {
+    const host = handler[action]?.host;
+    if (host === undefined || host === "") return [];
+    return [
+      containerFinding(
+        container,
+        [...handlerPath, action, "host"],
+        `${containerLabel(container.name)} uses probe or lifecycle host ${quote(host)}`,
+        FIX,
+      ),
+    ];
+  });
+}

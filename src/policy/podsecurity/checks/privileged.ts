@@ -1,0 +1,28 @@
+/**
+ * Privileged containers disable most security mechanisms and must be disallowed.
+ * Upstream `check_privileged.go`: `securityContext.privileged` of every container must be unset or false.
+ */
+import { containerFinding } from "../finding.js";
+import { containerLabel } from "../format.js";
+import type { DecodedPod } from "../pod.js";
+import type { CheckFinding, PodSecurityCheck } from "../types.js";
+
+export const privileged: PodSecurityCheck = {
+  id: "privileged",
+  level: "baseline",
+  reason: "privileged",
+  versions: [{ minimumVersion: "v1.0", checkPod: privilegedV1Dot0 }],
+};
+
+function privilegedV1Dot0(pod: DecodedPod): CheckFinding[] {
+  return pod.spec.containers
+    .filter((container) => container.securityContext?.privileged === true)
+    .map((container) =>
+      containerFinding(
+        container,
+        ["securityContext", "privileged"],
+        `${containerLabel(container.name)} must not set securityContext.privileged=true`,
+        "Remove securityContext.privileged or set it to false.",
+      ),
+    );
+}

@@ -1,0 +1,29 @@
+/**
+ * The `PodSecurity` policy kind: the Kubernetes Pod Security Standards, an exact port of upstream
+ * k8s.io/pod-security-admission (`policy/check_*.go`), at a level and a pinned or latest version.
+ *
+ *   apiVersion: kube-policy-bot.dev/v1
+ *   kind: PodSecurity
+ *   spec:
+ *     parameters: { level: restricted, version: v1.30 }
+ */
+import type { JsonValue } from "../../manifests/types.js";
+import type { Evaluator, ParameterError, PolicyKind } from "../types.js";
+import { evaluatePod } from "./evaluate.js";
+import { parseParameters } from "./parameters.js";
+import { newestPolicyMinor, selectChecks } from "./select.js";
+
+const NEWEST_MINOR = newestPolicyMinor();
+
+export const podSecurity: PolicyKind = {
+  kind: "PodSecurity",
+  apiVersions: ["kube-policy-bot.dev/v1"],
+  target: "pod",
+  description: "Kubernetes Pod Security Standards (privileged, baseline, restricted), per policy version",
+  compile(parameters: JsonValue | undefined): { evaluator: Evaluator } | { errors: ParameterError[] } {
+    const parsed = parseParameters(parameters, NEWEST_MINOR);
+    if ("errors" in parsed) return parsed;
+    const checks = selectChecks(parsed.parameters.level, parsed.parameters.minor);
+    return { evaluator: (object) => evaluatePod(object, checks) };
+  },
+};

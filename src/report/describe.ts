@@ -1,0 +1,27 @@
+/**
+ * Wording shared by the human-facing formats, so a finding reads the same in a terminal, a SARIF
+ * alert and a check-run annotation.
+ */
+import type { ResourceRef } from "../manifests/types.js";
+import type { Finding } from "../policy/types.js";
+
+/** `Pod default/r00t`, or `ClusterRole admin` for cluster-scoped objects. */
+export function describeResource(resource: ResourceRef): string {
+  const name = resource.namespace === undefined ? resource.name : `${resource.namespace}/${resource.name}`;
+  return `${resource.kind} ${name}`;
+}
+
+/** `Pod default/r00t, container "1"`: what a reader needs to find the object the finding is about. */
+export function describeSubject(finding: Pick<Finding, "resource" | "container">): string {
+  const container = finding.container === undefined ? "" : `, container ${JSON.stringify(finding.container)}`;
+  return `${describeResource(finding.resource)}${container}`;
+}
+
+/** The rule's full id, `pod-security-baseline/privileged`: policy name, then the check within it. */
+export function ruleId(finding: Pick<Finding, "policy" | "rule">): string {
+  return `${finding.policy}/${finding.rule}`;
+}
+
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
+}

@@ -1,0 +1,80 @@
+/**
+ * Machine-readable report. The shape is a public interface (scripts and dashboards parse it), so it is
+ * built key by key here rather than dumping internal objects: an internal field added later must not
+ * leak into it, and absent optional values are `null` so every finding has the same keys.
+ */
+import type { EvaluationResult } from "../policy/engine.js";
+import type { Finding } from "../policy/types.js";
+import type { InputError } from "../manifests/types.js";
+
+export interface JsonFinding {
+  policy: string;
+  policyKind: string;
+  rule: string;
+  action: Finding["action"];
+  message: string;
+  file: string;
+  line: number;
+  endLine: number;
+  column: number;
+  endColumn: number;
+  resource: { apiVersion: string; kind: string; namespace: string | null; name: string };
+  container: string | null;
+  path: string;
+  /** What an exception is bound to: changes when the offending content changes, not when lines move. */
+  fingerprint: string;
+}
+
+export interface JsonError {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+export interface JsonReport {
+  findings: JsonFinding[];
+  errors: JsonError[];
+  summary: EvaluationResult["summary"];
+}
+
+function toJsonFinding(finding: Finding): JsonFinding {
+  return {
+    policy: finding.policy,
+    policyKind: finding.policyKind,
+    rule: finding.rule,
+    action: finding.action,
+    message: finding.message,
+    file: finding.file,
+    line: finding.line,
+    endLine: finding.endLine,
+    column: finding.column,
+    endColumn: finding.endColumn,
+    resource: {
+      apiVersion: finding.resource.apiVersion,
+      kind: finding.resource.kind,
+      namespace: finding.resource.namespace ?? null,
+      name: finding.resource.name,
+    },
+    container: finding.container ?? null,
+    path: finding.path,
+    fingerprint: finding.fingerprint,
+  };
+}
+
+function toJsonError(error: InputError): JsonError {
+  return { file: error.file, line: error.line, column: error.column, message: error.message };
+}
+
+export function toJsonReport(result: EvaluationResult): JsonReport {
+  const { files, resources, deny, warn, dryrun, errors } = result.summary;
+  return {
+    findings: result.findings.map(toJsonFinding),
+    errors: result.errors.map(toJsonError),
+    summary: { files, resources, deny, warn, dryrun, errors },
+  };
+}
+
+export function formatJson(result: EvaluationResult): string {
+  return JSON.stringify(toJsonReport(result), null, 2) + "\n";
+}

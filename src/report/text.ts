@@ -1,0 +1,61 @@
+/**
+ * Compiler-style text report: one `file:line:col: action rule: message (subject)` line per finding,
+ * so editors and terminals can jump to the offending line, then a one-line summary.
+ */
+import type { InputError } from "../manifests/types.js";
+import type { EvaluationResult } from "../policy/engine.js";
+import type { EnforcementAction, Finding } from "../policy/types.js";
+import { describeSubject, plural, ruleId } from "./describe.js";
+
+export interface TextOptions {
+  /** ANSI colours; the caller decides (TTY and NO_COLOR), this module never looks at the environment. */
+  color: boolean;
+}
+
+const ANSI = { reset: "\u001b[0m", bold: "\u001b[1m", red: "\u001b[31m", yellow: "\u001b[33m", cyan: "\u001b[36m" };
+
+type Paint = (text: string, ...styles: (keyof typeof ANSI)[]) => string;
+
+function painter(color: boolean): Paint {
+  if (!color) return (text) => text;
+  return (text, ...styles) => `${styles.map((style) => ANSI[style]).join("")}${text}${ANSI.reset}`;
+}
+
+const ACTION_STYLE: Record<EnforcementAction, (keyof typeof ANSI)[]> = {
+  deny: ["bold", "red"],
+  warn: ["bold", "yellow"],
+  dryrun: ["cyan"],
+};
+
+type Line = { file: string; line: number; column: number; text: string };
+
+function findingLine(finding: Finding, paint: Paint): Line {
+  const where = paint(`${finding.file}:${finding.line}:${finding.column}:`, "bold");
+  const text = `${where} ${paint(finding.action, ...ACTION_STYLE[finding.action])} ${ruleId(finding)}: ${finding.message} (${describeSubject(finding)})`;
+  return { file: finding.file, line: finding.line, column: finding.column, text };
+}
+
+function errorLine(error: InputError, paint: Paint): Line {
+  const where = paint(`${error.file}:${error.line}:${error.column}:`, "bold");
+  return { file: error.file, line: error.line, column: error.column, text: `${where} ${paint("error", "bold", "red")}: ${error.message}` };
+}
+
+function byPosition(a: Line, b: Line): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.line - b.line || a.column - b.column;
+}
+
+export function summaryLine(summary: EvaluationResult["summary"]): string {
+  return (
+    `${plural(summary.files, "file")}, ${plural(summary.resources, "resource")}: ` +
+    `${summary.deny} deny, ${summary.warn} warn, ${summary.dryrun} dryrun, ${plural(summary.errors, "error")}`
+  );
+}
+
+export function formatText(result: EvaluationResult, options: TextOptions): string {
+  const paint = painter(options.color);
+  // Errors sit among the findings in file order: a reader fixing a file top to bottom sees everything once.
+  const lines = [...result.findings.map((f) => findingLine(f, paint)), ...result.errors.map((e) => errorLine(e, paint))];
+  lines.sort(byPosition);
+  return [...lines.map((line) => line.text), summaryLine(result.summary)].join("\n") + "\n";
+}

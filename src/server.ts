@@ -1,0 +1,113 @@
+/**
+ * Entry point of `npm start` (`node dist/src/server.js`): settings from the environment, structured
+ * JSON logs (pino), Probot's webhook middleware behind our own HTTP server, graceful shutdown that
+ * lets running checks complete their check runs.
+ */
+import { pathToFileURL } from "node:url";
+import { pino, type Logger } from "pino";
+import { Probot, createNodeMiddleware } from "probot";
+import { createKubePolicyApp } from "./app.js";
+import { createHttpServer } from "./server/http-server.js";
+import { fetchWithTimeout } from "./server/fetch-timeout.js";
+import { SettingsError, readSettings, type ServerSettings } from "./server/env.js";
+
+export interface RunningServer {
+  close(): Promise<void>;
+  address: { host: string; port: number };
+}
+
+export async function startServer(settings: ServerSettings, log: Logger): Promise<RunningServer> {
+  const probot = new Probot({
+    appId: settings.appId,
+    privateKey: settings.privateKey,
+    secret: settings.webhookSecret,
+    baseUrl: settings.baseUrl,
+    log,
+    request: { fetch: fetchWithTimeout(settings.requestTimeoutMs) },
+  });
+  const kubePolicy = createKubePolicyApp();
+  const middleware = await createNodeMiddleware(kubePolicy.app, { probot, webhooksPath: settings.webhookPath });
+  const server = createHttpServer({
+    webhookPath: settings.webhookPath,
+    maxBodyBytes: settings.maxBodyBytes,
+    middleware,
+    log,
+    health: () => ({ checksRunning: kubePolicy.runner()?.size ?? 0 }),
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(settings.port, settings.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const bound = server.address();
+  const port = typeof bound === "object" && bound ? bound.port : settings.port;
+  log.info({ host: settings.host, port, webhookPath: settings.webhookPath, github: settings.baseUrl, appId: settings.appId }, "kube-policy-bot listening");
+
+  return {
+    address: { host: settings.host, port },
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const drained = await (kubePolicy.runner()?.drain({ stop: true, timeoutMs: settings.shutdownTimeoutMs }) ?? Promise.resolve(true));
+      if (!drained) log.warn("shutdown: some checks did not finish in time; their check runs may stay in progress until re-run");
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+function createLogger(level: ServerSettings["logLevel"]): Logger {
+  return pino({
+    level,
+    base: { app: "kube-policy-bot" },
+    // Nothing secret should ever be logged; these paths cover the ways it could slip in.
+    redact: { paths: ["privateKey", "webhookSecret", "headers.authorization", "*.headers.authorization", "token", "*.token"], censor: "[redacted]" },
+  });
+}
+
+async function main(): Promise<void> {
+  let settings: ServerSettings;
+  try {
+    settings = readSettings(process.env);
+  } catch (error) {
+    if (error instanceof SettingsError) {
+      process.stderr.write(`kube-policy-bot: refusing to start, ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const log = createLogger(settings.logLevel);
+  process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled promise rejection"));
+  process.on("uncaughtException", (error) => {
+    log.fatal({ err: error }, "uncaught exception; exiting");
+    process.exit(1);
+  });
+
+  const running = await startServer(settings, log);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down: waiting for running checks");
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+// Run only as the entry point, so tests can import startServer.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`kube-policy-bot: failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

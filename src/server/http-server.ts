@@ -1,0 +1,109 @@
+/**
+ * The HTTP front: a health endpoint, the webhook endpoint with a body size limit, 404 for the rest.
+ * Our own `node:http` server rather than Probot's, for control over limits, timeouts and routes.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Logger } from "pino";
+
+export type WebhookMiddleware = (req: IncomingMessage, res: ServerResponse, next?: () => void) => unknown;
+
+export interface HttpServerOptions {
+  webhookPath: string;
+  maxBodyBytes: number;
+  middleware: WebhookMiddleware;
+  log: Logger;
+  /** Extra fields for the health response (e.g. running checks). */
+  health: () => Record<string, unknown>;
+}
+
+export function createHttpServer(options: HttpServerOptions): Server {
+  const server = createServer((req, res) => {
+    handle(req, res, options).catch((error: unknown) => {
+      options.log.error({ err: error }, "request handling failed");
+      if (!res.headersSent) json(res, 500, { error: "internal error" });
+      else res.destroy();
+    });
+  });
+  // Slow or stalled clients must not hold connections forever.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 15_000;
+  return server;
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, options: HttpServerOptions): Promise<void> {
+  const path = pathOf(req.url);
+  if (path === "/healthz") {
+    if (req.method !== "GET" && req.method !== "HEAD") return json(res, 405, { error: "use GET" });
+    return json(res, 200, { status: "ok", ...options.health() });
+  }
+  if (path !== options.webhookPath) return json(res, 404, { error: "not found" });
+
+  const deliveryId = header(req, "x-github-delivery");
+  const event = header(req, "x-github-event");
+  const log = options.log.child({ deliveryId, event });
+  const started = Date.now();
+  res.on("finish", () => log.info({ status: res.statusCode, ms: Date.now() - started }, "webhook answered"));
+
+  if (req.method === "POST") {
+    const declared = Number(req.headers["content-length"]);
+    if (Number.isFinite(declared) && declared > options.maxBodyBytes) {
+      return refuseTooLarge(req, res, options.maxBodyBytes);
+    }
+    const body = await readBody(req, options.maxBodyBytes);
+    if (body === undefined) return refuseTooLarge(req, res, options.maxBodyBytes);
+    // @octokit/webhooks takes a pre-read body as a string; it verifies the signature on exactly these bytes.
+    (req as IncomingMessage & { body?: string }).body = body.toString("utf8");
+  }
+  await options.middleware(req, res, () => json(res, 404, { error: "not found" }));
+}
+
+/** Reads at most `limit` bytes; `undefined` when the body is larger. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on("data", (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > limit) {
+        done = true;
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => {
+      if (!done) resolve(Buffer.concat(chunks));
+    });
+    req.on("error", (error) => {
+      if (!done) reject(error);
+    });
+  });
+}
+
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse, limit: number): void {
+  res.setHeader("connection", "close");
+  json(res, 413, { error: `payload larger than ${limit} bytes` });
+  req.resume(); // drain what is left without keeping it
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+function pathOf(url: string | undefined): string {
+  try {
+    const path = new URL(url ?? "/", "http://localhost").pathname;
+    return path.length > 1 ? path.replace(/\/+$/, "") : path;
+  } catch {
+    return "";
+  }
+}

@@ -1,0 +1,215 @@
+/** Org and repo config files (parsing, with lines) and the layering of policies (merge rules). */
+import { describe, expect, test } from "@jest/globals";
+import { DEFAULT_CHECK_NAME, DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from "../../src/config/defaults.js";
+import { mergePolicies, type PolicyLayers } from "../../src/config/merge.js";
+import { parseOrgConfig, parseRepoConfig } from "../../src/config/parse.js";
+import { isManifestPath } from "../../src/checks/select-files.js";
+import type { EnforcementAction, Policy } from "../../src/policy/types.js";
+
+describe("org config", () => {
+  test("an empty file means the defaults", () => {
+    const parsed = parseOrgConfig("org.yml", "");
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.config).toEqual(
+      expect.objectContaining({
+        manifests: { include: [...DEFAULT_INCLUDE], exclude: [...DEFAULT_EXCLUDE] },
+        policies: { shipped: true, paths: [], overridable: [] },
+        check: { name: DEFAULT_CHECK_NAME, failureMode: "fail-closed" },
+      }),
+    );
+  });
+
+  test("a full config is read", () => {
+    const parsed = parseOrgConfig(
+      "org.yml",
+      `manifests:
+  include: ["k8s/**/*.yaml"]
+  exclude: ["k8s/**/kustomization.yaml"]
+policies:
+  shipped: false
+  paths: ["policies/**/*.yaml"]
+  overridable: [pod-security-restricted]
+check:
+  name: k8s-policy
+  failureMode: fail-open
+exceptions:
+  maxDuration: 2w
+  defaultDuration: 7d
+  approvers:
+    - team: platform-security
+    - permission: admin
+      policies: [pod-security-restricted]
+`,
+    );
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.config).toEqual({
+      manifests: { include: ["k8s/**/*.yaml"], exclude: ["k8s/**/kustomization.yaml"] },
+      policies: { shipped: false, paths: ["policies/**/*.yaml"], overridable: ["pod-security-restricted"] },
+      check: { name: "k8s-policy", failureMode: "fail-open" },
+      exceptions: {
+        maxDurationMs: 14 * 86_400_000,
+        defaultDurationMs: 7 * 86_400_000,
+        approvers: [{ team: "platform-security" }, { permission: "admin", policies: ["pod-security-restricted"] }],
+      },
+    });
+  });
+
+  test("problems come with their line and a suggestion", () => {
+    const parsed = parseOrgConfig("acme/.github:.github/kube-policy.yml", "check:\n  nmae: x\n  failureMode: closed\nexceptions:\n  maxDuration: forever\n");
+    expect(parsed.config).toBeUndefined();
+    expect(parsed.problems).toEqual([
+      expect.objectContaining({ file: "acme/.github:.github/kube-policy.yml", line: 2, message: expect.stringContaining('unknown key "nmae" in check (did you mean "name"?)') }),
+      expect.objectContaining({ line: 3, message: expect.stringContaining("check.failureMode must be one of fail-closed, fail-open") }),
+      expect.objectContaining({ line: 5, message: expect.stringContaining("duration like 14d") }),
+    ]);
+  });
+
+  test("YAML syntax errors, several documents and a non-mapping are errors", () => {
+    expect(parseOrgConfig("f", "check: [\n").problems[0]).toEqual(expect.objectContaining({ file: "f", line: expect.any(Number) }));
+    expect(parseOrgConfig("f", "check: {}\n---\ncheck: {}\n").problems[0]?.message).toMatch(/single YAML document/);
+    expect(parseOrgConfig("f", "- a\n").problems[0]?.message).toMatch(/must be a mapping/);
+  });
+
+  test("approvers name exactly one of team or permission, and a real team slug", () => {
+    const parsed = parseOrgConfig("f", "exceptions:\n  approvers:\n    - team: a\n      permission: admin\n    - team: 'not a slug'\n    - permission: owner\n");
+    expect(parsed.problems.map((problem) => problem.message)).toEqual([
+      expect.stringMatching(/exactly one of team or permission/),
+      expect.stringMatching(/not a team slug/),
+      expect.stringMatching(/permission must be one of read, triage, write, maintain, admin/),
+    ]);
+  });
+
+  test("shipped: false without policy paths would apply no policy: an error", () => {
+    expect(parseOrgConfig("f", "policies:\n  shipped: false\n").problems[0]?.message).toMatch(/no policy would apply/);
+  });
+
+  test("globs are repository-relative", () => {
+    expect(parseOrgConfig("f", "manifests:\n  include: ['/deploy/*.yaml']\n").problems[0]?.message).toMatch(/relative to the repository root/);
+  });
+});
+
+describe("repo config", () => {
+  test("may add globs, policy files and overrides", () => {
+    const parsed = parseRepoConfig("repo.yml", "manifests:\n  include: ['ops/**/*.json']\npolicies:\n  paths: ['policy/*.yaml']\n  overrides:\n    pod-security-restricted:\n      enforcementAction: deny\n");
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.config?.manifests.include).toEqual(["ops/**/*.json"]);
+    expect(parsed.config?.policies.paths).toEqual(["policy/*.yaml"]);
+    expect(parsed.config?.policies.overrides.get("pod-security-restricted")).toEqual({ enforcementAction: "deny", line: 6, column: 5 });
+  });
+
+  test("may not set the check, exceptions, or exclude files", () => {
+    const parsed = parseRepoConfig("repo.yml", "check:\n  failureMode: fail-open\nexceptions: {}\nmanifests:\n  exclude: ['**']\n");
+    expect(parsed.config).toBeUndefined();
+    expect(parsed.problems.map((problem) => [problem.line, problem.message])).toEqual([
+      [1, expect.stringMatching(/only be set in the organisation's config/)],
+      [3, expect.stringMatching(/only be set in the organisation's config/)],
+      [5, expect.stringMatching(/not exclude files/)],
+    ]);
+  });
+});
+
+describe("default manifest globs", () => {
+  const selection = { include: DEFAULT_INCLUDE, exclude: DEFAULT_EXCLUDE, repoInclude: [] as string[] };
+
+  test.each([
+    ["deploy/app.yaml", true],
+    ["k8s/base/deployment.yml", true],
+    ["k8s/app.json", true],
+    ["apps/web/kubernetes/svc.json", true],
+    [".hidden/manifests/pod.yaml", true],
+    ["package.json", false],
+    ["tsconfig.json", false],
+    [".github/workflows/ci.yml", false],
+    [".pre-commit-config.yaml", false],
+    ["charts/web/templates/deployment.yaml", false],
+    ["charts/web/values.yaml", false],
+    ["charts/web/Chart.yaml", false],
+    ["docker-compose.yml", false],
+    ["README.md", false],
+  ])("%s is a manifest: %s", (path, expected) => {
+    expect(isManifestPath(path, selection)).toBe(expected);
+  });
+
+  test("a repository's own include adds files, even ones the defaults exclude", () => {
+    expect(isManifestPath("charts/web/templates/rendered.yaml", { ...selection, repoInclude: ["charts/*/templates/rendered.yaml"] })).toBe(true);
+  });
+});
+
+describe("merging policy layers", () => {
+  function policy(name: string, action: EnforcementAction, file = `${name}.yaml`): Policy {
+    return {
+      apiVersion: "kube-policy-bot.dev/v1",
+      kind: "PodSecurity",
+      name,
+      file,
+      range: { line: 4, column: 3, endLine: 4, endColumn: 10 },
+      enforcementAction: action,
+      match: { excludedNamespaces: ["kube-system"] },
+      parameters: undefined,
+      target: "pod",
+      evaluate: () => [],
+    };
+  }
+
+  function layers(overrides: Partial<PolicyLayers>): PolicyLayers {
+    return {
+      shipped: [policy("baseline", "deny"), policy("restricted", "warn")],
+      org: [],
+      orgLabel: "acme/.github",
+      overridable: [],
+      repo: [],
+      overrides: new Map(),
+      repoConfigFile: "repo.yml",
+      ...overrides,
+    };
+  }
+
+  test("org policies replace shipped ones of the same name; repo policies are added", () => {
+    const merged = mergePolicies(layers({ org: [policy("baseline", "warn")], repo: [policy("mine", "deny")] }));
+    expect(merged.problems).toEqual([]);
+    expect(merged.applied).toEqual([
+      { name: "baseline", action: "warn", origin: "acme/.github" },
+      { name: "mine", action: "deny", origin: "this repository" },
+      { name: "restricted", action: "warn", origin: "shipped default" },
+    ]);
+  });
+
+  test("tightening is always allowed", () => {
+    const merged = mergePolicies(layers({ overrides: new Map([["restricted", { enforcementAction: "deny", line: 3, column: 5 }]]) }));
+    expect(merged.problems).toEqual([]);
+    expect(merged.policies.find((item) => item.name === "restricted")?.enforcementAction).toBe("deny");
+  });
+
+  test.each([
+    ["lowering the action", { enforcementAction: "dryrun" as const }, /may raise its enforcementAction but not lower it from deny to dryrun/],
+    ["excluding namespaces", { excludedNamespaces: ["legacy"] }, /cannot widen its excluded namespaces/],
+    ["disabling", { disabled: true }, /cannot disable it/],
+  ])("%s a non-overridable policy is an error, and the policy stays as it was", (_name, change, message) => {
+    const merged = mergePolicies(layers({ overrides: new Map([["baseline", { ...change, line: 7, column: 5 }]]) }));
+    expect(merged.problems).toEqual([expect.objectContaining({ file: "repo.yml", line: 7, message: expect.stringMatching(message) })]);
+    const baseline = merged.policies.find((item) => item.name === "baseline");
+    expect(baseline?.enforcementAction).toBe("deny");
+    expect(baseline?.match.excludedNamespaces).toEqual(["kube-system"]);
+  });
+
+  test("an overridable policy may be relaxed, excluded from namespaces, or disabled", () => {
+    const relaxed = mergePolicies(layers({ overridable: ["baseline"], overrides: new Map([["baseline", { enforcementAction: "warn", excludedNamespaces: ["legacy"], line: 1, column: 1 }]]) }));
+    expect(relaxed.problems).toEqual([]);
+    const baseline = relaxed.policies.find((item) => item.name === "baseline");
+    expect(baseline?.enforcementAction).toBe("warn");
+    expect(baseline?.match.excludedNamespaces).toEqual(["kube-system", "legacy"]);
+    const disabled = mergePolicies(layers({ overridable: ["baseline"], overrides: new Map([["baseline", { disabled: true, line: 1, column: 1 }]]) }));
+    expect(disabled.policies.map((item) => item.name)).toEqual(["restricted"]);
+  });
+
+  test("a repository policy may not take the name of a non-overridable org policy", () => {
+    const merged = mergePolicies(layers({ repo: [policy("baseline", "dryrun", "policy/weak.yaml")] }));
+    expect(merged.problems).toEqual([expect.objectContaining({ file: "policy/weak.yaml", line: 4, message: expect.stringMatching(/not overridable/) })]);
+    expect(merged.policies.find((item) => item.name === "baseline")?.enforcementAction).toBe("deny");
+  });
+
+  test("an override of an unknown policy is an error naming the known ones", () => {
+    const merged = mergePolicies(layers({ overrides: new Map([["basline", { enforcementAction: "deny", line: 2, column: 5 }]]) }));
+    expect(merged.problems[0]?.message).toMatch(/"basline", which is not a policy in effect here; known policies: baseline, restricted/);
+  });
+});

@@ -1,0 +1,45 @@
+/** The app's own deployment passes the policies it enforces, at the restricted level, with no warning. */
+import { readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { describe, expect, test } from "@jest/globals";
+import { loadManifestFile } from "../../src/manifests/load.js";
+import { evaluate } from "../../src/policy/engine.js";
+import { loadPolicies } from "../../src/policy/load.js";
+import { defaultPolicySources } from "../../src/policy/shipped.js";
+
+const root = resolve(import.meta.dirname, "../..");
+const deployDir = join(root, "deploy");
+
+describe("deploy/", () => {
+  const files = readdirSync(deployDir).filter((name) => name.endsWith(".yaml")).sort();
+  const loaded = files.map((name) => loadManifestFile(`deploy/${name}`, readFileSync(join(deployDir, name))));
+
+  test("every file parses into Kubernetes objects", () => {
+    expect(loaded.flatMap((file) => file.errors)).toEqual([]);
+    expect(loaded.flatMap((file) => file.manifests.map((manifest) => manifest.object["kind"])).sort()).toEqual(
+      ["Deployment", "Kustomization", "Namespace", "NetworkPolicy", "PodDisruptionBudget", "Service", "ServiceAccount"].sort(),
+    );
+  });
+
+  test("the shipped policies find nothing, and neither does the restricted level enforced as deny", async () => {
+    const shipped = loadPolicies(await defaultPolicySources());
+    const restrictedDeny = loadPolicies([
+      { file: "restricted-deny.yaml", content: "apiVersion: kube-policy-bot.dev/v1\nkind: PodSecurity\nmetadata:\n  name: restricted-deny\nspec:\n  enforcementAction: deny\n  parameters:\n    level: restricted\n    version: latest\n" },
+    ]);
+    expect([...shipped.errors, ...restrictedDeny.errors]).toEqual([]);
+    const result = evaluate(loaded, [...shipped.policies, ...restrictedDeny.policies]);
+    expect(result.findings).toEqual([]);
+    expect(result.errors).toEqual([]);
+  });
+
+  test("the container is hardened beyond the Pod Security Standards: read-only root, resources, numeric user matching the image", () => {
+    const deployment = loaded.flatMap((file) => file.manifests).find((manifest) => manifest.object["kind"] === "Deployment");
+    const at = (...path: (string | number)[]): unknown => path.reduce<unknown>((value, key) => (value as Record<string | number, unknown> | undefined)?.[key], deployment?.object);
+    const container = ["spec", "template", "spec", "containers", 0];
+    expect(at(...container, "securityContext")).toEqual(expect.objectContaining({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, runAsNonRoot: true, runAsUser: 1000 }));
+    expect(at(...container, "resources", "requests")).toEqual(expect.objectContaining({ cpu: expect.any(String), memory: expect.any(String) }));
+    expect(at(...container, "resources", "limits", "memory")).toEqual(expect.any(String));
+    expect(at("spec", "template", "spec", "automountServiceAccountToken")).toBe(false);
+    expect(readFileSync(join(root, "Dockerfile"), "utf8")).toMatch(/^USER 1000:1000$/m);
+  });
+});

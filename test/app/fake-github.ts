@@ -1,0 +1,223 @@
+/**
+ * An in-memory GitHub behind the `GitHubGateway` port (like policy-bot's `pulltest.Context`):
+ * repositories with branches of files, pull requests, blobs by git SHA, check runs with their
+ * writes, a call log for request counting, and injectable failures.
+ */
+import { createHash } from "node:crypto";
+import {
+  GitHubApiError,
+  type ChangedFile,
+  type CheckAnnotation,
+  type CheckRunCreate,
+  type CheckRunOutput,
+  type CheckRunSummary,
+  type CheckRunUpdate,
+  type GitHubGateway,
+  type PullRequestInfo,
+  type RepoFile,
+  type RepoRef,
+  type Tree,
+} from "../../src/github/gateway.js";
+
+export function blobSha(content: string | Uint8Array): string {
+  const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : Buffer.from(content);
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+
+export interface FakeCheckRun {
+  id: number;
+  name: string;
+  headSha: string;
+  externalId: string;
+  status: "in_progress" | "completed";
+  conclusion?: string;
+  output?: CheckRunOutput;
+  /** Every annotation ever sent: GitHub appends them across writes. */
+  annotations: CheckAnnotation[];
+  actions?: CheckRunUpdate["actions"];
+  writes: number;
+}
+
+interface FakeRepo {
+  defaultBranch: string;
+  branches: Map<string, Map<string, string>>;
+}
+
+interface FakePull {
+  info: PullRequestInfo;
+  files: ChangedFile[];
+}
+
+type Method = keyof GitHubGateway;
+
+export class FakeGitHub implements GitHubGateway {
+  readonly calls: { method: Method; args: string }[] = [];
+  readonly checkRuns: FakeCheckRun[] = [];
+  private readonly repos = new Map<string, FakeRepo>();
+  private readonly pulls = new Map<string, FakePull>();
+  private readonly blobs = new Map<string, Uint8Array>();
+  private readonly comparisons = new Map<string, ChangedFile[]>();
+  private readonly failures = new Map<Method, Error[]>();
+
+  addRepo(repo: RepoRef, files: Record<string, string> = {}, defaultBranch = "main"): this {
+    this.repos.set(key(repo), { defaultBranch, branches: new Map([[defaultBranch, new Map()]]) });
+    this.setFiles(repo, defaultBranch, files);
+    return this;
+  }
+
+  setFiles(repo: RepoRef, branch: string, files: Record<string, string>): this {
+    const state = this.repo(repo);
+    const tree = state.branches.get(branch) ?? new Map<string, string>();
+    for (const [path, content] of Object.entries(files)) {
+      tree.set(path, content);
+      this.blobs.set(blobSha(content), Buffer.from(content, "utf8"));
+    }
+    state.branches.set(branch, tree);
+    return this;
+  }
+
+  /** A pull request whose head changes `files` (null content = removed) relative to `base`. */
+  openPullRequest(
+    repo: RepoRef,
+    number: number,
+    options: { base?: string; headSha?: string; files: Record<string, string | null>; renamed?: Record<string, string> },
+  ): PullRequestInfo {
+    const base = options.base ?? "main";
+    const files: ChangedFile[] = Object.entries(options.files).map(([filename, content]) => {
+      if (content === null) return { filename, status: "removed", sha: null };
+      const sha = blobSha(content);
+      this.blobs.set(sha, Buffer.from(content, "utf8"));
+      const previous = options.renamed?.[filename];
+      return previous ? { filename, status: "renamed", sha, previousFilename: previous } : { filename, status: "added", sha };
+    });
+    const info: PullRequestInfo = {
+      number,
+      state: "open",
+      headSha: options.headSha ?? createHash("sha1").update(`${key(repo)}#${number}:${JSON.stringify(options.files)}`).digest("hex"),
+      baseRef: base,
+      baseSha: "b".repeat(40),
+      changedFiles: files.length,
+    };
+    this.pulls.set(`${key(repo)}#${number}`, { info, files });
+    return info;
+  }
+
+  setComparison(repo: RepoRef, base: string, head: string, files: Record<string, string>): void {
+    this.comparisons.set(`${key(repo)}:${base}...${head}`, Object.entries(files).map(([filename, content]) => {
+      const sha = blobSha(content);
+      this.blobs.set(sha, Buffer.from(content, "utf8"));
+      return { filename, status: "modified", sha };
+    }));
+  }
+
+  /** The next calls of `method` fail with these errors, in order. */
+  failNext(method: Method, ...errors: Error[]): void {
+    this.failures.set(method, [...(this.failures.get(method) ?? []), ...errors]);
+  }
+
+  count(method: Method): number {
+    return this.calls.filter((call) => call.method === method).length;
+  }
+
+  // --- GitHubGateway -------------------------------------------------------------------------
+
+  async getPullRequest(repo: RepoRef, number: number): Promise<PullRequestInfo> {
+    this.record("getPullRequest", `${key(repo)}#${number}`);
+    return { ...this.pull(repo, number).info };
+  }
+
+  async listPullRequestFiles(repo: RepoRef, number: number): Promise<ChangedFile[]> {
+    const files = this.pull(repo, number).files;
+    // One request per page of 100, as the real implementation pays.
+    for (let page = 0; page < Math.max(1, Math.ceil(Math.min(files.length, 3000) / 100)); page++) this.record("listPullRequestFiles", `${key(repo)}#${number} page ${page + 1}`);
+    return files.slice(0, 3000).map((file) => ({ ...file }));
+  }
+
+  async compareCommits(repo: RepoRef, base: string, head: string): Promise<ChangedFile[]> {
+    this.record("compareCommits", `${key(repo)} ${base}...${head}`);
+    const files = this.comparisons.get(`${key(repo)}:${base}...${head}`);
+    if (!files) throw new GitHubApiError(`comparing ${base}...${head}`, 404, "Not Found");
+    return files.slice(0, 300);
+  }
+
+  async getBlob(repo: RepoRef, sha: string): Promise<Uint8Array> {
+    this.record("getBlob", `${key(repo)} ${sha}`);
+    const blob = this.blobs.get(sha);
+    if (!blob) throw new GitHubApiError(`reading blob ${sha}`, 404, "Not Found");
+    return blob;
+  }
+
+  async readFile(repo: RepoRef, path: string, ref?: string): Promise<RepoFile | undefined> {
+    this.record("readFile", `${key(repo)} ${path}@${ref ?? "default"}`);
+    const state = this.repos.get(key(repo));
+    const content = state?.branches.get(ref ?? state.defaultBranch)?.get(path);
+    return content === undefined ? undefined : { path, sha: blobSha(content), content: Buffer.from(content, "utf8") };
+  }
+
+  async getDefaultBranch(repo: RepoRef): Promise<string | undefined> {
+    this.record("getDefaultBranch", key(repo));
+    return this.repos.get(key(repo))?.defaultBranch;
+  }
+
+  async getTree(repo: RepoRef, ref: string): Promise<Tree | undefined> {
+    this.record("getTree", `${key(repo)}@${ref}`);
+    const files = this.repos.get(key(repo))?.branches.get(ref);
+    if (!files) return undefined;
+    return { entries: [...files.entries()].map(([path, content]) => ({ path, type: "blob", sha: blobSha(content) })), truncated: false };
+  }
+
+  async listCheckRunsForRef(repo: RepoRef, ref: string, appId?: number): Promise<CheckRunSummary[]> {
+    this.record("listCheckRunsForRef", `${key(repo)} ${ref} app ${appId ?? "any"}`);
+    return this.checkRuns.filter((run) => run.headSha === ref).map((run) => ({ id: run.id, name: run.name, headSha: run.headSha, externalId: run.externalId }));
+  }
+
+  async createCheckRun(repo: RepoRef, params: CheckRunCreate): Promise<{ id: number }> {
+    this.record("createCheckRun", `${key(repo)} ${params.name}@${params.headSha}`);
+    const run: FakeCheckRun = { id: this.checkRuns.length + 1, name: params.name, headSha: params.headSha, externalId: params.externalId, status: "in_progress", annotations: [], writes: 1 };
+    this.checkRuns.push(run);
+    return { id: run.id };
+  }
+
+  async updateCheckRun(repo: RepoRef, checkRunId: number, params: CheckRunUpdate): Promise<void> {
+    this.record("updateCheckRun", `${key(repo)} ${checkRunId} ${params.status}`);
+    const run = this.checkRuns.find((candidate) => candidate.id === checkRunId);
+    if (!run) throw new GitHubApiError(`updating check run ${checkRunId}`, 404, "Not Found");
+    if ((params.output?.annotations?.length ?? 0) > 50) throw new GitHubApiError(`updating check run ${checkRunId}`, 422, "more than 50 annotations");
+    if (params.output && (params.output.summary.length > 65535 || (params.output.text?.length ?? 0) > 65535)) {
+      throw new GitHubApiError(`updating check run ${checkRunId}`, 422, "output too long");
+    }
+    run.writes++;
+    run.status = params.status;
+    if (params.conclusion) run.conclusion = params.conclusion;
+    if (params.output) {
+      run.output = params.output;
+      run.annotations.push(...(params.output.annotations ?? []));
+    }
+    if (params.actions) run.actions = params.actions;
+  }
+
+  // --- internals -----------------------------------------------------------------------------
+
+  private record(method: Method, args: string): void {
+    this.calls.push({ method, args });
+    const queue = this.failures.get(method);
+    const failure = queue?.shift();
+    if (failure) throw failure;
+  }
+
+  private repo(repo: RepoRef): FakeRepo {
+    const state = this.repos.get(key(repo));
+    if (!state) throw new Error(`fake: repository ${key(repo)} not added`);
+    return state;
+  }
+
+  private pull(repo: RepoRef, number: number): FakePull {
+    const pull = this.pulls.get(`${key(repo)}#${number}`);
+    if (!pull) throw new GitHubApiError(`reading pull request #${number}`, 404, "Not Found");
+    return pull;
+  }
+}
+
+function key(repo: RepoRef): string {
+  return `${repo.owner}/${repo.repo}`.toLowerCase();
+}

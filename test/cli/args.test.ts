@@ -1,0 +1,43 @@
+import { describe, expect, it } from "@jest/globals";
+import { parseArgs } from "../../src/cli/args.js";
+
+describe("command-line arguments", () => {
+  it("reads check with its defaults", () => {
+    expect(parseArgs(["check", "examples/"])).toEqual({ command: "check", policies: [], format: "text", paths: ["examples/"] });
+  });
+
+  it("reads repeated --policies, --format in both spellings, and several paths in order", () => {
+    expect(parseArgs(["check", "--policies", "a.yaml", "b/", "--policies=c/", "--format=sarif", "x.yaml"])).toEqual({
+      command: "check",
+      policies: ["a.yaml", "c/"],
+      format: "sarif",
+      paths: ["b/", "x.yaml"],
+    });
+    expect(parseArgs(["check", "--format", "json", "k8s"])).toMatchObject({ format: "json" });
+  });
+
+  it("treats everything after -- as a path", () => {
+    expect(parseArgs(["check", "--", "--weird-name.yaml"])).toMatchObject({ command: "check", paths: ["--weird-name.yaml"] });
+  });
+
+  it("answers --help, -h and --version wherever they appear", () => {
+    expect(parseArgs(["--help"])).toEqual({ command: "help" });
+    expect(parseArgs(["check", "-h"])).toEqual({ command: "help" });
+    expect(parseArgs(["check", "--version", "x"])).toEqual({ command: "version" });
+  });
+
+  it.each([
+    [[], /missing command/],
+    [["lint", "x"], /unknown command "lint"/],
+    [["check"], /missing PATH/],
+    [["check", "--fromat", "json", "x"], /unknown option "--fromat"/],
+    [["check", "--format", "xml", "x"], /unknown --format "xml": expected one of text, json, sarif/],
+    [["check", "x", "--format"], /--format needs a value/],
+    [["check", "x", "--policies"], /--policies needs a file or directory/],
+    [["check", "--format", "json", "--format", "text", "x"], /--format given twice/],
+  ])("rejects %j with a helpful message", (argv, message) => {
+    const request = parseArgs(argv);
+    expect(request.command).toBe("usage-error");
+    expect(request.command === "usage-error" && request.message).toMatch(message);
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * Constraint parameters are validated against the template's schema before anything is evaluated:
+ * a typo, a wrong type or a value the kind cannot use is an error naming the parameter, never a
+ * policy that silently checks nothing.
+ */
+import { describe, expect, it } from "@jest/globals";
+import { gatekeeperLibrary } from "../../../src/policy/gatekeeper/index.js";
+import { loadPolicies } from "../../../src/policy/load.js";
+import type { JsonValue } from "../../../src/manifests/types.js";
+import type { ParameterError } from "../../../src/policy/types.js";
+import { constraint } from "./pipeline.js";
+
+function errorsOf(kind: string, parameters: JsonValue | undefined): ParameterError[] {
+  const found = gatekeeperLibrary.find((k) => k.kind === kind);
+  if (!found) throw new Error(`no kind ${kind}`);
+  const compiled = found.compile(parameters);
+  return "errors" in compiled ? compiled.errors : [];
+}
+
+describe("constraint parameters", () => {
+  it("rejects an unknown parameter, naming the ones the kind takes", () => {
+    expect(errorsOf("K8sDisallowedTags", { tags: ["latest"], exemptImage: ["x"] })).toEqual([
+      { path: ["exemptImage"], message: "unknown parameter exemptImage; expected one of: exemptImages, tags" },
+    ]);
+    expect(errorsOf("K8sBlockNodePort", { allow: true })).toEqual([{ path: ["allow"], message: "unknown parameter allow; this kind takes no parameters" }]);
+  });
+
+  it("rejects a value of the wrong type, saying what is expected", () => {
+    expect(errorsOf("K8sAllowedRepos", { repos: "docker.io/" })).toEqual([
+      { path: ["repos"], message: 'parameter repos must be a list of strings, got string "docker.io/"' },
+    ]);
+    expect(errorsOf("K8sAllowedRepos", { repos: ["docker.io/", 3] })).toEqual([{ path: ["repos", 1], message: "parameter repos[1] must be a string, got number 3" }]);
+    expect(errorsOf("K8sHttpsOnly", { tlsOptional: "true" })).toEqual([
+      { path: ["tlsOptional"], message: 'parameter tlsOptional must be a boolean (true or false), got string "true"' },
+    ]);
+    expect(errorsOf("K8sReplicaLimits", { ranges: [{ min_replicas: 1.5, max_replicas: 3 }] })).toEqual([
+      { path: ["ranges", 0, "min_replicas"], message: "parameter ranges[0].min_replicas must be an integer, got number 1.5" },
+    ]);
+    expect(errorsOf("K8sAllowedRepos", ["docker.io/"])).toEqual([{ path: [], message: "parameters must be an object with keys repos, got a list" }]);
+  });
+
+  it("rejects a value outside the template's enum", () => {
+    expect(errorsOf("K8sPSPProcMount", { procMount: "Masked" })).toEqual([
+      { path: ["procMount"], message: 'parameter procMount must be one of "Default", "Unmasked", got string "Masked"' },
+    ]);
+    expect(errorsOf("K8sRequiredResources", { limits: ["gpu"] })).toEqual([
+      { path: ["limits", 0], message: 'parameter limits[0] must be one of "cpu", "memory", got string "gpu"' },
+    ]);
+  });
+
+  it("requires the parameters without which a kind would check nothing", () => {
+    expect(errorsOf("K8sAllowedRepos", undefined)).toEqual([{ path: ["repos"], message: "missing required parameter repos: expected a list of strings" }]);
+    expect(errorsOf("K8sRequiredLabels", { labels: [{ allowedRegex: "^a$" }] })).toEqual([
+      { path: ["labels", 0, "key"], message: "missing required parameter labels[0].key: expected a string" },
+    ]);
+    for (const kind of ["K8sDisallowedRepos", "K8sAllowedReposv2", "K8sRequiredAnnotations", "K8sRequiredProbes", "K8sReplicaLimits", "VerifyDeprecatedAPI", "K8sPSPAppArmor", "K8sPSPFlexVolumes", "K8sPSPSELinuxV2", "K8sPSPSeccomp", "K8sPSPSeccompV2", "K8sPSPVolumeTypes"]) {
+      expect(errorsOf(kind, {}).length).toBeGreaterThan(0);
+    }
+  });
+
+  it("accepts absent or null parameters where the template needs none", () => {
+    for (const kind of ["K8sBlockNodePort", "K8sImageDigests", "K8sPSPHostNamespace", "K8sContainerLimits", "K8sPSPCapabilities", "K8sUniqueIngressHost"]) {
+      expect(errorsOf(kind, undefined)).toEqual([]);
+      expect(errorsOf(kind, null)).toEqual([]);
+    }
+  });
+
+  it("rejects a maximum that is not a Kubernetes quantity, which upstream would silently ignore", () => {
+    expect(errorsOf("K8sContainerLimits", { cpu: "two", memory: "1Gi" })).toEqual([
+      { path: ["cpu"], message: 'parameter cpu must be a Kubernetes quantity such as "500m", "2", "512Mi" or "1Gi", got "two"' },
+    ]);
+    expect(errorsOf("K8sContainerRequests", { memory: "-1Gi" })).toEqual([{ path: ["memory"], message: 'parameter memory must not be negative, got "-1Gi"' }]);
+    expect(errorsOf("K8sContainerEphemeralStorageLimit", { "ephemeral-storage": "1GB" })).toHaveLength(1);
+    expect(errorsOf("K8sContainerLimits", { cpu: "-1", memory: "1e9" })).toEqual([]);
+  });
+
+  it("rejects a ratio that is not a number, and a ratio constraint without any ratio", () => {
+    expect(errorsOf("K8sContainerRatios", { ratio: "2x" })).toEqual([
+      { path: ["ratio"], message: 'parameter ratio must be a string holding a number such as "2" or "1.5", got "2x"' },
+    ]);
+    expect(errorsOf("K8sContainerRatios", {})).toHaveLength(1);
+    expect(errorsOf("K8sContainerRatios", { cpuRatio: "4" })).toEqual([]);
+  });
+
+  it("rejects a regular expression that does not compile", () => {
+    const errors = errorsOf("K8sRequiredLabels", { labels: [{ key: "owner", allowedRegex: "([a-z]" }] });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.path).toEqual(["labels", 0, "allowedRegex"]);
+    expect(errors[0]?.message).toMatch(/^parameter labels\[0\]\.allowedRegex is not a valid regular expression/);
+  });
+
+  it("surfaces parameter errors when loading a constraint file", () => {
+    const loaded = loadPolicies([{ file: "policies/repos.yaml", content: constraint("K8sAllowedRepos", "repo: [docker.io/]") }]);
+    expect(loaded.policies).toEqual([]);
+    expect(loaded.errors.map((e) => e.message).join("\n")).toMatch(/unknown parameter repo/);
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "@jest/globals";
+import { formatJson } from "../../src/report/json.js";
+import { privilegedFinding, sampleResult } from "./sample-result.js";
+
+describe("json report", () => {
+  const report = JSON.parse(formatJson(sampleResult()));
+
+  it("has findings, errors and summary at the top level", () => {
+    expect(Object.keys(report)).toEqual(["findings", "errors", "summary"]);
+    expect(report.summary).toEqual({ files: 4, resources: 4, deny: 2, warn: 1, dryrun: 1, errors: 1 });
+    expect(report.errors).toEqual([{ file: "examples/broken.yaml", line: 4, column: 7, message: "bad indentation of a mapping entry" }]);
+  });
+
+  it("gives every finding the documented keys, with null for absent namespace and container", () => {
+    for (const finding of report.findings) {
+      expect(Object.keys(finding).sort()).toEqual(
+        ["action", "column", "container", "endColumn", "endLine", "file", "fingerprint", "line", "message", "path", "policy", "policyKind", "resource", "rule"].sort(),
+      );
+      expect(Object.keys(finding.resource).sort()).toEqual(["apiVersion", "kind", "name", "namespace"]);
+    }
+    const namespace = report.findings.find((f: { resource: { kind: string } }) => f.resource.kind === "Namespace");
+    expect(namespace.resource.namespace).toBeNull();
+    expect(namespace.container).toBeNull();
+  });
+
+  it("reports the privileged container of the breakout pod with its position and field path", () => {
+    expect(report.findings).toContainEqual({
+      policy: "pod-security-baseline",
+      policyKind: "PodSecurity",
+      rule: "privileged",
+      action: "deny",
+      message: privilegedFinding.message,
+      file: "examples/attacks/breakout-pod.yaml",
+      line: 15,
+      endLine: 15,
+      column: 7,
+      endColumn: 22,
+      resource: { apiVersion: "v1", kind: "Pod", namespace: "default", name: "r00t" },
+      container: "1",
+      path: "spec.containers[0].securityContext.privileged",
+      fingerprint: privilegedFinding.fingerprint,
+    });
+  });
+
+  it("does not leak fields that are not part of the documented shape", () => {
+    const result = sampleResult();
+    (result.findings[0] as unknown as Record<string, unknown>)["internal"] = "secret";
+    expect(formatJson(result)).not.toContain("internal");
+  });
+});
