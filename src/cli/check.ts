@@ -16,6 +16,7 @@ import { formatSarif } from "../report/sarif.js";
 import { formatText } from "../report/text.js";
 import type { CheckRequest } from "./args.js";
 import { discoverManifestFiles, MANIFEST_EXTENSIONS } from "./discover.js";
+import { describeFsError } from "./fs-error.js";
 import type { CliIo } from "./io.js";
 import { packageInfo } from "./package-info.js";
 
@@ -26,12 +27,6 @@ export const EXIT_BLOCKED = 1;
 export const EXIT_USAGE = 2;
 
 export class UsageError extends Error {}
-
-function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  return code === undefined ? message : `${code}: ${message.replace(/^[A-Z]+: /, "")}`;
-}
 
 async function readManifest(file: string, cwd: string): Promise<LoadedFile> {
   let content: Buffer;

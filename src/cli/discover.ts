@@ -5,6 +5,7 @@
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import type { InputError } from "../manifests/types.js";
+import { describeFsError } from "./fs-error.js";
 
 export const MANIFEST_EXTENSIONS: readonly string[] = [".yaml", ".yml", ".json"];
 
@@ -29,12 +30,6 @@ function isSkippedWhileWalking(name: string): boolean {
 function isManifestName(name: string): boolean {
   const lower = name.toLowerCase();
   return MANIFEST_EXTENSIONS.some((ext) => lower.endsWith(ext));
-}
-
-function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  return code === undefined ? message : `${code}: ${message.replace(/^[A-Z]+: /, "")}`;
 }
 
 export async function discoverManifestFiles(paths: readonly string[], cwd: string): Promise<Discovery> {

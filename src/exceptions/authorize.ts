@@ -39,6 +39,11 @@ export interface AuthorizationFacts {
   users: ReadonlyMap<string, UserFacts>;
 }
 
+/** Facts keyed the way `authorize` looks them up (lower-case logins). */
+export function buildFacts(prAuthor: string, users: Iterable<readonly [login: string, facts: UserFacts]>): AuthorizationFacts {
+  return { prAuthor, users: new Map([...users].map(([login, facts]) => [login.toLowerCase(), facts])) };
+}
+
 export interface AuthorizationRequest {
   /** Who states the exception: an approver writing it, or answering someone's request. */
   actor: GitHubUser;

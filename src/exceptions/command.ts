@@ -190,6 +190,7 @@ interface Understood {
 
 function parseRequest(tokens: readonly string[], reason: string | undefined, text: string, line: number): Omit<ExceptionRequest, "id"> | ParseError {
   const understood: Understood = { resources: [] };
+  if (reason !== undefined && reason !== "" && reason !== REASON_PLACEHOLDER) understood.reason = reason;
   const fail = (message: string): ParseError => ({ kind: "error", line, text, message, example: exampleFrom(understood) });
 
   const policyToken = tokens[0];
@@ -251,7 +252,6 @@ function parseRequest(tokens: readonly string[], reason: string | undefined, tex
   if (reason === "" || reason === REASON_PLACEHOLDER) {
     return fail("the `Reason:` line is empty: say why the exception is needed (a ticket reference helps reviewers later)");
   }
-  understood.reason = reason;
 
   const request: Omit<ExceptionRequest, "id"> = { kind: "request", policy, resources: understood.resources, reason, line };
   if (rule !== undefined) request.rule = rule;

@@ -243,17 +243,20 @@ export function deriveExceptions(input: DeriveInput): DerivedExceptions {
 /** Logins whose team membership and permission the app must look up before deriving. */
 export function loginsToVerify(comments: readonly PullRequestComment[], botLogin: string): string[] {
   const logins = new Map<string, string>();
+  const add = (login: string) => {
+    if (!logins.has(login.toLowerCase())) logins.set(login.toLowerCase(), login);
+  };
   for (const comment of comments) {
     if (!comment.user) continue;
     if (comment.user.type === "Bot") {
       if (!sameLogin(comment.user.login, botLogin)) continue;
       for (const marker of readMarkers(comment.body)) {
-        if (marker.kind === "void" && marker.revokes) logins.set(marker.revokes.by.toLowerCase(), marker.revokes.by);
+        if (marker.kind === "void" && marker.revokes) add(marker.revokes.by);
       }
       continue;
     }
     if (parseComment(comment.body, comment.id).some((command) => command.kind === "request" || command.kind === "approve" || command.kind === "revoke")) {
-      logins.set(comment.user.login.toLowerCase(), comment.user.login);
+      add(comment.user.login);
     }
   }
   return [...logins.values()];
@@ -325,6 +328,13 @@ function approve({ input, ledger, states }: Context, id: string, comment: PullRe
   if (state.revoked) return refuse(`${id} was revoked by @${state.revoked.by}; post a new request`);
   if (state.grant) {
     return { kind: "approve", id, outcome: "unchanged", message: `${id} is already granted by @${state.grant.approver}` };
+  }
+  // Until the grant is recorded (with a digest of the text), the request's last edit time is all that
+  // says whether the approver saw the text as it is now.
+  const edited = state.comment.updated_at === undefined ? 0 : time(state.comment.updated_at);
+  if (edited > time(comment.created_at) && !ledger.grants.has(`${id}@${comment.id}`)) {
+    state.refusedApprovals.push(`the approval by @${comment.user.login} came before the request's last edit`);
+    return refuse(`${id} was edited after this approval, so the approval does not cover its text; approve it again`);
   }
   const request = state.request;
   const decision = authorize(

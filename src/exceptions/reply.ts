@@ -10,12 +10,11 @@ import type { Finding } from "../policy/types.js";
 import { escape } from "../report/markdown.js";
 import { describeApprovers, type SettingsForAuthorization } from "./authorize.js";
 import { COMMAND, REASON_PLACEHOLDER, type ParseError } from "./command.js";
-import type { CommandResult, CommentOutcome, DerivedException, DerivedExceptions, GrantToRecord } from "./derive.js";
+import { scopeOf, type CommandResult, type CommentOutcome, type DerivedException, type DerivedExceptions, type GrantToRecord } from "./derive.js";
 import { documentName, exceptionDocumentYaml } from "./document.js";
 import { formatDuration } from "./expiry.js";
 import { replyMarker, voidMarker } from "./markers.js";
 import { formatNamedResource, type NamedResource } from "./model.js";
-import { scopeOf } from "./derive.js";
 
 export type Reaction = "+1" | "-1";
 

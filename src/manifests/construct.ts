@@ -475,8 +475,9 @@ class Constructor {
    * `<<: *base` or `<<: [*a, *b]`. Earlier sources win over later ones, explicit keys written after
    * the `<<` win over merged ones (YAML merge spec; go-yaml v2 agrees). A key written *before* the
    * `<<` that a source also brings is an error: go-yaml v2 (what Kubernetes runs) lets the merged
-   * value overwrite it while the YAML spec keeps it, so the file means different things to different
-   * readers.
+   * value overwrite it while the YAML spec and go-yaml v3 keep it (the switch showed up as
+   * hairyhenderson/gomplate#1441), so the file means different things to different readers.
+   * Two `<<` keys in one mapping are a duplicate key, as go-yaml v3 also says.
    */
   private merge(top: number, value: JsonValue, table: PositionTable | null, keyStart: number): void {
     if (isObject(value) && table !== null) {

@@ -274,7 +274,7 @@ function detailsText(findings: readonly ReportedFinding[], errors: readonly Inpu
     const state = finding.exception ? `excepted by ${code(finding.exception.id)}` : finding.action;
     add(
       finding.file,
-      `- ${finding.exception ? "✔️" : ICON[finding.action]} **line ${finding.line}** ${code(ruleId(finding))} (${state}) ${code(where)}: ${escape(finding.message)}  \n  Fix: ${howToFix(finding.rule, finding.policyKind, finding.path)} Field: ${code(finding.path)}`,
+      `- ${finding.exception ? "✔️" : ICON[finding.action]} **line ${finding.line}** ${code(ruleId(finding))} (${state}) ${code(where)}: ${escape(finding.message)}  \n  ${fixOf(finding) ? `Fix: ${fixOf(finding)} ` : ""}Field: ${code(finding.path)}`,
     );
   }
   const sections = [...byFile.entries()].sort(([a], [b]) => compare(a, b)).map(([file, lines]) => `### ${code(file)}\n${lines.join("\n")}`);
@@ -283,7 +283,8 @@ function detailsText(findings: readonly ReportedFinding[], errors: readonly Inpu
 
 function findingAnnotation(finding: ReportedFinding): CheckAnnotation {
   const where = describeSubject(finding);
-  const lines = [`${where}: ${finding.message}`, `How to fix: ${stripBackticks(howToFix(finding.rule, finding.policyKind, finding.path))}`, `Field: ${finding.path}`];
+  const fix = fixOf(finding);
+  const lines = [`${where}: ${finding.message}`, ...(fix ? [`How to fix: ${stripBackticks(fix)}`] : []), `Field: ${finding.path}`];
   if (finding.exception) {
     const exception = finding.exception;
     lines.push(`Excepted by ${exception.id} (${exception.source}), approved by ${exception.approver} until ${exception.expires}: ${exception.reason}`);
@@ -332,6 +333,15 @@ function finish(result: CheckRunResult): CheckRunResult {
   if (result.text !== undefined) finished.text = truncateText(result.text, MAX_OUTPUT_CHARS);
   else delete finished.text;
   return finished;
+}
+
+/**
+ * The Pod Security checks end their message with the precise fix for the field at hand ("Remove
+ * spec.hostPID or set it to false."); repeating a generic one would only add noise. Other kinds
+ * (Gatekeeper's upstream messages) say what is wrong, not what to do: they get the rule's fix.
+ */
+function fixOf(finding: Finding): string | undefined {
+  return finding.policyKind === "PodSecurity" ? undefined : howToFix(finding.rule, finding.policyKind, finding.path);
 }
 
 function stripBackticks(text: string): string {

@@ -59,7 +59,7 @@ describe("a pull request check", () => {
     );
     expect(failures.every((annotation) => annotation.path === "deploy/pod.yaml")).toBe(true);
     expect(failures[0]?.message).toMatch(/Pod default\/r00t/);
-    expect(failures[0]?.message).toMatch(/How to fix:/);
+    expect(failures[0]?.message).toMatch(/Field: spec\.hostPID/);
     expect(run?.output?.summary).toMatch(/Blocked/);
   });
 
@@ -340,5 +340,32 @@ describe("configuration", () => {
     expect(run?.conclusion).toBe("failure");
     expect(run?.output?.summary).toMatch(/policy\/mine\.yaml/);
     expect(run?.output?.summary).toMatch(/not overridable/);
+  });
+});
+
+describe("the findings hook (where exceptions plug in)", () => {
+  test("excused findings are reported as notices and no longer block; notes reach the summary", async () => {
+    const { github, deps } = setup();
+    const amendFindings: CheckDeps["amendFindings"] = async ({ findings, config }) => {
+      expect(config.policies.map((policy) => policy.name)).toContain("pod-security-baseline");
+      return {
+        findings: findings.map((finding) => ({ ...finding, exception: { id: "E1", approver: "alice", reason: "node debugging, SEC-1", expires: "2025-07-01T00:00:00Z", source: "comment" } })),
+        notes: ["1 exception applied from the pull request's comments."],
+      };
+    };
+    const { run } = await check(github, pullRequest(github, 1, { "pod.yaml": BREAKOUT_POD }), { ...deps, amendFindings });
+    expect(run?.conclusion).toBe("success");
+    expect(new Set(run?.annotations.map((annotation) => annotation.annotation_level))).toEqual(new Set(["notice"]));
+    expect(run?.output?.summary).toMatch(/1 exception applied/);
+  });
+
+  test("a failing hook fails the check closed, like any other error", async () => {
+    const { github, deps } = setup();
+    const amendFindings: CheckDeps["amendFindings"] = async () => {
+      throw new GitHubApiError("listing the comments of pull request #1", 502, "Bad Gateway");
+    };
+    const { run } = await check(github, pullRequest(github, 1, { "pod.yaml": COMPLIANT_DEPLOYMENT }), { ...deps, amendFindings });
+    expect(run?.status).toBe("completed");
+    expect(run?.conclusion).toBe("failure");
   });
 });

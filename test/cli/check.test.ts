@@ -184,9 +184,18 @@ describe("exit status", () => {
   });
 
   it("is 2 when the policy paths hold no policy at all: checking against nothing would pass everything", async () => {
+    const emptyPolicies = path.join(scratch, "no-policies");
+    await mkdir(emptyPolicies);
+    const { code, stdout, stderr } = await runCli(["check", "--policies", emptyPolicies, "examples/"]);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/error: no policies found in /);
+  });
+
+  it("is 2 when a manifest directory is given as --policies: its objects are not policies", async () => {
     const { code, stderr } = await runCli(["check", "--policies", "examples/apps/web", "examples/"]);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/error/);
+    expect(stderr).toMatch(/^examples\/apps\/web\/deployment\.yaml:\d+:\d+: error: .*"Deployment"/m);
   });
 });
 

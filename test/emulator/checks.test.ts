@@ -120,6 +120,12 @@ describe("reading check runs", () => {
     expect(one.data).toMatchObject({ id: second.data.id, status: "completed", conclusion: "success", app: { id: 4242 } });
   });
 
+  test("a run on a fork PR's head lists no pull requests, as GitHub does", async () => {
+    const pr = await t.emulator.client.openPullRequest({ repo: "acme/gitops", fork: "mallory", files: { "f.yaml": "f: 1\n" }, deliver: false });
+    const { data } = await octokit.rest.checks.create({ ...repo, name: "policy", head_sha: pr.headSha, external_id: String(pr.number) });
+    expect(data.pull_requests).toEqual([]);
+  });
+
   test("waitForCheckRun resolves when the app completes a run", async () => {
     const pr = await t.emulator.client.openPullRequest({ repo: "acme/gitops", files: { "c.yaml": "c: 1\n" }, deliver: false });
     const waiting = t.emulator.client.waitForCheckRun("acme/gitops", pr.headSha, { name: "policy" });

@@ -11,7 +11,15 @@ import type { RequestFilter, RequestLogEntry } from "./request-log.js";
 import type { GitHubEmulator } from "./server.js";
 import type { CheckRunAction, CheckRunRecord, EmulatorState, FileSpec, InstallationPermissions, RepoRole } from "./state.js";
 import type { PullRequestAction } from "./webhook-payloads.js";
-import { checkRunPayload, checkSuitePayload, issueCommentPayload, mergeGroupPayload, pullRequestPayload } from "./webhook-payloads.js";
+import {
+  checkRunPayload,
+  checkSuitePayload,
+  installationPayload,
+  installationRepositoriesPayload,
+  issueCommentPayload,
+  mergeGroupPayload,
+  pullRequestPayload,
+} from "./webhook-payloads.js";
 
 export type { FileSpec } from "./state.js";
 
@@ -145,6 +153,26 @@ export class EmulatorClient {
   /** Installs the app on an account (all repositories unless `repositories` lists some); returns the installation id. */
   install(account: string, options: { repositories?: string[]; permissions?: InstallationPermissions } = {}): number {
     return this.state.install(account, options).id;
+  }
+
+  /** Installs the app and sends installation.created, as GitHub does when an owner installs it. */
+  async installAndNotify(account: string, options: { repositories?: string[]; permissions?: InstallationPermissions; sender?: string } = {}): Promise<{ id: number; delivery: DeliveryResult }> {
+    const installation = this.state.install(account, options);
+    const delivery = await this.emulator.webhooks.send("installation", installationPayload(this.state, installation, "created", options.sender ?? account));
+    return { id: installation.id, delivery };
+  }
+
+  /** Adds repositories to (or removes them from) an installation with selected repositories, and says so. */
+  async changeInstallationRepositories(installationId: number, action: "added" | "removed", repositories: string[], sender = "octocat"): Promise<DeliveryResult> {
+    const installation = this.state.installations.get(installationId);
+    if (!installation) throw new Error(`no installation ${installationId}`);
+    if (installation.repositorySelection !== "selected") throw new Error("installation_repositories events apply to installations with selected repositories");
+    const repos = repositories.map((r) => this.state.requireRepo(r));
+    for (const repo of repos) {
+      if (action === "added") installation.repositories.add(repo.fullName.toLowerCase());
+      else installation.repositories.delete(repo.fullName.toLowerCase());
+    }
+    return this.emulator.webhooks.send("installation_repositories", installationRepositoriesPayload(this.state, installation, action, repos, sender));
   }
 
   // ---- repositories ---------------------------------------------------------------------------

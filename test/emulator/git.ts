@@ -40,15 +40,17 @@ export function blobSha(content: Buffer): string {
 /**
  * Git sorts tree entries by name as raw bytes, comparing a directory as if its name ended in "/".
  * Getting this wrong changes every tree SHA, so it is spelled out rather than left to localeCompare.
+ * Each entry's byte key is computed once rather than per comparison.
  */
-export function compareTreeEntries(a: TreeEntry, b: TreeEntry): number {
-  const ka = Buffer.from(a.type === "tree" ? `${a.name}/` : a.name);
-  const kb = Buffer.from(b.type === "tree" ? `${b.name}/` : b.name);
-  return Buffer.compare(ka, kb);
+export function sortTreeEntries(entries: readonly TreeEntry[]): TreeEntry[] {
+  return entries
+    .map((e) => ({ e, k: Buffer.from(e.type === "tree" ? `${e.name}/` : e.name) }))
+    .sort((a, b) => Buffer.compare(a.k, b.k))
+    .map(({ e }) => e);
 }
 
 export function treeObjectBody(entries: readonly TreeEntry[]): Buffer {
-  const sorted = [...entries].sort(compareTreeEntries);
+  const sorted = sortTreeEntries(entries);
   return Buffer.concat(
     sorted.flatMap((e) => [Buffer.from(`${e.mode === "040000" ? "40000" : e.mode} ${e.name}\0`), Buffer.from(e.sha, "hex")]),
   );
@@ -87,9 +89,9 @@ export function buildTrees(files: ReadonlyMap<string, FileEntry>): BuiltTrees {
     const entries: TreeEntry[] = [];
     for (const [name, child] of node.dirs) entries.push({ mode: "040000", type: "tree", name, sha: hashNode(child) });
     for (const [name, file] of node.files) entries.push({ mode: file.mode, type: "blob", name, sha: file.sha });
-    entries.sort(compareTreeEntries);
-    const sha = gitObjectSha("tree", treeObjectBody(entries));
-    trees.set(sha, entries);
+    const sorted = sortTreeEntries(entries);
+    const sha = gitObjectSha("tree", treeObjectBody(sorted));
+    trees.set(sha, sorted);
     return sha;
   };
   const rootSha = hashNode(root);

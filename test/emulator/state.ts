@@ -602,7 +602,8 @@ export class EmulatorState {
     for (const path of removed) {
       if (!renamedSources.has(path)) changes.push(this.fileChange("removed", path, (before.get(path) as FileEntry).sha, undefined));
     }
-    changes.sort((x, y) => Buffer.compare(Buffer.from(x.filename), Buffer.from(y.filename)));
+    const keyed = changes.map((c) => ({ c, k: Buffer.from(c.filename) })).sort((x, y) => Buffer.compare(x.k, y.k));
+    changes.splice(0, changes.length, ...keyed.map(({ c }) => c));
     this.diffCache.set(cacheKey, changes);
     return changes;
   }
@@ -771,7 +772,8 @@ export class EmulatorState {
       account: (this.user(account) as UserRecord).login,
       repositorySelection: options.repositories ? "selected" : "all",
       repositories: new Set((options.repositories ?? []).map((r) => key(r.includes("/") ? r : `${account}/${r}`))),
-      permissions: { ...(options.permissions ?? DEFAULT_INSTALLATION_PERMISSIONS) },
+      // Every installation can read metadata; GitHub grants it implicitly.
+      permissions: { metadata: "read", ...(options.permissions ?? DEFAULT_INSTALLATION_PERMISSIONS) },
       events: options.events ?? ["check_run", "check_suite", "issue_comment", "merge_group", "pull_request"],
       createdAt: nowIso(),
     };

@@ -4,6 +4,7 @@
  * `installation: {id, node_id}` and `sender`.
  */
 import {
+  installationJson,
   checkRunJson,
   checkSuiteJson,
   commentJson,
@@ -14,7 +15,7 @@ import {
   simpleCommitJson,
   userJson,
 } from "./representations.js";
-import type { CheckRunRecord, CheckSuiteRecord, CommentRecord, EmulatorState, PullRecord, RepoRecord } from "./state.js";
+import type { CheckRunRecord, CheckSuiteRecord, CommentRecord, EmulatorState, InstallationRecord, PullRecord, RepoRecord } from "./state.js";
 
 type Json = Record<string, unknown>;
 
@@ -100,5 +101,39 @@ export function mergeGroupPayload(state: EmulatorState, repo: RepoRecord, group:
       head_commit: simpleCommitJson(commit),
     },
     ...envelope(state, repo, sender),
+  };
+}
+
+function repoRef(repo: RepoRecord): Json {
+  return { id: repo.id, node_id: Buffer.from(`Repository:${repo.id}`).toString("base64"), name: repo.name, full_name: repo.fullName, private: repo.private };
+}
+
+/** installation.created / deleted / new_permissions_accepted: the installation and its repositories. */
+export function installationPayload(state: EmulatorState, installation: InstallationRecord, action: "created" | "deleted" | "new_permissions_accepted", sender: string): Json {
+  return {
+    action,
+    installation: installationJson(state, installation),
+    repositories: state.reposOfInstallation(installation).map(repoRef),
+    requester: null,
+    sender: userJson(state, sender),
+  };
+}
+
+/** installation_repositories.added / removed, for an installation with selected repositories. */
+export function installationRepositoriesPayload(
+  state: EmulatorState,
+  installation: InstallationRecord,
+  action: "added" | "removed",
+  repos: RepoRecord[],
+  sender: string,
+): Json {
+  return {
+    action,
+    installation: installationJson(state, installation),
+    repository_selection: installation.repositorySelection,
+    repositories_added: action === "added" ? repos.map(repoRef) : [],
+    repositories_removed: action === "removed" ? repos.map(repoRef) : [],
+    requester: null,
+    sender: userJson(state, sender),
   };
 }

@@ -228,6 +228,24 @@ describe("payload shapes", () => {
   });
 });
 
+describe("installation events", () => {
+  test("installation.created and installation_repositories.added carry the installation and repositories", async () => {
+    t.emulator.client.createOrg("initech");
+    t.emulator.client.createRepo("initech/one");
+    t.emulator.client.createRepo("initech/two");
+    const { id, delivery } = await t.emulator.client.installAndNotify("initech", { repositories: ["one"], sender: "alice" });
+    expect(delivery.status).toBe(200);
+    const created = last().payload;
+    expect(created).toMatchObject({ action: "created", installation: { id, account: { login: "initech" }, repository_selection: "selected" }, repositories: [{ full_name: "initech/one" }] });
+    const example = corpus("installation/created.payload.json");
+    expectKeysOf(example?.installation, created.installation);
+    await t.emulator.client.changeInstallationRepositories(id, "added", ["initech/two"]);
+    const added = last().payload;
+    expect(added).toMatchObject({ action: "added", repositories_added: [{ full_name: "initech/two" }], repositories_removed: [] });
+    expectKeysOf(corpus("installation_repositories/added.payload.json"), added);
+  });
+});
+
 describe("events the app causes itself", () => {
   test("with selfEvents, the app's own comment and completed run come back as webhooks, sent by its bot", async () => {
     const own = await startTestEmulator({ selfEvents: true, webhookUrl: t.emulator.webhooks.url as string });

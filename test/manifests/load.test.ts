@@ -23,6 +23,14 @@ describe("loadManifestFile", () => {
     expect(loaded.manifests[0]?.locate(["metadata", "name"])).toMatchObject({ line: 4, column: 16 });
   });
 
+  it("reads JSON as JSON: tab indentation, escapes, numbers", () => {
+    const json = '{\n\t"apiVersion": "v1",\n\t"kind": "ConfigMap",\n\t"data": {\n\t\t"path": "a\\/b\\u00e9\\n",\n\t\t"n": "1e3"\n\t},\n\t"x": [1,\t2.5, -0, 1e3, true, null]\n}\n';
+    const loaded = loadManifestFile("cm.json", json);
+    expect(loaded.errors).toEqual([]);
+    expect(loaded.manifests[0]?.object).toEqual({ apiVersion: "v1", kind: "ConfigMap", data: { path: "a/bé\n", n: "1e3" }, x: [1, 2.5, 0, 1000, true, null] });
+    expect(loaded.manifests[0]?.locate(["data", "n"])).toMatchObject({ line: 6, column: 3 });
+  });
+
   it("expands kind: List and typed lists (PodList, ConfigMapList), nested ones too", () => {
     const loaded = loadManifestFile(
       "list.yaml",

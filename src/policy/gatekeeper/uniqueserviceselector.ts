@@ -2,7 +2,12 @@
  * K8sUniqueServiceSelector — upstream template `library/general/uniqueserviceselector` (v1.0.2).
  * No two Services in a namespace may have the same selector. The other Services come from the
  * inventory — every manifest under review — where Gatekeeper reads its synced cluster state.
- * As upstream, Services without a selector all share the empty selector and so conflict too.
+ *
+ * Two deliberate departures from the upstream Rego, both following the template's documented intent:
+ *
+ * Services without a selector (ExternalName, or Endpoints managed by hand) select no Pods and are
+ * not compared; the Rego flattens every missing selector to the same empty string, so any two such
+ * Services would conflict.
  *
  * Scope: the template documents "unique selectors within a namespace", and a selector only ever
  * selects Pods of its own namespace; the upstream Rego, however, compares with Services of every
@@ -25,13 +30,18 @@ export const uniqueServiceSelector = defineKind<Record<string, never>>({
   parameters: obj({}),
   build: () => {
     const servicesBySelector = perInventory((objects) =>
-      groupBy(objects, (other) => (get(other, "kind") === "Service" ? `${namespaceOf(other)}\u0000${flattenSelector(other)}` : undefined)),
+      groupBy(objects, (other) => {
+        const selector = get(other, "kind") === "Service" ? flattenSelector(other) : "";
+        return selector === "" ? undefined : `${namespaceOf(other)}\u0000${selector}`;
+      }),
     );
     return (service, context) => {
       const kind = reviewKind(service);
       if (kind.kind !== "Service" || kind.version !== "v1" || kind.group !== "") return [];
+      const selector = flattenSelector(service);
+      if (selector === "") return [];
       const namespace = namespaceOf(service);
-      return (servicesBySelector(context.inventory).get(`${namespace}\u0000${flattenSelector(service)}`) ?? [])
+      return (servicesBySelector(context.inventory).get(`${namespace}\u0000${selector}`) ?? [])
         .filter((other) => !isSameObject(other, service))
         .map((other) => ({ message: msg`same selector as service <${nameOf(other)}> in namespace <${namespace}>`, path: ["spec", "selector"] }));
     };

@@ -188,3 +188,11 @@ describe("judging manifests as CREATE requests", () => {
     ]);
   });
 });
+
+describe("Services without a selector", () => {
+  it("are not compared: they select no Pods", () => {
+    const external = (name: string) => `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}}\nspec:\n  type: ExternalName\n  externalName: ${name}.example.com\n`;
+    const policy = constraint("K8sUniqueServiceSelector", "", 'kinds: [{apiGroups: [""], kinds: ["Service"]}]');
+    expect(check(policy, { "a.yaml": external("a"), "b.yaml": external("b") })).toEqual([]);
+  });
+});

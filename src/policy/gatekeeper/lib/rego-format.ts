@@ -90,8 +90,15 @@ function compareSequences(a: readonly RegoValue[], b: readonly RegoValue[]): num
   return a.length - b.length;
 }
 
-/** Byte order of UTF-8, as Go compares strings (differs from UTF-16 order only beyond the BMP). */
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * Byte order of UTF-8, as Go compares strings. JavaScript's UTF-16 order is the same except when a
+ * character beyond the BMP (a surrogate pair) meets one in U+E000..U+FFFF.
+ */
 function compareStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : 1;
   return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 }
 
