@@ -112,7 +112,14 @@ export async function runCheck(gateway: GitHubGateway, target: CheckTarget, deps
     outcome = failureOutcome(error, failureMode, deliveryId);
   }
 
-  const result = buildCheckRun(outcome, deps.maxAnnotations !== undefined ? { maxAnnotations: deps.maxAnnotations } : {});
+  let result: CheckRunResult;
+  try {
+    result = buildCheckRun(outcome, deps.maxAnnotations !== undefined ? { maxAnnotations: deps.maxAnnotations } : {});
+  } catch (error) {
+    // Even a bug in the report must not leave the run in progress.
+    log.error({ err: error }, "building the check result failed");
+    result = buildCheckRun(failureOutcome(error, failureMode, deliveryId));
+  }
   const published = await publish(gateway, target, checkRunId, result, failureMode, deps, log, now);
   log.info({ checkRunId, conclusion: result.conclusion, title: result.title, annotations: result.annotations.length, blobsFetched, published }, "check run completed");
   return { status: "completed", checkRunId, conclusion: result.conclusion, title: result.title, blobsFetched, published };

@@ -71,10 +71,14 @@ export class ConfigLoader {
     if (branch === undefined) return defaults;
     const tree = await gateway.getTree(repo, branch);
     if (!tree) return defaults;
-    const configEntry = tree.entries.find((entry) => entry.type === "blob" && entry.path === CONFIG_PATH);
-    if (!configEntry) return defaults;
     const configFile = `${label}:${CONFIG_PATH}`;
-    const parsed = parseOrgConfig(configFile, await this.blob(gateway, repo, configEntry.sha));
+    const configEntry = tree.entries.find((entry) => entry.type === "blob" && entry.path === CONFIG_PATH);
+    let content: Uint8Array | undefined;
+    if (configEntry) content = await this.blob(gateway, repo, configEntry.sha);
+    // A truncated listing may just not show the file: ask for it by path before assuming there is none.
+    else if (tree.truncated) content = (await gateway.readFile(repo, CONFIG_PATH, branch))?.content;
+    if (!content) return defaults;
+    const parsed = parseOrgConfig(configFile, content);
     if (!parsed.config) return { ...defaults, source: label, problems: parsed.problems };
     const config = parsed.config;
     if (config.policies.paths.length === 0) return { config, source: label, policySources: [], problems: [] };

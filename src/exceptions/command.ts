@@ -74,6 +74,10 @@ const OBJECT_NAME = /^[A-Za-z0-9](?:[-A-Za-z0-9._:]*[A-Za-z0-9])?$/;
 const CONTAINER = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
 const EXCEPTION_ID = /^E(\d{1,20})(?:-(\d{1,4}))?$/i;
 
+/** Bounds that keep every reply (which repeats the request, and its YAML) within GitHub's comment size. */
+const MAX_RESOURCES = 50;
+const MAX_REASON = 1000;
+
 const EXAMPLE_POLICY = "pod-security-baseline/hostPathVolumes";
 const EXAMPLE_RESOURCE = "Deployment/logging/fluent-bit";
 const EXAMPLE_ID = "E1234567890";
@@ -96,7 +100,9 @@ export function parseComment(body: string | null | undefined, commentId: number)
   const lines = typeof body === "string" ? body.split(/\r\n|\r|\n/) : [];
   const commands: ParsedCommand[] = [];
   let requests = 0;
-  for (const { index, text } of visibleLines(lines)) {
+  const visible = visibleLines(lines);
+  const visibleIndexes = new Set(visible.map((line) => line.index));
+  for (const { index, text } of visible) {
     const match = COMMAND_LINE.exec(text);
     if (!match) continue;
     const tokens = (match[1] ?? "").split(/\s+/).filter((token) => token !== "");
@@ -107,7 +113,7 @@ export function parseComment(body: string | null | undefined, commentId: number)
     } else if (first === "approve" || first === "revoke") {
       commands.push(parseIdCommand(first, tokens.slice(1), text, line));
     } else {
-      const parsed = parseRequest(tokens, reasonAfter(lines, index), text, line);
+      const parsed = parseRequest(tokens, reasonAfter(lines, index, visibleIndexes), text, line);
       if (parsed.kind === "error") commands.push(parsed);
       else commands.push({ ...parsed, id: requestId(commentId, requests++) });
     }
@@ -117,9 +123,10 @@ export function parseComment(body: string | null | undefined, commentId: number)
 
 /**
  * Lines a reader sees as ordinary text. Inside a quote (including its lazy continuation lines),
- * a fenced code block or an HTML comment block, nothing counts.
+ * a fenced code block or an HTML comment (a block, or one opened inside a line), nothing counts.
  */
-function* visibleLines(lines: readonly string[]): Generator<{ index: number; text: string }> {
+function visibleLines(lines: readonly string[]): { index: number; text: string }[] {
+  const visible: { index: number; text: string }[] = [];
   let fence: { char: string; length: number } | undefined;
   let inHtmlComment = false;
   let inQuote = false;
@@ -150,18 +157,34 @@ function* visibleLines(lines: readonly string[]): Generator<{ index: number; tex
       continue;
     }
     if (HTML_COMMENT_OPEN.test(text)) {
-      if (!text.slice(text.indexOf("<!--") + 4).includes("-->")) inHtmlComment = true;
+      inHtmlComment = opensHtmlComment(text);
       continue;
     }
-    yield { index, text };
+    visible.push({ index, text });
+    // `text <!--` hides the following lines as surely as a comment block does.
+    inHtmlComment = opensHtmlComment(text);
+  }
+  return visible;
+}
+
+/** Whether the line leaves an HTML comment open. */
+function opensHtmlComment(text: string): boolean {
+  let from = 0;
+  for (;;) {
+    const start = text.indexOf("<!--", from);
+    if (start === -1) return false;
+    const end = text.indexOf("-->", start + 4);
+    if (end === -1) return true;
+    from = end + 3;
   }
 }
 
-/** The `Reason:` line: the next non-blank line after the command. */
-function reasonAfter(lines: readonly string[], index: number): string | undefined {
+/** The `Reason:` line: the next non-blank line after the command, if a reader can see it. */
+function reasonAfter(lines: readonly string[], index: number, visible: ReadonlySet<number>): string | undefined {
   for (let next = index + 1; next < lines.length; next++) {
     const text = lines[next] as string;
     if (BLANK.test(text)) continue;
+    if (!visible.has(next)) return undefined;
     const match = REASON_LINE.exec(text);
     return match ? (match[1] ?? "").trim() : undefined;
   }
@@ -190,7 +213,7 @@ interface Understood {
 
 function parseRequest(tokens: readonly string[], reason: string | undefined, text: string, line: number): Omit<ExceptionRequest, "id"> | ParseError {
   const understood: Understood = { resources: [] };
-  if (reason !== undefined && reason !== "" && reason !== REASON_PLACEHOLDER) understood.reason = reason;
+  if (reason !== undefined && reason !== "" && reason !== REASON_PLACEHOLDER && reason.length <= MAX_REASON) understood.reason = reason;
   const fail = (message: string): ParseError => ({ kind: "error", line, text, message, example: exampleFrom(understood) });
 
   const policyToken = tokens[0];
@@ -243,6 +266,9 @@ function parseRequest(tokens: readonly string[], reason: string | undefined, tex
     if (!understood.resources.some((known) => formatNamedResource(known) === formatNamedResource(resource))) understood.resources.push(resource);
   }
 
+  if (understood.resources.length > MAX_RESOURCES) {
+    return fail(`the command names ${understood.resources.length} resources; name at most ${MAX_RESOURCES} per command (the reply lists each one)`);
+  }
   if (understood.resources.length === 0) {
     return fail("the command names no resource: an exception only covers the resources it names, written Kind/namespace/name (Kind/name for a cluster-scoped resource)");
   }
@@ -251,6 +277,9 @@ function parseRequest(tokens: readonly string[], reason: string | undefined, tex
   }
   if (reason === "" || reason === REASON_PLACEHOLDER) {
     return fail("the `Reason:` line is empty: say why the exception is needed (a ticket reference helps reviewers later)");
+  }
+  if (reason.length > MAX_REASON) {
+    return fail(`the reason is ${reason.length} characters long; keep it under ${MAX_REASON} and link a ticket for the details`);
   }
 
   const request: Omit<ExceptionRequest, "id"> = { kind: "request", policy, resources: understood.resources, reason, line };
@@ -302,7 +331,7 @@ function parseResource(token: string): NamedResource | { error: string } {
 /** A command that works, keeping whatever the author got right. */
 function exampleFrom(understood: Understood): string {
   const parts = [COMMAND, understood.policy ?? EXAMPLE_POLICY];
-  parts.push(...(understood.resources.length > 0 ? understood.resources.map(formatNamedResource) : [EXAMPLE_RESOURCE]));
+  parts.push(...(understood.resources.length > 0 ? understood.resources.slice(0, MAX_RESOURCES).map(formatNamedResource) : [EXAMPLE_RESOURCE]));
   if (understood.container !== undefined) parts.push("--container", understood.container);
   parts.push("--expires", understood.expires?.text ?? "14d");
   return `${parts.join(" ")}\nReason: ${understood.reason || REASON_PLACEHOLDER}`;

@@ -48,7 +48,8 @@ export function planReplies(derived: DerivedExceptions, settings: SettingsForAut
     replies.push(reply);
   }
   for (const [commentId, records] of recordsByComment) {
-    const body = [...records.map((record) => grantedText(record.exception, record.covered)), ...records.map((record) => record.marker)].join("\n\n");
+    const header = `> Granted by the approval in ${records[0]?.exception.grant.url ?? `comment ${commentId}`}, now that its approver is authorised`;
+    const body = [header, ...records.map((record) => grantedText(record.exception, record.covered)), ...records.map((record) => record.marker)].join("\n\n");
     replies.push({ commentId, body: `${body}\n${replyMarker(commentId)}`, reaction: "+1" });
   }
   return replies;

@@ -112,7 +112,15 @@ export function describeScope(exception: Pick<PolicyException, "policies" | "res
   return `${policies} on ${resources}${containers}`;
 }
 
-/** The section in Markdown; empty when no exception was asked for or configured. */
+/** The check summary has a 65,535-character limit shared with everything else: the section stays small. */
+const ROWS_PER_TABLE = 20;
+const CELL_CHARS = 200;
+
+function clip(text: string): string {
+  return text.length > CELL_CHARS ? `${text.slice(0, CELL_CHARS)}…` : text;
+}
+
+/** The section in Markdown; empty when no exception was asked for or configured. At most 20 rows per table, 200 characters per cell. */
 export function exceptionsMarkdown(summary: ExceptionsSummary): string {
   const total = summary.active.length + summary.expired.length + summary.refused.length + summary.pending.length + summary.withdrawn.length;
   if (total === 0) return "";
@@ -122,11 +130,12 @@ export function exceptionsMarkdown(summary: ExceptionsSummary): string {
     lines.push("", `**${title}** (${entries.length})`, "");
     lines.push(withCount ? "| Exception | Covers | Approved by | Expires | Reason | Excuses |" : "| Exception | Covers | Approved by | Expires | Reason | Why |");
     lines.push("|---|---|---|---|---|---|");
-    for (const entry of entries) {
-      const last = withCount ? `${entry.excuses ?? 0}${entry.explanation ? ` (${escape(entry.explanation)})` : ""}` : escape(entry.explanation ?? "");
+    for (const entry of entries.slice(0, ROWS_PER_TABLE)) {
+      const last = withCount ? `${entry.excuses ?? 0}${entry.explanation ? ` (${escape(clip(entry.explanation))})` : ""}` : escape(clip(entry.explanation ?? ""));
       // escape() already escapes pipes; cell() is for inline code, which escape() leaves alone.
-      lines.push(`| ${cell(code(entry.id))} | ${escape(entry.scope)} | ${entry.approver ? escape(entry.approver) : "—"} | ${entry.expires ?? "—"} | ${escape(entry.reason)} | ${last} |`);
+      lines.push(`| ${cell(code(entry.id))} | ${escape(clip(entry.scope))} | ${entry.approver ? escape(entry.approver) : "—"} | ${entry.expires ?? "—"} | ${escape(clip(entry.reason))} | ${last} |`);
     }
+    if (entries.length > ROWS_PER_TABLE) lines.push("", `_… and ${entries.length - ROWS_PER_TABLE} more._`);
   };
   table("Active", summary.active, true);
   table("Expired", summary.expired, false);

@@ -104,6 +104,28 @@ export interface CheckRunSummary {
   externalId: string | null;
 }
 
+/** A comment on a pull request's conversation (the issue comments API), fields the app uses only. */
+export interface IssueComment {
+  id: number;
+  body: string | null;
+  /** Null for a deleted account ("ghost"). */
+  user: { login: string; type: string } | null;
+  created_at: string;
+  updated_at: string;
+  html_url: string;
+}
+
+/** `GET /repos/{owner}/{repo}/collaborators/{username}/permission`, as GitHub answers it. */
+export interface CollaboratorPermission {
+  /** Legacy permission: admin, write, read or none (triage and maintain fold into read and write). */
+  permission: string;
+  /** The role: one of the five built-in roles, or a custom role's name. */
+  roleName: string | null;
+}
+
+/** Reactions the app puts on comments: eyes on receipt, +1 granted, -1 refused. */
+export type CommentReaction = "eyes" | "+1" | "-1";
+
 export interface GitHubGateway {
   getPullRequest(repo: RepoRef, number: number): Promise<PullRequestInfo>;
   /** All files of the pull request, 100 per request; GitHub itself stops at 3000. */
@@ -121,6 +143,17 @@ export interface GitHubGateway {
   listCheckRunsForRef(repo: RepoRef, ref: string, appId?: number): Promise<CheckRunSummary[]>;
   createCheckRun(repo: RepoRef, params: CheckRunCreate): Promise<{ id: number }>;
   updateCheckRun(repo: RepoRef, checkRunId: number, params: CheckRunUpdate): Promise<void>;
+  /** Every comment of a pull request's conversation, oldest first, 100 per request. */
+  listIssueComments(repo: RepoRef, number: number): Promise<IssueComment[]>;
+  /** A user's membership of an org team: `undefined` when not a member (GitHub answers 404). */
+  getTeamMembership(org: string, teamSlug: string, login: string): Promise<"active" | "pending" | undefined>;
+  /** A user's permission on a repository; `undefined` when GitHub knows no such user (404). */
+  getCollaboratorPermission(repo: RepoRef, login: string): Promise<CollaboratorPermission | undefined>;
+  createIssueComment(repo: RepoRef, number: number, body: string): Promise<{ id: number }>;
+  /** Adding a reaction the app already made is not an error (GitHub answers 200 with the existing one). */
+  createCommentReaction(repo: RepoRef, commentId: number, content: CommentReaction): Promise<void>;
+  /** The app's own account, e.g. `kube-policy-bot[bot]`: only its comments carry exception records. */
+  getBotLogin(): Promise<string>;
 }
 
 /**

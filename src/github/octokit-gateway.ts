@@ -9,7 +9,10 @@ import {
   type CheckRunCreate,
   type CheckRunSummary,
   type CheckRunUpdate,
+  type CollaboratorPermission,
+  type CommentReaction,
   type GitHubGateway,
+  type IssueComment,
   type PullRequestInfo,
   type RepoFile,
   type RepoRef,
@@ -24,9 +27,23 @@ export interface OctokitRequester {
 
 /** GitHub serves at most 30 pages of 100 files (3000) for a pull request. */
 const MAX_FILE_PAGES = 30;
+/**
+ * Comments read per pull request: 50 pages of 100. Beyond that the conversation is not read in full,
+ * and a missed revoke must not leave an exception in force: the caller is told (see the error).
+ */
+export const MAX_COMMENT_PAGES = 50;
+
+/** Who the app is, asked once per process (GET /app needs the app's JWT, not an installation token). */
+export interface AppIdentitySource {
+  botLogin(): Promise<string>;
+}
 
 export class OctokitGateway implements GitHubGateway {
-  constructor(private readonly octokit: OctokitRequester) {}
+  constructor(
+    private readonly octokit: OctokitRequester,
+    /** Absent: GET /app with `octokit` itself (which must then be authenticated as the app). */
+    private readonly identity?: AppIdentitySource,
+  ) {}
 
   async getPullRequest(repo: RepoRef, number: number): Promise<PullRequestInfo> {
     const operation = `reading pull request #${number}`;
@@ -160,6 +177,54 @@ export class OctokitGateway implements GitHubGateway {
     });
   }
 
+  async listIssueComments(repo: RepoRef, number: number): Promise<IssueComment[]> {
+    const operation = `listing the comments of pull request #${number}`;
+    const comments: IssueComment[] = [];
+    for (let page = 1; ; page++) {
+      const response = await this.send(operation, "GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...repo, issue_number: number, per_page: 100, page });
+      const entries = array(response.data, operation);
+      comments.push(...entries.map((entry) => issueComment(entry, operation)));
+      if (entries.length < 100 || !hasNextPage(response.headers)) break;
+      if (page >= MAX_COMMENT_PAGES) {
+        throw new GitHubApiError(operation, 200, `the pull request has more than ${MAX_COMMENT_PAGES * 100} comments; exceptions are only derived from a conversation read in full`);
+      }
+    }
+    return comments;
+  }
+
+  async getTeamMembership(org: string, teamSlug: string, login: string): Promise<"active" | "pending" | undefined> {
+    const operation = `checking whether ${login} is a member of team ${org}/${teamSlug}`;
+    const data = await this.callOptional404(operation, "GET /orgs/{org}/teams/{team_slug}/memberships/{username}", { org, team_slug: teamSlug, username: login });
+    if (data === undefined) return undefined;
+    const state = object(data, operation)["state"];
+    if (state === "active" || state === "pending") return state;
+    throw new GitHubApiError(operation, 200, `unexpected membership state ${JSON.stringify(state)}`);
+  }
+
+  async getCollaboratorPermission(repo: RepoRef, login: string): Promise<CollaboratorPermission | undefined> {
+    const operation = `reading ${login}'s permission on ${repo.owner}/${repo.repo}`;
+    const data = await this.callOptional404(operation, "GET /repos/{owner}/{repo}/collaborators/{username}/permission", { ...repo, username: login });
+    if (data === undefined) return undefined;
+    const answer = object(data, operation);
+    return { permission: string(answer["permission"], operation), roleName: typeof answer["role_name"] === "string" ? answer["role_name"] : null };
+  }
+
+  async createIssueComment(repo: RepoRef, number: number, body: string): Promise<{ id: number }> {
+    const operation = `commenting on pull request #${number}`;
+    const data = await this.call(operation, "POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...repo, issue_number: number, body });
+    return { id: integer(object(data, operation)["id"], operation) };
+  }
+
+  async createCommentReaction(repo: RepoRef, commentId: number, content: CommentReaction): Promise<void> {
+    const operation = `reacting ${content} to comment ${commentId}`;
+    await this.call(operation, "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", { ...repo, comment_id: commentId, content });
+  }
+
+  async getBotLogin(): Promise<string> {
+    if (this.identity) return this.identity.botLogin();
+    return botLoginOf(await this.call("reading the app's identity (GET /app)", "GET /app", {}));
+  }
+
   private async call(operation: string, route: string, parameters: Record<string, unknown>): Promise<unknown> {
     return (await this.send(operation, route, parameters)).data;
   }
@@ -174,6 +239,16 @@ export class OctokitGateway implements GitHubGateway {
     }
   }
 
+  /** Like `call`, but a 404 means "not there". */
+  private async callOptional404(operation: string, route: string, parameters: Record<string, unknown>): Promise<unknown> {
+    try {
+      return (await this.send(operation, route, parameters)).data;
+    } catch (error) {
+      if (error instanceof GitHubApiError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
   private async send(operation: string, route: string, parameters: Record<string, unknown>) {
     try {
       return await this.octokit.request(route, parameters);
@@ -183,7 +258,33 @@ export class OctokitGateway implements GitHubGateway {
   }
 }
 
-function toApiError(operation: string, error: unknown): GitHubApiError {
+/** `GET /app`'s answer to the app's bot account: GitHub names it `<slug>[bot]`. */
+export function botLoginOf(data: unknown): string {
+  const operation = "reading the app's identity (GET /app)";
+  const slug = string(object(data, operation)["slug"], operation);
+  if (slug === "") throw new GitHubApiError(operation, 200, "the app has an empty slug");
+  return `${slug}[bot]`;
+}
+
+function issueComment(raw: unknown, operation: string): IssueComment {
+  const entry = object(raw, operation);
+  const user = entry["user"];
+  let author: IssueComment["user"] = null;
+  if (user !== null && user !== undefined) {
+    const fields = object(user, operation);
+    author = { login: string(fields["login"], operation), type: typeof fields["type"] === "string" ? fields["type"] : "User" };
+  }
+  return {
+    id: integer(entry["id"], operation),
+    body: typeof entry["body"] === "string" ? entry["body"] : null,
+    user: author,
+    created_at: string(entry["created_at"], operation),
+    updated_at: typeof entry["updated_at"] === "string" ? entry["updated_at"] : string(entry["created_at"], operation),
+    html_url: typeof entry["html_url"] === "string" ? entry["html_url"] : "",
+  };
+}
+
+export function toApiError(operation: string, error: unknown): GitHubApiError {
   if (error instanceof GitHubApiError) return error;
   const record = (typeof error === "object" && error !== null ? error : {}) as { status?: unknown; message?: unknown; response?: unknown };
   // Octokit reports a network failure or timeout as status 500 without a response.

@@ -8,7 +8,7 @@
  */
 import { EVENT_ID, SCALAR_STYLE, getScalarValue } from "js-yaml";
 import type { DocumentDirective, DocumentEvent, Event, MappingEvent, ScalarEvent, SequenceEvent } from "js-yaml";
-import { MAPPING_TABLE, MAPPING_SLOTS, SEQUENCE_TABLE, type LineIndex, type NodePosition, type PositionTable } from "./positions.js";
+import { MAPPING_SLOTS, MAPPING_TABLE, SEQUENCE_SLOTS, SEQUENCE_TABLE, type LineIndex, type NodePosition, type PositionTable } from "./positions.js";
 import { ScalarError, keyString, plainScalarValue, resolveScalar, type ScalarTag } from "./scalars.js";
 import type { JsonObject, JsonValue } from "./types.js";
 
@@ -85,7 +85,15 @@ class Constructor {
   // The stack of open collections.
   private depth = 0;
   private readonly containers: (JsonObject | JsonValue[])[] = [];
-  private readonly tables: PositionTable[] = [];
+  /**
+   * Position-table entries of all open collections, innermost last: a collection's entries sit from
+   * its `bases` index to `scratchTop`, and are copied out into an exact-size table when it closes.
+   * Growing one reused array instead of one array per collection saves both the reallocations and
+   * the slack capacity that would otherwise stay alive with every parsed file.
+   */
+  private readonly scratch: unknown[] = [];
+  private scratchTop = 0;
+  private readonly bases: number[] = [];
   private readonly isMapping: boolean[] = [];
   private readonly starts: number[] = [];
   private readonly ends: number[] = [];
@@ -173,6 +181,7 @@ class Constructor {
   private startDocument(directives: readonly DocumentDirective[]): void {
     this.documentIndex++;
     this.depth = 0;
+    this.scratchTop = 0;
     this.root = null;
     this.anchors = new Map();
     this.tagHandles = DEFAULT_TAG_HANDLES;
@@ -249,7 +258,8 @@ class Constructor {
     const level = this.depth++;
     const container = mapping ? {} : [];
     this.containers[level] = container;
-    this.tables[level] = [mapping ? MAPPING_TABLE : SEQUENCE_TABLE];
+    this.bases[level] = this.scratchTop;
+    this.scratch[this.scratchTop++] = mapping ? MAPPING_TABLE : SEQUENCE_TABLE;
     this.isMapping[level] = mapping;
     this.starts[level] = start;
     this.ends[level] = start;
@@ -291,7 +301,9 @@ class Constructor {
   private close(): void {
     const level = --this.depth;
     const container = this.containers[level] as JsonObject | JsonValue[];
-    const table = this.tables[level] as PositionTable;
+    const base = this.bases[level] as number;
+    const table: PositionTable = this.scratch.slice(base, this.scratchTop);
+    this.scratchTop = base;
     const start = this.starts[level] as number;
     let end = this.ends[level] as number;
     if (end <= start) end = this.emptyFlowEnd(start);
@@ -371,7 +383,10 @@ class Constructor {
     if (this.isMapping[top] !== true) {
       if (start === NO_RANGE) start = end = this.ends[top] as number; // an empty item: `-` alone
       (this.containers[top] as JsonValue[]).push(value);
-      (this.tables[top] as PositionTable).push(start, end, table);
+      const scratch = this.scratch;
+      scratch[this.scratchTop++] = start;
+      scratch[this.scratchTop++] = end;
+      scratch[this.scratchTop++] = table;
       this.ends[top] = end;
       return;
     }
@@ -387,23 +402,33 @@ class Constructor {
     }
 
     const object = this.containers[top] as JsonObject;
-    const entries = this.tables[top] as PositionTable;
+    const scratch = this.scratch;
     if (object[key] !== undefined && hasOwn.call(object, key)) {
+      const slot = this.slotOfKey(top, key);
       const merged = this.mergedKeys[top];
       if (!merged || !merged.has(key)) {
-        throw new ConstructionError(`duplicate key "${key}" (first at ${this.describeOffset(slotStart(entries, key))}): Kubernetes would silently keep only one of the values`, keyStart);
+        throw new ConstructionError(`duplicate key "${key}" (first at ${this.describeOffset(scratch[slot + 1] as number)}): Kubernetes would silently keep only one of the values`, keyStart);
       }
       // An explicit key overrides what a merge brought in.
       merged.delete(key);
       setProperty(object, key, value);
-      const slot = slotOfKey(entries, key);
-      entries[slot + 1] = keyStart;
-      entries[slot + 2] = end;
-      entries[slot + 3] = table;
+      scratch[slot + 1] = keyStart;
+      scratch[slot + 2] = end;
+      scratch[slot + 3] = table;
       return;
     }
     setProperty(object, key, value);
-    entries.push(key, keyStart, end, table);
+    scratch[this.scratchTop++] = key;
+    scratch[this.scratchTop++] = keyStart;
+    scratch[this.scratchTop++] = end;
+    scratch[this.scratchTop++] = table;
+  }
+
+  /** Where the entry of `key` sits in the open mapping at `level` (it must have one). */
+  private slotOfKey(level: number, key: string): number {
+    const scratch = this.scratch;
+    for (let slot = (this.bases[level] as number) + 1; slot < this.scratchTop; slot += MAPPING_SLOTS) if (scratch[slot] === key) return slot;
+    return -1;
   }
 
   private mappingKey(top: number, event: ScalarEvent, text: string, start: number, end: number): void {
@@ -458,7 +483,7 @@ class Constructor {
     }
   }
 
-  /** The standard scalar tag an explicitly tagged scalar carries ("" for the non-specific `!`). */
+  /** The standard scalar tag an explicitly tagged scalar carries; anything else is refused. */
   private scalarTag(event: ScalarEvent): ScalarTag | "str" {
     const tag = this.tagOf(event.tagStart, event.tagEnd);
     if (tag === "!") return "str"; // go-yaml keeps the text of a `! value` as a string
@@ -487,7 +512,7 @@ class Constructor {
     if (Array.isArray(value) && table !== null) {
       for (let index = 0; index < value.length; index++) {
         const source = value[index] as JsonValue;
-        const sourceTable = table[1 + index * 3 + 2] as PositionTable | null;
+        const sourceTable = table[1 + index * SEQUENCE_SLOTS + 2] as PositionTable | null;
         if (!isObject(source) || sourceTable === null) break;
         this.mergeMapping(top, source, sourceTable, keyStart);
       }
@@ -498,19 +523,23 @@ class Constructor {
 
   private mergeMapping(top: number, source: JsonObject, sourceTable: PositionTable, keyStart: number): void {
     const object = this.containers[top] as JsonObject;
-    const entries = this.tables[top] as PositionTable;
+    const scratch = this.scratch;
     const merged = (this.mergedKeys[top] ??= new Set());
     for (let slot = 1; slot < sourceTable.length; slot += MAPPING_SLOTS) {
       const key = sourceTable[slot] as string;
       if (hasOwn.call(object, key)) {
         if (merged.has(key)) continue; // an earlier source already brought it, and wins
+        const explicitAt = scratch[this.slotOfKey(top, key) + 1] as number;
         throw new ConstructionError(
-          `key "${key}" (at ${this.describeOffset(slotStart(entries, key))}) is also brought in by the merge \`<<\` after it: Kubernetes (go-yaml v2) would use the merged value, the YAML spec the explicit one; move the \`<<\` first`,
+          `key "${key}" (at ${this.describeOffset(explicitAt)}) is also brought in by the merge \`<<\` after it: Kubernetes (go-yaml v2) would use the merged value, the YAML spec the explicit one; move the \`<<\` first`,
           keyStart,
         );
       }
       setProperty(object, key, source[key] as JsonValue);
-      entries.push(key, sourceTable[slot + 1], sourceTable[slot + 2], sourceTable[slot + 3]);
+      scratch[this.scratchTop++] = key;
+      scratch[this.scratchTop++] = sourceTable[slot + 1];
+      scratch[this.scratchTop++] = sourceTable[slot + 2];
+      scratch[this.scratchTop++] = sourceTable[slot + 3];
       merged.add(key);
     }
   }
@@ -593,16 +622,6 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
 function setProperty(object: JsonObject, key: string, value: JsonValue): void {
   if (key === "__proto__") Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
   else object[key] = value;
-}
-
-function slotOfKey(entries: PositionTable, key: string): number {
-  for (let slot = 1; slot < entries.length; slot += MAPPING_SLOTS) if (entries[slot] === key) return slot;
-  return -1;
-}
-
-function slotStart(entries: PositionTable, key: string): number {
-  const slot = slotOfKey(entries, key);
-  return slot < 0 ? 0 : (entries[slot + 1] as number);
 }
 
 function percentDecode(text: string): string {

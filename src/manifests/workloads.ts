@@ -65,6 +65,9 @@ export function podViewOf(manifest: Manifest): PodView | undefined {
   const namespace = isObject(workloadMetadata) ? workloadMetadata["namespace"] : undefined;
   if (typeof namespace === "string" && namespace !== "") metadata["namespace"] = namespace;
   else delete metadata["namespace"];
+  // The pods get generated names; messages that name "the Pod" should name the workload that makes it.
+  const workloadName = isObject(workloadMetadata) ? workloadMetadata["name"] : undefined;
+  if (typeof metadata["name"] !== "string" && typeof workloadName === "string") metadata["name"] = workloadName;
 
   const pod: JsonObject = { apiVersion: "v1", kind: "Pod", metadata };
   const spec = template["spec"];
@@ -72,7 +75,7 @@ export function podViewOf(manifest: Manifest): PodView | undefined {
 
   const toSourcePath = (podPath: FieldPath): FieldPath => {
     const [first, second] = podPath;
-    if (first === "metadata" && second === "namespace") return podPath;
+    if (first === "metadata" && (second === "namespace" || second === "name")) return podPath;
     if (first === "spec" || first === "metadata") return [...templatePath, ...podPath];
     return templatePath; // apiVersion, kind or the pod as a whole: the template stands for it
   };

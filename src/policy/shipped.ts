@@ -1,6 +1,6 @@
 /**
  * The policies that ship with kube-policy-bot, and reading policy files from disk (CLI and server).
- * The shipped default set is the top-level `policies/*.yaml`; `policies/examples/` holds constraints
+ * The shipped default set is the top-level `policies/*.yaml`; `policies/gatekeeper/` holds example constraints
  * an organisation can copy, which are not applied unless asked for.
  */
 import { existsSync } from "node:fs";

@@ -12,7 +12,10 @@ import {
   type CheckRunOutput,
   type CheckRunSummary,
   type CheckRunUpdate,
+  type CollaboratorPermission,
+  type CommentReaction,
   type GitHubGateway,
+  type IssueComment,
   type PullRequestInfo,
   type RepoFile,
   type RepoRef,
@@ -50,6 +53,11 @@ interface FakePull {
 
 type Method = keyof GitHubGateway;
 
+export interface FakeComment extends IssueComment {
+  pull: string;
+  reactions: CommentReaction[];
+}
+
 export class FakeGitHub implements GitHubGateway {
   readonly calls: { method: Method; args: string }[] = [];
   readonly checkRuns: FakeCheckRun[] = [];
@@ -58,6 +66,14 @@ export class FakeGitHub implements GitHubGateway {
   private readonly blobs = new Map<string, Uint8Array>();
   private readonly comparisons = new Map<string, ChangedFile[]>();
   private readonly failures = new Map<Method, Error[]>();
+  readonly comments: FakeComment[] = [];
+  private readonly teams = new Map<string, "active" | "pending">();
+  private readonly permissions = new Map<string, CollaboratorPermission>();
+  private nextCommentId = 5000;
+  /** The app's bot account, as GET /app would name it. */
+  botLogin = "kube-policy-bot[bot]";
+  /** When comments are created (the issue comments API's created_at has second precision). */
+  clock: () => Date = () => new Date("2025-06-01T11:00:00Z");
 
   addRepo(repo: RepoRef, files: Record<string, string> = {}, defaultBranch = "main"): this {
     this.repos.set(key(repo), { defaultBranch, branches: new Map([[defaultBranch, new Map()]]) });
@@ -117,6 +133,38 @@ export class FakeGitHub implements GitHubGateway {
 
   count(method: Method): number {
     return this.calls.filter((call) => call.method === method).length;
+  }
+
+  /** A comment by `login` (a human unless `type` says otherwise); its created_at is `clock()` unless given. */
+  addComment(repo: RepoRef, number: number, login: string, body: string, options: { type?: string; at?: Date } = {}): FakeComment {
+    const at = (options.at ?? this.clock()).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const id = this.nextCommentId++;
+    const comment: FakeComment = {
+      id,
+      body,
+      user: { login, type: options.type ?? "User" },
+      created_at: at,
+      updated_at: at,
+      html_url: `https://github.example/${key(repo)}/pull/${number}#issuecomment-${id}`,
+      pull: `${key(repo)}#${number}`,
+      reactions: [],
+    };
+    this.comments.push(comment);
+    return comment;
+  }
+
+  commentsOn(repo: RepoRef, number: number): FakeComment[] {
+    return this.comments.filter((comment) => comment.pull === `${key(repo)}#${number}`);
+  }
+
+  setTeamMember(org: string, teamSlug: string, login: string, state: "active" | "pending" = "active"): this {
+    this.teams.set(`${org}/${teamSlug}/${login}`.toLowerCase(), state);
+    return this;
+  }
+
+  setPermission(repo: RepoRef, login: string, role: string, permission = role === "maintain" ? "write" : role === "triage" ? "read" : role): this {
+    this.permissions.set(`${key(repo)}/${login.toLowerCase()}`, { permission, roleName: role });
+    return this;
   }
 
   // --- GitHubGateway -------------------------------------------------------------------------
@@ -194,6 +242,39 @@ export class FakeGitHub implements GitHubGateway {
       run.annotations.push(...(params.output.annotations ?? []));
     }
     if (params.actions) run.actions = params.actions;
+  }
+
+  async listIssueComments(repo: RepoRef, number: number): Promise<IssueComment[]> {
+    const comments = this.commentsOn(repo, number);
+    for (let page = 0; page < Math.max(1, Math.ceil(comments.length / 100)); page++) this.record("listIssueComments", `${key(repo)}#${number} page ${page + 1}`);
+    return comments.map(({ pull: _pull, reactions: _reactions, ...comment }) => ({ ...comment, user: comment.user ? { ...comment.user } : null }));
+  }
+
+  async getTeamMembership(org: string, teamSlug: string, login: string): Promise<"active" | "pending" | undefined> {
+    this.record("getTeamMembership", `${org}/${teamSlug} ${login}`);
+    return this.teams.get(`${org}/${teamSlug}/${login}`.toLowerCase());
+  }
+
+  async getCollaboratorPermission(repo: RepoRef, login: string): Promise<CollaboratorPermission | undefined> {
+    this.record("getCollaboratorPermission", `${key(repo)} ${login}`);
+    return this.permissions.get(`${key(repo)}/${login.toLowerCase()}`) ?? { permission: "read", roleName: "read" };
+  }
+
+  async createIssueComment(repo: RepoRef, number: number, body: string): Promise<{ id: number }> {
+    this.record("createIssueComment", `${key(repo)}#${number}`);
+    return { id: this.addComment(repo, number, this.botLogin, body, { type: "Bot" }).id };
+  }
+
+  async createCommentReaction(repo: RepoRef, commentId: number, content: CommentReaction): Promise<void> {
+    this.record("createCommentReaction", `${key(repo)} ${commentId} ${content}`);
+    const comment = this.comments.find((candidate) => candidate.id === commentId);
+    if (!comment) throw new GitHubApiError(`reacting to comment ${commentId}`, 404, "Not Found");
+    if (!comment.reactions.includes(content)) comment.reactions.push(content);
+  }
+
+  async getBotLogin(): Promise<string> {
+    this.record("getBotLogin", "GET /app");
+    return this.botLogin;
   }
 
   // --- internals -----------------------------------------------------------------------------

@@ -62,6 +62,10 @@ describe("parsing a /policy-exception request", () => {
     expect(parse("~~~~md\n/policy-exception p Pod/ns/x\n~~~\nReason: r\n~~~~")).toEqual([]);
     expect(parse("    /policy-exception p Pod/ns/x\n    Reason: r")).toEqual([]);
     expect(parse("<!--\n/policy-exception p Pod/ns/x\nReason: r\n-->")).toEqual([]);
+    expect(parse("Thanks! <!--\n/policy-exception p Pod/ns/x\nReason: r\n-->")).toEqual([]);
+    expect(parse("Thanks! <!-- x --> <!-- y -->\n/policy-exception p Pod/ns/x\nReason: r")).toHaveLength(1);
+    expect(errorOf("/policy-exception p Pod/ns/x\n<!-- Reason: hidden -->").message).toMatch(/a reason is required/);
+    expect(errorOf("/policy-exception p Pod/ns/x\n```\nReason: in code\n```").message).toMatch(/a reason is required/);
     expect(parse("```\nunclosed fence\n/policy-exception p Pod/ns/x\nReason: r")).toEqual([]);
     expect(parse("```\ncode\n```\n/policy-exception p Pod/ns/x\nReason: r")).toHaveLength(1);
   });
@@ -118,6 +122,12 @@ describe("malformed requests say exactly what is wrong and show a command that w
     expect(errorOf("/policy-exception p Pod/ns/x --expires 0d\nReason: r").message).toMatch(/is zero/);
     expect(errorOf("/policy-exception p Pod/ns/x --expires 2026-02-30\nReason: r").message).toMatch(/not a calendar date/);
     expect(errorOf("/policy-exception p Pod/ns/x --container App\nReason: r").message).toMatch(/is not a container name/);
+  });
+
+  it("bounds what one command may carry, so every reply fits in a comment", () => {
+    const resources = Array.from({ length: 51 }, (_, index) => `Pod/ns/p${index}`).join(" ");
+    expect(errorOf(`/policy-exception p ${resources}\nReason: r`).message).toMatch(/names 51 resources; name at most 50/);
+    expect(errorOf(`/policy-exception p Pod/ns/x\nReason: ${"x".repeat(1001)}`).message).toMatch(/the reason is 1001 characters long; keep it under 1000/);
   });
 
   it("keeps what the author got right in the example", () => {

@@ -62,3 +62,13 @@ describe("the Exceptions section", () => {
     expect(exceptionsMarkdown(summarizeExceptions({ permanent: [], findings, now }))).toBe("");
   });
 });
+
+describe("the Exceptions section's size", () => {
+  it("stays bounded however many and however long the exceptions are", () => {
+    const reason = "r".repeat(5000);
+    const many = Array.from({ length: 200 }, (_, index) => ({ id: `x${index}`, scope: "s", reason, source: "f:1", excuses: 0 }));
+    const markdown = exceptionsMarkdown({ active: many, expired: many, refused: many, pending: many, withdrawn: many });
+    expect(markdown.length).toBeLessThan(30_000);
+    expect(markdown).toContain("_… and 180 more._");
+  });
+});

@@ -44,7 +44,7 @@ describe("podViewOf", () => {
     expect(view?.pod).toEqual({
       apiVersion: "v1",
       kind: "Pod",
-      metadata: { labels: { app: "web" }, namespace: "shop" },
+      metadata: { labels: { app: "web" }, name: "web", namespace: "shop" },
       spec: { containers: [{ name: "app", image: "nginx", securityContext: { privileged: true } }] },
     });
   });
@@ -65,7 +65,7 @@ describe("podViewOf", () => {
 
   it("without a namespace on the workload, the template's is dropped", () => {
     const view = podViewOf(manifest(deployment.replace("  namespace: shop\n", "")));
-    expect(view?.pod["metadata"]).toEqual({ labels: { app: "web" } });
+    expect(view?.pod["metadata"]).toEqual({ labels: { app: "web" }, name: "web" });
   });
 
   it("finds the template of every built-in workload", () => {
