@@ -3,8 +3,8 @@
  * gateway built from the event's installation-authenticated Octokit; the handlers start the check in
  * the background and the webhook is answered immediately.
  *
- * Issue comments (`/policy-exception`, a later feature) are subscribed in app.yml and will be routed
- * from here too.
+ * Issue comments carry `/policy-exception` commands: `CommentHandlers` acknowledges them and re-checks
+ * the pull request, whose check (with the exception step) answers and applies them.
  */
 import type { ApplicationFunction, Context, Probot } from "probot";
 import { ConfigLoader } from "./config/load.js";
@@ -14,9 +14,15 @@ import { ManifestStore } from "./checks/manifest-store.js";
 import { OctokitGateway, type OctokitRequester } from "./github/octokit-gateway.js";
 import type { GitHubGateway } from "./github/gateway.js";
 import { CheckHandlers, type CheckHandlerDeps, type WebhookEvent } from "./handlers/check-handlers.js";
+import { CommentHandlers } from "./handlers/comment-handlers.js";
 import { shippedPolicySources } from "./checks/shipped-sources.js";
+import { KeyedLock } from "./checks/keyed-lock.js";
+import { exceptionStep } from "./exceptions/check-step.js";
+import { AppIdentity } from "./github/app-identity.js";
 
 export interface AppOptions {
+  /** Checks run at once (the rest wait in order); JobRunner's default when absent. */
+  maxConcurrentChecks?: number;
   config?: ConfigLoader;
   manifests?: ManifestStore;
   heads?: HeadTracker;
@@ -35,16 +41,20 @@ export interface KubePolicyApp {
 export function createKubePolicyApp(options: AppOptions = {}): KubePolicyApp {
   let runner: JobRunner | undefined;
   const app: ApplicationFunction = (probot: Probot) => {
-    runner = new JobRunner(probot.log.child({ name: "checks" }));
+    runner = new JobRunner(probot.log.child({ name: "checks" }), options.maxConcurrentChecks);
     const handlers = new CheckHandlers({
       config: options.config ?? new ConfigLoader({ shippedSources: shippedPolicySources }),
       manifests: options.manifests ?? new ManifestStore(),
       heads: options.heads ?? new HeadTracker(),
       runner,
-      ...(options.checkOptions ? { checkOptions: options.checkOptions } : {}),
+      // One lock for the process: one pull request's comments are answered by one evaluation at a time.
+      checkOptions: { amendFindings: exceptionStep({ lock: new KeyedLock() }), ...options.checkOptions },
       ...(options.onCheckFinished ? { onCheckFinished: options.onCheckFinished } : {}),
     });
-    const gatewayFor = options.gatewayFor ?? ((octokit) => new OctokitGateway(octokit as unknown as OctokitRequester));
+    const comments = new CommentHandlers({ checks: handlers, runner });
+    // GET /app needs the app's JWT: `probot.auth()` without an installation id authenticates as the app.
+    const identity = new AppIdentity(async () => (await probot.auth()) as unknown as OctokitRequester);
+    const gatewayFor = options.gatewayFor ?? ((octokit) => new OctokitGateway(octokit as unknown as OctokitRequester, identity));
     const event = (context: Context): WebhookEvent => ({
       id: context.id,
       name: context.name,
@@ -61,6 +71,7 @@ export function createKubePolicyApp(options: AppOptions = {}): KubePolicyApp {
     probot.on(["check_run.rerequested", "check_run.requested_action"], async (context) => handlers.checkRun(event(context)));
     probot.on("check_suite.rerequested", async (context) => handlers.checkSuite(event(context)));
     probot.on(["installation", "installation_repositories"], async (context) => handlers.installation(event(context)));
+    probot.on(["issue_comment.created", "issue_comment.edited", "issue_comment.deleted"], async (context) => comments.issueComment(event(context)));
   };
   return { app, runner: () => runner };
 }

@@ -4,11 +4,14 @@
  * lets running checks complete their check runs.
  */
 import { pathToFileURL } from "node:url";
-import { pino, type Logger } from "pino";
+import type { Logger } from "pino";
 import { Probot, createNodeMiddleware } from "probot";
 import { createKubePolicyApp } from "./app.js";
+import { createOctokitClass } from "./github/octokit-class.js";
+import { fetchWithResponseLimit } from "./github/response-limit.js";
 import { createHttpServer } from "./server/http-server.js";
 import { fetchWithTimeout } from "./server/fetch-timeout.js";
+import { createLogger } from "./server/log.js";
 import { SettingsError, readSettings, type ServerSettings } from "./server/env.js";
 
 export interface RunningServer {
@@ -23,13 +26,16 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
     secret: settings.webhookSecret,
     baseUrl: settings.baseUrl,
     log,
-    request: { fetch: fetchWithTimeout(settings.requestTimeoutMs) },
+    // Bounded in time (the timeout covers reading the body too) and in size.
+    request: { fetch: fetchWithResponseLimit(fetchWithTimeout(settings.requestTimeoutMs)) },
+    Octokit: createOctokitClass({ maxRateLimitWaitSeconds: settings.rateLimitMaxWaitSeconds, rateLimitRetries: 2 }),
   });
-  const kubePolicy = createKubePolicyApp();
+  const kubePolicy = createKubePolicyApp({ maxConcurrentChecks: settings.maxConcurrentChecks });
   const middleware = await createNodeMiddleware(kubePolicy.app, { probot, webhooksPath: settings.webhookPath });
   const server = createHttpServer({
     webhookPath: settings.webhookPath,
     maxBodyBytes: settings.maxBodyBytes,
+    webhookSecret: settings.webhookSecret,
     middleware,
     log,
     health: () => ({ checksRunning: kubePolicy.runner()?.size ?? 0 }),
@@ -59,15 +65,6 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
   };
 }
 
-function createLogger(level: ServerSettings["logLevel"]): Logger {
-  return pino({
-    level,
-    base: { app: "kube-policy-bot" },
-    // Nothing secret should ever be logged; these paths cover the ways it could slip in.
-    redact: { paths: ["privateKey", "webhookSecret", "headers.authorization", "*.headers.authorization", "token", "*.token"], censor: "[redacted]" },
-  });
-}
-
 async function main(): Promise<void> {
   let settings: ServerSettings;
   try {
@@ -80,6 +77,10 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(settings.logLevel);
+  // A stray rejection is a bug, logged loudly under this fixed message (tests watch for it), but it
+  // does not take the process down: the other checks in flight still complete their check runs.
+  // An uncaught exception leaves the process in an unknown state: log it and exit; the supervisor
+  // (Kubernetes, systemd) restarts the app, and a check it interrupted can be re-run.
   process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled promise rejection"));
   process.on("uncaughtException", (error) => {
     log.fatal({ err: error }, "uncaught exception; exiting");

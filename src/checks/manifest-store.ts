@@ -5,10 +5,12 @@
  * requests (the app is usually not installed on the fork).
  */
 import { GitHubApiError, type ChangedFile, type GitHubGateway, type RepoRef } from "../github/gateway.js";
+import { DEFAULT_LIMITS } from "../manifests/limits.js";
 import { loadManifestFile } from "../manifests/load.js";
 import { parseDocuments } from "../manifests/yaml.js";
 import type { InputError, JsonValue, LoadedFile } from "../manifests/types.js";
 import { LruCache } from "./lru-cache.js";
+import { mayBeSymlinkBlob, missingBlobMessage, resolveLink, tooLargeMessage } from "./special-files.js";
 
 export interface ManifestStoreOptions {
   /** Parallel blob reads per check; GitHub allows 100 concurrent requests per installation. */
@@ -22,6 +24,8 @@ interface Cached {
   loaded: LoadedFile;
   bytes: number;
   notManifest: boolean;
+  /** A one-line file that is no manifest: possibly a symbolic link (git stores its target as the blob). */
+  linkText?: string;
 }
 
 /** Parsed objects with their positions cost several times their source text. */
@@ -37,6 +41,8 @@ export interface LoadResult {
   notManifests: string[];
   /** Blob reads this call made (cache misses): what the request-count bound is about. */
   fetched: number;
+  /** What the summary should say about special files (a symbolic link checked through its target). */
+  notes: string[];
 }
 
 export class ManifestStore {
@@ -50,26 +56,47 @@ export class ManifestStore {
     this.cache = new LruCache(options.maxEntries ?? 20_000, options.maxBytes ?? 256 * 1024 * 1024, (entry) => entry.bytes * PARSED_SIZE_FACTOR);
   }
 
-  async load(gateway: GitHubGateway, repo: RepoRef, files: readonly ChangedFile[]): Promise<LoadResult> {
+  /**
+   * `ref` (the head commit) lets special files be recognised (see special-files.ts); without it every
+   * file is taken as a regular file.
+   */
+  async load(gateway: GitHubGateway, repo: RepoRef, files: readonly ChangedFile[], ref?: string): Promise<LoadResult> {
     const results: (LoadedFile | undefined)[] = new Array(files.length);
     const notManifests: string[] = [];
+    const notes: string[] = [];
     let fetched = 0;
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < files.length) {
         const index = next++;
-        const file = files[index] as ChangedFile;
-        const { entry, read } = await this.loadOne(gateway, repo, file);
+        let file = files[index] as ChangedFile;
+        let { entry, read } = await this.loadOne(gateway, repo, file, ref);
         if (read) fetched++;
+        if (entry.linkText !== undefined && ref) {
+          const link = await resolveLink(gateway, repo, file, ref, entry.linkText);
+          if (link.kind === "unfollowable") {
+            results[index] = unreadable(file.filename, link.message).loaded;
+            continue;
+          }
+          if (link.kind === "followed") {
+            notes.push(link.note);
+            file = link.target;
+            ({ entry, read } = await this.loadOne(gateway, repo, file, undefined));
+            if (read) fetched++;
+          }
+        }
         if (entry.notManifest) notManifests.push(file.filename);
         else results[index] = atPath(entry.loaded, file.filename);
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, files.length) }, worker));
-    return { files: results.filter((loaded): loaded is LoadedFile => loaded !== undefined), notManifests: notManifests.sort(), fetched };
+    // A link's target may be in the pull request too: judge each path once.
+    const loaded = new Map<string, LoadedFile>();
+    for (const file of results) if (file && !loaded.has(file.file)) loaded.set(file.file, file);
+    return { files: [...loaded.values()], notManifests: [...new Set(notManifests)].sort(), fetched, notes: notes.sort() };
   }
 
-  private async loadOne(gateway: GitHubGateway, repo: RepoRef, file: ChangedFile): Promise<{ entry: Cached; read: boolean }> {
+  private async loadOne(gateway: GitHubGateway, repo: RepoRef, file: ChangedFile, ref: string | undefined): Promise<{ entry: Cached; read: boolean }> {
     const sha = file.sha;
     if (!sha) return { entry: unreadable(file.filename, "GitHub did not report the content of this file (no blob SHA), so it cannot be checked"), read: false };
     const cached = this.cache.get(sha);
@@ -85,7 +112,13 @@ export class ManifestStore {
         // 404/422: GitHub has no blob with this SHA here (a submodule entry, or an object GitHub
         // will not serve): a problem of this file, reported on it. Anything else is an outage.
         if (error instanceof GitHubApiError && (error.status === 404 || error.status === 422)) {
-          return unreadable(file.filename, `GitHub could not provide this file's content (HTTP ${error.status}); a submodule or a file GitHub cannot serve cannot be checked`);
+          return unreadable(file.filename, await missingBlobMessage(gateway, repo, file, ref, error.status));
+        }
+        // Refused unread past its byte limit: the same content is always too large, so it is cached.
+        if (error instanceof GitHubApiError && error.kind === "too-large") {
+          const entry = unreadable(file.filename, tooLargeMessage(DEFAULT_LIMITS.maxBytes, "its blob is larger than the app reads"));
+          this.cache.set(sha, entry);
+          return entry;
         }
         throw error;
       }
@@ -114,7 +147,9 @@ function parse(file: string, content: Uint8Array): Cached {
     const parsed = parseDocuments(file, content);
     notManifest = parsed.errors.length === 0 && !parsed.documents.some((document) => looksLikeObject(document.value));
   }
-  return { loaded, bytes: content.byteLength, notManifest };
+  const entry: Cached = { loaded, bytes: content.byteLength, notManifest };
+  if (notManifest && mayBeSymlinkBlob(content)) entry.linkText = Buffer.from(content).toString("utf8");
+  return entry;
 }
 
 function looksLikeObject(value: JsonValue): boolean {

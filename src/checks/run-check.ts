@@ -12,6 +12,8 @@ import { DEFAULT_CHECK_NAME } from "../config/defaults.js";
 import type { ConfigLoader, OrgLayer, ResolvedConfig } from "../config/load.js";
 import type { FailureMode } from "../config/types.js";
 import { GitHubApiError, type ChangedFile, type GitHubGateway } from "../github/gateway.js";
+import { adviceFor } from "./failure-advice.js";
+import { completeAsSuperseded, confirmedNewerHead } from "./superseded.js";
 import { evaluate } from "../policy/engine.js";
 import type { Finding } from "../policy/types.js";
 import { buildCheckRun, planCheckRunUpdates, type CheckOutcome, type CheckRunResult } from "../report/checkrun.js";
@@ -27,8 +29,9 @@ export const MAX_COMPARE_FILES = 300;
 
 /**
  * A step between evaluation and reporting: the exception feature plugs in here (it reads the pull
- * request's comments, marks excused findings, and may add notes). Throwing fails the check like any
- * other error.
+ * request's comments, answers commands, marks excused findings, and adds its summary section). It
+ * also runs when no manifest changed, so that commands are still answered. Throwing fails the check
+ * like any other error.
  */
 export type AmendFindings = (input: {
   gateway: GitHubGateway;
@@ -36,7 +39,8 @@ export type AmendFindings = (input: {
   config: ResolvedConfig;
   findings: readonly Finding[];
   log: Logger;
-}) => Promise<{ findings: Finding[]; notes?: string[] }>;
+  now: Date;
+}) => Promise<{ findings: Finding[]; notes?: string[]; sections?: string[] }>;
 
 export interface CheckDeps {
   config: ConfigLoader;
@@ -61,16 +65,16 @@ export interface CheckReport {
   blobsFetched: number;
   /** Whether the completing write (or a fallback) reached GitHub. */
   published: boolean;
+  /** The check could not judge the change because of an outage: running it again may succeed. */
+  retryable?: boolean;
 }
 
 export async function runCheck(gateway: GitHubGateway, target: CheckTarget, deps: CheckDeps, deliveryId: string): Promise<CheckReport> {
   const log = deps.log.child({ target: describeTarget(target), headSha: target.headSha });
   const now = deps.now ?? (() => new Date());
 
-  if (deps.isSuperseded?.(target)) {
-    log.info("skipped: a newer commit of this pull request has arrived; its own check will report");
-    return { status: "skipped", blobsFetched: 0, published: false };
-  }
+  // A hint from webhook order; GitHub confirms it below, once the check's name is known.
+  const maybeSuperseded = deps.isSuperseded?.(target) ?? false;
 
   // The org config names the check, so it is read before the check run exists. If it cannot be read,
   // the default name is used and the run fails closed with the reason.
@@ -84,6 +88,11 @@ export async function runCheck(gateway: GitHubGateway, target: CheckTarget, deps
   const usable = org && org.problems.length === 0 ? org.config : undefined;
   const checkName = usable?.check.name ?? DEFAULT_CHECK_NAME;
   const failureMode: FailureMode = usable?.check.failureMode ?? "fail-closed";
+
+  if (maybeSuperseded) {
+    const newerHead = await confirmedNewerHead(gateway, target, log);
+    if (newerHead) return completeAsSuperseded(gateway, target, { checkName, newerHead, now, log });
+  }
 
   let checkRunId: number;
   try {
@@ -122,7 +131,8 @@ export async function runCheck(gateway: GitHubGateway, target: CheckTarget, deps
   }
   const published = await publish(gateway, target, checkRunId, result, failureMode, deps, log, now);
   log.info({ checkRunId, conclusion: result.conclusion, title: result.title, annotations: result.annotations.length, blobsFetched, published }, "check run completed");
-  return { status: "completed", checkRunId, conclusion: result.conclusion, title: result.title, blobsFetched, published };
+  const retryable = outcome.kind === "not-evaluated" && outcome.retryable;
+  return { status: "completed", checkRunId, conclusion: result.conclusion, title: result.title, blobsFetched, published, retryable };
 }
 
 async function evaluateTarget(
@@ -166,22 +176,27 @@ async function evaluateTarget(
   const notes = ruleChangeNotes(changed, resolved.protectedFiles, target);
   if (resolved.problems.length > 0) return { outcome: { kind: "config-error", problems: resolved.problems, notes }, blobsFetched: 0 };
 
-  const selected = selectManifestFiles(changed, resolved.selection);
-  if (selected.length === 0) {
-    return { outcome: { kind: "no-manifests", changedFiles: changed.length, policies: resolved.applied, notes }, blobsFetched: 0 };
-  }
-  const { files, notManifests, fetched } = await deps.manifests.load(gateway, target.repo, selected);
-  if (notManifests.length > 0) notes.push(notManifestNote(notManifests));
-  if (files.length === 0) {
-    return { outcome: { kind: "no-manifests", changedFiles: changed.length, policies: resolved.applied, notes }, blobsFetched: fetched };
-  }
-  const evaluation = evaluate(files, resolved.policies);
-  let findings: Finding[] = evaluation.findings;
-  if (deps.amendFindings) {
-    const amended = await deps.amendFindings({ gateway, target, config: resolved, findings, log: deps.log });
-    findings = amended.findings;
+  const sections: string[] = [];
+  const amend = async (found: Finding[]): Promise<Finding[]> => {
+    if (!deps.amendFindings) return found;
+    const amended = await deps.amendFindings({ gateway, target, config: resolved, findings: found, log: deps.log, now: (deps.now ?? (() => new Date()))() });
     notes.push(...(amended.notes ?? []));
-  }
+    sections.push(...(amended.sections ?? []));
+    return amended.findings;
+  };
+  const noManifests = async (fetched: number): Promise<{ outcome: CheckOutcome; blobsFetched: number }> => {
+    await amend([]);
+    return { outcome: { kind: "no-manifests", changedFiles: changed.length, policies: resolved.applied, notes, sections }, blobsFetched: fetched };
+  };
+
+  const selected = selectManifestFiles(changed, resolved.selection);
+  if (selected.length === 0) return noManifests(0);
+  const { files, notManifests, fetched, notes: fileNotes } = await deps.manifests.load(gateway, target.repo, selected, target.headSha);
+  notes.push(...fileNotes);
+  if (notManifests.length > 0) notes.push(notManifestNote(notManifests));
+  if (files.length === 0) return noManifests(fetched);
+  const evaluation = evaluate(files, resolved.policies);
+  const findings = await amend(evaluation.findings);
   return {
     outcome: {
       kind: "evaluated",
@@ -190,6 +205,7 @@ async function evaluateTarget(
       summary: evaluation.summary,
       policies: resolved.applied,
       notes,
+      sections,
     },
     blobsFetched: fetched,
   };
@@ -214,15 +230,13 @@ function ruleChangeNotes(changed: readonly ChangedFile[], protectedFiles: { conf
 function failureOutcome(error: unknown, failureMode: FailureMode, deliveryId: string): CheckOutcome {
   const conclusion = failureMode === "fail-open" ? "neutral" : "failure";
   if (error instanceof GitHubApiError) {
-    const transient = error.status === 0 || error.status >= 500 || error.status === 403 || error.status === 429;
+    const advice = adviceFor(error, deliveryId);
     return {
       kind: "not-evaluated",
       reason: `GitHub API error while ${error.message}`,
-      whatToDo: transient
-        ? `GitHub did not answer correctly even after retries. Re-run the check (the Re-run button above, or "Re-run" in the Checks tab). If it keeps failing, check https://www.githubstatus.com and the app's logs for delivery ${deliveryId}.`
-        : `GitHub refused a request the check needs (HTTP ${error.status}). Check that the app is installed on this repository and on the organisation's .github repository with the permissions from app.yml, then re-run the check. Logs: delivery ${deliveryId}.`,
-      conclusion,
-      retryable: true,
+      whatToDo: advice.whatToDo,
+      conclusion: advice.outage ? conclusion : "failure",
+      retryable: advice.outage,
       notes: [],
     };
   }

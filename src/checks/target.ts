@@ -13,6 +13,8 @@ export interface PullRequestTarget {
   baseRef: string;
   /** `changed_files` from the payload when known: lets a huge PR fail closed without 30 list requests. */
   changedFiles?: number;
+  /** The pull request's author when known (nobody approves an exception on their own pull request). */
+  author?: string;
 }
 
 export interface MergeGroupTarget {
@@ -22,6 +24,11 @@ export interface MergeGroupTarget {
   baseSha: string;
   /** Branch name, without `refs/heads/`. */
   baseRef: string;
+  /**
+   * The pull request the group was made for, from its head branch `gh-readonly-queue/<base>/pr-<n>-<sha>`:
+   * its comment exceptions apply to the group. Unknown for re-runs (not in the external id).
+   */
+  pullNumber?: number;
 }
 
 export type CheckTarget = PullRequestTarget | MergeGroupTarget;

@@ -7,6 +7,9 @@ import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { loadManifestFile } from "../manifests/load.js";
 import type { InputError, LoadedFile } from "../manifests/types.js";
+import { applyExceptions, isBlocking } from "../exceptions/apply.js";
+import { unknownPolicyErrors } from "../exceptions/document.js";
+import type { PolicyException } from "../exceptions/model.js";
 import { evaluate, type EvaluationResult } from "../policy/engine.js";
 import { loadPolicies, type PolicySource } from "../policy/load.js";
 import { defaultPolicySources, readPolicySources } from "../policy/shipped.js";
@@ -96,9 +99,11 @@ export async function runCheck(request: CheckRequest, io: CliIo): Promise<number
     return EXIT_USAGE;
   }
   const loaded = loadPolicies(sources);
-  if (loaded.errors.length > 0) {
-    for (const error of loaded.errors) io.stderr.write(`${error.file}:${error.line}:${error.column}: error: ${error.message}\n`);
-    io.stderr.write(`kube-policy-bot: ${loaded.errors.length} policy error(s); no manifests were checked\n`);
+  // An exception naming a policy that is not loaded would silently do nothing: a policy error.
+  const policyErrors = [...loaded.errors, ...unknownPolicyErrors(loaded.exceptions, loaded.policies.map((policy) => policy.name))];
+  if (policyErrors.length > 0) {
+    for (const error of policyErrors) io.stderr.write(`${error.file}:${error.line}:${error.column}: error: ${error.message}\n`);
+    io.stderr.write(`kube-policy-bot: ${policyErrors.length} policy error(s); no manifests were checked\n`);
     return EXIT_USAGE;
   }
   const policies: Policy[] = loaded.policies;
@@ -117,10 +122,25 @@ export async function runCheck(request: CheckRequest, io: CliIo): Promise<number
   const files: LoadedFile[] = [];
   for (const file of discovery.files) files.push(await readManifest(file, io.cwd));
   const evaluated = evaluate(files, policies);
+  const now = io.now?.() ?? new Date();
+  reportExpired(loaded.exceptions, now, io);
+  const findings = applyExceptions(evaluated.findings, loaded.exceptions, now);
   // Directories that could not be listed are not files the engine saw, but they block all the same.
   const errors = [...discovery.errors, ...evaluated.errors].sort(byLocation);
-  const result: EvaluationResult = { ...evaluated, errors, summary: { ...evaluated.summary, errors: errors.length } };
+  // `deny` counts what blocks: an excepted deny finding is still listed, marked with its exception.
+  const deny = findings.filter(isBlocking).length;
+  const result: EvaluationResult = { findings, errors, summary: { ...evaluated.summary, deny, errors: errors.length } };
 
   io.stdout.write(render(result, request, io));
   return result.summary.deny > 0 || result.summary.errors > 0 ? EXIT_BLOCKED : EXIT_OK;
+}
+
+/** An expired exception is not applied; say so, or its findings blocking again would be a surprise. */
+function reportExpired(exceptions: readonly PolicyException[], now: Date, io: CliIo): void {
+  for (const exception of exceptions) {
+    if (exception.expires.getTime() > now.getTime() || exception.source.kind !== "document") continue;
+    io.stderr.write(
+      `${exception.source.file}:${exception.source.line}:1: warning: PolicyException "${exception.id}" expired at ${exception.expires.toISOString()} and is not applied\n`,
+    );
+  }
 }

@@ -6,4 +6,6 @@ export interface CliIo {
   cwd: string;
   /** For NO_COLOR; absent means an empty environment. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** The clock exceptions expire against; absent means the system clock. */
+  now?: () => Date;
 }

@@ -10,10 +10,11 @@ import type { GitHubGateway, RepoRef, TreeEntry } from "../github/gateway.js";
 import { loadPolicies, type PolicySource } from "../policy/load.js";
 import type { Policy, PolicyError } from "../policy/types.js";
 import type { PolicyException } from "../exceptions/model.js";
+import { unknownPolicyErrors } from "../exceptions/document.js";
 import type { AppliedPolicy } from "../report/checkrun.js";
 import { LruCache } from "../checks/lru-cache.js";
 import { CONFIG_PATH, GLOB_OPTIONS, ORG_CONFIG_REPO, defaultOrgConfig } from "./defaults.js";
-import { mergePolicies } from "./merge.js";
+import { mergePolicies, repoExceptionProblems } from "./merge.js";
 import { parseOrgConfig, parseRepoConfig } from "./parse.js";
 import type { ConfigProblem, OrgConfig, RepoConfig } from "./types.js";
 
@@ -134,6 +135,19 @@ export class ConfigLoader {
       repoConfigFile,
     });
     problems.push(...merged.problems);
+    // An exception naming no policy does nothing while whoever wrote it believes otherwise: an error.
+    // Any policy defined in a layer counts, so a repository that disables an overridable policy does
+    // not turn the org's exceptions for it into errors.
+    const exceptions = [...orgPolicies.exceptions, ...repoPolicies.exceptions];
+    const defined = [...new Set([...shipped.policies, ...orgPolicies.policies, ...repoPolicies.policies].map((policy) => policy.name))];
+    problems.push(...unknownPolicyErrors(exceptions, defined).map(toProblem));
+    problems.push(
+      ...repoExceptionProblems(repoPolicies.exceptions, {
+        orgOwned: [...shipped.policies, ...orgPolicies.policies].map((policy) => policy.name),
+        repoOwned: repoPolicies.policies.map((policy) => policy.name),
+        overridable: org.config.policies.overridable,
+      }),
+    );
     if (merged.policies.length === 0 && problems.length === 0) {
       problems.push({ file: org.source ? `${org.source}:${CONFIG_PATH}` : repoConfigFile, line: 1, column: 1, message: "no policy is in effect (every policy is disabled or inactive): the check would pass anything, so it fails instead" });
     }
@@ -143,7 +157,7 @@ export class ConfigLoader {
       selection: { include: org.config.manifests.include, exclude: org.config.manifests.exclude, repoInclude: repoConfig.manifests.include },
       policies: merged.policies,
       applied: merged.applied,
-      exceptions: [...orgPolicies.exceptions, ...repoPolicies.exceptions],
+      exceptions,
       protectedFiles: { configPath: CONFIG_PATH, policyGlobs: repo.repo === ORG_CONFIG_REPO ? org.config.policies.paths : repoConfig.policies.paths },
       sources,
       problems,

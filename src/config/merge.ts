@@ -9,6 +9,7 @@
  */
 import type { AppliedPolicy } from "../report/checkrun.js";
 import type { EnforcementAction, Policy } from "../policy/types.js";
+import type { PolicyException } from "../exceptions/model.js";
 import type { ConfigProblem, PolicyOverride } from "./types.js";
 
 const STRENGTH: Record<EnforcementAction, number> = { dryrun: 0, warn: 1, deny: 2 };
@@ -111,4 +112,32 @@ export function mergePolicies(layers: PolicyLayers): MergedPolicies {
     applied: ordered.map((entry) => ({ name: entry.policy.name, action: entry.policy.enforcementAction, origin: entry.origin })),
     problems,
   };
+}
+
+/**
+ * A repository's `PolicyException` documents follow the same rule as its overrides: a repository may
+ * except findings of its own policies, and of org policies the org lists in `policies.overridable`;
+ * excepting any other org policy is widening it, which only the org may do (in its `.github`
+ * repository).
+ */
+export function repoExceptionProblems(
+  exceptions: readonly PolicyException[],
+  layers: { orgOwned: readonly string[]; repoOwned: readonly string[]; overridable: readonly string[] },
+): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const orgOwned = new Set(layers.orgOwned);
+  const allowed = new Set([...layers.repoOwned.filter((name) => !orgOwned.has(name)), ...layers.overridable]);
+  for (const exception of exceptions) {
+    if (exception.source.kind !== "document") continue;
+    for (const scope of exception.policies) {
+      if (allowed.has(scope.name) || !orgOwned.has(scope.name)) continue;
+      problems.push({
+        file: exception.source.file,
+        line: exception.source.line,
+        column: 1,
+        message: `PolicyException "${exception.id}" excepts policy "${scope.name}", which the organisation sets and does not list as overridable: a repository cannot except it. Commit the exception in the organisation's .github repository (next to its policies), or use /policy-exception on the pull request.`,
+      });
+    }
+  }
+  return problems;
 }

@@ -29,6 +29,8 @@ export interface PullRequestInfo {
   baseSha: string;
   /** GitHub's count of changed files, which may exceed what `listFiles` can return (3000). */
   changedFiles: number;
+  /** Login of the pull request's author; absent for a deleted account. */
+  author?: string;
 }
 
 export interface RepoFile {
@@ -36,6 +38,23 @@ export interface RepoFile {
   /** Blob SHA: the content address used for caching. */
   sha: string;
   content: Uint8Array;
+}
+
+export interface PathDescription {
+  /**
+   * `file` (a symbolic link to a file of the repository is followed by GitHub: `path` is then the
+   * link's target), `symlink` (a link GitHub did not follow: to a directory, or out of the
+   * repository), `submodule` or `dir`.
+   */
+  type: "file" | "symlink" | "submodule" | "dir";
+  path: string;
+  /** Blob SHA; for a submodule, the commit it points at. */
+  sha: string;
+  size: number;
+  /** symlink: where it points; submodule: the submodule's repository URL, when GitHub gives it. */
+  target?: string;
+  /** file: the content, when GitHub sent it inline (files up to 1 MB). */
+  content?: Uint8Array;
 }
 
 export interface TreeEntry {
@@ -87,6 +106,9 @@ export interface CheckRunCreate {
   externalId: string;
   startedAt: string;
   output?: CheckRunOutput;
+  /** Create the run already completed with this conclusion (one write instead of two). */
+  conclusion?: CheckConclusion;
+  completedAt?: string;
 }
 
 export interface CheckRunUpdate {
@@ -135,6 +157,12 @@ export interface GitHubGateway {
   getBlob(repo: RepoRef, sha: string): Promise<Uint8Array>;
   /** `undefined` when the file (or the repository, or the ref) does not exist. */
   readFile(repo: RepoRef, path: string, ref?: string): Promise<RepoFile | undefined>;
+  /**
+   * What is at a path at a ref, as the Contents API says (`undefined` when nothing is): used to tell
+   * symbolic links and submodules from files, which the pull request file list does not. Optional:
+   * a gateway without it treats every changed file as a regular file.
+   */
+  describePath?(repo: RepoRef, path: string, ref: string): Promise<PathDescription | undefined>;
   /** The repository's default branch, or `undefined` when the repository does not exist or is not visible. */
   getDefaultBranch(repo: RepoRef): Promise<string | undefined>;
   /** Recursive tree of a ref; `undefined` when the repository or ref does not exist (or is empty). */
@@ -167,10 +195,23 @@ export class GitHubApiError extends Error {
     /** HTTP status, or 0 when no response arrived (timeout, connection reset). */
     readonly status: number,
     detail: string,
+    /** What went wrong, which decides what the check tells people to do. */
+    readonly kind: GitHubFailureKind = status === 0 ? "no-response" : status >= 200 && status < 300 ? "malformed" : "http",
+    /** For a rate limit: when GitHub will accept requests again. */
+    readonly retryAt?: Date,
   ) {
     super(`${operation} failed: ${status === 0 ? "" : `HTTP ${status}: `}${detail}`);
   }
 }
+
+/**
+ * - `http`: GitHub answered with an error status.
+ * - `no-response`: no answer (timeout, dropped connection).
+ * - `malformed`: a success status with a body that is not what GitHub documents (truncated JSON...).
+ * - `rate-limit`: a primary or secondary rate limit the app did not wait out (see `retryAt`).
+ * - `too-large`: a response larger than the app agrees to read.
+ */
+export type GitHubFailureKind = "http" | "no-response" | "malformed" | "rate-limit" | "too-large";
 
 export function formatRepo(repo: RepoRef): string {
   return `${repo.owner}/${repo.repo}`;

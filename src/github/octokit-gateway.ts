@@ -12,6 +12,7 @@ import {
   type CollaboratorPermission,
   type CommentReaction,
   type GitHubGateway,
+  type PathDescription,
   type IssueComment,
   type PullRequestInfo,
   type RepoFile,
@@ -19,6 +20,7 @@ import {
   type Tree,
   type TreeEntry,
 } from "./gateway.js";
+import { classifyRequestError } from "./request-errors.js";
 
 /** The slice of Octokit this module uses; a Probot context's `octokit` satisfies it. */
 export interface OctokitRequester {
@@ -43,6 +45,7 @@ export class OctokitGateway implements GitHubGateway {
     private readonly octokit: OctokitRequester,
     /** Absent: GET /app with `octokit` itself (which must then be authenticated as the app). */
     private readonly identity?: AppIdentitySource,
+    private readonly options: OctokitGatewayOptions = {},
   ) {}
 
   async getPullRequest(repo: RepoRef, number: number): Promise<PullRequestInfo> {
@@ -51,7 +54,7 @@ export class OctokitGateway implements GitHubGateway {
     const pull = object(data, operation);
     const head = object(pull["head"], operation);
     const base = object(pull["base"], operation);
-    return {
+    const info: PullRequestInfo = {
       number: integer(pull["number"], operation),
       state: pull["state"] === "closed" ? "closed" : "open",
       headSha: string(head["sha"], operation),
@@ -59,6 +62,9 @@ export class OctokitGateway implements GitHubGateway {
       baseSha: string(base["sha"], operation),
       changedFiles: typeof pull["changed_files"] === "number" ? pull["changed_files"] : 0,
     };
+    const author = typeof pull["user"] === "object" && pull["user"] !== null ? (pull["user"] as Record<string, unknown>)["login"] : undefined;
+    if (typeof author === "string" && author !== "") info.author = author;
+    return info;
   }
 
   async listPullRequestFiles(repo: RepoRef, number: number): Promise<ChangedFile[]> {
@@ -106,6 +112,30 @@ export class OctokitGateway implements GitHubGateway {
     return { path, sha, content: decodeContent(file, operation) };
   }
 
+  async describePath(repo: RepoRef, path: string, ref: string): Promise<PathDescription | undefined> {
+    const operation = `looking at ${path} at ${ref.slice(0, 12)} in ${repo.owner}/${repo.repo}`;
+    const data = await this.callOptional(operation, "GET /repos/{owner}/{repo}/contents/{+path}", { ...repo, path, ref });
+    if (data === undefined) return undefined;
+    if (Array.isArray(data)) return { type: "dir", path, sha: "", size: 0 };
+    const entry = object(data, operation);
+    const type = entry["type"];
+    if (type !== "file" && type !== "symlink" && type !== "submodule" && type !== "dir") {
+      throw new GitHubApiError(operation, 200, `unexpected content type ${JSON.stringify(type)}`);
+    }
+    const description: PathDescription = {
+      type,
+      path: typeof entry["path"] === "string" ? entry["path"] : path,
+      sha: string(entry["sha"], operation),
+      size: typeof entry["size"] === "number" ? entry["size"] : 0,
+    };
+    const target = type === "symlink" ? entry["target"] : type === "submodule" ? entry["submodule_git_url"] : undefined;
+    if (typeof target === "string") description.target = target;
+    if (type === "file" && entry["encoding"] !== "none" && typeof entry["content"] === "string" && entry["content"] !== "") {
+      description.content = decodeContent(entry, operation);
+    }
+    return description;
+  }
+
   async getDefaultBranch(repo: RepoRef): Promise<string | undefined> {
     const operation = `reading repository ${repo.owner}/${repo.repo}`;
     const data = await this.callOptional(operation, "GET /repos/{owner}/{repo}", { ...repo });
@@ -150,18 +180,54 @@ export class OctokitGateway implements GitHubGateway {
     });
   }
 
+  /**
+   * Creating is not idempotent: a create that GitHub carried out but whose answer was lost (timeout,
+   * dropped connection, 5xx after the fact, garbled body) would, if simply retried, leave the first
+   * run `in_progress` forever. So Octokit does not retry it; after such a failure the run is looked
+   * up (same name, external id and start time) before another create is attempted.
+   */
   async createCheckRun(repo: RepoRef, params: CheckRunCreate): Promise<{ id: number }> {
     const operation = `creating check run "${params.name}"`;
-    const data = await this.call(operation, "POST /repos/{owner}/{repo}/check-runs", {
-      ...repo,
-      name: params.name,
-      head_sha: params.headSha,
-      external_id: params.externalId,
-      status: "in_progress",
-      started_at: params.startedAt,
-      ...(params.output ? { output: params.output } : {}),
-    });
-    return { id: integer(object(data, operation)["id"], operation) };
+    const delays = this.options.createRetryDelaysMs ?? CREATE_RETRY_DELAYS_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const data = await this.call(operation, "POST /repos/{owner}/{repo}/check-runs", {
+          ...repo,
+          name: params.name,
+          head_sha: params.headSha,
+          external_id: params.externalId,
+          status: params.conclusion ? "completed" : "in_progress",
+          started_at: params.startedAt,
+          ...(params.conclusion ? { conclusion: params.conclusion, completed_at: params.completedAt ?? params.startedAt } : {}),
+          ...(params.output ? { output: params.output } : {}),
+          request: { retries: 0 },
+        });
+        return { id: integer(object(data, operation)["id"], operation) };
+      } catch (error) {
+        const failure = toApiError(operation, error);
+        const unknownOutcome = failure.kind === "no-response" || failure.kind === "malformed" || failure.status >= 500;
+        if (!unknownOutcome || attempt >= delays.length) throw failure;
+        await sleep(delays[attempt] as number);
+        const created = await this.findCreatedCheckRun(repo, params).catch(() => undefined);
+        if (created !== undefined) return { id: created };
+      }
+    }
+  }
+
+  /** The run a lost create made, if any: same name and external id, started in the same second. */
+  private async findCreatedCheckRun(repo: RepoRef, params: CheckRunCreate): Promise<number | undefined> {
+    const operation = `looking for check run "${params.name}" after a failed create`;
+    const data = object(
+      await this.call(operation, "GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { ...repo, ref: params.headSha, check_name: params.name, filter: "all", per_page: 100 }),
+      operation,
+    );
+    const second = (iso: unknown): number => (typeof iso === "string" ? Math.floor(Date.parse(iso) / 1000) : Number.NaN);
+    const wanted = second(params.startedAt);
+    for (const raw of array(data["check_runs"], operation)) {
+      const run = object(raw, operation);
+      if (run["external_id"] === params.externalId && second(run["started_at"]) === wanted) return integer(run["id"], operation);
+    }
+    return undefined;
   }
 
   async updateCheckRun(repo: RepoRef, checkRunId: number, params: CheckRunUpdate): Promise<void> {
@@ -249,13 +315,46 @@ export class OctokitGateway implements GitHubGateway {
     }
   }
 
+  /**
+   * One request. A success whose JSON body does not parse (Octokit then hands back the text, see
+   * `isMalformedJson`) is an error of kind "malformed"; a read is retried a few times first, as a
+   * truncated body is usually a transient fault. Writes are not repeated here.
+   */
   private async send(operation: string, route: string, parameters: Record<string, unknown>) {
-    try {
-      return await this.octokit.request(route, parameters);
-    } catch (error) {
-      throw toApiError(operation, error);
+    const delays = route.startsWith("GET ") ? (this.options.malformedRetryDelaysMs ?? MALFORMED_RETRY_DELAYS_MS) : [];
+    for (let attempt = 0; ; attempt++) {
+      let response: Awaited<ReturnType<OctokitRequester["request"]>>;
+      try {
+        response = await this.octokit.request(route, parameters);
+      } catch (error) {
+        throw toApiError(operation, error);
+      }
+      if (!isMalformedJson(response)) return response;
+      if (attempt >= delays.length) {
+        throw new GitHubApiError(operation, response.status, `GitHub's response is not valid JSON (${describe(response.data)}), even after ${attempt + 1} attempt(s)`, "malformed");
+      }
+      await sleep(delays[attempt] as number);
     }
   }
+}
+
+/** Waits between re-reads of a garbled response, and between create attempts. */
+const MALFORMED_RETRY_DELAYS_MS: readonly number[] = [1000, 3000];
+const CREATE_RETRY_DELAYS_MS: readonly number[] = [1000, 4000, 9000];
+
+export interface OctokitGatewayOptions {
+  malformedRetryDelaysMs?: readonly number[];
+  createRetryDelaysMs?: readonly number[];
+}
+
+function sleep(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+}
+
+/** A JSON content type with a body Octokit could not parse: it returns the raw text instead. */
+function isMalformedJson(response: { data: unknown; headers: Record<string, unknown> }): boolean {
+  const type = response.headers["content-type"];
+  return typeof response.data === "string" && typeof type === "string" && /^\s*application\/(?:[\w.+-]+\+)?json\b/i.test(type);
 }
 
 /** `GET /app`'s answer to the app's bot account: GitHub names it `<slug>[bot]`. */
@@ -285,12 +384,7 @@ function issueComment(raw: unknown, operation: string): IssueComment {
 }
 
 export function toApiError(operation: string, error: unknown): GitHubApiError {
-  if (error instanceof GitHubApiError) return error;
-  const record = (typeof error === "object" && error !== null ? error : {}) as { status?: unknown; message?: unknown; response?: unknown };
-  // Octokit reports a network failure or timeout as status 500 without a response.
-  const status = typeof record.status === "number" && record.response !== undefined ? record.status : 0;
-  const message = typeof record.message === "string" && record.message !== "" ? record.message : String(error);
-  return new GitHubApiError(operation, status, status === 0 ? `no response from GitHub (${message})` : message);
+  return classifyRequestError(operation, error);
 }
 
 function changedFile(raw: unknown, operation: string): ChangedFile {

@@ -10,6 +10,7 @@ import type { JobRunner } from "../checks/job-runner.js";
 import type { ManifestStore } from "../checks/manifest-store.js";
 import { runCheck, type CheckDeps, type CheckReport } from "../checks/run-check.js";
 import { targetKey, type CheckTarget } from "../checks/target.js";
+import { DeliveryLog } from "./delivery-log.js";
 import { checkRunTargets, checkSuiteTargets, isBaseChange, mergeGroupTarget, pullRequestTarget, repoOf, type Resolution } from "./targets.js";
 
 export interface WebhookEvent {
@@ -30,12 +31,25 @@ export interface CheckHandlerDeps {
   checkOptions?: Partial<Pick<CheckDeps, "maxAnnotations" | "now" | "completionRetryDelaysMs" | "sleep" | "amendFindings">>;
   /** Called with each finished check (tests and metrics). */
   onCheckFinished?: (target: CheckTarget, report: CheckReport) => void;
+  /** Deliveries already handled (a fresh log when absent). */
+  deliveries?: DeliveryLog;
 }
 
 export const RERUN_IDENTIFIER = "rerun";
 
 export class CheckHandlers {
-  constructor(private readonly deps: CheckHandlerDeps) {}
+  private readonly deliveries: DeliveryLog;
+
+  constructor(private readonly deps: CheckHandlerDeps) {
+    this.deliveries = deps.deliveries ?? new DeliveryLog();
+  }
+
+  /** False for a redelivery of a delivery already handled: logged and ignored (see DeliveryLog). */
+  private firstDelivery(event: WebhookEvent, log: Logger): boolean {
+    if (this.deliveries.claim(event.id)) return true;
+    log.info("redelivery of a delivery already handled: its check run already exists, nothing to do");
+    return false;
+  }
 
   /** opened, synchronize, reopened, ready_for_review, edited (base changes only). */
   pullRequest(event: WebhookEvent): void {
@@ -50,7 +64,9 @@ export class CheckHandlers {
       return;
     }
     const pull = event.payload["pull_request"] as Record<string, unknown>;
-    this.deps.heads.observe(`${target.repo.owner}/${target.repo.repo}`, target.number, target.headSha, typeof pull["updated_at"] === "string" ? pull["updated_at"] : undefined);
+    const before = event.payload["action"] === "synchronize" && typeof event.payload["before"] === "string" ? event.payload["before"] : undefined;
+    this.deps.heads.observe(`${target.repo.owner}/${target.repo.repo}`, target.number, target.headSha, typeof pull["updated_at"] === "string" ? pull["updated_at"] : undefined, before);
+    if (!this.firstDelivery(event, log)) return;
     this.schedule(event, target, log);
   }
 
@@ -61,6 +77,7 @@ export class CheckHandlers {
       log.warn("merge_group payload without repository, head SHA, base SHA or base ref: ignored");
       return;
     }
+    if (!this.firstDelivery(event, log)) return;
     this.schedule(event, target, log);
   }
 
@@ -95,6 +112,7 @@ export class CheckHandlers {
   }
 
   private resolveAndSchedule(event: WebhookEvent, log: Logger, resolve: () => Promise<Resolution>): void {
+    if (!this.firstDelivery(event, log)) return;
     const repo = repoOf(event.payload);
     this.deps.runner.submit(`resolve:${event.id}`, async () => {
       let resolution: Resolution;
@@ -102,6 +120,7 @@ export class CheckHandlers {
         resolution = await resolve();
       } catch (error) {
         log.error({ err: error, repo }, "could not find the pull request to re-check; no check run was created");
+        this.deliveries.release(event.id);
         return;
       }
       for (const reason of resolution.skipped) log.info({ reason }, "re-run skipped");
@@ -109,8 +128,13 @@ export class CheckHandlers {
     }, log);
   }
 
-  private schedule(event: WebhookEvent, target: CheckTarget, log: Logger): void {
-    const key = targetKey(target);
+  /**
+   * Checks a target in the background. `reason` makes the work distinct from the regular check of the
+   * same commit (a comment's re-check must run even while that check is already running, or the
+   * comment could be missed by a check that read the comments just before it was posted).
+   */
+  schedule(event: WebhookEvent, target: CheckTarget, log: Logger, reason?: string): void {
+    const key = reason === undefined ? targetKey(target) : `${targetKey(target)}:${reason}`;
     const deps: CheckDeps = {
       config: this.deps.config,
       manifests: this.deps.manifests,
@@ -120,8 +144,14 @@ export class CheckHandlers {
       ...this.deps.checkOptions,
     };
     this.deps.runner.submit(key, async () => {
-      const report = await runCheck(event.gateway, target, deps, event.id);
-      this.deps.onCheckFinished?.(target, report);
+      let report: CheckReport | undefined;
+      try {
+        report = await runCheck(event.gateway, target, deps, event.id);
+        this.deps.onCheckFinished?.(target, report);
+      } finally {
+        // No verdict reached GitHub: a redelivery of this event may retry.
+        if (!report || !report.published || report.retryable) this.deliveries.release(event.id);
+      }
     }, log);
   }
 }

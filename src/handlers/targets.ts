@@ -33,6 +33,8 @@ export function pullRequestTarget(payload: Json): CheckTarget | undefined {
   const target: CheckTarget = { kind: "pull_request", repo, number, headSha, baseRef };
   const changedFiles = num(pull?.["changed_files"]);
   if (changedFiles !== undefined) target.changedFiles = changedFiles;
+  const author = str(obj(pull?.["user"])?.["login"]);
+  if (author) target.author = author;
   return target;
 }
 
@@ -48,7 +50,10 @@ export function mergeGroupTarget(payload: Json): CheckTarget | undefined {
   const baseSha = str(group?.["base_sha"]);
   const baseRef = str(group?.["base_ref"]);
   if (!repo || !headSha || !baseSha || !baseRef) return undefined;
-  return { kind: "merge_group", repo, headSha, baseSha, baseRef: branchName(baseRef) };
+  const target: CheckTarget = { kind: "merge_group", repo, headSha, baseSha, baseRef: branchName(baseRef) };
+  const pullNumber = /^(?:refs\/heads\/)?gh-readonly-queue\/.+\/pr-(\d{1,10})-[0-9a-f]{40,64}$/.exec(str(group?.["head_ref"]) ?? "")?.[1];
+  if (pullNumber !== undefined) target.pullNumber = Number(pullNumber);
+  return target;
 }
 
 export async function checkRunTargets(gateway: GitHubGateway, payload: Json): Promise<Resolution> {
@@ -92,10 +97,22 @@ async function pullRequestsAtHead(gateway: GitHubGateway, repo: RepoRef, numbers
     } else if (pull.headSha !== headSha) {
       result.skipped.push(`pull request #${number} has moved on to ${pull.headSha.slice(0, 7)}; that commit's own check reports`);
     } else {
-      result.targets.push({ kind: "pull_request", repo, number, headSha, baseRef: pull.baseRef, changedFiles: pull.changedFiles });
+      result.targets.push({ kind: "pull_request", repo, number, headSha, baseRef: pull.baseRef, changedFiles: pull.changedFiles, ...(pull.author ? { author: pull.author } : {}) });
     }
   }
   return result;
+}
+
+/**
+ * A pull request at its current head, read from GitHub: what a comment re-checks (the comment
+ * payload names the pull request but not its head). A closed pull request gates nothing.
+ */
+export async function pullRequestAtCurrentHead(gateway: GitHubGateway, repo: RepoRef, number: number): Promise<Resolution> {
+  const pull = await gateway.getPullRequest(repo, number);
+  if (pull.state !== "open") return { targets: [], skipped: [`pull request #${number} is closed`] };
+  const target: CheckTarget = { kind: "pull_request", repo, number, headSha: pull.headSha, baseRef: pull.baseRef, changedFiles: pull.changedFiles };
+  if (pull.author) target.author = pull.author;
+  return { targets: [target], skipped: [] };
 }
 
 /** Pull requests of this repository listed in a check run or suite (GitHub may list other repos' PRs). */

@@ -1,8 +1,10 @@
 /**
  * From a file to the Kubernetes objects in it: every document that is an object, the items of a
- * `List` (or `PodList`, `ConfigMapList`, ...) as objects of their own, each with its positions.
+ * `List` (or `PodList`, `ConfigMapList`, ...) as objects of their own, and the object under review
+ * of an `AdmissionReview` with its request, each with its positions.
  * A document or item that Kubernetes could not take as an object is an error, never skipped.
  */
+import { isAdmissionReview, unwrapAdmissionReview } from "./admission-review.js";
 import type { LoadLimits } from "./limits.js";
 import { parseDocuments } from "./yaml.js";
 import type { InputError, JsonObject, JsonValue, LoadedFile, Locator, Manifest } from "./types.js";
@@ -47,6 +49,14 @@ function collect(into: Collector, value: JsonValue, locate: Locator, what: strin
     valid = false;
   }
   if (!valid) return;
+
+  if (isAdmissionReview(apiVersion as string, kind as string)) {
+    const unwrapped = unwrapAdmissionReview(value, what, fail);
+    if (!unwrapped) return;
+    const { object, objectPath, request } = unwrapped;
+    into.manifests.push({ file: into.file, object, locate: (path) => locate([...objectPath, ...path]), review: request });
+    return;
+  }
 
   const items = value["items"];
   if (isListKind(kind as string, items)) {

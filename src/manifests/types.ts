@@ -58,13 +58,42 @@ export interface ResourceRef {
   name: string;
 }
 
-/** One Kubernetes object: a document, or an item of a `List`. */
+/** One Kubernetes object: a document, an item of a `List`, or the object of an `AdmissionReview`. */
 export interface Manifest {
   file: string;
   /** Has non-empty string `apiVersion` and `kind`. */
   object: JsonObject;
   /** Positions of `object`'s fields (paths relative to `object`). */
   locate: Locator;
+  /**
+   * The admission request the object came in, when the document is an `AdmissionReview` (as gator
+   * reads one). Absent for a plain manifest, which is reviewed as a CREATE of the object.
+   */
+  review?: AdmissionRequest;
+}
+
+export type AdmissionOperation = "CREATE" | "UPDATE" | "DELETE" | "CONNECT";
+
+/**
+ * What an `AdmissionReview`'s `request` says besides the object under review: what Gatekeeper's
+ * policies read as `input.review.operation`, `.oldObject`, `.userInfo`, `.namespace` and `.name`.
+ */
+export interface AdmissionRequest {
+  operation: AdmissionOperation;
+  /** The object as it was before an UPDATE; for a DELETE, the object being deleted (also the judged object). */
+  oldObject?: JsonObject;
+  userInfo?: AdmissionUserInfo;
+  /** The namespace of the request; Gatekeeper matches `namespaces` and `namespaceSelector` against it. */
+  namespace?: string;
+  name?: string;
+}
+
+/** `request.userInfo`: who makes the request (Kubernetes `authentication/v1` UserInfo). */
+export interface AdmissionUserInfo {
+  username?: string;
+  uid?: string;
+  groups?: string[];
+  extra?: Record<string, string[]>;
 }
 
 export interface LoadedFile {

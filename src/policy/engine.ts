@@ -8,7 +8,7 @@ import type { FieldPath, InputError, JsonObject, JsonValue, LoadedFile, Manifest
 import { podViewOf, type PodView } from "../manifests/workloads.js";
 import { matches } from "./match.js";
 import { formatPath } from "./path.js";
-import type { EvaluationContext, Finding, Policy, Violation } from "./types.js";
+import type { EvaluationContext, Finding, MatchSpec, Policy, Violation } from "./types.js";
 
 export interface EvaluationSummary {
   files: number;
@@ -35,9 +35,11 @@ export function evaluate(files: readonly LoadedFile[], policies: readonly Policy
 
   const findings: Finding[] = [];
   for (const manifest of inventory) {
+    // An object read from an AdmissionReview is judged under its request; a manifest is a CREATE.
+    const reviewed: EvaluationContext = manifest.review ? { ...context, review: manifest.review } : context;
     for (const policy of objectPolicies) {
-      if (!matches(policy.match, { object: manifest.object, namespaces: context.namespaces })) continue;
-      for (const violation of policy.evaluate(manifest.object, context)) {
+      if (!matchesRequest(policy.match, manifest, context)) continue;
+      for (const violation of policy.evaluate(manifest.object, reviewed)) {
         findings.push(toFinding(policy, manifest, violation, violation.path));
       }
     }
@@ -45,8 +47,9 @@ export function evaluate(files: readonly LoadedFile[], policies: readonly Policy
     const view = podViewOf(manifest);
     if (!view) continue;
     for (const policy of podPolicies) {
-      if (!judgesPod(policy, manifest, view, context)) continue;
-      for (const violation of policy.evaluate(view.pod, context)) {
+      const podContext = podJudgement(policy, manifest, view, context, reviewed);
+      if (!podContext) continue;
+      for (const violation of policy.evaluate(view.pod, podContext)) {
         findings.push(toFinding(policy, manifest, violation, view.toSourcePath(violation.path)));
       }
     }
@@ -59,14 +62,32 @@ export function evaluate(files: readonly LoadedFile[], policies: readonly Policy
 }
 
 /**
- * A pod-shaped policy judges a workload's pod template when its match selects the workload itself
- * (e.g. `kinds: [Deployment]`) or the Pod the workload will create: Gatekeeper's expansion of
- * workloads into Pods, so a constraint on `Pod` also stops the Deployment that would make one.
+ * Gatekeeper matches a request when its object or its oldObject matches (an UPDATE that removes the
+ * selected label is still judged), in the request's namespace when it names one.
  */
-function judgesPod(policy: Policy, manifest: Manifest, view: PodView, context: EvaluationContext): boolean {
-  const namespaces = context.namespaces;
-  if (matches(policy.match, { object: manifest.object, namespaces })) return true;
-  return view.pod !== manifest.object && matches(policy.match, { object: view.pod, namespaces });
+function matchesRequest(match: MatchSpec, manifest: Manifest, context: EvaluationContext): boolean {
+  const { review } = manifest;
+  if (!review) return matches(match, { object: manifest.object, namespaces: context.namespaces });
+  const matchesObject = (object: JsonObject): boolean => matches(match, { object, namespaces: context.namespaces, requestNamespace: review.namespace });
+  if (matchesObject(manifest.object)) return true;
+  return review.oldObject !== undefined && review.oldObject !== manifest.object && matchesObject(review.oldObject);
+}
+
+/**
+ * Whether a pod-shaped policy judges a Pod or a workload's pod template, and under which request.
+ * It does when its match selects the object itself (e.g. `kinds: [Deployment]`), under the object's
+ * own request; or when it selects the Pod a workload will create: Gatekeeper's expansion of workloads
+ * into Pods, so a constraint on `Pod` also stops the Deployment that would make one. Gatekeeper
+ * reviews those expanded Pods as new objects, without the workload's operation: updating a
+ * Deployment's template creates Pods, which a template's UPDATE exemption must not wave through.
+ * Deleting a workload creates none.
+ */
+function podJudgement(policy: Policy, manifest: Manifest, view: PodView, context: EvaluationContext, reviewed: EvaluationContext): EvaluationContext | undefined {
+  const review = manifest.review;
+  if (view.pod !== manifest.object && review?.operation !== "DELETE") {
+    if (matches(policy.match, { object: view.pod, namespaces: context.namespaces, requestNamespace: review?.namespace })) return context;
+  }
+  return matchesRequest(policy.match, manifest, context) ? reviewed : undefined;
 }
 
 function toFinding(policy: Policy, manifest: Manifest, violation: Violation, sourcePath: FieldPath): Finding {

@@ -12,6 +12,11 @@ import type { LabelSelector, MatchSpec } from "./types.js";
 export interface MatchTarget {
   object: JsonObject;
   namespaces: ReadonlyMap<string, JsonObject>;
+  /**
+   * `request.namespace` of an AdmissionReview: at admission Gatekeeper matches the namespace of the
+   * request (the Namespace it looks up), falling back to the object's own only when there is none.
+   */
+  requestNamespace?: string;
 }
 
 export function matches(match: MatchSpec, target: MatchTarget): boolean {
@@ -23,12 +28,12 @@ export function matches(match: MatchSpec, target: MatchTarget): boolean {
   const declaredNamespace = stringField(metadata, "namespace");
   const isNamespace = kind === "Namespace" && apiGroupOf(apiVersion) === "";
   // The namespace the match criteria see: a Namespace is matched by its own name.
-  const namespace = isNamespace ? name : declaredNamespace;
+  const namespace = isNamespace ? name : target.requestNamespace || declaredNamespace;
 
   if (match.kinds && match.kinds.length > 0 && !kindsMatch(match.kinds, apiGroupOf(apiVersion), kind)) return false;
 
   if (match.scope === "Cluster" || match.scope === "Namespaced") {
-    const namespaced = !isNamespace && (declaredNamespace !== "" || !isClusterScoped(apiVersion, kind));
+    const namespaced = !isNamespace && (namespace !== "" || !isClusterScoped(apiVersion, kind));
     if ((match.scope === "Namespaced") !== namespaced) return false;
   }
 

@@ -3,7 +3,7 @@
  * A policy kind (PodSecurity, K8sAllowedRepos, ...) is a pure function from an object to violations;
  * the engine does matching, enforcement actions and source positions for all of them.
  */
-import type { FieldPath, JsonObject, JsonValue, Manifest, ResourceRef, SourceRange } from "../manifests/types.js";
+import type { AdmissionRequest, FieldPath, JsonObject, JsonValue, Manifest, ResourceRef, SourceRange } from "../manifests/types.js";
 
 export type EnforcementAction = "deny" | "warn" | "dryrun";
 
@@ -76,6 +76,11 @@ export interface EvaluationContext {
   inventory: readonly Manifest[];
   /** `Namespace` objects among them, by name, for `namespaceSelector`. */
   namespaces: ReadonlyMap<string, JsonObject>;
+  /**
+   * The admission request the judged object comes in (`input.review` besides the object), when it was
+   * read from an `AdmissionReview`. Absent for a plain manifest: a CREATE, with no oldObject or userInfo.
+   */
+  review?: AdmissionRequest;
 }
 
 /** A policy kind's evaluator, compiled from validated parameters. */

@@ -34,8 +34,10 @@ export type CheckOutcome =
       summary: EvaluationSummary;
       policies: readonly AppliedPolicy[];
       notes: readonly string[];
+      /** Further Markdown sections for the summary (the exceptions section). */
+      sections?: readonly string[];
     }
-  | { kind: "no-manifests"; changedFiles: number; policies: readonly AppliedPolicy[]; notes: readonly string[] }
+  | { kind: "no-manifests"; changedFiles: number; policies: readonly AppliedPolicy[]; notes: readonly string[]; sections?: readonly string[] }
   | { kind: "config-error"; problems: readonly ConfigProblem[]; notes: readonly string[] }
   | {
       /** The check could not run to the end: GitHub error, timeout, limit, bug. */
@@ -87,6 +89,7 @@ export function buildCheckRun(outcome: CheckOutcome, options: BuildOptions = {})
         title: "No Kubernetes manifests changed",
         summary: [
           `**✅ No Kubernetes manifests changed.** None of the ${outcome.changedFiles} changed ${plural(outcome.changedFiles, "file")} matches the manifest globs, so there is nothing to check.`,
+          ...(outcome.sections ?? []),
           policyLine(outcome.policies),
           notesBlock(outcome.notes),
         ].filter(Boolean).join("\n\n"),
@@ -186,6 +189,7 @@ function evaluatedResult(outcome: Extract<CheckOutcome, { kind: "evaluated" }>, 
     counts,
     resourceTable(active, outcome.errors, outcome.summary),
     omitted > 0 ? `_${omitted} more ${plural(omitted, "annotation")} than the ${maxAnnotations} shown on the diff: all findings are listed in the details below._` : "",
+    ...(outcome.sections ?? []),
     excepted.length > 0 ? exceptionSection(excepted) : "",
     policyLine(outcome.policies),
     notesBlock(outcome.notes),

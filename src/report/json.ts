@@ -23,6 +23,8 @@ export interface JsonFinding {
   path: string;
   /** What an exception is bound to: changes when the offending content changes, not when lines move. */
   fingerprint: string;
+  /** The exception that excuses the finding (it then does not block), or null. */
+  exception: { id: string; approver: string; reason: string; expires: string; source: string } | null;
 }
 
 export interface JsonError {
@@ -59,6 +61,9 @@ function toJsonFinding(finding: Finding): JsonFinding {
     container: finding.container ?? null,
     path: finding.path,
     fingerprint: finding.fingerprint,
+    exception: finding.exception
+      ? { id: finding.exception.id, approver: finding.exception.approver, reason: finding.exception.reason, expires: finding.exception.expires, source: finding.exception.source }
+      : null,
   };
 }
 

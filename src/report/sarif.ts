@@ -60,6 +60,8 @@ interface SarifResult {
   message: { text: string };
   locations: { physicalLocation: { artifactLocation: { uri: string }; region: SarifRegion } }[];
   partialFingerprints: { primaryLocationLineHash: string };
+  /** An excepted finding: SARIF's way to say "reviewed and accepted", with the exception's reason. */
+  suppressions?: { kind: "external"; status: "accepted"; justification: string }[];
   properties?: Record<string, unknown>;
 }
 
@@ -156,6 +158,9 @@ export function toSarif(result: EvaluationResult, options: SarifOptions): SarifL
       message: { text: `${finding.message} (${describeSubject(finding)})` },
       locations: [{ physicalLocation: { artifactLocation: { uri }, region: regionOf(finding) } }],
       partialFingerprints: { primaryLocationLineHash: fingerprint([id, uri, ...resourceIdentity(finding.resource), finding.path]) },
+      ...(finding.exception
+        ? { suppressions: [{ kind: "external" as const, status: "accepted" as const, justification: `${finding.exception.id}, approved by ${finding.exception.approver} until ${finding.exception.expires}: ${finding.exception.reason}` }] }
+        : {}),
       properties: findingProperties(finding),
     });
   }

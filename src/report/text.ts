@@ -31,7 +31,10 @@ type Line = { file: string; line: number; column: number; text: string };
 
 function findingLine(finding: Finding, paint: Paint): Line {
   const where = paint(`${finding.file}:${finding.line}:${finding.column}:`, "bold");
-  const text = `${where} ${paint(finding.action, ...ACTION_STYLE[finding.action])} ${ruleId(finding)}: ${finding.message} (${describeSubject(finding)})`;
+  // An excepted finding is still shown, so nobody mistakes it for fixed; the suffix says why it does not block.
+  const exception = finding.exception;
+  const excepted = exception ? ` ${paint(`excepted by ${exception.id}`, "cyan")} (approved by ${exception.approver}, expires ${exception.expires}: ${exception.reason})` : "";
+  const text = `${where} ${paint(finding.action, ...ACTION_STYLE[finding.action])} ${ruleId(finding)}: ${finding.message} (${describeSubject(finding)})${excepted}`;
   return { file: finding.file, line: finding.line, column: finding.column, text };
 }
 
@@ -57,5 +60,6 @@ export function formatText(result: EvaluationResult, options: TextOptions): stri
   // Errors sit among the findings in file order: a reader fixing a file top to bottom sees everything once.
   const lines = [...result.findings.map((f) => findingLine(f, paint)), ...result.errors.map((e) => errorLine(e, paint))];
   lines.sort(byPosition);
-  return [...lines.map((line) => line.text), summaryLine(result.summary)].join("\n") + "\n";
+  const excepted = result.findings.filter((finding) => finding.exception).length;
+  return [...lines.map((line) => line.text), `${summaryLine(result.summary)}${excepted > 0 ? `, ${excepted} excepted` : ""}`].join("\n") + "\n";
 }

@@ -22,6 +22,10 @@ export interface ServerSettings {
   webhookPath: string;
   /** Each GitHub request is aborted after this long (Octokit has no timeout of its own). */
   requestTimeoutMs: number;
+  /** Longest wait for a GitHub rate limit to lift; a longer one fails the check, naming the limit and its reset. */
+  rateLimitMaxWaitSeconds: number;
+  /** Checks run at once; more wait in order (each holds GitHub requests open while it runs). */
+  maxConcurrentChecks: number;
   /** Webhook bodies larger than this are refused before they are read in full. */
   maxBodyBytes: number;
   /** How long shutdown waits for running checks to complete their check runs. */
@@ -100,6 +104,8 @@ export function readSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
     logLevel,
     webhookPath,
     requestTimeoutMs: integer("GITHUB_REQUEST_TIMEOUT_MS", value("GITHUB_REQUEST_TIMEOUT_MS"), 20_000, 1000, 600_000, problems),
+    rateLimitMaxWaitSeconds: integer("GITHUB_RATE_LIMIT_MAX_WAIT_SECONDS", value("GITHUB_RATE_LIMIT_MAX_WAIT_SECONDS"), 60, 0, 3600, problems),
+    maxConcurrentChecks: integer("MAX_CONCURRENT_CHECKS", value("MAX_CONCURRENT_CHECKS"), 8, 1, 100, problems),
     // GitHub caps webhook payloads at 25 MB; the events this app subscribes to are far smaller.
     maxBodyBytes: integer("WEBHOOK_MAX_BODY_BYTES", value("WEBHOOK_MAX_BODY_BYTES"), 10 * 1024 * 1024, 1024, 25 * 1024 * 1024, problems),
     shutdownTimeoutMs: integer("SHUTDOWN_TIMEOUT_MS", value("SHUTDOWN_TIMEOUT_MS"), 25_000, 0, 600_000, problems),

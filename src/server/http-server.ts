@@ -4,12 +4,15 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Logger } from "pino";
+import { checkSignature } from "./webhook-signature.js";
 
 export type WebhookMiddleware = (req: IncomingMessage, res: ServerResponse, next?: () => void) => unknown;
 
 export interface HttpServerOptions {
   webhookPath: string;
   maxBodyBytes: number;
+  /** Deliveries are verified against it before anything else reads them. */
+  webhookSecret: string;
   middleware: WebhookMiddleware;
   log: Logger;
   /** Extra fields for the health response (e.g. running checks). */
@@ -38,8 +41,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpSe
   }
   if (path !== options.webhookPath) return json(res, 404, { error: "not found" });
 
-  const deliveryId = header(req, "x-github-delivery");
-  const event = header(req, "x-github-event");
+  // Unverified headers at this point: logged, but never at any length.
+  const deliveryId = header(req, "x-github-delivery")?.slice(0, 100);
+  const event = header(req, "x-github-event")?.slice(0, 100);
   const log = options.log.child({ deliveryId, event });
   const started = Date.now();
   res.on("finish", () => log.info({ status: res.statusCode, ms: Date.now() - started }, "webhook answered"));
@@ -51,6 +55,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpSe
     }
     const body = await readBody(req, options.maxBodyBytes);
     if (body === undefined) return refuseTooLarge(req, res, options.maxBodyBytes);
+    const signature = checkSignature(options.webhookSecret, body, header(req, "x-hub-signature-256"), header(req, "x-hub-signature"));
+    if (!signature.ok) {
+      // The reason only: nothing of the body, which nobody vouched for.
+      log.warn({ reason: signature.error }, "webhook refused: bad signature");
+      return json(res, signature.status, { error: signature.error });
+    }
     // @octokit/webhooks takes a pre-read body as a string; it verifies the signature on exactly these bytes.
     (req as IncomingMessage & { body?: string }).body = body.toString("utf8");
   }

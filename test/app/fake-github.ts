@@ -96,7 +96,7 @@ export class FakeGitHub implements GitHubGateway {
   openPullRequest(
     repo: RepoRef,
     number: number,
-    options: { base?: string; headSha?: string; files: Record<string, string | null>; renamed?: Record<string, string> },
+    options: { base?: string; headSha?: string; files: Record<string, string | null>; renamed?: Record<string, string>; author?: string },
   ): PullRequestInfo {
     const base = options.base ?? "main";
     const files: ChangedFile[] = Object.entries(options.files).map(([filename, content]) => {
@@ -113,9 +113,14 @@ export class FakeGitHub implements GitHubGateway {
       baseRef: base,
       baseSha: "b".repeat(40),
       changedFiles: files.length,
+      author: options.author ?? "octocat",
     };
     this.pulls.set(`${key(repo)}#${number}`, { info, files });
     return info;
+  }
+
+  closePullRequest(repo: RepoRef, number: number): void {
+    this.pull(repo, number).info.state = "closed";
   }
 
   setComparison(repo: RepoRef, base: string, head: string, files: Record<string, string>): void {
@@ -222,6 +227,7 @@ export class FakeGitHub implements GitHubGateway {
   async createCheckRun(repo: RepoRef, params: CheckRunCreate): Promise<{ id: number }> {
     this.record("createCheckRun", `${key(repo)} ${params.name}@${params.headSha}`);
     const run: FakeCheckRun = { id: this.checkRuns.length + 1, name: params.name, headSha: params.headSha, externalId: params.externalId, status: "in_progress", annotations: [], writes: 1 };
+    if (params.conclusion) Object.assign(run, { status: "completed", conclusion: params.conclusion }, params.output ? { output: params.output } : {});
     this.checkRuns.push(run);
     return { id: run.id };
   }

@@ -68,13 +68,16 @@ describe("pull_request events", () => {
     expect(github.checkRuns).toHaveLength(1);
   });
 
-  test("an older push delivered after a newer one is skipped; the newer one reports", async () => {
+  test("an older push delivered after a newer one is not checked: its run completes as cancelled; the newer one reports", async () => {
     const { github, runner, handlers, event } = setup();
     const newer = github.openPullRequest(repo, 1, { files: { "pod.yaml": COMPLIANT_DEPLOYMENT } });
     handlers.pullRequest(event("pull_request", pullPayload(1, newer.headSha, { action: "synchronize", updatedAt: "2025-06-01T10:05:00Z" })));
     handlers.pullRequest(event("pull_request", pullPayload(1, "0".repeat(40), { action: "synchronize", updatedAt: "2025-06-01T10:01:00Z" })));
     await runner.drain();
-    expect(github.checkRuns.map((run) => [run.headSha, run.status, run.conclusion])).toEqual([[newer.headSha, "completed", "success"]]);
+    expect(github.checkRuns.map((run) => [run.headSha, run.status, run.conclusion])).toEqual([
+      [newer.headSha, "completed", "success"],
+      ["0".repeat(40), "completed", "cancelled"],
+    ]);
   });
 });
 

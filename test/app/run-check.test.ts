@@ -264,11 +264,23 @@ describe("limits fail closed", () => {
 });
 
 describe("stale work", () => {
-  test("a check for a commit that has been superseded is skipped before any write", async () => {
+  test("a commit GitHub confirms is no longer the head gets one completed `cancelled` run, and is not checked", async () => {
     const { github, deps } = setup();
-    const report = await runCheck(github, pullRequest(github, 1, { "pod.yaml": BREAKOUT_POD }), { ...deps, isSuperseded: () => true }, "d");
-    expect(report.status).toBe("skipped");
-    expect(github.checkRuns).toEqual([]);
+    const stale = pullRequest(github, 1, { "pod.yaml": BREAKOUT_POD });
+    const newer = github.openPullRequest(repo, 1, { files: { "pod.yaml": COMPLIANT_DEPLOYMENT } }); // a push: the head moves on
+    const report = await runCheck(github, stale, { ...deps, isSuperseded: () => true }, "d");
+    expect(report).toEqual(expect.objectContaining({ status: "skipped", conclusion: "cancelled", published: true }));
+    expect(github.checkRuns).toEqual([expect.objectContaining({ headSha: stale.headSha, status: "completed", conclusion: "cancelled", writes: 1 })]);
+    expect(github.checkRuns[0]?.output?.title).toBe(`Superseded by ${newer.headSha.slice(0, 7)}`);
+    expect(github.count("getBlob")).toBe(0);
+  });
+
+  test("a commit the webhook order suggests is stale, but GitHub still calls the head, is checked", async () => {
+    const { github, deps } = setup();
+    const head = pullRequest(github, 1, { "pod.yaml": BREAKOUT_POD });
+    const report = await runCheck(github, head, { ...deps, isSuperseded: () => true }, "d");
+    expect(report.status).toBe("completed");
+    expect(github.checkRuns).toEqual([expect.objectContaining({ headSha: head.headSha, status: "completed", conclusion: "failure" })]);
   });
 });
 

@@ -11,7 +11,7 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runCli(argv: string[], options: { cwd?: string; isTTY?: boolean; env?: Record<string, string> } = {}): Promise<CliRun> {
+export async function runCli(argv: string[], options: { cwd?: string; isTTY?: boolean; env?: Record<string, string>; now?: Date } = {}): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
   const code = await main(argv, {
@@ -19,6 +19,7 @@ export async function runCli(argv: string[], options: { cwd?: string; isTTY?: bo
     stderr: { write: (text: string) => (stderr += text) },
     cwd: options.cwd ?? REPO_ROOT,
     env: options.env ?? {},
+    ...(options.now ? { now: () => options.now as Date } : {}),
   });
   return { code, stdout, stderr };
 }

@@ -261,6 +261,8 @@ describe("GitHub API requests per pull request", () => {
     blobs: number;
     create: number;
     update: number;
+    /** The pull request's comments, read for /policy-exception commands (1 per 100 comments). */
+    comments: number;
   }
 
   async function measure(files: Record<string, string>): Promise<Counts> {
@@ -278,6 +280,7 @@ describe("GitHub API requests per pull request", () => {
       blobs: byRoute(blobRoute),
       create: byRoute("/repos/:owner/:repo/check-runs", "POST"),
       update: byRoute("/repos/:owner/:repo/check-runs/:check_run_id", "PATCH"),
+      comments: byRoute("/repos/:owner/:repo/issues/:issue_number/comments"),
     };
     expect(requests.filter((request) => request.route === undefined)).toEqual([]);
     return counts;
@@ -291,7 +294,8 @@ describe("GitHub API requests per pull request", () => {
     expect(counts.create).toBe(1);
     expect(counts.update).toBe(1);
     expect(counts.config).toBeLessThanOrEqual(2); // org .github lookup + repo config (tree/blob of the org repo cached)
-    expect(counts.total).toBe(counts.token + counts.config + counts.list + counts.blobs + counts.create + counts.update);
+    expect(counts.comments).toBe(1);
+    expect(counts.total).toBe(counts.token + counts.config + counts.list + counts.blobs + counts.create + counts.update + counts.comments);
   });
 
   test("a 300-file pull request", async () => {
@@ -303,7 +307,8 @@ describe("GitHub API requests per pull request", () => {
     expect(counts.create).toBe(1);
     expect(counts.update).toBe(1);
     expect(counts.config).toBeLessThanOrEqual(2);
-    expect(counts.total).toBe(counts.token + counts.config + counts.list + counts.blobs + counts.create + counts.update);
+    expect(counts.comments).toBe(1);
+    expect(counts.total).toBe(counts.token + counts.config + counts.list + counts.blobs + counts.create + counts.update + counts.comments);
   });
 });
 

@@ -375,7 +375,7 @@ export class EmulatorClient {
           if (f.status === "renamed" && f.previousFilename) drop(f.previousFilename);
           const entry = head?.files.get(f.filename);
           if (entry) {
-            changes[f.filename] = { content: this.state.blobs.get(entry.sha) as Buffer, mode: entry.mode };
+            changes[f.filename] = entry.mode === "160000" ? { submodule: entry.sha } : { content: this.state.blobs.get(entry.sha) as Buffer, mode: entry.mode };
             present.add(f.filename);
           }
         }

@@ -5,13 +5,16 @@
  */
 import { createHash } from "node:crypto";
 
-/** Modes git records for files; directories are "040000" in the REST API ("40000" inside tree objects). */
-export type FileMode = "100644" | "100755" | "120000";
+/**
+ * Modes git records for files; directories are "040000" in the REST API ("40000" inside tree objects).
+ * "160000" is a submodule (a gitlink): its SHA names a commit of another repository, not a blob.
+ */
+export type FileMode = "100644" | "100755" | "120000" | "160000";
 export type TreeMode = FileMode | "040000";
 
 export interface TreeEntry {
   mode: TreeMode;
-  type: "blob" | "tree";
+  type: "blob" | "tree" | "commit";
   name: string;
   sha: string;
 }
@@ -88,7 +91,7 @@ export function buildTrees(files: ReadonlyMap<string, FileEntry>): BuiltTrees {
   const hashNode = (node: DirNode): string => {
     const entries: TreeEntry[] = [];
     for (const [name, child] of node.dirs) entries.push({ mode: "040000", type: "tree", name, sha: hashNode(child) });
-    for (const [name, file] of node.files) entries.push({ mode: file.mode, type: "blob", name, sha: file.sha });
+    for (const [name, file] of node.files) entries.push({ mode: file.mode, type: file.mode === "160000" ? "commit" : "blob", name, sha: file.sha });
     const sorted = sortTreeEntries(entries);
     const sha = gitObjectSha("tree", treeObjectBody(sorted));
     trees.set(sha, sorted);

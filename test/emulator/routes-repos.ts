@@ -84,12 +84,16 @@ function getContents(ctx: RequestContext): Reply {
 
   let file: FileEntry | undefined = path === "" ? undefined : commit.files.get(path);
   let filePath = path;
+  if (file?.mode === "160000") {
+    // GitHub describes a submodule with its commit and the url from .gitmodules.
+    return ok({ ...contentEntry(state, repo, ref, path, "submodule", file.sha, 0), download_url: null, submodule_git_url: submoduleUrl(state, commit, path) });
+  }
   if (file?.mode === "120000") {
     // A symlink to a file in the repository answers with that file; any other symlink describes itself.
     const target = (state.blobs.get(file.sha) as Buffer).toString("utf8");
     const resolved = resolveSymlinkTarget(path, target);
     const targetFile = resolved === undefined ? undefined : commit.files.get(resolved);
-    if (resolved !== undefined && targetFile && targetFile.mode !== "120000") {
+    if (resolved !== undefined && targetFile && (targetFile.mode === "100644" || targetFile.mode === "100755")) {
       file = targetFile;
       filePath = resolved;
     } else {
@@ -115,8 +119,9 @@ function getContents(ctx: RequestContext): Reply {
     const rest = p.slice(prefix.length);
     const slash = rest.indexOf("/");
     if (slash === -1) {
-      const size = (state.blobs.get(entry.sha) as Buffer).length;
-      children.set(rest, contentEntry(state, repo, ref, p, entry.mode === "120000" ? "symlink" : "file", entry.sha, size));
+      const size = state.blobs.get(entry.sha)?.length ?? 0;
+      const type = entry.mode === "120000" ? "symlink" : entry.mode === "160000" ? "submodule" : "file";
+      children.set(rest, contentEntry(state, repo, ref, p, type, entry.sha, size));
     } else {
       const dirName = rest.slice(0, slash);
       if (!children.has(dirName)) children.set(dirName, contentEntry(state, repo, ref, prefix + dirName, "dir", treeShaOf(state, commit, prefix + dirName), 0));
@@ -129,6 +134,18 @@ function getContents(ctx: RequestContext): Reply {
     return ok({ ...self, entries });
   }
   return ok(entries);
+}
+
+/** The `url` of the `.gitmodules` section whose `path` is `path`, as git config syntax has it. */
+function submoduleUrl(state: EmulatorState, commit: CommitRecord, path: string): string | null {
+  const gitmodules = commit.files.get(".gitmodules");
+  const text = gitmodules ? state.blobs.get(gitmodules.sha)?.toString("utf8") : undefined;
+  if (!text) return null;
+  for (const section of text.split(/^\s*\[submodule\b[^\]]*\]\s*$/m).slice(1)) {
+    const value = (key: string): string | undefined => new RegExp(`^\\s*${key}\\s*=\\s*(.+?)\\s*$`, "m").exec(section)?.[1];
+    if (value("path") === path) return value("url") ?? null;
+  }
+  return null;
 }
 
 function treeShaOf(state: EmulatorState, commit: CommitRecord, dir: string): string {
@@ -166,7 +183,8 @@ function getTree(ctx: RequestContext): Reply {
         type: e.type,
         sha: e.sha,
         ...(e.type === "blob" ? { size: (state.blobs.get(e.sha) as Buffer).length } : {}),
-        url: `${api}/git/${e.type === "tree" ? "trees" : "blobs"}/${e.sha}`,
+        // A submodule entry links to the other repository's commit; GitHub gives no API url for it here.
+        ...(e.type === "commit" ? {} : { url: `${api}/git/${e.type === "tree" ? "trees" : "blobs"}/${e.sha}` }),
       });
       if (recursive && e.type === "tree") walk(e.sha, `${path}/`);
     }

@@ -19,6 +19,7 @@ import type { Reply, RequestContext, Route } from "./router.js";
 import { DOCS, HttpError, compilePattern, errorBody } from "./router.js";
 import { appRoutes } from "./routes-app.js";
 import { checkRoutes } from "./routes-checks.js";
+import { compareRoutes } from "./routes-compare.js";
 import { issueRoutes } from "./routes-issues.js";
 import { orgRoutes } from "./routes-orgs.js";
 import { repoRoutes } from "./routes-repos.js";
@@ -89,7 +90,7 @@ export class GitHubEmulator {
     this.webhooks = new WebhookSender({ secret: options.webhookSecret, appId, ...(options.webhookUrl ? { url: options.webhookUrl } : {}) });
     this.client = new EmulatorClient(this);
     // Order matters only where patterns overlap: /commits/:ref/check-runs before /commits/*ref.
-    this.routes = compile([...appRoutes(this.auth), ...checkRoutes(), ...issueRoutes(), ...orgRoutes(), ...repoRoutes()]);
+    this.routes = compile([...appRoutes(this.auth), ...checkRoutes(), ...issueRoutes(), ...orgRoutes(), ...repoRoutes(), ...compareRoutes()]);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => this.fail(res, error));
     });

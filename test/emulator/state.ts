@@ -221,7 +221,11 @@ export interface Limits {
   commitFilesMax: number;
 }
 
-export type FileSpec = string | Buffer | { content: string | Buffer; mode?: FileMode };
+/**
+ * A file's content (mode 100644 unless given; "120000" makes the content a symbolic link's target), or
+ * a submodule: a gitlink to `commit` of another repository (add a `.gitmodules` naming its url).
+ */
+export type FileSpec = string | Buffer | { content: string | Buffer; mode?: FileMode } | { submodule: string };
 
 export class NotFound extends Error {}
 
@@ -236,7 +240,7 @@ export const DEFAULT_INSTALLATION_PERMISSIONS: InstallationPermissions = {
 
 const key = (s: string): string => s.toLowerCase();
 
-function toBuffer(spec: FileSpec): { content: Buffer; mode: FileMode } {
+function toBuffer(spec: Exclude<FileSpec, { submodule: string }>): { content: Buffer; mode: FileMode } {
   if (typeof spec === "string") return { content: Buffer.from(spec, "utf8"), mode: "100644" };
   if (Buffer.isBuffer(spec)) return { content: spec, mode: "100644" };
   const content = typeof spec.content === "string" ? Buffer.from(spec.content, "utf8") : spec.content;
@@ -258,7 +262,8 @@ function nowIso(): string {
 }
 
 export class EmulatorState {
-  readonly events = new EventEmitter();
+  /** Tests wait on these (one listener per waiting test, so more than EventEmitter's default 10). */
+  readonly events = new EventEmitter().setMaxListeners(0);
   readonly limits: Limits = { pullFilesMax: 3000, treeEntriesMax: 100_000, contentsInlineMaxBytes: 1024 * 1024, commitFilesMax: 300 };
   readonly users = new Map<string, UserRecord>();
   readonly orgs = new Map<string, OrgRecord>();
@@ -475,7 +480,8 @@ export class EmulatorState {
       if (!commit) throw new Error(`unknown commit ${next}`);
       repo.objects.add(next);
       for (const t of commit.treeShas) repo.objects.add(t);
-      for (const f of commit.files.values()) repo.objects.add(f.sha);
+      // A submodule's commit lives in another repository: it is not an object of this one.
+      for (const f of commit.files.values()) if (f.mode !== "160000") repo.objects.add(f.sha);
       pending.push(...commit.parents);
     }
   }
@@ -502,6 +508,11 @@ export class EmulatorState {
       const path = normalisePath(rawPath);
       if (spec === null) {
         if (!files.delete(path)) throw new Error(`cannot delete ${path}: not in ${repo.fullName}@${options.branch}`);
+        continue;
+      }
+      if (typeof spec === "object" && "submodule" in spec) {
+        if (!/^[0-9a-f]{40}$/.test(spec.submodule)) throw new Error(`submodule ${path} needs a 40-hex commit SHA`);
+        files.set(path, { sha: spec.submodule, mode: "160000" });
         continue;
       }
       const { content, mode } = toBuffer(spec);
@@ -620,7 +631,9 @@ export class EmulatorState {
         free.delete(source);
       }
     }
-    const candidatesAdded = added.filter((p) => !pairs.has(p));
+    const isSubmodule = (entry: FileEntry | undefined): boolean => entry?.mode === "160000";
+    for (const path of [...free]) if (isSubmodule(before.get(path))) free.delete(path);
+    const candidatesAdded = added.filter((p) => !pairs.has(p) && !isSubmodule(after.get(p)));
     if (candidatesAdded.length * free.size > 10_000) return pairs;
     for (const path of candidatesAdded) {
       const content = this.blobs.get((after.get(path) as FileEntry).sha) as Buffer;
@@ -646,6 +659,15 @@ export class EmulatorState {
   }
 
   private fileChange(status: FileChange["status"], filename: string, oldSha: string | undefined, newSha: string | undefined): FileChange {
+    // A submodule: GitHub lists the gitlink with the new commit as `sha` and a "Subproject commit" patch.
+    const oldIsCommit = oldSha !== undefined && !this.blobs.has(oldSha);
+    const newIsCommit = newSha !== undefined && !this.blobs.has(newSha);
+    if (oldIsCommit || newIsCommit) {
+      const minus = oldSha ? [`-${oldIsCommit ? `Subproject commit ${oldSha}` : "(file)"}`] : [];
+      const plus = newSha ? [`+${newIsCommit ? `Subproject commit ${newSha}` : "(file)"}`] : [];
+      const header = `@@ -${oldSha ? "1" : "0,0"} +${newSha ? "1" : "0,0"} @@`;
+      return { filename, status, sha: (newSha ?? oldSha) as string, additions: plus.length, deletions: minus.length, patch: [header, ...minus, ...plus].join("\n") };
+    }
     const oldContent = oldSha ? (this.blobs.get(oldSha) as Buffer) : Buffer.alloc(0);
     const newContent = newSha ? (this.blobs.get(newSha) as Buffer) : Buffer.alloc(0);
     const sha = (newSha ?? oldSha) as string;

@@ -2,8 +2,8 @@
  * K8sPSPAllowPrivilegeEscalationContainer — upstream template
  * `library/pod-security-policy/allow-privilege-escalation` (v1.1.1).
  * Every container must set `securityContext.allowPrivilegeEscalation: false`, except those matching
- * `exemptImages`. (Upstream skips UPDATE requests because the field is immutable; a manifest is
- * judged as the object it creates.)
+ * `exemptImages`. (Upstream skips UPDATE requests because the field is immutable, so an AdmissionReview of an UPDATE is
+ * not judged (`exemptsUpdates`); a manifest is judged as a CREATE.)
  */
 import { containerViolation, podContainers } from "./lib/containers.js";
 import { defineKind } from "./lib/define.js";
@@ -21,6 +21,7 @@ export const allowPrivilegeEscalation = defineKind<Parameters>({
   template: "library/pod-security-policy/allow-privilege-escalation",
   description: "Controls restricting escalation to root privileges.",
   target: "pod",
+  exemptsUpdates: true,
   parameters: obj({ exemptImages }),
   build: (parameters) => (pod) =>
     podContainers(pod)

@@ -3,7 +3,8 @@
  * `library/general/automount-serviceaccount-token` (v1.0.1).
  * A Pod must not set `automountServiceAccountToken: true`, nor — when it leaves that field out —
  * mount a volume at the service account token path itself.
- * (Upstream skips UPDATE requests because the fields are immutable; a manifest is judged as the object it creates.)
+ * (Upstream skips UPDATE requests because the fields are immutable, so an AdmissionReview of an UPDATE is
+ * not judged (`exemptsUpdates`); a manifest is judged as a CREATE.)
  */
 import type { FieldPath, JsonObject } from "../../manifests/types.js";
 import { REGULAR_AND_INIT, podContainers } from "./lib/containers.js";
@@ -19,6 +20,7 @@ export const automountServiceAccountToken = defineKind<Record<string, never>>({
   template: "library/general/automount-serviceaccount-token",
   description: "Controls the ability of any Pod to enable automountServiceAccountToken.",
   target: "pod",
+  exemptsUpdates: true,
   parameters: obj({}),
   build: () => (pod) => {
     const spec = getObject(pod, "spec");

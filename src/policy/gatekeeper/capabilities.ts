@@ -3,7 +3,8 @@
  * Containers may only add capabilities listed in `allowedCapabilities` (`*` allows any), and must
  * drop every capability in `requiredDropCapabilities` (dropping `ALL` satisfies it). Names compare
  * case-insensitively. Containers matching `exemptImages` are skipped. (Upstream skips UPDATE
- * requests because the field is immutable; a manifest is judged as the object it creates.)
+ * requests because the field is immutable, so an AdmissionReview of an UPDATE is
+ * not judged (`exemptsUpdates`); a manifest is judged as a CREATE.)
  */
 import type { Violation } from "../types.js";
 import { containerViolation, podContainers, type ContainerList } from "./lib/containers.js";
@@ -30,6 +31,7 @@ export const capabilities = defineKind<Parameters>({
   template: "library/pod-security-policy/capabilities",
   description: "Controls Linux capabilities on containers.",
   target: "pod",
+  exemptsUpdates: true,
   parameters: obj({ exemptImages, allowedCapabilities: arrayOf(str()), requiredDropCapabilities: arrayOf(str()) }),
   build: (parameters) => {
     const allowed = new Set((parameters.allowedCapabilities ?? []).map((c) => c.toLowerCase()));

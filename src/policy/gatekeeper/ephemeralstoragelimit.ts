@@ -2,7 +2,8 @@
  * K8sContainerEphemeralStorageLimit — upstream template `library/general/ephemeralstoragelimit` (v1.0.2).
  * Containers and init containers must set an `ephemeral-storage` limit, at most the
  * `ephemeral-storage` parameter when given. (Upstream skips UPDATE requests because the field is
- * immutable; a manifest is judged as the object it creates.)
+ * immutable, so an AdmissionReview of an UPDATE is
+ * not judged (`exemptsUpdates`); a manifest is judged as a CREATE.)
  */
 import { defineKind } from "./lib/define.js";
 import { checkMaximum, maximum, resourceBounds } from "./lib/resource-bounds.js";
@@ -18,6 +19,7 @@ export const ephemeralStorageLimit = defineKind<Parameters>({
   template: "library/general/ephemeralstoragelimit",
   description: "Requires containers to have an ephemeral storage limit set and constrains the limit to be within the specified maximum values.",
   target: "pod",
+  exemptsUpdates: true,
   parameters: obj({ exemptImages, "ephemeral-storage": str() }),
   check: (parameters) => checkMaximum(parameters["ephemeral-storage"], "ephemeral-storage"),
   build: (parameters) =>

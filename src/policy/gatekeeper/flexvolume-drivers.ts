@@ -1,7 +1,8 @@
 /**
  * K8sPSPFlexVolumes — upstream template `library/pod-security-policy/flexvolume-drivers` (v1.0.1).
  * FlexVolume volumes may only use a driver listed in `allowedFlexVolumes`. (Upstream skips UPDATE
- * requests because volumes are immutable; a manifest is judged as the object it creates.)
+ * requests because volumes are immutable, so an AdmissionReview of an UPDATE is
+ * not judged (`exemptsUpdates`); a manifest is judged as a CREATE.)
  */
 import type { JsonValue } from "../../manifests/types.js";
 import { defineKind } from "./lib/define.js";
@@ -18,6 +19,7 @@ export const flexVolumeDrivers = defineKind<Parameters>({
   template: "library/pod-security-policy/flexvolume-drivers",
   description: "Controls the allowlist of FlexVolume drivers.",
   target: "pod",
+  exemptsUpdates: true,
   // Required here: without it the upstream message is undefined and the rule never fires.
   parameters: obj({ allowedFlexVolumes: arrayOf(obj({ driver: str() })) }, ["allowedFlexVolumes"]),
   build: ({ allowedFlexVolumes }) => (pod) =>

@@ -3,7 +3,8 @@
  * A Pod's `securityContext.sysctls` may not use a name in `forbiddenSysctls`, and, when
  * `allowedSysctls` is given, must use one listed there. Entries match exactly, or as a prefix when
  * they end in `*`; a lone `*` matches everything. (Upstream skips UPDATE requests because the field
- * is immutable; a manifest is judged as the object it creates.)
+ * is immutable, so an AdmissionReview of an UPDATE is
+ * not judged (`exemptsUpdates`); a manifest is judged as a CREATE.)
  */
 import type { Violation } from "../types.js";
 import { defineKind } from "./lib/define.js";
@@ -25,6 +26,7 @@ export const forbiddenSysctls = defineKind<Parameters>({
   template: "library/pod-security-policy/forbidden-sysctls",
   description: "Controls the `sysctl` profile used by containers.",
   target: "pod",
+  exemptsUpdates: true,
   parameters: obj({ allowedSysctls: arrayOf(str()), forbiddenSysctls: arrayOf(str()) }),
   build: ({ allowedSysctls, forbiddenSysctls }) => (pod) => {
     const podName = get(pod, "metadata", "name");

@@ -3,7 +3,8 @@
  * The Pod's `securityContext.fsGroup` must follow `rule`: `RunAsAny` allows anything; `MustRunAs`
  * requires an fsGroup inside one of `ranges`; `MayRunAs` allows leaving it out, but a given one must
  * be inside `ranges`. Without `rule` nothing is checked, as upstream. (Upstream skips UPDATE requests
- * because the field is immutable; a manifest is judged as the object it creates.)
+ * because the field is immutable, so an AdmissionReview of an UPDATE is
+ * not judged (`exemptsUpdates`); a manifest is judged as a CREATE.)
  */
 import type { JsonObject, JsonValue } from "../../manifests/types.js";
 import { defineKind } from "./lib/define.js";
@@ -26,6 +27,7 @@ export const fsGroup = defineKind<Parameters>({
   template: "library/pod-security-policy/fsgroup",
   description: "Controls allocating an FSGroup that owns the Pod's volumes.",
   target: "pod",
+  exemptsUpdates: true,
   parameters: obj({ rule: str(["MayRunAs", "MustRunAs", "RunAsAny"]), ranges: arrayOf(obj({ min: int, max: int })) }),
   build: (parameters) => (pod) => {
     const { rule, ranges } = parameters;

@@ -3,7 +3,8 @@
  * hostPath volumes must lie under one of `allowedHostPaths` (by whole path segments: `/foo` covers
  * `/foo/bar`, not `/fool`); an entry with `readOnly: true` also requires every mount of the volume to
  * be read-only. No `allowedHostPaths` means no hostPath volume is allowed. (Upstream skips UPDATE
- * requests because volumes are immutable; a manifest is judged as the object it creates.)
+ * requests because volumes are immutable, so an AdmissionReview of an UPDATE is
+ * not judged (`exemptsUpdates`); a manifest is judged as a CREATE.)
  */
 import type { JsonObject, JsonValue } from "../../manifests/types.js";
 import { podContainers } from "./lib/containers.js";
@@ -26,6 +27,7 @@ export const hostFilesystem = defineKind<Parameters>({
   template: "library/pod-security-policy/host-filesystem",
   description: "Controls usage of the host filesystem.",
   target: "pod",
+  exemptsUpdates: true,
   parameters: obj({ allowedHostPaths: arrayOf(obj({ pathPrefix: str(), readOnly: bool })) }),
   build: ({ allowedHostPaths = [] }) => (pod) =>
     getArray(pod, "spec", "volumes").flatMap((volume, index) => {

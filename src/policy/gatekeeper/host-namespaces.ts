@@ -1,7 +1,8 @@
 /**
  * K8sPSPHostNamespace — upstream template `library/pod-security-policy/host-namespaces` (v1.1.1).
  * Pods may not share the host's PID or IPC namespace (`hostPID`, `hostIPC`). (Upstream skips UPDATE
- * requests because the fields are immutable; a manifest is judged as the object it creates.)
+ * requests because the fields are immutable, so an AdmissionReview of an UPDATE is
+ * not judged (`exemptsUpdates`); a manifest is judged as a CREATE.)
  */
 import { defineKind } from "./lib/define.js";
 import { get, isSet } from "./lib/json.js";
@@ -13,6 +14,7 @@ export const hostNamespaces = defineKind<Record<string, never>>({
   template: "library/pod-security-policy/host-namespaces",
   description: "Disallows sharing of host PID and IPC namespaces by pod containers.",
   target: "pod",
+  exemptsUpdates: true,
   parameters: obj({}),
   build: () => (pod) => {
     const field = ["hostPID", "hostIPC"].find((name) => isSet(get(pod, "spec", name)));

@@ -2,8 +2,8 @@
  * K8sPSPHostNetworkingPorts — upstream template `library/pod-security-policy/host-network-ports` (v1.1.5).
  * A Pod may use the host network only if `hostNetwork` is true, and container `hostPort`s must lie
  * within `min`..`max`. `exemptImages` exempts containers from the port check only: host networking
- * is a Pod-wide setting. (Upstream skips UPDATE requests because the fields are immutable; a
- * manifest is judged as the object it creates.)
+ * is a Pod-wide setting. (Upstream skips UPDATE requests because the fields are immutable, so an AdmissionReview of an UPDATE is
+ * not judged (`exemptsUpdates`); a manifest is judged as a CREATE.)
  */
 import type { FieldPath, JsonObject } from "../../manifests/types.js";
 import { podContainers } from "./lib/containers.js";
@@ -25,6 +25,7 @@ export const hostNetworkPorts = defineKind<Parameters>({
   template: "library/pod-security-policy/host-network-ports",
   description: "Controls usage of host network namespace by pod containers. Specific ports must be specified.",
   target: "pod",
+  exemptsUpdates: true,
   parameters: obj({ exemptImages, hostNetwork: bool, min: int, max: int }),
   build: (parameters) => (pod) => {
     const path = offendingField(parameters, pod);

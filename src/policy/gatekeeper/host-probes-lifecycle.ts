@@ -3,7 +3,8 @@
  * Probes (liveness, readiness, startup) and lifecycle hooks (postStart, preStop) may not set a
  * `host` on their `httpGet` or `tcpSocket` handler: that makes the kubelet send requests to another
  * address, typically the node itself. Containers matching `exemptImages` are skipped. (Upstream
- * skips UPDATE requests; a manifest is judged as the object it creates.)
+ * skips UPDATE requests, so an AdmissionReview of an UPDATE is
+ * not judged (`exemptsUpdates`); a manifest is judged as a CREATE.)
  */
 import type { Violation } from "../types.js";
 import { containerViolation, podContainers } from "./lib/containers.js";
@@ -30,6 +31,7 @@ export const hostProbesLifecycle = defineKind<Parameters>({
   template: "library/pod-security-policy/host-probes-lifecycle",
   description: "Disallows specifying the host field in probes and lifecycle hooks.",
   target: "pod",
+  exemptsUpdates: true,
   parameters: obj({ exemptImages }),
   build: (parameters) => (pod) =>
     podContainers(pod).flatMap((c) => {

@@ -2,7 +2,8 @@
  * K8sPSPHostProcess — upstream template `library/pod-security-policy/host-process` (v1.0.1).
  * Windows HostProcess containers (`securityContext.windowsOptions.hostProcess: true`, on the Pod or a
  * container) are not allowed; containers matching `exemptImages` are skipped, the Pod-level setting
- * is not. (Upstream skips UPDATE requests; a manifest is judged as the object it creates.)
+ * is not. (Upstream skips UPDATE requests, so an AdmissionReview of an UPDATE is
+ * not judged (`exemptsUpdates`); a manifest is judged as a CREATE.)
  */
 import type { Violation } from "../types.js";
 import { containerViolation, podContainers } from "./lib/containers.js";
@@ -23,6 +24,7 @@ export const hostProcess = defineKind<Parameters>({
   template: "library/pod-security-policy/host-process",
   description: "Disallows HostProcess containers for Windows pods.",
   target: "pod",
+  exemptsUpdates: true,
   parameters: obj({ exemptImages }),
   build: (parameters) => (pod) => {
     const found: Violation[] = [];

@@ -1,7 +1,8 @@
 /**
  * K8sPSPPrivilegedContainer — upstream template `library/pod-security-policy/privileged-containers` (v1.1.3).
  * No container may run privileged (`securityContext.privileged`), except those matching
- * `exemptImages`. (Upstream skips UPDATE requests; a manifest is judged as the object it creates.)
+ * `exemptImages`. (Upstream skips UPDATE requests, so an AdmissionReview of an UPDATE is
+ * not judged (`exemptsUpdates`); a manifest is judged as a CREATE.)
  */
 import { containerViolation, podContainers } from "./lib/containers.js";
 import { defineKind } from "./lib/define.js";
@@ -19,6 +20,7 @@ export const privilegedContainers = defineKind<Parameters>({
   template: "library/pod-security-policy/privileged-containers",
   description: "Controls the ability of any container to enable privileged mode.",
   target: "pod",
+  exemptsUpdates: true,
   parameters: obj({ exemptImages }),
   build: (parameters) => (pod) =>
     podContainers(pod)

@@ -2,7 +2,8 @@
  * K8sPSPProcMount — upstream template `library/pod-security-policy/proc-mount` (v1.1.3).
  * With `procMount: Default` (the default), containers that set `securityContext.procMount` must set
  * it to `Default`; `Unmasked` allows either. Containers matching `exemptImages` are skipped.
- * (Upstream skips UPDATE requests; a manifest is judged as the object it creates.)
+ * (Upstream skips UPDATE requests, so an AdmissionReview of an UPDATE is
+ * not judged (`exemptsUpdates`); a manifest is judged as a CREATE.)
  */
 import { containerViolation, podContainers } from "./lib/containers.js";
 import { defineKind } from "./lib/define.js";
@@ -21,6 +22,7 @@ export const procMount = defineKind<Parameters>({
   template: "library/pod-security-policy/proc-mount",
   description: "Controls the allowed `procMount` types for the container.",
   target: "pod",
+  exemptsUpdates: true,
   parameters: obj({ exemptImages, procMount: str(["Default", "Unmasked"]) }),
   build: (parameters) => {
     const allowed = (parameters.procMount ?? "Default").toLowerCase();

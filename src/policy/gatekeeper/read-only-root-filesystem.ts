@@ -1,7 +1,8 @@
 /**
  * K8sPSPReadOnlyRootFilesystem — upstream template `library/pod-security-policy/read-only-root-filesystem` (v1.1.1).
  * Every container must set `securityContext.readOnlyRootFilesystem: true`, except those matching
- * `exemptImages`. (Upstream skips UPDATE requests; a manifest is judged as the object it creates.)
+ * `exemptImages`. (Upstream skips UPDATE requests, so an AdmissionReview of an UPDATE is
+ * not judged (`exemptsUpdates`); a manifest is judged as a CREATE.)
  */
 import { containerViolation, podContainers } from "./lib/containers.js";
 import { defineKind } from "./lib/define.js";
@@ -19,6 +20,7 @@ export const readOnlyRootFilesystem = defineKind<Parameters>({
   template: "library/pod-security-policy/read-only-root-filesystem",
   description: "Requires the use of a read-only root file system by pod containers.",
   target: "pod",
+  exemptsUpdates: true,
   parameters: obj({ exemptImages }),
   build: (parameters) => (pod) =>
     podContainers(pod)

@@ -2,7 +2,8 @@
  * K8sRequiredProbes — upstream template `library/general/requiredprobes` (v1.0.1).
  * Every (regular) container must define each probe in `probes`, and a probe counts only if it sets
  * one of the handler fields in `probeTypes` (`tcpSocket`, `httpGet`, `exec`, `grpc`).
- * (Upstream skips UPDATE requests because probes are immutable; a manifest is judged as the object it creates.)
+ * (Upstream skips UPDATE requests because probes are immutable, so an AdmissionReview of an UPDATE is
+ * not judged (`exemptsUpdates`); a manifest is judged as a CREATE.)
  */
 import type { JsonValue } from "../../manifests/types.js";
 import { containerViolation, podContainers } from "./lib/containers.js";
@@ -22,6 +23,7 @@ export const requiredProbes = defineKind<Parameters>({
   template: "library/general/requiredprobes",
   description: "Requires Pods to have readiness and/or liveness probes.",
   target: "pod",
+  exemptsUpdates: true,
   // Both required here: without `probes` nothing is checked, and without `probeTypes` upstream
   // reports every probe as missing even when it is there.
   parameters: obj({ probes: arrayOf(str()), probeTypes: arrayOf(str()) }, ["probes", "probeTypes"]),

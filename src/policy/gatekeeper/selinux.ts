@@ -2,7 +2,8 @@
  * K8sPSPSELinuxV2 — upstream template `library/pod-security-policy/selinux` (v1.0.4).
  * `seLinuxOptions` on the Pod or a container must match one entry of `allowedSELinuxOptions`: every
  * field it sets (level, role, type, user) must equal that entry's. Containers matching
- * `exemptImages` are skipped. (Upstream skips UPDATE requests; a manifest is judged as the object it creates.)
+ * `exemptImages` are skipped. (Upstream skips UPDATE requests, so an AdmissionReview of an UPDATE is
+ * not judged (`exemptsUpdates`); a manifest is judged as a CREATE.)
  */
 import type { JsonValue } from "../../manifests/types.js";
 import type { Violation } from "../types.js";
@@ -27,6 +28,7 @@ export const seLinux = defineKind<Parameters>({
   template: "library/pod-security-policy/selinux",
   description: "Defines an allow-list of seLinuxOptions configurations for pod containers.",
   target: "pod",
+  exemptsUpdates: true,
   // Required here: without it the upstream message is undefined and the rule never fires.
   parameters: obj(
     { exemptImages, allowedSELinuxOptions: arrayOf(obj({ level: str(), role: str(), type: str(), user: str() })) },

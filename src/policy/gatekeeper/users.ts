@@ -3,8 +3,8 @@
  * Controls the user and group IDs containers run with: `runAsUser` (MustRunAs a range,
  * MustRunAsNonRoot, RunAsAny), `runAsGroup`, `supplementalGroups` and `fsGroup` (MustRunAs / MayRunAs
  * a range, RunAsAny). A container's own `securityContext` value wins over the Pod's. Containers
- * matching `exemptImages` are skipped. (Upstream skips UPDATE requests; a manifest is judged as the
- * object it creates.)
+ * matching `exemptImages` are skipped. (Upstream skips UPDATE requests, so an AdmissionReview of an UPDATE is
+ * not judged (`exemptsUpdates`); a manifest is judged as a CREATE.)
  */
 import type { FieldPath, JsonObject, JsonValue } from "../../manifests/types.js";
 import type { Violation } from "../types.js";
@@ -44,6 +44,7 @@ export const allowedUsers = defineKind<Parameters>({
   template: "library/pod-security-policy/users",
   description: "Controls the user and group IDs of the container and some volumes.",
   target: "pod",
+  exemptsUpdates: true,
   parameters: obj({
     exemptImages,
     runAsUser: idRule(["MustRunAs", "MustRunAsNonRoot", "RunAsAny"]),

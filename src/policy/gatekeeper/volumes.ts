@@ -1,7 +1,8 @@
 /**
  * K8sPSPVolumeTypes — upstream template `library/pod-security-policy/volumes` (v1.0.3).
  * Pod volumes may only be of the types listed in `volumes` (`*` allows all). (Upstream skips UPDATE
- * requests because volumes are immutable; a manifest is judged as the object it creates.)
+ * requests because volumes are immutable, so an AdmissionReview of an UPDATE is
+ * not judged (`exemptsUpdates`); a manifest is judged as a CREATE.)
  */
 import type { FieldPath } from "../../manifests/types.js";
 import { defineKind } from "./lib/define.js";
@@ -18,6 +19,7 @@ export const volumeTypes = defineKind<Parameters>({
   template: "library/pod-security-policy/volumes",
   description: "Restricts mountable volume types to those specified by the user.",
   target: "pod",
+  exemptsUpdates: true,
   // Required here: without it the upstream message is undefined and the rule never fires.
   parameters: obj({ volumes: arrayOf(str()) }, ["volumes"]),
   build: ({ volumes }) => (pod) => {

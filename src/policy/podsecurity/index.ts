@@ -11,6 +11,7 @@ import type { JsonValue } from "../../manifests/types.js";
 import type { Evaluator, ParameterError, PolicyKind } from "../types.js";
 import { evaluatePod } from "./evaluate.js";
 import { parseParameters } from "./parameters.js";
+import { evaluatesRequest } from "./request.js";
 import { newestPolicyMinor, selectChecks } from "./select.js";
 
 const NEWEST_MINOR = newestPolicyMinor();
@@ -24,6 +25,6 @@ export const podSecurity: PolicyKind = {
     const parsed = parseParameters(parameters, NEWEST_MINOR);
     if ("errors" in parsed) return parsed;
     const checks = selectChecks(parsed.parameters.level, parsed.parameters.minor);
-    return { evaluator: (object) => evaluatePod(object, checks) };
+    return { evaluator: (object, context) => (evaluatesRequest(object, context.review) ? evaluatePod(object, checks) : []) };
   },
 };

@@ -7,6 +7,7 @@
  */
 import type { JsonObject, JsonValue } from "../../../manifests/types.js";
 import type { EvaluationContext, Evaluator, ParameterError, PolicyKind, Violation } from "../../types.js";
+import { isUpdate } from "./review.js";
 import { validate, type ObjectSchema } from "./schema.js";
 
 export const CONSTRAINT_API_VERSIONS: readonly string[] = [
@@ -23,6 +24,11 @@ export interface KindDefinition<P> {
   description: string;
   target: "pod" | "object";
   parameters: ObjectSchema;
+  /**
+   * The template guards every violation with `not is_update(input.review)`: the fields it checks are
+   * immutable, so only creating the object can break it and an UPDATE is never judged.
+   */
+  exemptsUpdates?: boolean;
   /** Checks the schema cannot express (a quantity that must parse, a regex that must compile). */
   check?(parameters: P): ParameterError[];
   /** Builds the evaluator from parameters that passed `parameters` and `check`. */
@@ -34,6 +40,8 @@ export interface GatekeeperKind extends PolicyKind {
   readonly template: string;
   /** The parameter schema, mirroring the template's `openAPIV3Schema`. */
   readonly parameters: ObjectSchema;
+  /** Whether the template exempts UPDATE requests (`not is_update(input.review)`). */
+  readonly exemptsUpdates: boolean;
 }
 
 export function defineKind<P>(definition: KindDefinition<P>): GatekeeperKind {
@@ -41,6 +49,7 @@ export function defineKind<P>(definition: KindDefinition<P>): GatekeeperKind {
     kind: definition.kind,
     template: definition.template,
     parameters: definition.parameters,
+    exemptsUpdates: definition.exemptsUpdates ?? false,
     apiVersions: CONSTRAINT_API_VERSIONS,
     target: definition.target,
     description: definition.description,
@@ -52,7 +61,9 @@ export function defineKind<P>(definition: KindDefinition<P>): GatekeeperKind {
       const checkErrors = definition.check?.(typed) ?? [];
       if (checkErrors.length > 0) return { errors: checkErrors };
       const evaluate = definition.build(typed);
-      const evaluator: Evaluator = (object, context) => uniqueByMessage(evaluate(object, context));
+      const evaluator: Evaluator = definition.exemptsUpdates
+        ? (object, context) => (isUpdate(context) ? [] : uniqueByMessage(evaluate(object, context)))
+        : (object, context) => uniqueByMessage(evaluate(object, context));
       return { evaluator };
     },
   };

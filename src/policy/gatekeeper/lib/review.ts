@@ -1,9 +1,31 @@
 /**
- * What Gatekeeper's admission review says about an object (`input.review.kind`, its namespace),
- * and object identity for the kinds that compare an object with the rest of the inventory.
+ * What Gatekeeper's admission review says about an object (`input.review.kind`, its namespace, the
+ * request's `operation`, `oldObject` and `userInfo`), and object identity for the kinds that compare
+ * an object with the rest of the inventory.
  */
-import type { JsonObject } from "../../../manifests/types.js";
+import type { AdmissionOperation, AdmissionUserInfo, JsonObject } from "../../../manifests/types.js";
+import type { EvaluationContext } from "../../types.js";
 import { getString } from "./json.js";
+
+/** `input.review.operation`: a manifest (no AdmissionReview around it) is the object it creates. */
+export function operationOf(context: EvaluationContext): AdmissionOperation {
+  return context.review?.operation ?? "CREATE";
+}
+
+/** The library's `is_update(input.review)` (`data.lib.exclude_update`): `review.operation == "UPDATE"`. */
+export function isUpdate(context: EvaluationContext): boolean {
+  return operationOf(context) === "UPDATE";
+}
+
+/** `input.review.oldObject`: only an AdmissionReview of an UPDATE or DELETE has one. */
+export function oldObjectOf(context: EvaluationContext): JsonObject | undefined {
+  return context.review?.oldObject;
+}
+
+/** `input.review.userInfo`: only an AdmissionReview names who makes the request. */
+export function userInfoOf(context: EvaluationContext): AdmissionUserInfo | undefined {
+  return context.review?.userInfo;
+}
 
 export interface ReviewKind {
   group: string;

@@ -1,0 +1,61 @@
+/**
+ * A check for a commit that is no longer its pull request's head: its own check run is completed at
+ * once, `cancelled`, without judging anything, so that every head a pull request ever had ends with
+ * exactly one completed run (never one left pending, never one missing) and the newest commit's check
+ * is not queued behind work nobody will look at.
+ *
+ * Why `cancelled`: it is what GitHub users see when a newer push cancels a workflow, and, unlike
+ * `neutral` or `skipped`, it does not satisfy a required check. Should that commit become the head
+ * again (a force-push back to it), GitHub sends a new `synchronize` and a real check runs; until
+ * then, nothing unjudged can pass as green.
+ *
+ * The webhook order the app saw only hints that a commit is stale; GitHub has the last word: the
+ * pull request is read, and only a different head there makes the commit superseded.
+ */
+import type { Logger } from "pino";
+import type { GitHubGateway } from "../github/gateway.js";
+import type { CheckReport } from "./run-check.js";
+import { externalIdOf, type CheckTarget } from "./target.js";
+
+/** The pull request's current head when GitHub confirms it is not `target.headSha`. */
+export async function confirmedNewerHead(gateway: GitHubGateway, target: CheckTarget, log: Logger): Promise<string | undefined> {
+  if (target.kind !== "pull_request") return undefined;
+  try {
+    const pull = await gateway.getPullRequest(target.repo, target.number);
+    return pull.headSha !== target.headSha ? pull.headSha : undefined;
+  } catch (error) {
+    // Unsure: do the work rather than skip it.
+    log.warn({ err: error }, "could not confirm that the commit is superseded; checking it anyway");
+    return undefined;
+  }
+}
+
+export async function completeAsSuperseded(
+  gateway: GitHubGateway,
+  target: CheckTarget,
+  options: { checkName: string; newerHead: string; now: () => Date; log: Logger },
+): Promise<CheckReport> {
+  const number = target.kind === "pull_request" ? ` #${target.number}` : "";
+  const at = options.now().toISOString();
+  try {
+    const { id } = await gateway.createCheckRun(target.repo, {
+      name: options.checkName,
+      headSha: target.headSha,
+      externalId: externalIdOf(target),
+      startedAt: at,
+      completedAt: at,
+      conclusion: "cancelled",
+      output: {
+        title: `Superseded by ${options.newerHead.slice(0, 7)}`,
+        summary:
+          `This commit is no longer the head of pull request${number}: ${options.newerHead} is, and that commit's own check run reports the result.\n\n` +
+          "This commit was not checked. Should it become the head again, it is checked then.",
+      },
+    });
+    options.log.info({ checkRunId: id, newerHead: options.newerHead }, "superseded: check run completed as cancelled without checking");
+    return { status: "skipped", checkRunId: id, conclusion: "cancelled", blobsFetched: 0, published: true };
+  } catch (error) {
+    options.log.warn({ err: error }, "superseded: could not record it on the commit (no check run was created)");
+    return { status: "skipped", blobsFetched: 0, published: false };
+  }
+}
