@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { resourceRef } from "../manifests/resource.js";
 import type { FieldPath, InputError, JsonObject, JsonValue, LoadedFile, Manifest, PathSegment } from "../manifests/types.js";
+import { podTypeErrors } from "../manifests/pod-schema.js";
 import { podViewOf, type PodView } from "../manifests/workloads.js";
 import { matches } from "./match.js";
 import { formatPath } from "./path.js";
@@ -34,6 +35,7 @@ export function evaluate(files: readonly LoadedFile[], policies: readonly Policy
   const objectPolicies = policies.filter((policy) => policy.target === "object");
 
   const findings: Finding[] = [];
+  const typeErrors: InputError[] = [];
   for (const manifest of inventory) {
     // An object read from an AdmissionReview is judged under its request; a manifest is a CREATE.
     const reviewed: EvaluationContext = manifest.review ? { ...context, review: manifest.review } : context;
@@ -43,9 +45,9 @@ export function evaluate(files: readonly LoadedFile[], policies: readonly Policy
         findings.push(toFinding(policy, manifest, violation, violation.path));
       }
     }
-    if (podPolicies.length === 0) continue;
     const view = podViewOf(manifest);
     if (!view) continue;
+    for (const error of podTypeErrors(view.pod)) typeErrors.push(toTypeError(manifest, view.toSourcePath(error.path), error.problem));
     for (const policy of podPolicies) {
       const podContext = podJudgement(policy, manifest, view, context, reviewed);
       if (!podContext) continue;
@@ -57,7 +59,7 @@ export function evaluate(files: readonly LoadedFile[], policies: readonly Policy
 
   const unique = strongestPerField(findings);
   unique.sort(byPosition);
-  const errors = files.flatMap((file) => file.errors);
+  const errors = [...files.flatMap((file) => file.errors), ...typeErrors];
   return { findings: unique, errors, summary: summarise(files.length, inventory.length, unique, errors.length) };
 }
 
@@ -88,6 +90,14 @@ function podJudgement(policy: Policy, manifest: Manifest, view: PodView, context
     if (matches(policy.match, { object: view.pod, namespaces: context.namespaces, requestNamespace: review?.namespace })) return context;
   }
   return matchesRequest(policy.match, manifest, context) ? reviewed : undefined;
+}
+
+/** A pod field of the wrong type: the API server would reject the object, so it blocks like a parse error. */
+function toTypeError(manifest: Manifest, sourcePath: FieldPath, problem: string): InputError {
+  const at = manifest.locate(sourcePath);
+  const { kind, namespace, name } = resourceRef(manifest.object);
+  const resource = `${kind} ${namespace ? `${namespace}/` : ""}${name}`;
+  return { file: manifest.file, line: at.line, column: at.column, message: `${formatPath(sourcePath)} ${problem}: the API server rejects this ${resource}` };
 }
 
 function toFinding(policy: Policy, manifest: Manifest, violation: Violation, sourcePath: FieldPath): Finding {
