@@ -13,7 +13,7 @@ import type { ConfigLoader, OrgLayer, ResolvedConfig } from "../config/load.js";
 import type { FailureMode } from "../config/types.js";
 import { GitHubApiError, type ChangedFile, type GitHubGateway } from "../github/gateway.js";
 import { adviceFor } from "./failure-advice.js";
-import { completeAsSuperseded, confirmedNewerHead } from "./superseded.js";
+import { SupersededError, completeAsSuperseded, confirmedNewerHead, listedForAnotherHead, supersededResult } from "./superseded.js";
 import { evaluate } from "../policy/engine.js";
 import type { Finding } from "../policy/types.js";
 import { buildCheckRun, planCheckRunUpdates, type CheckOutcome, type CheckRunResult } from "../report/checkrun.js";
@@ -111,19 +111,23 @@ export async function runCheck(gateway: GitHubGateway, target: CheckTarget, deps
 
   let outcome: CheckOutcome;
   let blobsFetched = 0;
+  let supersededBy: string | undefined;
   try {
     if (orgError !== undefined || !org) throw orgError;
     const evaluated = await evaluateTarget(gateway, target, org, deps);
     outcome = evaluated.outcome;
     blobsFetched = evaluated.blobsFetched;
   } catch (error) {
-    log.error({ err: error }, "check could not be completed normally");
+    if (error instanceof SupersededError) {
+      supersededBy = error.newerHead;
+      log.info({ newerHead: supersededBy }, "superseded while checking: the run completes as cancelled");
+    } else log.error({ err: error }, "check could not be completed normally");
     outcome = failureOutcome(error, failureMode, deliveryId);
   }
 
   let result: CheckRunResult;
   try {
-    result = buildCheckRun(outcome, deps.maxAnnotations !== undefined ? { maxAnnotations: deps.maxAnnotations } : {});
+    result = supersededBy ? supersededResult(target, supersededBy) : buildCheckRun(outcome, deps.maxAnnotations !== undefined ? { maxAnnotations: deps.maxAnnotations } : {});
   } catch (error) {
     // Even a bug in the report must not leave the run in progress.
     log.error({ err: error }, "building the check result failed");
@@ -156,6 +160,9 @@ async function evaluateTarget(
       );
     }
     changed = await gateway.listPullRequestFiles(target.repo, target.number);
+    // GitHub lists the current head's files: if that is no longer this commit, its verdict is not ours to give.
+    const newerHead = listedForAnotherHead(changed, target.headSha);
+    if (newerHead) throw new SupersededError(newerHead);
     if (changed.length >= MAX_PULL_REQUEST_FILES) {
       return notEvaluated(
         `the pull request changes ${MAX_PULL_REQUEST_FILES} files or more, the most GitHub lists`,

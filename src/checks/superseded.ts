@@ -13,7 +13,8 @@
  * pull request is read, and only a different head there makes the commit superseded.
  */
 import type { Logger } from "pino";
-import type { GitHubGateway } from "../github/gateway.js";
+import type { ChangedFile, GitHubGateway } from "../github/gateway.js";
+import type { CheckRunResult } from "../report/checkrun.js";
 import type { CheckReport } from "./run-check.js";
 import { externalIdOf, type CheckTarget } from "./target.js";
 
@@ -35,8 +36,8 @@ export async function completeAsSuperseded(
   target: CheckTarget,
   options: { checkName: string; newerHead: string; now: () => Date; log: Logger },
 ): Promise<CheckReport> {
-  const number = target.kind === "pull_request" ? ` #${target.number}` : "";
   const at = options.now().toISOString();
+  const result = supersededResult(target, options.newerHead);
   try {
     const { id } = await gateway.createCheckRun(target.repo, {
       name: options.checkName,
@@ -45,12 +46,7 @@ export async function completeAsSuperseded(
       startedAt: at,
       completedAt: at,
       conclusion: "cancelled",
-      output: {
-        title: `Superseded by ${options.newerHead.slice(0, 7)}`,
-        summary:
-          `This commit is no longer the head of pull request${number}: ${options.newerHead} is, and that commit's own check run reports the result.\n\n` +
-          "This commit was not checked. Should it become the head again, it is checked then.",
-      },
+      output: { title: result.title, summary: result.summary },
     });
     options.log.info({ checkRunId: id, newerHead: options.newerHead }, "superseded: check run completed as cancelled without checking");
     return { status: "skipped", checkRunId: id, conclusion: "cancelled", blobsFetched: 0, published: true };
@@ -58,4 +54,35 @@ export async function completeAsSuperseded(
     options.log.warn({ err: error }, "superseded: could not record it on the commit (no check run was created)");
     return { status: "skipped", blobsFetched: 0, published: false };
   }
+}
+
+/**
+ * Thrown while checking when GitHub's answers show the pull request has moved on (its file list was
+ * computed for a newer head): the run in progress is completed as superseded, not with a verdict
+ * that would really be the newer commit's.
+ */
+export class SupersededError extends Error {
+  override readonly name = "SupersededError";
+  constructor(readonly newerHead: string) {
+    super(`the pull request has moved on to ${newerHead}`);
+  }
+}
+
+/** The newer head a pull request file list was made for, if it is not `headSha`. */
+export function listedForAnotherHead(files: readonly ChangedFile[], headSha: string): string | undefined {
+  const other = files.find((file) => file.listedFor !== undefined && file.listedFor !== headSha.toLowerCase());
+  return other?.listedFor;
+}
+
+export function supersededResult(target: CheckTarget, newerHead: string): CheckRunResult {
+  const number = target.kind === "pull_request" ? ` #${target.number}` : "";
+  return {
+    conclusion: "cancelled",
+    title: `Superseded by ${newerHead.slice(0, 7)}`,
+    summary:
+      `This commit is no longer the head of pull request${number}: ${newerHead} is, and that commit's own check run reports the result.\n\n` +
+      "This commit was not checked. Should it become the head again, it is checked then.",
+    annotations: [],
+    omittedAnnotations: 0,
+  };
 }

@@ -19,6 +19,12 @@ export interface ChangedFile {
   /** Blob SHA of the head version; GitHub sends none for some entries (e.g. removed files). */
   sha: string | null;
   previousFilename?: string;
+  /**
+   * The head commit GitHub listed this file for (the `ref` of its `contents_url`). A pull request's
+   * file list is always the CURRENT head's: when it differs from the commit being checked, the
+   * pull request has moved on and the list is not that commit's.
+   */
+  listedFor?: string;
 }
 
 export interface PullRequestInfo {

@@ -395,7 +395,20 @@ function changedFile(raw: unknown, operation: string): ChangedFile {
     sha: typeof entry["sha"] === "string" && entry["sha"] !== "" ? entry["sha"] : null,
   };
   if (typeof entry["previous_filename"] === "string") file.previousFilename = entry["previous_filename"];
+  const listedFor = refOf(entry["contents_url"]);
+  if (listedFor) file.listedFor = listedFor;
   return file;
+}
+
+/** `?ref=<sha>` of a file entry's `contents_url`, when it is a full commit SHA. */
+function refOf(url: unknown): string | undefined {
+  if (typeof url !== "string") return undefined;
+  try {
+    const ref = new URL(url).searchParams.get("ref");
+    return ref && /^[0-9a-f]{40}$/i.test(ref) ? ref.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function decodeContent(data: Record<string, unknown>, operation: string): Uint8Array {

@@ -2,7 +2,7 @@
  * The evaluation core: every manifest against every policy, findings placed on their source lines.
  * Pure: plain data in, plain data out.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { resourceRef } from "../manifests/resource.js";
 import type { FieldPath, InputError, JsonObject, JsonValue, LoadedFile, Manifest, PathSegment } from "../manifests/types.js";
 import { podTypeErrors } from "../manifests/pod-schema.js";
@@ -158,7 +158,7 @@ function fingerprintOf(rule: string, object: JsonObject, path: FieldPath): strin
     }
   }
   const content = JSON.stringify([rule, stablePath, value === undefined ? "absent" : value]);
-  return createHash("sha256").update(content).digest("hex").slice(0, 16);
+  return hash("sha256", content, "hex").slice(0, 16);
 }
 
 function namespacesOf(inventory: readonly Manifest[]): Map<string, JsonObject> {
