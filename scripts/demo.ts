@@ -32,6 +32,14 @@ async function demo(e2e: E2E): Promise<void> {
   const { github } = e2e;
   github.createOrg("acme", { members: { "alice-admin": "admin", "bob-dev": "member" } });
   github.createRepo(REPO, { files: { "README.md": "# acme/gitops\n\nKubernetes manifests, deployed by GitOps.\n" } });
+  // The org-wide policy lives in the org's .github repository: the shipped Pod Security policies plus
+  // the example allowed-registries constraint, copied there unchanged.
+  github.createRepo("acme/.github", {
+    files: {
+      ".github/kube-policy.yml": "policies:\n  shipped: true\n  paths: [\"policies/*.yaml\"]\n",
+      "policies/allowed-registries.yaml": readFileSync(path.join(findRepoRoot(), "policies/gatekeeper/allowed-registries.yaml"), "utf8"),
+    },
+  });
   github.install("acme");
 
   const examplesDir = path.join(findRepoRoot(), "examples");
