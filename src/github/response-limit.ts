@@ -25,11 +25,12 @@ export interface ResponseLimits {
 }
 
 /**
- * GitHub's blob JSON: base64 (4 bytes per 3), wrapped at 60 characters per line (61 per 60), plus
- * the JSON envelope (sha, url, node_id, ...), for which 64 KiB is far more than enough.
+ * GitHub's blob JSON: base64 (4 bytes per 3), wrapped at 60 characters per line with a newline that
+ * JSON escapes as two characters (62 bytes per 60), plus the JSON envelope (sha, url, node_id, ...),
+ * for which 64 KiB is far more than enough.
  */
 export function blobResponseBytes(maxManifestBytes: number): number {
-  return Math.ceil(((Math.ceil(maxManifestBytes / 3) * 4) * 61) / 60) + 64 * 1024;
+  return Math.ceil((Math.ceil(maxManifestBytes / 3) * 4 * 62) / 60) + 64 * 1024;
 }
 
 export const DEFAULT_RESPONSE_LIMITS: Readonly<ResponseLimits> = Object.freeze({

@@ -16,6 +16,12 @@ export interface LoadLimits {
    * The budget actually granted is proportional to the file's size (see `aliasBudget`), this is its cap.
    */
   maxAliasNodes: number;
+  /**
+   * Most nodes (scalars, collections, aliases) one file may hold as written. The byte limit alone
+   * lets a dense file (`{k0: 0, k1: 1, ...}`, 8 bytes a node) build some 650,000 nodes, costing
+   * about 250 MB once read; this caps what one file may cost before any object is built.
+   */
+  maxNodes: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<LoadLimits> = Object.freeze({
@@ -28,6 +34,10 @@ export const DEFAULT_LIMITS: Readonly<LoadLimits> = Object.freeze({
   // walk downstream (policy checks, JSON output) far from the stack limit. It is also js-yaml's default.
   maxDepth: 100,
   maxAliasNodes: 1_000_000,
+  // The largest real manifest of the test corpus (argo-cd's ha/install.yaml, 2 MB) has 82,000 nodes;
+  // a 5 MiB file of the same density has about 220,000. 400,000 leaves room for both and bounds a
+  // hostile file to roughly 150 MB of memory (measured by `npm run bench:hostile`).
+  maxNodes: 400_000,
 });
 
 export function resolveLimits(limits: Partial<LoadLimits> | undefined): LoadLimits {

@@ -6,7 +6,7 @@
  *
  * Nothing here throws on bad input: every problem becomes an InputError with file, line and column.
  */
-import { YAMLException, parseEvents, type Event } from "js-yaml";
+import { EVENT_ID, YAMLException, parseEvents, type Event } from "js-yaml";
 import { constructDocuments } from "./construct.js";
 import { aliasBudget, resolveLimits, type LoadLimits } from "./limits.js";
 import { LineIndex, makeLocator } from "./positions.js";
@@ -27,6 +27,9 @@ export function parseDocuments(file: string, content: string | Uint8Array, limit
     return { file, documents: [], errors: [syntaxError(error, errorAt, resolved.maxDepth)] };
   }
 
+  const tooMany = nodeLimitProblem(events, resolved.maxNodes);
+  if (tooMany) return { file, documents: [], errors: [errorAt(tooMany.offset, tooMany.message)] };
+
   const { documents, problems } = constructDocuments(decoded, events, {
     maxDepth: resolved.maxDepth,
     aliasBudget: aliasBudget(resolved, decoded.length),
@@ -39,6 +42,20 @@ export function parseDocuments(file: string, content: string | Uint8Array, limit
     ),
     errors: problems.map((problem) => errorAt(problem.offset, problem.message)),
   };
+}
+
+/** The node past the limit, before anything is built from the events. */
+function nodeLimitProblem(events: readonly Event[], maxNodes: number): { offset: number; message: string } | undefined {
+  let nodes = 0;
+  for (const event of events) {
+    const type = event.type;
+    if (type !== EVENT_ID.SCALAR && type !== EVENT_ID.MAPPING && type !== EVENT_ID.SEQUENCE && type !== EVENT_ID.ALIAS) continue;
+    if (++nodes > maxNodes) {
+      const offset = type === EVENT_ID.SCALAR ? event.valueStart : type === EVENT_ID.ALIAS ? event.anchorStart : event.start;
+      return { offset: Math.max(0, offset), message: `more than ${maxNodes} YAML nodes (keys, values, items) in one file: refusing to read it; split it into smaller files` };
+    }
+  }
+  return undefined;
 }
 
 function syntaxError(error: unknown, errorAt: (offset: number, message: string) => InputError, maxDepth: number): InputError {

@@ -92,10 +92,37 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
   });
 }
 
+/** How long, and how much, of a refused body is still read (and dropped) before the connection is cut. */
+const LINGER_MS = 2000;
+const LINGER_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Answers 413, then reads and drops what the client is still sending for a short while before
+ * closing. Closing at once, with the client's data unread, makes the OS reset the connection, and a
+ * reset can destroy the 413 before the client reads it (it would see a dropped connection instead).
+ * Nothing is kept: memory stays bounded, and the linger is bounded in time and bytes.
+ */
 function refuseTooLarge(req: IncomingMessage, res: ServerResponse, limit: number): void {
-  res.setHeader("connection", "close");
   json(res, 413, { error: `payload larger than ${limit} bytes` });
-  req.resume(); // drain what is left without keeping it
+  const socket = req.socket;
+  const close = (): void => {
+    clearTimeout(timer);
+    socket.destroy();
+  };
+  const timer = setTimeout(close, LINGER_MS);
+  timer.unref();
+  let dropped = 0;
+  req.on("data", (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > LINGER_BYTES) close();
+  });
+  req.on("end", () => {
+    clearTimeout(timer);
+    // The whole (refused) request has arrived: the connection is not reused.
+    socket.end();
+  });
+  socket.once("close", () => clearTimeout(timer));
+  req.resume();
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

@@ -275,6 +275,26 @@ describe("stale work", () => {
     expect(github.count("getBlob")).toBe(0);
   });
 
+  test("a file list GitHub made for a newer head (the pull request moved on while checking) completes the run as superseded, not with the newer head's verdict", async () => {
+    const { github, deps } = setup();
+    const target = pullRequest(github, 1, { "pod.yaml": COMPLIANT_DEPLOYMENT });
+    const newer = "9".repeat(40);
+    const list = github.listPullRequestFiles.bind(github);
+    github.listPullRequestFiles = async (...args) => (await list(...args)).map((file) => ({ ...file, listedFor: newer }));
+    const { report, run } = await check(github, target, deps);
+    expect([report.status, run?.status, run?.conclusion, run?.output?.title]).toEqual(["completed", "completed", "cancelled", "Superseded by 9999999"]);
+    expect(github.count("getBlob")).toBe(0);
+  });
+
+  test("a file list made for this very head is used as usual", async () => {
+    const { github, deps } = setup();
+    const target = pullRequest(github, 1, { "pod.yaml": BREAKOUT_POD });
+    const list = github.listPullRequestFiles.bind(github);
+    github.listPullRequestFiles = async (...args) => (await list(...args)).map((file) => ({ ...file, listedFor: target.headSha }));
+    const { run } = await check(github, target, deps);
+    expect(run?.conclusion).toBe("failure");
+  });
+
   test("a commit the webhook order suggests is stale, but GitHub still calls the head, is checked", async () => {
     const { github, deps } = setup();
     const head = pullRequest(github, 1, { "pod.yaml": BREAKOUT_POD });

@@ -229,6 +229,9 @@ export type FileSpec = string | Buffer | { content: string | Buffer; mode?: File
 
 export class NotFound extends Error {}
 
+/** Files larger than this get no `patch` (GitHub's diff limit: 1 MB of a file). */
+const MAX_PATCHED_BYTES = 1024 * 1024;
+
 export const DEFAULT_INSTALLATION_PERMISSIONS: InstallationPermissions = {
   metadata: "read",
   contents: "read",
@@ -672,6 +675,11 @@ export class EmulatorState {
     const newContent = newSha ? (this.blobs.get(newSha) as Buffer) : Buffer.alloc(0);
     const sha = (newSha ?? oldSha) as string;
     if (isBinary(oldContent) || isBinary(newContent)) return { filename, status, sha, additions: 0, deletions: 0, patch: undefined };
+    // GitHub does not render diffs past 1 MB of a file and leaves `patch` out of the API answer.
+    if (oldContent.length > MAX_PATCHED_BYTES || newContent.length > MAX_PATCHED_BYTES) {
+      const lines = (content: Buffer): number => splitLines(content.toString("utf8")).length;
+      return { filename, status, sha, additions: newSha ? lines(newContent) : 0, deletions: oldSha ? lines(oldContent) : 0, patch: undefined };
+    }
     const d = diffLines(oldContent.toString("utf8"), newContent.toString("utf8"));
     return { filename, status, sha, additions: d.additions, deletions: d.deletions, patch: d.patch };
   }

@@ -129,4 +129,50 @@ function difference(ours: unknown, reference: unknown, at: string, allowed: Map<
     // apiVersion/kind, or deliberately broken ones.
     expect(filesOk).toBeGreaterThan(900);
   });
+
+  it("agrees with the corpus's own FILES.tsv: documents and objects per file, and which files do not parse", () => {
+    // FILES.tsv (per project): path, bytes, yaml_docs, k8s_objects, workloads; -1 where the file does not parse.
+    const rows = readdirSync(CORPUS, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && existsSync(path.join(CORPUS, entry.name, "FILES.tsv")))
+      .flatMap((project) =>
+        readFileSync(path.join(CORPUS, project.name, "FILES.tsv"), "utf8")
+          .trim()
+          .split("\n")
+          .slice(1)
+          .map((line) => {
+            const [file, , documents, objects] = line.split("\t");
+            return { file: path.join(project.name, file as string), documents: Number(documents), objects: Number(objects) };
+          }),
+      );
+    expect(rows.length).toBe(files.length);
+    const problems: string[] = [];
+    const counts = { agree: 0, refusedByBoth: 0, listsFlattened: 0, duplicateKeysRefused: 0 };
+    for (const row of rows) {
+      const bytes = readFileSync(path.join(CORPUS, row.file));
+      const parsed = parseDocuments(row.file, bytes);
+      const loaded = loadManifestFile(row.file, bytes);
+      if (row.documents === -1) {
+        // Broken upstream: refused here too, with a line.
+        if (parsed.errors.length > 0 && parsed.errors.every((error) => error.line > 0)) counts.refusedByBoth++;
+        else problems.push(`${row.file}: does not parse upstream, but loads here`);
+        continue;
+      }
+      if (parsed.errors.length > 0) {
+        // The one known disagreement: a duplicate key, which the corpus's parser lets the last value win
+        // and the loader refuses (it would hide one of the two values).
+        if (parsed.errors.every((error) => /^duplicate key/.test(error.message))) counts.duplicateKeysRefused++;
+        else problems.push(`${row.file}: parses upstream, refused here: ${parsed.errors[0]?.message}`);
+        continue;
+      }
+      const documents = parsed.documents.filter((document) => document.value !== null).length;
+      if (documents !== row.documents) problems.push(`${row.file}: ${documents} documents, FILES.tsv says ${row.documents}`);
+      else if (loaded.manifests.length === row.objects) counts.agree++;
+      // A `List` counts as one object there; kubectl (and the loader) take its items one by one.
+      else if (parsed.documents.some((document) => /List$/.test(String((document.value as Record<string, unknown> | null)?.["kind"])))) counts.listsFlattened++;
+      else problems.push(`${row.file}: ${loaded.manifests.length} objects, FILES.tsv says ${row.objects}`);
+    }
+    console.log(`manifest corpus vs FILES.tsv: ${JSON.stringify(counts)}`);
+    expect(problems).toEqual([]);
+    expect(counts.refusedByBoth).toBeGreaterThan(0);
+  });
 });
