@@ -16,6 +16,9 @@ const ACTIONS: readonly EnforcementAction[] = ["deny", "warn", "dryrun"];
 const PERMISSIONS: readonly RepoPermission[] = ["read", "triage", "write", "maintain", "admin"];
 /** GitHub's check-run names are free text, but the name is also the required-check context. */
 const MAX_CHECK_NAME = 100;
+/** Every changed file is matched against every glob: a bound keeps a config from making that the bottleneck. */
+export const MAX_GLOBS = 200;
+const MAX_GLOB_LENGTH = 500;
 
 export function parseOrgConfig(file: string, content: string | Uint8Array): Parsed<OrgConfig> {
   const reader = open(file, content);
@@ -223,7 +226,12 @@ class Reader {
   globs(parent: JsonObject, path: FieldPath): string[] | undefined {
     const globs = this.strings(parent, path);
     if (!globs) return undefined;
+    if (globs.length > MAX_GLOBS) {
+      this.fail(path, `${path.join(".")} lists ${globs.length} globs; at most ${MAX_GLOBS} are allowed (use ** patterns to cover folders)`);
+      return undefined;
+    }
     globs.forEach((glob, index) => {
+      if (glob.length > MAX_GLOB_LENGTH) return this.fail([...path, index], `a glob may be at most ${MAX_GLOB_LENGTH} characters long`);
       if (glob.startsWith("/") || glob.startsWith("./")) this.fail([...path, index], `glob "${glob}" must be relative to the repository root, without a leading "/" or "./"`);
       else if (glob.startsWith("!")) this.fail([...path, index], `glob "${glob}": negation is not supported here; use manifests.exclude (org config) instead`);
     });

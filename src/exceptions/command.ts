@@ -76,6 +76,8 @@ const EXCEPTION_ID = /^E(\d{1,20})(?:-(\d{1,4}))?$/i;
 
 /** Bounds that keep every reply (which repeats the request, and its YAML) within GitHub's comment size. */
 const MAX_RESOURCES = 50;
+/** Each command gets a reply and a reaction: a bound keeps one comment from costing hundreds of writes. */
+export const MAX_COMMANDS_PER_COMMENT = 10;
 const MAX_REASON = 1000;
 
 const EXAMPLE_POLICY = "pod-security-baseline/hostPathVolumes";
@@ -107,6 +109,16 @@ export function parseComment(body: string | null | undefined, commentId: number)
     if (!match) continue;
     const tokens = (match[1] ?? "").split(/\s+/).filter((token) => token !== "");
     const line = index + 1;
+    if (commands.length === MAX_COMMANDS_PER_COMMENT) {
+      commands.push({
+        kind: "error",
+        line,
+        text,
+        message: `a comment may hold at most ${MAX_COMMANDS_PER_COMMENT} commands; this one and the rest were not read (name several resources in one command, or post another comment)`,
+        example: `${COMMAND} help`,
+      });
+      break;
+    }
     const first = tokens[0]?.toLowerCase();
     if (first === "help") {
       commands.push({ kind: "help", line });

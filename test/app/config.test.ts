@@ -2,7 +2,7 @@
 import { describe, expect, test } from "@jest/globals";
 import { DEFAULT_CHECK_NAME, DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from "../../src/config/defaults.js";
 import { mergePolicies, type PolicyLayers } from "../../src/config/merge.js";
-import { parseOrgConfig, parseRepoConfig } from "../../src/config/parse.js";
+import { MAX_GLOBS, parseOrgConfig, parseRepoConfig } from "../../src/config/parse.js";
 import { isManifestPath } from "../../src/checks/select-files.js";
 import type { EnforcementAction, Policy } from "../../src/policy/types.js";
 
@@ -62,6 +62,14 @@ exceptions:
       expect.objectContaining({ line: 3, message: expect.stringContaining("check.failureMode must be one of fail-closed, fail-open") }),
       expect.objectContaining({ line: 5, message: expect.stringContaining("duration like 14d") }),
     ]);
+  });
+
+  test("glob lists are bounded: every changed file is matched against every glob", () => {
+    const globs = Array.from({ length: MAX_GLOBS + 1 }, (_, index) => `"apps/${index}/**"`).join(", ");
+    const parsed = parseOrgConfig("org.yml", `manifests:\n  include: [${globs}]\n`);
+    expect(parsed.config).toBeUndefined();
+    expect(parsed.problems).toEqual([expect.objectContaining({ line: 2, message: expect.stringContaining(`at most ${MAX_GLOBS}`) })]);
+    expect(parseOrgConfig("org.yml", `manifests:\n  include: ["${"a".repeat(501)}"]\n`).problems[0]?.message).toMatch(/at most 500 characters/);
   });
 
   test("YAML syntax errors, several documents and a non-mapping are errors", () => {

@@ -3,6 +3,7 @@
  * check runs with annotations out, and what it costs in GitHub API requests.
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { hardenedDeployment } from "../fixtures/manifests.js";
 import { startE2E, type E2E } from "./harness.js";
 
 const BREAKOUT_POD = `apiVersion: v1
@@ -20,30 +21,7 @@ spec:
         privileged: true
 `;
 
-function compliantDeployment(name: string): string {
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-  namespace: shop
-spec:
-  selector:
-    matchLabels: {app: ${name}}
-  template:
-    metadata:
-      labels: {app: ${name}}
-    spec:
-      securityContext:
-        runAsNonRoot: true
-        seccompProfile: {type: RuntimeDefault}
-      containers:
-        - name: app
-          image: registry.example.com/${name}:1.0.0
-          securityContext:
-            allowPrivilegeEscalation: false
-            capabilities: {drop: ["ALL"]}
-`;
-}
+const compliantDeployment = (name: string): string => hardenedDeployment({ name });
 
 /** One pod with `count` privileged containers: several deny findings each. */
 function privilegedPod(count: number): string {

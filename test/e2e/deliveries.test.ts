@@ -11,35 +11,13 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { pullRequestPayload } from "../emulator/webhook-payloads.js";
+import { hardenedDeployment } from "../fixtures/manifests.js";
 import { startE2E, type CheckRunView, type E2E } from "./harness.js";
 import { waitIdle } from "./idle.js";
 
 const BREAKOUT = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: r00t\nspec:\n  hostPID: true\n  containers:\n    - name: shell\n      image: alpine\n      securityContext:\n        privileged: true\n";
 
-function compliant(tag: string): string {
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: shop
-spec:
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web, tag: "${tag}"}
-    spec:
-      securityContext:
-        runAsNonRoot: true
-        seccompProfile: {type: RuntimeDefault}
-      containers:
-        - name: app
-          image: registry.example.com/web:1.0.0
-          securityContext:
-            allowPrivilegeEscalation: false
-            capabilities: {drop: ["ALL"]}
-`;
-}
+const compliant = (tag: string): string => hardenedDeployment({ podLabels: { tag } });
 
 let e2e: E2E;
 let counter = 0;

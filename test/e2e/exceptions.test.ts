@@ -3,35 +3,13 @@
  * on pull requests, the app reacts, replies and re-checks; the check run is read back.
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { hardenedDeployment } from "../fixtures/manifests.js";
 import { startE2E, type CheckRunView, type E2E } from "./harness.js";
 
 const BOT = "kube-policy-bot[bot]";
 
 /** Compliant with both Pod Security levels; only the org's registry policy judges the image. */
-function deployment(name: string, image: string): string {
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-  namespace: shop
-spec:
-  selector:
-    matchLabels: {app: ${name}}
-  template:
-    metadata:
-      labels: {app: ${name}}
-    spec:
-      securityContext:
-        runAsNonRoot: true
-        seccompProfile: {type: RuntimeDefault}
-      containers:
-        - name: app
-          image: ${image}
-          securityContext:
-            allowPrivilegeEscalation: false
-            capabilities: {drop: ["ALL"]}
-`;
-}
+const deployment = (name: string, image: string): string => hardenedDeployment({ name, image });
 
 const REGISTRY_POLICY = `apiVersion: constraints.gatekeeper.sh/v1beta1
 kind: K8sAllowedRepos

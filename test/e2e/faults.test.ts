@@ -16,30 +16,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { FaultAction } from "../emulator/faults.js";
+import { hardenedDeployment } from "../fixtures/manifests.js";
 import { startE2E, type CheckRunView, type E2E } from "./harness.js";
 
-const COMPLIANT = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: shop
-spec:
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      securityContext:
-        runAsNonRoot: true
-        seccompProfile: {type: RuntimeDefault}
-      containers:
-        - name: app
-          image: registry.example.com/web:1.0.0
-          securityContext:
-            allowPrivilegeEscalation: false
-            capabilities: {drop: ["ALL"]}
-`;
+const COMPLIANT = hardenedDeployment();
 
 const REPO_CONFIG = "manifests:\n  include: ['deploy/**/*.yaml']\n";
 

@@ -6,30 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { FileSpec } from "../emulator/client.js";
+import { hardenedDeployment } from "../fixtures/manifests.js";
 import { startE2E, type CheckRunView, type E2E } from "./harness.js";
 
 const BREAKOUT = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: r00t\nspec:\n  hostPID: true\n  containers:\n    - name: shell\n      image: alpine\n      securityContext:\n        privileged: true\n";
-const COMPLIANT = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      securityContext:
-        runAsNonRoot: true
-        seccompProfile: {type: RuntimeDefault}
-      containers:
-        - name: app
-          image: registry.example.com/web:1.0.0
-          securityContext:
-            allowPrivilegeEscalation: false
-            capabilities: {drop: ["ALL"]}
-`;
+const COMPLIANT = hardenedDeployment({ namespace: null });
 
 /** A ConfigMap of about `bytes` bytes: a valid manifest, just too big. */
 function bigConfigMap(bytes: number, tag: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { parseComment, type ParseError } from "../../src/exceptions/command.js";
+import { MAX_COMMANDS_PER_COMMENT, parseComment, type ParseError } from "../../src/exceptions/command.js";
 
 const parse = (body: string) => parseComment(body, 4242);
 const errorOf = (body: string): ParseError => {
@@ -163,5 +163,16 @@ describe("approve, revoke and help", () => {
     expect(parseComment(null, 1)).toEqual([]);
     expect(parseComment(undefined, 1)).toEqual([]);
     expect(parseComment("", 1)).toEqual([]);
+  });
+});
+
+describe("bounds", () => {
+  it("reads at most MAX_COMMANDS_PER_COMMENT commands per comment, then says why it stopped", () => {
+    const body = Array.from({ length: MAX_COMMANDS_PER_COMMENT + 5 }, () => "/policy-exception help").join("\n");
+    const parsed = parseComment(body, 1);
+    expect(parsed).toHaveLength(MAX_COMMANDS_PER_COMMENT + 1);
+    expect(parsed.slice(0, MAX_COMMANDS_PER_COMMENT).every((command) => command.kind === "help")).toBe(true);
+    expect(parsed[MAX_COMMANDS_PER_COMMENT]).toMatchObject({ kind: "error", line: MAX_COMMANDS_PER_COMMENT + 1 });
+    expect((parsed[MAX_COMMANDS_PER_COMMENT] as { message: string }).message).toMatch(/at most 10 commands/);
   });
 });
