@@ -6,6 +6,7 @@
  * admission. gator converts the document strictly (unknown fields are errors); so do we, because a
  * mistyped `request.objcet` that silently reviewed nothing would be a silent pass.
  */
+import { describeValue } from "./describe-value.js";
 import { apiGroupOf } from "./resource.js";
 import type { AdmissionOperation, AdmissionRequest, AdmissionUserInfo, FieldPath, JsonObject, JsonValue } from "./types.js";
 
@@ -83,7 +84,7 @@ export function unwrapAdmissionReview(review: JsonObject, what: string, fail: Fa
     if (type === undefined) {
       problem(at(key), `unknown field ${JSON.stringify(key)} in request (expected ${[...REQUEST_FIELDS.keys()].join(", ")})`);
     } else if (type !== "other" && value !== null && !hasType(value, type)) {
-      problem(at(key), `request.${key} must be a ${type}, not ${describe(value)}`);
+      problem(at(key), `request.${key} must be a ${type}, not ${describeValue(value)}`);
     }
   }
 
@@ -91,7 +92,7 @@ export function unwrapAdmissionReview(review: JsonObject, what: string, fail: Fa
   if (typeof operation !== "string" || !OPERATIONS.includes(operation as AdmissionOperation)) {
     problem(
       operation === undefined ? ["request"] : at("operation"),
-      `request.operation must be one of ${OPERATIONS.join(", ")}${operation === undefined ? "" : `, not ${describe(operation)}`}`,
+      `request.operation must be one of ${OPERATIONS.join(", ")}${operation === undefined ? "" : `, not ${describeValue(operation)}`}`,
     );
   }
 
@@ -126,14 +127,14 @@ function reviewedObject(request: JsonObject, field: "object" | "oldObject", prob
   if (value === undefined || value === null) return undefined;
   const path: FieldPath = ["request", field];
   if (!isMapping(value)) {
-    problem(path, `request.${field} is ${describe(value)}, not a Kubernetes object (a mapping with apiVersion and kind)`);
+    problem(path, `request.${field} is ${describeValue(value)}, not a Kubernetes object (a mapping with apiVersion and kind)`);
     return undefined;
   }
   let valid = true;
   for (const key of ["apiVersion", "kind"] as const) {
     const given = value[key];
     if (typeof given !== "string" || given === "") {
-      problem([...path, key], given === undefined ? `request.${field} has no ${key}` : `request.${field}.${key} must be a non-empty string, not ${describe(given)}`);
+      problem([...path, key], given === undefined ? `request.${field} has no ${key}` : `request.${field}.${key} must be a non-empty string, not ${describeValue(given)}`);
       valid = false;
     }
   }
@@ -144,7 +145,7 @@ function userInfoOf(value: JsonValue | undefined, problem: Fail): AdmissionUserI
   if (value === undefined || value === null) return undefined;
   const path: FieldPath = ["request", "userInfo"];
   if (!isMapping(value)) {
-    problem(path, `request.userInfo must be a mapping, not ${describe(value)}`);
+    problem(path, `request.userInfo must be a mapping, not ${describeValue(value)}`);
     return undefined;
   }
   const info: AdmissionUserInfo = {};
@@ -156,10 +157,10 @@ function userInfoOf(value: JsonValue | undefined, problem: Fail): AdmissionUserI
       continue;
     } else if (key === "username" || key === "uid") {
       if (typeof field === "string") info[key] = field;
-      else problem(at, `request.userInfo.${key} must be a string, not ${describe(field)}`);
+      else problem(at, `request.userInfo.${key} must be a string, not ${describeValue(field)}`);
     } else if (key === "groups") {
       if (isStringList(field)) info.groups = field;
-      else problem(at, `request.userInfo.groups must be a list of strings, not ${describe(field)}`);
+      else problem(at, `request.userInfo.groups must be a list of strings, not ${describeValue(field)}`);
     } else {
       const extra = isMapping(field) ? Object.entries(field) : undefined;
       if (extra && extra.every(([, values]) => isStringList(values))) info.extra = Object.fromEntries(extra) as Record<string, string[]>;
@@ -182,10 +183,3 @@ function isStringList(value: JsonValue | undefined): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === "string");
 }
 
-function describe(value: JsonValue): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a sequence";
-  if (typeof value === "object") return "a mapping";
-  if (typeof value === "string") return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
-  return `the ${typeof value} ${String(value)}`;
-}

@@ -4,6 +4,7 @@
  * of an `AdmissionReview` with its request, each with its positions.
  * A document or item that Kubernetes could not take as an object is an error, never skipped.
  */
+import { describeValue } from "./describe-value.js";
 import { isAdmissionReview, unwrapAdmissionReview } from "./admission-review.js";
 import type { LoadLimits } from "./limits.js";
 import { parseDocuments } from "./yaml.js";
@@ -34,18 +35,18 @@ function collect(into: Collector, value: JsonValue, locate: Locator, what: strin
   };
 
   if (!isObject(value)) {
-    fail([], `${what} is ${describe(value)}, not a Kubernetes object (a mapping with apiVersion and kind)`);
+    fail([], `${what} is ${describeValue(value)}, not a Kubernetes object (a mapping with apiVersion and kind)`);
     return;
   }
   const apiVersion = value["apiVersion"];
   const kind = value["kind"];
   let valid = true;
   if (typeof apiVersion !== "string" || apiVersion === "") {
-    fail(["apiVersion"], apiVersion === undefined ? `${what} has no apiVersion` : `${what}: apiVersion must be a non-empty string, not ${describe(apiVersion)}`);
+    fail(["apiVersion"], apiVersion === undefined ? `${what} has no apiVersion` : `${what}: apiVersion must be a non-empty string, not ${describeValue(apiVersion)}`);
     valid = false;
   }
   if (typeof kind !== "string" || kind === "") {
-    fail(["kind"], kind === undefined ? `${what} has no kind` : `${what}: kind must be a non-empty string, not ${describe(kind)}`);
+    fail(["kind"], kind === undefined ? `${what} has no kind` : `${what}: kind must be a non-empty string, not ${describeValue(kind)}`);
     valid = false;
   }
   if (!valid) return;
@@ -62,7 +63,7 @@ function collect(into: Collector, value: JsonValue, locate: Locator, what: strin
   if (isListKind(kind as string, items)) {
     if (items === undefined || items === null) return; // an empty list holds no objects
     if (!Array.isArray(items)) {
-      fail(["items"], `${what}: items of a ${kind as string} must be a list of objects, not ${describe(items)}`);
+      fail(["items"], `${what}: items of a ${kind as string} must be a list of objects, not ${describeValue(items)}`);
       return;
     }
     // kubectl flattens lists, nested ones included.
@@ -87,10 +88,3 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function describe(value: JsonValue): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a sequence";
-  if (typeof value === "object") return "a mapping";
-  if (typeof value === "string") return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
-  return `the ${typeof value} ${String(value)}`;
-}

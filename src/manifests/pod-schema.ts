@@ -4,6 +4,7 @@
  * so the policies would judge something the cluster will never see: report it as a blocking input
  * error instead of letting it pass silently. Only fields listed here are checked; `null` means unset.
  */
+import { describeValue } from "./describe-value.js";
 import type { FieldPath, JsonObject, JsonValue, PathSegment } from "./types.js";
 
 type FieldType = "boolean" | "integer" | "string" | "stringMap" | "quantityMap" | { list: FieldType } | { fields: Fields };
@@ -110,7 +111,7 @@ function check(value: JsonValue | undefined, type: FieldType, path: PathSegment[
   }
   if ("list" in type) {
     if (!Array.isArray(value)) {
-      errors.push({ path: [...path], problem: `must be a list, not ${describeValue(value)}` });
+      errors.push({ path: [...path], problem: `must be a sequence, not ${describeValue(value)}` });
       return;
     }
     value.forEach((item, index) => check(item, type.list, [...path, index], errors));
@@ -142,12 +143,5 @@ function scalarProblem(value: JsonValue, type: "boolean" | "integer" | "string" 
       return bad ? `must map to ${type === "quantityMap" ? "quantities" : "strings"}, but "${bad[0]}" is ${describeValue(bad[1] as JsonValue)} (quote it)` : undefined;
     }
   }
-}
-
-function describeValue(value: JsonValue): string {
-  if (typeof value === "string") return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object" && value !== null) return "a mapping";
-  return `${typeof value} ${String(value)}`;
 }
 

@@ -3,11 +3,8 @@
  * under review is request.object, findings land on its lines inside the review, and the request's
  * operation counts (an UPDATE is exempt from the templates that exempt it).
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { runCli } from "./run-cli.js";
+import { describe, expect, it } from "@jest/globals";
+import { runCli, scratchDirectory } from "./run-cli.js";
 
 interface JsonFinding {
   policy: string;
@@ -51,19 +48,8 @@ spec:
     kinds: [{apiGroups: [""], kinds: ["Pod"]}]
 `;
 
-let scratch: string;
-beforeAll(async () => {
-  scratch = await mkdtemp(path.join(tmpdir(), "kpb-review-"));
-});
-afterAll(async () => {
-  await rm(scratch, { recursive: true, force: true });
-});
-
-async function scratchFile(name: string, content: string): Promise<string> {
-  const file = path.join(scratch, name);
-  await writeFile(file, content);
-  return file;
-}
+const scratch = scratchDirectory("kpb-review-");
+const scratchFile = scratch.file;
 
 describe("check on an AdmissionReview file", () => {
   it("reports the privileged Pod of a CREATE review on its privileged line, in text and json", async () => {

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { describe, expect, it } from "@jest/globals";
+import { mkdir } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { REPO_ROOT, runCli } from "./run-cli.js";
+import { REPO_ROOT, runCli, scratchDirectory } from "./run-cli.js";
 
 interface JsonFinding {
   policy: string;
@@ -21,19 +20,8 @@ interface JsonFinding {
 
 const BREAKOUT = "examples/attacks/breakout-pod.yaml";
 
-let scratch: string;
-beforeAll(async () => {
-  scratch = await mkdtemp(path.join(tmpdir(), "kpb-cli-"));
-});
-afterAll(async () => {
-  await rm(scratch, { recursive: true, force: true });
-});
-
-async function scratchFile(name: string, content: string): Promise<string> {
-  const file = path.join(scratch, name);
-  await writeFile(file, content);
-  return file;
-}
+const scratch = scratchDirectory("kpb-cli-");
+const scratchFile = scratch.file;
 
 describe("check examples/ (the seed case)", () => {
   it("text: blocks the breakout pod on its hostPID line (6) and its privileged line (15)", async () => {
@@ -116,7 +104,7 @@ describe("exit status", () => {
   });
 
   it("is 0 for a directory without manifests, with a warning on stderr so the pass is not silent", async () => {
-    const empty = path.join(scratch, "empty");
+    const empty = path.join(scratch.path(), "empty");
     await mkdir(empty);
     const { code, stdout, stderr } = await runCli(["check", empty]);
     expect(code).toBe(0);
@@ -137,14 +125,14 @@ describe("exit status", () => {
 
   it("is 1 for a manifest that does not parse, reported as file:line:col: error", async () => {
     await scratchFile("broken.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\n");
-    const { code, stdout } = await runCli(["check", "broken.yaml"], { cwd: scratch });
+    const { code, stdout } = await runCli(["check", "broken.yaml"], { cwd: scratch.path() });
     expect(code).toBe(1);
     expect(stdout).toMatch(/^broken\.yaml:\d+:\d+: error: .+$/m);
     expect(stdout).toMatch(/, 1 error\n$/);
   });
 
   it("is 1 for a file that cannot be read, and the other files are still checked", async () => {
-    const socketPath = path.join(scratch, "not-a-file.yaml");
+    const socketPath = path.join(scratch.path(), "not-a-file.yaml");
     const server: Server = createServer();
     await new Promise<void>((resolve) => server.listen(socketPath, resolve));
     try {
@@ -184,7 +172,7 @@ describe("exit status", () => {
   });
 
   it("is 2 when the policy paths hold no policy at all: checking against nothing would pass everything", async () => {
-    const emptyPolicies = path.join(scratch, "no-policies");
+    const emptyPolicies = path.join(scratch.path(), "no-policies");
     await mkdir(emptyPolicies);
     const { code, stdout, stderr } = await runCli(["check", "--policies", emptyPolicies, "examples/"]);
     expect(code).toBe(2);

@@ -2,11 +2,8 @@
  * `kube-policy-bot check --policies` with `PolicyException` documents among the policy files:
  * excepted findings stay in the output, marked, and do not block; expired ones are not applied.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { runCli } from "./run-cli.js";
+import { describe, expect, it } from "@jest/globals";
+import { runCli, scratchDirectory } from "./run-cli.js";
 
 const BREAKOUT = "examples/attacks/breakout-pod.yaml";
 const BASELINE = "policies/pod-security-baseline.yaml";
@@ -29,19 +26,7 @@ ${options.rules ? `      rules: [${options.rules.join(", ")}]\n` : ""}  resource
 `;
 }
 
-let scratch: string;
-beforeAll(async () => {
-  scratch = await mkdtemp(path.join(tmpdir(), "kpb-cli-exceptions-"));
-});
-afterAll(async () => {
-  await rm(scratch, { recursive: true, force: true });
-});
-
-async function exceptionFile(name: string, content: string): Promise<string> {
-  const file = path.join(scratch, name);
-  await writeFile(file, content);
-  return file;
-}
+const exceptionFile = scratchDirectory("kpb-cli-exceptions-").file;
 
 describe("PolicyException documents in --policies", () => {
   it("text: excepted findings keep their line and say which exception excuses them; exit 0", async () => {

@@ -3,23 +3,10 @@
  * check runs with annotations out, and what it costs in GitHub API requests.
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { BREAKOUT_POD } from "../app/fixtures.js";
 import { hardenedDeployment } from "../fixtures/manifests.js";
 import { startE2E, type E2E } from "./harness.js";
 
-const BREAKOUT_POD = `apiVersion: v1
-kind: Pod
-metadata:
-  name: r00t
-spec:
-  hostPID: true
-  containers:
-    - name: shell
-      image: alpine
-      command: ["nsenter", "--mount=/proc/1/ns/mnt", "--", "/bin/bash"]
-      stdin: true
-      securityContext:
-        privileged: true
-`;
 
 const compliantDeployment = (name: string): string => hardenedDeployment({ name });
 

@@ -37,21 +37,21 @@ describe("pod field types the API server enforces", () => {
       ["spec.hostPID", 'must be true or false, not the string "true"'],
       ["spec.containers.0.securityContext.privileged", 'must be true or false, not the string "yes"'],
       ["spec.containers.0.securityContext.runAsUser", 'must be an integer, not the string "0"'],
-      ["spec.containers.0.ports.0.hostPort", "must be an integer, not number 80.5"],
+      ["spec.containers.0.ports.0.hostPort", "must be an integer, not the number 80.5"],
     ]);
   });
 
   it("YAML 1.1 booleans and numbers where strings belong are errors (quote them)", () => {
     const errors = podTypeErrors(pod({ containers: [{ name: true, image: 1.5 }] }, { name: "p", labels: { enabled: true } }));
     expect(errors.map((e) => e.problem)).toEqual([
-      'must map to strings, but "enabled" is boolean true (quote it)',
-      "must be a string, not boolean true (quote it)",
-      "must be a string, not number 1.5 (quote it)",
+      'must map to strings, but "enabled" is the boolean true (quote it)',
+      "must be a string, not the boolean true (quote it)",
+      "must be a string, not the number 1.5 (quote it)",
     ]);
   });
 
   it("lists and mappings of the wrong shape are errors", () => {
     const errors = podTypeErrors(pod({ containers: { name: "app" }, volumes: ["a"] }));
-    expect(errors.map((e) => e.problem)).toEqual(["must be a list, not a mapping", 'must be a mapping, not the string "a"']);
+    expect(errors.map((e) => e.problem)).toEqual(["must be a sequence, not a mapping", 'must be a mapping, not the string "a"']);
   });
 });
