@@ -14,6 +14,7 @@ import { evaluate } from "../../src/policy/engine.js";
 import { loadPolicies } from "../../src/policy/load.js";
 import { defaultPolicySources } from "../../src/policy/shipped.js";
 import type { Policy } from "../../src/policy/types.js";
+import { seededRandom } from "../emulator/faults.js";
 
 export async function shippedPolicies(): Promise<Policy[]> {
   const loaded = loadPolicies(await defaultPolicySources());
@@ -123,18 +124,6 @@ export const spelling: fc.Arbitrary<Spelling> = fc.record({
   compactSequences: fc.boolean(),
 });
 
-/** mulberry32: choices from the seed, so a failing case replays exactly. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Words go-yaml v2 reads as something else than a string when plain (resolve.go's map, any case to be safe). */
 const SPECIAL_WORDS = new Set(["y", "yes", "n", "no", "true", "false", "on", "off", "null", "~", ""]);
 const TRUE_SPELLINGS = ["true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"];
@@ -155,7 +144,7 @@ class Writer {
   private anchorCount = 0;
 
   constructor(private readonly style: Spelling) {
-    this.rng = random(style.seed);
+    this.rng = seededRandom(style.seed);
   }
 
   private chance(p: number): boolean {
