@@ -14,21 +14,9 @@ import type { CommitRecord, EmulatorState } from "./state.js";
 export const COMPARE_MAX_FILES = 300;
 export const COMPARE_MAX_COMMITS = 250;
 
-function ancestors(state: EmulatorState, sha: string): Set<string> {
-  const seen = new Set<string>();
-  const queue = [sha];
-  while (queue.length > 0) {
-    const next = queue.pop() as string;
-    if (seen.has(next)) continue;
-    seen.add(next);
-    queue.push(...(state.commits.get(next)?.parents ?? []));
-  }
-  return seen;
-}
-
 /** Commits reachable from `head` and not from `base`, oldest first (parents before children). */
 function commitsBetween(state: EmulatorState, base: string, head: string): CommitRecord[] {
-  const fromBase = ancestors(state, base);
+  const fromBase = state.ancestors(base);
   const ordered: CommitRecord[] = [];
   const visited = new Set<string>();
   const visit = (sha: string): void => {

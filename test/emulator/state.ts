@@ -567,15 +567,21 @@ export class EmulatorState {
     }
   }
 
-  mergeBase(a: string, b: string): string | undefined {
-    const ancestorsOfA = new Set<string>();
-    const queue = [a];
+  /** Every commit reachable from `sha`, itself included. */
+  ancestors(sha: string): Set<string> {
+    const seen = new Set<string>();
+    const queue = [sha];
     while (queue.length > 0) {
-      const sha = queue.shift() as string;
-      if (ancestorsOfA.has(sha)) continue;
-      ancestorsOfA.add(sha);
-      queue.push(...(this.commits.get(sha)?.parents ?? []));
+      const next = queue.pop() as string;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      queue.push(...(this.commits.get(next)?.parents ?? []));
     }
+    return seen;
+  }
+
+  mergeBase(a: string, b: string): string | undefined {
+    const ancestorsOfA = this.ancestors(a);
     const seen = new Set<string>();
     const queueB = [b];
     while (queueB.length > 0) {
