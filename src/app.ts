@@ -7,17 +7,17 @@
  * the pull request, whose check (with the exception step) answers and applies them.
  */
 import type { ApplicationFunction, Context, Probot } from "probot";
-import { ConfigLoader } from "./config/load.js";
-import { HeadTracker } from "./checks/head-tracker.js";
-import { JobRunner } from "./checks/job-runner.js";
-import { ManifestStore } from "./checks/manifest-store.js";
+import { ConfigLoader } from "./pipeline/read/config.js";
+import { HeadTracker } from "./app/head-tracker.js";
+import { JobRunner } from "./app/job-runner.js";
+import { ManifestStore } from "./pipeline/read/manifest-store.js";
 import { OctokitGateway, type OctokitRequester } from "./github/octokit-gateway.js";
 import type { GitHubGateway } from "./github/gateway.js";
-import { CheckHandlers, type CheckHandlerDeps, type WebhookEvent } from "./handlers/check-handlers.js";
-import { CommentHandlers } from "./handlers/comment-handlers.js";
-import { shippedPolicySources } from "./checks/shipped-sources.js";
-import { KeyedLock } from "./checks/keyed-lock.js";
-import { exceptionStep } from "./exceptions/check-step.js";
+import { CheckHandlers, type CheckHandlerDeps, type WebhookEvent } from "./app/event-handlers.js";
+import { CommentHandlers } from "./app/comment-handlers.js";
+import { shippedPolicySources } from "./app/shipped-sources.js";
+import { KeyedLock } from "./pipeline/keyed-lock.js";
+import { exceptionStep } from "./pipeline/read/exception-facts.js";
 import { AppIdentity } from "./github/app-identity.js";
 
 export interface AppOptions {

@@ -6,7 +6,7 @@
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { parseArgs, USAGE } from "./cli/args.js";
-import { EXIT_OK, EXIT_USAGE, runCheck, UsageError } from "./cli/check.js";
+import { EXIT_OK, EXIT_USAGE, runCheck, UsageError } from "./cli/check-command.js";
 import type { CliIo } from "./cli/io.js";
 import { packageInfo } from "./cli/package-info.js";
 

@@ -12,7 +12,7 @@ import type { EnforcementAction, Finding } from "../policy/types.js";
 import type { InputError } from "../manifests/types.js";
 import type { AnnotationLevel, CheckAnnotation, CheckConclusion, CheckRunAction, CheckRunUpdate } from "../github/gateway.js";
 import { ANNOTATIONS_PER_REQUEST, MAX_ANNOTATION_BYTES, MAX_OUTPUT_CHARS, MAX_TITLE_CHARS, truncateBytes, truncateLine, truncateText } from "./limits.js";
-import { cell, code, escape } from "./markdown.js";
+import { cell, code, escape } from "../text/markdown.js";
 import { describeResource, describeSubject, ruleId } from "./describe.js";
 import { howToFix } from "./remediation.js";
 

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import type { EvaluationSummary } from "../../src/policy/engine.js";
 import type { EnforcementAction } from "../../src/policy/types.js";
 import { buildCheckRun, planCheckRunUpdates, type CheckOutcome, type ReportedFinding } from "../../src/report/checkrun.js";
-import { code } from "../../src/report/markdown.js";
+import { code } from "../../src/text/markdown.js";
 
 function finding(overrides: Partial<ReportedFinding> = {}): ReportedFinding {
   return {

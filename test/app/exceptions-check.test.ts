@@ -3,14 +3,14 @@
  * reactions, notices and the summary's Exceptions section out, and what it costs in requests.
  */
 import { describe, expect, test } from "@jest/globals";
-import { ConfigLoader } from "../../src/config/load.js";
-import { ManifestStore } from "../../src/checks/manifest-store.js";
-import { runCheck, type CheckDeps } from "../../src/checks/run-check.js";
-import { shippedPolicySources } from "../../src/checks/shipped-sources.js";
-import type { CheckTarget, PullRequestTarget } from "../../src/checks/target.js";
-import { exceptionStep } from "../../src/exceptions/check-step.js";
+import { ConfigLoader } from "../../src/pipeline/read/config.js";
+import { ManifestStore } from "../../src/pipeline/read/manifest-store.js";
+import { runCheck, type CheckDeps } from "../../src/pipeline/run.js";
+import { shippedPolicySources } from "../../src/app/shipped-sources.js";
+import type { CheckTarget, PullRequestTarget } from "../../src/pipeline/target.js";
+import { exceptionStep } from "../../src/pipeline/read/exception-facts.js";
 import { GitHubApiError, type RepoRef } from "../../src/github/gateway.js";
-import { mergeGroupTarget } from "../../src/handlers/targets.js";
+import { mergeGroupTarget } from "../../src/pipeline/read/targets.js";
 import { FakeGitHub } from "./fake-github.js";
 import { BREAKOUT_POD, COMPLIANT_DEPLOYMENT, silentLog } from "./fixtures.js";
 

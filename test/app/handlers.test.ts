@@ -3,13 +3,13 @@
  * requests (no `pull_requests` in the payload), stale commits, and coalesced redeliveries.
  */
 import { describe, expect, test } from "@jest/globals";
-import { ConfigLoader } from "../../src/config/load.js";
-import { HeadTracker } from "../../src/checks/head-tracker.js";
-import { JobRunner } from "../../src/checks/job-runner.js";
-import { ManifestStore } from "../../src/checks/manifest-store.js";
-import { shippedPolicySources } from "../../src/checks/shipped-sources.js";
+import { ConfigLoader } from "../../src/pipeline/read/config.js";
+import { HeadTracker } from "../../src/app/head-tracker.js";
+import { JobRunner } from "../../src/app/job-runner.js";
+import { ManifestStore } from "../../src/pipeline/read/manifest-store.js";
+import { shippedPolicySources } from "../../src/app/shipped-sources.js";
 import type { RepoRef } from "../../src/github/gateway.js";
-import { CheckHandlers, type WebhookEvent } from "../../src/handlers/check-handlers.js";
+import { CheckHandlers, type WebhookEvent } from "../../src/app/event-handlers.js";
 import { FakeGitHub } from "./fake-github.js";
 import { BREAKOUT_POD, COMPLIANT_DEPLOYMENT, silentLog } from "./fixtures.js";
 

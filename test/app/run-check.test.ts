@@ -3,11 +3,11 @@
  * ends up showing, and that it always ends completed.
  */
 import { describe, expect, test } from "@jest/globals";
-import { ConfigLoader } from "../../src/config/load.js";
-import { ManifestStore } from "../../src/checks/manifest-store.js";
-import { runCheck, type CheckDeps } from "../../src/checks/run-check.js";
-import { shippedPolicySources } from "../../src/checks/shipped-sources.js";
-import type { CheckTarget, PullRequestTarget } from "../../src/checks/target.js";
+import { ConfigLoader } from "../../src/pipeline/read/config.js";
+import { ManifestStore } from "../../src/pipeline/read/manifest-store.js";
+import { runCheck, type CheckDeps } from "../../src/pipeline/run.js";
+import { shippedPolicySources } from "../../src/app/shipped-sources.js";
+import type { CheckTarget, PullRequestTarget } from "../../src/pipeline/target.js";
 import { GitHubApiError, type RepoRef } from "../../src/github/gateway.js";
 import { FakeGitHub } from "./fake-github.js";
 import { BASELINE_ONLY_POD, BREAKOUT_POD, COMPLIANT_DEPLOYMENT, privilegedPods, silentLog } from "./fixtures.js";

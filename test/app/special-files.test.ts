@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "@jest/globals";
 import { createHash } from "node:crypto";
-import { ManifestStore } from "../../src/checks/manifest-store.js";
+import { ManifestStore } from "../../src/pipeline/read/manifest-store.js";
 import { GitHubApiError, type ChangedFile, type PathDescription, type RepoRef } from "../../src/github/gateway.js";
 import { FakeGitHub } from "./fake-github.js";
 import { BREAKOUT_POD } from "./fixtures.js";

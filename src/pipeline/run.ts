@@ -9,17 +9,17 @@
  */
 import type { Logger } from "pino";
 import { DEFAULT_CHECK_NAME } from "../config/defaults.js";
-import type { ConfigLoader, OrgLayer, ResolvedConfig } from "../config/load.js";
+import type { ConfigLoader, OrgLayer, ResolvedConfig } from "./read/config.js";
 import type { FailureMode } from "../config/types.js";
 import { GitHubApiError, type ChangedFile, type GitHubGateway } from "../github/gateway.js";
-import { adviceFor } from "./failure-advice.js";
-import { SupersededError, completeAsSuperseded, confirmedNewerHead, listedForAnotherHead, supersededResult } from "./superseded.js";
+import { adviceFor } from "./decide/failure-advice.js";
+import { SupersededError, completeAsSuperseded, confirmedNewerHead, listedForAnotherHead, supersededResult } from "./read/superseded.js";
 import { evaluate } from "../policy/engine.js";
 import type { Finding } from "../policy/types.js";
 import { buildCheckRun, planCheckRunUpdates, type CheckOutcome, type CheckRunResult } from "../report/checkrun.js";
 import { MAX_OUTPUT_CHARS, truncateText } from "../report/limits.js";
-import type { ManifestStore } from "./manifest-store.js";
-import { changedRuleFiles, selectManifestFiles } from "./select-files.js";
+import type { ManifestStore } from "./read/manifest-store.js";
+import { changedRuleFiles, selectManifestFiles } from "../config/select-files.js";
 import { describeTarget, externalIdOf, type CheckTarget } from "./target.js";
 
 /** GitHub serves at most 3000 files of a pull request. */

@@ -6,17 +6,17 @@
  * repository's config on the base branch. The org repository's default branch is cached briefly.
  */
 import { minimatch } from "minimatch";
-import type { GitHubGateway, RepoRef, TreeEntry } from "../github/gateway.js";
-import { loadPolicies, type PolicySource } from "../policy/load.js";
-import type { Policy, PolicyError } from "../policy/types.js";
-import type { PolicyException } from "../exceptions/model.js";
-import { unknownPolicyErrors } from "../exceptions/document.js";
-import type { AppliedPolicy } from "../report/checkrun.js";
-import { LruCache } from "../checks/lru-cache.js";
-import { CONFIG_PATH, GLOB_OPTIONS, ORG_CONFIG_REPO, defaultOrgConfig } from "./defaults.js";
-import { mergePolicies, repoExceptionProblems } from "./merge.js";
-import { parseOrgConfig, parseRepoConfig } from "./parse.js";
-import type { ConfigProblem, OrgConfig, RepoConfig } from "./types.js";
+import type { GitHubGateway, RepoRef, TreeEntry } from "../../github/gateway.js";
+import { loadPolicies, type PolicySource } from "../../policy/load.js";
+import type { Policy, PolicyError } from "../../policy/types.js";
+import type { PolicyException } from "../../exceptions/model.js";
+import { unknownPolicyErrors } from "../../exceptions/document.js";
+import type { AppliedPolicy } from "../../report/checkrun.js";
+import { LruCache } from "./lru-cache.js";
+import { CONFIG_PATH, GLOB_OPTIONS, ORG_CONFIG_REPO, defaultOrgConfig } from "../../config/defaults.js";
+import { mergePolicies, repoExceptionProblems } from "../../config/merge.js";
+import { parseOrgConfig, parseRepoConfig } from "../../config/parse.js";
+import type { ConfigProblem, OrgConfig, RepoConfig } from "../../config/types.js";
 
 /** The organisation's layer: its config (or the defaults) and its policy files. */
 export interface OrgLayer {

@@ -3,15 +3,15 @@
  * background checks out. The Probot app (`src/app.ts`) only routes events here.
  */
 import type { Logger } from "pino";
-import type { ConfigLoader } from "../config/load.js";
+import type { ConfigLoader } from "../pipeline/read/config.js";
 import type { GitHubGateway } from "../github/gateway.js";
-import type { HeadTracker } from "../checks/head-tracker.js";
-import type { JobRunner } from "../checks/job-runner.js";
-import type { ManifestStore } from "../checks/manifest-store.js";
-import { runCheck, type CheckDeps, type CheckReport } from "../checks/run-check.js";
-import { targetKey, type CheckTarget } from "../checks/target.js";
+import type { HeadTracker } from "./head-tracker.js";
+import type { JobRunner } from "./job-runner.js";
+import type { ManifestStore } from "../pipeline/read/manifest-store.js";
+import { runCheck, type CheckDeps, type CheckReport } from "../pipeline/run.js";
+import { targetKey, type CheckTarget } from "../pipeline/target.js";
 import { DeliveryLog } from "./delivery-log.js";
-import { checkRunTargets, checkSuiteTargets, isBaseChange, mergeGroupTarget, pullRequestTarget, repoOf, type Resolution } from "./targets.js";
+import { checkRunTargets, checkSuiteTargets, isBaseChange, mergeGroupTarget, pullRequestTarget, repoOf, type Resolution } from "../pipeline/read/targets.js";
 
 export interface WebhookEvent {
   /** The delivery id (`X-GitHub-Delivery`): in every log line and in failure messages. */

@@ -15,21 +15,21 @@
  * Merge groups: the same reads for the pull request named in the group's branch, no replies.
  */
 import type { Logger } from "pino";
-import type { ResolvedConfig } from "../config/load.js";
-import type { ExceptionSettings } from "../config/types.js";
-import type { GitHubGateway, IssueComment, RepoRef } from "../github/gateway.js";
-import type { Finding } from "../policy/types.js";
-import type { AmendFindings } from "../checks/run-check.js";
-import { KeyedLock } from "../checks/keyed-lock.js";
-import type { CheckTarget } from "../checks/target.js";
-import { applyExceptions, isBlocking } from "./apply.js";
-import { approverTeams, buildFacts, needsRepoPermission, roleFrom, type AuthorizationFacts, type UserFacts } from "./authorize.js";
-import { COMMAND } from "./command.js";
-import { deriveExceptions, loginsToVerify, type DerivedExceptions } from "./derive.js";
-import type { PolicyException } from "./model.js";
-import { planReplies } from "./reply.js";
-import { inScope } from "./scope.js";
-import { exceptionsMarkdown, summarizeExceptions } from "./summary.js";
+import type { ResolvedConfig } from "./config.js";
+import type { ExceptionSettings } from "../../config/types.js";
+import type { GitHubGateway, IssueComment, RepoRef } from "../../github/gateway.js";
+import type { Finding } from "../../policy/types.js";
+import type { AmendFindings } from "../run.js";
+import { KeyedLock } from "../keyed-lock.js";
+import type { CheckTarget } from "../target.js";
+import { applyExceptions, isBlocking } from "../../exceptions/apply.js";
+import { approverTeams, buildFacts, needsRepoPermission, roleFrom, type AuthorizationFacts, type UserFacts } from "../../exceptions/authorize.js";
+import { COMMAND } from "../../exceptions/command.js";
+import { deriveExceptions, loginsToVerify, type DerivedExceptions } from "../../exceptions/derive.js";
+import type { PolicyException } from "../../exceptions/model.js";
+import { planReplies } from "../../exceptions/reply.js";
+import { inScope } from "../../exceptions/scope.js";
+import { exceptionsMarkdown, summarizeExceptions } from "../../exceptions/summary.js";
 
 /** Marker prefix of the app's own records (see markers.ts). */
 const RECORD_PREFIX = "<!-- kube-policy-bot:";

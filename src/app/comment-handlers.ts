@@ -16,14 +16,14 @@
  * due, + the pull request read, then the check. Other comments cost nothing.
  */
 import type { Logger } from "pino";
-import type { JobRunner } from "../checks/job-runner.js";
+import type { JobRunner } from "./job-runner.js";
 import { parseComment, COMMAND } from "../exceptions/command.js";
 import type { PullRequestComment } from "../exceptions/derive.js";
 import { voidNoticeFor } from "../exceptions/edits.js";
 import { sameLogin, type GitHubUser } from "../exceptions/authorize.js";
 import type { GitHubGateway, RepoRef } from "../github/gateway.js";
-import type { CheckHandlers, WebhookEvent } from "./check-handlers.js";
-import { pullRequestAtCurrentHead, repoOf } from "./targets.js";
+import type { CheckHandlers, WebhookEvent } from "./event-handlers.js";
+import { pullRequestAtCurrentHead, repoOf } from "../pipeline/read/targets.js";
 
 type Json = Record<string, unknown>;
 

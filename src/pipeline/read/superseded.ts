@@ -13,10 +13,10 @@
  * pull request is read, and only a different head there makes the commit superseded.
  */
 import type { Logger } from "pino";
-import type { ChangedFile, GitHubGateway } from "../github/gateway.js";
-import type { CheckRunResult } from "../report/checkrun.js";
-import type { CheckReport } from "./run-check.js";
-import { externalIdOf, type CheckTarget } from "./target.js";
+import type { ChangedFile, GitHubGateway } from "../../github/gateway.js";
+import type { CheckRunResult } from "../../report/checkrun.js";
+import type { CheckReport } from "../run.js";
+import { externalIdOf, type CheckTarget } from "../target.js";
 
 /** The pull request's current head when GitHub confirms it is not `target.headSha`. */
 export async function confirmedNewerHead(gateway: GitHubGateway, target: CheckTarget, log: Logger): Promise<string | undefined> {
