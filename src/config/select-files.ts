@@ -7,7 +7,7 @@
  * new name.
  */
 import { minimatch } from "minimatch";
-import type { ChangedFile } from "../github/gateway.js";
+import type { ChangedFile } from "../github/model.js";
 import { GLOB_OPTIONS } from "./defaults.js";
 
 export interface FileSelection {

@@ -8,9 +8,9 @@ import { HeadTracker } from "../../src/app/head-tracker.js";
 import { JobRunner } from "../../src/app/job-runner.js";
 import { ManifestStore } from "../../src/pipeline/read/manifest-store.js";
 import { shippedPolicySources } from "../../src/app/shipped-sources.js";
-import { exceptionStep } from "../../src/pipeline/read/exception-facts.js";
+import { KeyedLock } from "../../src/pipeline/keyed-lock.js";
 import type { RepoRef } from "../../src/github/gateway.js";
-import { CheckHandlers, type WebhookEvent } from "../../src/app/event-handlers.js";
+import { EventHandlers, type WebhookEvent } from "../../src/app/event-handlers.js";
 import { CommentHandlers } from "../../src/app/comment-handlers.js";
 import { FakeGitHub, type FakeComment } from "./fake-github.js";
 import { BREAKOUT_POD, silentLog } from "./fixtures.js";
@@ -26,12 +26,12 @@ function setup() {
   // The checks run on the real clock: so are the comments, or the exceptions would have expired.
   github.clock = () => new Date();
   const runner = new JobRunner(silentLog);
-  const checks = new CheckHandlers({
+  const checks = new EventHandlers({
     config: new ConfigLoader({ shippedSources: shippedPolicySources }),
     manifests: new ManifestStore(),
     heads: new HeadTracker(),
     runner,
-    checkOptions: { completionRetryDelaysMs: [0], amendFindings: exceptionStep() },
+    pipelineOptions: { completionRetryDelaysMs: [0], commentExceptions: { lock: new KeyedLock() } },
   });
   const comments = new CommentHandlers({ checks, runner });
   let delivery = 0;

@@ -1,5 +1,5 @@
 /**
- * The manifest store on files that are not plain text manifests (see src/checks/special-files.ts):
+ * The manifest store on files that are not plain text manifests (see src/pipeline/read/special-files.ts):
  * symbolic links followed to their target or refused, submodules refused, oversized blobs refused
  * unread. The in-memory GitHub is given a Contents API (`describePath`) for the special paths.
  */

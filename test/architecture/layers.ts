@@ -18,6 +18,8 @@ export const UNITS: Readonly<Record<string, readonly string[]>> = {
   server: ["src/server.ts", "src/server/"],
   cli: ["src/cli.ts", "src/cli/"],
   scripts: ["scripts/"],
+  // The GitHub emulator and the end-to-end harness the demo script runs.
+  emulator: ["test/emulator/", "test/e2e/"],
   // The GitHub App: event routing and the process-wide machinery (job runner, head tracker).
   app: ["src/app.ts", "src/app/"],
   // One check of a pull request or merge group: read (GitHub -> snapshot), decide (pure), write.
@@ -41,6 +43,7 @@ export const UNITS: Readonly<Record<string, readonly string[]>> = {
 
 export const LAYERS: readonly (readonly string[])[] = [
   ["server", "cli", "scripts"],
+  ["emulator"],
   ["app"],
   ["pipeline"],
   ["github"],
@@ -54,9 +57,13 @@ export const LAYERS: readonly (readonly string[])[] = [
 ];
 
 /**
- * Units only some paths may import (path prefixes), whatever the layers allow: GitHub is called only
- * from the pipeline's read and write steps (and wired up by the entry points).
+ * Units only some paths may import (path prefixes), whatever the layers allow: the GitHub port is
+ * used by the pipeline's read and write steps, handed to them by the orchestrators (run.ts,
+ * void-notice.ts) and wired up by the app. Never by decide/, the verdict, or anything pure.
  */
 export const RESTRICTED: Readonly<Record<string, readonly string[]>> = {
-  github: ["src/pipeline/read/", "src/pipeline/write/", "src/app.ts", "src/server.ts", "scripts/"],
+  github: ["src/pipeline/read/", "src/pipeline/write/", "src/pipeline/run.ts", "src/pipeline/void-notice.ts", "src/app.ts", "src/app/", "src/server.ts", "scripts/"],
 };
+
+/** Where the GitHub port's methods may be called: the read and write steps only. */
+export const GITHUB_CALLERS: readonly string[] = ["src/pipeline/read/", "src/pipeline/write/", "src/github/"];

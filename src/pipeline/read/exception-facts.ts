@@ -1,125 +1,55 @@
 /**
- * The exception step of a check (the imperative shell around derive/apply/reply): on every
- * evaluation it reads the pull request's comments, looks up whether the people who issued commands
- * are approvers, derives the exceptions in force, answers commands not yet answered (which records
- * grants), and applies comment exceptions together with the `PolicyException` documents of the org
- * and the repository.
+ * The read step's part for comment exceptions: the pull request's comments and, when any of them
+ * asks for or records an exception, the facts that decide who may approve (the bot's login, the pull
+ * request's author, team memberships and repository permissions of those who issued commands).
+ * Deriving, applying and answering happen later: in the verdict and the decide and write steps.
  *
  * GitHub requests per evaluation:
  * - 1 per 100 comments (always: GitHub is the record);
  * - only when some comment holds a command or an exception record: `GET /app` once per process (the
  *   bot login), and per login that issued a command, one team-membership read per approver team
- *   plus one permission read when an approver rule is a repository permission (cached within the
- *   evaluation, never across: someone who left the team approves nothing from the next check on);
- * - per command comment not yet answered: one reply and one reaction.
- * Merge groups: the same reads for the pull request named in the group's branch, no replies.
+ *   plus one permission read when an approver rule is a repository permission (read on every
+ *   evaluation, never cached across: someone who left the team approves nothing from the next check on).
+ * Merge groups: the same reads for the pull request named in the group's branch.
  */
-import type { Logger } from "pino";
-import type { ResolvedConfig } from "./config.js";
-import type { ExceptionSettings } from "../../config/types.js";
-import type { GitHubGateway, IssueComment, RepoRef } from "../../github/gateway.js";
-import type { Finding } from "../../policy/types.js";
-import type { AmendFindings } from "../run.js";
-import { KeyedLock } from "../keyed-lock.js";
-import type { CheckTarget } from "../target.js";
-import { applyExceptions, isBlocking } from "../../exceptions/apply.js";
+import type { GitHubGateway } from "../../github/gateway.js";
+import type { IssueComment, RepoRef } from "../../github/model.js";
 import { approverTeams, buildFacts, needsRepoPermission, roleFrom, type AuthorizationFacts, type UserFacts } from "../../exceptions/authorize.js";
 import { COMMAND } from "../../exceptions/command.js";
-import { deriveExceptions, loginsToVerify, type DerivedExceptions } from "../../exceptions/derive.js";
-import type { PolicyException } from "../../exceptions/model.js";
-import { planReplies } from "../../exceptions/reply.js";
-import { inScope } from "../../exceptions/scope.js";
-import { exceptionsMarkdown, summarizeExceptions } from "../../exceptions/summary.js";
+import { loginsToVerify } from "../../exceptions/derive.js";
+import { RECORD_PREFIX } from "../../exceptions/markers.js";
+import type { ExceptionSettings } from "../../exceptions/settings.js";
 
-/** Marker prefix of the app's own records (see markers.ts). */
-const RECORD_PREFIX = "<!-- kube-policy-bot:";
-
-export interface ExceptionStepOptions {
-  /** Shared by every check of the process, so one pull request's comments are answered one evaluation at a time. */
-  lock?: KeyedLock;
+/** What the comments of one pull request say about exceptions, with the facts to judge them. */
+export interface CommentFacts {
+  comments: IssueComment[];
+  facts: AuthorizationFacts;
+  botLogin: string;
+  /** Logins whose authority was looked up (for the log). */
+  verified: number;
 }
 
-/** The step to plug into `runCheck` (`CheckDeps.amendFindings`). */
-export function exceptionStep(options: ExceptionStepOptions = {}): AmendFindings {
-  const lock = options.lock ?? new KeyedLock();
-  return async ({ gateway, target, config, findings, log, now }) => {
-    const notes: string[] = [];
-    const number = target.kind === "pull_request" ? target.number : target.pullNumber;
-    let derived: DerivedExceptions | undefined;
-    let commentExceptions: PolicyException[] = [];
-    if (number !== undefined) {
-      const key = `${target.repo.owner}/${target.repo.repo}#${number}`.toLowerCase();
-      derived = await lock.run(key, () => readComments({ gateway, target, number, config, findings, now, log }));
-      commentExceptions = derived?.active ?? [];
-      if (derived && target.kind === "merge_group") {
-        // A grant is recorded by the pull request's own check; a merge group never records one, so
-        // it applies only what is recorded (bound to the content the approver saw).
-        const unrecorded = new Set(derived.toRecord.map((record) => record.exception.id));
-        commentExceptions = commentExceptions.filter((exception) => !unrecorded.has(exception.id));
-      }
-    }
-    const applied = applyExceptions(findings, [...commentExceptions, ...config.exceptions], now);
-    if (target.kind === "merge_group" && applied.some(isBlocking)) notes.push(mergeGroupNote(target.pullNumber));
-    // Documents hold for the whole org: list those that concern this change (excusing a finding, or
-    // expired where they would have), not every one the org ever committed.
-    const relevant = config.exceptions.filter((exception) => findings.some((finding) => inScope(exception, finding)));
-    const section = exceptionsMarkdown(summarizeExceptions({ ...(derived ? { derived } : {}), permanent: relevant, findings: applied, now }));
-    return { findings: applied, notes, sections: section === "" ? [] : [section] };
-  };
-}
-
-interface ReadInput {
-  gateway: GitHubGateway;
-  target: CheckTarget;
-  number: number;
-  config: ResolvedConfig;
-  findings: readonly Finding[];
-  now: Date;
-  log: Logger;
-}
-
-async function readComments({ gateway, target, number, config, findings, now, log }: ReadInput): Promise<DerivedExceptions | undefined> {
-  const comments = await gateway.listIssueComments(target.repo, number);
+/** `undefined` when no comment asks for or records an exception: nothing more is read then. */
+export async function readCommentFacts(
+  gateway: GitHubGateway,
+  repo: RepoRef,
+  number: number,
+  knownAuthor: string | undefined,
+  settings: ExceptionSettings,
+): Promise<CommentFacts | undefined> {
+  const comments = await gateway.listIssueComments(repo, number);
   // Nothing was ever asked or recorded: no need to know who the bot is or who may approve.
-  if (!comments.some(mayMatter)) return undefined;
-
-  const settings = config.org.exceptions;
+  if (!comments.some((comment) => mayConcernExceptions(comment.body))) return undefined;
   const botLogin = await gateway.getBotLogin();
-  const author = (target.kind === "pull_request" ? target.author : undefined) ?? (await gateway.getPullRequest(target.repo, number)).author;
+  const author = knownAuthor ?? (await gateway.getPullRequest(repo, number)).author;
   const logins = loginsToVerify(comments, botLogin);
-  const facts = await lookUpFacts(gateway, target.repo, author, logins, settings);
-  const derived = deriveExceptions({ comments, facts, settings, botLogin, now, findings, policyNames: config.policies.map((policy) => policy.name) });
-
-  if (target.kind === "pull_request") {
-    const replies = planReplies(derived, settings);
-    for (const reply of replies) {
-      // A reply that cannot be posted fails the check (and is retried with it): it is what records a grant.
-      await gateway.createIssueComment(target.repo, number, reply.body);
-      if (!reply.reaction) continue;
-      try {
-        await gateway.createCommentReaction(target.repo, reply.commentId, reply.reaction);
-      } catch (error) {
-        // The reply says it all; a missing reaction is cosmetic and must not fail the check.
-        log.warn({ err: error, commentId: reply.commentId, reaction: reply.reaction }, "could not react to an exception command");
-      }
-    }
-    log.info({ comments: comments.length, verified: logins.length, replies: replies.length, active: derived.active.length, recorded: derived.toRecord.length }, "exception commands evaluated");
-  }
-  return derived;
+  const facts = await lookUpFacts(gateway, repo, author, logins, settings);
+  return { comments, facts, botLogin, verified: logins.length };
 }
 
-/** Why a finding excepted on a pull request may still block its merge group. */
-function mergeGroupNote(pullNumber: number | undefined): string {
-  const source =
-    pullNumber === undefined
-      ? "none apply here, because this merge group's branch names no pull request (a re-run of a merge group)"
-      : `only those of the pull request the group was made for (#${pullNumber}) apply here, so a finding excepted on a pull request queued ahead of it blocks`;
-  return `\`${COMMAND}\` exceptions come from pull request comments: ${source}. Commit a \`PolicyException\` document for an exception that must hold in the merge queue.`;
-}
-
-function mayMatter(comment: IssueComment): boolean {
-  const body = comment.body ?? "";
-  return body.includes(COMMAND) || body.includes(RECORD_PREFIX);
+/** Whether a comment holds a command or one of the app's records (anything else never matters). */
+export function mayConcernExceptions(body: string | null | undefined): boolean {
+  return typeof body === "string" && (body.includes(COMMAND) || body.includes(RECORD_PREFIX));
 }
 
 /**
