@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { BREAKOUT_POD } from "../app/fixtures.js";
 import { hardenedDeployment } from "../fixtures/manifests.js";
-import { startE2E, type E2E } from "./harness.js";
+import { startE2E, type E2E } from "../../emulator/harness.js";
 
 
 const compliantDeployment = (name: string): string => hardenedDeployment({ name });

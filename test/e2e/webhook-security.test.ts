@@ -15,7 +15,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { connect } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { findRepoRoot, startApp, startE2E, type AppProcess, type E2E } from "./harness.js";
+import { findRepoRoot, startApp, startE2E, type AppProcess, type E2E } from "../../emulator/harness.js";
 import { waitIdle } from "./idle.js";
 
 const SHARED = path.resolve(findRepoRoot(), "../shared");
