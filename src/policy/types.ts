@@ -4,6 +4,7 @@
  * the engine does matching, enforcement actions and source positions for all of them.
  */
 import type { AdmissionRequest, FieldPath, JsonObject, JsonValue, Manifest, ResourceRef, SourceRange } from "../manifests/types.js";
+import type { RuleDoc } from "./rules.js";
 
 export type EnforcementAction = "deny" | "warn" | "dryrun";
 
@@ -104,6 +105,8 @@ export interface PolicyKind {
   target: "pod" | "object";
   /** One-line description, shown in rule help (SARIF) and error messages. */
   description: string;
+  /** Every rule this kind reports, with its documentation and fix. */
+  rules: readonly RuleDoc[];
   /** Validates `spec.parameters` and builds the evaluator. */
   compile(parameters: JsonValue | undefined): { evaluator: Evaluator } | { errors: ParameterError[] };
 }
