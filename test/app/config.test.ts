@@ -221,3 +221,16 @@ describe("merging policy layers", () => {
     expect(merged.problems[0]?.message).toMatch(/"basline", which is not a policy in effect here; known policies: baseline, restricted/);
   });
 });
+
+describe("the document reader's problems", () => {
+  test("carry a stable code and, for a typo, the suggestion", () => {
+    const org = parseOrgConfig("org.yml", "chek:\n  name: x\ncheck:\n  failureMode: fail-opn\n");
+    expect(org.problems).toEqual([
+      expect.objectContaining({ line: 1, code: "unknown-key", suggestion: "check", message: expect.stringContaining('did you mean "check"?') }),
+      expect.objectContaining({ line: 4, code: "not-one-of", suggestion: "fail-open" }),
+    ]);
+    const repo = parseRepoConfig("repo.yml", "manifests: {}\n---\nmanifests: {}\n");
+    expect(repo.problems.map((problem) => problem.code)).toEqual(["multiple-documents"]);
+    expect(parseRepoConfig("repo.yml", "exceptions: {}\n").problems.map((problem) => problem.code)).toEqual(["not-allowed-here"]);
+  });
+});

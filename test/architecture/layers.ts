@@ -34,6 +34,8 @@ export const UNITS: Readonly<Record<string, readonly string[]>> = {
   config: ["src/config/"],
   exceptions: ["src/exceptions/"],
   policy: ["src/policy/"],
+  // The reader of our own YAML documents (fields, types, choices; one error type with codes).
+  documents: ["src/documents/"],
   manifests: ["src/manifests/"],
   // Plain data shapes of GitHub (no calls): usable anywhere above.
   "github-model": ["src/github/model.ts"],
@@ -52,6 +54,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["config"],
   ["exceptions"],
   ["policy"],
+  ["documents"],
   ["manifests"],
   ["github-model", "text"],
 ];
