@@ -1,0 +1,82 @@
+/**
+ * Compiling and running one CEL expression in the Kubernetes environment, with every failure as a
+ * value: a policy author's typo is reported at the expression, an evaluation error is a finding of its
+ * own (the API server's failurePolicy decides what it means), and nothing is ever thrown past here.
+ */
+import type { ASTNode } from "@marcbachmann/cel-js";
+import { celEnvironment, type CelLibrary } from "./environment.js";
+import { COST_BUDGET, estimateCost, LENGTH_BUDGET, longestIn } from "./cost.js";
+import { errorSummary } from "./errors.js";
+
+export interface CelProgram {
+  expression: string;
+  /** Runs the expression over bindings that are already CEL values (see `toCel`). */
+  evaluate(bindings: Readonly<Record<string, unknown>>): CelResult;
+}
+
+export type CelResult = { ok: true; value: unknown } | { ok: false; error: string };
+export type CompileResult = { ok: true; program: CelProgram } | { ok: false; error: string };
+
+export interface CompileOptions {
+  /** Extra functions (e.g. Kyverno's libraries). */
+  library?: CelLibrary;
+  /**
+   * Identifiers that need a live cluster, with what they need: the expression compiles to an error
+   * naming it (the API server's `authorizer` asks the cluster's authorizer).
+   */
+  clusterOnly?: Readonly<Record<string, string>>;
+}
+
+const DEFAULT_CLUSTER_ONLY: Readonly<Record<string, string>> = { authorizer: "the cluster's authorizer (authorizer.* checks)" };
+
+export function compileCel(expression: string, options: CompileOptions = {}): CompileResult {
+  const env = celEnvironment(options.library);
+  let parsed: ReturnType<typeof env.parse>;
+  try {
+    parsed = env.parse(expression);
+  } catch (error) {
+    return { ok: false, error: `invalid CEL expression ${quote(expression)}: ${errorSummary(error)}` };
+  }
+  const clusterOnly = { ...DEFAULT_CLUSTER_ONLY, ...options.clusterOnly };
+  const needed = identifiers(parsed.ast).find((name) => name in clusterOnly);
+  if (needed) return { ok: false, error: `CEL expression ${quote(expression)} needs a live cluster: ${clusterOnly[needed]}; it cannot be judged offline` };
+  const checked = parsed.check();
+  if (!checked.valid) return { ok: false, error: `invalid CEL expression ${quote(expression)}: ${errorSummary(checked.error)}` };
+
+  const program: CelProgram = {
+    expression,
+    evaluate(bindings) {
+      const estimate = estimateCost(parsed.ast, longestIn(Object.values(bindings)));
+      if (estimate.cost > COST_BUDGET || estimate.length > LENGTH_BUDGET) {
+        return { ok: false, error: `CEL expression ${quote(expression)} exceeds the cost budget (estimated ${Math.min(estimate.cost, Number.MAX_SAFE_INTEGER).toExponential(1)} > ${COST_BUDGET.toExponential(0)} steps for these inputs); simplify nested comprehensions or concatenations` };
+      }
+      try {
+        return { ok: true, value: parsed(bindings) };
+      } catch (error) {
+        return { ok: false, error: errorSummary(error) };
+      }
+    },
+  };
+  return { ok: true, program };
+}
+
+/** Free identifiers an expression refers to (over-approximated: comprehension variables included). */
+function identifiers(ast: ASTNode): string[] {
+  const found: string[] = [];
+  const stack: unknown[] = [ast];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) stack.push(...node);
+    else if (node && typeof node === "object" && "op" in node) {
+      const { op, args } = node as ASTNode;
+      if (op === "id") found.push(args as string);
+      else stack.push(args);
+    }
+  }
+  return found;
+}
+
+function quote(expression: string): string {
+  const oneLine = expression.replace(/\s+/g, " ").trim();
+  return JSON.stringify(oneLine.length > 100 ? `${oneLine.slice(0, 97)}...` : oneLine);
+}
