@@ -10,6 +10,8 @@ import { errorSummary } from "./errors.js";
 
 export interface CelProgram {
   expression: string;
+  /** The parsed expression (cel-js AST), for placing findings (blame.ts). */
+  ast: ASTNode;
   /** Runs the expression over bindings that are already CEL values (see `toCel`). */
   evaluate(bindings: Readonly<Record<string, unknown>>): CelResult;
 }
@@ -45,6 +47,7 @@ export function compileCel(expression: string, options: CompileOptions = {}): Co
 
   const program: CelProgram = {
     expression,
+    ast: parsed.ast,
     evaluate(bindings) {
       const estimate = estimateCost(parsed.ast, longestIn(Object.values(bindings)));
       if (estimate.cost > COST_BUDGET || estimate.length > LENGTH_BUDGET) {
