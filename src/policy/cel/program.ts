@@ -5,7 +5,7 @@
  */
 import type { ASTNode } from "@marcbachmann/cel-js";
 import { celEnvironment, type CelLibrary } from "./environment.js";
-import { COST_BUDGET, estimateCost, LENGTH_BUDGET, longestIn } from "./cost.js";
+import { COST_BUDGET, estimateCost, inputBounds, withinBudget } from "./cost.js";
 import { errorSummary } from "./errors.js";
 
 export interface CelProgram {
@@ -49,8 +49,8 @@ export function compileCel(expression: string, options: CompileOptions = {}): Co
     expression,
     ast: parsed.ast,
     evaluate(bindings) {
-      const estimate = estimateCost(parsed.ast, longestIn(Object.values(bindings)));
-      if (estimate.cost > COST_BUDGET || estimate.length > LENGTH_BUDGET) {
+      const estimate = estimateCost(parsed.ast, inputBounds(Object.values(bindings)));
+      if (!withinBudget(estimate)) {
         return { ok: false, error: `CEL expression ${quote(expression)} exceeds the cost budget (estimated ${Math.min(estimate.cost, Number.MAX_SAFE_INTEGER).toExponential(1)} > ${COST_BUDGET.toExponential(0)} steps for these inputs); simplify nested comprehensions or concatenations` };
       }
       try {
