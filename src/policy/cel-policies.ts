@@ -7,6 +7,7 @@ import type { SourceDocument } from "../manifests/types.js";
 import { celSourcePath, celTemplateKind, templateKindName } from "./gatekeeper/cel-template.js";
 import type { PolicyError, PolicyKind } from "./types.js";
 import { collectAdmissionPolicies, type CollectedPolicies, type PolicyDocument } from "./vap/collect.js";
+import { readValidatingPolicy, VPOL_API_VERSIONS, VPOL_KIND } from "./vpol/policy.js";
 
 export interface CelPolicies extends CollectedPolicies {
   /** The policy kinds, with the constraint kinds of CEL templates added. */
@@ -21,6 +22,15 @@ export function readCelPolicies(documents: readonly PolicyDocument[], kinds: Rea
   for (const { file, document } of documents) {
     const root = document.value;
     if (!root || typeof root !== "object" || Array.isArray(root)) continue;
+    if (root["kind"] === VPOL_KIND && VPOL_API_VERSIONS.includes(root["apiVersion"] as string)) {
+      collected.claimed.add(document);
+      const read = readValidatingPolicy(file, document, root);
+      const what = `ValidatingPolicy "${String((root["metadata"] as Record<string, unknown> | undefined)?.["name"] ?? "")}"`;
+      for (const error of read.errors) collected.errors.push(at(file, document, error.path, `${what}: ${error.message}`));
+      for (const notice of read.notices) collected.notices.push(at(file, document, notice.path, `${what}: ${notice.message}`));
+      if (read.policy) collected.policies.push(read.policy);
+      continue;
+    }
     if (root["kind"] !== "ConstraintTemplate" || typeof root["apiVersion"] !== "string" || !root["apiVersion"].startsWith(TEMPLATE_API)) continue;
     const kind = templateKindName(root);
     const sourcePath = celSourcePath(root);
