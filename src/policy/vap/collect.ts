@@ -35,6 +35,8 @@ export function collectAdmissionPolicies(documents: readonly PolicyDocument[]): 
     into.push({ file, line: at.line, column: at.column, message: `${what}: ${message}` });
   };
   const policies = new Map<string, AdmissionPolicyDocument>();
+  /** Policies present but unreadable: their own errors block, their bindings need no second one. */
+  const broken = new Set<string>();
   const bindings: BindingDocument[] = [];
   for (const entry of documents) {
     const root = entry.document.value;
@@ -44,7 +46,10 @@ export function collectAdmissionPolicies(documents: readonly PolicyDocument[]): 
     if (root["kind"] === VAP_KIND) {
       const read = readAdmissionPolicy(entry.file, entry.document, root);
       for (const error of read.errors) report(result.errors, entry, error, `ValidatingAdmissionPolicy "${name}"`);
-      if (!read.policy) continue;
+      if (!read.policy) {
+        broken.add(name);
+        continue;
+      }
       if (policies.has(read.policy.name)) {
         report(result.errors, entry, { path: ["metadata", "name"], message: "this name is already used by another ValidatingAdmissionPolicy" }, `ValidatingAdmissionPolicy "${name}"`);
         continue;
@@ -75,6 +80,7 @@ export function collectAdmissionPolicies(documents: readonly PolicyDocument[]): 
     const policy = policies.get(binding.policyName);
     const what = `ValidatingAdmissionPolicyBinding "${binding.name}"`;
     if (!policy) {
+      if (broken.has(binding.policyName)) continue;
       report(result.errors, entry, { path: ["spec", "policyName"], message: `no ValidatingAdmissionPolicy named "${binding.policyName}" among the policy files` }, what);
       continue;
     }
