@@ -27,6 +27,12 @@ export interface CompileOptions {
    * naming it (the API server's `authorizer` asks the cluster's authorizer).
    */
   clusterOnly?: Readonly<Record<string, string>>;
+  /**
+   * The variables the expression may name (`object`, `request`, ...). When given, any other free
+   * identifier is a compile error, as the API server refuses an undeclared reference when the policy
+   * is created; without it, unknown names fail at evaluation.
+   */
+  declared?: readonly string[];
 }
 
 const DEFAULT_CLUSTER_ONLY: Readonly<Record<string, string>> = { authorizer: "the cluster's authorizer (authorizer.* checks)" };
@@ -42,6 +48,13 @@ export function compileCel(expression: string, options: CompileOptions = {}): Co
   const clusterOnly = { ...DEFAULT_CLUSTER_ONLY, ...options.clusterOnly };
   const needed = identifiers(parsed.ast).find((name) => name in clusterOnly);
   if (needed) return { ok: false, error: `CEL expression ${quote(expression)} needs a live cluster: ${clusterOnly[needed]}; it cannot be judged offline` };
+  if (options.declared) {
+    const known = new Set([...options.declared, ...NAMESPACES, ...Object.keys(clusterOnly)]);
+    const unknown = freeIdentifiers(parsed.ast).filter((name) => !known.has(name));
+    if (unknown.length > 0) {
+      return { ok: false, error: `CEL expression ${quote(expression)} refers to undeclared ${unknown.map((n) => `"${n}"`).join(", ")}; available: ${options.declared.join(", ")}` };
+    }
+  }
   const checked = parsed.check();
   if (!checked.valid) return { ok: false, error: `invalid CEL expression ${quote(expression)}: ${errorSummary(checked.error)}` };
 
@@ -61,6 +74,44 @@ export function compileCel(expression: string, options: CompileOptions = {}): Co
     },
   };
   return { ok: true, program };
+}
+
+/** Names the environment itself defines: library namespaces and `cel.bind`. */
+const NAMESPACES = ["cel", "optional", "format", "strings", "sets", "ip", "json", "image"];
+const COMPREHENSIONS = new Set(["all", "exists", "exists_one", "existsOne", "map", "filter"]);
+
+/** Identifiers an expression names that no comprehension or `cel.bind` in it defines. */
+function freeIdentifiers(ast: ASTNode): string[] {
+  const free = new Set<string>();
+  const visit = (node: unknown, bound: ReadonlySet<string>): void => {
+    if (Array.isArray(node)) return node.forEach((child) => visit(child, bound));
+    if (!node || typeof node !== "object" || !("op" in node)) return;
+    const { op, args } = node as ASTNode;
+    if (op === "id") {
+      if (!bound.has(args as string)) free.add(args as string);
+      return;
+    }
+    if (op === "rcall") {
+      const [name, receiver, callArgs] = args as [string, ASTNode, ASTNode[]];
+      const isBind = name === "bind" && receiver.op === "id" && receiver.args === "cel" && callArgs.length === 3;
+      const variables = isBind ? 1 : COMPREHENSIONS.has(name) && callArgs.length >= 2 ? (name !== "map" && callArgs.length === 3 ? 2 : 1) : 0;
+      if (variables > 0) {
+        const names = callArgs.slice(0, variables).map((arg) => String(arg.args));
+        const inner = new Set([...bound, ...names]);
+        if (isBind) {
+          visit(callArgs[1], bound);
+          visit(callArgs[2], inner);
+        } else {
+          visit(receiver, bound);
+          callArgs.slice(variables).forEach((arg) => visit(arg, inner));
+        }
+        return;
+      }
+    }
+    visit(args, bound);
+  };
+  visit(ast, new Set());
+  return [...free];
 }
 
 /** Free identifiers an expression refers to (over-approximated: comprehension variables included). */

@@ -52,6 +52,9 @@ interface Validation {
   reason?: string;
 }
 
+/** What every admission-policy expression may name (the API server's bindings). */
+export const ADMISSION_VARIABLES: readonly string[] = ["object", "oldObject", "request", "params", "namespaceObject", "variables", "authorizer"];
+
 export interface ValidatorOptions extends CompileOptions {
   failurePolicy: FailurePolicy;
   /** Names the judged object goes by in expressions, for placing findings (`object`, `variables.anyObject`). */
@@ -77,7 +80,7 @@ export function compileValidator(spec: JsonObject, at: FieldPath, options: Valid
       errors.push({ path, message: "expression must be a non-empty CEL string" });
       return undefined;
     }
-    const compiled = compileCel(expression, options);
+    const compiled = compileCel(expression, { declared: ADMISSION_VARIABLES, ...options });
     if (!compiled.ok) {
       errors.push({ path, message: compiled.error });
       return undefined;

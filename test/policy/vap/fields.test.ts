@@ -102,6 +102,11 @@ describe("validations", () => {
     expect(result.errors).toEqual([expect.objectContaining({ file: "p.yaml", line: 14, message: expect.stringMatching(/invalid CEL expression "object.spec.replicas <="/) })]);
   });
 
+  test("a name that is not a binding is a load error, as the API server refuses it", () => {
+    const result = judge({ "p.yaml": policy({ validations: `- expression: "objct.spec.replicas <= 5"` }), "b.yaml": binding() }, {});
+    expect(result.errors).toEqual([expect.objectContaining({ line: 14, message: expect.stringMatching(/refers to undeclared "objct"; available: object, oldObject, request/) })]);
+  });
+
   test("the authorizer needs a live cluster: a load error naming the expression", () => {
     const validations = `- expression: "authorizer.group('apps').resource('deployments').namespace('default').check('delete').allowed()"`;
     const result = judge({ "p.yaml": policy({ validations }), "b.yaml": binding() }, {});
