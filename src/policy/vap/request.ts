@@ -58,7 +58,9 @@ export function requestBinding(attributes: AdmissionAttributes, context: Evaluat
     name: attributes.name,
     namespace: attributes.namespace,
     operation: attributes.operation,
-    userInfo: (userInfo ?? {}) as JsonValue,
+    // `request` is typed in the API server: unset fields read as empty values, never as missing keys.
+    userInfo: { username: "", uid: "", groups: [], extra: {}, ...(userInfo ?? {}) } as JsonValue,
+    subResource: "",
     dryRun: false,
   };
   return request;
