@@ -3,9 +3,9 @@
  * Policies with their bindings and params, Kyverno ValidatingPolicies, and Gatekeeper ConstraintTemplates
  * with CEL code, which define constraint kinds the rest of the policy files then use.
  */
-import type { SourceDocument } from "../manifests/types.js";
+import type { InputError, SourceDocument } from "../manifests/types.js";
 import { celSourcePath, celTemplateKind, templateKindName } from "./gatekeeper/cel-template.js";
-import type { PolicyError, PolicyKind } from "./types.js";
+import type { PolicyKind } from "./types.js";
 import { collectAdmissionPolicies, type CollectedPolicies, type PolicyDocument } from "./vap/collect.js";
 import { readValidatingPolicy, VPOL_API_VERSIONS, VPOL_KIND } from "./vpol/policy.js";
 
@@ -51,7 +51,7 @@ export function readCelPolicies(documents: readonly PolicyDocument[], kinds: Rea
   return { ...collected, kinds: extended };
 }
 
-function at(file: string, document: SourceDocument, path: readonly (string | number)[], message: string): PolicyError {
+function at(file: string, document: SourceDocument, path: readonly (string | number)[], message: string): InputError {
   const where = document.locate(path);
   return { file, line: where.line, column: where.column, message };
 }

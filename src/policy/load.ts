@@ -1,29 +1,16 @@
 /**
- * Reads policy documents (kube-policy-bot `PodSecurity`, Gatekeeper constraints) and validates them.
+ * Reads one policy document (kube-policy-bot `PodSecurity`, Gatekeeper constraints) and validates it.
  * Every problem is reported with file, line and what is wrong: a policy that silently does nothing
  * is worse than one that fails to load.
  */
-import { parseDocuments } from "../manifests/yaml.js";
-import { EXCEPTION_KIND, isExceptionDocument, readExceptionDocument } from "../exceptions/document.js";
-import type { PolicyException } from "../exceptions/model.js";
-import type { FieldPath, JsonObject, JsonValue, SourceDocument } from "../manifests/types.js";
-import { readCelPolicies } from "./cel-policies.js";
-import { policyKinds } from "./kinds.js";
+import type { FieldPath, JsonObject, JsonValue, SourceDocument, InputError } from "../manifests/types.js";
 import { didYouMean } from "./suggest.js";
-import type { EnforcementAction, LabelSelector, MatchSpec, Policy, PolicyError, PolicyKind } from "./types.js";
+import type { EnforcementAction, LabelSelector, MatchSpec, Policy, PolicyKind } from "./types.js";
+import { isObject } from "../manifests/json.js";
 
 export interface PolicySource {
   file: string;
   content: string | Uint8Array;
-}
-
-export interface LoadedPolicies {
-  policies: Policy[];
-  /** `PolicyException` documents found among the policies: permanent exceptions, reviewed like code. */
-  exceptions: PolicyException[];
-  errors: PolicyError[];
-  /** Documents that are valid but do nothing here (e.g. a ValidatingAdmissionPolicy without a binding), at their line. */
-  notices: PolicyError[];
 }
 
 /**
@@ -42,81 +29,22 @@ const SELECTOR_OPERATORS = ["In", "NotIn", "Exists", "DoesNotExist"];
 /** Document kinds that may sit beside policies and are not policies themselves. */
 const CONSTRAINT_TEMPLATE_API = "templates.gatekeeper.sh/";
 
-export function loadPolicies(
-  sources: readonly PolicySource[],
-  kinds: ReadonlyMap<string, PolicyKind> = policyKinds,
-): LoadedPolicies {
-  const policies: Policy[] = [];
-  const exceptions: PolicyException[] = [];
-  const errors: PolicyError[] = [];
-  const seenNames = new Map<string, string>();
-  const seenExceptions = new Map<string, string>();
-
-  const documents = sources.flatMap((source) => {
-    const parsed = parseDocuments(source.file, source.content);
-    errors.push(...parsed.errors);
-    return parsed.documents.map((document) => ({ file: source.file, document }));
-  });
-  // Documents that depend on each other (policies and their bindings, CEL templates and their constraints).
-  const cel = readCelPolicies(documents, kinds);
-  errors.push(...cel.errors);
-
-  for (const { file, document } of documents) {
-    if (cel.claimed.has(document)) continue;
-    if (isExceptionDocument(document.value)) {
-      const read = readExceptionDocument(file, document);
-      errors.push(...read.errors);
-      if (!read.exception) continue;
-      const line = document.locate([]).line;
-      const previous = seenExceptions.get(read.exception.id);
-      if (previous) {
-        errors.push({ file, line, column: 1, message: `PolicyException name "${read.exception.id}" is already used at ${previous}; names must be unique (summaries refer to exceptions by name)` });
-        continue;
-      }
-      seenExceptions.set(read.exception.id, `${file}:${line}`);
-      exceptions.push(read.exception);
-      continue;
-    }
-    const result = readPolicyDocument(file, document, cel.kinds);
-    errors.push(...result.errors);
-    if (!result.policy) continue;
-    const where = `${file}:${result.policy.range.line}`;
-    const previous = seenNames.get(result.policy.name);
-    if (previous) {
-      errors.push({
-        file,
-        line: result.policy.range.line,
-        column: result.policy.range.column,
-        message: `policy name "${result.policy.name}" is already used at ${previous}; names must be unique (findings and exceptions refer to policies by name)`,
-      });
-      continue;
-    }
-    seenNames.set(result.policy.name, where);
-    if (result.active) policies.push(result.policy);
-  }
-  // A ValidatingAdmissionPolicy with several bindings is several policies of one name: one per action.
-  for (const policy of cel.policies) {
-    const where = `${policy.file}:${policy.range.line}`;
-    const previous = seenNames.get(policy.name);
-    if (previous && previous !== where) {
-      errors.push({ file: policy.file, line: policy.range.line, column: policy.range.column, message: `policy name "${policy.name}" is already used at ${previous}; names must be unique (findings and exceptions refer to policies by name)` });
-      continue;
-    }
-    seenNames.set(policy.name, where);
-    policies.push(policy);
-  }
-  return { policies, exceptions, errors, notices: cel.notices };
-}
-
-interface DocumentResult {
+export interface DocumentResult {
   policy?: Policy;
   /** False when a `scoped` action names no enforcement point we answer to. */
   active: boolean;
-  errors: PolicyError[];
+  errors: InputError[];
 }
 
-function readPolicyDocument(file: string, document: SourceDocument, kinds: ReadonlyMap<string, PolicyKind>): DocumentResult {
-  const errors: PolicyError[] = [];
+/** One policy document read and validated (policy files are read by config/policy-files.ts). */
+export function readPolicyDocument(
+  file: string,
+  document: SourceDocument,
+  kinds: ReadonlyMap<string, PolicyKind>,
+  /** Kinds other readers take from the same files: offered by did-you-mean, never reported unknown here. */
+  companionKinds: readonly string[] = [],
+): DocumentResult {
+  const errors: InputError[] = [];
   const fail = (path: FieldPath, message: string): void => {
     const at = document.locate(path);
     errors.push({ file, line: at.line, column: at.column, message });
@@ -145,7 +73,7 @@ function readPolicyDocument(file: string, document: SourceDocument, kinds: Reado
 
   const handler = kinds.get(kind);
   if (!handler) {
-    fail(["kind"], `unknown policy kind "${kind}"${didYouMean(kind, [...kinds.keys(), EXCEPTION_KIND])}; supported kinds: ${supported}`);
+    fail(["kind"], `unknown policy kind "${kind}"${didYouMean(kind, [...kinds.keys(), ...companionKinds])}; supported kinds: ${supported}`);
     return done();
   }
   if (!handler.apiVersions.includes(apiVersion)) {
@@ -203,7 +131,7 @@ function readConstraintTemplate(
   kinds: ReadonlyMap<string, PolicyKind>,
   fail: (path: FieldPath, message: string) => void,
   supported: string,
-  errors: PolicyError[],
+  errors: InputError[],
 ): DocumentResult {
   const path = ["spec", "crd", "spec", "names", "kind"];
   let value: JsonValue | undefined = root;
@@ -386,8 +314,4 @@ function checkKeys(object: JsonObject, allowed: readonly string[], at: FieldPath
       fail([...at, key], `unknown field "${key}" in ${where}${didYouMean(key, allowed)}; allowed: ${allowed.join(", ")}`);
     }
   }
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

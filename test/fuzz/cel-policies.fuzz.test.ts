@@ -7,7 +7,7 @@ import { describe, expect, test } from "@jest/globals";
 import fc from "fast-check";
 import { loadManifestFile } from "../../src/manifests/load.js";
 import { evaluate } from "../../src/policy/engine.js";
-import { loadPolicies } from "../../src/policy/load.js";
+import { loadPolicies } from "../../src/config/policy-files.js";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

@@ -12,6 +12,7 @@ import type { EvaluationContext, ParameterError, PolicyKind, Violation } from ".
 import { admissionBindings } from "../vap/bindings.js";
 import { compileValidator, type FailurePolicy, type SpecError } from "../vap/validator.js";
 import { CONSTRAINT_API_VERSIONS } from "./lib/define.js";
+import { isObject } from "../../manifests/json.js";
 
 export const CEL_ENGINE = "K8sNativeValidation";
 const CODE_KEYS = ["matchConditions", "variables", "validations", "failurePolicy"];
@@ -84,6 +85,3 @@ export function celTemplateKind(root: JsonObject, kind: string, sourcePath: Fiel
   return { kind: policyKind };
 }
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}

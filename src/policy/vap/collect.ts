@@ -3,11 +3,12 @@
  * a binding may sit in another file than its policy, and params are ordinary objects (ConfigMaps,
  * custom resources) that only a policy's `paramKind` makes policy input.
  */
-import type { SourceDocument } from "../../manifests/types.js";
-import type { Policy, PolicyError } from "../types.js";
+import type { InputError, SourceDocument } from "../../manifests/types.js";
+import type { Policy } from "../types.js";
 import { isParamOf, type ParamObject } from "./params.js";
 import { boundPolicy } from "./policy.js";
-import { BINDING_KIND, isObject, readAdmissionPolicy, readBinding, VAP_API_VERSION, VAP_KIND, type AdmissionPolicyDocument, type BindingDocument } from "./read.js";
+import { isObject } from "../../manifests/json.js";
+import { BINDING_KIND, readAdmissionPolicy, readBinding, VAP_API_VERSION, VAP_KIND, type AdmissionPolicyDocument, type BindingDocument } from "./read.js";
 import type { SpecError } from "./validator.js";
 
 export interface PolicyDocument {
@@ -17,9 +18,9 @@ export interface PolicyDocument {
 
 export interface CollectedPolicies {
   policies: Policy[];
-  errors: PolicyError[];
+  errors: InputError[];
   /** Things that are not wrong but do nothing here, said at their line. */
-  notices: PolicyError[];
+  notices: InputError[];
   /** Documents read here, which the loader must not read again as policies. */
   claimed: Set<SourceDocument>;
 }
@@ -30,7 +31,7 @@ export function isAdmissionPolicyDocument(value: unknown): boolean {
 
 export function collectAdmissionPolicies(documents: readonly PolicyDocument[]): CollectedPolicies {
   const result: CollectedPolicies = { policies: [], errors: [], notices: [], claimed: new Set() };
-  const report = (into: PolicyError[], { file, document }: PolicyDocument, { path, message }: SpecError, what: string): void => {
+  const report = (into: InputError[], { file, document }: PolicyDocument, { path, message }: SpecError, what: string): void => {
     const at = document.locate(path);
     into.push({ file, line: at.line, column: at.column, message: `${what}: ${message}` });
   };

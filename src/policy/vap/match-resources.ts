@@ -10,6 +10,7 @@ import type { EvaluationContext, LabelSelector } from "../types.js";
 import type { AdmissionAttributes } from "./request.js";
 import { equivalentGroups } from "./resources.js";
 import type { SpecError } from "./validator.js";
+import { isObject } from "../../manifests/json.js";
 
 export interface ResourceRule {
   apiGroups: string[];
@@ -162,6 +163,3 @@ function metadataOf(object: JsonObject): JsonObject | undefined {
   return isObject(metadata) ? metadata : undefined;
 }
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}

@@ -4,9 +4,10 @@
  * `paramRef` by name or label selector. A param object that names no namespace matches any: we cannot
  * know where it will be applied, and an unmatched param would silently turn a policy off.
  */
-import type { JsonObject, JsonValue } from "../../manifests/types.js";
+import type { JsonObject } from "../../manifests/types.js";
 import { labelsOf, selectorMatches } from "../match.js";
 import type { ParamKind, ParamRef } from "./read.js";
+import { isObject } from "../../manifests/json.js";
 
 export interface ParamObject {
   object: JsonObject;
@@ -32,6 +33,3 @@ export function selectParams(candidates: readonly ParamObject[], ref: ParamRef, 
     });
 }
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}

@@ -6,6 +6,7 @@ import type { FieldPath, JsonObject, JsonValue, SourceDocument } from "../../man
 import type { EnforcementAction, LabelSelector } from "../types.js";
 import { readMatchResources, type MatchResources } from "./match-resources.js";
 import { compileValidator, type FailurePolicy, type SpecError, type Validator } from "./validator.js";
+import { isObject } from "../../manifests/json.js";
 
 export const VAP_API_VERSION = "admissionregistration.k8s.io/v1";
 export const VAP_KIND = "ValidatingAdmissionPolicy";
@@ -156,6 +157,3 @@ function specOf(root: JsonObject, keys: readonly string[], errors: SpecError[]):
   return spec;
 }
 
-export function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}

@@ -7,6 +7,7 @@ import { apiGroupOf, isClusterScoped } from "../../manifests/resource.js";
 import type { JsonObject, JsonValue } from "../../manifests/types.js";
 import type { EvaluationContext } from "../types.js";
 import { resourceOfKind } from "./resources.js";
+import { isObject } from "../../manifests/json.js";
 
 export interface AdmissionAttributes {
   group: string;
@@ -76,6 +77,3 @@ function text(value: JsonValue | undefined): string {
   return typeof value === "string" ? value : "";
 }
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}

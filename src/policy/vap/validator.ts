@@ -10,6 +10,7 @@ import type { ASTNode } from "@marcbachmann/cel-js";
 import type { FieldPath, JsonObject, JsonValue } from "../../manifests/types.js";
 import { blame, namedVariables } from "../cel/blame.js";
 import { compileCel, type CelProgram, type CompileOptions } from "../cel/index.js";
+import { isObject } from "../../manifests/json.js";
 
 export interface SpecError {
   path: FieldPath;
@@ -211,6 +212,3 @@ function quote(expression: string): string {
   return `'${oneLine.length > 100 ? `${oneLine.slice(0, 97)}...` : oneLine}'`;
 }
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}

@@ -7,6 +7,7 @@
  * `object.metadata.namespace`, which stays the controller's own.
  */
 import type { JsonObject, JsonValue } from "../../manifests/types.js";
+import { isObject } from "../../manifests/json.js";
 
 interface Controller {
   group: string;
@@ -112,6 +113,3 @@ function selectorField(object: JsonObject, key: string): JsonObject {
   return isObject(value) ? value : {};
 }
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}

@@ -7,7 +7,7 @@
 import type { FieldPath, JsonObject, JsonValue } from "../../manifests/types.js";
 import type { EvaluationContext } from "../types.js";
 import { admissionBindings } from "../vap/bindings.js";
-import { isObject } from "../vap/read.js";
+import { isObject } from "../../manifests/json.js";
 import { compileValidator, type SpecError, type ValidationFailure } from "../vap/validator.js";
 import { KYVERNO_CLUSTER_ONLY, kyvernoLibrary } from "./libraries.js";
 

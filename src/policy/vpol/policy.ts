@@ -6,7 +6,7 @@
 import type { FieldPath, JsonObject, SourceDocument } from "../../manifests/types.js";
 import { admissionBindings } from "../vap/bindings.js";
 import { matchesResources, readMatchResources, type MatchResources } from "../vap/match-resources.js";
-import { isObject } from "../vap/read.js";
+import { isObject } from "../../manifests/json.js";
 import { compileValidator, type FailurePolicy, type SpecError, type Validator } from "../vap/validator.js";
 import type { EnforcementAction, EvaluationContext, Policy, Violation } from "../types.js";
 import { autogenVariants } from "./autogen.js";

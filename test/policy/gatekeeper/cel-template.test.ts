@@ -5,7 +5,7 @@
 import { describe, expect, test } from "@jest/globals";
 import { loadManifestFile } from "../../../src/manifests/load.js";
 import { evaluate } from "../../../src/policy/engine.js";
-import { loadPolicies } from "../../../src/policy/load.js";
+import { loadPolicies } from "../../../src/config/policy-files.js";
 
 function template(kind: string, source: string): string {
   return `apiVersion: templates.gatekeeper.sh/v1

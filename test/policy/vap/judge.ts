@@ -1,13 +1,14 @@
 /** Policy files and manifests in, findings and load problems out, through the real loader and engine. */
 import { loadManifestFile } from "../../../src/manifests/load.js";
 import { evaluate } from "../../../src/policy/engine.js";
-import { loadPolicies } from "../../../src/policy/load.js";
-import type { Finding, PolicyError } from "../../../src/policy/types.js";
+import { loadPolicies } from "../../../src/config/policy-files.js";
+import type { InputError } from "../../../src/manifests/types.js";
+import type { Finding } from "../../../src/policy/types.js";
 
 export interface Judgement {
   findings: Finding[];
-  errors: PolicyError[];
-  notices: PolicyError[];
+  errors: InputError[];
+  notices: InputError[];
   inputErrors: string[];
 }
 
