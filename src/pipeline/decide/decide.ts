@@ -6,7 +6,7 @@
 import { planReplies, type PlannedReply } from "../../exceptions/reply.js";
 import { exceptionsMarkdown, summarizeExceptions } from "../../exceptions/summary.js";
 import { buildCheckRun, type CheckOutcome, type CheckRunResult } from "../../report/checkrun.js";
-import { mergeQueueNote, notManifestNote, ruleChangeNote } from "../../report/notes.js";
+import { mergeQueueNote, notManifestNote, policyNoticeNote, ruleChangeNote } from "../../report/notes.js";
 import { decideVerdict, type Verdict } from "../../verdict/verdict.js";
 import type { Snapshot } from "../snapshot.js";
 
@@ -40,6 +40,7 @@ function decideOutcome(snapshot: Snapshot, now: Date): Omit<Plan, "checkRun"> {
   const notes = snapshot.ruleFilesChanged.length > 0 ? [ruleChangeNote(snapshot.ruleFilesChanged, snapshot.target.baseRef)] : [];
   if (config.problems.length > 0) return { outcome: { kind: "config-error", problems: config.problems, notes }, replies: [] };
 
+  notes.push(...config.notices.map(policyNoticeNote));
   notes.push(...manifests.notes);
   if (manifests.notManifests.length > 0) notes.push(notManifestNote(manifests.notManifests));
   const facts = snapshot.comments?.facts;
