@@ -40,7 +40,7 @@ export type AmendFindings = (input: {
   findings: readonly Finding[];
   log: Logger;
   now: Date;
-}) => Promise<{ findings: Finding[]; notes?: string[]; sections?: string[] }>;
+}) => Promise<{ findings: Finding[]; notes?: string[]; sections?: string[]; record?: string }>;
 
 export interface CheckDeps {
   config: ConfigLoader;
@@ -133,7 +133,7 @@ export async function runCheck(gateway: GitHubGateway, target: CheckTarget, deps
     log.error({ err: error }, "building the check result failed");
     result = buildCheckRun(failureOutcome(error, failureMode, deliveryId));
   }
-  const published = await publish(gateway, target, checkRunId, result, failureMode, deps, log, now);
+  const published = await publish(gateway, target, checkRunId, result, failureMode, deps, log);
   log.info({ checkRunId, conclusion: result.conclusion, title: result.title, annotations: result.annotations.length, blobsFetched, published }, "check run completed");
   const retryable = outcome.kind === "not-evaluated" && outcome.retryable;
   return { status: "completed", checkRunId, conclusion: result.conclusion, title: result.title, blobsFetched, published, retryable };
@@ -184,16 +184,18 @@ async function evaluateTarget(
   if (resolved.problems.length > 0) return { outcome: { kind: "config-error", problems: resolved.problems, notes }, blobsFetched: 0 };
 
   const sections: string[] = [];
+  let record: string | undefined;
   const amend = async (found: Finding[]): Promise<Finding[]> => {
     if (!deps.amendFindings) return found;
     const amended = await deps.amendFindings({ gateway, target, config: resolved, findings: found, log: deps.log, now: (deps.now ?? (() => new Date()))() });
     notes.push(...(amended.notes ?? []));
     sections.push(...(amended.sections ?? []));
+    record = amended.record;
     return amended.findings;
   };
   const noManifests = async (fetched: number): Promise<{ outcome: CheckOutcome; blobsFetched: number }> => {
     await amend([]);
-    return { outcome: { kind: "no-manifests", changedFiles: changed.length, policies: resolved.applied, notes, sections }, blobsFetched: fetched };
+    return { outcome: { kind: "no-manifests", changedFiles: changed.length, policies: resolved.applied, notes, sections, ...(record ? { record } : {}) }, blobsFetched: fetched };
   };
 
   const selected = selectManifestFiles(changed, resolved.selection);
@@ -213,6 +215,7 @@ async function evaluateTarget(
       policies: resolved.applied,
       notes,
       sections,
+      ...(record ? { record } : {}),
     },
     blobsFetched: fetched,
   };
@@ -270,11 +273,10 @@ async function publish(
   failureMode: FailureMode,
   deps: CheckDeps,
   log: Logger,
-  now: () => Date,
 ): Promise<boolean> {
   let failure: unknown;
   try {
-    for (const update of planCheckRunUpdates(result, now().toISOString())) {
+    for (const update of planCheckRunUpdates(result)) {
       await gateway.updateCheckRun(target.repo, checkRunId, update);
     }
     return true;
@@ -306,7 +308,6 @@ async function publish(
       await gateway.updateCheckRun(target.repo, checkRunId, {
         status: "completed",
         conclusion: fallback.conclusion,
-        completedAt: now().toISOString(),
         output: { title: fallback.title, summary: fallback.summary },
       });
       return true;

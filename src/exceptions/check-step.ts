@@ -25,10 +25,13 @@ import type { CheckTarget } from "../checks/target.js";
 import { applyExceptions, isBlocking } from "./apply.js";
 import { approverTeams, buildFacts, needsRepoPermission, roleFrom, type AuthorizationFacts, type UserFacts } from "./authorize.js";
 import { COMMAND } from "./command.js";
-import { deriveExceptions, loginsToVerify, type DerivedExceptions } from "./derive.js";
+import { pullHistoryReader } from "../checks/pull-history.js";
+import { deriveExceptions, loginsToVerify, needsAnything, type DeriveInput, type DerivedExceptions } from "./derive.js";
+import { findingsMarker } from "./markers.js";
 import type { PolicyException } from "./model.js";
 import { planReplies } from "./reply.js";
-import { inScope } from "./scope.js";
+import { bindingOf, inScope } from "./scope.js";
+import type { PullHistory } from "./seen-head.js";
 import { exceptionsMarkdown, summarizeExceptions } from "./summary.js";
 
 /** Marker prefix of the app's own records (see markers.ts). */
@@ -46,10 +49,13 @@ export function exceptionStep(options: ExceptionStepOptions = {}): AmendFindings
     const notes: string[] = [];
     const number = target.kind === "pull_request" ? target.number : target.pullNumber;
     let derived: DerivedExceptions | undefined;
+    let commentsRead = 0;
     let commentExceptions: PolicyException[] = [];
     if (number !== undefined) {
       const key = `${target.repo.owner}/${target.repo.repo}#${number}`.toLowerCase();
-      derived = await lock.run(key, () => readComments({ gateway, target, number, config, findings, now, log }));
+      derived = await lock.run(key, () =>
+        readComments({ gateway, target, number, config, findings, now, log, read: (newest) => (commentsRead = newest) }),
+      );
       commentExceptions = derived?.active ?? [];
       if (derived && target.kind === "merge_group") {
         // A grant is recorded by the pull request's own check; a merge group never records one, so
@@ -64,7 +70,10 @@ export function exceptionStep(options: ExceptionStepOptions = {}): AmendFindings
     // expired where they would have), not every one the org ever committed.
     const relevant = config.exceptions.filter((exception) => findings.some((finding) => inScope(exception, finding)));
     const section = exceptionsMarkdown(summarizeExceptions({ ...(derived ? { derived } : {}), permanent: relevant, findings: applied, now }));
-    return { findings: applied, notes, sections: section === "" ? [] : [section] };
+    // What this run shows on this head, recorded in its summary: an approver who comments after it
+    // completed is bound to these findings (see seen-head.ts).
+    const record = target.kind === "pull_request" ? findingsMarker({ pullNumber: target.number, headSha: target.headSha, commentsRead, bindings: [...new Set(findings.map(bindingOf))] }) : undefined;
+    return { findings: applied, notes, sections: section === "" ? [] : [section], ...(record ? { record } : {}) };
   };
 }
 
@@ -76,10 +85,13 @@ interface ReadInput {
   findings: readonly Finding[];
   now: Date;
   log: Logger;
+  /** Told the newest comment id listed: every command up to it is answered by this run. */
+  read: (newest: number) => void;
 }
 
-async function readComments({ gateway, target, number, config, findings, now, log }: ReadInput): Promise<DerivedExceptions | undefined> {
+async function readComments({ gateway, target, number, config, findings, now, log, read }: ReadInput): Promise<DerivedExceptions | undefined> {
   const comments = await gateway.listIssueComments(target.repo, number);
+  read(Math.max(0, ...comments.map((comment) => comment.id)));
   // Nothing was ever asked or recorded: no need to know who the bot is or who may approve.
   if (!comments.some(mayMatter)) return undefined;
 
@@ -88,25 +100,48 @@ async function readComments({ gateway, target, number, config, findings, now, lo
   const author = (target.kind === "pull_request" ? target.author : undefined) ?? (await gateway.getPullRequest(target.repo, number)).author;
   const logins = loginsToVerify(comments, botLogin);
   const facts = await lookUpFacts(gateway, target.repo, author, logins, settings);
-  const derived = deriveExceptions({ comments, facts, settings, botLogin, now, findings, policyNames: config.policies.map((policy) => policy.name) });
+  const input: DeriveInput = { comments, facts, settings, botLogin, now, findings, policyNames: config.policies.map((policy) => policy.name) };
+  let derived = deriveExceptions(input);
+  // A merge group never binds a grant (it applies recorded ones only), so it needs no history.
+  if (target.kind !== "pull_request") return derived;
 
-  if (target.kind === "pull_request") {
-    const replies = planReplies(derived, settings);
-    for (const reply of replies) {
-      // A reply that cannot be posted fails the check (and is retried with it): it is what records a grant.
-      await gateway.createIssueComment(target.repo, number, reply.body);
-      if (!reply.reaction) continue;
-      try {
-        await gateway.createCommentReaction(target.repo, reply.commentId, reply.reaction);
-      } catch (error) {
-        // The reply says it all; a missing reaction is cosmetic and must not fail the check.
-        log.warn({ err: error, commentId: reply.commentId, reaction: reply.reaction }, "could not react to an exception command");
+  if (needsAnything(derived.needs)) {
+    const reader = pullHistoryReader(gateway, { repo: target.repo, number, headSha: target.headSha }, botLogin);
+    const reactions = new Map<number, string[]>();
+    let history: PullHistory | undefined;
+    // Each round reads what the last derivation lacked; the commits are finite, so this ends.
+    for (let round = 0; needsAnything(derived.needs); round++) {
+      if (round > MAX_HISTORY_ROUNDS) throw new Error(`the pull request's history could not be established in ${MAX_HISTORY_ROUNDS} rounds of reads`);
+      const { needs } = derived;
+      if (needs.history || needs.unreadRuns.length > 0) {
+        if (needs.unreadRuns.length > 0) await reader.readRuns(needs.unreadRuns);
+        history = await reader.history();
       }
+      for (const commentId of needs.reactionsOf) if (!reactions.has(commentId)) reactions.set(commentId, await reader.botReactions(commentId));
+      derived = deriveExceptions({ ...input, ...(history ? { history } : {}), botReactions: reactions });
     }
-    log.info({ comments: comments.length, verified: logins.length, replies: replies.length, active: derived.active.length, recorded: derived.toRecord.length }, "exception commands evaluated");
   }
+
+  if (needsAnything(derived.needs)) throw new Error("exception grants could not be bound: the pull request's history is incomplete");
+  const replies = planReplies(derived, settings);
+  for (const reply of replies) {
+    // A reply that cannot be posted fails the check (and is retried with it): it is what records a grant.
+    await gateway.createIssueComment(target.repo, number, reply.body);
+    if (!reply.reaction) continue;
+    try {
+      await gateway.createCommentReaction(target.repo, reply.commentId, reply.reaction);
+    } catch (error) {
+      // The reply records the answer. The reaction is a second trace of it, should the reply be
+      // deleted unseen (processed.ts), but so is this run's own record: it must not fail the check.
+      log.warn({ err: error, commentId: reply.commentId, reaction: reply.reaction }, "could not react to an exception command");
+    }
+  }
+  log.info({ comments: comments.length, verified: logins.length, replies: replies.length, active: derived.active.length, recorded: derived.toRecord.length }, "exception commands evaluated");
   return derived;
 }
+
+/** Bounds the read rounds of one evaluation: GitHub lists at most 250 commits of a pull request. */
+const MAX_HISTORY_ROUNDS = 300;
 
 /** Why a finding excepted on a pull request may still block its merge group. */
 function mergeGroupNote(pullNumber: number | undefined): string {

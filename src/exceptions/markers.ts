@@ -12,11 +12,21 @@
  *   no longer counts, the exceptions listed (whose grant record it was) are void for good, and the
  *   revokes it carried stay in force, attributed to its author at its time: a change only ever
  *   takes exceptions away.
+ * - `unbound id=<E…> approval=<comment>`: that approval could not be bound to a head its approver
+ *   could have seen (see `seen-head.ts`); the approver was asked to confirm, and it never grants.
+ * - `findings pr=<n> head=<sha> read=<comment> bound=<b,…>` (or `overflow=1`), in the summary of the
+ *   app's own check runs, not in comments: the bindings of every finding the run showed on that head
+ *   (what an approver who commented after the run completed could have seen), and the newest comment
+ *   the run read and so answered.
  */
 import { createHash } from "node:crypto";
 
 const PREFIX = "kube-policy-bot";
-const MARKER = /<!-- kube-policy-bot:(reply|grant|void)((?: [a-z-]+=[^\s>]*)*) -->/g;
+const MARKER = /<!-- kube-policy-bot:(reply|grant|void|unbound)((?: [a-z-]+=[^\s>]*)*) -->/g;
+const FINDINGS_MARKER = /<!-- kube-policy-bot:findings((?: [a-z-]+=[^\s>]*)*) -->/;
+const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+/** Bindings a run records at most (17 characters each): the summary holds 65,535 characters. */
+export const MAX_RECORDED_BINDINGS = 2500;
 const ID = /^E\d{1,20}(?:-\d{1,4})?$/;
 const COMMENT_ID = /^\d{1,20}$/;
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\[bot\])?$/;
@@ -46,7 +56,50 @@ export interface VoidMarker {
   revokes?: { ids: string[]; by: string; at: Date };
 }
 
-export type Marker = ReplyMarker | GrantMarker | VoidMarker;
+export interface UnboundMarker {
+  kind: "unbound";
+  id: string;
+  approvalCommentId: number;
+}
+
+export type Marker = ReplyMarker | GrantMarker | VoidMarker | UnboundMarker;
+
+/** What one of the app's check runs showed: the bindings of its findings, or too many to record. */
+export interface FindingsRecord {
+  pullNumber: number;
+  headSha: string;
+  /** The newest comment id the run's listing of the conversation held (GitHub's ids only grow): it answered up to there. */
+  commentsRead: number;
+  /** Undefined when the run had more findings than a record holds (it then serves as no one's seen head). */
+  bindings?: string[];
+}
+
+export function unboundMarker(marker: Omit<UnboundMarker, "kind">): string {
+  return `<!-- ${PREFIX}:unbound id=${marker.id} approval=${marker.approvalCommentId} -->`;
+}
+
+export function findingsMarker(record: FindingsRecord): string {
+  const what = record.bindings === undefined || record.bindings.length > MAX_RECORDED_BINDINGS ? "overflow=1" : `bound=${record.bindings.join(",")}`;
+  return `<!-- ${PREFIX}:findings pr=${record.pullNumber} head=${record.headSha} read=${record.commentsRead} ${what} -->`;
+}
+
+/** The findings record in a check run's summary, if it has a well-formed one. */
+export function readFindingsRecord(summary: string | null | undefined): FindingsRecord | undefined {
+  if (typeof summary !== "string" || !summary.includes(PREFIX)) return undefined;
+  const match = FINDINGS_MARKER.exec(summary);
+  if (!match) return undefined;
+  const fields = fieldsOf(match[1] ?? "");
+  const pull = commentId(fields.get("pr"));
+  const head = fields.get("head") ?? "";
+  const read = fields.get("read") === "0" ? 0 : commentId(fields.get("read"));
+  if (pull === undefined || !SHA.test(head) || read === undefined) return undefined;
+  if (fields.get("overflow") === "1") return { pullNumber: pull, headSha: head, commentsRead: read };
+  const bound = fields.get("bound");
+  if (bound === undefined) return undefined;
+  const bindings = list(bound);
+  if (!bindings.every((item) => DIGEST.test(item))) return undefined;
+  return { pullNumber: pull, headSha: head, commentsRead: read, bindings };
+}
 
 export function replyMarker(to: number): string {
   return `<!-- ${PREFIX}:reply to=${to} -->`;
@@ -75,18 +128,28 @@ export function readMarkers(body: string | null | undefined): Marker[] {
   if (typeof body !== "string" || !body.includes(PREFIX)) return [];
   const markers: Marker[] = [];
   for (const match of body.matchAll(MARKER)) {
-    const fields = new Map<string, string>();
-    for (const pair of (match[2] ?? "").trim().split(" ")) {
-      const equals = pair.indexOf("=");
-      if (equals > 0 && !fields.has(pair.slice(0, equals))) fields.set(pair.slice(0, equals), pair.slice(equals + 1));
-    }
+    const fields = fieldsOf(match[2] ?? "");
     const marker = toMarker(match[1] as Marker["kind"], fields);
     if (marker) markers.push(marker);
   }
   return markers;
 }
 
+function fieldsOf(text: string): Map<string, string> {
+  const fields = new Map<string, string>();
+  for (const pair of text.trim().split(" ")) {
+    const equals = pair.indexOf("=");
+    if (equals > 0 && !fields.has(pair.slice(0, equals))) fields.set(pair.slice(0, equals), pair.slice(equals + 1));
+  }
+  return fields;
+}
+
 function toMarker(kind: Marker["kind"], fields: ReadonlyMap<string, string>): Marker | undefined {
+  if (kind === "unbound") {
+    const id = fields.get("id") ?? "";
+    const approval = commentId(fields.get("approval"));
+    return ID.test(id) && approval !== undefined ? { kind, id, approvalCommentId: approval } : undefined;
+  }
   if (kind === "reply") {
     const to = commentId(fields.get("to"));
     return to === undefined ? undefined : { kind, to };

@@ -130,6 +130,28 @@ export interface CheckRunSummary {
   name: string;
   headSha: string;
   externalId: string | null;
+  /** The app that made the run (`app.slug`): only an app can write its own runs. */
+  appSlug?: string;
+  status?: string;
+  conclusion?: string | null;
+  startedAt?: string | null;
+  /** Stamped by GitHub when the app completes the run without giving one. */
+  completedAt?: string | null;
+  /** `output.summary`, which holds the app's record of the findings it showed. */
+  summary?: string | null;
+}
+
+/** A commit of a pull request, as `GET /pulls/{n}/commits` lists it. */
+export interface PullRequestCommit {
+  sha: string;
+  parents: string[];
+}
+
+/** A reaction on a comment, as `GET …/comments/{id}/reactions` lists it. */
+export interface CommentReactionEntry {
+  content: string;
+  /** Null for a deleted account. */
+  user: string | null;
 }
 
 /** A comment on a pull request's conversation (the issue comments API), fields the app uses only. */
@@ -179,6 +201,15 @@ export interface GitHubGateway {
   updateCheckRun(repo: RepoRef, checkRunId: number, params: CheckRunUpdate): Promise<void>;
   /** Every comment of a pull request's conversation, oldest first, 100 per request. */
   listIssueComments(repo: RepoRef, number: number): Promise<IssueComment[]>;
+  /**
+   * The pull request's commits (GitHub lists at most 250: `complete` is false when it has more), with
+   * their parents: the heads an approver could have seen are among them.
+   */
+  listPullRequestCommits(repo: RepoRef, number: number): Promise<{ commits: PullRequestCommit[]; complete: boolean }>;
+  /** When the pull request's head branch was force-pushed (`head_ref_force_pushed` issue events). */
+  listForcePushes(repo: RepoRef, number: number): Promise<string[]>;
+  /** Every reaction on a pull request comment. */
+  listCommentReactions(repo: RepoRef, commentId: number): Promise<CommentReactionEntry[]>;
   /** A user's membership of an org team: `undefined` when not a member (GitHub answers 404). */
   getTeamMembership(org: string, teamSlug: string, login: string): Promise<"active" | "pending" | undefined>;
   /** A user's permission on a repository; `undefined` when GitHub knows no such user (404). */

@@ -1,0 +1,81 @@
+/**
+ * The GitHub facts that bind a new grant (the read side of `exceptions/seen-head.ts` and
+ * `exceptions/processed.ts`): the pull request's commits and force pushes, this app's check runs on
+ * its commits with their GitHub timestamps and findings records, and the app's reactions on command
+ * comments. Read only when a derivation asks for them (`DerivedExceptions.needs`), which is when an
+ * authorised grant has no record yet: a rare evaluation, so every other one costs nothing more.
+ *
+ * Requests: 1 commit list (up to 3 pages) and 1 event list for the history, then 1 check-run listing
+ * per commit read (newest first, a few at a time, until the approver's head is found), and 1 reaction
+ * listing per unanswered grant comment.
+ */
+import type { GitHubGateway, RepoRef } from "../github/gateway.js";
+import { readFindingsRecord } from "../exceptions/markers.js";
+import { firstParentLine, type PullHistory, type RecordedRun } from "../exceptions/seen-head.js";
+import { sameLogin } from "../exceptions/authorize.js";
+import { parseExternalId } from "./target.js";
+
+/** Commits whose runs are read at once when the derivation asks for one: most answers are the newest few. */
+const RUN_READ_BATCH = 3;
+
+export interface PullHistoryReader {
+  /** The history so far (runs read so far); created on first use. */
+  history(): Promise<PullHistory>;
+  /** Reads the runs of these commits (and a few older ones on the head's line) into the history. */
+  readRuns(shas: readonly string[]): Promise<void>;
+  /** The app's own reactions on a comment. */
+  botReactions(commentId: number): Promise<string[]>;
+}
+
+export function pullHistoryReader(gateway: GitHubGateway, target: { repo: RepoRef; number: number; headSha: string }, botLogin: string): PullHistoryReader {
+  let history: { headSha: string; commits: PullHistory["commits"]; complete: boolean; runs: Map<string, RecordedRun[]>; forcePushes: Date[] } | undefined;
+  const load = async () => {
+    if (history) return history;
+    const { commits, complete } = await gateway.listPullRequestCommits(target.repo, target.number);
+    const forcePushes = (await gateway.listForcePushes(target.repo, target.number)).map((text) => new Date(text));
+    history = { headSha: target.headSha, commits, complete, runs: new Map(), forcePushes };
+    return history;
+  };
+  const appSlug = botLogin.replace(/\[bot\]$/i, "");
+  return {
+    history: load,
+    async readRuns(shas) {
+      const loaded = await load();
+      const { chain } = firstParentLine(loaded);
+      const wanted = new Set<string>();
+      for (const sha of shas) {
+        wanted.add(sha);
+        const at = chain.indexOf(sha);
+        if (at >= 0) for (const older of chain.slice(at + 1, at + RUN_READ_BATCH)) wanted.add(older);
+      }
+      for (const sha of wanted) {
+        if (loaded.runs.has(sha)) continue;
+        const runs = await gateway.listCheckRunsForRef(target.repo, sha);
+        loaded.runs.set(
+          sha,
+          runs.flatMap((run): RecordedRun[] => {
+            // Only this app's runs for this pull request: another app may use the same name and external id.
+            if (run.appSlug === undefined || !sameLogin(run.appSlug, appSlug) || run.headSha !== sha) return [];
+            const id = parseExternalId(run.externalId);
+            if (id?.kind !== "pull_request" || id.number !== target.number) return [];
+            const startedAt = new Date(run.startedAt ?? "");
+            if (Number.isNaN(startedAt.getTime())) return [];
+            const completedAt = run.completedAt ? new Date(run.completedAt) : undefined;
+            const record = readFindingsRecord(run.summary);
+            const recorded: RecordedRun = { headSha: sha, startedAt, conclusion: run.conclusion ?? null };
+            if (completedAt && !Number.isNaN(completedAt.getTime())) recorded.completedAt = completedAt;
+            if (record && record.pullNumber === target.number && record.headSha === sha) {
+              recorded.findings = record.bindings ?? "overflow";
+              recorded.commentsRead = record.commentsRead;
+            }
+            return [recorded];
+          }),
+        );
+      }
+    },
+    async botReactions(commentId) {
+      const reactions = await gateway.listCommentReactions(target.repo, commentId);
+      return reactions.filter((reaction) => reaction.user !== null && sameLogin(reaction.user, botLogin)).map((reaction) => reaction.content);
+    },
+  };
+}
