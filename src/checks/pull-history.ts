@@ -58,15 +58,14 @@ export function pullHistoryReader(gateway: GitHubGateway, target: { repo: RepoRe
             if (run.appSlug === undefined || !sameLogin(run.appSlug, appSlug) || run.headSha !== sha) return [];
             const id = parseExternalId(run.externalId);
             if (id?.kind !== "pull_request" || id.number !== target.number) return [];
-            const startedAt = new Date(run.startedAt ?? "");
-            if (Number.isNaN(startedAt.getTime())) return [];
             const completedAt = run.completedAt ? new Date(run.completedAt) : undefined;
             const record = readFindingsRecord(run.summary);
-            const recorded: RecordedRun = { headSha: sha, startedAt, conclusion: run.conclusion ?? null };
+            const recorded: RecordedRun = { headSha: sha, conclusion: run.conclusion ?? null };
             if (completedAt && !Number.isNaN(completedAt.getTime())) recorded.completedAt = completedAt;
             if (record && record.pullNumber === target.number && record.headSha === sha) {
               recorded.findings = record.bindings ?? "overflow";
               recorded.commentsRead = record.commentsRead;
+              recorded.forcePushesSeen = record.forcePushesSeen;
             }
             return [recorded];
           }),

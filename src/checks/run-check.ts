@@ -40,6 +40,8 @@ export type AmendFindings = (input: {
   findings: readonly Finding[];
   log: Logger;
   now: Date;
+  /** Pull requests: how many force pushes GitHub listed before the files were read (see exceptions/seen-head.ts). */
+  forcePushesSeen?: number;
 }) => Promise<{ findings: Finding[]; notes?: string[]; sections?: string[]; record?: string }>;
 
 export interface CheckDeps {
@@ -152,6 +154,7 @@ async function evaluateTarget(
   });
 
   let changed: ChangedFile[];
+  let forcePushesSeen: number | undefined;
   if (target.kind === "pull_request") {
     if ((target.changedFiles ?? 0) > MAX_PULL_REQUEST_FILES) {
       return notEvaluated(
@@ -159,6 +162,9 @@ async function evaluateTarget(
         "split the pull request so that each part changes at most 3000 files; a change that cannot be checked completely is not passed.",
       );
     }
+    // Read before the files: if GitHub then lists this head's files, this head came after these force
+    // pushes, which is what lets an approval be bound to it later (exceptions/seen-head.ts).
+    if (deps.amendFindings) forcePushesSeen = (await gateway.listForcePushes(target.repo, target.number)).length;
     changed = await gateway.listPullRequestFiles(target.repo, target.number);
     // GitHub lists the current head's files: if that is no longer this commit, its verdict is not ours to give.
     const newerHead = listedForAnotherHead(changed, target.headSha);
@@ -187,7 +193,15 @@ async function evaluateTarget(
   let record: string | undefined;
   const amend = async (found: Finding[]): Promise<Finding[]> => {
     if (!deps.amendFindings) return found;
-    const amended = await deps.amendFindings({ gateway, target, config: resolved, findings: found, log: deps.log, now: (deps.now ?? (() => new Date()))() });
+    const amended = await deps.amendFindings({
+      gateway,
+      target,
+      config: resolved,
+      findings: found,
+      log: deps.log,
+      now: (deps.now ?? (() => new Date()))(),
+      ...(forcePushesSeen !== undefined ? { forcePushesSeen } : {}),
+    });
     notes.push(...(amended.notes ?? []));
     sections.push(...(amended.sections ?? []));
     record = amended.record;

@@ -45,7 +45,7 @@ export interface ExceptionStepOptions {
 /** The step to plug into `runCheck` (`CheckDeps.amendFindings`). */
 export function exceptionStep(options: ExceptionStepOptions = {}): AmendFindings {
   const lock = options.lock ?? new KeyedLock();
-  return async ({ gateway, target, config, findings, log, now }) => {
+  return async ({ gateway, target, config, findings, log, now, forcePushesSeen }) => {
     const notes: string[] = [];
     const number = target.kind === "pull_request" ? target.number : target.pullNumber;
     let derived: DerivedExceptions | undefined;
@@ -72,7 +72,10 @@ export function exceptionStep(options: ExceptionStepOptions = {}): AmendFindings
     const section = exceptionsMarkdown(summarizeExceptions({ ...(derived ? { derived } : {}), permanent: relevant, findings: applied, now }));
     // What this run shows on this head, recorded in its summary: an approver who comments after it
     // completed is bound to these findings (see seen-head.ts).
-    const record = target.kind === "pull_request" ? findingsMarker({ pullNumber: target.number, headSha: target.headSha, commentsRead, bindings: [...new Set(findings.map(bindingOf))] }) : undefined;
+    const record =
+      target.kind === "pull_request" && forcePushesSeen !== undefined
+        ? findingsMarker({ pullNumber: target.number, headSha: target.headSha, commentsRead, forcePushesSeen, bindings: [...new Set(findings.map(bindingOf))] })
+        : undefined;
     return { findings: applied, notes, sections: section === "" ? [] : [section], ...(record ? { record } : {}) };
   };
 }

@@ -121,6 +121,8 @@ export interface CommentOutcome {
   commentId: number;
   url: string;
   author: string;
+  /** When it was written (the time its revokes take effect). */
+  at: Date;
   /** The app already replied to it: do not reply again (redelivered webhooks, re-runs). */
   answered: boolean;
   results: CommandResult[];
@@ -259,7 +261,7 @@ export function deriveExceptions(input: DeriveInput): DerivedExceptions {
       }
     }
     outcomes.push({
-      outcome: { commentId: comment.id, url: comment.html_url, author: comment.user.login, answered: ledger.answered.has(comment.id), results: [] },
+      outcome: { commentId: comment.id, url: comment.html_url, author: comment.user.login, at: new Date(time(comment.created_at)), answered: ledger.answered.has(comment.id), results: [] },
       pending: results,
     });
   }
@@ -310,6 +312,7 @@ export function loginsToVerify(comments: readonly PullRequestComment[], botLogin
       if (!sameLogin(comment.user.login, botLogin)) continue;
       for (const marker of readMarkers(comment.body)) {
         if (marker.kind === "void" && marker.revokes) add(marker.revokes.by);
+        if (marker.kind === "revoke") add(marker.by);
       }
       continue;
     }
@@ -326,6 +329,7 @@ function readLedger(ours: readonly PullRequestComment[]): Ledger {
     for (const marker of readMarkers(comment.body)) {
       if (marker.kind === "reply") ledger.answered.add(marker.to);
       else if (marker.kind === "unbound") ledger.unbound.add(`${marker.id}@${marker.approvalCommentId}`);
+      else if (marker.kind === "revoke") ledger.markerRevokes.push({ ids: marker.ids, by: marker.by, at: marker.at, commentId: marker.commentId });
       else if (marker.kind === "grant") {
         const key = `${marker.id}@${marker.approvalCommentId}`;
         // The first record wins: a second one (a race, a redelivery) cannot rebind to newer content.

@@ -12,17 +12,20 @@
  *   no longer counts, the exceptions listed (whose grant record it was) are void for good, and the
  *   revokes it carried stay in force, attributed to its author at its time: a change only ever
  *   takes exceptions away.
+ * - `revoke comment=<comment> ids=<E…,…> by=<login> at=<ISO>`: that comment revoked those exceptions,
+ *   answered in the reply that carries it; the revoke stays in force should the comment vanish
+ *   without a delete webhook.
  * - `unbound id=<E…> approval=<comment>`: that approval could not be bound to a head its approver
  *   could have seen (see `seen-head.ts`); the approver was asked to confirm, and it never grants.
- * - `findings pr=<n> head=<sha> read=<comment> bound=<b,…>` (or `overflow=1`), in the summary of the
- *   app's own check runs, not in comments: the bindings of every finding the run showed on that head
- *   (what an approver who commented after the run completed could have seen), and the newest comment
- *   the run read and so answered.
+ * - `findings pr=<n> head=<sha> read=<comment> forced=<count> bound=<b,…>` (or `overflow=1`), in the
+ *   summary of the app's own check runs, not in comments: the bindings of every finding the run
+ *   showed on that head (what an approver who commented after the run completed could have seen),
+ *   the newest comment the run read and so answered, and how many force pushes it had seen.
  */
 import { createHash } from "node:crypto";
 
 const PREFIX = "kube-policy-bot";
-const MARKER = /<!-- kube-policy-bot:(reply|grant|void|unbound)((?: [a-z-]+=[^\s>]*)*) -->/g;
+const MARKER = /<!-- kube-policy-bot:(reply|grant|void|unbound|revoke)((?: [a-z-]+=[^\s>]*)*) -->/g;
 const FINDINGS_MARKER = /<!-- kube-policy-bot:findings((?: [a-z-]+=[^\s>]*)*) -->/;
 const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 /** Bindings a run records at most (17 characters each): the summary holds 65,535 characters. */
@@ -62,7 +65,19 @@ export interface UnboundMarker {
   approvalCommentId: number;
 }
 
-export type Marker = ReplyMarker | GrantMarker | VoidMarker | UnboundMarker;
+export interface RevokeMarker {
+  kind: "revoke";
+  commentId: number;
+  ids: string[];
+  by: string;
+  at: Date;
+}
+
+export type Marker = ReplyMarker | GrantMarker | VoidMarker | UnboundMarker | RevokeMarker;
+
+export function revokeMarker(marker: Omit<RevokeMarker, "kind">): string {
+  return `<!-- ${PREFIX}:revoke comment=${marker.commentId} ids=${marker.ids.join(",")} by=${marker.by} at=${marker.at.toISOString()} -->`;
+}
 
 /** What one of the app's check runs showed: the bindings of its findings, or too many to record. */
 export interface FindingsRecord {
@@ -70,6 +85,8 @@ export interface FindingsRecord {
   headSha: string;
   /** The newest comment id the run's listing of the conversation held (GitHub's ids only grow): it answered up to there. */
   commentsRead: number;
+  /** How many force pushes of the head branch GitHub listed before the run read the pull request's files. */
+  forcePushesSeen: number;
   /** Undefined when the run had more findings than a record holds (it then serves as no one's seen head). */
   bindings?: string[];
 }
@@ -80,7 +97,7 @@ export function unboundMarker(marker: Omit<UnboundMarker, "kind">): string {
 
 export function findingsMarker(record: FindingsRecord): string {
   const what = record.bindings === undefined || record.bindings.length > MAX_RECORDED_BINDINGS ? "overflow=1" : `bound=${record.bindings.join(",")}`;
-  return `<!-- ${PREFIX}:findings pr=${record.pullNumber} head=${record.headSha} read=${record.commentsRead} ${what} -->`;
+  return `<!-- ${PREFIX}:findings pr=${record.pullNumber} head=${record.headSha} read=${record.commentsRead} forced=${record.forcePushesSeen} ${what} -->`;
 }
 
 /** The findings record in a check run's summary, if it has a well-formed one. */
@@ -91,14 +108,17 @@ export function readFindingsRecord(summary: string | null | undefined): Findings
   const fields = fieldsOf(match[1] ?? "");
   const pull = commentId(fields.get("pr"));
   const head = fields.get("head") ?? "";
-  const read = fields.get("read") === "0" ? 0 : commentId(fields.get("read"));
-  if (pull === undefined || !SHA.test(head) || read === undefined) return undefined;
-  if (fields.get("overflow") === "1") return { pullNumber: pull, headSha: head, commentsRead: read };
+  const count = (text: string | undefined): number | undefined => (text === "0" ? 0 : commentId(text));
+  const read = count(fields.get("read"));
+  const forced = count(fields.get("forced"));
+  if (pull === undefined || !SHA.test(head) || read === undefined || forced === undefined) return undefined;
+  const base = { pullNumber: pull, headSha: head, commentsRead: read, forcePushesSeen: forced };
+  if (fields.get("overflow") === "1") return base;
   const bound = fields.get("bound");
   if (bound === undefined) return undefined;
   const bindings = list(bound);
   if (!bindings.every((item) => DIGEST.test(item))) return undefined;
-  return { pullNumber: pull, headSha: head, commentsRead: read, bindings };
+  return { ...base, bindings };
 }
 
 export function replyMarker(to: number): string {
@@ -145,6 +165,14 @@ function fieldsOf(text: string): Map<string, string> {
 }
 
 function toMarker(kind: Marker["kind"], fields: ReadonlyMap<string, string>): Marker | undefined {
+  if (kind === "revoke") {
+    const id = commentId(fields.get("comment"));
+    const ids = list(fields.get("ids"));
+    const by = fields.get("by") ?? "";
+    const at = new Date(fields.get("at") ?? "");
+    if (id === undefined || ids.length === 0 || !ids.every((item) => ID.test(item)) || !LOGIN.test(by) || Number.isNaN(at.getTime())) return undefined;
+    return { kind, commentId: id, ids, by, at };
+  }
   if (kind === "unbound") {
     const id = fields.get("id") ?? "";
     const approval = commentId(fields.get("approval"));

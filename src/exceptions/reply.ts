@@ -13,7 +13,7 @@ import { COMMAND, REASON_PLACEHOLDER, type ParseError } from "./command.js";
 import { scopeOf, type CommandResult, type CommentOutcome, type DerivedException, type DerivedExceptions, type GrantToRecord } from "./derive.js";
 import { documentName, exceptionDocumentYaml } from "./document.js";
 import { formatDuration } from "./expiry.js";
-import { replyMarker, voidMarker } from "./markers.js";
+import { replyMarker, revokeMarker, voidMarker } from "./markers.js";
 import { formatNamedResource, type NamedResource } from "./model.js";
 
 export type Reaction = "+1" | "-1";
@@ -77,7 +77,10 @@ export function reactionFor(results: readonly CommandResult[]): Reaction | undef
 export function replyForComment(outcome: CommentOutcome, records: readonly GrantToRecord[], settings: SettingsForAuthorization, markers: readonly string[] = []): string {
   const sections = outcome.results.map((result) => resultText(result, records, settings));
   const header = `> In reply to ${outcome.url} by ${mention(outcome.author)}`;
-  return [header, ...sections, ...records.map((record) => record.marker), ...markers, replyMarker(outcome.commentId)].join("\n\n");
+  // A revoke is recorded in the reply too: should its comment vanish unseen, the revoke stays.
+  const revoked = outcome.results.flatMap((result) => (result.kind === "revoke" && result.outcome === "revoked" ? [result.id] : []));
+  const revokeRecord = revoked.length > 0 && !Number.isNaN(outcome.at.getTime()) ? [revokeMarker({ commentId: outcome.commentId, ids: revoked, by: outcome.author, at: outcome.at })] : [];
+  return [header, ...sections, ...records.map((record) => record.marker), ...markers, ...revokeRecord, replyMarker(outcome.commentId)].join("\n\n");
 }
 
 function resultText(result: CommandResult, records: readonly GrantToRecord[], settings: SettingsForAuthorization): string {

@@ -14,8 +14,11 @@
  * approver to confirm on the current head. That is the case when no run had completed, when the
  * run it would be has no record of its findings (an outage, too many findings), when the pull
  * request has more commits than GitHub lists, when a checked commit is off the head's first-parent
- * line, and when the branch was force-pushed after that run started (a head replaced by a force
- * push is no longer listed, and it may be the one the approver saw).
+ * line, and when the branch was force-pushed after that run judged its head (a head replaced by a
+ * force push is no longer listed, and it may be the one the approver saw). Each run records how
+ * many force pushes GitHub listed before it read the pull request's files: if none came since, its
+ * head was the head after the last one, newer than any head a force push replaced; no clocks are
+ * compared for that.
  *
  * Pure: the pull request's history in, a head and its bindings (or why not) out.
  */
@@ -23,8 +26,6 @@
 /** One of this app's check runs for this pull request, as the Checks API lists it. */
 export interface RecordedRun {
   headSha: string;
-  /** Set by the app when it created the run (its own clock). */
-  startedAt: Date;
   /** Stamped by GitHub when the run was completed; undefined while it is not. */
   completedAt?: Date;
   conclusion: string | null;
@@ -36,6 +37,8 @@ export interface RecordedRun {
   findings?: readonly string[] | "overflow";
   /** With `findings`: the newest comment id the run read (and so answered). */
   commentsRead?: number;
+  /** With `findings`: how many force pushes GitHub listed before the run read the head's files. */
+  forcePushesSeen?: number;
 }
 
 export interface PullHistory {
@@ -55,12 +58,6 @@ export type SeenHead =
   | { kind: "unknown"; reason: string }
   /** The history holds too little to say: read the runs of these commits and ask again. */
   | { kind: "incomplete"; unread: string[] };
-
-/**
- * How far the app's clock (which stamps `started_at`) may be behind GitHub's (which stamps a force
- * push): a run counts as started after a force push only when it started this much later.
- */
-export const CLOCK_SKEW_MS = 2000;
 
 export function seenHead(history: PullHistory, commentCreatedAt: Date): SeenHead {
   const at = commentCreatedAt.getTime();
@@ -105,13 +102,15 @@ export function seenHead(history: PullHistory, commentCreatedAt: Date): SeenHead
     return { kind: "unknown", reason: "a commit of this pull request off its head's first-parent line was checked, so the order of its heads is not known" };
   }
 
-  const lastForcePush = Math.max(...history.forcePushes.map((date) => date.getTime()).filter((time) => !Number.isNaN(time)));
-  if (Number.isFinite(lastForcePush)) {
-    // A run whose findings were recorded judged its head while it was the head: started after the
-    // force push, that head is the force push's or a later one, never one the force push removed.
-    const afterForcePush = found.runs.some((run) => Array.isArray(run.findings) && run.startedAt.getTime() > lastForcePush + CLOCK_SKEW_MS);
-    if (!afterForcePush) {
-      return { kind: "unknown", reason: `the branch was force-pushed at ${new Date(lastForcePush).toISOString()}, and a head it replaced may be the one the approver saw` };
+  const forcePushes = history.forcePushes.length;
+  if (forcePushes > 0) {
+    // A run that recorded findings judged its head while it was the head (or it would have been
+    // superseded), after reading the force pushes: if it saw them all, no force push replaced a
+    // head newer than this one.
+    const afterEveryForcePush = found.runs.some((run) => Array.isArray(run.findings) && (run.forcePushesSeen ?? -1) >= forcePushes);
+    if (!afterEveryForcePush) {
+      const last = history.forcePushes.at(-1);
+      return { kind: "unknown", reason: `the branch was force-pushed${last && !Number.isNaN(last.getTime()) ? ` at ${last.toISOString()}` : ""} after this app's check of ${found.sha.slice(0, 7)}, and a head it replaced may be the one the approver saw` };
     }
   }
   return { kind: "head", sha: found.sha, bindings: found.bindings };

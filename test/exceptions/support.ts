@@ -119,15 +119,15 @@ export class BotReactions extends Map<number, readonly string[]> {
 export class CheckRuns {
   readonly runs: RecordedRun[] = [];
 
-  /** A run that started and completed at `minutesAfterT0`, showing `findings`. */
-  completed(findings: readonly Finding[], minutesAfterT0: number, options: { startedMinutesAfterT0?: number; head?: string; commentsRead?: number } = {}): this {
+  /** A run that completed at `minutesAfterT0`, showing `findings`. */
+  completed(findings: readonly Finding[], minutesAfterT0: number, options: { head?: string; commentsRead?: number; forcePushesSeen?: number } = {}): this {
     this.runs.push({
       headSha: options.head ?? HEAD,
-      startedAt: new Date(T0 + (options.startedMinutesAfterT0 ?? minutesAfterT0) * 60_000),
       completedAt: new Date(T0 + minutesAfterT0 * 60_000),
       conclusion: "failure",
       findings: [...new Set(findings.map(bindingOf))],
       commentsRead: options.commentsRead ?? 0,
+      forcePushesSeen: options.forcePushesSeen ?? 0,
     });
     return this;
   }
