@@ -160,6 +160,15 @@ export function needsAnything(needs: DerivationNeeds): boolean {
   return needs.history || needs.unreadRuns.length > 0 || needs.reactionsOf.length > 0;
 }
 
+/**
+ * What the read step must fetch before a derivation can bind every authorised grant. It depends on
+ * the comments, the facts, the history and reactions read so far, never on the findings or the
+ * clock (which only decide what a bound grant covers and whether it expired).
+ */
+export function bindingNeeds(input: Omit<DeriveInput, "findings" | "now">): DerivationNeeds {
+  return deriveExceptions({ ...input, findings: [], now: new Date(0) }).needs;
+}
+
 interface RequestState {
   request: ExceptionRequest;
   comment: PullRequestComment;

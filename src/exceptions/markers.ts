@@ -25,6 +25,8 @@
 import { createHash } from "node:crypto";
 
 const PREFIX = "kube-policy-bot";
+/** How every record the app writes into a comment begins: a comment without it records nothing. */
+export const RECORD_PREFIX = `<!-- ${PREFIX}:`;
 const MARKER = /<!-- kube-policy-bot:(reply|grant|void|unbound|revoke)((?: [a-z-]+=[^\s>]*)*) -->/g;
 const FINDINGS_MARKER = /<!-- kube-policy-bot:findings((?: [a-z-]+=[^\s>]*)*) -->/;
 const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;

@@ -12,7 +12,7 @@ import { bindingOf } from "../../src/exceptions/scope.js";
 import type { PullHistory, RecordedRun } from "../../src/exceptions/seen-head.js";
 import { loadManifestFile } from "../../src/manifests/load.js";
 import { evaluate } from "../../src/policy/engine.js";
-import { loadPolicies } from "../../src/policy/load.js";
+import { loadPolicies } from "../../src/config/policy-files.js";
 import type { Finding } from "../../src/policy/types.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");

@@ -9,14 +9,50 @@
  * per commit read (newest first, a few at a time, until the approver's head is found), and 1 reaction
  * listing per unanswered grant comment.
  */
-import type { GitHubGateway, RepoRef } from "../github/gateway.js";
-import { readFindingsRecord } from "../exceptions/markers.js";
-import { firstParentLine, type PullHistory, type RecordedRun } from "../exceptions/seen-head.js";
-import { sameLogin } from "../exceptions/authorize.js";
-import { parseExternalId } from "./target.js";
+import type { GitHubGateway } from "../../github/gateway.js";
+import type { RepoRef } from "../../github/model.js";
+import { sameLogin } from "../../exceptions/authorize.js";
+import { bindingNeeds, needsAnything, type DeriveInput } from "../../exceptions/derive.js";
+import { readFindingsRecord } from "../../exceptions/markers.js";
+import { firstParentLine, type PullHistory, type RecordedRun } from "../../exceptions/seen-head.js";
+import { parseExternalId } from "../target.js";
 
 /** Commits whose runs are read at once when the derivation asks for one: most answers are the newest few. */
 const RUN_READ_BATCH = 3;
+/** Bounds the read rounds of one evaluation: GitHub lists at most 250 commits of a pull request. */
+const MAX_ROUNDS = 300;
+
+/** What binds new grants: read until the derivation lacks nothing (see `bindingNeeds`). */
+export interface BindingFacts {
+  history?: PullHistory;
+  botReactions: Map<number, string[]>;
+}
+
+/**
+ * Reads, round by round, what the pure derivation says it lacks to bind the grants not recorded
+ * yet: nothing at all on most evaluations (every grant recorded, or none asked for).
+ */
+export async function readBindingFacts(
+  gateway: GitHubGateway,
+  target: { repo: RepoRef; number: number; headSha: string },
+  input: Omit<DeriveInput, "findings" | "now" | "history" | "botReactions">,
+): Promise<BindingFacts> {
+  const facts: BindingFacts = { botReactions: new Map() };
+  let needs = bindingNeeds(input);
+  if (!needsAnything(needs)) return facts;
+  const reader = pullHistoryReader(gateway, target, input.botLogin);
+  // Each round reads what the last derivation lacked; the commits are finite, so this ends.
+  for (let round = 0; needsAnything(needs); round++) {
+    if (round > MAX_ROUNDS) throw new Error(`the pull request's history could not be established in ${MAX_ROUNDS} rounds of reads`);
+    if (needs.history || needs.unreadRuns.length > 0) {
+      if (needs.unreadRuns.length > 0) await reader.readRuns(needs.unreadRuns);
+      facts.history = await reader.history();
+    }
+    for (const commentId of needs.reactionsOf) if (!facts.botReactions.has(commentId)) facts.botReactions.set(commentId, await reader.botReactions(commentId));
+    needs = bindingNeeds({ ...input, ...(facts.history ? { history: facts.history } : {}), botReactions: facts.botReactions });
+  }
+  return facts;
+}
 
 export interface PullHistoryReader {
   /** The history so far (runs read so far); created on first use. */
