@@ -5,8 +5,14 @@
  * approver team no longer approves anything); the app's own hidden markers say what it recorded
  * (grants and what they were bound to), what it answered, and which comments were tampered with.
  *
- * Pure: comments, facts, settings, findings and the clock in; statuses, exceptions to apply,
- * grants to record and per-comment outcomes to acknowledge out.
+ * A grant not recorded yet is bound once, to the findings of the head its approver could have seen
+ * (seen-head.ts) that are still there, unless its comment was evidently answered before and that
+ * answer is gone (processed.ts): then it is void. What a derivation lacks for that (the pull
+ * request's history, the app's reactions) it says in `needs`; the read step fetches it and derives
+ * again (`bindingNeeds`).
+ *
+ * Pure: comments, facts, settings, findings, the pull request's history and the clock in; statuses,
+ * exceptions to apply, grants to record and per-comment outcomes to acknowledge out.
  */
 import { closest } from "../policy/suggest.js";
 import type { Finding } from "../policy/types.js";
