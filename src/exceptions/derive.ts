@@ -427,14 +427,16 @@ function bindGrant(context: Context, state: RequestState, grant: GrantState): { 
   }
   const history = input.history;
   const reactions = input.botReactions?.get(comment.id);
-  if (!ledger.answered.has(comment.id) && reactions === undefined) needs.reactionsOf.push(comment.id);
+  if (reactions === undefined) needs.reactionsOf.push(comment.id);
   if (!history) needs.history = true;
-  if (!history || (!ledger.answered.has(comment.id) && reactions === undefined)) {
+  if (!history || reactions === undefined) {
     state.waiting = true;
     return { outcome: "waiting", reason: "the pull request's history is being read" };
   }
-  if (!ledger.answered.has(comment.id)) {
-    const evidence = earlierAnswer({ id: comment.id }, reactions ?? [], history);
+  {
+    // Answered and not recorded is an approval refused before (its approver joined the team since),
+    // unless the app's 👍 says a grant was answered: then the reply that recorded it is gone.
+    const evidence = ledger.answered.has(comment.id) ? (reactions.includes("+1") ? "the app reacted 👍 to it" : undefined) : earlierAnswer({ id: comment.id }, reactions, history);
     if (evidence !== undefined) {
       const reason = `this comment was answered before (${evidence}), but the app's reply recording that answer is gone, so what it granted cannot be known and is void; post a new request`;
       state.voided = reason;

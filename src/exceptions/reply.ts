@@ -13,7 +13,7 @@ import { COMMAND, REASON_PLACEHOLDER, type ParseError } from "./command.js";
 import { scopeOf, type CommandResult, type CommentOutcome, type DerivedException, type DerivedExceptions, type GrantToRecord } from "./derive.js";
 import { documentName, exceptionDocumentYaml } from "./document.js";
 import { formatDuration } from "./expiry.js";
-import { replyMarker, revokeMarker, voidMarker } from "./markers.js";
+import { RECORD_PREFIX, replyMarker, revokeMarker, voidMarker } from "./markers.js";
 import { formatNamedResource, type NamedResource } from "./model.js";
 
 export type Reaction = "+1" | "-1";
@@ -46,6 +46,16 @@ export function planReplies(derived: DerivedExceptions, settings: SettingsForAut
     const reaction = reactionFor(outcome.results);
     if (reaction) reply.reaction = reaction;
     replies.push(reply);
+  }
+  // Records about a comment answered before (an approver authorised since): a notice carries them.
+  const replied = new Set(replies.map((reply) => reply.commentId));
+  for (const [commentId, markers] of derived.markersFor) {
+    if (replied.has(commentId) || recordsByComment.has(commentId)) continue;
+    const url = derived.comments.find((outcome) => outcome.commentId === commentId)?.url ?? `comment ${commentId}`;
+    const notice = markers.some((marker) => marker.startsWith(`${RECORD_PREFIX}void `))
+      ? `⚠️ What ${url} granted was answered before, but the app's reply recording it is gone, so that grant is void; post a new request.`
+      : `⏸️ The approval in ${url} could not be bound to a head its approver could have seen, so it grants nothing; once this app's check of the current head has completed, confirm with \`${COMMAND} approve <id>\`.`;
+    replies.push({ commentId, body: [notice, ...markers].join("\n\n") });
   }
   for (const [commentId, records] of recordsByComment) {
     const header = `> Granted by the approval in ${records[0]?.exception.grant.url ?? `comment ${commentId}`}, now that its approver is authorised`;

@@ -27,7 +27,7 @@ class Conversation {
   readonly reactions = new BotReactions();
   private clock = 0;
 
-  constructor(private readonly users: AuthorizationFacts = facts()) {}
+  constructor(public users: AuthorizationFacts = facts()) {}
 
   say(login: string, body: string, at = ++this.clock): PullRequestComment {
     this.clock = Math.max(this.clock, at);
@@ -253,6 +253,49 @@ describe("revoking", () => {
     const request = pr.say("alice", REQUEST);
     pr.say("carol", `/policy-exception revoke E${request.id}`);
     expect(pr.evaluate(manifest()).derived.exceptions[0]?.status).toBe("revoked");
+  });
+});
+
+describe("a grant whose record is gone", () => {
+  it("is void when the reply recording it was deleted unseen: the app's 👍 on the comment says it was granted", () => {
+    const pr = new Conversation();
+    const request = pr.say("bob", REQUEST, 1);
+    pr.evaluate(manifest(), 2);
+    pr.say("alice", `/policy-exception approve E${request.id}`, 3);
+    expect(excused(pr.evaluate(manifest(), 4).applied)).toEqual(["hostPathVolumes"]);
+    pr.comments.splice(pr.comments.findIndex((posted) => posted.body?.includes("kube-policy-bot:grant ")), 1);
+
+    const { derived, applied } = pr.evaluate(manifest(), 5);
+    expect(excused(applied)).toEqual([]);
+    expect(derived.toRecord).toEqual([]);
+    expect(derived.exceptions[0]).toMatchObject({ status: "voided", explanation: expect.stringMatching(/answered before \(the app reacted 👍 to it\)/) });
+    // Recorded: the next evaluation agrees without looking at reactions again.
+    pr.reactions.clear();
+    expect(pr.evaluate(manifest(), 6).derived.exceptions[0]?.status).toBe("voided");
+  });
+
+  it("granted later, once its approver is authorised, is void as well when that reply vanishes", () => {
+    const pr = new Conversation(facts({ dave: { teams: { "platform-security": "pending" }, permission: "read" } }));
+    const request = pr.say("bob", REQUEST, 1);
+    pr.evaluate(manifest(), 2);
+    const approval = pr.say("dave", `/policy-exception approve E${request.id}`, 3);
+    expect(pr.evaluate(manifest(), 4).derived.exceptions[0]?.status).toBe("pending");
+    pr.users = facts({ dave: { teams: { "platform-security": "active" }, permission: "read" } });
+    expect(excused(pr.evaluate(manifest(), 5).applied)).toEqual(["hostPathVolumes"]);
+    expect(pr.reactions.get(approval.id)).toEqual(["-1", "+1"]);
+
+    pr.comments.splice(pr.comments.findIndex((posted) => posted.body?.includes("now that its approver is authorised")), 1);
+    const { derived, applied } = pr.evaluate(manifest(), 6);
+    expect(excused(applied)).toEqual([]);
+    expect(derived.exceptions[0]?.status).toBe("voided");
+    expect(pr.comments.at(-1)?.body).toMatch(/What .* granted was answered before, but the app's reply recording it is gone/);
+  });
+
+  it("is bound for the first time when nothing says it was answered: a comment the app never saw", () => {
+    const pr = new Conversation();
+    pr.evaluate(manifest(), 1);
+    pr.say("alice", REQUEST, 2);
+    expect(excused(pr.evaluate(manifest(), 3).applied)).toEqual(["hostPathVolumes"]);
   });
 });
 
