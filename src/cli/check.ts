@@ -106,6 +106,8 @@ export async function runCheck(request: CheckRequest, io: CliIo): Promise<number
     io.stderr.write(`kube-policy-bot: ${policyErrors.length} policy error(s); no manifests were checked\n`);
     return EXIT_USAGE;
   }
+  // Read but unable to take effect in a check (AdmissionConfiguration usernames): said, never silently dropped.
+  for (const notice of loaded.notices) io.stderr.write(`${notice.file}:${notice.line}:${notice.column}: note: ${notice.message}\n`);
   const policies: Policy[] = loaded.policies;
   if (policies.length === 0) {
     // Checking against nothing would pass everything: treat an empty policy set as a broken one.
@@ -130,6 +132,7 @@ export async function runCheck(request: CheckRequest, io: CliIo): Promise<number
   // `deny` counts what blocks: an excepted deny finding is still listed, marked with its exception.
   const deny = findings.filter(isBlocking).length;
   const result: EvaluationResult = { findings, errors, summary: { ...evaluated.summary, deny, errors: errors.length } };
+  if (evaluated.namespaces) result.namespaces = evaluated.namespaces;
 
   io.stdout.write(render(result, request, io));
   return result.summary.deny > 0 || result.summary.errors > 0 ? EXIT_BLOCKED : EXIT_OK;

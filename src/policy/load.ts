@@ -8,8 +8,9 @@ import { EXCEPTION_KIND, isExceptionDocument, readExceptionDocument } from "../e
 import type { PolicyException } from "../exceptions/model.js";
 import type { FieldPath, JsonObject, JsonValue, SourceDocument } from "../manifests/types.js";
 import { policyKinds } from "./kinds.js";
+import { isAdmissionConfigurationDocument, readAdmissionConfiguration, type PodSecurityAdmission } from "./podsecurity/admission-configuration.js";
 import { didYouMean } from "./suggest.js";
-import type { EnforcementAction, LabelSelector, MatchSpec, Policy, PolicyError, PolicyKind } from "./types.js";
+import type { CompileEnvironment, EnforcementAction, LabelSelector, MatchSpec, Policy, PolicyError, PolicyKind } from "./types.js";
 
 export interface PolicySource {
   file: string;
@@ -21,6 +22,13 @@ export interface LoadedPolicies {
   /** `PolicyException` documents found among the policies: permanent exceptions, reviewed like code. */
   exceptions: PolicyException[];
   errors: PolicyError[];
+  /**
+   * The cluster's Pod Security admission configuration found among these sources (an
+   * AdmissionConfiguration or PodSecurityConfiguration document), else the inherited one.
+   */
+  podSecurityAdmission?: PodSecurityAdmission;
+  /** What is read but cannot take effect at pull-request time (AdmissionConfiguration usernames). */
+  notices: PolicyError[];
 }
 
 /**
@@ -39,20 +47,48 @@ const SELECTOR_OPERATORS = ["In", "NotIn", "Exists", "DoesNotExist"];
 /** Document kinds that may sit beside policies and are not policies themselves. */
 const CONSTRAINT_TEMPLATE_API = "templates.gatekeeper.sh/";
 
+/**
+ * `inherited`: the Pod Security admission configuration of an enclosing layer (the organisation's, for
+ * the shipped policies and a repository's), used unless these sources hold their own.
+ */
 export function loadPolicies(
   sources: readonly PolicySource[],
   kinds: ReadonlyMap<string, PolicyKind> = policyKinds,
+  inherited?: PodSecurityAdmission,
 ): LoadedPolicies {
   const policies: Policy[] = [];
   const exceptions: PolicyException[] = [];
   const errors: PolicyError[] = [];
+  const notices: PolicyError[] = [];
   const seenNames = new Map<string, string>();
   const seenExceptions = new Map<string, string>();
 
-  for (const source of sources) {
-    const parsed = parseDocuments(source.file, source.content);
+  // The cluster's configuration first: every namespace-driven policy of these sources is compiled with it.
+  const parsedSources = sources.map((source) => ({ source, parsed: parseDocuments(source.file, source.content) }));
+  let own: PodSecurityAdmission | undefined;
+  for (const { source, parsed } of parsedSources) {
+    for (const document of parsed.documents) {
+      if (!isAdmissionConfigurationDocument(document.value)) continue;
+      const read = readAdmissionConfiguration(source.file, document);
+      errors.push(...read.errors);
+      notices.push(...read.notices);
+      if (!read.admission) continue;
+      if (own) {
+        const line = document.locate([]).line;
+        errors.push({ file: source.file, line, column: 1, message: `a second Pod Security admission configuration; the first is at ${own.source}. A cluster has one: keep one document.` });
+        continue;
+      }
+      own = read.admission;
+    }
+  }
+  const environment: CompileEnvironment = {};
+  const admission = own ?? inherited;
+  if (admission) environment.podSecurityAdmission = admission;
+
+  for (const { source, parsed } of parsedSources) {
     errors.push(...parsed.errors);
     for (const document of parsed.documents) {
+      if (isAdmissionConfigurationDocument(document.value)) continue;
       if (isExceptionDocument(document.value)) {
         const read = readExceptionDocument(source.file, document);
         errors.push(...read.errors);
@@ -67,7 +103,7 @@ export function loadPolicies(
         exceptions.push(read.exception);
         continue;
       }
-      const result = readPolicyDocument(source.file, document, kinds);
+      const result = readPolicyDocument(source.file, document, kinds, environment);
       errors.push(...result.errors);
       if (!result.policy) continue;
       const where = `${source.file}:${result.policy.range.line}`;
@@ -85,7 +121,9 @@ export function loadPolicies(
       if (result.active) policies.push(result.policy);
     }
   }
-  return { policies, exceptions, errors };
+  const loaded: LoadedPolicies = { policies, exceptions, errors, notices };
+  if (admission) loaded.podSecurityAdmission = admission;
+  return loaded;
 }
 
 interface DocumentResult {
@@ -95,7 +133,7 @@ interface DocumentResult {
   errors: PolicyError[];
 }
 
-function readPolicyDocument(file: string, document: SourceDocument, kinds: ReadonlyMap<string, PolicyKind>): DocumentResult {
+function readPolicyDocument(file: string, document: SourceDocument, kinds: ReadonlyMap<string, PolicyKind>, environment: CompileEnvironment): DocumentResult {
   const errors: PolicyError[] = [];
   const fail = (path: FieldPath, message: string): void => {
     const at = document.locate(path);
@@ -150,7 +188,7 @@ function readPolicyDocument(file: string, document: SourceDocument, kinds: Reado
   const action = readEnforcementAction(spec, fail);
   const match = readMatch(spec["match"], ["spec", "match"], fail);
 
-  const compiled = handler.compile(spec["parameters"]);
+  const compiled = handler.compile(spec["parameters"], environment);
   if ("errors" in compiled) {
     for (const error of compiled.errors) {
       const path = ["spec", "parameters", ...error.path];
@@ -171,6 +209,7 @@ function readPolicyDocument(file: string, document: SourceDocument, kinds: Reado
     target: handler.target,
     evaluate: compiled.evaluator,
   };
+  if (compiled.describeNamespace) policy.describeNamespace = compiled.describeNamespace;
   return { policy, active: action !== undefined, errors };
 }
 
