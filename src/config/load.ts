@@ -8,6 +8,7 @@
 import { minimatch } from "minimatch";
 import type { GitHubGateway, RepoRef, TreeEntry } from "../github/gateway.js";
 import { loadPolicies, type PolicySource } from "../policy/load.js";
+import type { PodSecurityAdmission } from "../policy/podsecurity/admission-configuration.js";
 import type { Policy, PolicyError } from "../policy/types.js";
 import type { PolicyException } from "../exceptions/model.js";
 import { unknownPolicyErrors } from "../exceptions/document.js";
@@ -32,6 +33,10 @@ export interface ResolvedConfig {
   org: OrgConfig;
   /** Manifest selection: org include minus org exclude, plus whatever the repository adds. */
   selection: { include: string[]; exclude: string[]; repoInclude: string[] };
+  /** Where Namespace manifests are read from beyond the changed files: the org's globs plus the repository's. */
+  namespaces: { paths: string[]; maxFiles: number };
+  /** Policy content that cannot take effect in a pull request (AdmissionConfiguration usernames), for the summary. */
+  notices: ConfigProblem[];
   policies: Policy[];
   applied: AppliedPolicy[];
   /** `PolicyException` documents among the org's and the repository's policy files. */
@@ -54,7 +59,7 @@ export interface ConfigLoaderOptions {
 export class ConfigLoader {
   private readonly blobs = new LruCache<string, Uint8Array>(2000, 32 * 1024 * 1024, (content) => content.byteLength);
   private readonly defaultBranches = new Map<string, { branch: string; expires: number }>();
-  private shipped: Promise<{ policies: Policy[]; problems: ConfigProblem[] }> | undefined;
+  private shipped: Promise<PolicySource[]> | undefined;
   private readonly now: () => number;
   private readonly ttl: number;
 
@@ -94,7 +99,7 @@ export class ConfigLoader {
   async resolve(gateway: GitHubGateway, repo: RepoRef, baseRef: string, org: OrgLayer): Promise<ResolvedConfig> {
     const problems = [...org.problems];
     const sources = [org.source ? `organisation config ${org.source}:${CONFIG_PATH}` : "built-in defaults (no organisation config)"];
-    let repoConfig: RepoConfig = { manifests: { include: [] }, policies: { paths: [], overrides: new Map() } };
+    let repoConfig: RepoConfig = { manifests: { include: [] }, namespaces: { paths: [] }, policies: { paths: [], overrides: new Map() } };
     let repoSources: PolicySource[] = [];
     const repoConfigFile = `${CONFIG_PATH} (base branch ${baseRef})`;
 
@@ -119,10 +124,12 @@ export class ConfigLoader {
       }
     }
 
-    const shipped = org.config.policies.shipped ? await this.shippedPolicies() : { policies: [], problems: [] };
-    problems.push(...shipped.problems);
+    // The org's Pod Security admission configuration (the cluster's) applies to the shipped policies and
+    // the repository's too; a repository's own applies only to its own policies.
     const orgPolicies = loadPolicies(org.policySources);
-    const repoPolicies = loadPolicies(repoSources);
+    const shipped = org.config.policies.shipped ? await this.shippedPolicies(orgPolicies.podSecurityAdmission) : { policies: [], problems: [] };
+    problems.push(...shipped.problems);
+    const repoPolicies = loadPolicies(repoSources, undefined, orgPolicies.podSecurityAdmission);
     problems.push(...orgPolicies.errors.map(toProblem), ...repoPolicies.errors.map(toProblem));
 
     const merged = mergePolicies({
@@ -155,6 +162,8 @@ export class ConfigLoader {
     return {
       org: org.config,
       selection: { include: org.config.manifests.include, exclude: org.config.manifests.exclude, repoInclude: repoConfig.manifests.include },
+      namespaces: { paths: [...new Set([...org.config.namespaces.paths, ...repoConfig.namespaces.paths])], maxFiles: org.config.namespaces.maxFiles },
+      notices: [...orgPolicies.notices, ...repoPolicies.notices].map(toProblem),
       policies: merged.policies,
       applied: merged.applied,
       exceptions,
@@ -205,14 +214,16 @@ export class ConfigLoader {
     return content;
   }
 
-  private shippedPolicies(): Promise<{ policies: Policy[]; problems: ConfigProblem[] }> {
-    this.shipped ??= this.options.shippedSources().then((sources) => {
-      const loaded = loadPolicies(sources);
-      return { policies: loaded.policies, problems: loaded.errors.map(toProblem) };
-    });
+  /**
+   * The shipped files are read once; they are compiled per check, with the organisation's Pod Security
+   * admission configuration (compiling two small documents costs next to nothing).
+   */
+  private async shippedPolicies(admission: PodSecurityAdmission | undefined): Promise<{ policies: Policy[]; problems: ConfigProblem[] }> {
+    this.shipped ??= this.options.shippedSources();
     // A failed read (e.g. a broken install) is retried on the next check rather than remembered.
     this.shipped.catch(() => (this.shipped = undefined));
-    return this.shipped;
+    const loaded = loadPolicies(await this.shipped, undefined, admission);
+    return { policies: loaded.policies, problems: loaded.errors.map(toProblem) };
   }
 }
 

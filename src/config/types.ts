@@ -30,8 +30,20 @@ export interface ExceptionSettings {
   defaultDurationMs: number;
 }
 
+/**
+ * Where Namespace manifests are found outside the pull request's changed files, so that workloads are
+ * judged by their namespace's Pod Security labels even when the PR does not touch the Namespace.
+ */
+export interface NamespaceSettings {
+  /** Globs of files holding Namespace manifests, read at the PR's head and base. */
+  paths: string[];
+  /** Most files read per check (blob reads are cached by content, so unchanged files cost nothing twice). */
+  maxFiles: number;
+}
+
 export interface OrgConfig {
   manifests: { include: string[]; exclude: string[] };
+  namespaces: NamespaceSettings;
   policies: {
     /** Apply the policies shipped with kube-policy-bot (before the org's own). */
     shipped: boolean;
@@ -57,6 +69,8 @@ export interface PolicyOverride {
 
 export interface RepoConfig {
   manifests: { include: string[] };
+  /** Added to the organisation's `namespaces.paths`. */
+  namespaces: { paths: string[] };
   policies: { paths: string[]; overrides: Map<string, PolicyOverride> };
 }
 
