@@ -19,6 +19,8 @@ import type { Finding } from "../policy/types.js";
 import { buildCheckRun, planCheckRunUpdates, type CheckOutcome, type CheckRunResult } from "../report/checkrun.js";
 import { MAX_OUTPUT_CHARS, truncateText } from "../report/limits.js";
 import type { ManifestStore } from "./manifest-store.js";
+import { namespaceNeeds, readNamespaceFiles } from "./namespace-files.js";
+import { namespaceMarkdown } from "../report/namespaces.js";
 import { changedRuleFiles, selectManifestFiles } from "./select-files.js";
 import { describeTarget, externalIdOf, type CheckTarget } from "./target.js";
 
@@ -202,7 +204,19 @@ async function evaluateTarget(
   notes.push(...fileNotes);
   if (notManifests.length > 0) notes.push(notManifestNote(notManifests));
   if (files.length === 0) return noManifests(fetched);
-  const evaluation = evaluate(files, resolved.policies);
+  const namespaces = await readNamespaceFiles(gateway, deps.manifests, {
+    repo: target.repo,
+    headRef: target.headSha,
+    baseRef: target.kind === "merge_group" ? target.baseSha : target.baseRef,
+    changed,
+    judged: files,
+    settings: resolved.namespaces,
+    needs: namespaceNeeds(files, resolved.policies),
+  });
+  notes.push(...namespaces.notes, ...resolved.notices.map((notice) => `${notice.file}:${notice.line}: ${notice.message}`));
+  const evaluation = evaluate(files, resolved.policies, { current: namespaces.current, base: namespaces.base });
+  const namespaceSection = namespaceMarkdown(evaluation.namespaces);
+  if (namespaceSection) sections.push(namespaceSection);
   const findings = await amend(evaluation.findings);
   return {
     outcome: {
@@ -214,7 +228,7 @@ async function evaluateTarget(
       notes,
       sections,
     },
-    blobsFetched: fetched,
+    blobsFetched: fetched + namespaces.blobsFetched,
   };
 }
 
