@@ -56,6 +56,8 @@ interface Resolution {
   where: string | undefined;
   labels: Readonly<Record<string, string>>;
   policy: Record<Mode, ModePolicy>;
+  /** The finding text per mode, built once per namespace. */
+  bases: Partial<Record<Mode, string>>;
 }
 
 export function compileNamespaceMode(options: NamespaceModeOptions) {
@@ -72,13 +74,24 @@ export function compileNamespaceMode(options: NamespaceModeOptions) {
     return checks;
   };
 
+  // One resolution per namespace and evaluation: every workload of a namespace shares it. Keyed on the
+  // context's Namespace objects, which one evaluation builds once.
+  const resolutions = new WeakMap<object, Map<string | undefined, Resolution>>();
   const resolve = (namespace: string | undefined, context: EvaluationContext): Resolution => {
+    const owner = context.catalog ?? context.namespaces;
+    let cache = resolutions.get(owner);
+    if (!cache) resolutions.set(owner, (cache = new Map()));
+    let resolution = cache.get(namespace);
+    if (!resolution) cache.set(namespace, (resolution = resolveUncached(namespace, context)));
+    return resolution;
+  };
+  const resolveUncached = (namespace: string | undefined, context: EvaluationContext): Resolution => {
     const exempt = namespace !== undefined && (options.admission?.exemptNamespaces.has(namespace) ?? false);
     const record = namespace === undefined ? undefined : context.catalog?.byName.get(namespace);
     const object = record?.object ?? (namespace === undefined ? undefined : context.namespaces.get(namespace));
     const labels = object ? labelsOf(metadataOf(object)) : {};
     const where = record ? `${record.manifest.file}:${record.manifest.locate(["metadata"]).line}` : undefined;
-    return { namespace, exempt, found: object !== undefined, where, labels, policy: namespacePolicy(labels, defaults) };
+    return { namespace, exempt, found: object !== undefined, where, labels, policy: namespacePolicy(labels, defaults), bases: {} };
   };
 
   const basisOf = (resolution: Resolution, mode: Mode): string => {
@@ -103,7 +116,7 @@ export function compileNamespaceMode(options: NamespaceModeOptions) {
     if (resolution.exempt || isExemptRuntimeClass(pod, options.admission)) return [];
     const violations: Violation[] = [];
     for (const mode of modes) {
-      const basis = basisOf(resolution, mode);
+      const basis = (resolution.bases[mode] ??= basisOf(resolution, mode));
       for (const violation of evaluatePod(pod, checksFor(resolution.policy[mode]))) {
         violation.basis = basis;
         if (mode !== strictest) violation.action = MODE_ACTIONS[mode];
