@@ -5,6 +5,7 @@
 import { hash } from "node:crypto";
 import { resourceRef } from "../manifests/resource.js";
 import type { FieldPath, InputError, JsonObject, JsonValue, LoadedFile, Manifest, PathSegment } from "../manifests/types.js";
+import { isObject } from "../manifests/json.js";
 import { podTypeErrors } from "../manifests/pod-schema.js";
 import { podViewOf, type PodView } from "../manifests/workloads.js";
 import { matches } from "./match.js";
@@ -108,7 +109,7 @@ interface KeyedFinding {
 
 function targetNamespaceOf(pod: JsonObject, manifest: Manifest): string | undefined {
   const metadata = pod["metadata"];
-  const declared = metadata && typeof metadata === "object" && !Array.isArray(metadata) ? metadata["namespace"] : undefined;
+  const declared = isObject(metadata) ? metadata["namespace"] : undefined;
   const namespace = manifest.review?.namespace || declared;
   return typeof namespace === "string" && namespace !== "" ? namespace : undefined;
 }
@@ -119,8 +120,8 @@ function targetNamespaceOf(pod: JsonObject, manifest: Manifest): string | undefi
  */
 function namespaceLabelErrors(manifest: Manifest): InputError[] {
   const metadata = manifest.object["metadata"];
-  const labels = metadata && typeof metadata === "object" && !Array.isArray(metadata) ? metadata["labels"] : undefined;
-  if (!labels || typeof labels !== "object" || Array.isArray(labels)) return [];
+  const labels = isObject(metadata) ? metadata["labels"] : undefined;
+  if (!isObject(labels)) return [];
   const strings: Record<string, string> = {};
   for (const [key, value] of Object.entries(labels)) if (typeof value === "string") strings[key] = value;
   return invalidLabelProblems(strings).map(({ label, message }) => {

@@ -9,6 +9,7 @@
  * the disagreement is reported, blocking, when the namespace matters to the check.
  */
 import type { InputError, JsonObject, Manifest } from "../manifests/types.js";
+import { isObject } from "../manifests/json.js";
 import { labelsOf } from "./match.js";
 
 export interface NamespaceRecord {
@@ -33,7 +34,7 @@ export const EMPTY_CATALOG: NamespaceCatalog = { byName: new Map(), conflicts: n
 export function namespaceName(object: JsonObject): string | undefined {
   if (object["kind"] !== "Namespace" || object["apiVersion"] !== "v1") return undefined;
   const metadata = object["metadata"];
-  const name = metadata && typeof metadata === "object" && !Array.isArray(metadata) ? metadata["name"] : undefined;
+  const name = isObject(metadata) ? metadata["name"] : undefined;
   return typeof name === "string" && name !== "" ? name : undefined;
 }
 

@@ -168,9 +168,3 @@ export interface Policy {
   describeNamespace?: NamespaceDescriber;
 }
 
-export interface PolicyError {
-  file: string;
-  line: number;
-  column: number;
-  message: string;
-}

@@ -5,7 +5,7 @@
  * Pure; one renderer for the terminal, one for the check run's Markdown.
  */
 import type { NamespaceSummary } from "../policy/engine.js";
-import { cell, code, escape } from "./markdown.js";
+import { cell, code, escape } from "../text/markdown.js";
 
 /** At most this many rows in the check run: the summary must stay readable (the rest is counted). */
 export const MAX_NAMESPACE_ROWS = 50;

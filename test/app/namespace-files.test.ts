@@ -3,11 +3,11 @@
  * read (within the bound, each once), and what is said when something is skipped.
  */
 import { describe, expect, test } from "@jest/globals";
-import { ManifestStore } from "../../src/checks/manifest-store.js";
-import { namespaceNeeds, readNamespaceFiles, type NamespaceReadRequest } from "../../src/checks/namespace-files.js";
-import type { RepoRef, Tree } from "../../src/github/gateway.js";
+import { ManifestStore } from "../../src/pipeline/read/manifest-store.js";
+import { namespaceNeeds, readNamespaceFiles, type NamespaceReadRequest } from "../../src/pipeline/read/namespace-files.js";
+import type { RepoRef, Tree } from "../../src/github/model.js";
 import { loadManifestFile } from "../../src/manifests/load.js";
-import { loadPolicies } from "../../src/policy/load.js";
+import { loadPolicies } from "../../src/config/policy-files.js";
 import { defaultPolicySources } from "../../src/policy/shipped.js";
 import { FakeGitHub } from "./fake-github.js";
 

@@ -10,7 +10,7 @@ import { dump } from "js-yaml";
 import { loadManifestFile } from "../../src/manifests/load.js";
 import type { JsonValue } from "../../src/manifests/types.js";
 import { evaluate } from "../../src/policy/engine.js";
-import { loadPolicies } from "../../src/policy/load.js";
+import { loadPolicies } from "../../src/config/policy-files.js";
 import { shippedPolicies } from "./support.js";
 
 const anyValue = fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<JsonValue>;

@@ -12,9 +12,9 @@
  * `exemptions.usernames` cannot apply to a pull request: there is no requesting user until someone
  * applies the change. It is reported as a notice, and workloads are judged as for any other user.
  */
-import type { FieldPath, JsonObject, JsonValue, SourceDocument } from "../../manifests/types.js";
+import type { FieldPath, InputError, JsonObject, JsonValue, SourceDocument } from "../../manifests/types.js";
+import { isObject } from "../../manifests/json.js";
 import { didYouMean } from "../suggest.js";
-import type { PolicyError } from "../types.js";
 import { LATEST, LEVELS, MODES, parseLabelVersion, parseLevel, type LabelVersion, type PolicyDefaults } from "./labels.js";
 
 export const ADMISSION_CONFIGURATION_APIS = ["apiserver.config.k8s.io/v1", "apiserver.config.k8s.io/v1alpha1"];
@@ -36,9 +36,9 @@ export interface PodSecurityAdmission {
 export interface AdmissionConfigurationResult {
   /** Absent for an AdmissionConfiguration without a PodSecurity plugin, or when the document has errors. */
   admission?: PodSecurityAdmission;
-  errors: PolicyError[];
+  errors: InputError[];
   /** Things that are read but cannot take effect at pull-request time. */
-  notices: PolicyError[];
+  notices: InputError[];
 }
 
 const DEFAULT_KEYS = MODES.flatMap((mode) => [mode, `${mode}-version`]);
@@ -59,9 +59,9 @@ export function isAdmissionConfigurationDocument(value: JsonValue): boolean {
 }
 
 export function readAdmissionConfiguration(file: string, document: SourceDocument): AdmissionConfigurationResult {
-  const errors: PolicyError[] = [];
-  const notices: PolicyError[] = [];
-  const at = (path: FieldPath, message: string): PolicyError => {
+  const errors: InputError[] = [];
+  const notices: InputError[] = [];
+  const at = (path: FieldPath, message: string): InputError => {
     const position = document.locate(path);
     return { file, line: position.line, column: position.column, message };
   };
@@ -195,8 +195,4 @@ function checkKeys(object: JsonObject, allowed: readonly string[], at: FieldPath
   for (const key of Object.keys(object)) {
     if (!allowed.includes(key)) fail([...at, key], `unknown field "${key}"${didYouMean(key, allowed)}; allowed: ${allowed.join(", ")}`);
   }
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -18,6 +18,7 @@
  * configuration are left alone: Pod Security admission ignores their labels.
  */
 import type { FieldPath, JsonObject, JsonValue } from "../../manifests/types.js";
+import { isObject } from "../../manifests/json.js";
 import { labelsOf } from "../match.js";
 import { namespaceName } from "../namespace-catalog.js";
 import { didYouMean } from "../suggest.js";
@@ -135,5 +136,5 @@ function parseFloor(parameters: JsonValue | undefined): { floor: Floor } | { err
 
 function metadataOf(object: JsonObject): JsonObject | undefined {
   const metadata = object["metadata"];
-  return metadata && typeof metadata === "object" && !Array.isArray(metadata) ? metadata : undefined;
+  return isObject(metadata) ? metadata : undefined;
 }

@@ -13,6 +13,7 @@
  */
 import type { JsonObject } from "../../manifests/types.js";
 import type { EnforcementAction, EvaluationContext, NamespaceJudgement, Violation } from "../types.js";
+import { isObject } from "../../manifests/json.js";
 import { labelsOf } from "../match.js";
 import type { PodSecurityAdmission } from "./admission-configuration.js";
 import { evaluatePod } from "./evaluate.js";
@@ -177,5 +178,5 @@ function isExemptRuntimeClass(pod: JsonObject, admission: PodSecurityAdmission |
 
 function metadataOf(object: JsonObject): JsonObject | undefined {
   const metadata = object["metadata"];
-  return metadata && typeof metadata === "object" && !Array.isArray(metadata) ? metadata : undefined;
+  return isObject(metadata) ? metadata : undefined;
 }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { loadManifestFile } from "../../../src/manifests/load.js";
 import { evaluate, type EvaluationResult } from "../../../src/policy/engine.js";
-import { loadPolicies, type PolicySource } from "../../../src/policy/load.js";
+import { loadPolicies, type PolicySource } from "../../../src/config/policy-files.js";
 
 const FLOOR: PolicySource = {
   file: "floor.yaml",

@@ -17,7 +17,7 @@ import { describe, expect, test } from "@jest/globals";
 import { loadManifestFile } from "../../../src/manifests/load.js";
 import type { JsonObject, LoadedFile } from "../../../src/manifests/types.js";
 import { evaluate } from "../../../src/policy/engine.js";
-import { loadPolicies } from "../../../src/policy/load.js";
+import { loadPolicies } from "../../../src/config/policy-files.js";
 import type { EnforcementAction, Finding, Policy } from "../../../src/policy/types.js";
 import { CORPUS, corpusPresent, fixtureEntries, fixtureText, mismatch, type FixtureEntry } from "./fixtures.js";
 import { load, YAML11_SCHEMA } from "js-yaml";

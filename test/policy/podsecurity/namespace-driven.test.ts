@@ -13,7 +13,7 @@ import { describe, expect, it } from "@jest/globals";
 import { loadManifestFile } from "../../../src/manifests/load.js";
 import type { LoadedFile } from "../../../src/manifests/types.js";
 import { evaluate, type EvaluationResult } from "../../../src/policy/engine.js";
-import { loadPolicies, type PolicySource } from "../../../src/policy/load.js";
+import { loadPolicies, type PolicySource } from "../../../src/config/policy-files.js";
 import { defaultPolicySources } from "../../../src/policy/shipped.js";
 import type { Policy } from "../../../src/policy/types.js";
 

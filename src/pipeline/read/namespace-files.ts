@@ -13,12 +13,14 @@
  * the defaults, which every such finding says; what was skipped is said in the summary's notes.
  */
 import { minimatch } from "minimatch";
-import { GLOB_OPTIONS } from "../config/defaults.js";
-import type { ChangedFile, GitHubGateway, RepoRef, Tree } from "../github/gateway.js";
-import type { LoadedFile, Manifest } from "../manifests/types.js";
-import { podViewOf } from "../manifests/workloads.js";
-import { namespaceName } from "../policy/namespace-catalog.js";
-import type { Policy } from "../policy/types.js";
+import { GLOB_OPTIONS } from "../../config/defaults.js";
+import type { GitHubGateway } from "../../github/gateway.js";
+import type { ChangedFile, RepoRef, Tree } from "../../github/model.js";
+import { isObject } from "../../manifests/json.js";
+import type { LoadedFile, Manifest } from "../../manifests/types.js";
+import { podViewOf } from "../../manifests/workloads.js";
+import { namespaceName } from "../../policy/namespace-catalog.js";
+import type { Policy } from "../../policy/types.js";
 import type { ManifestStore } from "./manifest-store.js";
 
 export interface NamespaceReadRequest {
@@ -56,7 +58,7 @@ export function namespaceNeeds(judged: readonly LoadedFile[], policies: readonly
   const landsElsewhere = manifests.some((manifest) => {
     if (!podViewOf(manifest) && manifest.object["kind"] !== "Namespace") return false;
     const metadata = manifest.object["metadata"];
-    const namespace = manifest.review?.namespace || (metadata && typeof metadata === "object" && !Array.isArray(metadata) ? metadata["namespace"] : undefined);
+    const namespace = manifest.review?.namespace || (isObject(metadata) ? metadata["namespace"] : undefined);
     return typeof namespace === "string" && namespace !== "" && !defined.has(namespace);
   });
   return { current: readsLabels && landsElsewhere, base: comparesBase && defined.size > 0 };
