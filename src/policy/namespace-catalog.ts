@@ -10,7 +10,7 @@
  */
 import type { InputError, JsonObject, Manifest } from "../manifests/types.js";
 import { isObject } from "../manifests/json.js";
-import { labelsOf } from "./match.js";
+import { labelsOf } from "./object-labels.js";
 
 export interface NamespaceRecord {
   name: string;

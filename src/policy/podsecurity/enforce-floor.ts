@@ -19,7 +19,7 @@
  */
 import type { FieldPath, JsonObject, JsonValue } from "../../manifests/types.js";
 import { isObject } from "../../manifests/json.js";
-import { labelsOf } from "../match.js";
+import { labelsOf } from "../object-labels.js";
 import { namespaceName } from "../namespace-catalog.js";
 import { didYouMean } from "../suggest.js";
 import type { CompileEnvironment, EvaluationContext, ParameterError, PolicyKind, Violation } from "../types.js";

@@ -14,7 +14,7 @@
 import type { JsonObject } from "../../manifests/types.js";
 import type { EnforcementAction, EvaluationContext, NamespaceJudgement, Violation } from "../types.js";
 import { isObject } from "../../manifests/json.js";
-import { labelsOf } from "../match.js";
+import { labelsOf } from "../object-labels.js";
 import type { PodSecurityAdmission } from "./admission-configuration.js";
 import { evaluatePod } from "./evaluate.js";
 import {
