@@ -93,6 +93,8 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
     return EXIT_USAGE;
   }
   const loaded = loadPolicies(sources);
+  // Valid documents that do nothing here (a ValidatingAdmissionPolicy no binding binds): said, not silently dropped.
+  for (const notice of loaded.notices) io.stderr.write(`${notice.file}:${notice.line}:${notice.column}: notice: ${notice.message}\n`);
   // An exception naming a policy that is not loaded would silently do nothing: a policy error.
   const policyErrors = [...loaded.errors, ...unknownPolicyErrors(loaded.exceptions, loaded.policies.map((policy) => policy.name))];
   if (policyErrors.length > 0) {
@@ -100,6 +102,8 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
     io.stderr.write(`kube-policy-bot: ${policyErrors.length} policy error(s); no manifests were checked\n`);
     return EXIT_USAGE;
   }
+  // Read but unable to take effect in a check (AdmissionConfiguration usernames): said, never silently dropped.
+  for (const notice of loaded.notices) io.stderr.write(`${notice.file}:${notice.line}:${notice.column}: note: ${notice.message}\n`);
   const policies: Policy[] = loaded.policies;
   if (policies.length === 0) {
     // Checking against nothing would pass everything: treat an empty policy set as a broken one.

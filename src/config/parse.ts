@@ -5,7 +5,7 @@
 import { DocumentReader } from "../documents/reader.js";
 import type { InputError, JsonObject } from "../manifests/types.js";
 import type { EnforcementAction } from "../policy/types.js";
-import { defaultOrgConfig } from "./defaults.js";
+import { MAX_NAMESPACE_FILES, defaultOrgConfig } from "./defaults.js";
 import type { ApproverRule, OrgConfig, PolicyOverride, RepoConfig, RepoPermission } from "./types.js";
 import { isObject } from "../manifests/json.js";
 
@@ -22,12 +22,23 @@ export function parseOrgConfig(file: string, content: string | Uint8Array): Pars
   const config = defaultOrgConfig();
   const root = reader.root;
   if (root) {
-    reader.keys(root, [], ["manifests", "policies", "check", "exceptions"]);
+    reader.keys(root, [], ["manifests", "namespaces", "policies", "check", "exceptions"]);
     const manifests = reader.mapping(root, ["manifests"]);
     if (manifests) {
       reader.keys(manifests, ["manifests"], ["include", "exclude"]);
       config.manifests.include = reader.globs(manifests, ["manifests", "include"]) ?? config.manifests.include;
       config.manifests.exclude = reader.globs(manifests, ["manifests", "exclude"]) ?? config.manifests.exclude;
+    }
+    const namespaces = reader.mapping(root, ["namespaces"]);
+    if (namespaces) {
+      reader.keys(namespaces, ["namespaces"], ["paths", "maxFiles"]);
+      config.namespaces.paths = reader.globs(namespaces, ["namespaces", "paths"]) ?? config.namespaces.paths;
+      const maxFiles = namespaces["maxFiles"];
+      if (maxFiles !== undefined && maxFiles !== null) {
+        if (typeof maxFiles !== "number" || !Number.isInteger(maxFiles) || maxFiles < 0 || maxFiles > MAX_NAMESPACE_FILES) {
+          reader.fail(["namespaces", "maxFiles"], `namespaces.maxFiles must be a whole number from 0 to ${MAX_NAMESPACE_FILES}, not ${JSON.stringify(maxFiles)}`, "invalid-value");
+        } else config.namespaces.maxFiles = maxFiles;
+      }
     }
     const policies = reader.mapping(root, ["policies"]);
     if (policies) {
@@ -68,13 +79,19 @@ export function parseOrgConfig(file: string, content: string | Uint8Array): Pars
 
 export function parseRepoConfig(file: string, content: string | Uint8Array): Parsed<RepoConfig> {
   const reader = DocumentReader.open(file, content, "the config");
-  const config: RepoConfig = { manifests: { include: [] }, policies: { paths: [], overrides: new Map() } };
+  const config: RepoConfig = { manifests: { include: [] }, namespaces: { paths: [] }, policies: { paths: [], overrides: new Map() } };
   const root = reader.root;
   if (root) {
     for (const key of ["check", "exceptions"]) {
       if (key in root) reader.fail([key], `${key} can only be set in the organisation's config (the .github repository), not in a repository`, "not-allowed-here");
     }
-    reader.keys(root, [], ["manifests", "policies", "check", "exceptions"]);
+    reader.keys(root, [], ["manifests", "namespaces", "policies", "check", "exceptions"]);
+    const namespaces = reader.mapping(root, ["namespaces"]);
+    if (namespaces) {
+      if ("maxFiles" in namespaces) reader.fail(["namespaces", "maxFiles"], "namespaces.maxFiles can only be set in the organisation's config: it bounds the work of every check");
+      reader.keys(namespaces, ["namespaces"], ["paths", "maxFiles"]);
+      config.namespaces.paths = reader.globs(namespaces, ["namespaces", "paths"]) ?? [];
+    }
     const manifests = reader.mapping(root, ["manifests"]);
     if (manifests) {
       if ("exclude" in manifests) reader.fail(["manifests", "exclude"], "a repository may add manifest globs (include) but not exclude files: excluding would let files skip the organisation's policies", "not-allowed-here");

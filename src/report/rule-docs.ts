@@ -2,6 +2,7 @@
  * The documentation of every rule a report can name: the rules carried by the policy kinds
  * (src/policy/rules.ts) and the one rule of the input itself, `input/parse-error`.
  */
+import { CEL_POLICY_RULES } from "../policy/cel-policies.js";
 import { policyKinds } from "../policy/kinds.js";
 import type { RuleDoc } from "../policy/rules.js";
 
@@ -21,7 +22,7 @@ const PARSE_ERROR_DOC: RuleDoc = {
 
 /** Every rule, policy kinds in registry order, then the input rule. */
 export function allRules(kinds = policyKinds): RuleDoc[] {
-  return [...[...kinds.values()].flatMap((kind) => kind.rules), PARSE_ERROR_DOC];
+  return [...[...kinds.values()].flatMap((kind) => kind.rules), ...CEL_POLICY_RULES, PARSE_ERROR_DOC];
 }
 
 /**
@@ -30,14 +31,16 @@ export function allRules(kinds = policyKinds): RuleDoc[] {
  */
 export function ruleDoc(policyKind: string, rule: string): RuleDoc {
   if (policyKind === PARSE_ERROR_RULE) return PARSE_ERROR_DOC;
-  const rules = policyKinds.get(policyKind)?.rules ?? [];
+  const rules = policyKinds.get(policyKind)?.rules ?? CEL_POLICY_RULES.filter((candidate) => candidate.kind === policyKind);
   return (
     rules.find((candidate) => candidate.id === rule) ??
     rules.find((candidate) => candidate.id === policyKind) ?? {
       id: rule,
       kind: policyKind,
       title: `${policyKind}: ${rule}`,
-      checks: `Rule ${rule} of policy kind ${policyKind}.`,
+      // Every built-in kind documents its rules; a kind known only to one policy load is a constraint
+      // kind of the organisation's own ConstraintTemplate with CEL code.
+      checks: `Defined by the organisation's own ConstraintTemplate ${policyKind} (CEL code, run generically); the constraint's parameters decide what is allowed.`,
       fix: "Change the resource as the message says.",
       helpUri: "https://github.com/kube-policy-bot/kube-policy-bot#policies",
       tags: ["kubernetes"],

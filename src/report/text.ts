@@ -6,6 +6,7 @@ import type { InputError } from "../manifests/types.js";
 import type { EvaluationResult } from "../policy/engine.js";
 import type { EnforcementAction, Finding } from "../policy/types.js";
 import { describeSubject, plural, ruleId } from "./describe.js";
+import { namespaceTextLines } from "./namespaces.js";
 
 export interface TextOptions {
   /** ANSI colours; the caller decides (TTY and NO_COLOR), this module never looks at the environment. */
@@ -61,5 +62,5 @@ export function formatText(result: EvaluationResult, options: TextOptions): stri
   const lines = [...result.findings.map((f) => findingLine(f, paint)), ...result.errors.map((e) => errorLine(e, paint))];
   lines.sort(byPosition);
   const excepted = result.findings.filter((finding) => finding.exception).length;
-  return [...lines.map((line) => line.text), `${summaryLine(result.summary)}${excepted > 0 ? `, ${excepted} excepted` : ""}`].join("\n") + "\n";
+  return [...lines.map((line) => line.text), ...namespaceTextLines(result.namespaces), `${summaryLine(result.summary)}${excepted > 0 ? `, ${excepted} excepted` : ""}`].join("\n") + "\n";
 }

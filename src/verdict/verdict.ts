@@ -8,11 +8,12 @@
 import { applyExceptions } from "../exceptions/apply.js";
 import type { AuthorizationFacts } from "../exceptions/authorize.js";
 import { deriveExceptions, type DerivedExceptions, type PullRequestComment } from "../exceptions/derive.js";
+import type { PullHistory } from "../exceptions/seen-head.js";
 import type { PolicyException } from "../exceptions/model.js";
 import { inScope } from "../exceptions/scope.js";
 import type { ExceptionSettings } from "../exceptions/settings.js";
 import type { InputError, LoadedFile } from "../manifests/types.js";
-import { evaluate, type EvaluationSummary } from "../policy/engine.js";
+import { evaluate, type EvaluationSummary, type NamespaceSources, type NamespaceSummary } from "../policy/engine.js";
 import type { Finding, Policy } from "../policy/types.js";
 
 /**
@@ -35,6 +36,10 @@ export interface CommentExceptionsInput {
    * approver saw.
    */
   recordsGrants: boolean;
+  /** What binds a grant not recorded yet: the head its approver could have seen (see exceptions/seen-head.ts). */
+  history?: PullHistory;
+  /** The app's own reactions on command comments read for that (see exceptions/processed.ts). */
+  botReactions?: ReadonlyMap<number, readonly string[]>;
 }
 
 export interface VerdictInput {
@@ -46,6 +51,8 @@ export interface VerdictInput {
   comments?: CommentExceptionsInput;
   /** Inputs that could not even be listed (a directory the CLI cannot read): they block like unreadable files. */
   inputErrors?: readonly InputError[];
+  /** Namespace manifests beyond `files` (the app reads the repository's, at the head and the base). */
+  namespaces?: NamespaceSources;
   now: Date;
 }
 
@@ -59,6 +66,8 @@ export interface Verdict {
   counts: Record<FindingClass, number>;
   /** `block` when a finding blocks or an input could not be read. */
   conclusion: "pass" | "block";
+  /** Per namespace touched and per namespace-driven policy: the level that applies and where it came from. */
+  namespaces?: NamespaceSummary[];
   exceptions: {
     /** What the pull request's comments asked and what came of it (absent without comments). */
     fromComments?: DerivedExceptions;
@@ -75,7 +84,7 @@ export function classify(finding: Finding): FindingClass {
 }
 
 export function decideVerdict(input: VerdictInput): Verdict {
-  const evaluated = evaluate(input.files, input.policies);
+  const evaluated = evaluate(input.files, input.policies, input.namespaces);
   const fromComments = input.comments ? commentExceptions(input.comments, evaluated.findings, input.policies, input.now) : undefined;
   const active = fromComments ? activeCommentExceptions(fromComments, input.comments?.recordsGrants ?? false) : [];
   const findings = applyExceptions(evaluated.findings, [...active, ...input.exceptionDocuments], input.now);
@@ -97,6 +106,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
     summary,
     counts,
     conclusion: counts.blocking > 0 || errors.length > 0 ? "block" : "pass",
+    namespaces: evaluated.namespaces ?? [],
     exceptions: {
       ...(fromComments ? { fromComments } : {}),
       relevantDocuments: input.exceptionDocuments.filter((exception) => evaluated.findings.some((finding) => inScope(exception, finding))),
@@ -114,6 +124,8 @@ function commentExceptions(input: CommentExceptionsInput, findings: readonly Fin
     now,
     findings,
     policyNames: policies.map((policy) => policy.name),
+    ...(input.history ? { history: input.history } : {}),
+    ...(input.botReactions ? { botReactions: input.botReactions } : {}),
   });
 }
 

@@ -25,6 +25,9 @@ describe("org config", () => {
       `manifests:
   include: ["k8s/**/*.yaml"]
   exclude: ["k8s/**/kustomization.yaml"]
+namespaces:
+  paths: ["clusters/*/namespaces/*.yaml"]
+  maxFiles: 20
 policies:
   shipped: false
   paths: ["policies/**/*.yaml"]
@@ -44,6 +47,7 @@ exceptions:
     expect(parsed.problems).toEqual([]);
     expect(parsed.config).toEqual({
       manifests: { include: ["k8s/**/*.yaml"], exclude: ["k8s/**/kustomization.yaml"] },
+      namespaces: { paths: ["clusters/*/namespaces/*.yaml"], maxFiles: 20 },
       policies: { shipped: false, paths: ["policies/**/*.yaml"], overridable: ["pod-security-restricted"] },
       check: { name: "k8s-policy", failureMode: "fail-open" },
       exceptions: {
@@ -52,6 +56,15 @@ exceptions:
         approvers: [{ team: "platform-security" }, { permission: "admin", policies: ["pod-security-restricted"] }],
       },
     });
+  });
+
+  test("namespaces: maxFiles is bounded, and only the organisation sets it", () => {
+    expect(parseOrgConfig("org.yml", "namespaces:\n  maxFiles: 5000\n").problems).toEqual([
+      expect.objectContaining({ line: 2, message: "namespaces.maxFiles must be a whole number from 0 to 500, not 5000" }),
+    ]);
+    const repo = parseRepoConfig("repo.yml", "namespaces:\n  paths: [ns/*.yaml]\n  maxFiles: 5\n");
+    expect(repo.problems).toEqual([expect.objectContaining({ line: 3, message: expect.stringContaining("only be set in the organisation's config") })]);
+    expect(parseRepoConfig("repo.yml", "namespaces:\n  paths: [ns/*.yaml]\n").config?.namespaces).toEqual({ paths: ["ns/*.yaml"] });
   });
 
   test("problems come with their line and a suggestion", () => {
