@@ -138,6 +138,8 @@ function skipJsonSpace(text: string, from: number): number {
   }
 }
 
+const JSON_LITERAL = /^(?:true|false|null|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)(?![0-9A-Za-z_.])/;
+
 /** The offset after the JSON value starting at `from`, or -1 when it is not one. */
 function jsonValueEnd(text: string, from: number): number {
   const first = text.charCodeAt(from);
@@ -158,10 +160,8 @@ function jsonValueEnd(text: string, from: number): number {
     return -1;
   }
   if (first === 34) return stringEnd(text, from);
-  // A number or a literal: up to the next delimiter.
-  let at = from;
-  while (at < text.length && !/[\s{}[\],"]/.test(text.charAt(at))) at++;
-  return at > from ? at : -1;
+  const literal = JSON_LITERAL.exec(text.slice(from, from + 400));
+  return literal ? from + (literal[0] as string).length : -1;
 }
 
 /** The offset after the closing quote of the string starting at `from`, or -1. */

@@ -21,6 +21,14 @@ import type { InputError, ParsedFile, SourceDocument } from "./types.js";
  */
 const MAX_REPAIRS = 200;
 
+/** js-yaml's complaint about text after a complete document that is not the start of another. */
+const TRAILING_CONTENT = "end of the stream or a document separator is expected";
+const IGNORED_REST =
+  "YAML syntax error: the text from here on does not continue the document above (it is indented less than the document's first line, or follows its end): kubectl (go-yaml v2) silently ignores it, other tools refuse the file; fix the indentation or start a new document with a line `---`";
+
+const SECOND_DOCUMENT =
+  "a second YAML document without a line `---` before it (after `...`, or after a `---` that follows a line break other than \"\\n\"): kubectl silently ignores it while kustomize and Flux apply it; separate documents with a line `---`";
+
 export function parseDocuments(file: string, content: string | Uint8Array, limits?: Partial<LoadLimits>): ParsedFile {
   const resolved = resolveLimits(limits);
   const decoded = decodeText(file, content, resolved.maxBytes);
@@ -67,15 +75,26 @@ function readChunk(state: ReadState, decoded: string, chunk: StreamChunk, json: 
   const errorAt = (offset: number, message: string): InputError => ({ file: state.file, ...state.lines.position(toFile(offset)), message });
 
   let events: Event[] | undefined;
+  let parsedUpTo = Infinity;
   while (events === undefined) {
     try {
-      events = parseEvents(text.text, { filename: state.file, maxDepth: state.limits.maxDepth });
+      events = parseEvents(parsedUpTo === Infinity ? text.text : text.text.slice(0, parsedUpTo), { filename: state.file, maxDepth: state.limits.maxDepth });
     } catch (error) {
       const offset = error instanceof YAMLException ? (error.mark?.position ?? 0) : 0;
-      const repairable = error instanceof YAMLException && error.reason === "deficient indentation" && state.repairsLeft > 0;
-      if (repairable && text.repairDeficientIndentation(offset)) {
+      const reason = error instanceof YAMLException ? error.reason : "";
+      if (reason === "deficient indentation" && state.repairsLeft > 0 && parsedUpTo === Infinity && text.repairDeficientIndentation(offset)) {
         state.repairsLeft--;
         continue;
+      }
+      if (parsedUpTo === Infinity) {
+        // go-yaml v2 (sigs.k8s.io/yaml) reads the first document of a chunk and never looks further:
+        // a problem after its end does not stop kubectl, it silently drops the rest.
+        const end = reason === TRAILING_CONTENT && offset > 0 ? offset : firstDocumentEnd(text.text, offset);
+        if (end > 0) {
+          parsedUpTo = end;
+          state.errors.push(errorAt(end, reason === TRAILING_CONTENT ? IGNORED_REST : SECOND_DOCUMENT));
+          continue;
+        }
       }
       state.errors.push(syntaxError(error, errorAt, state.limits.maxDepth));
       state.nextIndex++;
@@ -99,24 +118,55 @@ function readChunk(state: ReadState, decoded: string, chunk: StreamChunk, json: 
   const base = state.nextIndex;
   const yamlDocuments = events.reduce((count, event) => (event.type === EVENT_ID.DOCUMENT ? count + 1 : count), 0);
   state.nextIndex += Math.max(1, yamlDocuments);
+  // sigs.k8s.io/yaml reads the first YAML document of a chunk and drops the rest without a word;
+  // other tools (kustomize, Flux) apply them. Reading them either way would be a guess.
+  const second = secondDocumentStart(events);
   for (const document of documents) {
-    // sigs.k8s.io/yaml reads the first YAML document of a chunk and drops the rest without a word;
-    // other tools (kustomize, Flux) apply them. Reading them either way would be a guess.
-    if (document.index > 0) {
-      state.errors.push(
-        errorAt(
-          document.position.start,
-          json
-            ? "a second document inside one JSON value: kubectl reads only the first"
-            : "a second YAML document without a `---` line before it (after `...`, or a `---` that follows a Unicode line break): kubectl ignores it while kustomize and Flux apply it; separate documents with a line `---`",
-        ),
-      );
-      continue;
-    }
+    if (document.index > 0) continue;
     state.documents.push({ index: base, value: document.value, locate: makeLocator(state.lines, document.position, toFile) });
   }
-  for (const problem of problems) state.errors.push(errorAt(problem.offset, problem.message));
+  for (const problem of problems) {
+    if (second === undefined || problem.offset < second) state.errors.push(errorAt(problem.offset, problem.message));
+  }
+  if (second !== undefined) state.errors.push(errorAt(second, json ? "a second document inside one JSON value: kubectl reads only the first" : SECOND_DOCUMENT));
   return true;
+}
+
+/** Where the content of a second YAML document in the events starts, if there is one. */
+function secondDocumentStart(events: readonly Event[]): number | undefined {
+  let documents = 0;
+  for (let index = 0; index < events.length; index++) {
+    if ((events[index] as Event).type !== EVENT_ID.DOCUMENT || ++documents < 2) continue;
+    const node = events[index + 1];
+    if (node === undefined) return undefined;
+    if (node.type === EVENT_ID.SCALAR) {
+      if (node.valueStart !== -1) return node.valueStart;
+      if (node.tagStart !== -1 || node.anchorStart !== -1) return Math.max(node.tagStart, node.anchorStart);
+      continue; // an empty document (a trailing `...` or comments)
+    }
+    if (node.type === EVENT_ID.MAPPING || node.type === EVENT_ID.SEQUENCE) return node.start;
+    if (node.type === EVENT_ID.ALIAS) return node.anchorStart - 1;
+  }
+  return undefined;
+}
+
+/**
+ * Where the first YAML document of a chunk ends when a marker (`...`, or `---` after a line break
+ * the stream splitter does not see: "\r" or a Unicode one) comes before `offset`; 0 when none does.
+ */
+function firstDocumentEnd(text: string, offset: number): number {
+  const marker = /(?:^|[\n\r])((?:\.\.\.|---)(?=[\s]|$))/g;
+  let match: RegExpExecArray | null;
+  let found = 0;
+  while ((match = marker.exec(text)) !== null && match.index < offset) {
+    const at = match.index + match[0].length - 3;
+    // A leading `---` begins the first document rather than ending it.
+    if (text.slice(0, at).trim() !== "" && at < offset) {
+      found = at;
+      break;
+    }
+  }
+  return found;
 }
 
 function countNodes(events: readonly Event[]): number {
