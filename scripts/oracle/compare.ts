@@ -74,6 +74,9 @@ export function compareWithOracle(file: string, content: string | Uint8Array, or
     for (const error of parsed.errors) differences.push(`we report ${error.line}:${error.column} ${error.message}`);
   } else if (parsed.errors.length === 0) {
     differences.push(`the oracle stops with "${oracle.error}", we report nothing`);
+  } else if (identical < oracle.documents.length) {
+    // A document missing before the oracle's error: our errors say why.
+    for (const error of parsed.errors) differences.push(`we report ${error.line}:${error.column} ${error.message}`);
   }
   return { oracleDocuments: oracle.documents.length, identical, differences };
 }

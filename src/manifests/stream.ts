@@ -138,7 +138,7 @@ function skipJsonSpace(text: string, from: number): number {
   }
 }
 
-const JSON_LITERAL = /^(?:true|false|null|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)(?![0-9A-Za-z_.])/;
+const JSON_LITERAL = /^(?:true|false|null|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)/;
 
 /** The offset after the JSON value starting at `from`, or -1 when it is not one. */
 function jsonValueEnd(text: string, from: number): number {
