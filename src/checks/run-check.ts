@@ -234,15 +234,18 @@ function ruleChangeNotes(changed: readonly ChangedFile[], protectedFiles: { conf
   ];
 }
 
+/**
+ * Fail-open applies to GitHub outages only: an internal error (a bug, bad input that slipped past
+ * the reader) is not an outage, and letting it pass would let the input that caused it through.
+ */
 function failureOutcome(error: unknown, failureMode: FailureMode, deliveryId: string): CheckOutcome {
-  const conclusion = failureMode === "fail-open" ? "neutral" : "failure";
   if (error instanceof GitHubApiError) {
     const advice = adviceFor(error, deliveryId);
     return {
       kind: "not-evaluated",
       reason: `GitHub API error while ${error.message}`,
       whatToDo: advice.whatToDo,
-      conclusion: advice.outage ? conclusion : "failure",
+      conclusion: outageConclusion(failureMode, advice.outage),
       retryable: advice.outage,
       notes: [],
     };
@@ -252,10 +255,18 @@ function failureOutcome(error: unknown, failureMode: FailureMode, deliveryId: st
     kind: "not-evaluated",
     reason: `internal error: ${message}`,
     whatToDo: `Re-run the check. If it fails again, report it to the app's operators with delivery id ${deliveryId}.`,
-    conclusion,
+    conclusion: "failure",
     retryable: true,
     notes: [],
   };
+}
+
+function outageConclusion(failureMode: FailureMode, outage: boolean): "neutral" | "failure" {
+  return failureMode === "fail-open" && outage ? "neutral" : "failure";
+}
+
+function isOutage(error: unknown, deliveryId: string): boolean {
+  return error instanceof GitHubApiError && adviceFor(error, deliveryId).outage;
 }
 
 /**
@@ -292,7 +303,8 @@ async function publish(
       summary: truncateText(`${result.summary}\n\n> **Note:** some annotations could not be published (${reason}). Re-run the check to see them all.`, MAX_OUTPUT_CHARS),
     },
     {
-      conclusion: failureMode === "fail-open" ? ("neutral" as const) : ("failure" as const),
+      // A verdict that blocks stays blocking; only a GitHub outage may turn a pass into neutral.
+      conclusion: result.conclusion === "success" ? outageConclusion(failureMode, isOutage(failure, "")) : ("failure" as const),
       title: "Not checked: the result could not be published",
       summary: `The check could not publish its result: ${reason.slice(0, 1000)}. Re-run the check.`,
     },

@@ -129,7 +129,7 @@ export async function runCheck(request: CheckRequest, io: CliIo): Promise<number
   const errors = [...discovery.errors, ...evaluated.errors].sort(byLocation);
   // `deny` counts what blocks: an excepted deny finding is still listed, marked with its exception.
   const deny = findings.filter(isBlocking).length;
-  const result: EvaluationResult = { findings, errors, summary: { ...evaluated.summary, deny, errors: errors.length } };
+  const result: EvaluationResult = { findings, errors, notices: evaluated.notices ?? [], summary: { ...evaluated.summary, deny, errors: errors.length } };
 
   io.stdout.write(render(result, request, io));
   return result.summary.deny > 0 || result.summary.errors > 0 ? EXIT_BLOCKED : EXIT_OK;

@@ -6,7 +6,9 @@ import { hash } from "node:crypto";
 import { resourceRef } from "../manifests/resource.js";
 import type { FieldPath, InputError, JsonObject, JsonValue, LoadedFile, Manifest, PathSegment } from "../manifests/types.js";
 import { podTypeErrors } from "../manifests/pod-schema.js";
-import { podViewOf, type PodView } from "../manifests/workloads.js";
+import { WELL_KNOWN_KINDS, type PodTemplateKinds } from "../manifests/pod-templates.js";
+import { unjudgedPodTemplate } from "../manifests/pod-lookalike.js";
+import { podViewsOf, type PodView } from "../manifests/workloads.js";
 import { matches } from "./match.js";
 import { formatPath } from "./path.js";
 import type { EvaluationContext, Finding, MatchSpec, Policy, Violation } from "./types.js";
@@ -25,10 +27,18 @@ export interface EvaluationResult {
   findings: Finding[];
   /** Input that could not be read: blocking, like a deny. */
   errors: InputError[];
+  /** What was read but not judged, said where it is; not blocking (e.g. an unknown kind that looks like it makes pods). */
+  notices?: InputError[];
   summary: EvaluationSummary;
 }
 
-export function evaluate(files: readonly LoadedFile[], policies: readonly Policy[]): EvaluationResult {
+export interface EvaluationOptions {
+  /** Custom resources that create pods: the well-known ones, plus the organisation's own. */
+  podTemplateKinds?: PodTemplateKinds;
+}
+
+export function evaluate(files: readonly LoadedFile[], policies: readonly Policy[], options: EvaluationOptions = {}): EvaluationResult {
+  const podTemplateKinds = options.podTemplateKinds ?? WELL_KNOWN_KINDS;
   const inventory = files.flatMap((file) => file.manifests);
   const context: EvaluationContext = { inventory, namespaces: namespacesOf(inventory) };
   const podPolicies = policies.filter((policy) => policy.target === "pod");
@@ -36,6 +46,7 @@ export function evaluate(files: readonly LoadedFile[], policies: readonly Policy
 
   const findings: Finding[] = [];
   const typeErrors: InputError[] = [];
+  const notices: InputError[] = [];
   for (const manifest of inventory) {
     // An object read from an AdmissionReview is judged under its request; a manifest is a CREATE.
     const reviewed: EvaluationContext = manifest.review ? { ...context, review: manifest.review } : context;
@@ -45,14 +56,19 @@ export function evaluate(files: readonly LoadedFile[], policies: readonly Policy
         findings.push(toFinding(policy, manifest, violation, violation.path));
       }
     }
-    const view = podViewOf(manifest);
-    if (!view) continue;
-    for (const error of podTypeErrors(view.pod)) typeErrors.push(toTypeError(manifest, view.toSourcePath(error.path), error.problem));
-    for (const policy of podPolicies) {
-      const podContext = podJudgement(policy, manifest, view, context, reviewed);
-      if (!podContext) continue;
-      for (const violation of policy.evaluate(view.pod, podContext)) {
-        findings.push(toFinding(policy, manifest, violation, view.toSourcePath(violation.path)));
+    const views = podViewsOf(manifest, podTemplateKinds);
+    if (views.length === 0) {
+      const lookalike = unjudgedPodTemplate(manifest);
+      if (lookalike) notices.push(lookalike);
+    }
+    for (const view of views) {
+      for (const error of podTypeErrors(view.pod)) typeErrors.push(toTypeError(manifest, view.toSourcePath(error.path), error.problem));
+      for (const policy of podPolicies) {
+        const podContext = podJudgement(policy, manifest, view, context, reviewed);
+        if (!podContext) continue;
+        for (const violation of policy.evaluate(view.pod, podContext)) {
+          findings.push(toFinding(policy, manifest, violation, view.toSourcePath(violation.path)));
+        }
       }
     }
   }
@@ -60,7 +76,7 @@ export function evaluate(files: readonly LoadedFile[], policies: readonly Policy
   const unique = strongestPerField(findings);
   unique.sort(byPosition);
   const errors = [...files.flatMap((file) => file.errors), ...typeErrors];
-  return { findings: unique, errors, summary: summarise(files.length, inventory.length, unique, errors.length) };
+  return { findings: unique, errors, notices, summary: summarise(files.length, inventory.length, unique, errors.length) };
 }
 
 /**

@@ -37,6 +37,8 @@ export interface JsonError {
 export interface JsonReport {
   findings: JsonFinding[];
   errors: JsonError[];
+  /** What was read but not judged (not blocking), same shape as an error. */
+  notices: JsonError[];
   summary: EvaluationResult["summary"];
 }
 
@@ -76,6 +78,7 @@ export function toJsonReport(result: EvaluationResult): JsonReport {
   return {
     findings: result.findings.map(toJsonFinding),
     errors: result.errors.map(toJsonError),
+    notices: (result.notices ?? []).map(toJsonError),
     summary: { files, resources, deny, warn, dryrun, errors },
   };
 }

@@ -197,6 +197,23 @@ describe("failures never leave the check in progress", () => {
     expect(run?.output?.title).toMatch(/internal error: boom/);
   });
 
+  test("under fail-open, an internal error is not an outage: the check fails", async () => {
+    const { github, deps } = setup({ orgFiles: { ".github/kube-policy.yml": "check:\n  failureMode: fail-open\n" } });
+    github.failNext("readFile", new TypeError("Cannot read properties of undefined"));
+    const { run } = await check(github, pullRequest(github, 1, { "pod.yaml": BREAKOUT_POD }), deps);
+    expect(run?.status).toBe("completed");
+    expect(run?.conclusion).toBe("failure");
+    expect(run?.output?.title).toMatch(/internal error/);
+  });
+
+  test("under fail-open, a manifest with kind: constructor beside a privileged Pod is judged, not passed", async () => {
+    const { github, deps } = setup({ orgFiles: { ".github/kube-policy.yml": "check:\n  failureMode: fail-open\n" } });
+    const hostile = ["toString", "constructor", "__proto__", "valueOf"].map((kind) => `apiVersion: v1\nkind: ${kind}\nmetadata: {name: ${kind}}\n`).join("---\n");
+    const { run } = await check(github, pullRequest(github, 1, { "pod.yaml": `${hostile}---\n${BREAKOUT_POD}` }), deps);
+    expect(run?.conclusion).toBe("failure");
+    expect(run?.output?.title).not.toMatch(/internal error/);
+  });
+
   test("when the org config cannot be read, the run is created under the default name and fails closed", async () => {
     const { github, deps } = setup();
     github.failNext("getDefaultBranch", new GitHubApiError("reading repository acme/.github", 503, "Service Unavailable"));
