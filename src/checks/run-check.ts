@@ -20,6 +20,7 @@ import { buildCheckRun, planCheckRunUpdates, type CheckOutcome, type CheckRunRes
 import { MAX_OUTPUT_CHARS, truncateText } from "../report/limits.js";
 import type { ManifestStore } from "./manifest-store.js";
 import { changedRuleFiles, selectManifestFiles } from "./select-files.js";
+import { skippedManifestNotes } from "./skipped-files.js";
 import { describeTarget, externalIdOf, type CheckTarget } from "./target.js";
 
 /** GitHub serves at most 3000 files of a pull request. */
@@ -196,9 +197,12 @@ async function evaluateTarget(
     return { outcome: { kind: "no-manifests", changedFiles: changed.length, policies: resolved.applied, notes, sections }, blobsFetched: fetched };
   };
 
+  const skipped = await skippedManifestNotes(gateway, target.repo, changed, resolved.selection, target.headSha, deps.manifests);
+  notes.push(...skipped.notes);
   const selected = selectManifestFiles(changed, resolved.selection);
-  if (selected.length === 0) return noManifests(0);
-  const { files, notManifests, fetched, notes: fileNotes } = await deps.manifests.load(gateway, target.repo, selected, target.headSha);
+  if (selected.length === 0) return noManifests(skipped.fetched);
+  const { files, notManifests, fetched: selectedFetched, notes: fileNotes } = await deps.manifests.load(gateway, target.repo, selected, target.headSha);
+  const fetched = selectedFetched + skipped.fetched;
   notes.push(...fileNotes);
   if (notManifests.length > 0) notes.push(notManifestNote(notManifests));
   if (files.length === 0) return noManifests(fetched);

@@ -27,7 +27,7 @@ Checks Kubernetes manifests against Pod Security Standards and Gatekeeper constr
 
 Arguments:
   PATH                  manifest file or directory; directories are searched recursively for
-                        .yaml, .yml and .json files (dot-directories and node_modules are skipped)
+                        .yaml, .yml and .json files, as kubectl apply -R -f does
 
 Options:
   --policies PATH       policy file or directory (repeatable); default: the shipped policy set

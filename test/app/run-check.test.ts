@@ -116,6 +116,24 @@ describe("a pull request check", () => {
     expect(run?.output?.summary).toMatch(/no Kubernetes object.*not checked: `config\/app\.yaml`/s);
   });
 
+  test("a skipped file that holds Kubernetes objects is named in the summary; other skipped files are not", async () => {
+    const { github, deps } = setup();
+    const files = {
+      "chart/templates/pod.yaml": BREAKOUT_POD,
+      "deploy/.hidden.yaml": BREAKOUT_POD,
+      "tsconfig.json": '{"compilerOptions": {}}',
+      ".github/workflows/ci.yml": "on: push\n",
+      "pod.yaml": COMPLIANT_DEPLOYMENT,
+    };
+    const { run } = await check(github, pullRequest(github, 6, files), deps);
+    const summary = run?.output?.summary ?? "";
+    expect(summary).toMatch(/`chart\/templates\/pod\.yaml` was not checked because it matches the exclude glob `\*\*\/templates\/\*\*`, but it holds Kubernetes objects \(Pod\)/);
+    expect(summary).toMatch(/`deploy\/\.hidden\.yaml` was not checked because it matches the exclude glob/);
+    expect(summary).not.toMatch(/tsconfig|ci\.yml/);
+    // A notice, not a verdict: the organisation's globs decide what is judged.
+    expect(run?.conclusion).toBe("success");
+  });
+
   test("a manifest that does not parse blocks, with the error on its line", async () => {
     const { github, deps } = setup();
     const { run } = await check(github, pullRequest(github, 7, { "broken.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\n" }), deps);
