@@ -14,6 +14,8 @@ import type { FailureMode } from "../config/types.js";
 import { GitHubApiError, type ChangedFile, type GitHubGateway } from "../github/gateway.js";
 import { adviceFor } from "./failure-advice.js";
 import { SupersededError, completeAsSuperseded, confirmedNewerHead, listedForAnotherHead, supersededResult } from "./superseded.js";
+import { withConfiguredKinds } from "../manifests/pod-templates.js";
+import type { InputError } from "../manifests/types.js";
 import { evaluate } from "../policy/engine.js";
 import type { Finding } from "../policy/types.js";
 import { buildCheckRun, planCheckRunUpdates, type CheckOutcome, type CheckRunResult } from "../report/checkrun.js";
@@ -206,7 +208,8 @@ async function evaluateTarget(
   notes.push(...fileNotes);
   if (notManifests.length > 0) notes.push(notManifestNote(notManifests));
   if (files.length === 0) return noManifests(fetched);
-  const evaluation = evaluate(files, resolved.policies);
+  const evaluation = evaluate(files, resolved.policies, { podTemplateKinds: withConfiguredKinds(resolved.org.podTemplates) });
+  notes.push(...(evaluation.notices ?? []).map(noticeNote));
   const findings = await amend(evaluation.findings);
   return {
     outcome: {
@@ -220,6 +223,10 @@ async function evaluateTarget(
     },
     blobsFetched: fetched,
   };
+}
+
+function noticeNote(notice: InputError): string {
+  return `\`${notice.file.replace(/`/g, "")}\` line ${notice.line}: ${notice.message}`;
 }
 
 function notManifestNote(files: readonly string[]): string {

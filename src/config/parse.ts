@@ -8,7 +8,8 @@ import type { FieldPath, JsonObject, JsonValue, SourceDocument } from "../manife
 import type { EnforcementAction } from "../policy/types.js";
 import { didYouMean } from "../policy/suggest.js";
 import { defaultOrgConfig } from "./defaults.js";
-import type { ApproverRule, ConfigProblem, OrgConfig, PolicyOverride, RepoConfig, RepoPermission } from "./types.js";
+import { parsePathPattern } from "../manifests/pod-templates.js";
+import type { ApproverRule, ConfigProblem, OrgConfig, PodTemplateSetting, PolicyOverride, RepoConfig, RepoPermission } from "./types.js";
 
 export type Parsed<T> = { config: T; problems: [] } | { config: undefined; problems: ConfigProblem[] };
 
@@ -25,7 +26,8 @@ export function parseOrgConfig(file: string, content: string | Uint8Array): Pars
   const config = defaultOrgConfig();
   const root = reader.root;
   if (root) {
-    reader.keys(root, [], ["manifests", "policies", "check", "exceptions"]);
+    reader.keys(root, [], ["manifests", "policies", "check", "exceptions", "podTemplates"]);
+    config.podTemplates = readPodTemplates(reader, root);
     const manifests = reader.mapping(root, ["manifests"]);
     if (manifests) {
       reader.keys(manifests, ["manifests"], ["include", "exclude"]);
@@ -111,6 +113,38 @@ export function parseRepoConfig(file: string, content: string | Uint8Array): Par
     }
   }
   return reader.problems.length > 0 ? { config: undefined, problems: reader.problems } : { config, problems: [] };
+}
+
+function readPodTemplates(reader: Reader, root: JsonObject): PodTemplateSetting[] {
+  const at = ["podTemplates"];
+  const list = root["podTemplates"];
+  if (list === undefined || list === null) return [];
+  const shape = "podTemplates must be a list of {apiVersion: group/version, kind: Kind, podTemplatePaths: [spec.template, ...]}";
+  if (!Array.isArray(list)) {
+    reader.fail(at, shape);
+    return [];
+  }
+  const settings: PodTemplateSetting[] = [];
+  list.forEach((entry, index) => {
+    const entryAt = [...at, index];
+    if (!isMapping(entry)) {
+      reader.fail(entryAt, shape);
+      return;
+    }
+    reader.keys(entry, entryAt, ["apiVersion", "kind", "podTemplatePaths"]);
+    const apiVersion = reader.string(entry, [...entryAt, "apiVersion"]);
+    const kind = reader.string(entry, [...entryAt, "kind"]);
+    const paths = reader.strings(entry, [...entryAt, "podTemplatePaths"]);
+    if (apiVersion === undefined || kind === undefined || paths === undefined || paths.length === 0) {
+      reader.fail(entryAt, shape);
+      return;
+    }
+    paths.forEach((path, pathIndex) => {
+      if (!parsePathPattern(path)) reader.fail([...entryAt, "podTemplatePaths", pathIndex], `"${path}" is not a path like spec.template or spec.jobs[*].template`);
+    });
+    settings.push({ apiVersion, kind, podTemplatePaths: paths });
+  });
+  return settings;
 }
 
 function readApprovers(reader: Reader, exceptions: JsonObject): ApproverRule[] | undefined {

@@ -11,6 +11,7 @@
  * Paths may hold `*` for every item of a list. Organisations add kinds of the first shape in their
  * config (`podTemplates`).
  */
+import { apiGroupOf } from "./resource.js";
 import type { FieldPath, JsonObject, JsonValue, PathSegment } from "./types.js";
 
 /** A path in an object; `*` stands for every item of a list. */
@@ -145,6 +146,23 @@ function keyOf(group: string, kind: string): string {
 }
 
 export const WELL_KNOWN_KINDS = new PodTemplateKinds(WELL_KNOWN_POD_TEMPLATE_KINDS);
+
+/** The well-known kinds plus an organisation's own (`apiVersion`'s group; paths already validated). */
+export function withConfiguredKinds(settings: readonly { apiVersion: string; kind: string; podTemplatePaths: readonly string[] }[]): PodTemplateKinds {
+  if (settings.length === 0) return WELL_KNOWN_KINDS;
+  const configured = settings.map(
+    (setting): PodTemplateKind => ({
+      group: apiGroupOf(setting.apiVersion),
+      kind: setting.kind,
+      project: "organisation config",
+      pods: setting.podTemplatePaths.flatMap((text) => {
+        const at = parsePathPattern(text);
+        return at ? [{ shape: "template" as const, at }] : [];
+      }),
+    }),
+  );
+  return new PodTemplateKinds([...WELL_KNOWN_POD_TEMPLATE_KINDS, ...configured]);
+}
 
 /**
  * `spec.template`, `spec.tasks[*].template`: the path syntax of the config's `podTemplatePaths`.
