@@ -105,11 +105,9 @@ export function selectorMatches(selector: LabelSelector, labels: Readonly<Record
 
 export function labelsOf(metadata: JsonObject | undefined): Record<string, string> {
   const labels = metadata?.["labels"];
-  const result: Record<string, string> = {};
-  if (labels && typeof labels === "object" && !Array.isArray(labels)) {
-    for (const [key, value] of Object.entries(labels)) if (typeof value === "string") result[key] = value;
-  }
-  return result;
+  if (!labels || typeof labels !== "object" || Array.isArray(labels)) return {};
+  // fromEntries defines own properties, so a `__proto__` label stays a label.
+  return Object.fromEntries(Object.entries(labels).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
 }
 
 function stringField(object: JsonObject | undefined, key: string): string {
