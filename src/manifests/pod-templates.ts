@@ -11,8 +11,9 @@
  * Paths may hold `*` for every item of a list. Organisations add kinds of the first shape in their
  * config (`podTemplates`).
  */
+import { isObject } from "./json.js";
 import { apiGroupOf } from "./resource.js";
-import type { FieldPath, JsonObject, JsonValue, PathSegment } from "./types.js";
+import type { FieldPath, JsonValue, PathSegment } from "./types.js";
 
 /** A path in an object; `*` stands for every item of a list. */
 export type PathPattern = readonly (string | number)[];
@@ -199,8 +200,4 @@ export function expandPattern(value: JsonValue, pattern: PathPattern): { path: F
     matches = next;
   }
   return matches;
-}
-
-export function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

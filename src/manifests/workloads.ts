@@ -3,9 +3,10 @@
  * library constraints) judge that Pod, and their findings are mapped back onto the workload's
  * template, so they land on the line a reviewer has to change.
  */
-import { WELL_KNOWN_KINDS, expandPattern, isObject, type PodSource, type PodTemplateKinds } from "./pod-templates.js";
+import { WELL_KNOWN_KINDS, expandPattern, type PodSource, type PodTemplateKinds } from "./pod-templates.js";
 import { apiGroupOf } from "./resource.js";
 import type { FieldPath, JsonObject, JsonValue, Manifest } from "./types.js";
+import { isObject } from "./json.js";
 
 export interface PodView {
   /** The Pod itself, or one synthesized from a workload's template. */

@@ -6,7 +6,7 @@ import { describe, expect, it } from "@jest/globals";
 import { loadManifestFile } from "../../src/manifests/load.js";
 import { WELL_KNOWN_POD_TEMPLATE_KINDS, withConfiguredKinds } from "../../src/manifests/pod-templates.js";
 import { evaluate } from "../../src/policy/engine.js";
-import { loadPolicies } from "../../src/policy/load.js";
+import { loadPolicies } from "../../src/config/policy-files.js";
 import { lines } from "../manifests/support.js";
 
 const baseline = loadPolicies([

@@ -4,10 +4,11 @@
  * objects is named in the summary (a notice: the organisation's globs decide, but never silently).
  */
 import { minimatch } from "minimatch";
-import { GLOB_OPTIONS } from "../config/defaults.js";
-import type { ChangedFile, GitHubGateway, RepoRef } from "../github/gateway.js";
+import { GLOB_OPTIONS } from "../../config/defaults.js";
+import { isManifestPath, type FileSelection } from "../../config/select-files.js";
+import type { GitHubGateway } from "../../github/gateway.js";
+import type { ChangedFile, RepoRef } from "../../github/model.js";
 import type { ManifestStore } from "./manifest-store.js";
-import { isManifestPath, type FileSelection } from "./select-files.js";
 
 /** At most this many skipped files are read per check: each costs a blob read. */
 export const MAX_SKIPPED_FILES_READ = 100;
@@ -37,7 +38,7 @@ export function skippedFileNote(skipped: SkippedFile, kinds: readonly string[]):
 }
 
 /** Reads the skipped candidates (up to the bound) and returns the notes for those holding objects. */
-export async function skippedManifestNotes(
+export async function readSkippedFiles(
   gateway: GitHubGateway,
   repo: RepoRef,
   changed: readonly ChangedFile[],
