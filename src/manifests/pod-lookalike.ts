@@ -3,17 +3,20 @@
  * `spec` sits a `containers` list whose items have an `image`. Its pods cannot be judged without
  * knowing how the controller builds them, so it is pointed out (a notice), never silently passed.
  */
-import { resourceRef } from "./resource.js";
+import { apiGroupOf, resourceRef } from "./resource.js";
 import type { FieldPath, InputError, JsonValue, Manifest } from "./types.js";
 
 /** How deep under `spec` to look: real pod templates sit at most a few levels down. */
 const MAX_DEPTH = 8;
 
 export function unjudgedPodTemplate(manifest: Manifest): InputError | undefined {
+  const apiVersion = manifest.object["apiVersion"];
+  // Built-in kinds (core, `apps`, `*.k8s.io`: a CRD's schema mentions containers too) are known.
+  if (typeof apiVersion !== "string" || !isCustomGroup(apiGroupOf(apiVersion))) return undefined;
   const spec = manifest.object["spec"];
   const found = findContainers(spec, ["spec"], 0);
   if (!found) return undefined;
-  const { apiVersion, kind } = resourceRef(manifest.object);
+  const { kind } = resourceRef(manifest.object);
   const at = manifest.locate(found);
   return {
     file: manifest.file,
@@ -21,6 +24,10 @@ export function unjudgedPodTemplate(manifest: Manifest): InputError | undefined 
     column: at.column,
     message: `${found.join(".")} looks like a pod template (containers with images), but kube-policy-bot does not know how ${kind} (${apiVersion}) creates pods, so they were not judged; add the kind to the organisation's config (podTemplates: apiVersion, kind, podTemplatePaths) to judge it`,
   };
+}
+
+function isCustomGroup(group: string): boolean {
+  return group.includes(".") && !group.endsWith(".k8s.io") && group !== "k8s.io";
 }
 
 function findContainers(value: JsonValue | undefined, path: FieldPath, depth: number): FieldPath | undefined {
