@@ -9,6 +9,11 @@ export function notManifestNote(files: readonly string[]): string {
   return `${files.length} changed ${one ? "file matches" : "files match"} the manifest globs but ${one ? "holds" : "hold"} no Kubernetes object (no document has apiVersion or kind), so ${one ? "it was" : "they were"} not checked: ${listed}.`;
 }
 
+/** A policy document that is valid but does nothing here (e.g. a ValidatingAdmissionPolicy no binding binds). */
+export function policyNoticeNote(notice: InputError): string {
+  return `\`${notice.file.replace(/`/g, "")}:${notice.line}\`: ${notice.message}`;
+}
+
 /** A pull request cannot change the rules that judge it: say so when it tries. */
 export function ruleChangeNote(edited: readonly string[], baseRef: string): string {
   const listed = edited.slice(0, 5).map((file) => `\`${file.replace(/`/g, "")}\``).join(", ") + (edited.length > 5 ? ` and ${edited.length - 5} more` : "");
