@@ -38,7 +38,7 @@ rules: lists every rule with what it checks and how to fix a violation.
 
 Arguments:
   PATH                  manifest file or directory; directories are searched recursively for
-                        .yaml, .yml and .json files (dot-directories and node_modules are skipped)
+                        .yaml, .yml and .json files, as kubectl apply -R -f does
 
 Options:
   --policies PATH       policy file or directory (repeatable); default: the shipped policy set

@@ -63,6 +63,7 @@ export const DEFAULT_ORG_CONFIG: Readonly<OrgConfig> = Object.freeze({
   policies: { shipped: true, paths: [], overridable: [] },
   check: { name: DEFAULT_CHECK_NAME, failureMode: "fail-closed" },
   exceptions: { approvers: [], maxDurationMs: 30 * DAY_MS, defaultDurationMs: 14 * DAY_MS },
+  podTemplates: [],
 }) as OrgConfig;
 
 export function defaultOrgConfig(): OrgConfig {

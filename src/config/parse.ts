@@ -6,7 +6,8 @@ import { DocumentReader } from "../documents/reader.js";
 import type { InputError, JsonObject } from "../manifests/types.js";
 import type { EnforcementAction } from "../policy/types.js";
 import { MAX_NAMESPACE_FILES, defaultOrgConfig } from "./defaults.js";
-import type { ApproverRule, OrgConfig, PolicyOverride, RepoConfig, RepoPermission } from "./types.js";
+import { parsePathPattern } from "../manifests/pod-templates.js";
+import type { ApproverRule, OrgConfig, PodTemplateSetting, PolicyOverride, RepoConfig, RepoPermission } from "./types.js";
 import { isObject } from "../manifests/json.js";
 
 export type Parsed<T> = { config: T; problems: [] } | { config: undefined; problems: InputError[] };
@@ -22,7 +23,8 @@ export function parseOrgConfig(file: string, content: string | Uint8Array): Pars
   const config = defaultOrgConfig();
   const root = reader.root;
   if (root) {
-    reader.keys(root, [], ["manifests", "namespaces", "policies", "check", "exceptions"]);
+    reader.keys(root, [], ["manifests", "namespaces", "policies", "check", "exceptions", "podTemplates"]);
+    config.podTemplates = readPodTemplates(reader, root);
     const manifests = reader.mapping(root, ["manifests"]);
     if (manifests) {
       reader.keys(manifests, ["manifests"], ["include", "exclude"]);
@@ -125,6 +127,38 @@ export function parseRepoConfig(file: string, content: string | Uint8Array): Par
     }
   }
   return reader.problems.length > 0 ? { config: undefined, problems: reader.problems } : { config, problems: [] };
+}
+
+function readPodTemplates(reader: DocumentReader, root: JsonObject): PodTemplateSetting[] {
+  const at = ["podTemplates"];
+  const list = root["podTemplates"];
+  if (list === undefined || list === null) return [];
+  const shape = "podTemplates must be a list of {apiVersion: group/version, kind: Kind, podTemplatePaths: [spec.template, ...]}";
+  if (!Array.isArray(list)) {
+    reader.fail(at, shape);
+    return [];
+  }
+  const settings: PodTemplateSetting[] = [];
+  list.forEach((entry, index) => {
+    const entryAt = [...at, index];
+    if (!isObject(entry)) {
+      reader.fail(entryAt, shape);
+      return;
+    }
+    reader.keys(entry, entryAt, ["apiVersion", "kind", "podTemplatePaths"]);
+    const apiVersion = reader.string(entry, [...entryAt, "apiVersion"]);
+    const kind = reader.string(entry, [...entryAt, "kind"]);
+    const paths = reader.strings(entry, [...entryAt, "podTemplatePaths"]);
+    if (apiVersion === undefined || kind === undefined || paths === undefined || paths.length === 0) {
+      reader.fail(entryAt, shape);
+      return;
+    }
+    paths.forEach((path, pathIndex) => {
+      if (!parsePathPattern(path)) reader.fail([...entryAt, "podTemplatePaths", pathIndex], `"${path}" is not a path like spec.template or spec.jobs[*].template`);
+    });
+    settings.push({ apiVersion, kind, podTemplatePaths: paths });
+  });
+  return settings;
 }
 
 function readApprovers(reader: DocumentReader, exceptions: JsonObject): ApproverRule[] | undefined {

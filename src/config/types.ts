@@ -41,6 +41,15 @@ export interface OrgConfig {
   };
   check: { name: string; failureMode: FailureMode };
   exceptions: ExceptionSettings;
+  /** Custom resources that create pods, beyond the well-known ones (README: "Pod-creating custom resources"). */
+  podTemplates: PodTemplateSetting[];
+}
+
+/** A kind whose pod templates are judged: any version of `apiVersion`'s group; paths like `spec.jobs[*].template`. */
+export interface PodTemplateSetting {
+  apiVersion: string;
+  kind: string;
+  podTemplatePaths: string[];
 }
 
 /** A repository's change to one policy of the org set. */

@@ -7,8 +7,11 @@ import { resourceRef } from "../manifests/resource.js";
 import type { FieldPath, InputError, JsonObject, JsonValue, LoadedFile, Manifest, PathSegment } from "../manifests/types.js";
 import { isObject } from "../manifests/json.js";
 import { podTypeErrors } from "../manifests/pod-schema.js";
-import { podViewOf, type PodView } from "../manifests/workloads.js";
+import { WELL_KNOWN_KINDS, type PodTemplateKinds } from "../manifests/pod-templates.js";
+import { unjudgedPodTemplate } from "../manifests/pod-lookalike.js";
+import { podViewsOf, type PodView } from "../manifests/workloads.js";
 import { matches } from "./match.js";
+import { labelsOf } from "./object-labels.js";
 import { buildNamespaceCatalog, namespaceName, type NamespaceCatalog } from "./namespace-catalog.js";
 import { formatPath } from "./path.js";
 import { invalidLabelProblems } from "./podsecurity/labels.js";
@@ -36,6 +39,8 @@ export interface EvaluationResult {
   findings: Finding[];
   /** Input that could not be read: blocking, like a deny. */
   errors: InputError[];
+  /** What was read but not judged, said where it is; not blocking (e.g. an unknown kind that looks like it makes pods). */
+  notices?: InputError[];
   summary: EvaluationSummary;
   /**
    * Per namespace touched and per namespace-driven policy: the level that applies and where it came
@@ -52,7 +57,16 @@ export interface NamespaceSources {
   base?: readonly Manifest[];
 }
 
-export function evaluate(files: readonly LoadedFile[], policies: readonly Policy[], sources: NamespaceSources = {}): EvaluationResult {
+export interface EvaluationOptions {
+  /** Custom resources that create pods: the well-known ones, plus the organisation's own. */
+  podTemplateKinds?: PodTemplateKinds;
+  /** Namespace manifests beyond the files being judged. */
+  namespaces?: NamespaceSources;
+}
+
+export function evaluate(files: readonly LoadedFile[], policies: readonly Policy[], options: EvaluationOptions = {}): EvaluationResult {
+  const podTemplateKinds = options.podTemplateKinds ?? WELL_KNOWN_KINDS;
+  const sources = options.namespaces ?? {};
   const inventory = files.flatMap((file) => file.manifests);
   const catalog = buildNamespaceCatalog(inventory, sources.current);
   const context: EvaluationContext = { inventory, namespaces: objectsOf(catalog), catalog };
@@ -63,8 +77,9 @@ export function evaluate(files: readonly LoadedFile[], policies: readonly Policy
   const findings: KeyedFinding[] = [];
   const typeErrors: InputError[] = [];
   const touched = new Set<string | undefined>();
+  const notices: InputError[] = [];
   for (const manifest of inventory) {
-    const view = podViewOf(manifest);
+    const views = podViewsOf(manifest, podTemplateKinds);
     const namespace = namespaceName(manifest.object);
     if (namespace !== undefined) {
       touched.add(namespace);
@@ -75,17 +90,22 @@ export function evaluate(files: readonly LoadedFile[], policies: readonly Policy
     for (const policy of objectPolicies) {
       if (!matchesRequest(policy.match, manifest, context)) continue;
       for (const violation of policy.evaluate(manifest.object, reviewed)) {
-        findings.push(toFinding(policy, manifest, violation, violation.path, view));
+        findings.push(toFinding(policy, manifest, violation, violation.path, views[0]));
       }
     }
-    if (!view) continue;
-    touched.add(targetNamespaceOf(view.pod, manifest));
-    for (const error of podTypeErrors(view.pod)) typeErrors.push(toTypeError(manifest, view.toSourcePath(error.path), error.problem));
-    for (const policy of podPolicies) {
-      const podContext = podJudgement(policy, manifest, view, context, reviewed);
-      if (!podContext) continue;
-      for (const violation of policy.evaluate(view.pod, podContext)) {
-        findings.push(toFinding(policy, manifest, violation, view.toSourcePath(violation.path), view));
+    if (views.length === 0) {
+      const lookalike = unjudgedPodTemplate(manifest);
+      if (lookalike) notices.push(lookalike);
+    }
+    for (const view of views) {
+      touched.add(targetNamespaceOf(view.pod, manifest));
+      for (const error of podTypeErrors(view.pod)) typeErrors.push(toTypeError(manifest, view.toSourcePath(error.path), error.problem));
+      for (const policy of podPolicies) {
+        const podContext = podJudgement(policy, manifest, view, context, reviewed);
+        if (!podContext) continue;
+        for (const violation of policy.evaluate(view.pod, podContext)) {
+          findings.push(toFinding(policy, manifest, violation, view.toSourcePath(violation.path), view));
+        }
       }
     }
   }
@@ -96,6 +116,7 @@ export function evaluate(files: readonly LoadedFile[], policies: readonly Policy
   return {
     findings: unique,
     errors,
+    notices,
     summary: summarise(files.length, inventory.length, unique, errors.length),
     namespaces: namespaceSummaries(touched, policies, context),
   };
@@ -122,9 +143,7 @@ function namespaceLabelErrors(manifest: Manifest): InputError[] {
   const metadata = manifest.object["metadata"];
   const labels = isObject(metadata) ? metadata["labels"] : undefined;
   if (!isObject(labels)) return [];
-  const strings: Record<string, string> = {};
-  for (const [key, value] of Object.entries(labels)) if (typeof value === "string") strings[key] = value;
-  return invalidLabelProblems(strings).map(({ label, message }) => {
+  return invalidLabelProblems(labelsOf(metadata as JsonObject)).map(({ label, message }) => {
     const at = manifest.locate(["metadata", "labels", label]);
     return { file: manifest.file, line: at.line, column: at.column, message: `label ${label} ${message}: the API server (Pod Security admission) rejects this Namespace` };
   });

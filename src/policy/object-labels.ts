@@ -7,9 +7,7 @@ import type { JsonObject } from "../manifests/types.js";
 
 export function labelsOf(metadata: JsonObject | undefined): Record<string, string> {
   const labels = metadata?.["labels"];
-  const result: Record<string, string> = {};
-  if (isObject(labels)) {
-    for (const [key, value] of Object.entries(labels)) if (typeof value === "string") result[key] = value;
-  }
-  return result;
+  if (!isObject(labels)) return {};
+  // fromEntries defines own properties, so a `__proto__` label stays a label (an assignment would set the prototype).
+  return Object.fromEntries(Object.entries(labels).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
 }

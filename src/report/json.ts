@@ -49,6 +49,8 @@ export interface JsonNamespace {
 export interface JsonReport {
   findings: JsonFinding[];
   errors: JsonError[];
+  /** What was read but not judged (not blocking), same shape as an error. */
+  notices: JsonError[];
   summary: EvaluationResult["summary"];
   namespaces: JsonNamespace[];
 }
@@ -90,6 +92,7 @@ export function toJsonReport(result: EvaluationResult): JsonReport {
   return {
     findings: result.findings.map(toJsonFinding),
     errors: result.errors.map(toJsonError),
+    notices: (result.notices ?? []).map(toJsonError),
     summary: { files, resources, deny, warn, dryrun, errors },
     namespaces: (result.namespaces ?? []).flatMap((entry) =>
       entry.judgements.map((judgement) => ({ namespace: entry.namespace ?? null, policy: entry.policy, mode: judgement.mode, level: judgement.level, source: judgement.source })),

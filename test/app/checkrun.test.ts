@@ -34,6 +34,7 @@ function evaluated(findings: Finding[], options: { errors?: number; resources?: 
   const verdict: Verdict = {
     findings,
     errors,
+    notices: [],
     summary,
     counts,
     conclusion: counts.blocking + errors.length > 0 ? "block" : "pass",

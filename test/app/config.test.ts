@@ -55,6 +55,7 @@ exceptions:
         defaultDurationMs: 7 * 86_400_000,
         approvers: [{ team: "platform-security" }, { permission: "admin", policies: ["pod-security-restricted"] }],
       },
+      podTemplates: [],
     });
   });
 
@@ -65,6 +66,17 @@ exceptions:
     const repo = parseRepoConfig("repo.yml", "namespaces:\n  paths: [ns/*.yaml]\n  maxFiles: 5\n");
     expect(repo.problems).toEqual([expect.objectContaining({ line: 3, message: expect.stringContaining("only be set in the organisation's config") })]);
     expect(parseRepoConfig("repo.yml", "namespaces:\n  paths: [ns/*.yaml]\n").config?.namespaces).toEqual({ paths: ["ns/*.yaml"] });
+  });
+
+  test("podTemplates name custom resources that create pods; a path must look like one", () => {
+    const parsed = parseOrgConfig("org.yml", "podTemplates:\n  - apiVersion: example.com/v1\n    kind: Runner\n    podTemplatePaths: [spec.template, \"spec.jobs[*].template\"]\n");
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.config?.podTemplates).toEqual([{ apiVersion: "example.com/v1", kind: "Runner", podTemplatePaths: ["spec.template", "spec.jobs[*].template"] }]);
+    const bad = parseOrgConfig("org.yml", "podTemplates:\n  - apiVersion: example.com/v1\n    kind: Runner\n    podTemplatePaths: [\"spec..template\"]\n  - kind: X\n");
+    expect(bad.problems.map((problem) => `${problem.line}: ${problem.message}`)).toEqual([
+      '4: "spec..template" is not a path like spec.template or spec.jobs[*].template',
+      "5: podTemplates must be a list of {apiVersion: group/version, kind: Kind, podTemplatePaths: [spec.template, ...]}",
+    ]);
   });
 
   test("problems come with their line and a suggestion", () => {

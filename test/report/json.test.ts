@@ -5,8 +5,8 @@ import { privilegedFinding, sampleResult } from "./sample-result.js";
 describe("json report", () => {
   const report = JSON.parse(formatJson(sampleResult()));
 
-  it("has findings, errors and summary at the top level", () => {
-    expect(Object.keys(report)).toEqual(["findings", "errors", "summary", "namespaces"]);
+  it("has findings, errors, notices, summary and namespaces at the top level", () => {
+    expect(Object.keys(report)).toEqual(["findings", "errors", "notices", "summary", "namespaces"]);
     expect(report.summary).toEqual({ files: 4, resources: 4, deny: 2, warn: 1, dryrun: 1, errors: 1 });
     expect(report.errors).toEqual([{ file: "examples/broken.yaml", line: 4, column: 7, message: "bad indentation of a mapping entry" }]);
   });

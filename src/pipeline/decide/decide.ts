@@ -10,8 +10,9 @@ import { bindingOf } from "../../exceptions/scope.js";
 import type { Finding } from "../../policy/types.js";
 import { exceptionsMarkdown, summarizeExceptions } from "../../exceptions/summary.js";
 import { buildCheckRun, type CheckOutcome, type CheckRunResult } from "../../report/checkrun.js";
+import { withConfiguredKinds } from "../../manifests/pod-templates.js";
 import { namespaceMarkdown } from "../../report/namespaces.js";
-import { mergeQueueNote, notManifestNote, policyNoticeNote, ruleChangeNote } from "../../report/notes.js";
+import { mergeQueueNote, noticeNote, notManifestNote, policyNoticeNote, ruleChangeNote } from "../../report/notes.js";
 import { decideVerdict, type Verdict } from "../../verdict/verdict.js";
 import type { Snapshot } from "../snapshot.js";
 
@@ -68,8 +69,10 @@ function decideOutcome(snapshot: Snapshot, now: Date): Omit<Plan, "checkRun"> {
           },
         }
       : {}),
+    podTemplateKinds: withConfiguredKinds(config.org.podTemplates),
     now,
   });
+  notes.push(...verdict.notices.map(noticeNote));
   const derived = verdict.exceptions.fromComments;
   // The read step reads until nothing is lacking; answering with facts missing could void or refuse wrongly.
   if (derived && snapshot.comments?.recordsGrants && needsAnything(derived.needs)) throw new Error("exception grants could not be bound: the pull request's history was not read");

@@ -19,6 +19,7 @@ import { readCommentFacts } from "./exception-facts.js";
 import { readBindingFacts } from "./pull-history.js";
 import type { ManifestStore } from "./manifest-store.js";
 import { namespaceNeeds, readNamespaceFiles } from "./namespace-files.js";
+import { readSkippedFiles } from "./skipped-files.js";
 import { SupersededError, listedForAnotherHead } from "./superseded.js";
 
 /** GitHub serves at most 3000 files of a pull request. */
@@ -47,9 +48,17 @@ export async function readSnapshot(gateway: GitHubGateway, target: CheckTarget, 
   if (config.problems.length > 0) return snapshot;
 
   const selected = selectManifestFiles(changed.files, config.selection);
+  const skipped = await readSkippedFiles(gateway, target.repo, changed.files, config.selection, target.headSha, deps.manifests);
+  snapshot.manifests = { ...snapshot.manifests, notes: skipped.notes, blobsFetched: skipped.fetched };
   if (selected.length > 0) {
     const loaded = await deps.manifests.load(gateway, target.repo, selected, target.headSha);
-    snapshot.manifests = { selected: selected.length, files: loaded.files, notManifests: loaded.notManifests, notes: loaded.notes, blobsFetched: loaded.fetched };
+    snapshot.manifests = {
+      selected: selected.length,
+      files: loaded.files,
+      notManifests: loaded.notManifests,
+      notes: [...skipped.notes, ...loaded.notes],
+      blobsFetched: loaded.fetched + skipped.fetched,
+    };
     snapshot.namespaces = await readNamespaceFiles(gateway, deps.manifests, {
       repo: target.repo,
       headRef: target.headSha,

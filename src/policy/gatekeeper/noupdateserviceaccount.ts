@@ -64,7 +64,7 @@ export const noUpdateServiceAccount = defineKind<Parameters>({
 /** `get_service_account(obj)`: undefined for another kind, or when the field is absent. */
 function serviceAccountOf(object: JsonObject): JsonValue | undefined {
   const kind = object["kind"];
-  const path = typeof kind === "string" ? SERVICE_ACCOUNT_PATHS[kind] : undefined;
+  const path = typeof kind === "string" && Object.hasOwn(SERVICE_ACCOUNT_PATHS, kind) ? SERVICE_ACCOUNT_PATHS[kind] : undefined;
   return path ? get(object, ...path) : undefined;
 }
 

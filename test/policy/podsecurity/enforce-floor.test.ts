@@ -36,7 +36,7 @@ function judge(head: string, base?: string, ...extra: PolicySource[]): Evaluatio
   const loaded = loadPolicies([FLOOR, ...extra]);
   expect(loaded.errors).toEqual([]);
   const sources = base === undefined ? {} : { base: loadManifestFile("ns/prod.yaml", base).manifests };
-  return evaluate([loadManifestFile("ns/prod.yaml", head)], loaded.policies, sources);
+  return evaluate([loadManifestFile("ns/prod.yaml", head)], loaded.policies, { namespaces: sources });
 }
 
 describe("PodSecurityEnforceFloor", () => {

@@ -180,12 +180,12 @@ describe("the same Deployment in differently labelled namespaces (shipped polici
   it("a Namespace found elsewhere in the repository decides, and the pull request's own copy wins over it", async () => {
     const policies = await shipped();
     const elsewhere = loadManifestFile("namespaces/prod.yaml", namespace("prod", { [ENFORCE]: "restricted" })).manifests;
-    const fromRepository = evaluate([loadManifestFile("agent.yaml", deployment("prod"))], policies, { current: elsewhere });
+    const fromRepository = evaluate([loadManifestFile("agent.yaml", deployment("prod"))], policies, { namespaces: { current: elsewhere } });
     expect(seen(fromRepository)).toEqual(["deny capabilities_restricted"]);
     const relabelled = evaluate(
       [loadManifestFile("agent.yaml", deployment("prod")), loadManifestFile("ns.yaml", namespace("prod", { [ENFORCE]: "privileged" }))],
       policies,
-      { current: elsewhere },
+      { namespaces: { current: elsewhere } },
     );
     expect(seen(relabelled)).toEqual(["warn capabilities_restricted"]);
   });
