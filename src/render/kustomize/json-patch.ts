@@ -118,7 +118,8 @@ export function applyJsonPatch(document: JsonObject, operations: readonly JsonPa
         break;
       case "replace": {
         const slot = locateParent(document, operation.path);
-        getAt(slot, operation.path);
+        // kustomize's JSON patch library lets `replace` create a missing mapping key; a missing list item is an error.
+        if (Array.isArray(slot.parent)) getAt(slot, operation.path);
         const value = needValue();
         if (Array.isArray(slot.parent)) slot.parent[Number(slot.key)] = value;
         else slot.parent[slot.key] = value;

@@ -27,6 +27,8 @@ interface Tag {
   at: Place;
   /** Scalars (or missing values) of this collection whose place is not `at` + key. */
   fields?: Map<PathSegment, Place>;
+  /** Keys written with no value at all (`key:`), which kustomize's merge drops, unlike an explicit `null`. */
+  bareNulls?: Set<string>;
 }
 
 const tags = new WeakMap<object, Tag>();
@@ -67,8 +69,41 @@ export function cloneTagged<T extends JsonValue>(value: T): T {
     copy = object;
   }
   const tag = tags.get(value);
-  if (tag) tags.set(copy, tag.fields ? { at: tag.at, fields: new Map(tag.fields) } : { at: tag.at });
+  if (tag) {
+    const copied: Tag = { at: tag.at };
+    if (tag.fields) copied.fields = new Map(tag.fields);
+    if (tag.bareNulls) copied.bareNulls = tag.bareNulls;
+    tags.set(copy, copied);
+  }
   return copy as T;
+}
+
+/**
+ * Records which null fields of a parsed document were written bare (`key:`), looking at the text
+ * of each null entry. Only null entries are examined, so this costs nothing for ordinary files.
+ */
+export function markBareNulls(value: JsonValue, source: SourceFile, lines: readonly string[], path: PathSegment[] = []): void {
+  if (!isCollection(value)) return;
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => markBareNulls(item, source, lines, [...path, index]));
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    const item = value[key] as JsonValue;
+    if (item === null) {
+      const range = source.locate([...path, key]);
+      const written = (lines[range.line - 1] ?? "").slice(range.column - 1).replace(/\s+#.*$/, "").trimEnd();
+      if (range.endLine === range.line && written.endsWith(":")) {
+        const tag = tags.get(value);
+        if (tag) (tag.bareNulls ??= new Set()).add(key);
+      }
+    } else markBareNulls(item, source, lines, [...path, key]);
+  }
+}
+
+/** True when `container[key]` is null because it was written with no value (`key:`). */
+export function isBareNull(container: JsonObject, key: string): boolean {
+  return tags.get(container)?.bareNulls?.has(key) === true;
 }
 
 /** The place a collection was read from, if known. */

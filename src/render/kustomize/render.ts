@@ -19,7 +19,7 @@ import { applyNameAffix } from "./name-affixes.js";
 import { fixNameReferences } from "./name-references.js";
 import { applyNamespace } from "./namespace.js";
 import { applyPatch, classifyPatch, type ParsedPatch } from "./patches.js";
-import { cloneTagged, errorAt, isCollection, placeAt, setField, tagTree, type Place, type SourceFile } from "./provenance.js";
+import { cloneTagged, errorAt, isCollection, markBareNulls, placeAt, setField, tagTree, type Place, type SourceFile } from "./provenance.js";
 import { applyReplacements } from "./replacements.js";
 import { applyReplicas } from "./replicas.js";
 import { Resource } from "./resource.js";
@@ -92,9 +92,11 @@ class Renderer {
     if (problem) throw new KustomizeError(path, problem.line, problem.column, feature, problem.message);
     const documents: JsonValue[] = [];
     let source: SourceFile = { file: path, locate: () => firstLine };
+    let lines: string[] | undefined;
     for (const document of result.documents) {
       source = { file: path, locate: document.locate };
       tagTree(document.value, { source, path: [] });
+      if (hasNull(document.value)) markBareNulls(document.value, source, (lines ??= textOf(content).split(/\r?\n|\r/)));
       documents.push(document.value);
     }
     const parsed = { source, documents };
@@ -106,6 +108,16 @@ class Renderer {
     const fs: RenderFileSystem = { readFile: (path) => this.read(path), isDirectory: (path) => this.fs.isDirectory(path) };
     return readKustomization(fs, directory, referencedFrom);
   }
+}
+
+function hasNull(value: JsonValue): boolean {
+  if (value === null) return true;
+  if (!isCollection(value)) return false;
+  return Array.isArray(value) ? value.some(hasNull) : Object.values(value).some(hasNull);
+}
+
+function textOf(content: Uint8Array | string): string {
+  return typeof content === "string" ? content : new TextDecoder().decode(content);
 }
 
 const firstLine: SourceRange = { line: 1, column: 1, endLine: 1, endColumn: 1 };

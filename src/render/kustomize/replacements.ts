@@ -50,7 +50,7 @@ function sourceValue(resources: readonly Resource[], replacement: JsonObject): {
   const slots = resolveSlots(match.object, splitDottedPath(fieldPath), false);
   const slot = slots[0];
   const value = slot ? readSlot(slot) : undefined;
-  if (value === undefined || value === null || (isCollection(value) && Object.keys(value).length === 0) || value === "") {
+  if (value === undefined || value === null || (isCollection(value) && Object.keys(value).length === 0)) {
     throw new ReplacementError(`fieldPath \`${fieldPath}\` is missing for replacement source ${describe}`);
   }
   const place = slot ? provenanceOf(slot.parent as JsonValue, [slot.key]) : undefined;

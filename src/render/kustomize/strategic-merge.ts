@@ -9,7 +9,7 @@
  */
 import type { JsonObject, JsonValue } from "../../manifests/types.js";
 import { MERGE_TYPES, RESOURCE_TYPES, type FieldSchema } from "./builtin-schema.js";
-import { cloneTagged, isCollection, markField, provenanceOf, tagNew, placeOf } from "./provenance.js";
+import { cloneTagged, isBareNull, isCollection, markField, provenanceOf, tagNew, placeOf } from "./provenance.js";
 
 export class MergeError extends Error {}
 
@@ -97,6 +97,14 @@ function mergeMap(dest: JsonObject | null | undefined, patch: JsonObject | null 
     result = directive === "replace" ? cloneTagged(patch) : dest;
   }
   if (patch === undefined || patch === null) return result;
+  for (const key of Object.keys(result)) {
+    if (key in patch) continue;
+    // kyaml walks every field of the target too, and drops the ones written with no value.
+    if (result[key] === null) {
+      if (isBareNull(result, key)) delete result[key];
+    }
+    else dropNulls(result[key] as JsonValue, fieldSchema(schema, key));
+  }
   for (const key of Object.keys(patch).sort()) {
     const patchValue = patch[key] as JsonValue;
     if (patchValue === null) {
@@ -116,6 +124,23 @@ function mergeMap(dest: JsonObject | null | undefined, patch: JsonObject | null 
     }
   }
   return result;
+}
+
+/** Removes null fields from the mappings kyaml's merge walks (not inside lists it replaces whole). */
+function dropNulls(value: JsonValue, schema: Schema): void {
+  if (!isCollection(value)) return;
+  if (Array.isArray(value)) {
+    const list = schema && "list" in schema ? schema.list : undefined;
+    if (!list || !list.keys || list.keys.length === 0) return;
+    const itemType: Schema = list.itemType ? { type: list.itemType } : undefined;
+    for (const item of value) dropNulls(item, itemType);
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    if (value[key] === null) {
+      if (isBareNull(value, key)) delete value[key];
+    } else dropNulls(value[key] as JsonValue, fieldSchema(schema, key));
+  }
 }
 
 /** The `$patch` directive of a list: an item that is a mapping holding only `$patch`. */
