@@ -7,7 +7,7 @@ import type { JsonObject } from "../../manifests/types.js";
 import { visitFieldSpec, type FieldSpec } from "./field-spec.js";
 import { isCollection, setField, type Place } from "./provenance.js";
 import type { Resource } from "./resource.js";
-import { isClusterScopedGvk, sameId } from "./resource-id.js";
+import { idKey, isClusterScopedGvk } from "./resource-id.js";
 
 export class NamespaceConflictError extends Error {}
 
@@ -39,9 +39,12 @@ export function applyNamespace(resources: readonly Resource[], namespace: string
       }
     }
     for (const spec of applicable) visitFieldSpec(object, gvk, spec, setter, "scalar", place);
+  }
+  const seen = new Set<string>();
+  for (const resource of resources) {
     const id = resource.currentId();
-    if (resources.filter((other) => sameId(other.currentId(), id)).length !== 1) {
-      throw new NamespaceConflictError(`namespace transformation produces ID conflict for ${id.kind} ${id.name}`);
-    }
+    const key = idKey(id);
+    if (seen.has(key)) throw new NamespaceConflictError(`namespace transformation produces ID conflict for ${id.kind} ${id.name}`);
+    seen.add(key);
   }
 }

@@ -23,7 +23,7 @@ import { cloneTagged, errorAt, isCollection, markBareNulls, placeAt, setField, t
 import { applyReplacements } from "./replacements.js";
 import { applyReplicas } from "./replicas.js";
 import { Resource } from "./resource.js";
-import { sameId, idString } from "./resource-id.js";
+import { idKey, idString, sameId } from "./resource-id.js";
 import { readSelector, type Selector } from "./selector.js";
 import { legacySort } from "./sort.js";
 import { emptyTransformerConfig, mergeTransformerConfigs, parseSpecs, parseTransformerConfig, withDefaults } from "./transformer-config.js";
@@ -251,13 +251,12 @@ class Target {
       if (this.renderer.options.loadRestrictor !== "none" && !isWithin(path, this.directory)) {
         throw errorAt(place, feature, `security; file '${path}' is not in or below '${this.directory || "."}' (kustomize's load restrictor)`);
       }
-      const loaded = this.loadResources(path, place, feature);
-      for (const resource of loaded) this.append(acc.resources, resource, place, feature);
+      this.appendAll(acc.resources, this.loadResources(path, place, feature), place, feature);
       return;
     }
     if (path !== undefined && this.renderer.fs.isDirectory(path)) {
       const sub = this.child(path, place, false).accumulate({ resources: [], config: emptyTransformerConfig(), vars: [] });
-      for (const resource of sub.resources) this.append(acc.resources, resource, place, feature);
+      this.appendAll(acc.resources, sub.resources, place, feature);
       acc.config = at(place, "configurations", () => mergeTransformerConfigs(acc.config, sub.config));
       for (const variable of sub.vars) {
         if (acc.vars.some((existing) => existing.name === variable.name)) throw errorAt(place, "vars", `var '${variable.name}' already encountered`);
@@ -269,12 +268,15 @@ class Target {
     throw errorAt(place, feature, `'${reference}' is neither a file nor a directory${path === undefined ? " of the repository" : ""}`);
   }
 
-  private append(resources: Resource[], resource: Resource, place: Place, feature: string): void {
-    const id = resource.currentId();
-    if (resources.some((existing) => sameId(existing.currentId(), id))) {
-      throw errorAt(place, feature, `may not add resource with an already registered id: ${idString(id)}`);
+  private appendAll(resources: Resource[], added: readonly Resource[], place: Place, feature: string): void {
+    const known = new Set(resources.map((resource) => idKey(resource.currentId())));
+    for (const resource of added) {
+      const id = resource.currentId();
+      const key = idKey(id);
+      if (known.has(key)) throw errorAt(place, feature, `may not add resource with an already registered id: ${idString(id)}`);
+      known.add(key);
+      resources.push(resource);
     }
-    resources.push(resource);
   }
 
   /** The objects of a resource file (items of a `...List` expanded), each a fresh copy. */
@@ -291,19 +293,20 @@ class Target {
         for (const item of items) {
           const itemObject = asObject(item);
           if (!itemObject) throw errorAt({ source: parsed.source, path: [] }, feature, `an item of the list in '${path}' is not a mapping`);
-          resources.push(this.resourceOf(itemObject, path, parsed.source, feature));
+          resources.push(this.resourceOf(itemObject, path, parsed, feature));
         }
         return;
       }
-      resources.push(this.resourceOf(object, path, parsed.source, feature));
+      resources.push(this.resourceOf(object, path, parsed, feature));
     });
     return resources;
   }
 
-  private resourceOf(object: JsonObject, path: string, source: SourceFile, feature: string): Resource {
+  private resourceOf(object: JsonObject, path: string, parsed: ParsedSource, feature: string): Resource {
     if (typeof object.kind !== "string" || object.kind === "") {
-      throw errorAt({ source, path: [] }, feature, `missing kind in an object of '${path}'`);
+      throw errorAt({ source: parsed.source, path: [] }, feature, `missing kind in an object of '${path}'`);
     }
+    // Copied: the same base may be accumulated twice in one render (two overlays of a root).
     return new Resource(cloneTagged(object), path);
   }
 

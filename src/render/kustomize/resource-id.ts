@@ -47,6 +47,11 @@ export function sameId(a: ResId, b: ResId): boolean {
   return a.name === b.name && sameGvk(a, b) && effectiveNamespace(a) === effectiveNamespace(b);
 }
 
+/** A string equal for two ids exactly when `sameId` holds. */
+export function idKey(id: ResId): string {
+  return `${id.group}|${id.version}|${id.kind}|${id.name}|${effectiveNamespace(id)}`;
+}
+
 /** A Gvk matches a selector when each part the selector sets is equal. */
 export function gvkSelected(gvk: Gvk, selector: GvkSelector): boolean {
   return (

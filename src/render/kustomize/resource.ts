@@ -52,12 +52,22 @@ export class Resource {
     return typeof namespace === "string" ? namespace : namespace === undefined || namespace === null ? "" : String(namespace);
   }
 
+  private cachedGvk: { apiVersion: string; kind: string; gvk: Gvk } | undefined;
+
+  /** Group, version and kind; cached, since every transformer asks for every resource's. */
   gvk(): Gvk {
-    return { ...splitApiVersion(this.apiVersion), kind: this.kind };
+    const apiVersion = this.apiVersion;
+    const kind = this.kind;
+    const cached = this.cachedGvk;
+    if (cached && cached.apiVersion === apiVersion && cached.kind === kind) return cached.gvk;
+    const gvk = { ...splitApiVersion(apiVersion), kind };
+    this.cachedGvk = { apiVersion, kind, gvk };
+    return gvk;
   }
 
   currentId(): ResId {
-    return { ...this.gvk(), name: this.name, namespace: this.namespace };
+    const { group, version, kind } = this.gvk();
+    return { group, version, kind, name: this.name, namespace: this.namespace };
   }
 
   previousIds(): ResId[] {

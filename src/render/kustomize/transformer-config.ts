@@ -42,12 +42,21 @@ function sameSelector(a: FieldSpec | NameReference, b: FieldSpec | NameReference
 }
 
 /** Adds the specs of `extra` that `specs` lacks; the same field with a different `create` is a conflict. */
+function specKey(spec: FieldSpec): string {
+  return `${spec.group ?? ""}|${spec.version ?? ""}|${spec.kind ?? ""}|${spec.path}`;
+}
+
 export function mergeFieldSpecs(specs: FieldSpec[], extra: readonly FieldSpec[]): FieldSpec[] {
+  if (extra === specs || extra.length === 0) return specs;
   const result = [...specs];
+  const byKey = new Map(result.map((spec) => [specKey(spec), spec]));
   for (const spec of extra) {
-    const existing = result.find((candidate) => candidate.path === spec.path && sameSelector(candidate, spec));
-    if (!existing) result.push(spec);
-    else if ((existing.create === true) !== (spec.create === true)) {
+    const key = specKey(spec);
+    const existing = byKey.get(key);
+    if (!existing) {
+      result.push(spec);
+      byKey.set(key, spec);
+    } else if ((existing.create === true) !== (spec.create === true)) {
       throw new Error(`conflicting fieldspecs for path '${spec.path}' of kind '${spec.kind ?? ""}'`);
     }
   }
@@ -55,6 +64,7 @@ export function mergeFieldSpecs(specs: FieldSpec[], extra: readonly FieldSpec[])
 }
 
 export function mergeTransformerConfigs(into: TransformerConfig, other: TransformerConfig): TransformerConfig {
+  if (into === other) return into;
   const result = { ...into };
   for (const key of SLICE_KEYS) result[key] = mergeFieldSpecs(into[key], other[key]);
   const references = into.nameReference.map((reference) => ({ ...reference, fieldSpecs: [...reference.fieldSpecs] }));
@@ -110,6 +120,10 @@ export function parseSpecs(value: JsonValue, place: Place): FieldSpec[] {
   });
 }
 
+let defaults: TransformerConfig | undefined;
+
+/** kustomize's defaults plus the given configurations; the defaults alone are shared (never mutated). */
 export function withDefaults(extra: readonly TransformerConfig[]): TransformerConfig {
-  return extra.reduce(mergeTransformerConfigs, defaultTransformerConfig());
+  defaults ??= defaultTransformerConfig();
+  return extra.reduce(mergeTransformerConfigs, defaults);
 }
