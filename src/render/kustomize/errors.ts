@@ -14,4 +14,7 @@ export class KustomizeError extends Error {
     super(message);
     this.name = "KustomizeError";
   }
+
+  /** The files the render had read when it stopped (set by the renderer). */
+  filesRead: string[] = [];
 }

@@ -41,6 +41,21 @@ export function placeAt(place: Place, ...segments: PathSegment[]): Place {
   return { source: place.source, path: [...place.path, ...segments] };
 }
 
+/** A place below another one whose path is built only if someone asks (most never are). */
+class ChildPlace implements Place {
+  private built: FieldPath | undefined;
+
+  constructor(
+    readonly source: SourceFile,
+    private readonly parent: Place,
+    private readonly segment: PathSegment,
+  ) {}
+
+  get path(): FieldPath {
+    return (this.built ??= [...this.parent.path, this.segment]);
+  }
+}
+
 /** Tags a collection and every collection inside it with where they sit, in place. */
 export function tagTree(value: JsonValue, place: Place): void {
   if (!isCollection(value)) return;
@@ -48,12 +63,12 @@ export function tagTree(value: JsonValue, place: Place): void {
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
       const item = value[index] as JsonValue;
-      if (isCollection(item)) tagTree(item, placeAt(place, index));
+      if (isCollection(item)) tagTree(item, new ChildPlace(place.source, place, index));
     }
   } else {
-    for (const key of Object.keys(value)) {
+    for (const key in value) {
       const item = value[key] as JsonValue;
-      if (isCollection(item)) tagTree(item, placeAt(place, key));
+      if (isCollection(item)) tagTree(item, new ChildPlace(place.source, place, key));
     }
   }
 }
@@ -62,10 +77,18 @@ export function tagTree(value: JsonValue, place: Place): void {
 export function cloneTagged<T extends JsonValue>(value: T): T {
   if (!isCollection(value)) return value;
   let copy: JsonValue;
-  if (Array.isArray(value)) copy = value.map((item) => cloneTagged(item));
-  else {
+  if (Array.isArray(value)) {
+    copy = new Array<JsonValue>(value.length);
+    for (let index = 0; index < value.length; index++) {
+      const item = value[index] as JsonValue;
+      copy[index] = typeof item === "object" && item !== null ? cloneTagged(item) : item;
+    }
+  } else {
     const object: JsonObject = {};
-    for (const key of Object.keys(value)) object[key] = cloneTagged(value[key] as JsonValue);
+    for (const key in value) {
+      const item = value[key] as JsonValue;
+      object[key] = typeof item === "object" && item !== null ? cloneTagged(item) : item;
+    }
     copy = object;
   }
   const tag = tags.get(value);

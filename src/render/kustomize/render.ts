@@ -19,19 +19,22 @@ import { applyNameAffix } from "./name-affixes.js";
 import { fixNameReferences } from "./name-references.js";
 import { applyNamespace } from "./namespace.js";
 import { applyPatch, classifyPatch, type ParsedPatch } from "./patches.js";
-import { cloneTagged, errorAt, isCollection, markBareNulls, placeAt, setField, tagTree, type Place, type SourceFile } from "./provenance.js";
+import { cloneTagged, errorAt, isCollection, placeAt, setField, tagTree, type Place, type SourceFile } from "./provenance.js";
+import { ParseCache, type ParsedSource } from "./parse-cache.js";
 import { applyReplacements } from "./replacements.js";
 import { applyReplicas } from "./replicas.js";
 import { Resource } from "./resource.js";
 import { idKey, idString, sameId } from "./resource-id.js";
 import { readSelector, type Selector } from "./selector.js";
 import { legacySort } from "./sort.js";
-import { emptyTransformerConfig, mergeTransformerConfigs, parseSpecs, parseTransformerConfig, withDefaults } from "./transformer-config.js";
+import { mergeTransformerConfigs, parseSpecs, parseTransformerConfig, withDefaults } from "./transformer-config.js";
 import { mergeVars, readVar, resolveVars, type VarDefinition } from "./vars.js";
 
 export interface RenderOptions {
   /** `rootOnly` (kustomize's default): a kustomization may read files only in or below its directory. */
   loadRestrictor?: "rootOnly" | "none";
+  /** Parsed files shared with other renders of the same repository. */
+  cache?: ParseCache;
 }
 
 export interface RenderResult {
@@ -47,10 +50,6 @@ interface Accumulator {
   vars: VarDefinition[];
 }
 
-interface ParsedSource {
-  source: SourceFile;
-  documents: JsonValue[];
-}
 
 const UNSUPPORTED: Record<string, string> = {
   helmCharts: "Helm charts are not rendered (kustomize needs --enable-helm and a Helm binary)",
@@ -68,56 +67,37 @@ export function isRemoteReference(reference: string): boolean {
 
 class Renderer {
   readonly filesRead = new Set<string>();
-  private readonly parsed = new Map<string, ParsedSource>();
+  readonly cache: ParseCache;
 
   constructor(
     readonly fs: RenderFileSystem,
     readonly options: RenderOptions,
-  ) {}
+  ) {
+    this.cache = options.cache ?? new ParseCache();
+  }
 
+  private readonly contents = new Map<string, Uint8Array | string | undefined>();
+
+  /** A file's content, read once per render; every file read is part of the root's closure. */
   read(path: string): Uint8Array | string | undefined {
+    if (this.contents.has(path)) return this.contents.get(path);
     const content = this.fs.readFile(path);
+    this.contents.set(path, content);
     if (content !== undefined) this.filesRead.add(path);
     return content;
   }
 
-  /** A YAML file parsed once per render; its collections tagged with where they sit. */
+  /** A YAML file parsed (through the shared cache) and tagged with where its collections sit. */
   parse(path: string, feature: string, referencedAt: Place): ParsedSource {
-    const cached = this.parsed.get(path);
-    if (cached) return cached;
     const content = this.read(path);
     if (content === undefined) throw errorAt(referencedAt, feature, `file '${path}' does not exist`);
-    const result = parseDocuments(path, content);
-    const problem = result.errors[0];
-    if (problem) throw new KustomizeError(path, problem.line, problem.column, feature, problem.message);
-    const documents: JsonValue[] = [];
-    let source: SourceFile = { file: path, locate: () => firstLine };
-    let lines: string[] | undefined;
-    for (const document of result.documents) {
-      source = { file: path, locate: document.locate };
-      tagTree(document.value, { source, path: [] });
-      if (hasNull(document.value)) markBareNulls(document.value, source, (lines ??= textOf(content).split(/\r?\n|\r/)));
-      documents.push(document.value);
-    }
-    const parsed = { source, documents };
-    this.parsed.set(path, parsed);
-    return parsed;
+    return this.cache.parse(path, content, feature);
   }
 
   readKustomization(directory: string, referencedFrom?: Place): Kustomization {
     const fs: RenderFileSystem = { readFile: (path) => this.read(path), isDirectory: (path) => this.fs.isDirectory(path) };
     return readKustomization(fs, directory, referencedFrom);
   }
-}
-
-function hasNull(value: JsonValue): boolean {
-  if (value === null) return true;
-  if (!isCollection(value)) return false;
-  return Array.isArray(value) ? value.some(hasNull) : Object.values(value).some(hasNull);
-}
-
-function textOf(content: Uint8Array | string): string {
-  return typeof content === "string" ? content : new TextDecoder().decode(content);
 }
 
 const firstLine: SourceRange = { line: 1, column: 1, endLine: 1, endColumn: 1 };
@@ -209,7 +189,8 @@ class Target {
       const parsed = this.renderer.parse(path, "configurations", place);
       return parsed.documents.filter((document) => document !== null).map((document) => parseTransformerConfig(document, { source: parsed.source, path: [] }));
     });
-    acc.config = at(this.top, "configurations", () => mergeTransformerConfigs(acc.config, withDefaults(configs.flat())));
+    const own = configs.flat();
+    if (own.length > 0) acc.config = at(this.top, "configurations", () => mergeTransformerConfigs(acc.config, withDefaults(own)));
     this.runGenerators(acc);
     for (const entry of list(this.kustomization, "components", this.top)) {
       if (typeof entry.value !== "string") throw errorAt(entry.place, "components", "must be a path");
@@ -247,7 +228,7 @@ class Target {
   private accumulateResource(acc: Accumulator, reference: JsonValue, place: Place, feature: string): void {
     if (typeof reference !== "string") throw errorAt(place, feature, "must be a path");
     const path = joinPath(this.directory, reference);
-    if (path !== undefined && this.renderer.fs.readFile(path) !== undefined) {
+    if (path !== undefined && this.renderer.read(path) !== undefined) {
       if (this.renderer.options.loadRestrictor !== "none" && !isWithin(path, this.directory)) {
         throw errorAt(place, feature, `security; file '${path}' is not in or below '${this.directory || "."}' (kustomize's load restrictor)`);
       }
@@ -255,7 +236,7 @@ class Target {
       return;
     }
     if (path !== undefined && this.renderer.fs.isDirectory(path)) {
-      const sub = this.child(path, place, false).accumulate({ resources: [], config: emptyTransformerConfig(), vars: [] });
+      const sub = this.child(path, place, false).accumulate({ resources: [], config: withDefaults([]), vars: [] });
       this.appendAll(acc.resources, sub.resources, place, feature);
       acc.config = at(place, "configurations", () => mergeTransformerConfigs(acc.config, sub.config));
       for (const variable of sub.vars) {
@@ -349,11 +330,11 @@ class Target {
     if (typeof reference !== "string") throw errorAt(place, feature, "must be a path or inline YAML");
     const path = joinPath(this.directory, reference);
     let objects: { object: JsonObject; place: Place }[];
-    if (path !== undefined && this.renderer.fs.readFile(path) !== undefined) {
+    if (path !== undefined && this.renderer.read(path) !== undefined) {
       const file = this.resolveFile(reference, place, feature);
       objects = this.loadResources(file, place, feature).map((resource) => ({ object: resource.object, place: { source: this.renderer.parse(file, feature, place).source, path: [] } }));
     } else if (path !== undefined && this.renderer.fs.isDirectory(path)) {
-      const sub = this.child(path, place, false).accumulate({ resources: [], config: emptyTransformerConfig(), vars: [] });
+      const sub = this.child(path, place, false).accumulate({ resources: [], config: withDefaults([]), vars: [] });
       objects = finish(sub).map((object) => ({ object, place }));
     } else if (reference.includes("\n") || reference.includes(":")) {
       objects = parseInline(reference, place, feature)
@@ -394,7 +375,7 @@ class Target {
       if (typeof value !== "string") throw errorAt(entry.place, "patchesStrategicMerge", "must be a path or inline patch");
       const file = joinPath(this.directory, value);
       const documents =
-        file !== undefined && this.renderer.fs.readFile(file) !== undefined
+        file !== undefined && this.renderer.read(file) !== undefined
           ? this.renderer.parse(this.resolveFile(value, entry.place, "patchesStrategicMerge"), "patchesStrategicMerge", entry.place).documents
           : value.includes("\n") || value.includes(":")
             ? parseInline(value, entry.place, "patchesStrategicMerge")
@@ -647,12 +628,24 @@ function finish(acc: Accumulator, sortOptions?: JsonValue): JsonObject[] {
 /** Renders the kustomization in `directory` (a path relative to the file system's root). */
 export function renderKustomization(fs: RenderFileSystem, directory: string, options: RenderOptions = {}): RenderResult {
   const renderer = new Renderer(fs, options);
-  const kustomization = renderer.readKustomization(directory);
-  const target = new Target(renderer, kustomization, [directory]);
-  const acc = target.accumulate({ resources: [], config: emptyTransformerConfig(), vars: [] });
-  const top: Place = { source: kustomization.source, path: [] };
-  const objects = at(top, "kustomization", () => finish(acc, kustomization.value.sortOptions));
-  return { objects, files: [...renderer.filesRead].sort() };
+  let kustomization: Kustomization;
+  try {
+    kustomization = renderer.readKustomization(directory);
+  } catch (error) {
+    if (error instanceof KustomizeError) error.filesRead = [...renderer.filesRead].sort();
+    throw error;
+  }
+  try {
+    const target = new Target(renderer, kustomization, [directory]);
+    const acc = target.accumulate({ resources: [], config: withDefaults([]), vars: [] });
+    const top: Place = { source: kustomization.source, path: [] };
+    const objects = at(top, "kustomization", () => finish(acc, kustomization.value.sortOptions));
+    return { objects, files: [...renderer.filesRead].sort() };
+  } catch (error) {
+    // A root that fails still has a closure: a pull request that fixes one of its files re-renders it.
+    if (error instanceof KustomizeError) error.filesRead = [...renderer.filesRead].sort();
+    throw error;
+  }
 }
 
 export { directoryOf };
