@@ -67,7 +67,7 @@ export function visitFieldSpec(
   spec: FieldSpec,
   visit: FieldVisitor,
   createKind: CreateKind,
-  createdAt: Place,
+  createdAt?: Place,
 ): void {
   if (!specSelects(spec, gvk)) return;
   walk(object, splitFieldPath(spec.path), 0, visit, spec.create === true ? createKind : undefined, createdAt, spec.path);
@@ -79,7 +79,7 @@ function walk(
   index: number,
   visit: FieldVisitor,
   create: CreateKind,
-  createdAt: Place,
+  createdAt: Place | undefined,
   specPath: string,
 ): void {
   if (node === null) return;
@@ -95,8 +95,8 @@ function walk(
   const last = index === path.length - 1;
   let value = node[key];
   if ((value === undefined || value === null) && create !== undefined && !isList) {
-    if (last) value = create === "map" ? tagNew({}, createdAt) : "";
-    else value = tagNew({}, createdAt);
+    const created = (): JsonObject => (createdAt ? tagNew({}, createdAt) : {});
+    value = last && create === "scalar" ? "" : created();
     node[key] = value;
   }
   if (value === undefined) return;

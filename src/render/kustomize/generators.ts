@@ -117,7 +117,6 @@ export function generate(
   const options = mergeOptions(readOptions(entry.options), readOptions(globalOptions));
   const data: Record<string, string> = {};
   const binary: Record<string, string> = {};
-  const dataPlaces = new Map<string, Place>();
   const add = (key: string, value: string | Uint8Array, at: Place): void => {
     if (key in data || key in binary) throw errorAt(at, feature, `${kind.toLowerCase()} ${name} illegally repeats the key \`${key}\``);
     const text = decodeUtf8(value);
@@ -125,7 +124,6 @@ export function generate(
       if (kind === "Secret") data[key] = wrappedBase64(value);
       else binary[key] = wrappedBase64(value);
     } else data[key] = kind === "Secret" ? wrappedBase64(Buffer.from(text, "utf8")) : text;
-    dataPlaces.set(key, at);
   };
   const envs = [...stringList(entry.envs, placeAt(place, "envs"), feature)];
   if (typeof entry.env === "string" && entry.env !== "") envs.push(entry.env);
@@ -165,7 +163,6 @@ export function generate(
   const resource = new Resource(object, context.kustomizationFile);
   resource.needsHash = !options.disableNameSuffixHash;
   resource.behavior = behaviorValue as GeneratorBehavior;
-  void dataPlaces;
   return resource;
 }
 

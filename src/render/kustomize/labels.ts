@@ -4,7 +4,7 @@
  */
 import type { JsonObject } from "../../manifests/types.js";
 import { visitFieldSpec, type FieldSpec } from "./field-spec.js";
-import { isCollection, placeAt, setField, tagNew, type Place } from "./provenance.js";
+import { isCollection, setField, tagNew, type Place } from "./provenance.js";
 import type { Resource } from "./resource.js";
 
 export function applyPairs(resources: readonly Resource[], pairs: Record<string, string>, specs: readonly FieldSpec[], place: Place, pairPlace: (key: string) => Place): void {
@@ -38,5 +38,3 @@ export function pairsOf(value: unknown): Record<string, string> {
   for (const [key, item] of Object.entries(value as JsonObject)) result[key] = item === null ? "" : String(item);
   return result;
 }
-
-export { placeAt };

@@ -7,7 +7,7 @@
 import type { JsonObject, JsonValue } from "../../manifests/types.js";
 import type { NameReference } from "./default-field-specs.js";
 import { visitFieldSpec, type FieldSpec } from "./field-spec.js";
-import { isCollection, markField, provenanceOf, type Place } from "./provenance.js";
+import { isCollection, markField, provenanceOf } from "./provenance.js";
 import type { Resource } from "./resource.js";
 import { effectiveNamespace, gvkSelected, isClusterScopedGvk, type GvkSelector } from "./resource-id.js";
 
@@ -137,7 +137,7 @@ export function fixNameReferences(resources: readonly Resource[], references: re
         } else if (isCollection(value)) setMapping(value);
         else setScalar(parent, key, value);
       };
-      visitFieldSpec(referrer.object, referrer.gvk(), { ...spec, group: undefined, version: undefined, kind: undefined }, visit, undefined, undefined as unknown as Place);
+      visitFieldSpec(referrer.object, referrer.gvk(), { ...spec, group: undefined, version: undefined, kind: undefined }, visit, undefined);
     }
   }
 }

@@ -10,7 +10,7 @@ import type { JsonObject, JsonValue, SourceRange } from "../../manifests/types.j
 import type { TransformerConfig } from "./default-field-specs.js";
 import { KustomizeError } from "./errors.js";
 import type { FieldSpec } from "./field-spec.js";
-import { directoryOf, isWithin, joinPath, type RenderFileSystem } from "./filesystem.js";
+import { isWithin, joinPath, type RenderFileSystem } from "./filesystem.js";
 import { contentHash, generate, type GeneratorContext } from "./generators.js";
 import { applyImage, type ImageRule } from "./images.js";
 import { readKustomization, type Kustomization } from "./kustomization-file.js";
@@ -25,7 +25,7 @@ import { applyReplacements } from "./replacements.js";
 import { applyReplicas } from "./replicas.js";
 import { Resource } from "./resource.js";
 import { idKey, idString, sameId } from "./resource-id.js";
-import { readSelector, type Selector } from "./selector.js";
+import { readSelector } from "./selector.js";
 import { legacySort } from "./sort.js";
 import { mergeTransformerConfigs, parseSpecs, parseTransformerConfig, withDefaults } from "./transformer-config.js";
 import { mergeVars, readVar, resolveVars, type VarDefinition } from "./vars.js";
@@ -648,4 +648,3 @@ export function renderKustomization(fs: RenderFileSystem, directory: string, opt
   }
 }
 
-export { directoryOf };

@@ -179,20 +179,18 @@ function scalarText(value: JsonValue | undefined): string {
 /** A list of scalars with a merge strategy (finalizers): the patch's values first, then the rest. */
 function mergeScalarList(dest: JsonValue[], patch: JsonValue[]): JsonValue[] {
   const seen = new Set<string>();
-  const result: JsonValue[] = tagNew([], placeOf(dest) ?? placeOf(patch) ?? (provenanceOf(dest, []) as never));
-  for (const [source, array] of [
-    ["patch", patch],
-    ["dest", dest],
-  ] as const) {
+  const result: JsonValue[] = [];
+  const place = placeOf(dest) ?? placeOf(patch);
+  if (place) tagNew(result, place);
+  for (const array of [patch, dest]) {
     for (let index = 0; index < array.length; index++) {
       const item = array[index] as JsonValue;
       const text = scalarText(item);
       if (seen.has(text)) continue;
       seen.add(text);
       result.push(item);
-      const place = provenanceOf(array, [index]);
-      if (place) markField(result, result.length - 1, place);
-      void source;
+      const itemPlace = provenanceOf(array, [index]);
+      if (itemPlace) markField(result, result.length - 1, itemPlace);
     }
   }
   return result;

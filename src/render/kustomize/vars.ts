@@ -120,7 +120,6 @@ export function resolveVars(resources: readonly Resource[], variables: readonly 
           else replaceIn(parent, key, value);
         },
         undefined,
-        undefined as unknown as Place,
       );
     }
   }
