@@ -9,6 +9,7 @@ import { parseArgs, USAGE } from "./cli/args.js";
 import { EXIT_OK, EXIT_USAGE, runCheck, UsageError } from "./cli/check.js";
 import type { CliIo } from "./cli/io.js";
 import { packageInfo } from "./cli/package-info.js";
+import { runRender } from "./cli/render.js";
 
 export type { CliIo } from "./cli/io.js";
 
@@ -31,6 +32,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     case "check":
       try {
         return await runCheck(request, io);
+      } catch (error) {
+        if (error instanceof UsageError) return usageFailure(io, error.message);
+        throw error;
+      }
+    case "render":
+      try {
+        return runRender(request, io);
       } catch (error) {
         if (error instanceof UsageError) return usageFailure(io, error.message);
         throw error;

@@ -189,3 +189,25 @@ export function errorAt(place: Place, feature: string, message: string): Kustomi
   const { file, range } = locatePlace(place);
   return new KustomizeError(file, range.line, range.column, feature, message);
 }
+
+/** Every scalar (and empty collection) of a rendered object with `file:line` of where it came from, keyed by dotted path. */
+export function listProvenance(root: JsonValue, describe: (place: Place) => string = describePlace): Record<string, string> {
+  const result: Record<string, string> = {};
+  const walk = (value: JsonValue, path: PathSegment[], label: string): void => {
+    const isLeaf = !isCollection(value) || (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0);
+    if (isLeaf) {
+      const place = provenanceOf(root, path);
+      if (place) result[label] = describe(place);
+      return;
+    }
+    if (Array.isArray(value)) value.forEach((item, index) => walk(item, [...path, index], `${label}[${index}]`));
+    else for (const key of Object.keys(value)) walk(value[key] as JsonValue, [...path, key], label === "" ? key : `${label}.${key}`);
+  };
+  walk(root, [], "");
+  return result;
+}
+
+function describePlace(place: Place): string {
+  const { file, range } = locatePlace(place);
+  return `${file}:${range.line}`;
+}
