@@ -29,7 +29,8 @@ function isSkippedWhileWalking(name: string): boolean {
 
 function isManifestName(name: string): boolean {
   const lower = name.toLowerCase();
-  return MANIFEST_EXTENSIONS.some((ext) => lower.endsWith(ext));
+  // `Kustomization` (no extension) is one of the names kustomize reads a kustomization from.
+  return name === "Kustomization" || MANIFEST_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
 
 export async function discoverManifestFiles(paths: readonly string[], cwd: string): Promise<Discovery> {

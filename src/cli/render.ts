@@ -9,7 +9,7 @@ import type { JsonObject } from "../manifests/types.js";
 import { diskFileSystem, KustomizeError, listProvenance, locatePlace, renderKustomization } from "../render/kustomize/index.js";
 import type { RenderRequest } from "./args.js";
 import type { CliIo } from "./io.js";
-import { EXIT_BLOCKED, EXIT_OK, UsageError } from "./check.js";
+import { EXIT_BLOCKED, EXIT_OK, UsageError } from "./check-command.js";
 import { findKustomizationFile } from "../render/kustomize/index.js";
 
 /**

@@ -18,7 +18,8 @@ export interface JsonFinding {
   endLine: number;
   column: number;
   endColumn: number;
-  resource: { apiVersion: string; kind: string; namespace: string | null; name: string };
+  /** `renderedIn`: the Kustomize overlays that render the object (empty for a plain manifest). */
+  resource: { apiVersion: string; kind: string; namespace: string | null; name: string; renderedIn: string[] };
   container: string | null;
   path: string;
   /** What an exception is bound to: changes when the offending content changes, not when lines move. */
@@ -57,6 +58,7 @@ function toJsonFinding(finding: Finding): JsonFinding {
       kind: finding.resource.kind,
       namespace: finding.resource.namespace ?? null,
       name: finding.resource.name,
+      renderedIn: finding.resource.renderedIn ?? [],
     },
     container: finding.container ?? null,
     path: finding.path,

@@ -34,6 +34,8 @@ export const UNITS: Readonly<Record<string, readonly string[]>> = {
   config: ["src/config/"],
   exceptions: ["src/exceptions/"],
   policy: ["src/policy/"],
+  // Rendering what GitOps deploys (Kustomize) into manifests whose fields know their source line.
+  render: ["src/render/"],
   manifests: ["src/manifests/"],
   // Plain data shapes of GitHub (no calls): usable anywhere above.
   "github-model": ["src/github/model.ts"],
@@ -51,7 +53,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["verdict"],
   ["config"],
   ["exceptions"],
-  ["policy"],
+  ["policy", "render"],
   ["manifests"],
   ["github-model", "text"],
 ];
