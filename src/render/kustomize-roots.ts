@@ -28,7 +28,10 @@ export interface KustomizeRoots {
   roots: string[];
   /** Every file some render read (kustomizations, resources, patches, generator sources). */
   inputs: Set<string>;
-  /** For each root, the files its render read: a change to any of them changes what it deploys. */
+  /**
+   * For each kustomization directory rendered (roots and the bases they use), the files its render
+   * read: a change to any of them changes what a root deploys.
+   */
   closures: Map<string, string[]>;
 }
 
@@ -99,6 +102,6 @@ export function renderKustomizeRoots(
   }
   const roots = directories.filter((directory) => !usedByOthers.has(directory));
   const closures = new Map<string, string[]>();
-  for (const root of roots) closures.set(root, (renders.get(root) as { files: string[] }).files);
+  for (const [directory, render] of renders) closures.set(directory, render.files);
   return { files: roots.map((root) => (renders.get(root) as { loaded: LoadedFile }).loaded), roots, inputs, closures };
 }
