@@ -8,7 +8,7 @@ import type { RenderFileSystem } from "./filesystem.js";
 export function diskFileSystem(root: string): RenderFileSystem {
   const absolute = (path: string): string => (path === "" ? root : join(root, ...path.split("/")));
   return {
-    readFile(path) {
+    contentOf(path) {
       try {
         const full = absolute(path);
         if (!statSync(full).isFile()) return undefined;

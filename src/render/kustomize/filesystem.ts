@@ -5,7 +5,7 @@
  */
 export interface RenderFileSystem {
   /** The file's bytes or text, or undefined when there is no such file. */
-  readFile(path: string): Uint8Array | string | undefined;
+  contentOf(path: string): Uint8Array | string | undefined;
   /** True when `path` is a directory (the root `""` is one). */
   isDirectory(path: string): boolean;
 }
@@ -46,7 +46,7 @@ export function memoryFileSystem(files: ReadonlyMap<string, Uint8Array | string>
     for (let dir = directoryOf(path); dir !== ""; dir = directoryOf(dir)) directories.add(dir);
   }
   return {
-    readFile: (path) => map.get(path),
+    contentOf: (path) => map.get(path),
     isDirectory: (path) => directories.has(path),
   };
 }

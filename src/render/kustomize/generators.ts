@@ -130,7 +130,7 @@ export function generate(
   envs.forEach((reference, index) => {
     const at = placeAt(place, entry.env === reference && index === envs.length - 1 && !Array.isArray(entry.envs) ? "env" : "envs", index);
     const path = context.resolveFile(reference, at, feature);
-    const content = decodeUtf8(context.fs.readFile(path) as Uint8Array | string);
+    const content = decodeUtf8(context.fs.contentOf(path) as Uint8Array | string);
     if (content === undefined) throw errorAt(at, feature, `env file '${reference}' is not UTF-8 text`);
     for (const [key, value] of envPairs(content, at, feature)) add(key, value, at);
   });
@@ -147,7 +147,7 @@ export function generate(
     const reference = equals === -1 ? spec : spec.slice(equals + 1);
     if (equals !== -1 && (key === "" || reference === "")) throw errorAt(at, feature, `invalid file source '${spec}'`);
     const path = context.resolveFile(reference, at, feature);
-    add(key, context.fs.readFile(path) as Uint8Array | string, at);
+    add(key, context.fs.contentOf(path) as Uint8Array | string, at);
   });
 
   const metadata: JsonObject = { name };

@@ -65,13 +65,13 @@ export interface Kustomization {
 export function findKustomizationFile(fs: RenderFileSystem, directory: string): string | undefined {
   for (const name of KUSTOMIZATION_FILE_NAMES) {
     const path = joinPath(directory, name) as string;
-    if (fs.readFile(path) !== undefined) return path;
+    if (fs.contentOf(path) !== undefined) return path;
   }
   return undefined;
 }
 
 export function readKustomization(fs: RenderFileSystem, directory: string, referencedFrom?: Place): Kustomization {
-  const present = KUSTOMIZATION_FILE_NAMES.map((name) => joinPath(directory, name) as string).filter((path) => fs.readFile(path) !== undefined);
+  const present = KUSTOMIZATION_FILE_NAMES.map((name) => joinPath(directory, name) as string).filter((path) => fs.contentOf(path) !== undefined);
   const where = directory === "" ? "the repository root" : `'${directory}'`;
   if (present.length === 0) {
     const message = `unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory ${where}`;
@@ -82,7 +82,7 @@ export function readKustomization(fs: RenderFileSystem, directory: string, refer
     throw new KustomizeError(present[0] as string, 1, 1, "kustomization", `found multiple kustomization files in ${where}: ${present.join(", ")}`);
   }
   const file = present[0] as string;
-  const parsed = parseDocuments(file, fs.readFile(file) as Uint8Array | string);
+  const parsed = parseDocuments(file, fs.contentOf(file) as Uint8Array | string);
   const problem = parsed.errors[0];
   if (problem) throw new KustomizeError(file, problem.line, problem.column, "kustomization", `invalid Kustomization: ${problem.message}`);
   const document = parsed.documents.find((candidate) => candidate.value !== null);

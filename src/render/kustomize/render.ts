@@ -81,7 +81,7 @@ class Renderer {
   /** A file's content, read once per render; every file read is part of the root's closure. */
   read(path: string): Uint8Array | string | undefined {
     if (this.contents.has(path)) return this.contents.get(path);
-    const content = this.fs.readFile(path);
+    const content = this.fs.contentOf(path);
     this.contents.set(path, content);
     if (content !== undefined) this.filesRead.add(path);
     return content;
@@ -95,7 +95,7 @@ class Renderer {
   }
 
   readKustomization(directory: string, referencedFrom?: Place): Kustomization {
-    const fs: RenderFileSystem = { readFile: (path) => this.read(path), isDirectory: (path) => this.fs.isDirectory(path) };
+    const fs: RenderFileSystem = { contentOf: (path) => this.read(path), isDirectory: (path) => this.fs.isDirectory(path) };
     return readKustomization(fs, directory, referencedFrom);
   }
 }
@@ -292,7 +292,7 @@ class Target {
   }
 
   private generatorContext(): GeneratorContext {
-    return { fs: { readFile: (path) => this.renderer.read(path), isDirectory: (path) => this.renderer.fs.isDirectory(path) }, resolveFile: (reference, place, feature) => this.resolveFile(reference, place, feature), kustomizationFile: this.kustomization.file };
+    return { fs: { contentOf: (path) => this.renderer.read(path), isDirectory: (path) => this.renderer.fs.isDirectory(path) }, resolveFile: (reference, place, feature) => this.resolveFile(reference, place, feature), kustomizationFile: this.kustomization.file };
   }
 
   private runGenerators(acc: Accumulator): void {
