@@ -6,6 +6,8 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { loadManifestFile } from "../manifests/load.js";
+import { diskFileSystem } from "../render/kustomize/index.js";
+import { isKustomizationFile, renderKustomizeRoots } from "../render/kustomize-roots.js";
 import type { LoadedFile } from "../manifests/types.js";
 import { unknownPolicyErrors } from "../exceptions/document.js";
 import type { PolicyException } from "../exceptions/model.js";
@@ -39,6 +41,28 @@ async function readManifest(file: string, cwd: string): Promise<LoadedFile> {
     return { file, manifests: [], errors: [{ file, line: 1, column: 1, message: `cannot read file: ${describeFsError(error)}` }] };
   }
   return loadManifestFile(file, content);
+}
+
+/**
+ * Kustomization directories among the files are rendered and their roots judged as what they
+ * deploy; every other file that no kustomization reads is judged as a manifest of its own. Kustomize
+ * inputs (patches, components, generator sources) are never judged standalone.
+ */
+async function readAndRender(discovered: readonly string[], cwd: string): Promise<LoadedFile[]> {
+  const top = path.parse(path.resolve(cwd)).root;
+  // Repository paths for the renderer are relative to the file system's root, so a base beside the
+  // given directory (`../base`) is reachable; findings show paths relative to the working directory.
+  const toRenderPath = (file: string): string => path.relative(top, path.resolve(cwd, file)).split(path.sep).join("/");
+  const show = (renderPath: string): string => path.relative(cwd, path.join(top, renderPath)) || ".";
+  const renderPaths = discovered.map(toRenderPath);
+  const kustomize = renderKustomizeRoots(diskFileSystem(top), renderPaths, { show });
+  const files: LoadedFile[] = [];
+  for (const [index, file] of discovered.entries()) {
+    const renderPath = renderPaths[index] as string;
+    if (kustomize.inputs.has(renderPath) || isKustomizationFile(renderPath)) continue;
+    files.push(await readManifest(file, cwd));
+  }
+  return [...files, ...kustomize.files];
 }
 
 /** `--policies` paths as the user wrote them when they can be (for readable messages), else resolved. */
@@ -117,8 +141,7 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
     );
   }
 
-  const files: LoadedFile[] = [];
-  for (const file of discovery.files) files.push(await readManifest(file, io.cwd));
+  const files = await readAndRender(discovery.files, io.cwd);
   // Directories that could not be listed are not files the engine saw, but they block all the same.
   const verdict = decideVerdict({ files, policies, exceptionDocuments: loaded.exceptions, inputErrors: discovery.errors, now: io.now?.() ?? new Date() });
   reportExpired(verdict.exceptions.expiredDocuments, io);

@@ -18,7 +18,8 @@ export interface JsonFinding {
   endLine: number;
   column: number;
   endColumn: number;
-  resource: { apiVersion: string; kind: string; namespace: string | null; name: string };
+  /** `renderedIn`: the Kustomize overlays that render the object (empty for a plain manifest). */
+  resource: { apiVersion: string; kind: string; namespace: string | null; name: string; renderedIn: string[] };
   container: string | null;
   /** What decided the rule applies here (namespace-driven Pod Security: the label or default), or null. */
   basis: string | null;
@@ -72,6 +73,7 @@ function toJsonFinding(finding: Finding): JsonFinding {
       kind: finding.resource.kind,
       namespace: finding.resource.namespace ?? null,
       name: finding.resource.name,
+      renderedIn: finding.resource.renderedIn ?? [],
     },
     container: finding.container ?? null,
     basis: finding.basis ?? null,

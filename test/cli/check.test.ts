@@ -56,7 +56,7 @@ describe("check examples/ (the seed case)", () => {
         endLine: 15,
         path: "spec.containers[0].securityContext.privileged",
         container: "1",
-        resource: { apiVersion: "v1", kind: "Pod", namespace: "default", name: "r00t" },
+        resource: { apiVersion: "v1", kind: "Pod", namespace: "default", name: "r00t", renderedIn: [] },
       }),
     );
     expect(report.findings.filter((f) => f.file.startsWith("examples/apps/web/"))).toEqual([]);

@@ -16,7 +16,7 @@ describe("json report", () => {
       expect(Object.keys(finding).sort()).toEqual(
         ["action", "basis", "column", "container", "endColumn", "endLine", "exception", "file", "fingerprint", "line", "message", "path", "policy", "policyKind", "resource", "rule"].sort(),
       );
-      expect(Object.keys(finding.resource).sort()).toEqual(["apiVersion", "kind", "name", "namespace"]);
+      expect(Object.keys(finding.resource).sort()).toEqual(["apiVersion", "kind", "name", "namespace", "renderedIn"]);
     }
     const namespace = report.findings.find((f: { resource: { kind: string } }) => f.resource.kind === "Namespace");
     expect(namespace.resource.namespace).toBeNull();
@@ -35,7 +35,7 @@ describe("json report", () => {
       endLine: 15,
       column: 7,
       endColumn: 22,
-      resource: { apiVersion: "v1", kind: "Pod", namespace: "default", name: "r00t" },
+      resource: { apiVersion: "v1", kind: "Pod", namespace: "default", name: "r00t", renderedIn: [] },
       container: "1",
       basis: null,
       path: "spec.containers[0].securityContext.privileged",
