@@ -106,7 +106,7 @@ function toFinding(policy: Policy, manifest: Manifest, violation: Violation, sou
     policy: policy.name,
     policyKind: policy.kind,
     rule: violation.rule ?? policy.kind,
-    action: policy.enforcementAction,
+    action: violation.action ?? policy.enforcementAction,
     message: violation.message,
     file: manifest.file,
     line: range.line,

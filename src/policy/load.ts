@@ -7,6 +7,7 @@ import { parseDocuments } from "../manifests/yaml.js";
 import { EXCEPTION_KIND, isExceptionDocument, readExceptionDocument } from "../exceptions/document.js";
 import type { PolicyException } from "../exceptions/model.js";
 import type { FieldPath, JsonObject, JsonValue, SourceDocument } from "../manifests/types.js";
+import { isKyvernoPolicyDocument, readKyvernoPolicy } from "./kyverno/index.js";
 import { policyKinds } from "./kinds.js";
 import { didYouMean } from "./suggest.js";
 import type { EnforcementAction, LabelSelector, MatchSpec, Policy, PolicyError, PolicyKind } from "./types.js";
@@ -121,6 +122,11 @@ function readPolicyDocument(file: string, document: SourceDocument, kinds: Reado
 
   if (apiVersion.startsWith(CONSTRAINT_TEMPLATE_API) && kind === "ConstraintTemplate") {
     return readConstraintTemplate(root, kinds, fail, supported, errors);
+  }
+
+  if (isKyvernoPolicyDocument(apiVersion, kind)) {
+    const kyverno = readKyvernoPolicy(file, document);
+    return kyverno.policy ? { policy: kyverno.policy, active: true, errors: kyverno.errors } : { active: false, errors: kyverno.errors };
   }
 
   const handler = kinds.get(kind);

@@ -16,6 +16,11 @@ export interface Violation {
   rule?: string;
   /** Name of the container concerned, when there is one. */
   container?: string;
+  /**
+   * The action of this violation when the policy's rules differ in action (a Kyverno rule's own
+   * failureAction); defaults to the policy's enforcementAction.
+   */
+  action?: EnforcementAction;
 }
 
 /** A violation placed in its file and attributed to a policy: what users see. */

@@ -1,0 +1,39 @@
+/**
+ * Kyverno pattern anchors on map keys (kyverno pkg/engine/anchor): `(key)` condition, `<(key)` global
+ * condition, `=(key)` equality (check if present), `^(key)` existence (some list item matches),
+ * `X(key)` negation (must be absent) and `+(key)` add-if-not-present (a mutate anchor: in a validate
+ * pattern Kyverno treats it as a plain key named `+(key)`).
+ */
+
+export type AnchorType = "condition" | "global" | "equality" | "existence" | "negation" | "addIfNotPresent";
+
+export interface Anchor {
+  type: AnchorType;
+  key: string;
+}
+
+const ANCHOR = /^([+<=X^])?\((.+)\)$/s;
+const MODIFIERS: Readonly<Record<string, AnchorType>> = {
+  "": "condition",
+  "<": "global",
+  "=": "equality",
+  "^": "existence",
+  X: "negation",
+  "+": "addIfNotPresent",
+};
+
+export function parseAnchor(text: string): Anchor | undefined {
+  const match = ANCHOR.exec(text.trim());
+  if (!match) return undefined;
+  return { type: MODIFIERS[match[1] ?? ""] as AnchorType, key: match[2] as string };
+}
+
+export function anchorText(type: AnchorType, key: string): string {
+  const modifier = Object.entries(MODIFIERS).find(([, name]) => name === type)?.[0] ?? "";
+  return `${modifier}(${key})`;
+}
+
+/** The key of a pattern map entry without its anchor, as it appears in the resource. */
+export function plainKey(text: string): string {
+  return parseAnchor(text)?.key ?? text;
+}

@@ -1,0 +1,173 @@
+/**
+ * Kyverno `ClusterPolicy` / `Policy` (kyverno.io/v1) as a kube-policy-bot policy: read and checked at
+ * load (read-policy.ts), its rules computed as Kyverno runs them (written + auto-generated for Pod
+ * controllers), and each rule judged per object: match/exclude, then the validate rule. Findings carry
+ * the Kyverno policy and rule names; their action follows the rule's failureAction (Enforce: deny,
+ * Audit: warn). A rule that cannot be judged from the files alone is a finding "not evaluated: needs
+ * <what>" on every object it matches, never a silent pass.
+ */
+import type { JsonObject, JsonValue, SourceDocument } from "../../manifests/types.js";
+import type { EnforcementAction, EvaluationContext, Policy, PolicyError, Violation } from "../types.js";
+import { computeRules } from "./autogen.js";
+import { evaluateRule, type RuleOutcome } from "./evaluate-rule.js";
+import { ruleMatches } from "./match.js";
+import { requestNeeds, staticNeeds } from "./needs.js";
+import { readWrittenPolicy, type WrittenPolicy } from "./read-policy.js";
+import { ruleAction } from "./rule-action.js";
+import { locationsOf, requestContext } from "./request-context.js";
+
+/** `v2beta1` is the same ClusterPolicy schema without fields deprecated in v1. */
+export const KYVERNO_API_VERSIONS = ["kyverno.io/v1", "kyverno.io/v2beta1"];
+export const KYVERNO_KINDS = ["ClusterPolicy", "Policy"];
+/** Annotation an org sets on a policy to choose how its not-evaluated rules are reported. */
+export const NOT_EVALUATED_ANNOTATION = "kube-policy-bot.dev/not-evaluated";
+const SCORED_ANNOTATION = "policies.kyverno.io/scored";
+
+export function isKyvernoPolicyDocument(apiVersion: string, kind: string): boolean {
+  return apiVersion.startsWith("kyverno.io/") && KYVERNO_KINDS.includes(kind);
+}
+
+interface PreparedRule {
+  name: string;
+  rule: JsonObject;
+  /** Line of the written rule this one comes from, for "not evaluated" messages. */
+  line: number;
+  needs: string | undefined;
+}
+
+export function readKyvernoPolicy(file: string, document: SourceDocument): { policy?: Policy; errors: PolicyError[] } {
+  const errors: PolicyError[] = [];
+  const fail = (path: readonly (string | number)[], message: string): void => {
+    const at = document.locate(path);
+    errors.push({ file, line: at.line, column: at.column, message });
+  };
+  const root = document.value as JsonObject;
+  const apiVersion = String(root["apiVersion"]);
+  const kind = String(root["kind"]);
+  if (!KYVERNO_API_VERSIONS.includes(apiVersion)) fail(["apiVersion"], `kind ${kind} needs apiVersion ${KYVERNO_API_VERSIONS.join(" or ")}, not "${apiVersion}"`);
+  const written = readWrittenPolicy(root, fail);
+  const notEvaluated = readNotEvaluatedAction(written, fail);
+  if (!written || errors.length > 0) return { errors };
+
+  const rules: PreparedRule[] = computeRules(written.rules, written.annotations).map(({ rule, source }) => ({
+    name: String(rule["name"]),
+    rule,
+    line: document.locate(["spec", "rules", source]).line,
+    needs: staticNeeds(rule),
+  }));
+  const policy: Policy = {
+    apiVersion,
+    kind,
+    name: written.name,
+    file,
+    range: document.locate([]),
+    enforcementAction: written.failureAction === "Enforce" ? "deny" : "warn",
+    match: {},
+    parameters: undefined,
+    target: "object",
+    evaluate: (object, context) => evaluatePolicy(written, rules, notEvaluated, file, object, context),
+  };
+  return { policy, errors };
+}
+
+function readNotEvaluatedAction(written: WrittenPolicy | undefined, fail: (path: readonly string[], message: string) => void): EnforcementAction | undefined {
+  const value = written?.annotations[NOT_EVALUATED_ANNOTATION];
+  if (value === undefined) return undefined;
+  if (value === "deny" || value === "warn" || value === "dryrun") return value;
+  fail(["metadata", "annotations", NOT_EVALUATED_ANNOTATION], `${NOT_EVALUATED_ANNOTATION} must be deny, warn or dryrun, not ${JSON.stringify(value)}`);
+  return undefined;
+}
+
+function evaluatePolicy(
+  policy: WrittenPolicy,
+  rules: readonly PreparedRule[],
+  notEvaluated: EnforcementAction | undefined,
+  file: string,
+  object: JsonObject,
+  context: EvaluationContext,
+): Violation[] {
+  const metadata = isObject(object["metadata"]) ? object["metadata"] : {};
+  const namespace = typeof metadata["namespace"] === "string" ? metadata["namespace"] : "";
+  // A namespaced Policy judges its own namespace; a manifest that names none may be applied there.
+  if (policy.namespace !== undefined && namespace !== "" && namespace !== policy.namespace) return [];
+  const review = context.review;
+  const namespaceLabels = labelsOfNamespace(object, namespace, context);
+  const request = {
+    object,
+    operation: review?.operation ?? "CREATE",
+    namespaceLabels,
+    userInfo: review?.userInfo,
+  };
+  const knowledge = { userInfo: review?.userInfo !== undefined, oldObject: review?.oldObject !== undefined };
+  const base = requestContext(object, review);
+  let locations: Map<object, (string | number)[]> | undefined;
+  const scored = policy.annotations[SCORED_ANNOTATION] !== "false";
+  const violations: Violation[] = [];
+
+  for (const prepared of rules) {
+    if (!ruleMatches(prepared.rule["match"], prepared.rule["exclude"], request)) continue;
+    const action = ruleAction(policy, prepared.rule, namespace, namespaceLabels);
+    const needs = prepared.needs ?? requestNeeds(prepared.rule, knowledge);
+    let outcome: RuleOutcome | undefined;
+    if (needs !== undefined) outcome = { status: "notEvaluated", message: needs, path: [] };
+    else {
+      locations ??= locationsOf(object);
+      outcome = evaluateRule(prepared.rule, prepared.name, { context: base, object, locations });
+      if (!review && readsOperation(prepared.rule)) outcome = sameForUpdate(outcome, prepared, object, locations);
+    }
+    if (!outcome || outcome.status === "skip") continue;
+    if (outcome.status === "fail") {
+      const violationAction = scored ? action : "warn";
+      for (const violation of outcome.violations ?? [{ message: outcome.message, path: outcome.path }]) {
+        violations.push({ ...violation, rule: prepared.name, action: violationAction });
+      }
+    } else if (outcome.status === "error" || outcome.status === "notEvaluated") {
+      const what = outcome.status === "error" ? `could not be evaluated: ${outcome.message}` : `not evaluated: needs ${outcome.message}`;
+      const isChange = prepared.rule["mutate"] !== undefined || prepared.rule["generate"] !== undefined;
+      violations.push({
+        message: `${what} (rule "${prepared.name}" at ${file}:${prepared.line})`,
+        path: [],
+        rule: prepared.name,
+        action: notEvaluated ?? (isChange ? "warn" : action),
+      });
+    }
+    if (policy.applyRules === "One") break;
+  }
+  return violations;
+}
+
+/**
+ * A manifest in a pull request may create the object or update it; the Kyverno CLI assumes CREATE.
+ * When a rule's conditions read `request.operation`, it is judged both ways, and a failure either way
+ * is reported (fail closed), saying in which case it applies.
+ */
+function sameForUpdate(created: RuleOutcome | undefined, prepared: PreparedRule, object: JsonObject, locations: Map<object, (string | number)[]>): RuleOutcome | undefined {
+  const context = requestContext(object, { operation: "UPDATE" });
+  const updated = evaluateRule(prepared.rule, prepared.name, { context, object, locations });
+  const failing = (outcome: RuleOutcome | undefined): boolean => outcome !== undefined && outcome.status !== "pass" && outcome.status !== "skip";
+  if (failing(created) === failing(updated)) return created;
+  const [outcome, when] = failing(created) ? [created as RuleOutcome, "creates the object"] : [updated as RuleOutcome, "updates an existing object"];
+  return { ...outcome, message: `${outcome.message} (if this change ${when})` };
+}
+
+function readsOperation(rule: JsonObject): boolean {
+  const { match: _match, exclude: _exclude, ...body } = rule;
+  return JSON.stringify(body).includes("request.operation");
+}
+
+/** Labels of the object's Namespace when the check sees it; `{}` for an object in no namespace. */
+function labelsOfNamespace(object: JsonObject, namespace: string, context: EvaluationContext): Record<string, string> | undefined {
+  if (object["kind"] === "Namespace") return undefined;
+  if (namespace === "") return {};
+  const known = context.namespaces.get(namespace);
+  if (!known) return undefined;
+  const metadata = known["metadata"];
+  const labels = isObject(metadata) ? metadata["labels"] : undefined;
+  const result: Record<string, string> = {};
+  if (isObject(labels)) for (const [key, value] of Object.entries(labels)) if (typeof value === "string") result[key] = value;
+  return result;
+}
+
+function isObject(value: JsonValue | undefined): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
