@@ -22,7 +22,7 @@ export interface RuleOutcome {
 export interface RuleInput {
   context: JsonObject;
   object: JsonObject;
-  locations: ReadonlyMap<object, PathSegment[]>;
+  locate: (value: object) => PathSegment[] | undefined;
 }
 
 export function evaluateRule(rule: JsonObject, name: string, input: RuleInput): RuleOutcome | undefined {
@@ -39,7 +39,7 @@ export function evaluateRule(rule: JsonObject, name: string, input: RuleInput): 
         anyPattern: validateBlock["anyPattern"],
         foreach: validateBlock["foreach"],
       },
-      { ruleName: name, message, context: input.context, object: input.object, locations: input.locations, nesting: 0 },
+      { ruleName: name, message, context: input.context, object: input.object, locate: input.locate, nesting: 0 },
     );
   } catch (error) {
     if (error instanceof NotEvaluableError) return { status: "notEvaluated", message: error.needs, path: [] };

@@ -11,7 +11,7 @@ import type { EnforcementAction, EvaluationContext, Policy, PolicyError, Violati
 import { computeRules } from "./autogen.js";
 import { evaluateRule, type RuleOutcome } from "./evaluate-rule.js";
 import { ruleMatches } from "./match.js";
-import { requestNeeds, staticNeeds } from "./needs.js";
+import { requestNeeds, requestReads, staticNeeds, type RequestReads } from "./needs.js";
 import { readWrittenPolicy, type WrittenPolicy } from "./read-policy.js";
 import { ruleAction } from "./rule-action.js";
 import { locationsOf, requestContext } from "./request-context.js";
@@ -33,6 +33,8 @@ interface PreparedRule {
   /** Line of the written rule this one comes from, for "not evaluated" messages. */
   line: number;
   needs: string | undefined;
+  /** What the rule reads of the request, found once from its text. */
+  reads: RequestReads;
 }
 
 export function readKyvernoPolicy(file: string, document: SourceDocument): { policy?: Policy; errors: PolicyError[] } {
@@ -54,6 +56,7 @@ export function readKyvernoPolicy(file: string, document: SourceDocument): { pol
     rule,
     line: document.locate(["spec", "rules", source]).line,
     needs: staticNeeds(rule),
+    reads: requestReads(rule),
   }));
   const policy: Policy = {
     apiVersion,
@@ -100,20 +103,19 @@ function evaluatePolicy(
   };
   const knowledge = { userInfo: review?.userInfo !== undefined, oldObject: review?.oldObject !== undefined };
   const base = requestContext(object, review);
-  let locations: Map<object, (string | number)[]> | undefined;
+  const locate = (value: object): (string | number)[] | undefined => locationsOf(object).get(value);
   const scored = policy.annotations[SCORED_ANNOTATION] !== "false";
   const violations: Violation[] = [];
 
   for (const prepared of rules) {
     if (!ruleMatches(prepared.rule["match"], prepared.rule["exclude"], request)) continue;
     const action = ruleAction(policy, prepared.rule, namespace, namespaceLabels);
-    const needs = prepared.needs ?? requestNeeds(prepared.rule, knowledge);
+    const needs = prepared.needs ?? requestNeeds(prepared.reads, knowledge);
     let outcome: RuleOutcome | undefined;
     if (needs !== undefined) outcome = { status: "notEvaluated", message: needs, path: [] };
     else {
-      locations ??= locationsOf(object);
-      outcome = evaluateRule(prepared.rule, prepared.name, { context: base, object, locations });
-      if (!review && readsOperation(prepared.rule)) outcome = sameForUpdate(outcome, prepared, object, locations);
+      outcome = evaluateRule(prepared.rule, prepared.name, { context: base, object, locate });
+      if (!review && prepared.reads.operation) outcome = sameForUpdate(outcome, prepared, base, object, locate);
     }
     if (!outcome || outcome.status === "skip") continue;
     if (outcome.status === "fail") {
@@ -141,18 +143,19 @@ function evaluatePolicy(
  * When a rule's conditions read `request.operation`, it is judged both ways, and a failure either way
  * is reported (fail closed), saying in which case it applies.
  */
-function sameForUpdate(created: RuleOutcome | undefined, prepared: PreparedRule, object: JsonObject, locations: Map<object, (string | number)[]>): RuleOutcome | undefined {
-  const context = requestContext(object, { operation: "UPDATE" });
-  const updated = evaluateRule(prepared.rule, prepared.name, { context, object, locations });
+function sameForUpdate(
+  created: RuleOutcome | undefined,
+  prepared: PreparedRule,
+  base: JsonObject,
+  object: JsonObject,
+  locate: (value: object) => (string | number)[] | undefined,
+): RuleOutcome | undefined {
+  const context = { ...base, request: { ...(base["request"] as JsonObject), operation: "UPDATE" } };
+  const updated = evaluateRule(prepared.rule, prepared.name, { context, object, locate });
   const failing = (outcome: RuleOutcome | undefined): boolean => outcome !== undefined && outcome.status !== "pass" && outcome.status !== "skip";
   if (failing(created) === failing(updated)) return created;
   const [outcome, when] = failing(created) ? [created as RuleOutcome, "creates the object"] : [updated as RuleOutcome, "updates an existing object"];
   return { ...outcome, message: `${outcome.message} (if this change ${when})` };
-}
-
-function readsOperation(rule: JsonObject): boolean {
-  const { match: _match, exclude: _exclude, ...body } = rule;
-  return JSON.stringify(body).includes("request.operation");
 }
 
 /** Labels of the object's Namespace when the check sees it; `{}` for an object in no namespace. */

@@ -13,8 +13,18 @@ import { registerKyvernoFunctions } from "./jmespath-functions.js";
 
 type Node = ReturnType<typeof compile>;
 
-/** A query that upstream fails: the message says why. */
-export class QueryError extends Error {}
+/**
+ * A query that upstream fails: the message says why. Absent fields are routine (a rule probing an
+ * optional field), so no stack trace is captured for this error.
+ */
+export class QueryError extends Error {
+  constructor(message: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message);
+    Error.stackTraceLimit = limit;
+  }
+}
 
 /** The query needs something a pull request cannot tell (the clock, randomness): the rule is not evaluated. */
 export class NotEvaluableError extends Error {

@@ -95,8 +95,22 @@ function resourcesMatch(resources: JsonObject, request: MatchRequest, mode: "mat
   return true;
 }
 
+type KindSelector = [group: string, version: string, kind: string, subresource: string];
+/** Policies repeat a few selectors over every object: each is parsed once. */
+const parsedSelectors = new Map<string, KindSelector>();
+
 /** Kind selector forms, as kyverno pkg/utils/kube ParseKindSelector reads them. */
-export function parseKindSelector(input: string): [group: string, version: string, kind: string, subresource: string] {
+export function parseKindSelector(input: string): KindSelector {
+  let parsed = parsedSelectors.get(input);
+  if (!parsed) {
+    parsed = parseKindSelectorText(input);
+    if (parsedSelectors.size > 10000) parsedSelectors.clear();
+    parsedSelectors.set(input, parsed);
+  }
+  return parsed;
+}
+
+function parseKindSelectorText(input: string): KindSelector {
   let parts = input.split("/");
   parts = [...parts.slice(0, -1), ...(parts[parts.length - 1] as string).split(".")];
   const isVersion = (text: string): boolean => /^(v\d+((alpha|beta)\d+)?|\*)$/.test(text);

@@ -35,11 +35,23 @@ export function staticNeeds(rule: JsonObject): string | undefined {
   return foreachContextNeeds(validate["foreach"]);
 }
 
-/** Needs that depend on what the request carries (an AdmissionReview tells the user and the old object). */
-export function requestNeeds(rule: JsonObject, knowledge: RequestKnowledge): string | undefined {
+/** What a rule reads of the request besides the object, from its text (match/exclude aside for the operation). */
+export interface RequestReads {
+  userInfo: boolean;
+  oldObject: boolean;
+  operation: boolean;
+}
+
+export function requestReads(rule: JsonObject): RequestReads {
   const text = JSON.stringify(rule);
-  if (!knowledge.userInfo && USER_VARIABLES.test(text)) return "who applies the change (request.userInfo), which a pull request does not tell";
-  if (!knowledge.oldObject && OLD_OBJECT.test(text)) return "the object's previous version (request.oldObject), which a plain manifest does not carry";
+  const { match: _match, exclude: _exclude, ...body } = rule;
+  return { userInfo: USER_VARIABLES.test(text), oldObject: OLD_OBJECT.test(text), operation: JSON.stringify(body).includes("request.operation") };
+}
+
+/** Needs that depend on what the request carries (an AdmissionReview tells the user and the old object). */
+export function requestNeeds(reads: RequestReads, knowledge: RequestKnowledge): string | undefined {
+  if (!knowledge.userInfo && reads.userInfo) return "who applies the change (request.userInfo), which a pull request does not tell";
+  if (!knowledge.oldObject && reads.oldObject) return "the object's previous version (request.oldObject), which a plain manifest does not carry";
   return undefined;
 }
 

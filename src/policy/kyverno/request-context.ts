@@ -6,7 +6,21 @@
 import type { AdmissionRequest, JsonObject, JsonValue, PathSegment } from "../../manifests/types.js";
 import { imagesOf } from "./image.js";
 
+/** Every Kyverno policy judges the same object: its plain-manifest context is built once (objects are never mutated). */
+const manifestContexts = new WeakMap<JsonObject, JsonObject>();
+const objectLocations = new WeakMap<JsonObject, Map<object, PathSegment[]>>();
+
 export function requestContext(object: JsonObject, review: AdmissionRequest | undefined): JsonObject {
+  if (review !== undefined) return buildContext(object, review);
+  let context = manifestContexts.get(object);
+  if (!context) {
+    context = buildContext(object, undefined);
+    manifestContexts.set(object, context);
+  }
+  return context;
+}
+
+function buildContext(object: JsonObject, review: AdmissionRequest | undefined): JsonObject {
   const metadata = isObject(object["metadata"]) ? object["metadata"] : {};
   const namespace = typeof metadata["namespace"] === "string" ? metadata["namespace"] : "";
   const request: JsonObject = {
@@ -33,7 +47,10 @@ export function requestContext(object: JsonObject, review: AdmissionRequest | un
 
 /** Where every map and list of the object sits, so a `foreach` element can be placed on its line. */
 export function locationsOf(object: JsonObject): Map<object, PathSegment[]> {
+  const cached = objectLocations.get(object);
+  if (cached) return cached;
   const locations = new Map<object, PathSegment[]>();
+  objectLocations.set(object, locations);
   const visit = (value: JsonValue, path: PathSegment[]): void => {
     if (value === null || typeof value !== "object") return;
     if (!locations.has(value)) locations.set(value, path);

@@ -30,8 +30,8 @@ export interface Scope {
   object: JsonObject;
   /** The element a `foreach` scopes patterns to, with its path in the object when known. */
   element?: { value: JsonObject; path: PathSegment[] | undefined };
-  /** Where each map of the object sits, to place a `foreach` element's finding on its line. */
-  locations: ReadonlyMap<object, PathSegment[]>;
+  /** Where a map or list of the object sits, to place a `foreach` element's finding on its line. */
+  locate: (value: object) => PathSegment[] | undefined;
   nesting: number;
 }
 
@@ -148,7 +148,7 @@ function validateForEach(entries: JsonValue[], scope: Scope): RuleOutcome | unde
       continue;
     }
     const elements = Array.isArray(listed) ? listed : [listed];
-    const listPath = Array.isArray(listed) ? scope.locations.get(listed) : undefined;
+    const listPath = Array.isArray(listed) ? scope.locate(listed) : undefined;
     const result = validateElements(entry, elements, listPath, scope);
     if (result.outcome.status !== "pass") return result.outcome;
     applied += result.applied;
@@ -180,7 +180,7 @@ function validateElements(
     };
     const inScope = scoped === undefined || scoped === null ? isMap : scoped === true;
     // Where the element sits: found by identity for maps, or as an item of a list that sits in the object.
-    const elementPath = (isMap ? scope.locations.get(element) : undefined) ?? (listPath ? [...listPath, index] : undefined);
+    const elementPath = (isMap ? scope.locate(element) : undefined) ?? (listPath ? [...listPath, index] : undefined);
     const elementScope: Scope = {
       ...scope,
       context,

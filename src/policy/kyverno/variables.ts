@@ -16,11 +16,23 @@ export function hasVariables(text: string): boolean {
   return VARIABLE.test(text);
 }
 
+/** Whether a policy's pattern or condition holds any variable; policy documents never change, so it is found once. */
+const holdsVariables = new WeakMap<object, boolean>();
+
+function anyVariables(document: object): boolean {
+  let holds = holdsVariables.get(document);
+  if (holds === undefined) {
+    holds = JSON.stringify(document).includes("{{");
+    holdsVariables.set(document, holds);
+  }
+  return holds;
+}
+
 /** Substitutes in every string leaf and map key of `document`. `path` is where `document` sits, for `{{@}}`. */
 export function substituteAll(document: JsonValue, context: JsonObject, path: readonly PathSegment[] = []): JsonValue {
   if (typeof document === "string") return substituteString(document, context, path);
+  if (document === null || typeof document !== "object" || !anyVariables(document)) return document;
   if (Array.isArray(document)) return document.map((item, index) => substituteAll(item, context, [...path, index]));
-  if (document === null || typeof document !== "object") return document;
   const result: JsonObject = {};
   for (const [key, value] of Object.entries(document)) {
     const newKey = substituteString(key, context, path);
@@ -30,6 +42,7 @@ export function substituteAll(document: JsonValue, context: JsonObject, path: re
 }
 
 export function substituteString(text: string, context: JsonObject, path: readonly PathSegment[] = []): JsonValue {
+  if (!text.includes("{{")) return text;
   let value = text;
   let shallow = false;
   for (let round = 0; round < MAX_ROUNDS; round++) {
