@@ -22,10 +22,18 @@ const MODIFIERS: Readonly<Record<string, AnchorType>> = {
   "+": "addIfNotPresent",
 };
 
+/** Pattern keys repeat across every object judged: each is parsed once. */
+const parsed = new Map<string, Anchor | null>();
+
 export function parseAnchor(text: string): Anchor | undefined {
-  const match = ANCHOR.exec(text.trim());
-  if (!match) return undefined;
-  return { type: MODIFIERS[match[1] ?? ""] as AnchorType, key: match[2] as string };
+  let anchor = parsed.get(text);
+  if (anchor === undefined) {
+    const match = ANCHOR.exec(text.trim());
+    anchor = match ? { type: MODIFIERS[match[1] ?? ""] as AnchorType, key: match[2] as string } : null;
+    if (parsed.size > 10000) parsed.clear();
+    parsed.set(text, anchor);
+  }
+  return anchor ?? undefined;
 }
 
 export function anchorText(type: AnchorType, key: string): string {

@@ -10,7 +10,7 @@ import type { JsonObject, JsonValue, SourceDocument } from "../../manifests/type
 import type { EnforcementAction, EvaluationContext, Policy, PolicyError, Violation } from "../types.js";
 import { computeRules } from "./autogen.js";
 import { evaluateRule, type RuleOutcome } from "./evaluate-rule.js";
-import { ruleMatches } from "./match.js";
+import { kindGate, kindMatches, ruleMatches } from "./match.js";
 import { requestNeeds, requestReads, staticNeeds, type RequestReads } from "./needs.js";
 import { readWrittenPolicy, type WrittenPolicy } from "./read-policy.js";
 import { ruleAction } from "./rule-action.js";
@@ -35,6 +35,8 @@ interface PreparedRule {
   needs: string | undefined;
   /** What the rule reads of the request, found once from its text. */
   reads: RequestReads;
+  /** Kind selectors the object must satisfy for `match` to select it; undefined: any kind may. */
+  kinds: string[] | undefined;
 }
 
 export function readKyvernoPolicy(file: string, document: SourceDocument): { policy?: Policy; errors: PolicyError[] } {
@@ -57,7 +59,18 @@ export function readKyvernoPolicy(file: string, document: SourceDocument): { pol
     line: document.locate(["spec", "rules", source]).line,
     needs: staticNeeds(rule),
     reads: requestReads(rule),
+    kinds: kindGate(rule["match"]),
   }));
+  const byKind = new Map<string, PreparedRule[]>();
+  const rulesFor = (object: JsonObject): PreparedRule[] => {
+    const key = `${String(object["apiVersion"])}\u0000${String(object["kind"])}`;
+    let candidates = byKind.get(key);
+    if (!candidates) {
+      candidates = rules.filter((rule) => rule.kinds === undefined || kindMatches(rule.kinds, object));
+      byKind.set(key, candidates);
+    }
+    return candidates;
+  };
   const policy: Policy = {
     apiVersion,
     kind,
@@ -68,7 +81,10 @@ export function readKyvernoPolicy(file: string, document: SourceDocument): { pol
     match: {},
     parameters: undefined,
     target: "object",
-    evaluate: (object, context) => evaluatePolicy(written, rules, notEvaluated, file, object, context),
+    evaluate: (object, context) => {
+      const candidates = rulesFor(object);
+      return candidates.length === 0 ? [] : evaluatePolicy(written, candidates, notEvaluated, file, object, context);
+    },
   };
   return { policy, errors };
 }
@@ -102,7 +118,7 @@ function evaluatePolicy(
     userInfo: review?.userInfo,
   };
   const knowledge = { userInfo: review?.userInfo !== undefined, oldObject: review?.oldObject !== undefined };
-  const base = requestContext(object, review);
+  let base: JsonObject | undefined;
   const locate = (value: object): (string | number)[] | undefined => locationsOf(object).get(value);
   const scored = policy.annotations[SCORED_ANNOTATION] !== "false";
   const violations: Violation[] = [];
@@ -114,6 +130,7 @@ function evaluatePolicy(
     let outcome: RuleOutcome | undefined;
     if (needs !== undefined) outcome = { status: "notEvaluated", message: needs, path: [] };
     else {
+      base ??= requestContext(object, review);
       outcome = evaluateRule(prepared.rule, prepared.name, { context: base, object, locate });
       if (!review && prepared.reads.operation) outcome = sameForUpdate(outcome, prepared, base, object, locate);
     }

@@ -208,3 +208,21 @@ function stringField(object: JsonObject, key: string): string {
 function isObject(value: JsonValue | undefined): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/**
+ * The kind selectors an object must satisfy (one of) for `match` to select it, when `match` implies
+ * any: a necessary condition, checked once per kind so rules for other kinds cost nothing per object.
+ */
+export function kindGate(match: JsonValue | undefined): string[] | undefined {
+  if (!isObject(match)) return undefined;
+  const kindsOf = (filter: JsonValue): string[] => (isObject(filter) && isObject(filter["resources"]) ? strings(filter["resources"]["kinds"]) : []);
+  const any = match["any"];
+  const all = match["all"];
+  if (Array.isArray(any) && any.length > 0) {
+    const lists = any.map(kindsOf);
+    return lists.every((list) => list.length > 0) ? lists.flat() : undefined;
+  }
+  if (Array.isArray(all) && all.length > 0) return all.map(kindsOf).find((list) => list.length > 0);
+  const kinds = kindsOf(match);
+  return kinds.length > 0 ? kinds : undefined;
+}

@@ -26,13 +26,29 @@ interface WalkError {
 
 type Step = WalkError | undefined;
 
+/**
+ * The walk's current path as a linked list: extending it costs one small object, and it becomes an
+ * array only when an error reports it (most fields match).
+ */
+type Trail = { readonly up: Trail; readonly segment: PathSegment } | undefined;
+
+function extend(trail: Trail, segment: PathSegment): Trail {
+  return { up: trail, segment };
+}
+
+function toPath(trail: Trail): PathSegment[] {
+  const path: PathSegment[] = [];
+  for (let at = trail; at !== undefined; at = at.up) path.push(at.segment);
+  return path.reverse();
+}
+
 const NEGATION = "negation anchor matched in resource";
 const CONDITIONAL = "conditional anchor mismatch";
 const GLOBAL = "global anchor mismatch";
 
 export function matchPattern(resource: JsonValue, pattern: JsonValue): PatternOutcome {
   const anchors = new AnchorPresence();
-  const error = validateElement(resource, pattern, [], anchors);
+  const error = validateElement(resource, pattern, undefined, anchors);
   if (!error) return { status: "pass" };
   if (error.skip) return { status: "skip", message: error.message };
   if (error.negation) return { status: "fail", message: error.message, path: error.path };
@@ -45,8 +61,8 @@ export function patternPathText(path: readonly PathSegment[]): string {
   return `/${path.map(String).join("/")}${path.length > 0 ? "/" : ""}`;
 }
 
-function plain(message: string, path: PathSegment[]): WalkError {
-  return { message, path, skip: false, negation: false, direct: false };
+function plain(message: string, trail: Trail): WalkError {
+  return { message, path: toPath(trail), skip: false, negation: false, direct: false };
 }
 
 function anchorError(kind: "conditional" | "global" | "negation", message: string, path: PathSegment[]): WalkError {
@@ -54,32 +70,32 @@ function anchorError(kind: "conditional" | "global" | "negation", message: strin
   return { message: `${prefix}: ${message}`, path, skip: kind !== "negation", negation: kind === "negation", direct: true };
 }
 
-function combinedSkip(errors: readonly WalkError[], path: PathSegment[]): WalkError {
+function combinedSkip(errors: readonly WalkError[], trail: Trail): WalkError {
   const message = errors.map((error) => error.message).join("; ");
-  return { message, path, skip: true, negation: message.includes(NEGATION), direct: false };
+  return { message, path: toPath(trail), skip: true, negation: message.includes(NEGATION), direct: false };
 }
 
-function validateElement(resource: JsonValue | undefined, pattern: JsonValue, path: PathSegment[], anchors: AnchorPresence): Step {
+function validateElement(resource: JsonValue | undefined, pattern: JsonValue, path: Trail, anchors: AnchorPresence): Step {
   if (isObject(pattern)) {
     if (!isObject(resource)) {
-      return plain(`pattern and resource have different structures. Path: ${patternPathText(path)}. Expected map, found ${typeName(resource)}`, path);
+      return plain(`pattern and resource have different structures. Path: ${patternPathText(toPath(path))}. Expected map, found ${typeName(resource)}`, path);
     }
     anchors.record(pattern, resource);
     return validateMap(resource, pattern, path, anchors);
   }
   if (Array.isArray(pattern)) {
     if (!Array.isArray(resource)) {
-      return plain(`validation rule failed at path ${patternPathText(path)}, resource does not satisfy the expected overlay pattern`, path);
+      return plain(`validation rule failed at path ${patternPathText(toPath(path))}, resource does not satisfy the expected overlay pattern`, path);
     }
     return validateArray(resource, pattern, path, anchors);
   }
   const mismatch = (): WalkError =>
-    plain(`resource value '${describe(resource)}' does not match '${describe(pattern)}' at path ${patternPathText(path)}`, path);
+    plain(`resource value '${describe(resource)}' does not match '${describe(pattern)}' at path ${patternPathText(toPath(path))}`, path);
   if (Array.isArray(resource)) return resource.every((item) => matchesValue(item, pattern)) ? undefined : mismatch();
   return matchesValue(resource, pattern) ? undefined : mismatch();
 }
 
-function validateMap(resource: JsonObject, rawPattern: JsonObject, path: PathSegment[], anchors: AnchorPresence): Step {
+function validateMap(resource: JsonObject, rawPattern: JsonObject, path: Trail, anchors: AnchorPresence): Step {
   const pattern = expandMetadataWildcards(rawPattern, resource);
   const anchored: string[] = [];
   const plainKeys: string[] = [];
@@ -127,35 +143,44 @@ function orderPlainKeys(keys: readonly string[], pattern: JsonObject): string[] 
   return [...front, ...back];
 }
 
+/** Patterns come from policies and never change: whether one holds anchors is found once. */
+const nestedAnchors = new WeakMap<object, boolean>();
+
 function hasNestedAnchors(pattern: JsonValue): boolean {
-  if (Array.isArray(pattern)) return pattern.some(hasNestedAnchors);
-  if (!isObject(pattern)) return false;
-  return Object.entries(pattern).some(([key, value]) => parseAnchor(key) !== undefined || hasNestedAnchors(value));
+  if (pattern === null || typeof pattern !== "object") return false;
+  let holds = nestedAnchors.get(pattern);
+  if (holds === undefined) {
+    holds = Array.isArray(pattern)
+      ? pattern.some(hasNestedAnchors)
+      : Object.entries(pattern).some(([key, value]) => parseAnchor(key) !== undefined || hasNestedAnchors(value));
+    nestedAnchors.set(pattern, holds);
+  }
+  return holds;
 }
 
-function handleKey(key: string, pattern: JsonValue, resource: JsonObject, path: PathSegment[], anchors: AnchorPresence): Step {
+function handleKey(key: string, pattern: JsonValue, resource: JsonObject, path: Trail, anchors: AnchorPresence): Step {
   const anchor = parseAnchor(key);
   if (!anchor || anchor.type === "addIfNotPresent") return handlePlainKey(key, pattern, resource, path, anchors);
   return handleAnchor(anchor, pattern, resource, path, anchors);
 }
 
-function handlePlainKey(key: string, pattern: JsonValue, resource: JsonObject, path: PathSegment[], anchors: AnchorPresence): Step {
+function handlePlainKey(key: string, pattern: JsonValue, resource: JsonObject, path: Trail, anchors: AnchorPresence): Step {
   const value = resource[key];
-  if (pattern === "*") return value !== undefined && value !== null ? undefined : plain(`${patternPathText(path)}/${key} not found`, path);
-  return validateElement(value, pattern, [...path, key], anchors);
+  if (pattern === "*") return value !== undefined && value !== null ? undefined : plain(`${patternPathText(toPath(path))}/${key} not found`, path);
+  return validateElement(value, pattern, extend(path, key), anchors);
 }
 
-function handleAnchor(anchor: Anchor, pattern: JsonValue, resource: JsonObject, path: PathSegment[], anchors: AnchorPresence): Step {
-  const at = [...path, anchor.key];
+function handleAnchor(anchor: Anchor, pattern: JsonValue, resource: JsonObject, path: Trail, anchors: AnchorPresence): Step {
+  const at = extend(path, anchor.key);
   const present = Object.hasOwn(resource, anchor.key);
   const value = resource[anchor.key];
   switch (anchor.type) {
     case "negation":
-      return present ? anchorError("negation", `${patternPathText(at)} is not allowed`, at) : undefined;
+      return present ? anchorError("negation", `${patternPathText(toPath(at))} is not allowed`, toPath(at)) : undefined;
     case "equality":
       return present ? validateElement(value, pattern, at, anchors) : undefined;
     case "condition": {
-      if (!present) return anchorError("conditional", "conditional anchor key doesn't exist in the resource", at);
+      if (!present) return anchorError("conditional", "conditional anchor key doesn't exist in the resource", toPath(at));
       const error = validateElement(value, pattern, at, anchors);
       return error ? anchorError("conditional", error.message, error.path) : undefined;
     }
@@ -172,19 +197,19 @@ function handleAnchor(anchor: Anchor, pattern: JsonValue, resource: JsonObject, 
 }
 
 /** `^(key)`: every map in the pattern list must be matched by at least one item of the resource list. */
-function handleExistence(value: JsonValue | undefined, present: boolean, pattern: JsonValue, at: PathSegment[], anchors: AnchorPresence): Step {
+function handleExistence(value: JsonValue | undefined, present: boolean, pattern: JsonValue, at: Trail, anchors: AnchorPresence): Step {
   if (!present) return undefined;
   if (!Array.isArray(value)) return plain(`invalid resource type: existence ^() anchor can be used only on list/array type resource`, at);
   if (!Array.isArray(pattern)) return plain("invalid pattern type: pattern has to be of list to compare against resource", at);
   for (const item of pattern) {
     if (!isObject(item)) return plain("invalid pattern type: pattern has to be of type map to compare against items in resource", at);
-    const found = value.some((element, index) => validateElement(element, item, [...at, index], anchors) === undefined);
-    if (!found) return plain(`existence anchor validation failed at path ${patternPathText(at)}`, at);
+    const found = value.some((element, index) => validateElement(element, item, extend(at, index), anchors) === undefined);
+    if (!found) return plain(`existence anchor validation failed at path ${patternPathText(toPath(at))}`, at);
   }
   return undefined;
 }
 
-function validateArray(resource: JsonValue[], pattern: JsonValue[], path: PathSegment[], anchors: AnchorPresence): Step {
+function validateArray(resource: JsonValue[], pattern: JsonValue[], path: Trail, anchors: AnchorPresence): Step {
   if (pattern.length === 0) return plain("pattern Array empty", path);
   const first = pattern[0] as JsonValue;
   if (isObject(first)) return validateArrayOfMaps(resource, first, path, anchors);
@@ -195,7 +220,7 @@ function validateArray(resource: JsonValue[], pattern: JsonValue[], path: PathSe
   const skipErrors: WalkError[] = [];
   let applied = 0;
   for (const [index, item] of pattern.entries()) {
-    const error = validateElement(resource[index], item, [...path, index], anchors);
+    const error = validateElement(resource[index], item, extend(path, index), anchors);
     if (error) {
       if (error.skip) {
         skipErrors.push(error);
@@ -209,11 +234,11 @@ function validateArray(resource: JsonValue[], pattern: JsonValue[], path: PathSe
 }
 
 /** Every item of the resource list is judged against the pattern's (first) map; condition anchors skip items. */
-function validateArrayOfMaps(resource: JsonValue[], pattern: JsonObject, path: PathSegment[], anchors: AnchorPresence): Step {
+function validateArrayOfMaps(resource: JsonValue[], pattern: JsonObject, path: Trail, anchors: AnchorPresence): Step {
   const skipErrors: WalkError[] = [];
   let applied = 0;
   for (const [index, item] of resource.entries()) {
-    const error = validateElement(item, pattern, [...path, index], anchors);
+    const error = validateElement(item, pattern, extend(path, index), anchors);
     if (error) {
       if (error.skip) {
         skipErrors.push(error);

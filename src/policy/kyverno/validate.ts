@@ -28,8 +28,8 @@ export interface Scope {
   context: JsonObject;
   /** The object under review (`request.object`). */
   object: JsonObject;
-  /** The element a `foreach` scopes patterns to, with its path in the object when known. */
-  element?: { value: JsonObject; path: PathSegment[] | undefined };
+  /** The element a `foreach` scopes patterns to, with its path in the object (found when a finding needs it). */
+  element?: { value: JsonObject; path: () => PathSegment[] | undefined };
   /** Where a map or list of the object sits, to place a `foreach` element's finding on its line. */
   locate: (value: object) => PathSegment[] | undefined;
   nesting: number;
@@ -77,13 +77,14 @@ function validateDeny(deny: JsonValue, scope: Scope): RuleOutcome {
     return errorOutcome("failed to check deny conditions", error);
   }
   if (!result.holds) return { status: "pass", message: `validation rule '${scope.ruleName}' passed.`, path: [] };
-  return { status: "fail", message: denyMessage(scope, result.message), path: scope.element?.path ?? [] };
+  return { status: "fail", message: denyMessage(scope, result.message), path: scope.element?.path() ?? [] };
 }
 
 /** The resource a pattern judges: the `foreach` element when it is scoped, else the object. */
-function patternTarget(scope: Scope): { resource: JsonObject; base: PathSegment[] } {
-  if (scope.element) return { resource: scope.element.value, base: scope.element.path ?? [] };
-  return { resource: scope.object, base: [] };
+function patternTarget(scope: Scope): { resource: JsonObject; base: () => PathSegment[] } {
+  const { element } = scope;
+  if (element) return { resource: element.value, base: () => element.path() ?? [] };
+  return { resource: scope.object, base: () => [] };
 }
 
 function substitutePattern(pattern: JsonValue, scope: Scope): { pattern: JsonValue } | { outcome: RuleOutcome } {
@@ -102,7 +103,7 @@ function validatePattern(rawPattern: JsonValue, scope: Scope): RuleOutcome {
   const result = matchPattern(resource, pattern);
   if (result.status === "pass") return { status: "pass", message: `validation rule '${scope.ruleName}' passed.`, path: [] };
   if (result.status === "skip") return { status: "skip", message: result.message, path: [] };
-  return { status: "fail", message: patternMessage(scope, result.message, result.path), path: [...base, ...result.path] };
+  return { status: "fail", message: patternMessage(scope, result.message, result.path), path: [...base(), ...result.path] };
 }
 
 function validateAnyPattern(rawPatterns: JsonValue, scope: Scope): RuleOutcome {
@@ -128,7 +129,7 @@ function validateAnyPattern(rawPatterns: JsonValue, scope: Scope): RuleOutcome {
     }
   }
   if (failed.length === 0 && skipped.length > 0) return { status: "skip", message: skipped.join(" "), path: [] };
-  if (failed.length > 0) return { status: "fail", message: anyPatternMessage(scope, failed), path: [...base, ...(firstFailure ?? [])] };
+  if (failed.length > 0) return { status: "fail", message: anyPatternMessage(scope, failed), path: [...base(), ...(firstFailure ?? [])] };
   return { status: "pass", message: scope.message ?? "", path: [] };
 }
 
@@ -148,7 +149,7 @@ function validateForEach(entries: JsonValue[], scope: Scope): RuleOutcome | unde
       continue;
     }
     const elements = Array.isArray(listed) ? listed : [listed];
-    const listPath = Array.isArray(listed) ? scope.locate(listed) : undefined;
+    const listPath = (): PathSegment[] | undefined => (Array.isArray(listed) ? scope.locate(listed) : undefined);
     const result = validateElements(entry, elements, listPath, scope);
     if (result.outcome.status !== "pass") return result.outcome;
     applied += result.applied;
@@ -160,7 +161,7 @@ function validateForEach(entries: JsonValue[], scope: Scope): RuleOutcome | unde
 function validateElements(
   entry: JsonObject,
   elements: JsonValue[],
-  listPath: PathSegment[] | undefined,
+  listPath: () => PathSegment[] | undefined,
   scope: Scope,
 ): { outcome: RuleOutcome; applied: number } {
   let applied = 0;
@@ -180,7 +181,7 @@ function validateElements(
     };
     const inScope = scoped === undefined || scoped === null ? isMap : scoped === true;
     // Where the element sits: found by identity for maps, or as an item of a list that sits in the object.
-    const elementPath = (isMap ? scope.locate(element) : undefined) ?? (listPath ? [...listPath, index] : undefined);
+    const elementPath = (): PathSegment[] | undefined => (isMap ? scope.locate(element) : undefined) ?? mapOptional(listPath(), (path) => [...path, index]);
     const elementScope: Scope = {
       ...scope,
       context,
@@ -201,12 +202,16 @@ function validateElements(
     if (!outcome || outcome.status === "skip") continue;
     if (outcome.status === "error" && outcome.message.includes("failed to evaluate preconditions")) continue;
     if (outcome.status !== "pass") {
-      const path = outcome.path.length > 0 ? outcome.path : (elementPath ?? []);
+      const path = outcome.path.length > 0 ? outcome.path : (elementPath() ?? []);
       return { outcome: { status: outcome.status, message: `validation failure: ${outcome.message}`, path }, applied };
     }
     applied++;
   }
   return { outcome: { status: "pass", message: "", path: [] }, applied };
+}
+
+function mapOptional<T, U>(value: T | undefined, map: (value: T) => U): U | undefined {
+  return value === undefined ? undefined : map(value);
 }
 
 /** A rule error; what a pull request cannot tell (the clock, randomness) is not an error but "not evaluated". */
