@@ -9,6 +9,7 @@
  * annotations, or mixes Pod with other kinds, turns it off for the whole policy, as upstream does.
  */
 import type { JsonObject, JsonValue } from "../../manifests/types.js";
+import { isObject } from "../../manifests/json.js";
 
 export const AUTOGEN_ANNOTATION = "pod-policies.kyverno.io/autogen-controllers";
 
@@ -252,8 +253,4 @@ function containsKind(selectors: readonly string[], kind: string): boolean {
 
 function strings(value: JsonValue | undefined): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -7,6 +7,7 @@
 import type { JsonObject, JsonValue } from "../../manifests/types.js";
 import { NotEvaluableError, query } from "./jmespath.js";
 import { substituteAll } from "./variables.js";
+import { isObject } from "../../manifests/json.js";
 
 export function loadContextEntries(entries: JsonValue | undefined, context: JsonObject): JsonObject {
   if (!Array.isArray(entries) || entries.length === 0) return context;
@@ -37,8 +38,4 @@ function loadVariable(name: string, variable: JsonObject, context: JsonObject): 
   if ((value === undefined || value === null) && fallback !== undefined) return substituteAll(fallback, context);
   if (value === undefined) throw new Error(`context variable "${name}" has neither a value nor a JMESPath`);
   return value;
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -10,8 +10,9 @@ import { NotEvaluableError } from "./jmespath.js";
 import { evaluatePodSecurity, readPodSecurity } from "./pod-security.js";
 import { validate } from "./validate.js";
 import { substituteString } from "./variables.js";
+import { isObject } from "../../manifests/json.js";
 
-export interface RuleOutcome {
+export interface RuleResult {
   status: "pass" | "fail" | "skip" | "error" | "notEvaluated";
   message: string;
   path: PathSegment[];
@@ -25,7 +26,7 @@ export interface RuleInput {
   locate: (value: object) => PathSegment[] | undefined;
 }
 
-export function evaluateRule(rule: JsonObject, name: string, input: RuleInput): RuleOutcome | undefined {
+export function evaluateRule(rule: JsonObject, name: string, input: RuleInput): RuleResult | undefined {
   const validateBlock = isObject(rule["validate"]) ? rule["validate"] : {};
   const message = typeof validateBlock["message"] === "string" ? validateBlock["message"] : undefined;
   try {
@@ -47,7 +48,7 @@ export function evaluateRule(rule: JsonObject, name: string, input: RuleInput): 
   }
 }
 
-function podSecurityOutcome(rule: JsonObject, podSecurity: JsonValue, name: string, message: string | undefined, input: RuleInput): RuleOutcome {
+function podSecurityOutcome(rule: JsonObject, podSecurity: JsonValue, name: string, message: string | undefined, input: RuleInput): RuleResult {
   const read = readPodSecurity(podSecurity);
   if ("errors" in read) return { status: "error", message: read.errors.map((error) => error.message).join("; "), path: [] };
   let context: JsonObject;
@@ -71,8 +72,4 @@ function podSecurityOutcome(rule: JsonObject, podSecurity: JsonValue, name: stri
     path: [...violation.path],
   }));
   return { status: "fail", message: violations[0]?.message ?? prefix, path: violations[0]?.path ?? [], violations };
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -4,6 +4,7 @@
  * Kyverno's default registry `docker.io`; a reference with neither tag nor digest gets `latest`.
  */
 import type { JsonObject, JsonValue } from "../../manifests/types.js";
+import { isObject } from "../../manifests/json.js";
 
 export interface ImageInfo {
   registry: string;
@@ -83,8 +84,4 @@ export function imagesOf(object: JsonObject): JsonObject | undefined {
     if (Object.keys(infos).length > 0) result[list] = infos;
   }
   return Object.keys(result).length > 0 ? result : undefined;
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -6,15 +6,16 @@
  * Audit: warn). A rule that cannot be judged from the files alone is a finding "not evaluated: needs
  * <what>" on every object it matches, never a silent pass.
  */
-import type { JsonObject, JsonValue, SourceDocument } from "../../manifests/types.js";
-import type { EnforcementAction, EvaluationContext, Policy, PolicyError, Violation } from "../types.js";
+import type { InputError, JsonObject, SourceDocument } from "../../manifests/types.js";
+import type { EnforcementAction, EvaluationContext, Policy, Violation } from "../types.js";
 import { computeRules } from "./autogen.js";
-import { evaluateRule, type RuleOutcome } from "./evaluate-rule.js";
+import { evaluateRule, type RuleResult } from "./evaluate-rule.js";
 import { kindGate, kindMatches, ruleMatches } from "./match.js";
 import { requestNeeds, requestReads, staticNeeds, type RequestReads } from "./needs.js";
 import { readWrittenPolicy, type WrittenPolicy } from "./read-policy.js";
 import { ruleAction } from "./rule-action.js";
 import { locationsOf, requestContext } from "./request-context.js";
+import { isObject } from "../../manifests/json.js";
 
 /** `v2beta1` is the same ClusterPolicy schema without fields deprecated in v1. */
 export const KYVERNO_API_VERSIONS = ["kyverno.io/v1", "kyverno.io/v2beta1"];
@@ -39,8 +40,8 @@ interface PreparedRule {
   kinds: string[] | undefined;
 }
 
-export function readKyvernoPolicy(file: string, document: SourceDocument): { policy?: Policy; errors: PolicyError[] } {
-  const errors: PolicyError[] = [];
+export function readKyvernoPolicy(file: string, document: SourceDocument): { policy?: Policy; errors: InputError[] } {
+  const errors: InputError[] = [];
   const fail = (path: readonly (string | number)[], message: string): void => {
     const at = document.locate(path);
     errors.push({ file, line: at.line, column: at.column, message });
@@ -127,7 +128,7 @@ function evaluatePolicy(
     if (!ruleMatches(prepared.rule["match"], prepared.rule["exclude"], request)) continue;
     const action = ruleAction(policy, prepared.rule, namespace, namespaceLabels);
     const needs = prepared.needs ?? requestNeeds(prepared.reads, knowledge);
-    let outcome: RuleOutcome | undefined;
+    let outcome: RuleResult | undefined;
     if (needs !== undefined) outcome = { status: "notEvaluated", message: needs, path: [] };
     else {
       base ??= requestContext(object, review);
@@ -161,17 +162,17 @@ function evaluatePolicy(
  * is reported (fail closed), saying in which case it applies.
  */
 function sameForUpdate(
-  created: RuleOutcome | undefined,
+  created: RuleResult | undefined,
   prepared: PreparedRule,
   base: JsonObject,
   object: JsonObject,
   locate: (value: object) => (string | number)[] | undefined,
-): RuleOutcome | undefined {
+): RuleResult | undefined {
   const context = { ...base, request: { ...(base["request"] as JsonObject), operation: "UPDATE" } };
   const updated = evaluateRule(prepared.rule, prepared.name, { context, object, locate });
-  const failing = (outcome: RuleOutcome | undefined): boolean => outcome !== undefined && outcome.status !== "pass" && outcome.status !== "skip";
+  const failing = (outcome: RuleResult | undefined): boolean => outcome !== undefined && outcome.status !== "pass" && outcome.status !== "skip";
   if (failing(created) === failing(updated)) return created;
-  const [outcome, when] = failing(created) ? [created as RuleOutcome, "creates the object"] : [updated as RuleOutcome, "updates an existing object"];
+  const [outcome, when] = failing(created) ? [created as RuleResult, "creates the object"] : [updated as RuleResult, "updates an existing object"];
   return { ...outcome, message: `${outcome.message} (if this change ${when})` };
 }
 
@@ -186,8 +187,4 @@ function labelsOfNamespace(object: JsonObject, namespace: string, context: Evalu
   const result: Record<string, string> = {};
   if (isObject(labels)) for (const [key, value] of Object.entries(labels)) if (typeof value === "string") result[key] = value;
   return result;
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -8,8 +8,9 @@
  * - Legacy backtick literals (`` `true` ``, `` `foo` ``) are accepted, as go-jmespath accepts them.
  */
 import { compile, TreeInterpreter } from "@jmespath-community/jmespath";
-import type { JsonObject, JsonValue } from "../../manifests/types.js";
+import type { JsonValue } from "../../manifests/types.js";
 import { registerKyvernoFunctions } from "./jmespath-functions.js";
+import { isObject } from "../../manifests/json.js";
 
 type Node = ReturnType<typeof compile>;
 
@@ -80,8 +81,4 @@ function walk(node: Node, value: JsonValue): JsonValue {
     default:
       return TreeInterpreter.search(node, value) as JsonValue;
   }
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

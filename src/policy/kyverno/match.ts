@@ -11,6 +11,7 @@
 import type { JsonObject, JsonValue } from "../../manifests/types.js";
 import { apiGroupOf } from "../../manifests/resource.js";
 import { wildcardMatch } from "./wildcard.js";
+import { isObject } from "../../manifests/json.js";
 
 export interface MatchRequest {
   object: JsonObject;
@@ -203,10 +204,6 @@ function stringMap(value: JsonValue | undefined): Record<string, string> {
 function stringField(object: JsonObject, key: string): string {
   const value = object[key];
   return typeof value === "string" ? value : "";
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { PathSegment } from "../../manifests/types.js";
 import { NotEvaluableError } from "./jmespath.js";
 import { patternPathText } from "./pattern.js";
-import type { Scope } from "./validate.js";
+import type { Scope } from "./scope.js";
 import { substituteString } from "./variables.js";
 
 function substituted(text: string, scope: Scope): string | undefined {

@@ -4,6 +4,7 @@
  * reported as "not evaluated: needs <what>", never passed silently.
  */
 import type { JsonObject, JsonValue } from "../../manifests/types.js";
+import { isObject } from "../../manifests/json.js";
 
 /** What the request can tell; without an AdmissionReview, nothing about the user or a previous version. */
 export interface RequestKnowledge {
@@ -72,8 +73,4 @@ function foreachContextNeeds(foreach: JsonValue | undefined): string | undefined
     if (needs) return needs;
   }
   return undefined;
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -4,9 +4,10 @@
  * such a key is replaced by the first resource key it matches, so the value pattern is checked there.
  * Like upstream, only string values survive the rewrite.
  */
-import type { JsonObject, JsonValue } from "../../manifests/types.js";
+import type { JsonObject } from "../../manifests/types.js";
 import { anchorText, parseAnchor } from "./anchor.js";
 import { containsWildcard, wildcardMatch } from "./wildcard.js";
+import { isObject } from "../../manifests/json.js";
 
 export function expandMetadataWildcards(pattern: JsonObject, resource: JsonObject): JsonObject {
   const metadataKey = keyFor(pattern, "metadata");
@@ -40,8 +41,4 @@ export function expandMetadataWildcards(pattern: JsonObject, resource: JsonObjec
 
 function keyFor(map: JsonObject, tag: string): string | undefined {
   return Object.keys(map).find((key) => key === tag || parseAnchor(key)?.key === tag);
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

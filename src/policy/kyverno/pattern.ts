@@ -8,6 +8,7 @@ import type { JsonObject, JsonValue, PathSegment } from "../../manifests/types.j
 import { parseAnchor, type Anchor } from "./anchor.js";
 import { expandMetadataWildcards } from "./pattern-metadata.js";
 import { matchesValue } from "./value-pattern.js";
+import { isObject } from "../../manifests/json.js";
 
 export type PatternOutcome =
   | { status: "pass" }
@@ -278,10 +279,6 @@ class AnchorPresence {
 function hasKey(resource: JsonValue, key: string): boolean {
   if (Array.isArray(resource)) return resource.some((item) => hasKey(item, key));
   return isObject(resource) && Object.hasOwn(resource, key);
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function typeName(value: JsonValue | undefined): string {

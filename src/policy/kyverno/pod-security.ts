@@ -13,6 +13,7 @@ import type { Level } from "../podsecurity/types.js";
 import { parseVersion } from "../podsecurity/version.js";
 import type { Violation } from "../types.js";
 import { wildcardMatch } from "./wildcard.js";
+import { isObject } from "../../manifests/json.js";
 
 const NEWEST_MINOR = newestPolicyMinor();
 
@@ -128,8 +129,4 @@ function valueAt(value: JsonValue, path: FieldPath): JsonValue | undefined {
 
 function strings(value: JsonValue | undefined): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -9,6 +9,7 @@ import type { FieldPath, JsonObject, JsonValue } from "../../manifests/types.js"
 import { didYouMean } from "../suggest.js";
 import { CONDITION_OPERATORS } from "./conditions.js";
 import { readPodSecurity } from "./pod-security.js";
+import { isObject } from "../../manifests/json.js";
 
 export type FailureAction = "Enforce" | "Audit";
 
@@ -314,8 +315,4 @@ function checkKeys(object: JsonObject, allowed: readonly string[], at: FieldPath
       fail([...at, key], `unknown field "${key}" in ${where}${didYouMean(key, allowed)}; allowed: ${allowed.join(", ")}`);
     }
   }
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

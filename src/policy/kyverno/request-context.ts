@@ -5,6 +5,7 @@
  */
 import type { AdmissionRequest, JsonObject, JsonValue, PathSegment } from "../../manifests/types.js";
 import { imagesOf } from "./image.js";
+import { isObject } from "../../manifests/json.js";
 
 /** Every Kyverno policy judges the same object: its plain-manifest context is built once (objects are never mutated). */
 const manifestContexts = new WeakMap<JsonObject, JsonObject>();
@@ -59,8 +60,4 @@ export function locationsOf(object: JsonObject): Map<object, PathSegment[]> {
   };
   visit(object, []);
   return locations;
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -4,11 +4,12 @@
  * entry names the object's namespace (by wildcard or namespaceSelector). Enforce blocks (deny),
  * Audit reports (warn).
  */
-import type { JsonObject, JsonValue } from "../../manifests/types.js";
+import type { JsonObject } from "../../manifests/types.js";
 import type { EnforcementAction } from "../types.js";
 import { selectorMatches } from "./match.js";
 import { readAction, readOverrides, type WrittenPolicy } from "./read-policy.js";
 import { wildcardMatch } from "./wildcard.js";
+import { isObject } from "../../manifests/json.js";
 
 const IGNORE = (): void => undefined;
 
@@ -30,8 +31,4 @@ export function ruleAction(policy: WrittenPolicy, rule: JsonObject, namespace: s
 
 function toEnforcement(action: "Enforce" | "Audit"): EnforcementAction {
   return action === "Enforce" ? "deny" : "warn";
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

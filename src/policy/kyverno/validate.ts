@@ -9,31 +9,9 @@ import { loadContextEntries } from "./context-entries.js";
 import { NotEvaluableError, query, QueryError } from "./jmespath.js";
 import { anyPatternMessage, denyMessage, patternMessage } from "./messages.js";
 import { matchPattern } from "./pattern.js";
+import type { RuleOutcome, Scope } from "./scope.js";
 import { substituteAll } from "./variables.js";
-
-export type RuleStatus = "pass" | "fail" | "skip" | "error";
-
-export interface RuleOutcome {
-  status: RuleStatus;
-  message: string;
-  /** The offending field relative to the judged object; empty for the object as a whole. */
-  path: PathSegment[];
-}
-
-/** What one validator level sees. */
-export interface Scope {
-  ruleName: string;
-  /** The rule's `validate.message` as written. */
-  message: string | undefined;
-  context: JsonObject;
-  /** The object under review (`request.object`). */
-  object: JsonObject;
-  /** The element a `foreach` scopes patterns to, with its path in the object (found when a finding needs it). */
-  element?: { value: JsonObject; path: () => PathSegment[] | undefined };
-  /** Where a map or list of the object sits, to place a `foreach` element's finding on its line. */
-  locate: (value: object) => PathSegment[] | undefined;
-  nesting: number;
-}
+import { isObject } from "../../manifests/json.js";
 
 /** A validator level: the rule's `validate` block, or one `foreach` entry. */
 export interface ValidationBlock {
@@ -230,8 +208,4 @@ function messageOf(error: unknown): string {
 
 function joinNonEmpty(parts: readonly string[], separator: string): string {
   return parts.filter((part) => part !== "").join(separator);
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import { loadManifestFile } from "../../../src/manifests/load.js";
 import type { LoadedFile } from "../../../src/manifests/types.js";
 import { evaluate } from "../../../src/policy/engine.js";
-import { loadPolicies } from "../../../src/policy/load.js";
+import { loadPolicies } from "../../../src/config/policy-files.js";
 import type { Finding } from "../../../src/policy/types.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { loadManifestFile } from "../../../src/manifests/load.js";
 import { evaluate } from "../../../src/policy/engine.js";
-import { loadPolicies } from "../../../src/policy/load.js";
+import { loadPolicies } from "../../../src/config/policy-files.js";
 
 const load = (content: string) => loadPolicies([{ file: "policies/kyverno.yaml", content }]);
 const check = (policy: string, manifests: string) => {

@@ -1,22 +1,21 @@
 /**
- * `kube-policy-bot check`: the imperative shell around the pure core. It reads the files, hands
- * plain data to the loader, policy loader and engine, and turns the outcome into output and an
- * exit status. Every failure mode ends in a message and a non-zero status, never in a pass.
+ * `kube-policy-bot check`: the imperative shell around the verdict. It reads the files and the
+ * policies, hands plain data to `decideVerdict` (the same function the app uses), and turns the
+ * verdict into output and an exit status. Every failure mode ends in a message and a non-zero status, never in a pass.
  */
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { loadManifestFile } from "../manifests/load.js";
-import type { InputError, LoadedFile } from "../manifests/types.js";
-import { applyExceptions, isBlocking } from "../exceptions/apply.js";
+import type { LoadedFile } from "../manifests/types.js";
 import { unknownPolicyErrors } from "../exceptions/document.js";
 import type { PolicyException } from "../exceptions/model.js";
-import { evaluate, type EvaluationResult } from "../policy/engine.js";
-import { loadPolicies, type PolicySource } from "../policy/load.js";
+import { loadPolicies, type PolicySource } from "../config/policy-files.js";
 import { defaultPolicySources, readPolicySources } from "../policy/shipped.js";
 import type { Policy } from "../policy/types.js";
 import { formatJson } from "../report/json.js";
 import { formatSarif } from "../report/sarif.js";
 import { formatText } from "../report/text.js";
+import { decideVerdict, type Verdict } from "../verdict/verdict.js";
 import type { CheckRequest } from "./args.js";
 import { discoverManifestFiles, MANIFEST_EXTENSIONS } from "./discover.js";
 import { describeFsError } from "./fs-error.js";
@@ -60,12 +59,7 @@ async function readPolicySet(request: CheckRequest, cwd: string): Promise<Policy
   return readPolicySources(paths);
 }
 
-function byLocation(a: InputError, b: InputError): number {
-  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  return a.line - b.line || a.column - b.column;
-}
-
-function render(result: EvaluationResult, request: CheckRequest, io: CliIo): string {
+function render(result: Verdict, request: CheckRequest, io: CliIo): string {
   switch (request.format) {
     case "json":
       return formatJson(result);
@@ -84,7 +78,7 @@ export function wantsColor(io: CliIo): boolean {
   return io.stdout.isTTY === true && (noColor === undefined || noColor === "");
 }
 
-export async function runCheck(request: CheckRequest, io: CliIo): Promise<number> {
+export async function checkCommand(request: CheckRequest, io: CliIo): Promise<number> {
   const discovery = await discoverManifestFiles(request.paths, io.cwd);
   if (discovery.missing.length > 0) {
     throw new UsageError(discovery.missing.map((given) => `${JSON.stringify(given)}: no such file or directory`).join("\n"));
@@ -121,24 +115,17 @@ export async function runCheck(request: CheckRequest, io: CliIo): Promise<number
 
   const files: LoadedFile[] = [];
   for (const file of discovery.files) files.push(await readManifest(file, io.cwd));
-  const evaluated = evaluate(files, policies);
-  const now = io.now?.() ?? new Date();
-  reportExpired(loaded.exceptions, now, io);
-  const findings = applyExceptions(evaluated.findings, loaded.exceptions, now);
   // Directories that could not be listed are not files the engine saw, but they block all the same.
-  const errors = [...discovery.errors, ...evaluated.errors].sort(byLocation);
-  // `deny` counts what blocks: an excepted deny finding is still listed, marked with its exception.
-  const deny = findings.filter(isBlocking).length;
-  const result: EvaluationResult = { findings, errors, summary: { ...evaluated.summary, deny, errors: errors.length } };
-
-  io.stdout.write(render(result, request, io));
-  return result.summary.deny > 0 || result.summary.errors > 0 ? EXIT_BLOCKED : EXIT_OK;
+  const verdict = decideVerdict({ files, policies, exceptionDocuments: loaded.exceptions, inputErrors: discovery.errors, now: io.now?.() ?? new Date() });
+  reportExpired(verdict.exceptions.expiredDocuments, io);
+  io.stdout.write(render(verdict, request, io));
+  return verdict.conclusion === "block" ? EXIT_BLOCKED : EXIT_OK;
 }
 
 /** An expired exception is not applied; say so, or its findings blocking again would be a surprise. */
-function reportExpired(exceptions: readonly PolicyException[], now: Date, io: CliIo): void {
-  for (const exception of exceptions) {
-    if (exception.expires.getTime() > now.getTime() || exception.source.kind !== "document") continue;
+function reportExpired(expired: readonly PolicyException[], io: CliIo): void {
+  for (const exception of expired) {
+    if (exception.source.kind !== "document") continue;
     io.stderr.write(
       `${exception.source.file}:${exception.source.line}:1: warning: PolicyException "${exception.id}" expired at ${exception.expires.toISOString()} and is not applied\n`,
     );
