@@ -21,6 +21,17 @@ export interface Violation {
    * failureAction); defaults to the policy's enforcementAction.
    */
   action?: EnforcementAction;
+  /** Documentation the policy itself carries (Kyverno's `policies.kyverno.io/*` annotations). */
+  docs?: PolicyDocs;
+}
+
+/** What a policy document says about itself, for rule documentation in reports. */
+export interface PolicyDocs {
+  title?: string;
+  description?: string;
+  category?: string;
+  severity?: string;
+  subject?: string;
 }
 
 /** A violation placed in its file and attributed to a policy: what users see. */
@@ -44,6 +55,8 @@ export interface Finding {
    * field): an exception is bound to it, so changing the content voids the exception.
    */
   fingerprint: string;
+  /** Documentation the policy carries about itself, when it does (Kyverno annotations). */
+  docs?: PolicyDocs;
   /** Set when an exception excuses the finding: it stays visible (as a notice) but no longer blocks. */
   exception?: FindingException;
 }

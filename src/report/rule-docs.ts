@@ -4,9 +4,11 @@
  * them there: the Pod Security Standards page and the Gatekeeper policy library.
  */
 import { policyKinds } from "../policy/kinds.js";
+import type { PolicyDocs } from "../policy/types.js";
 import { howToFix } from "./remediation.js";
 
 export const PSS_URL = "https://kubernetes.io/docs/concepts/security/pod-security-standards/";
+export const KYVERNO_POLICIES_URL = "https://kyverno.io/policies/";
 export const GATEKEEPER_LIBRARY_URL = "https://open-policy-agent.github.io/gatekeeper-library/website/";
 
 /** The rule id under which unreadable or unparsable input is reported. */
@@ -206,6 +208,19 @@ function podSecurityDoc(rule: string): RuleDoc | undefined {
   };
 }
 
+/** A Kyverno rule is documented by its policy's own annotations (`policies.kyverno.io/title`, ...). */
+function kyvernoDoc(rule: string, docs: PolicyDocs): RuleDoc {
+  const title = docs.title ?? rule;
+  const description = docs.description ?? `Kyverno rule ${rule}.`;
+  return {
+    short: `${title} (${rule})`,
+    full: description,
+    fix: "Change the resource as the rule's message says, or ask the policy owners for an approved exception.",
+    helpUri: KYVERNO_POLICIES_URL,
+    tags: ["kubernetes", "kyverno", ...[docs.category, docs.severity].filter((tag): tag is string => tag !== undefined && tag !== "")],
+  };
+}
+
 function gatekeeperDoc(kind: string): RuleDoc {
   const page = Object.hasOwn(GATEKEEPER_PAGES, kind) ? GATEKEEPER_PAGES[kind] : undefined;
   const description = policyKinds.get(kind)?.description ?? `Gatekeeper constraint ${kind}.`;
@@ -231,8 +246,9 @@ const PARSE_ERROR_DOC: RuleDoc = {
 };
 
 /** Documentation of a rule as findings name it (`policyKind` + `rule`); `input/parse-error` for input errors. */
-export function ruleDoc(policyKind: string, rule: string): RuleDoc {
+export function ruleDoc(policyKind: string, rule: string, docs?: PolicyDocs): RuleDoc {
   if (policyKind === PARSE_ERROR_RULE) return PARSE_ERROR_DOC;
+  if (docs !== undefined || policyKind === "ClusterPolicy" || policyKind === "Policy") return kyvernoDoc(rule, docs ?? {});
   if (policyKind === "PodSecurity") {
     return (
       podSecurityDoc(rule) ?? {

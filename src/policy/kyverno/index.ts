@@ -7,7 +7,7 @@
  * <what>" on every object it matches, never a silent pass.
  */
 import type { InputError, JsonObject, SourceDocument } from "../../manifests/types.js";
-import type { EnforcementAction, EvaluationContext, Policy, Violation } from "../types.js";
+import type { EnforcementAction, EvaluationContext, Policy, PolicyDocs, Violation } from "../types.js";
 import { computeRules } from "./autogen.js";
 import { evaluateRule, type RuleResult } from "./evaluate-rule.js";
 import { kindGate, kindMatches, ruleMatches } from "./match.js";
@@ -62,6 +62,7 @@ export function readKyvernoPolicy(file: string, document: SourceDocument): { pol
     reads: requestReads(rule),
     kinds: kindGate(rule["match"]),
   }));
+  const docs = docsOf(written.annotations);
   const byKind = new Map<string, PreparedRule[]>();
   const rulesFor = (object: JsonObject): PreparedRule[] => {
     const key = `${String(object["apiVersion"])}\u0000${String(object["kind"])}`;
@@ -84,10 +85,21 @@ export function readKyvernoPolicy(file: string, document: SourceDocument): { pol
     target: "object",
     evaluate: (object, context) => {
       const candidates = rulesFor(object);
-      return candidates.length === 0 ? [] : evaluatePolicy(written, candidates, notEvaluated, file, object, context);
+      if (candidates.length === 0) return [];
+      return evaluatePolicy(written, candidates, notEvaluated, file, object, context).map((violation) => ({ ...violation, docs }));
     },
   };
   return { policy, errors };
+}
+
+/** The policy library's annotations document each of its rules. */
+function docsOf(annotations: Record<string, string>): PolicyDocs {
+  const docs: PolicyDocs = {};
+  for (const key of ["title", "description", "category", "severity", "subject"] as const) {
+    const value = annotations[`policies.kyverno.io/${key}`]?.trim();
+    if (value) docs[key] = value.replace(/\s+/g, " ");
+  }
+  return docs;
 }
 
 function readNotEvaluatedAction(written: WrittenPolicy | undefined, fail: (path: readonly string[], message: string) => void): EnforcementAction | undefined {

@@ -7,6 +7,7 @@ import { describe, expect, it } from "@jest/globals";
 import { loadManifestFile } from "../../../src/manifests/load.js";
 import { evaluate } from "../../../src/policy/engine.js";
 import { loadPolicies } from "../../../src/config/policy-files.js";
+import { ruleDoc } from "../../../src/report/rule-docs.js";
 
 const load = (content: string) => loadPolicies([{ file: "policies/kyverno.yaml", content }]);
 const check = (policy: string, manifests: string) => {
@@ -76,6 +77,12 @@ describe("Kyverno validate rules", () => {
       message: "validation error: label team is required on web. rule check-team failed at path /metadata/labels/team/",
     });
     expect(check(requireLabels(), pod("    team: shop\n"))).toEqual([]);
+  });
+
+  it("findings carry the policy's own documentation, which reports show as the rule's help", () => {
+    const [finding] = check(requireLabels(), pod("    app: web\n"));
+    expect(finding?.docs).toEqual({ title: "Require Labels" });
+    expect(ruleDoc("ClusterPolicy", "check-team", finding?.docs).short).toBe("Require Labels (check-team)");
   });
 
   it("Audit warns; a rule's own failureAction overrides the policy's", () => {
