@@ -10,6 +10,7 @@
  */
 import type { JsonObject, JsonValue } from "../../manifests/types.js";
 import { isObject } from "../../manifests/json.js";
+import { stringsOf } from "./lists.js";
 
 export const AUTOGEN_ANNOTATION = "pod-policies.kyverno.io/autogen-controllers";
 
@@ -80,9 +81,9 @@ function canAutogen(rules: readonly JsonObject[]): { apply: boolean } {
   let needed = false;
   const supports = (description: JsonValue | undefined): boolean => {
     if (!isObject(description)) return true;
-    const kinds = strings(description["kinds"]);
+    const kinds = stringsOf(description["kinds"]);
     const hasNames = typeof description["name"] === "string" && description["name"] !== "";
-    const namesList = strings(description["names"]).length > 0;
+    const namesList = stringsOf(description["names"]).length > 0;
     if (hasNames || namesList || description["selector"] != null || description["annotations"] != null) return false;
     if (kinds.length > 1 && containsKind(kinds, "Pod")) return false;
     if (kinds.some((kind) => kind === "Pod" || POD_CONTROLLERS.includes(kind))) needed = true;
@@ -167,7 +168,7 @@ function generateRule(name: string, original: JsonObject, templateKey: string, k
   if (isObject(exclude)) {
     if (Array.isArray(exclude["any"]) && exclude["any"].length > 0) exclude["any"] = rewrite(exclude["any"], gvks);
     else if (Array.isArray(exclude["all"]) && exclude["all"].length > 0) exclude["all"] = rewrite(exclude["all"], gvks);
-    else if (isObject(exclude["resources"]) && strings(exclude["resources"]["kinds"]).length > 0) {
+    else if (isObject(exclude["resources"]) && stringsOf(exclude["resources"]["kinds"]).length > 0) {
       exclude["resources"] = { ...exclude["resources"], kinds: gvks };
     }
   }
@@ -228,10 +229,10 @@ function withKinds(filter: JsonObject, gvks: string[]): JsonObject {
 function kindsOf(block: JsonValue | undefined): string[] {
   if (!isObject(block)) return [];
   const kinds: string[] = [];
-  if (isObject(block["resources"])) kinds.push(...strings(block["resources"]["kinds"]));
+  if (isObject(block["resources"])) kinds.push(...stringsOf(block["resources"]["kinds"]));
   for (const list of [block["any"], block["all"]]) {
     if (!Array.isArray(list)) continue;
-    for (const filter of list) if (isObject(filter) && isObject(filter["resources"])) kinds.push(...strings(filter["resources"]["kinds"]));
+    for (const filter of list) if (isObject(filter) && isObject(filter["resources"])) kinds.push(...stringsOf(filter["resources"]["kinds"]));
   }
   return kinds;
 }
@@ -249,8 +250,4 @@ function containsKind(selectors: readonly string[], kind: string): boolean {
     const split = rest.split("/");
     return (split.length === 2 ? split[0] : rest) === kind;
   });
-}
-
-function strings(value: JsonValue | undefined): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
 }

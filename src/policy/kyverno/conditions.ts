@@ -11,6 +11,7 @@ import { compareSemver, parseSemver } from "./semver.js";
 import { matchesValue, isInRange, parseGoFloat } from "./value-pattern.js";
 import { substituteAll } from "./variables.js";
 import { wildcardMatch } from "./wildcard.js";
+import { joinNonEmpty } from "./lists.js";
 
 export const CONDITION_OPERATORS = [
   "Equal",
@@ -301,8 +302,4 @@ function deepEqual(a: JsonValue, b: JsonValue): boolean {
   const right = b as JsonObject;
   const keys = Object.keys(left);
   return keys.length === Object.keys(right).length && keys.every((key) => Object.hasOwn(right, key) && deepEqual(left[key] as JsonValue, right[key] as JsonValue));
-}
-
-function joinNonEmpty(parts: readonly string[], separator: string): string {
-  return parts.filter((part) => part !== "").join(separator);
 }

@@ -12,6 +12,7 @@ import type { JsonObject, JsonValue } from "../../manifests/types.js";
 import { apiGroupOf } from "../../manifests/resource.js";
 import { wildcardMatch } from "./wildcard.js";
 import { isObject } from "../../manifests/json.js";
+import { stringsOf } from "./lists.js";
 
 export interface MatchRequest {
   object: JsonObject;
@@ -72,15 +73,15 @@ function resourcesMatch(resources: JsonObject, request: MatchRequest, mode: "mat
   const name = stringField(metadata, "name") || stringField(metadata, "generateName");
   const namespace = kind === "Namespace" ? stringField(metadata, "name") : stringField(metadata, "namespace");
 
-  const operations = strings(resources["operations"]);
+  const operations = stringsOf(resources["operations"]);
   if (operations.length > 0 && !operations.includes(request.operation)) return false;
-  const kinds = strings(resources["kinds"]);
+  const kinds = stringsOf(resources["kinds"]);
   if (kinds.length > 0 && !kindMatches(kinds, object)) return false;
   const single = resources["name"];
   if (typeof single === "string" && single !== "" && !wildcardMatch(single, name)) return false;
-  const names = strings(resources["names"]);
+  const names = stringsOf(resources["names"]);
   if (names.length > 0 && !names.some((pattern) => wildcardMatch(pattern, name))) return false;
-  const namespaces = strings(resources["namespaces"]);
+  const namespaces = stringsOf(resources["namespaces"]);
   if (namespaces.length > 0 && !namespaces.some((pattern) => wildcardMatch(pattern, namespace))) return false;
   const annotations = resources["annotations"];
   if (isObject(annotations) && !annotationsMatch(annotations, stringMap(metadata["annotations"]))) return false;
@@ -163,7 +164,7 @@ export function selectorMatches(selector: JsonObject, labels: Record<string, str
   for (const expression of expressions) {
     if (!isObject(expression)) return false;
     const key = stringField(expression, "key");
-    const values = strings(expression["values"]);
+    const values = stringsOf(expression["values"]);
     const has = Object.hasOwn(labels, key);
     switch (expression["operator"]) {
       case "In":
@@ -191,10 +192,6 @@ function isEmpty(value: JsonValue): boolean {
   return isObject(value) && Object.keys(value).length === 0;
 }
 
-function strings(value: JsonValue | undefined): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
-}
-
 function stringMap(value: JsonValue | undefined): Record<string, string> {
   const result: Record<string, string> = {};
   if (isObject(value)) for (const [key, item] of Object.entries(value)) if (typeof item === "string") result[key] = item;
@@ -212,7 +209,7 @@ function stringField(object: JsonObject, key: string): string {
  */
 export function kindGate(match: JsonValue | undefined): string[] | undefined {
   if (!isObject(match)) return undefined;
-  const kindsOf = (filter: JsonValue): string[] => (isObject(filter) && isObject(filter["resources"]) ? strings(filter["resources"]["kinds"]) : []);
+  const kindsOf = (filter: JsonValue): string[] => (isObject(filter) && isObject(filter["resources"]) ? stringsOf(filter["resources"]["kinds"]) : []);
   const any = match["any"];
   const all = match["all"];
   if (Array.isArray(any) && any.length > 0) {

@@ -14,6 +14,7 @@ import { parseVersion } from "../podsecurity/version.js";
 import type { Violation } from "../types.js";
 import { wildcardMatch } from "./wildcard.js";
 import { isObject } from "../../manifests/json.js";
+import { stringsOf } from "./lists.js";
 
 const NEWEST_MINOR = newestPolicyMinor();
 
@@ -69,7 +70,7 @@ export function readPodSecurity(value: JsonValue): { spec: PodSecuritySpec } | {
       return;
     }
     const field = typeof entry["restrictedField"] === "string" ? entry["restrictedField"] : undefined;
-    const item: PodSecuritySpec["exclude"][number] = { checks, images: strings(entry["images"]), values: strings(entry["values"]) };
+    const item: PodSecuritySpec["exclude"][number] = { checks, images: stringsOf(entry["images"]), values: stringsOf(entry["values"]) };
     if (field !== undefined) item.field = field;
     exclude.push(item);
   });
@@ -125,8 +126,4 @@ function valueAt(value: JsonValue, path: FieldPath): JsonValue | undefined {
     else return undefined;
   }
   return current;
-}
-
-function strings(value: JsonValue | undefined): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
 }

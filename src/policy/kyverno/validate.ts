@@ -12,6 +12,7 @@ import { matchPattern } from "./pattern.js";
 import type { RuleOutcome, Scope } from "./scope.js";
 import { substituteAll } from "./variables.js";
 import { isObject } from "../../manifests/json.js";
+import { joinNonEmpty } from "./lists.js";
 
 /** A validator level: the rule's `validate` block, or one `foreach` entry. */
 export interface ValidationBlock {
@@ -204,8 +205,4 @@ function pathText(path: readonly PathSegment[]): string {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function joinNonEmpty(parts: readonly string[], separator: string): string {
-  return parts.filter((part) => part !== "").join(separator);
 }
