@@ -93,6 +93,8 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
     return EXIT_USAGE;
   }
   const loaded = loadPolicies(sources);
+  // Valid documents that do nothing here (a ValidatingAdmissionPolicy no binding binds): said, not silently dropped.
+  for (const notice of loaded.notices) io.stderr.write(`${notice.file}:${notice.line}:${notice.column}: notice: ${notice.message}\n`);
   // An exception naming a policy that is not loaded would silently do nothing: a policy error.
   const policyErrors = [...loaded.errors, ...unknownPolicyErrors(loaded.exceptions, loaded.policies.map((policy) => policy.name))];
   if (policyErrors.length > 0) {

@@ -7,6 +7,7 @@ import type { InputError } from "../manifests/types.js";
 import { parseDocuments } from "../manifests/yaml.js";
 import { EXCEPTION_KIND, isExceptionDocument, readExceptionDocument } from "../exceptions/document.js";
 import type { PolicyException } from "../exceptions/model.js";
+import { readCelPolicies } from "../policy/cel-policies.js";
 import { policyKinds } from "../policy/kinds.js";
 import { readPolicyDocument, type PolicySource } from "../policy/load.js";
 import type { Policy, PolicyKind } from "../policy/types.js";
@@ -18,6 +19,8 @@ export interface LoadedPolicies {
   /** `PolicyException` documents found among the policies: permanent exceptions, reviewed like code. */
   exceptions: PolicyException[];
   errors: InputError[];
+  /** Documents that are valid but do nothing here (e.g. a ValidatingAdmissionPolicy without a binding), at their line. */
+  notices: InputError[];
 }
 
 export function loadPolicies(
@@ -30,41 +33,58 @@ export function loadPolicies(
   const seenNames = new Map<string, string>();
   const seenExceptions = new Map<string, string>();
 
-  for (const source of sources) {
+  const documents = sources.flatMap((source) => {
     const parsed = parseDocuments(source.file, source.content);
     errors.push(...parsed.errors);
-    for (const document of parsed.documents) {
-      if (isExceptionDocument(document.value)) {
-        const read = readExceptionDocument(source.file, document);
-        errors.push(...read.errors);
-        if (!read.exception) continue;
-        const line = document.locate([]).line;
-        const previous = seenExceptions.get(read.exception.id);
-        if (previous) {
-          errors.push({ file: source.file, line, column: 1, message: `PolicyException name "${read.exception.id}" is already used at ${previous}; names must be unique (summaries refer to exceptions by name)` });
-          continue;
-        }
-        seenExceptions.set(read.exception.id, `${source.file}:${line}`);
-        exceptions.push(read.exception);
-        continue;
-      }
-      const result = readPolicyDocument(source.file, document, kinds, [EXCEPTION_KIND]);
-      errors.push(...result.errors);
-      if (!result.policy) continue;
-      const where = `${source.file}:${result.policy.range.line}`;
-      const previous = seenNames.get(result.policy.name);
+    return parsed.documents.map((document) => ({ file: source.file, document }));
+  });
+  // Documents read as a set: CEL policies with their bindings and params, CEL templates with their constraints.
+  const cel = readCelPolicies(documents, kinds);
+  errors.push(...cel.errors);
+
+  for (const { file, document } of documents) {
+    if (cel.claimed.has(document)) continue;
+    if (isExceptionDocument(document.value)) {
+      const read = readExceptionDocument(file, document);
+      errors.push(...read.errors);
+      if (!read.exception) continue;
+      const line = document.locate([]).line;
+      const previous = seenExceptions.get(read.exception.id);
       if (previous) {
-        errors.push({
-          file: source.file,
-          line: result.policy.range.line,
-          column: result.policy.range.column,
-          message: `policy name "${result.policy.name}" is already used at ${previous}; names must be unique (findings and exceptions refer to policies by name)`,
-        });
+        errors.push({ file, line, column: 1, message: `PolicyException name "${read.exception.id}" is already used at ${previous}; names must be unique (summaries refer to exceptions by name)` });
         continue;
       }
-      seenNames.set(result.policy.name, where);
-      if (result.active) policies.push(result.policy);
+      seenExceptions.set(read.exception.id, `${file}:${line}`);
+      exceptions.push(read.exception);
+      continue;
     }
+    const result = readPolicyDocument(file, document, cel.kinds, [EXCEPTION_KIND]);
+    errors.push(...result.errors);
+    if (!result.policy) continue;
+    const where = `${file}:${result.policy.range.line}`;
+    const previous = seenNames.get(result.policy.name);
+    if (previous) {
+      errors.push({
+        file,
+        line: result.policy.range.line,
+        column: result.policy.range.column,
+        message: `policy name "${result.policy.name}" is already used at ${previous}; names must be unique (findings and exceptions refer to policies by name)`,
+      });
+      continue;
+    }
+    seenNames.set(result.policy.name, where);
+    if (result.active) policies.push(result.policy);
   }
-  return { policies, exceptions, errors };
+  // A ValidatingAdmissionPolicy with several bindings is several policies of one name: one per action.
+  for (const policy of cel.policies) {
+    const where = `${policy.file}:${policy.range.line}`;
+    const previous = seenNames.get(policy.name);
+    if (previous && previous !== where) {
+      errors.push({ file: policy.file, line: policy.range.line, column: policy.range.column, message: `policy name "${policy.name}" is already used at ${previous}; names must be unique (findings and exceptions refer to policies by name)` });
+      continue;
+    }
+    seenNames.set(policy.name, where);
+    policies.push(policy);
+  }
+  return { policies, exceptions, errors, notices: cel.notices };
 }

@@ -76,4 +76,6 @@ export interface ResolvedConfig {
   /** Files in the pull request's repository whose changes only count after merge. */
   protectedFiles: { configPath: string; policyGlobs: string[] };
   problems: InputError[];
+  /** Policy documents that are valid but do nothing here (an unbound ValidatingAdmissionPolicy), at their line. */
+  notices: InputError[];
 }

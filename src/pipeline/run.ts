@@ -127,7 +127,6 @@ export async function runPipeline(gateway: GitHubGateway, target: CheckTarget, d
 
   const published = await publishCheckRun(gateway, target, checkRunId, checkRun, {
     failureMode,
-    now,
     log,
     ...(deps.completionRetryDelaysMs ? { retryDelaysMs: deps.completionRetryDelaysMs } : {}),
     ...(deps.sleep ? { sleep: deps.sleep } : {}),

@@ -7,6 +7,7 @@
 import type { ResolvedConfig } from "../config/types.js";
 import type { LoadedFile } from "../manifests/types.js";
 import type { CommentFacts } from "./read/exception-facts.js";
+import type { BindingFacts } from "./read/pull-history.js";
 import type { CheckTarget } from "./target.js";
 
 export interface Snapshot {
@@ -37,6 +38,15 @@ export interface Snapshot {
     recordsGrants: boolean;
     /** Undefined when no comment concerns exceptions. */
     facts?: CommentFacts;
+    /** The pull request's history and the app's reactions, when a grant not yet recorded must be bound. */
+    binding?: BindingFacts;
+    /** The newest comment listed: this check answers every command up to it. */
+    newestCommentId: number;
+    /**
+     * Pull requests: how many force pushes GitHub listed before the files were read. With the findings
+     * and `newestCommentId` it goes into the check run's record (see exceptions/seen-head.ts).
+     */
+    forcePushesSeen?: number;
   };
   /** A merge group: comment exceptions of other queued pull requests do not apply here. */
   mergeQueue?: { pullNumber?: number };

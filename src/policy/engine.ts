@@ -37,22 +37,22 @@ export function evaluate(files: readonly LoadedFile[], policies: readonly Policy
   const findings: Finding[] = [];
   const typeErrors: InputError[] = [];
   for (const manifest of inventory) {
+    const view = podViewOf(manifest);
     // An object read from an AdmissionReview is judged under its request; a manifest is a CREATE.
     const reviewed: EvaluationContext = manifest.review ? { ...context, review: manifest.review } : context;
     for (const policy of objectPolicies) {
       if (!matchesRequest(policy.match, manifest, context)) continue;
       for (const violation of policy.evaluate(manifest.object, reviewed)) {
-        findings.push(toFinding(policy, manifest, violation, violation.path));
+        findings.push(toFinding(policy, manifest, violation, violation.path, view));
       }
     }
-    const view = podViewOf(manifest);
     if (!view) continue;
     for (const error of podTypeErrors(view.pod)) typeErrors.push(toTypeError(manifest, view.toSourcePath(error.path), error.problem));
     for (const policy of podPolicies) {
       const podContext = podJudgement(policy, manifest, view, context, reviewed);
       if (!podContext) continue;
       for (const violation of policy.evaluate(view.pod, podContext)) {
-        findings.push(toFinding(policy, manifest, violation, view.toSourcePath(violation.path)));
+        findings.push(toFinding(policy, manifest, violation, view.toSourcePath(violation.path), view));
       }
     }
   }
@@ -100,7 +100,7 @@ function toTypeError(manifest: Manifest, sourcePath: FieldPath, problem: string)
   return { file: manifest.file, line: at.line, column: at.column, message: `${formatPath(sourcePath)} ${problem}: the API server rejects this ${resource}` };
 }
 
-function toFinding(policy: Policy, manifest: Manifest, violation: Violation, sourcePath: FieldPath): Finding {
+function toFinding(policy: Policy, manifest: Manifest, violation: Violation, sourcePath: FieldPath, view: PodView | undefined): Finding {
   const range = manifest.locate(sourcePath);
   const finding: Finding = {
     policy: policy.name,
@@ -119,7 +119,35 @@ function toFinding(policy: Policy, manifest: Manifest, violation: Violation, sou
   };
   if (violation.container !== undefined) finding.container = violation.container;
   if (violation.docs !== undefined) finding.docs = violation.docs;
+  if (view) finding.images = imagesOf(view.pod, violation.container);
   return finding;
+}
+
+const CONTAINER_LISTS = ["containers", "initContainers", "ephemeralContainers"] as const;
+
+/**
+ * The image of the named container, or every image of the pod (sorted, duplicates kept once) for a
+ * finding on the pod as a whole or on a container the spec does not list by that name. A missing or
+ * non-string image is written as such, so it is content like any other.
+ */
+function imagesOf(pod: JsonObject, container: string | undefined): string[] {
+  const spec = pod["spec"];
+  const all: { name: JsonValue | undefined; image: string }[] = [];
+  if (spec && typeof spec === "object" && !Array.isArray(spec)) {
+    for (const list of CONTAINER_LISTS) {
+      const items = spec[list];
+      if (!Array.isArray(items)) continue;
+      for (const item of items) {
+        if (!item || typeof item !== "object" || Array.isArray(item)) continue;
+        const image = item["image"];
+        all.push({ name: item["name"], image: typeof image === "string" ? image : `<${image === undefined ? "no image" : JSON.stringify(image)}>` });
+      }
+    }
+  }
+  const named = container === undefined ? [] : all.filter((entry) => entry.name === container);
+  // Two containers of one name (invalid, but possible in a file) are one subject: bind to both images.
+  const chosen = named.length > 0 ? named : all;
+  return [...new Set(chosen.map((entry) => entry.image))].sort();
 }
 
 const ACTION_STRENGTH = { deny: 2, warn: 1, dryrun: 0 } as const;

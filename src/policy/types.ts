@@ -57,6 +57,13 @@ export interface Finding {
   fingerprint: string;
   /** Documentation the policy carries about itself, when it does (Kyverno annotations). */
   docs?: PolicyDocs;
+  /**
+   * The images of what the finding is about, for a finding on a Pod or a workload's pod template: the
+   * container's image for a finding on one container, every image of the pod (containers, init and
+   * ephemeral containers, sorted) for a finding on the pod as a whole. A comment exception is bound to
+   * them, so the excepted container or pod cannot be swapped for another image. Absent otherwise.
+   */
+  images?: string[];
   /** Set when an exception excuses the finding: it stays visible (as a notice) but no longer blocks. */
   exception?: FindingException;
 }

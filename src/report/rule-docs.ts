@@ -226,7 +226,9 @@ function gatekeeperDoc(kind: string): RuleDoc {
   const description = policyKinds.get(kind)?.description ?? `Gatekeeper constraint ${kind}.`;
   return {
     short: `${kind}: ${description}`,
-    full: `${description} Implements the Gatekeeper policy library constraint template ${kind}; the constraint's parameters decide what is allowed.`,
+    full: policyKinds.has(kind)
+      ? `${description} Implements the Gatekeeper policy library constraint template ${kind}; the constraint's parameters decide what is allowed.`
+      : `${description} Defined by the organisation's own ConstraintTemplate (CEL code, run generically); the constraint's parameters decide what is allowed.`,
     fix: fixFor(
       kind,
       kind,
@@ -260,5 +262,20 @@ export function ruleDoc(policyKind: string, rule: string, docs?: PolicyDocs): Ru
       }
     );
   }
+  if (policyKind === "ValidatingAdmissionPolicy" || policyKind === "ValidatingPolicy") return celPolicyDoc(policyKind);
   return gatekeeperDoc(policyKind);
+}
+
+/** A CEL policy's rule is a binding (VAP) or the policy itself (Kyverno): the message carries the specifics. */
+function celPolicyDoc(policyKind: string): RuleDoc {
+  const kyverno = policyKind === "ValidatingPolicy";
+  return {
+    short: kyverno ? "Kyverno ValidatingPolicy (CEL)" : "Kubernetes ValidatingAdmissionPolicy (CEL)",
+    full: kyverno
+      ? "An organisation's Kyverno ValidatingPolicy: CEL validations evaluated as Kyverno evaluates them, including the rules Kyverno generates for Pod controllers."
+      : "An organisation's ValidatingAdmissionPolicy, applied through its ValidatingAdmissionPolicyBinding: CEL validations evaluated as the Kubernetes API server evaluates them at admission.",
+    fix: "Change the resource so that the validation named in the message holds, or, if the resource is a justified exception, ask the policy owners to narrow the policy's match or grant an approved exception.",
+    helpUri: kyverno ? "https://kyverno.io/docs/policy-types/validating-policy/" : "https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/",
+    tags: ["kubernetes", "cel", kyverno ? "kyverno" : "validating-admission-policy"],
+  };
 }

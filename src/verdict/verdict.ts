@@ -8,6 +8,7 @@
 import { applyExceptions } from "../exceptions/apply.js";
 import type { AuthorizationFacts } from "../exceptions/authorize.js";
 import { deriveExceptions, type DerivedExceptions, type PullRequestComment } from "../exceptions/derive.js";
+import type { PullHistory } from "../exceptions/seen-head.js";
 import type { PolicyException } from "../exceptions/model.js";
 import { inScope } from "../exceptions/scope.js";
 import type { ExceptionSettings } from "../exceptions/settings.js";
@@ -35,6 +36,10 @@ export interface CommentExceptionsInput {
    * approver saw.
    */
   recordsGrants: boolean;
+  /** What binds a grant not recorded yet: the head its approver could have seen (see exceptions/seen-head.ts). */
+  history?: PullHistory;
+  /** The app's own reactions on command comments read for that (see exceptions/processed.ts). */
+  botReactions?: ReadonlyMap<number, readonly string[]>;
 }
 
 export interface VerdictInput {
@@ -114,6 +119,8 @@ function commentExceptions(input: CommentExceptionsInput, findings: readonly Fin
     now,
     findings,
     policyNames: policies.map((policy) => policy.name),
+    ...(input.history ? { history: input.history } : {}),
+    ...(input.botReactions ? { botReactions: input.botReactions } : {}),
   });
 }
 

@@ -228,6 +228,8 @@ describe("GitHub API requests per pull request", () => {
     update: number;
     /** The pull request's comments, read for /policy-exception commands (1 per 100 comments). */
     comments: number;
+    /** Its issue events, for the force pushes a grant's binding must know of (1 per 100 events). */
+    events: number;
   }
 
   async function measure(files: Record<string, string>): Promise<Counts> {
@@ -246,6 +248,7 @@ describe("GitHub API requests per pull request", () => {
       create: byRoute("/repos/:owner/:repo/check-runs", "POST"),
       update: byRoute("/repos/:owner/:repo/check-runs/:check_run_id", "PATCH"),
       comments: byRoute("/repos/:owner/:repo/issues/:issue_number/comments"),
+      events: byRoute("/repos/:owner/:repo/issues/:issue_number/events"),
     };
     expect(requests.filter((request) => request.route === undefined)).toEqual([]);
     return counts;
@@ -260,7 +263,8 @@ describe("GitHub API requests per pull request", () => {
     expect(counts.update).toBe(1);
     expect(counts.config).toBeLessThanOrEqual(2); // org .github lookup + repo config (tree/blob of the org repo cached)
     expect(counts.comments).toBe(1);
-    expect(counts.total).toBe(counts.token + counts.config + counts.list + counts.blobs + counts.create + counts.update + counts.comments);
+    expect(counts.events).toBe(1);
+    expect(counts.total).toBe(counts.token + counts.config + counts.list + counts.blobs + counts.create + counts.update + counts.comments + counts.events);
   });
 
   test("a 300-file pull request", async () => {
@@ -273,7 +277,8 @@ describe("GitHub API requests per pull request", () => {
     expect(counts.update).toBe(1);
     expect(counts.config).toBeLessThanOrEqual(2);
     expect(counts.comments).toBe(1);
-    expect(counts.total).toBe(counts.token + counts.config + counts.list + counts.blobs + counts.create + counts.update + counts.comments);
+    expect(counts.events).toBe(1);
+    expect(counts.total).toBe(counts.token + counts.config + counts.list + counts.blobs + counts.create + counts.update + counts.comments + counts.events);
   });
 });
 

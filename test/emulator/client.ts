@@ -10,6 +10,7 @@ import { annotationJson, checkRunJson, commentJson, reactionJson } from "./repre
 import type { RequestFilter, RequestLogEntry } from "./request-log.js";
 import type { GitHubEmulator } from "./server.js";
 import type { CheckRunAction, CheckRunRecord, EmulatorState, FileSpec, InstallationPermissions, RepoRole } from "./state.js";
+import { advanceClock, nowIso } from "./state.js";
 import type { PullRequestAction } from "./webhook-payloads.js";
 import {
   checkRunPayload,
@@ -257,6 +258,29 @@ export class EmulatorClient {
     return { headSha: pr.headSha, before, delivery };
   }
 
+  /**
+   * A force push: the PR's head branch is reset to a new commit on `onto` (default: the parent of
+   * the current head, i.e. the last commit rewritten), which replaces the commits after it. GitHub
+   * records a `head_ref_force_pushed` issue event and sends pull_request.synchronize.
+   */
+  async forcePush(spec: PushSpec & { onto?: string }): Promise<{ headSha: string; before: string; delivery: DeliveryResult | undefined }> {
+    const pr = this.state.requirePull(spec.repo, spec.number);
+    const before = pr.headSha;
+    const onto = spec.onto ?? this.state.commits.get(before)?.parents[0];
+    if (!onto) throw new Error(`the head of #${spec.number} has no parent to force-push onto`);
+    const author = spec.author ?? pr.user;
+    this.state.commit(pr.headRepo, { branch: pr.headRef, changes: spec.files, author, onto, ...(spec.message !== undefined ? { message: spec.message } : {}) });
+    this.state.issueEvents.push({ id: this.state.nextId(), repo: pr.repo, number: pr.number, event: "head_ref_force_pushed", actor: author, createdAt: nowIso() });
+    const delivery =
+      spec.deliver === false ? undefined : await this.emulator.webhooks.send("pull_request", pullRequestPayload(this.state, pr, "synchronize", { before, sender: author }));
+    return { headSha: pr.headSha, before, delivery };
+  }
+
+  /** Moves GitHub's clock forward (every timestamp it gives from then on), instead of sleeping. */
+  advanceClock(ms: number): void {
+    advanceClock(ms);
+  }
+
   /** reopened / closed / edited (title, body, base) / ready_for_review / converted_to_draft. */
   async pullRequestEvent(
     repo: string,
@@ -265,7 +289,7 @@ export class EmulatorClient {
     options: { title?: string; body?: string | null; base?: string; sender?: string; deliver?: boolean } = {},
   ): Promise<DeliveryResult | undefined> {
     const pr = this.state.requirePull(repo, number);
-    const now = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+    const now = nowIso();
     const changes: Record<string, unknown> = {};
     if (action === "closed") {
       pr.state = "closed";
@@ -305,12 +329,19 @@ export class EmulatorClient {
     return { id: comment.id, delivery };
   }
 
+  /** Delivers issue_comment.created for a comment made with `deliver: false`: a late or redelivered webhook. */
+  async deliverComment(id: number): Promise<DeliveryResult> {
+    const comment = this.state.comments.get(id);
+    if (!comment) throw new Error(`no comment ${id}`);
+    return this.emulator.webhooks.send("issue_comment", issueCommentPayload(this.state, comment, "created"));
+  }
+
   async editComment(spec: { id: number; body: string; editor?: string; deliver?: boolean }): Promise<DeliveryResult | undefined> {
     const comment = this.state.comments.get(spec.id);
     if (!comment) throw new Error(`no comment ${spec.id}`);
     const from = comment.body;
     comment.body = spec.body;
-    comment.updatedAt = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+    comment.updatedAt = nowIso();
     if (spec.deliver === false) return undefined;
     return this.emulator.webhooks.send("issue_comment", issueCommentPayload(this.state, comment, "edited", { from, sender: spec.editor ?? comment.user }));
   }

@@ -12,6 +12,7 @@ import type {
   EmulatorState,
   FileChange,
   InstallationRecord,
+  IssueEventRecord,
   IssueRecord,
   OrgRecord,
   PullRecord,
@@ -367,6 +368,21 @@ export function issueJson(state: EmulatorState, repoName: string, number: number
     };
   }
   return json;
+}
+
+/** An issue event as `GET /repos/{o}/{r}/issues/{n}/events` lists it (`head_ref_force_pushed` carries no commit). */
+export function issueEventJson(state: EmulatorState, repo: RepoRecord, event: IssueEventRecord): Json {
+  return {
+    id: event.id,
+    node_id: nodeId("HeadRefForcePushedEvent", event.id),
+    url: `${state.apiBase}/repos/${repo.fullName}/issues/events/${event.id}`,
+    actor: userJson(state, event.actor),
+    event: event.event,
+    commit_id: null,
+    commit_url: null,
+    created_at: event.createdAt,
+    performed_via_github_app: null,
+  };
 }
 
 export function commentJson(state: EmulatorState, comment: CommentRecord): Json {

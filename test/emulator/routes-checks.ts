@@ -7,6 +7,7 @@ import { annotationJson, checkRunJson } from "./representations.js";
 import type { Reply, RequestContext, Route } from "./router.js";
 import { HttpError, accessibleRepo, intParam, notFound, ok, paginate, requirePermission, validationFailed } from "./router.js";
 import type { AnnotationRecord, CheckRunAction, CheckRunRecord, RepoRecord } from "./state.js";
+import { nowIso } from "./state.js";
 
 const STATUSES = ["queued", "in_progress", "completed"];
 /** Only GitHub Actions may set these; an app gets a 422. */
@@ -194,9 +195,6 @@ function validateBody(body: unknown, creating: boolean): ValidUpdate {
   return out;
 }
 
-function nowIso(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
-}
 
 function apply(run: CheckRunRecord, update: ValidUpdate): void {
   if (update.name !== undefined) run.name = update.name;

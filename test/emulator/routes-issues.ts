@@ -2,10 +2,11 @@
  * Issue comments (which is how GitHub stores PR conversation comments) and their reactions.
  * Writes by the app are marked `performed_via_github_app` and authored by the app's bot user.
  */
-import { commentJson, issueJson, reactionJson, VALID_REACTIONS } from "./representations.js";
+import { commentJson, issueEventJson, issueJson, reactionJson, VALID_REACTIONS } from "./representations.js";
 import type { Reply, RequestContext, Route } from "./router.js";
 import { HttpError, accessibleRepo, intParam, notFound, ok, paginate, requirePermission, validationFailed } from "./router.js";
 import type { CommentRecord, RepoRecord } from "./state.js";
+import { nowIso } from "./state.js";
 
 const MAX_COMMENT_BODY = 65536;
 const READ: Array<[string, "read"]> = [
@@ -17,9 +18,6 @@ const WRITE: Array<[string, "write"]> = [
   ["pull_requests", "write"],
 ];
 
-function nowIso(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
-}
 
 function commentBody(ctx: RequestContext): string {
   const body = (ctx.body as { body?: unknown } | undefined)?.body;
@@ -143,6 +141,25 @@ export function issueRoutes(): Route[] {
         const number = intParam(ctx.params.issue_number);
         if (!issueExists(repo, number)) throw notFound();
         return ok(issueJson(ctx.state, repo.fullName, number));
+      },
+    },
+    {
+      // Issue events, oldest first; a pull request's include `head_ref_force_pushed`.
+      method: "GET",
+      pattern: "/repos/:owner/:repo/issues/:issue_number/events",
+      auth: "installation",
+      handler: (ctx) => {
+        const repo = accessibleRepo(ctx);
+        requirePermission(ctx, READ);
+        const number = intParam(ctx.params.issue_number);
+        if (!issueExists(repo, number)) throw notFound();
+        const events = ctx.state.issueEvents.filter((event) => event.repo.toLowerCase() === repo.fullName.toLowerCase() && event.number === number);
+        const page = paginate(events, ctx.query, `${ctx.state.apiBase}/repositories/${repo.id}/issues/${number}/events`);
+        return ok(
+          page.items.map((event) => issueEventJson(ctx.state, repo, event)),
+          200,
+          page.headers,
+        );
       },
     },
     {

@@ -136,6 +136,16 @@ export interface CommentRecord {
   reactions: ReactionRecord[];
 }
 
+/** An issue event (`GET /repos/{o}/{r}/issues/{n}/events`); only the kinds the emulator produces. */
+export interface IssueEventRecord {
+  id: number;
+  repo: string;
+  number: number;
+  event: "head_ref_force_pushed";
+  actor: string;
+  createdAt: string;
+}
+
 export interface AnnotationRecord {
   path: string;
   start_line: number;
@@ -260,8 +270,20 @@ export function normalisePath(path: string): string {
   return trimmed;
 }
 
-function nowIso(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+/**
+ * GitHub's clock: wall time plus an offset tests move forward (`EmulatorClient.advanceClock`), so
+ * that a comment can be written in a later second than a check run completed without sleeping.
+ * Timestamps have whole seconds, as GitHub's REST API gives them.
+ */
+let clockOffsetMs = 0;
+
+export function nowIso(): string {
+  return new Date(Date.now() + clockOffsetMs).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+export function advanceClock(ms: number): void {
+  if (!(ms >= 0)) throw new Error("GitHub's clock only moves forward");
+  clockOffsetMs += ms;
 }
 
 export class EmulatorState {
@@ -276,6 +298,7 @@ export class EmulatorState {
   readonly trees = new Map<string, TreeEntry[]>();
   readonly commits = new Map<string, CommitRecord>();
   readonly comments = new Map<number, CommentRecord>();
+  readonly issueEvents: IssueEventRecord[] = [];
   readonly checkRuns = new Map<number, CheckRunRecord>();
   readonly checkSuites = new Map<number, CheckSuiteRecord>();
   readonly app: AppRecord;
@@ -492,14 +515,16 @@ export class EmulatorState {
   /**
    * Commits `changes` on top of `branch` (created from `from`, default: the default branch, when
    * missing). A null change deletes the file. Open pull requests whose head is this branch follow it.
+   * `onto` makes the commit's parent that commit instead of the branch's tip: a force push.
    */
   commit(
     repoName: string,
-    options: { branch: string; changes: Record<string, FileSpec | null>; message?: string; author?: string; from?: string; replaceAll?: boolean },
+    options: { branch: string; changes: Record<string, FileSpec | null>; message?: string; author?: string; from?: string; replaceAll?: boolean; onto?: string },
   ): CommitRecord {
     const repo = this.requireRepo(repoName);
     const existingTip = repo.branches.get(options.branch);
-    let parentSha = existingTip;
+    if (options.onto !== undefined && !this.commitIn(repo, options.onto)) throw new Error(`commit ${options.onto} is not in ${repo.fullName}`);
+    let parentSha = options.onto ?? existingTip;
     if (parentSha === undefined && repo.branches.size > 0) {
       const from = options.from ?? repo.defaultBranch;
       parentSha = this.resolveRef(repo, from);

@@ -134,6 +134,7 @@ export class ConfigLoader {
       exceptions,
       protectedFiles: { configPath: CONFIG_PATH, policyGlobs: repo.repo === ORG_CONFIG_REPO ? org.config.policies.paths : repoConfig.policies.paths },
       problems,
+      notices: [...orgPolicies.notices, ...repoPolicies.notices],
     };
   }
 

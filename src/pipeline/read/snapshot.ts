@@ -15,6 +15,7 @@ import type { Snapshot } from "../snapshot.js";
 import { pullNumberOf, type CheckTarget } from "../target.js";
 import type { ConfigLoader } from "./config.js";
 import { readCommentFacts } from "./exception-facts.js";
+import { readBindingFacts } from "./pull-history.js";
 import type { ManifestStore } from "./manifest-store.js";
 import { SupersededError, listedForAnotherHead } from "./superseded.js";
 
@@ -31,6 +32,9 @@ export interface ReadDeps {
 }
 
 export async function readSnapshot(gateway: GitHubGateway, target: CheckTarget, org: OrgLayer, deps: ReadDeps): Promise<Snapshot> {
+  // Read before the files: if GitHub then lists this head's files, this head came after these force
+  // pushes, which is what lets an approval be bound to it later (exceptions/seen-head.ts).
+  const forcePushesSeen = deps.readComments && target.kind === "pull_request" ? (await gateway.listForcePushes(target.repo, target.number)).length : undefined;
   const changed = await readChangedFiles(gateway, target);
   if ("tooLarge" in changed) return emptySnapshot(target, changed.count, { tooLarge: changed.tooLarge });
 
@@ -49,8 +53,18 @@ export async function readSnapshot(gateway: GitHubGateway, target: CheckTarget, 
   const pullNumber = pullNumberOf(target);
   if (deps.readComments && pullNumber !== undefined) {
     const author = target.kind === "pull_request" ? target.author : undefined;
-    const facts = await readCommentFacts(gateway, target.repo, pullNumber, author, config.org.exceptions);
-    snapshot.comments = { pullNumber, recordsGrants: target.kind === "pull_request", ...(facts ? { facts } : {}) };
+    const { newestCommentId, facts } = await readCommentFacts(gateway, target.repo, pullNumber, author, config.org.exceptions);
+    snapshot.comments = { pullNumber, recordsGrants: target.kind === "pull_request", newestCommentId, ...(facts ? { facts } : {}), ...(forcePushesSeen !== undefined ? { forcePushesSeen } : {}) };
+    // Only the pull request's own check binds grants (a merge group applies recorded ones only).
+    if (facts && target.kind === "pull_request") {
+      snapshot.comments.binding = await readBindingFacts(gateway, { repo: target.repo, number: pullNumber, headSha: target.headSha }, {
+        comments: facts.comments,
+        facts: facts.facts,
+        settings: config.org.exceptions,
+        botLogin: facts.botLogin,
+        policyNames: config.policies.map((policy) => policy.name),
+      });
+    }
   }
   if (deps.readComments && target.kind === "merge_group") snapshot.mergeQueue = target.pullNumber === undefined ? {} : { pullNumber: target.pullNumber };
   return snapshot;

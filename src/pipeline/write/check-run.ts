@@ -33,7 +33,6 @@ export async function createCompletedCheckRun(gateway: GitHubGateway, target: Ch
 
 export interface PublishOptions {
   failureMode: FailureMode;
-  now: () => Date;
   log: Logger;
   /** Waits between attempts to complete a check run whose completing write failed. */
   retryDelaysMs?: readonly number[];
@@ -46,10 +45,11 @@ export interface PublishOptions {
  * True when the run was completed.
  */
 export async function publishCheckRun(gateway: GitHubGateway, target: CheckTarget, checkRunId: number, result: CheckRunResult, options: PublishOptions): Promise<boolean> {
-  const { now, log } = options;
+  const { log } = options;
   let failure: unknown;
   try {
-    for (const update of planCheckRunUpdates(result, now().toISOString())) {
+    // No completed_at: GitHub stamps it with its own clock, the one that stamps comments (see planCheckRunUpdates).
+    for (const update of planCheckRunUpdates(result)) {
       await gateway.updateCheckRun(target.repo, checkRunId, update);
     }
     return true;
@@ -81,7 +81,6 @@ export async function publishCheckRun(gateway: GitHubGateway, target: CheckTarge
       await gateway.updateCheckRun(target.repo, checkRunId, {
         status: "completed",
         conclusion: fallback.conclusion,
-        completedAt: now().toISOString(),
         output: { title: fallback.title, summary: fallback.summary },
       });
       return true;
