@@ -32,7 +32,7 @@ export function staticNeeds(rule: JsonObject): string | undefined {
   if (!isObject(validate)) return undefined;
   if (validate["manifests"] !== undefined) return "signature verification of manifests (validate.manifests)";
   if (validate["assert"] !== undefined) return "assertion trees (validate.assert), which kube-policy-bot does not implement";
-  if (validate["cel"] !== undefined) return "the CEL environment for validate.cel, which is not available in this build";
+  if (validate["cel"] !== undefined) return "CEL evaluation of validate.cel, which is not wired to ClusterPolicies yet";
   return foreachContextNeeds(validate["foreach"]);
 }
 
