@@ -229,6 +229,7 @@ function toFinding(policy: Policy, manifest: Manifest, violation: Violation, sou
     fingerprint: fingerprintOf(violation.rule ?? policy.kind, manifest.object, sourcePath),
   };
   if (violation.container !== undefined) finding.container = violation.container;
+  if (violation.docs !== undefined) finding.docs = violation.docs;
   if (view) finding.images = imagesOf(view.pod, violation.container);
   if (violation.basis !== undefined) finding.basis = violation.basis;
   const { resource } = finding;
