@@ -13,6 +13,8 @@ export interface CheckRequest {
   format: OutputFormat;
   /** Manifest files or directories, in the order given. */
   paths: string[];
+  /** `--base REF`: only findings not already at REF block (read with git, the work tree untouched). */
+  base?: string;
 }
 
 export type CliRequest =
@@ -21,7 +23,7 @@ export type CliRequest =
   | { command: "version" }
   | { command: "usage-error"; message: string };
 
-export const USAGE = `Usage: kube-policy-bot check [--policies PATH]... [--format text|json|sarif] PATH...
+export const USAGE = `Usage: kube-policy-bot check [--policies PATH]... [--format text|json|sarif] [--base REF] PATH...
 
 Checks Kubernetes manifests against Pod Security Standards and Gatekeeper constraints, offline.
 
@@ -32,12 +34,14 @@ Arguments:
 Options:
   --policies PATH       policy file or directory (repeatable); default: the shipped policy set
   --format FORMAT       output format: text (default), json or sarif
+  --base REF            compare with the same PATHs at git commit REF (e.g. origin/main): findings
+                        already there are reported as pre-existing and do not block
   -h, --help            show this help
   --version             show the version
 
 Exit status:
   0  nothing blocks
-  1  a deny finding, or a manifest that cannot be read or parsed
+  1  a deny finding (with --base: a new one), or a manifest that cannot be read or parsed
   2  a usage error or an invalid policy
 `;
 
@@ -70,6 +74,7 @@ export function parseArgs(argv: readonly string[]): CliRequest {
   const policies: string[] = [];
   const paths: string[] = [];
   let format: OutputFormat | undefined;
+  let base: string | undefined;
   let optionsEnded = false;
 
   for (let i = 0; i < rest.length; ) {
@@ -101,11 +106,17 @@ export function parseArgs(argv: readonly string[]): CliRequest {
       if (format !== undefined && format !== value) return usageError("--format given twice with different values");
       format = value;
       i = next;
+    } else if (name === "--base") {
+      const { value, next } = takeValue(rest, i, inline);
+      if (value === undefined || value === "") return usageError("--base needs a git revision, e.g. --base origin/main");
+      if (base !== undefined && base !== value) return usageError("--base given twice with different values");
+      base = value;
+      i = next;
     } else {
       return usageError(`unknown option ${JSON.stringify(name)}`);
     }
   }
 
   if (paths.length === 0) return usageError("missing PATH: give at least one manifest file or directory");
-  return { command: "check", policies, format: format ?? "text", paths };
+  return { command: "check", policies, format: format ?? "text", paths, ...(base !== undefined ? { base } : {}) };
 }

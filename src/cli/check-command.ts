@@ -18,6 +18,7 @@ import { formatText } from "../report/text.js";
 import { decideVerdict, type Verdict } from "../verdict/verdict.js";
 import type { CheckRequest } from "./args.js";
 import { discoverManifestFiles, MANIFEST_EXTENSIONS } from "./discover.js";
+import { BaselineError, readGitBaseline } from "./git-baseline.js";
 import { describeFsError } from "./fs-error.js";
 import type { CliIo } from "./io.js";
 import { packageInfo } from "./package-info.js";
@@ -115,8 +116,24 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
 
   const files: LoadedFile[] = [];
   for (const file of discovery.files) files.push(await readManifest(file, io.cwd));
+  let baseline: LoadedFile[] | undefined;
+  if (request.base !== undefined) {
+    try {
+      baseline = await readGitBaseline(request.base, request.paths, io.cwd);
+    } catch (error) {
+      if (error instanceof BaselineError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
   // Directories that could not be listed are not files the engine saw, but they block all the same.
-  const verdict = decideVerdict({ files, policies, exceptionDocuments: loaded.exceptions, inputErrors: discovery.errors, now: io.now?.() ?? new Date() });
+  const verdict = decideVerdict({
+    files,
+    ...(baseline ? { baseline } : {}),
+    policies,
+    exceptionDocuments: loaded.exceptions,
+    inputErrors: discovery.errors,
+    now: io.now?.() ?? new Date(),
+  });
   reportExpired(verdict.exceptions.expiredDocuments, io);
   io.stdout.write(render(verdict, request, io));
   return verdict.conclusion === "block" ? EXIT_BLOCKED : EXIT_OK;

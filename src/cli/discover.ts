@@ -23,11 +23,11 @@ function byCodeUnit(a: string, b: string): number {
 }
 
 /** Tool configuration (`.github/`, `.pre-commit-config.yaml`) and vendored code are not manifests. */
-function isSkippedWhileWalking(name: string): boolean {
+export function isSkippedWhileWalking(name: string): boolean {
   return name.startsWith(".") || name === "node_modules";
 }
 
-function isManifestName(name: string): boolean {
+export function isManifestName(name: string): boolean {
   const lower = name.toLowerCase();
   return MANIFEST_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }

@@ -45,7 +45,7 @@ export const DEFAULT_EXCLUDE: readonly string[] = [
 export const DEFAULT_ORG_CONFIG: Readonly<OrgConfig> = Object.freeze({
   manifests: { include: [...DEFAULT_INCLUDE], exclude: [...DEFAULT_EXCLUDE] },
   policies: { shipped: true, paths: [], overridable: [] },
-  check: { name: DEFAULT_CHECK_NAME, failureMode: "fail-closed" },
+  check: { name: DEFAULT_CHECK_NAME, failureMode: "fail-closed", gate: "new" },
   exceptions: { approvers: [], maxDurationMs: 30 * DAY_MS, defaultDurationMs: 14 * DAY_MS },
 }) as OrgConfig;
 

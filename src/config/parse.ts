@@ -45,7 +45,7 @@ export function parseOrgConfig(file: string, content: string | Uint8Array): Pars
     }
     const check = reader.mapping(root, ["check"]);
     if (check) {
-      reader.keys(check, ["check"], ["name", "failureMode"]);
+      reader.keys(check, ["check"], ["name", "failureMode", "gate"]);
       const name = reader.string(check, ["check", "name"]);
       if (name !== undefined) {
         if (name.trim() === "" || name.length > MAX_CHECK_NAME || /[\r\n]/.test(name)) reader.fail(["check", "name"], `check.name must be one line of 1 to ${MAX_CHECK_NAME} characters`);
@@ -53,6 +53,8 @@ export function parseOrgConfig(file: string, content: string | Uint8Array): Pars
       }
       const mode = reader.choice(check, ["check", "failureMode"], ["fail-closed", "fail-open"] as const);
       if (mode) config.check.failureMode = mode;
+      const gate = reader.choice(check, ["check", "gate"], ["new", "all"] as const);
+      if (gate) config.check.gate = gate;
     }
     const exceptions = reader.mapping(root, ["exceptions"]);
     if (exceptions) {
@@ -72,11 +74,19 @@ export function parseOrgConfig(file: string, content: string | Uint8Array): Pars
 
 export function parseRepoConfig(file: string, content: string | Uint8Array): Parsed<RepoConfig> {
   const reader = open(file, content);
-  const config: RepoConfig = { manifests: { include: [] }, policies: { paths: [], overrides: new Map() } };
+  const config: RepoConfig = { check: {}, manifests: { include: [] }, policies: { paths: [], overrides: new Map() } };
   const root = reader.root;
   if (root) {
-    for (const key of ["check", "exceptions"]) {
-      if (key in root) reader.fail([key], `${key} can only be set in the organisation's config (the .github repository), not in a repository`);
+    if ("exceptions" in root) reader.fail(["exceptions"], "exceptions can only be set in the organisation's config (the .github repository), not in a repository");
+    const check = reader.mapping(root, ["check"]);
+    if (check) {
+      // The name and failure mode are the organisation's; a repository may only ask for a stricter gate.
+      for (const key of Object.keys(check)) {
+        if (key !== "gate") reader.fail(["check", key], `check.${key} can only be set in the organisation's config (the .github repository), not in a repository; a repository may set only check.gate: all`);
+      }
+      const gate = reader.choice(check, ["check", "gate"], ["new", "all"] as const);
+      if (gate === "new") reader.fail(["check", "gate"], "a repository may only tighten the gate: check.gate: all (every finding in changed files blocks); the organisation decides whether pre-existing findings may pass");
+      if (gate === "all") config.check.gate = "all";
     }
     reader.keys(root, [], ["manifests", "policies", "check", "exceptions"]);
     const manifests = reader.mapping(root, ["manifests"]);

@@ -17,6 +17,12 @@ export type { ApproverRule, ExceptionSettings, RepoPermission } from "../excepti
 
 export type FailureMode = "fail-closed" | "fail-open";
 
+/**
+ * What blocks: `new`, only findings the change introduces (a finding the base already had is shown as
+ * pre-existing); `all`, every finding in the changed files.
+ */
+export type Gate = "new" | "all";
+
 export interface OrgConfig {
   manifests: { include: string[]; exclude: string[] };
   policies: {
@@ -27,7 +33,7 @@ export interface OrgConfig {
     /** Policy names a repository may replace, relax or disable. */
     overridable: string[];
   };
-  check: { name: string; failureMode: FailureMode };
+  check: { name: string; failureMode: FailureMode; gate: Gate };
   exceptions: ExceptionSettings;
 }
 
@@ -43,6 +49,8 @@ export interface PolicyOverride {
 }
 
 export interface RepoConfig {
+  /** A repository may only tighten the gate (to `all`). */
+  check: { gate?: "all" };
   manifests: { include: string[] };
   policies: { paths: string[]; overrides: Map<string, PolicyOverride> };
 }
@@ -70,6 +78,8 @@ export interface ResolvedConfig {
   /** Manifest selection: org include minus org exclude, plus whatever the repository adds. */
   selection: { include: string[]; exclude: string[]; repoInclude: string[] };
   policies: Policy[];
+  /** The org's gate, or `all` where the repository tightens it. */
+  gate: Gate;
   applied: AppliedPolicy[];
   /** `PolicyException` documents among the org's and the repository's policy files. */
   exceptions: PolicyException[];

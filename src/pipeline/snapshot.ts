@@ -6,6 +6,7 @@
  */
 import type { ResolvedConfig } from "../config/types.js";
 import type { LoadedFile } from "../manifests/types.js";
+import type { BaselineRead } from "./read/baseline.js";
 import type { CommentFacts } from "./read/exception-facts.js";
 import type { CheckTarget } from "./target.js";
 
@@ -30,6 +31,11 @@ export interface Snapshot {
     /** Blob reads this check made (cache misses). */
     blobsFetched: number;
   };
+  /**
+   * The changed manifests where the change starts (`check.gate: new`), to tell new findings from
+   * pre-existing ones. Absent with `gate: all`.
+   */
+  baseline?: BaselineRead;
   /** The pull request whose comments may grant exceptions here, and what they say. */
   comments?: {
     pullNumber: number;

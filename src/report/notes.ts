@@ -22,3 +22,8 @@ export function mergeQueueNote(pullNumber: number | undefined): string {
       : `only those of the pull request the group was made for (#${pullNumber}) apply here, so a finding excepted on a pull request queued ahead of it blocks`;
   return `\`${COMMAND}\` exceptions come from pull request comments: ${source}. Commit a \`PolicyException\` document for an exception that must hold in the merge queue.`;
 }
+
+/** `gate: new` could not compare with the base: nothing is waved through as pre-existing. */
+export function baselineUnavailableNote(reason: string): string {
+  return `the files where this change starts could not be read (${reason}), so pre-existing findings could not be told apart: every finding counts as introduced by this change. Re-run the check once GitHub lists the base completely.`;
+}

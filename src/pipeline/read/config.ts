@@ -69,7 +69,7 @@ export class ConfigLoader {
   /** Adds the repository's layer (read from `baseRef`, never the PR head) and merges everything. */
   async resolve(gateway: GitHubGateway, repo: RepoRef, baseRef: string, org: OrgLayer): Promise<ResolvedConfig> {
     const problems = [...org.problems];
-    let repoConfig: RepoConfig = { manifests: { include: [] }, policies: { paths: [], overrides: new Map() } };
+    let repoConfig: RepoConfig = { check: {}, manifests: { include: [] }, policies: { paths: [], overrides: new Map() } };
     let repoSources: PolicySource[] = [];
     const repoConfigFile = `${CONFIG_PATH} (base branch ${baseRef})`;
 
@@ -130,6 +130,7 @@ export class ConfigLoader {
       org: org.config,
       selection: { include: org.config.manifests.include, exclude: org.config.manifests.exclude, repoInclude: repoConfig.manifests.include },
       policies: merged.policies,
+      gate: repoConfig.check.gate ?? org.config.check.gate,
       applied: merged.applied,
       exceptions,
       protectedFiles: { configPath: CONFIG_PATH, policyGlobs: repo.repo === ORG_CONFIG_REPO ? org.config.policies.paths : repoConfig.policies.paths },

@@ -13,6 +13,7 @@ import type { GitHubGateway } from "../../github/gateway.js";
 import type { ChangedFile } from "../../github/model.js";
 import type { Snapshot } from "../snapshot.js";
 import { pullNumberOf, type CheckTarget } from "../target.js";
+import { readBaseline } from "./baseline.js";
 import type { ConfigLoader } from "./config.js";
 import { readCommentFacts } from "./exception-facts.js";
 import type { ManifestStore } from "./manifest-store.js";
@@ -44,6 +45,7 @@ export async function readSnapshot(gateway: GitHubGateway, target: CheckTarget, 
   if (selected.length > 0) {
     const loaded = await deps.manifests.load(gateway, target.repo, selected, target.headSha);
     snapshot.manifests = { selected: selected.length, files: loaded.files, notManifests: loaded.notManifests, notes: loaded.notes, blobsFetched: loaded.fetched };
+    if (config.gate === "new") snapshot.baseline = await readBaseline(gateway, target, changed.files, config.selection, deps.manifests);
   }
 
   const pullNumber = pullNumberOf(target);
