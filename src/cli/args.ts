@@ -13,6 +13,8 @@ export interface CheckRequest {
   format: OutputFormat;
   /** Manifest files or directories, in the order given. */
   paths: string[];
+  /** `--base REF`: only findings not already at REF block (read with git, the work tree untouched). */
+  base?: string;
 }
 
 export const RULES_FORMATS = ["text", "json", "markdown"] as const;
@@ -41,7 +43,7 @@ export type CliRequest =
   | { command: "version" }
   | { command: "usage-error"; message: string };
 
-export const USAGE = `Usage: kube-policy-bot check [--policies PATH]... [--format text|json|sarif] PATH...
+export const USAGE = `Usage: kube-policy-bot check [--policies PATH]... [--format text|json|sarif] [--base REF] PATH...
        kube-policy-bot render [--format yaml|json] DIR
        kube-policy-bot rules [--format text|json|markdown]
 
@@ -60,12 +62,14 @@ Options:
   --policies PATH       policy file or directory (repeatable); default: the shipped policy set
   --format FORMAT       check: text (default), json or sarif; render: yaml (default) or json;
                         rules: text (default), json or markdown
+  --base REF            check: compare with the same PATHs at git commit REF (e.g. origin/main):
+                        findings already there are reported as pre-existing and do not block
   -h, --help            show this help
   --version             show the version
 
 Exit status:
   0  nothing blocks
-  1  a deny finding, or a manifest that cannot be read or parsed
+  1  a deny finding (with --base: a new one), or a manifest that cannot be read or parsed
   2  a usage error or an invalid policy
 `;
 
@@ -100,6 +104,7 @@ export function parseArgs(argv: readonly string[]): CliRequest {
   const policies: string[] = [];
   const paths: string[] = [];
   let format: OutputFormat | undefined;
+  let base: string | undefined;
   let optionsEnded = false;
 
   for (let i = 0; i < rest.length; ) {
@@ -131,13 +136,19 @@ export function parseArgs(argv: readonly string[]): CliRequest {
       if (format !== undefined && format !== value) return usageError("--format given twice with different values");
       format = value;
       i = next;
+    } else if (name === "--base") {
+      const { value, next } = takeValue(rest, i, inline);
+      if (value === undefined || value === "") return usageError("--base needs a git revision, e.g. --base origin/main");
+      if (base !== undefined && base !== value) return usageError("--base given twice with different values");
+      base = value;
+      i = next;
     } else {
       return usageError(`unknown option ${JSON.stringify(name)}`);
     }
   }
 
   if (paths.length === 0) return usageError("missing PATH: give at least one manifest file or directory");
-  return { command: "check", policies, format: format ?? "text", paths };
+  return { command: "check", policies, format: format ?? "text", paths, ...(base !== undefined ? { base } : {}) };
 }
 
 function parseRulesArgs(rest: readonly string[]): CliRequest {

@@ -33,6 +33,11 @@ function hasManifestExtension(name: string): boolean {
   return name === "Kustomization" || MANIFEST_EXTENSIONS.includes(path.extname(name));
 }
 
+/** Whether walking a directory reads the file at `parts` below it (the same rule, for a listing such as git's). */
+export function isDiscoverable(parts: readonly string[]): boolean {
+  return hasManifestExtension(parts[parts.length - 1] ?? "");
+}
+
 export async function discoverManifestFiles(paths: readonly string[], cwd: string): Promise<Discovery> {
   const files: string[] = [];
   const missing: string[] = [];

@@ -74,7 +74,15 @@ export interface Finding {
   images?: string[];
   /** Set when an exception excuses the finding: it stays visible (as a notice) but no longer blocks. */
   exception?: FindingException;
+  /**
+   * Set by the verdict: `pre-existing` when the same finding (see verdict/baseline.ts) was already at
+   * the base of the change; it is then shown but does not block. `new` otherwise.
+   */
+  state?: FindingState;
 }
+
+/** Whether a finding is introduced by the change being judged or was there before it. */
+export type FindingState = "new" | "pre-existing";
 
 /** The exception that excuses a finding, as annotations and summaries show it. */
 export interface FindingException {

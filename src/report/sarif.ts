@@ -62,6 +62,8 @@ interface SarifResult {
   partialFingerprints: { primaryLocationLineHash: string };
   /** An excepted finding: SARIF's way to say "reviewed and accepted", with the exception's reason. */
   suppressions?: { kind: "external"; status: "accepted"; justification: string }[];
+  /** Compared with a baseline (`check --base`): `unchanged` for a pre-existing finding, `new` otherwise. */
+  baselineState?: "new" | "unchanged";
   properties?: Record<string, unknown>;
 }
 
@@ -166,6 +168,7 @@ export function toSarif(result: EvaluationResult, options: SarifOptions): SarifL
       ...(finding.exception
         ? { suppressions: [{ kind: "external" as const, status: "accepted" as const, justification: `${finding.exception.id}, approved by ${finding.exception.approver} until ${finding.exception.expires}: ${finding.exception.reason}` }] }
         : {}),
+      ...(finding.state ? { baselineState: finding.state === "pre-existing" ? ("unchanged" as const) : ("new" as const) } : {}),
       properties: findingProperties(finding),
     });
   }
