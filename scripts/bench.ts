@@ -22,6 +22,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadAll } from "js-yaml";
+import { decideVerdict } from "../src/verdict/verdict.js";
 import { loadManifestFile } from "../src/manifests/load.js";
 import type { LoadedFile } from "../src/manifests/types.js";
 import { evaluate } from "../src/policy/engine.js";
@@ -180,8 +181,34 @@ async function main(): Promise<void> {
   console.log(`peak RSS: ${rssMb.toFixed(1)} MB`);
   console.log(`target ratio <= ${TARGET_RATIO}: ${ratio <= TARGET_RATIO ? "met" : "NOT met"}`);
   console.log(`target peak RSS < ${TARGET_RSS_MB} MB: ${rssMb < TARGET_RSS_MB ? "met" : "NOT met"}`);
+  gateStep(inputs, shippedPolicies);
   await renderStep(root, policySet.policies);
   console.log(`ratio evaluate/parse: ${ratio.toFixed(2)}`);
+}
+
+/**
+ * Diff gating (`check.gate: new`): the verdict with the same files as the base (every file modified,
+ * the worst case) against the verdict of the head alone. Loading is outside both timings.
+ */
+function gateStep(inputs: readonly Input[], policies: Parameters<typeof evaluate>[1]): void {
+  const files: LoadedFile[] = inputs.map((input) => loadManifestFile(input.file, input.text));
+  const now = new Date();
+  const headOnly = (): unknown => decideVerdict({ files, policies, exceptionDocuments: [], now });
+  const gated = (): unknown => decideVerdict({ files, baseline: files, policies, exceptionDocuments: [], now });
+  headOnly();
+  gated();
+  const headMs: number[] = [];
+  const gatedMs: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    for (const [run, into] of round % 2 === 0 ? ([[headOnly, headMs], [gated, gatedMs]] as const) : ([[gated, gatedMs], [headOnly, headMs]] as const)) {
+      collectGarbage();
+      const start = performance.now();
+      run();
+      into.push(performance.now() - start);
+    }
+  }
+  const ratio = median(gatedMs.map((ms, round) => ms / (headMs[round] as number)));
+  console.log(`gate new (base + head, every file modified): ${median(gatedMs).toFixed(1)} ms; head only: ${median(headMs).toFixed(1)} ms; ratio ${ratio.toFixed(2)}`);
 }
 
 interface KustomizeTree {
