@@ -46,12 +46,14 @@ describe("deploy/", () => {
   });
 
   test("two replicas, a disruption budget, and the Redis they share", () => {
-    const manifests = loaded.flatMap((file) => file.manifests).map((manifest) => manifest.object as Record<string, any>);
-    const app = manifests.find((object) => object["kind"] === "Deployment" && object["metadata"]["name"] === "kube-policy-bot");
-    expect(app?.["spec"]["replicas"]).toBe(2);
-    expect(manifests.find((object) => object["kind"] === "PodDisruptionBudget")?.["spec"]).toEqual(expect.objectContaining({ minAvailable: 1 }));
-    const env = app?.["spec"]["template"]["spec"]["containers"][0]["env"] as Array<{ name: string; value?: string }>;
+    const manifests = loaded.flatMap((file) => file.manifests).map((manifest) => manifest.object);
+    const get = (value: unknown, ...path: (string | number)[]): unknown => path.reduce<unknown>((v, key) => (v as Record<string | number, unknown> | undefined)?.[key], value);
+    const named = (kind: string, name: string): unknown => manifests.find((object) => object["kind"] === kind && get(object, "metadata", "name") === name);
+    const app = named("Deployment", "kube-policy-bot");
+    expect(get(app, "spec", "replicas")).toBe(2);
+    expect(get(named("PodDisruptionBudget", "kube-policy-bot"), "spec", "minAvailable")).toBe(1);
+    const env = get(app, "spec", "template", "spec", "containers", 0, "env") as Array<{ name: string; value?: string }>;
     expect(env.find((entry) => entry.name === "REDIS_URL")?.value).toBe("redis://kube-policy-bot-redis:6379");
-    expect(manifests.some((object) => object["kind"] === "Service" && object["metadata"]["name"] === "kube-policy-bot-redis")).toBe(true);
+    expect(named("Service", "kube-policy-bot-redis")).toBeDefined();
   });
 });
