@@ -15,23 +15,34 @@ export interface CheckRequest {
   paths: string[];
 }
 
+export const RULES_FORMATS = ["text", "json", "markdown"] as const;
+export type RulesFormat = (typeof RULES_FORMATS)[number];
+
+export interface RulesRequest {
+  command: "rules";
+  format: RulesFormat;
+}
+
 export type CliRequest =
   | CheckRequest
+  | RulesRequest
   | { command: "help" }
   | { command: "version" }
   | { command: "usage-error"; message: string };
 
 export const USAGE = `Usage: kube-policy-bot check [--policies PATH]... [--format text|json|sarif] PATH...
+       kube-policy-bot rules [--format text|json|markdown]
 
-Checks Kubernetes manifests against Pod Security Standards and Gatekeeper constraints, offline.
+check: checks Kubernetes manifests against Pod Security Standards and Gatekeeper constraints, offline.
+rules: lists every rule with what it checks and how to fix a violation.
 
 Arguments:
   PATH                  manifest file or directory; directories are searched recursively for
-                        .yaml, .yml and .json files (dot-directories and node_modules are skipped)
+                        .yaml, .yml and .json files, as kubectl apply -R -f does
 
 Options:
   --policies PATH       policy file or directory (repeatable); default: the shipped policy set
-  --format FORMAT       output format: text (default), json or sarif
+  --format FORMAT       output format: text (default), json or sarif; for rules: text, json or markdown
   -h, --help            show this help
   --version             show the version
 
@@ -62,9 +73,10 @@ export function parseArgs(argv: readonly string[]): CliRequest {
   if (beforeDoubleDash.includes("--version")) return { command: "version" };
 
   const [command, ...rest] = argv;
-  if (command === undefined) return usageError("missing command: expected `check`");
+  if (command === undefined) return usageError("missing command: expected `check` or `rules`");
+  if (command === "rules") return parseRulesArgs(rest);
   if (command !== "check") {
-    return usageError(`unknown command ${JSON.stringify(command)}: expected \`check\``);
+    return usageError(`unknown command ${JSON.stringify(command)}: expected \`check\` or \`rules\``);
   }
 
   const policies: string[] = [];
@@ -108,4 +120,22 @@ export function parseArgs(argv: readonly string[]): CliRequest {
 
   if (paths.length === 0) return usageError("missing PATH: give at least one manifest file or directory");
   return { command: "check", policies, format: format ?? "text", paths };
+}
+
+function parseRulesArgs(rest: readonly string[]): CliRequest {
+  let format: RulesFormat | undefined;
+  for (let i = 0; i < rest.length; ) {
+    const arg = rest[i] as string;
+    const eq = arg.indexOf("=");
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    if (name !== "--format") return usageError(arg.startsWith("-") ? `unknown option ${JSON.stringify(name)}` : `rules takes no PATH (got ${JSON.stringify(arg)})`);
+    const { value, next } = takeValue(rest, i, eq === -1 ? undefined : arg.slice(eq + 1));
+    if (value === undefined || !(RULES_FORMATS as readonly string[]).includes(value)) {
+      return usageError(`--format for rules must be one of ${RULES_FORMATS.join(", ")}${value === undefined ? "" : ` (got ${JSON.stringify(value)})`}`);
+    }
+    if (format !== undefined && format !== value) return usageError("--format given twice with different values");
+    format = value as RulesFormat;
+    i = next;
+  }
+  return { command: "rules", format: format ?? "text" };
 }

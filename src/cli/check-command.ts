@@ -102,6 +102,8 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
     io.stderr.write(`kube-policy-bot: ${policyErrors.length} policy error(s); no manifests were checked\n`);
     return EXIT_USAGE;
   }
+  // Read but unable to take effect in a check (AdmissionConfiguration usernames): said, never silently dropped.
+  for (const notice of loaded.notices) io.stderr.write(`${notice.file}:${notice.line}:${notice.column}: note: ${notice.message}\n`);
   const policies: Policy[] = loaded.policies;
   if (policies.length === 0) {
     // Checking against nothing would pass everything: treat an empty policy set as a broken one.

@@ -10,7 +10,8 @@ import type { PolicyException } from "../exceptions/model.js";
 import { readCelPolicies } from "../policy/cel-policies.js";
 import { policyKinds } from "../policy/kinds.js";
 import { readPolicyDocument, type PolicySource } from "../policy/load.js";
-import type { Policy, PolicyKind } from "../policy/types.js";
+import { isAdmissionConfigurationDocument, readAdmissionConfiguration, type PodSecurityAdmission } from "../policy/podsecurity/admission-configuration.js";
+import type { CompileEnvironment, Policy, PolicyKind } from "../policy/types.js";
 
 export type { PolicySource } from "../policy/load.js";
 
@@ -19,17 +20,31 @@ export interface LoadedPolicies {
   /** `PolicyException` documents found among the policies: permanent exceptions, reviewed like code. */
   exceptions: PolicyException[];
   errors: InputError[];
-  /** Documents that are valid but do nothing here (e.g. a ValidatingAdmissionPolicy without a binding), at their line. */
+  /**
+   * The cluster's Pod Security admission configuration found among these sources (an
+   * AdmissionConfiguration or PodSecurityConfiguration document), else the inherited one.
+   */
+  podSecurityAdmission?: PodSecurityAdmission;
+  /**
+   * Documents that are valid but do nothing here, at their line: a ValidatingAdmissionPolicy without a
+   * binding, AdmissionConfiguration usernames (no user is known at pull-request time).
+   */
   notices: InputError[];
 }
 
+/**
+ * `inherited`: the Pod Security admission configuration of an enclosing layer (the organisation's, for
+ * the shipped policies and a repository's), used unless these sources hold their own.
+ */
 export function loadPolicies(
   sources: readonly PolicySource[],
   kinds: ReadonlyMap<string, PolicyKind> = policyKinds,
+  inherited?: PodSecurityAdmission,
 ): LoadedPolicies {
   const policies: Policy[] = [];
   const exceptions: PolicyException[] = [];
   const errors: InputError[] = [];
+  const notices: InputError[] = [];
   const seenNames = new Map<string, string>();
   const seenExceptions = new Map<string, string>();
 
@@ -38,12 +53,33 @@ export function loadPolicies(
     errors.push(...parsed.errors);
     return parsed.documents.map((document) => ({ file: source.file, document }));
   });
+
+  // The cluster's configuration first: every namespace-driven policy of these sources is compiled with it.
+  let own: PodSecurityAdmission | undefined;
+  for (const { file, document } of documents) {
+    if (!isAdmissionConfigurationDocument(document.value)) continue;
+    const read = readAdmissionConfiguration(file, document);
+    errors.push(...read.errors);
+    notices.push(...read.notices);
+    if (!read.admission) continue;
+    if (own) {
+      const line = document.locate([]).line;
+      errors.push({ file, line, column: 1, message: `a second Pod Security admission configuration; the first is at ${own.source}. A cluster has one: keep one document.` });
+      continue;
+    }
+    own = read.admission;
+  }
+  const environment: CompileEnvironment = {};
+  const admission = own ?? inherited;
+  if (admission) environment.podSecurityAdmission = admission;
+
   // Documents read as a set: CEL policies with their bindings and params, CEL templates with their constraints.
   const cel = readCelPolicies(documents, kinds);
   errors.push(...cel.errors);
+  notices.push(...cel.notices);
 
   for (const { file, document } of documents) {
-    if (cel.claimed.has(document)) continue;
+    if (cel.claimed.has(document) || isAdmissionConfigurationDocument(document.value)) continue;
     if (isExceptionDocument(document.value)) {
       const read = readExceptionDocument(file, document);
       errors.push(...read.errors);
@@ -58,7 +94,7 @@ export function loadPolicies(
       exceptions.push(read.exception);
       continue;
     }
-    const result = readPolicyDocument(file, document, cel.kinds, [EXCEPTION_KIND]);
+    const result = readPolicyDocument(file, document, cel.kinds, [EXCEPTION_KIND], environment);
     errors.push(...result.errors);
     if (!result.policy) continue;
     const where = `${file}:${result.policy.range.line}`;
@@ -86,5 +122,7 @@ export function loadPolicies(
     seenNames.set(policy.name, where);
     policies.push(policy);
   }
-  return { policies, exceptions, errors, notices: cel.notices };
+  const loaded: LoadedPolicies = { policies, exceptions, errors, notices };
+  if (admission) loaded.podSecurityAdmission = admission;
+  return loaded;
 }

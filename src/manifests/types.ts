@@ -45,6 +45,13 @@ export interface InputError {
   line: number;
   column: number;
   message: string;
+  /**
+   * A stable identifier of the kind of problem (`unknown-key`, `wrong-type`, `not-one-of`, ...) for
+   * tools and tests; set by the document reader (src/documents), absent on older producers.
+   */
+  code?: string;
+  /** The closest valid key or value, when the problem looks like a typo (also said in `message`). */
+  suggestion?: string;
 }
 
 export interface ParsedFile {

@@ -5,7 +5,7 @@
  * themselves changed); once read, they are decided alike.
  */
 import type { ResolvedConfig } from "../config/types.js";
-import type { LoadedFile } from "../manifests/types.js";
+import type { LoadedFile, Manifest } from "../manifests/types.js";
 import type { CommentFacts } from "./read/exception-facts.js";
 import type { BindingFacts } from "./read/pull-history.js";
 import type { CheckTarget } from "./target.js";
@@ -31,6 +31,11 @@ export interface Snapshot {
     /** Blob reads this check made (cache misses). */
     blobsFetched: number;
   };
+  /**
+   * Namespace manifests of the repository beyond the judged files (read/namespace-files.ts): at the
+   * head, where workloads land; at the base, what a change to a Namespace is compared with.
+   */
+  namespaces: { current: Manifest[]; base: Manifest[]; notes: string[]; blobsFetched: number };
   /** The pull request whose comments may grant exceptions here, and what they say. */
   comments?: {
     pullNumber: number;

@@ -5,6 +5,7 @@
  */
 import type { InputError, SourceDocument } from "../manifests/types.js";
 import { celSourcePath, celTemplateKind, templateKindName } from "./gatekeeper/cel-template.js";
+import type { RuleDoc } from "./rules.js";
 import type { PolicyKind } from "./types.js";
 import { collectAdmissionPolicies, type CollectedPolicies, type PolicyDocument } from "./vap/collect.js";
 import { readValidatingPolicy, VPOL_API_VERSIONS, VPOL_KIND } from "./vpol/policy.js";
@@ -15,6 +16,38 @@ export interface CelPolicies extends CollectedPolicies {
 }
 
 const TEMPLATE_API = "templates.gatekeeper.sh/";
+
+/** The message names the failing validation; the fix is to satisfy it, or to have its owners narrow it. */
+const celFix = (owner: string): string =>
+  `Change the resource so that the validation named in the message holds, or, if the resource is a justified exception, ask the owners of the ${owner} to narrow its match or grant an approved exception.`;
+
+/**
+ * The rules of the CEL policy documents. Their findings name the binding (a ValidatingAdmissionPolicy)
+ * or the policy (a Kyverno ValidatingPolicy) as the rule, so each kind has one documented rule, named
+ * after the kind, and the message carries the specifics.
+ */
+export const CEL_POLICY_RULES: readonly RuleDoc[] = [
+  {
+    id: "ValidatingAdmissionPolicy",
+    kind: "ValidatingAdmissionPolicy",
+    title: "Kubernetes ValidatingAdmissionPolicy (CEL)",
+    checks:
+      "An organisation's ValidatingAdmissionPolicy, applied through its ValidatingAdmissionPolicyBinding: CEL validations evaluated as the Kubernetes API server evaluates them at admission.",
+    fix: celFix("ValidatingAdmissionPolicy (or its binding)"),
+    helpUri: "https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/",
+    tags: ["kubernetes", "cel", "validating-admission-policy"],
+  },
+  {
+    id: "ValidatingPolicy",
+    kind: "ValidatingPolicy",
+    title: "Kyverno ValidatingPolicy (CEL)",
+    checks:
+      "An organisation's Kyverno ValidatingPolicy: CEL validations evaluated as Kyverno evaluates them, including the rules Kyverno generates for Pod controllers.",
+    fix: celFix("Kyverno ValidatingPolicy"),
+    helpUri: "https://kyverno.io/docs/policy-types/validating-policy/",
+    tags: ["kubernetes", "cel", "kyverno"],
+  },
+];
 
 export function readCelPolicies(documents: readonly PolicyDocument[], kinds: ReadonlyMap<string, PolicyKind>): CelPolicies {
   const collected = collectAdmissionPolicies(documents);

@@ -5,7 +5,7 @@
  */
 import type { FieldPath, JsonObject, JsonValue, SourceDocument, InputError } from "../manifests/types.js";
 import { didYouMean } from "./suggest.js";
-import type { EnforcementAction, LabelSelector, MatchSpec, Policy, PolicyKind } from "./types.js";
+import type { CompileEnvironment, EnforcementAction, LabelSelector, MatchSpec, Policy, PolicyKind } from "./types.js";
 import { isObject } from "../manifests/json.js";
 
 export interface PolicySource {
@@ -43,6 +43,8 @@ export function readPolicyDocument(
   kinds: ReadonlyMap<string, PolicyKind>,
   /** Kinds other readers take from the same files: offered by did-you-mean, never reported unknown here. */
   companionKinds: readonly string[] = [],
+  /** What the policy is compiled with besides its parameters (the cluster's Pod Security configuration). */
+  environment: CompileEnvironment = {},
 ): DocumentResult {
   const errors: InputError[] = [];
   const fail = (path: FieldPath, message: string): void => {
@@ -98,7 +100,7 @@ export function readPolicyDocument(
   const action = readEnforcementAction(spec, fail);
   const match = readMatch(spec["match"], ["spec", "match"], fail);
 
-  const compiled = handler.compile(spec["parameters"]);
+  const compiled = handler.compile(spec["parameters"], environment);
   if ("errors" in compiled) {
     for (const error of compiled.errors) {
       const path = ["spec", "parameters", ...error.path];
@@ -119,6 +121,7 @@ export function readPolicyDocument(
     target: handler.target,
     evaluate: compiled.evaluator,
   };
+  if (compiled.describeNamespace) policy.describeNamespace = compiled.describeNamespace;
   return { policy, active: action !== undefined, errors };
 }
 

@@ -4,6 +4,9 @@
  * the engine does matching, enforcement actions and source positions for all of them.
  */
 import type { AdmissionRequest, FieldPath, JsonObject, JsonValue, Manifest, ResourceRef, SourceRange } from "../manifests/types.js";
+import type { RuleDoc } from "./rules.js";
+import type { NamespaceCatalog } from "./namespace-catalog.js";
+import type { PodSecurityAdmission } from "./podsecurity/admission-configuration.js";
 
 export type EnforcementAction = "deny" | "warn" | "dryrun";
 
@@ -16,6 +19,13 @@ export interface Violation {
   rule?: string;
   /** Name of the container concerned, when there is one. */
   container?: string;
+  /**
+   * The action, when the policy decides it per violation (a namespace-driven PodSecurity policy maps
+   * Pod Security admission's modes onto actions); otherwise the policy's enforcementAction.
+   */
+  action?: EnforcementAction;
+  /** What decided the rule applies, e.g. `namespace prod: enforce=restricted:v1.30`. */
+  basis?: string;
 }
 
 /** A violation placed in its file and attributed to a policy: what users see. */
@@ -32,6 +42,8 @@ export interface Finding {
   endColumn: number;
   resource: ResourceRef;
   container?: string;
+  /** What decided the rule applies here, e.g. `namespace prod: enforce=restricted:v1.30`; shown with the message. */
+  basis?: string;
   /** The offending field in the source resource, e.g. `spec.template.spec.containers[0].image`. */
   path: string;
   /**
@@ -81,8 +93,18 @@ export interface LabelSelector {
 export interface EvaluationContext {
   /** Every manifest being checked (all files), for kinds that compare objects with each other. */
   inventory: readonly Manifest[];
-  /** `Namespace` objects among them, by name, for `namespaceSelector`. */
+  /** `Namespace` objects known to the check (see `catalog`), by name, for `namespaceSelector`. */
   namespaces: ReadonlyMap<string, JsonObject>;
+  /**
+   * The Namespaces known to the check with where they were read: those being judged, then those found
+   * elsewhere in the repository. Absent in contexts built by hand (tests): then `namespaces` is all.
+   */
+  catalog?: NamespaceCatalog;
+  /**
+   * The Namespaces as they were before the change (a pull request's base), for rules about what a
+   * change does to a Namespace. Absent when nothing is known about the base (the CLI).
+   */
+  baseCatalog?: NamespaceCatalog;
   /**
    * The admission request the judged object comes in (`input.review` besides the object), when it was
    * read from an `AdmissionReview`. Absent for a plain manifest: a CREATE, with no oldObject or userInfo.
@@ -92,6 +114,25 @@ export interface EvaluationContext {
 
 /** A policy kind's evaluator, compiled from validated parameters. */
 export type Evaluator = (object: JsonObject, context: EvaluationContext) => Violation[];
+
+/** What a policy document is compiled with besides its own parameters. */
+export interface CompileEnvironment {
+  /** The cluster's Pod Security admission configuration, when one is among the policies. */
+  podSecurityAdmission?: PodSecurityAdmission;
+}
+
+/** How a policy judges the workloads of one namespace, for the summary. */
+export interface NamespaceJudgement {
+  /** e.g. `enforce`, or the policy's kind for a policy without modes. */
+  mode: string;
+  /** e.g. `restricted:v1.30`, or `exempt`. */
+  level: string;
+  /** Where it came from, e.g. `label pod-security.kubernetes.io/enforce (ns/prod.yaml:6)`. */
+  source: string;
+}
+
+/** Says how a policy judges a namespace's workloads (undefined: the namespace is not declared). */
+export type NamespaceDescriber = (namespace: string | undefined, context: EvaluationContext) => NamespaceJudgement[];
 
 export interface ParameterError {
   /** Path inside `spec.parameters`. */
@@ -111,8 +152,13 @@ export interface PolicyKind {
   target: "pod" | "object";
   /** One-line description, shown in rule help (SARIF) and error messages. */
   description: string;
+  /** Every rule this kind reports, with its documentation and fix. */
+  rules: readonly RuleDoc[];
   /** Validates `spec.parameters` and builds the evaluator. */
-  compile(parameters: JsonValue | undefined): { evaluator: Evaluator } | { errors: ParameterError[] };
+  compile(
+    parameters: JsonValue | undefined,
+    environment?: CompileEnvironment,
+  ): { evaluator: Evaluator; describeNamespace?: NamespaceDescriber } | { errors: ParameterError[] };
 }
 
 /** A policy document, validated and ready to evaluate. */
@@ -128,5 +174,7 @@ export interface Policy {
   parameters: JsonValue | undefined;
   target: "pod" | "object";
   evaluate: Evaluator;
+  /** Set by policies whose rules depend on the namespace (namespace-driven Pod Security). */
+  describeNamespace?: NamespaceDescriber;
 }
 

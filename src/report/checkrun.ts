@@ -15,7 +15,7 @@ import type { AnnotationLevel, CheckAnnotation, CheckConclusion, CheckRunAction,
 import { ANNOTATIONS_PER_REQUEST, MAX_ANNOTATION_BYTES, MAX_OUTPUT_CHARS, MAX_TITLE_CHARS, truncateBytes, truncateLine, truncateText } from "./limits.js";
 import { cell, code, escape } from "../text/markdown.js";
 import { describeResource, describeSubject, ruleId } from "./describe.js";
-import { howToFix } from "./remediation.js";
+import { ruleDoc } from "./rule-docs.js";
 
 export type CheckOutcome =
   | {
@@ -336,12 +336,12 @@ function finish(result: CheckRunResult): CheckRunResult {
 }
 
 /**
- * The Pod Security checks end their message with the precise fix for the field at hand ("Remove
- * spec.hostPID or set it to false."); repeating a generic one would only add noise. Other kinds
- * (Gatekeeper's upstream messages) say what is wrong, not what to do: they get the rule's fix.
+ * The rule's fix, unless its messages already end with the precise fix for the field at hand
+ * (repeating a generic one would only add noise).
  */
 function fixOf(finding: Finding): string | undefined {
-  return finding.policyKind === "PodSecurity" ? undefined : howToFix(finding.rule, finding.policyKind, finding.path);
+  const doc = ruleDoc(finding.policyKind, finding.rule);
+  return doc.messageSaysFix ? undefined : doc.fix;
 }
 
 function stripBackticks(text: string): string {

@@ -11,10 +11,15 @@ export function describeResource(resource: ResourceRef): string {
   return `${resource.kind} ${name}`;
 }
 
-/** `Pod default/r00t, container "1"`: what a reader needs to find the object the finding is about. */
-export function describeSubject(finding: Pick<Finding, "resource" | "container">): string {
+/**
+ * `Pod default/r00t, container "1"`: what a reader needs to find the object the finding is about,
+ * then what decided the rule applies there when that depends on the namespace
+ * (`; namespace prod: enforce=restricted:v1.30`).
+ */
+export function describeSubject(finding: Pick<Finding, "resource" | "container" | "basis">): string {
   const container = finding.container === undefined ? "" : `, container ${JSON.stringify(finding.container)}`;
-  return `${describeResource(finding.resource)}${container}`;
+  const basis = finding.basis === undefined ? "" : `; ${finding.basis}`;
+  return `${describeResource(finding.resource)}${container}${basis}`;
 }
 
 /** The rule's full id, `pod-security-baseline/privileged`: policy name, then the check within it. */

@@ -28,3 +28,8 @@ export function mergeQueueNote(pullNumber: number | undefined): string {
       : `only those of the pull request the group was made for (#${pullNumber}) apply here, so a finding excepted on a pull request queued ahead of it blocks`;
   return `\`${COMMAND}\` exceptions come from pull request comments: ${source}. Commit a \`PolicyException\` document for an exception that must hold in the merge queue.`;
 }
+
+/** Something read but not judged (an unknown kind that looks like it makes pods), at its line. */
+export function noticeNote(notice: InputError): string {
+  return `\`${notice.file.replace(/`/g, "")}\` line ${notice.line}: ${notice.message}`;
+}

@@ -213,13 +213,13 @@ function sarifRule(id: string, entry: RuleSource): SarifRule {
   const plain = (markdown: string): string => markdown.replace(/`/g, "");
   const origin = (policy: string): string => `Policy ${policy} (kind ${entry.policyKind}).`;
   const text = [
-    plain(doc.full),
+    plain(doc.checks),
     `How to fix: ${plain(doc.fix)}`,
     entry.policy === undefined ? "" : origin(entry.policy),
     `Reference: ${doc.helpUri}`,
   ];
   const markdown = [
-    doc.full,
+    doc.checks,
     `**How to fix:** ${doc.fix}`,
     // Policy names come from the user's policy files: fenced so they cannot inject Markdown.
     entry.policy === undefined ? "" : origin(code(entry.policy)),
@@ -227,8 +227,8 @@ function sarifRule(id: string, entry: RuleSource): SarifRule {
   ];
   return {
     id,
-    shortDescription: { text: doc.short },
-    fullDescription: { text: truncate(plain(doc.full), FULL_DESCRIPTION_LIMIT) },
+    shortDescription: { text: doc.title },
+    fullDescription: { text: truncate(plain(doc.checks), FULL_DESCRIPTION_LIMIT) },
     defaultConfiguration: { level: entry.level },
     helpUri: doc.helpUri,
     help: { text: text.filter(Boolean).join("\n\n"), markdown: markdown.filter(Boolean).join("\n\n") },

@@ -34,6 +34,7 @@ function evaluated(findings: Finding[], options: { errors?: number; resources?: 
   const verdict: Verdict = {
     findings,
     errors,
+    notices: [],
     summary,
     counts,
     conclusion: counts.blocking + errors.length > 0 ? "block" : "pass",
@@ -64,7 +65,7 @@ describe("verdict", () => {
 
   test("kinds whose messages say what is wrong but not what to do get the rule's fix", () => {
     const result = buildCheckRun(evaluated([finding({ policy: "registry-only", policyKind: "K8sAllowedRepos", rule: "K8sAllowedRepos", message: 'container <app> has an invalid image repo <nginx>, allowed repos are ["registry.example.com/"]' })]));
-    expect(result.annotations[0]?.message).toContain("How to fix: use an image from one of the allowed repositories");
+    expect(result.annotations[0]?.message).toContain("How to fix: Use an image from one of the allowed repositories");
   });
 
   test.each<[EnforcementAction, string]>([

@@ -4,7 +4,7 @@
  * unbound ValidatingAdmissionPolicy is named in the check run as doing nothing.
  */
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
-import { startE2E, type E2E } from "./harness.js";
+import { startE2E, type E2E } from "../../emulator/harness.js";
 
 const VAP = `apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingAdmissionPolicy

@@ -12,7 +12,7 @@
  * which the last check completed, as the time a person takes to read a check run before commenting.
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { startE2E, type CheckRunView, type E2E } from "./harness.js";
+import { startE2E, type CheckRunView, type E2E } from "../../emulator/harness.js";
 
 const BOT = "kube-policy-bot[bot]";
 const ORG_CONFIG = "exceptions:\n  approvers:\n    - team: platform-security\n";

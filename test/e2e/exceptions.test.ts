@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { hardenedDeployment } from "../fixtures/manifests.js";
-import { startE2E, type CheckRunView, type E2E } from "./harness.js";
+import { startE2E, type CheckRunView, type E2E } from "../../emulator/harness.js";
 
 const BOT = "kube-policy-bot[bot]";
 

@@ -5,8 +5,8 @@ import { privilegedFinding, sampleResult } from "./sample-result.js";
 describe("json report", () => {
   const report = JSON.parse(formatJson(sampleResult()));
 
-  it("has findings, errors and summary at the top level", () => {
-    expect(Object.keys(report)).toEqual(["findings", "errors", "summary"]);
+  it("has findings, errors, notices, summary and namespaces at the top level", () => {
+    expect(Object.keys(report)).toEqual(["findings", "errors", "notices", "summary", "namespaces"]);
     expect(report.summary).toEqual({ files: 4, resources: 4, deny: 2, warn: 1, dryrun: 1, errors: 1 });
     expect(report.errors).toEqual([{ file: "examples/broken.yaml", line: 4, column: 7, message: "bad indentation of a mapping entry" }]);
   });
@@ -14,7 +14,7 @@ describe("json report", () => {
   it("gives every finding the documented keys, with null for absent namespace and container", () => {
     for (const finding of report.findings) {
       expect(Object.keys(finding).sort()).toEqual(
-        ["action", "column", "container", "endColumn", "endLine", "exception", "file", "fingerprint", "line", "message", "path", "policy", "policyKind", "resource", "rule"].sort(),
+        ["action", "basis", "column", "container", "endColumn", "endLine", "exception", "file", "fingerprint", "line", "message", "path", "policy", "policyKind", "resource", "rule"].sort(),
       );
       expect(Object.keys(finding.resource).sort()).toEqual(["apiVersion", "kind", "name", "namespace"]);
     }
@@ -37,6 +37,7 @@ describe("json report", () => {
       endColumn: 22,
       resource: { apiVersion: "v1", kind: "Pod", namespace: "default", name: "r00t" },
       container: "1",
+      basis: null,
       path: "spec.containers[0].securityContext.privileged",
       fingerprint: privilegedFinding.fingerprint,
       exception: null,

@@ -10,7 +10,9 @@ import { bindingOf } from "../../exceptions/scope.js";
 import type { Finding } from "../../policy/types.js";
 import { exceptionsMarkdown, summarizeExceptions } from "../../exceptions/summary.js";
 import { buildCheckRun, type CheckOutcome, type CheckRunResult } from "../../report/checkrun.js";
-import { mergeQueueNote, notManifestNote, policyNoticeNote, ruleChangeNote } from "../../report/notes.js";
+import { withConfiguredKinds } from "../../manifests/pod-templates.js";
+import { namespaceMarkdown } from "../../report/namespaces.js";
+import { mergeQueueNote, noticeNote, notManifestNote, policyNoticeNote, ruleChangeNote } from "../../report/notes.js";
 import { decideVerdict, type Verdict } from "../../verdict/verdict.js";
 import type { Snapshot } from "../snapshot.js";
 
@@ -45,7 +47,7 @@ function decideOutcome(snapshot: Snapshot, now: Date): Omit<Plan, "checkRun"> {
   if (config.problems.length > 0) return { outcome: { kind: "config-error", problems: config.problems, notes }, replies: [] };
 
   notes.push(...config.notices.map(policyNoticeNote));
-  notes.push(...manifests.notes);
+  notes.push(...manifests.notes, ...snapshot.namespaces.notes);
   if (manifests.notManifests.length > 0) notes.push(notManifestNote(manifests.notManifests));
   const facts = snapshot.comments?.facts;
   const binding = snapshot.comments?.binding;
@@ -53,6 +55,7 @@ function decideOutcome(snapshot: Snapshot, now: Date): Omit<Plan, "checkRun"> {
     files: manifests.files,
     policies: config.policies,
     exceptionDocuments: config.exceptions,
+    namespaces: { current: snapshot.namespaces.current, base: snapshot.namespaces.base },
     ...(facts
       ? {
           comments: {
@@ -66,8 +69,10 @@ function decideOutcome(snapshot: Snapshot, now: Date): Omit<Plan, "checkRun"> {
           },
         }
       : {}),
+    podTemplateKinds: withConfiguredKinds(config.org.podTemplates),
     now,
   });
+  notes.push(...verdict.notices.map(noticeNote));
   const derived = verdict.exceptions.fromComments;
   // The read step reads until nothing is lacking; answering with facts missing could void or refuse wrongly.
   if (derived && snapshot.comments?.recordsGrants && needsAnything(derived.needs)) throw new Error("exception grants could not be bound: the pull request's history was not read");
@@ -79,7 +84,7 @@ function decideOutcome(snapshot: Snapshot, now: Date): Omit<Plan, "checkRun"> {
   const section = exceptionsMarkdown(
     summarizeExceptions({ ...(derived ? { derived } : {}), permanent: verdict.exceptions.relevantDocuments, findings: verdict.findings, now }),
   );
-  const sections = section === "" ? [] : [section];
+  const sections = [namespaceMarkdown(verdict.namespaces), section].filter((part) => part !== "");
   if (manifests.files.length === 0) {
     return { verdict, outcome: { kind: "no-manifests", changedFiles: snapshot.changedFiles, policies: config.applied, notes, sections, ...record }, replies };
   }

@@ -5,7 +5,8 @@
  * rules changed, and whose comments count for exceptions.
  *
  * Order of requests: the file list, the repository's config (the org's layer is read before the
- * check run exists, see run.ts), the changed manifests (by blob SHA, cached), then the comments.
+ * check run exists, see run.ts), the changed manifests (by blob SHA, cached), the repository's
+ * Namespace manifests when a judged workload's Namespace is not among them, then the comments.
  */
 import type { OrgLayer } from "../../config/types.js";
 import { changedRuleFiles, selectManifestFiles } from "../../config/select-files.js";
@@ -17,6 +18,8 @@ import type { ConfigLoader } from "./config.js";
 import { readCommentFacts } from "./exception-facts.js";
 import { readBindingFacts } from "./pull-history.js";
 import type { ManifestStore } from "./manifest-store.js";
+import { namespaceNeeds, readNamespaceFiles } from "./namespace-files.js";
+import { readSkippedFiles } from "./skipped-files.js";
 import { SupersededError, listedForAnotherHead } from "./superseded.js";
 
 /** GitHub serves at most 3000 files of a pull request. */
@@ -45,9 +48,26 @@ export async function readSnapshot(gateway: GitHubGateway, target: CheckTarget, 
   if (config.problems.length > 0) return snapshot;
 
   const selected = selectManifestFiles(changed.files, config.selection);
+  const skipped = await readSkippedFiles(gateway, target.repo, changed.files, config.selection, target.headSha, deps.manifests);
+  snapshot.manifests = { ...snapshot.manifests, notes: skipped.notes, blobsFetched: skipped.fetched };
   if (selected.length > 0) {
     const loaded = await deps.manifests.load(gateway, target.repo, selected, target.headSha);
-    snapshot.manifests = { selected: selected.length, files: loaded.files, notManifests: loaded.notManifests, notes: loaded.notes, blobsFetched: loaded.fetched };
+    snapshot.manifests = {
+      selected: selected.length,
+      files: loaded.files,
+      notManifests: loaded.notManifests,
+      notes: [...skipped.notes, ...loaded.notes],
+      blobsFetched: loaded.fetched + skipped.fetched,
+    };
+    snapshot.namespaces = await readNamespaceFiles(gateway, deps.manifests, {
+      repo: target.repo,
+      headRef: target.headSha,
+      baseRef: target.kind === "merge_group" ? target.baseSha : target.baseRef,
+      changed: changed.files,
+      judged: loaded.files,
+      settings: config.namespaces,
+      needs: namespaceNeeds(loaded.files, config.policies),
+    });
   }
 
   const pullNumber = pullNumberOf(target);
@@ -113,6 +133,7 @@ function emptySnapshot(target: CheckTarget, changedFiles: number, parts: Partial
     changedFiles,
     ruleFilesChanged: [],
     manifests: { selected: 0, files: [], notManifests: [], notes: [], blobsFetched: 0 },
+    namespaces: { current: [], base: [], notes: [], blobsFetched: 0 },
     ...parts,
   };
 }

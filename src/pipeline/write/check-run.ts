@@ -8,8 +8,10 @@
 import type { Logger } from "pino";
 import type { FailureMode } from "../../config/types.js";
 import type { GitHubGateway } from "../../github/gateway.js";
+import { GitHubApiError } from "../../github/model.js";
 import { MAX_OUTPUT_CHARS, truncateText } from "../../report/limits.js";
 import { planCheckRunUpdates, type CheckRunResult } from "../../report/checkrun.js";
+import { adviceFor } from "../decide/failure-advice.js";
 import { externalIdOf, type CheckTarget } from "../target.js";
 
 export async function createCheckRun(gateway: GitHubGateway, target: CheckTarget, name: string, startedAt: string): Promise<number> {
@@ -42,6 +44,10 @@ export async function createCompletedCheckRun(gateway: GitHubGateway, target: Ch
     output: { title: result.title, summary: result.summary },
   });
   return id;
+}
+
+function isOutage(error: unknown): boolean {
+  return error instanceof GitHubApiError && adviceFor(error, "").outage;
 }
 
 export interface PublishOptions {
@@ -80,7 +86,8 @@ export async function publishCheckRun(gateway: GitHubGateway, target: CheckTarge
       summary: truncateText(`${result.summary}\n\n> **Note:** some annotations could not be published (${reason}). Re-run the check to see them all.`, MAX_OUTPUT_CHARS),
     },
     {
-      conclusion: options.failureMode === "fail-open" ? ("neutral" as const) : ("failure" as const),
+      // A verdict that blocks stays blocking; only a GitHub outage may turn a pass into neutral.
+      conclusion: result.conclusion === "success" && options.failureMode === "fail-open" && isOutage(failure) ? ("neutral" as const) : ("failure" as const),
       title: "Not checked: the result could not be published",
       summary: `The check could not publish its result: ${reason.slice(0, 1000)}. Re-run the check.`,
     },

@@ -20,6 +20,7 @@ export const allowPrivilegeEscalation = defineKind<Parameters>({
   kind: "K8sPSPAllowPrivilegeEscalationContainer",
   template: "library/pod-security-policy/allow-privilege-escalation",
   description: "Controls restricting escalation to root privileges.",
+  fix: "Set `securityContext.allowPrivilegeEscalation: false` on every container.",
   target: "pod",
   exemptsUpdates: true,
   parameters: obj({ exemptImages }),

@@ -64,6 +64,17 @@ export function celTemplateKind(root: JsonObject, kind: string, sourcePath: Fiel
     apiVersions: CONSTRAINT_API_VERSIONS,
     target: "object",
     description: `constraint kind ${kind} from a ConstraintTemplate with CEL code (${CEL_ENGINE})`,
+    rules: [
+      {
+        id: kind,
+        kind,
+        title: `${kind}: the organisation's own ConstraintTemplate (CEL)`,
+        checks: `Defined by the organisation's own ConstraintTemplate ${kind} (CEL code, run generically as Gatekeeper runs ${CEL_ENGINE}); the constraint's parameters decide what is allowed.`,
+        fix: "Change the resource so that the template's validation named in the message holds, or ask the template's owners for an exception.",
+        helpUri: "https://open-policy-agent.github.io/gatekeeper/website/docs/validating-admission-policy/",
+        tags: ["kubernetes", "gatekeeper", "cel"],
+      },
+    ],
     compile(parameters) {
       if (parameters !== undefined && parameters !== null && !isObject(parameters)) {
         const error: ParameterError = { path: [], message: "parameters must be a mapping" };

@@ -13,6 +13,7 @@ export const hostNamespaces = defineKind<Record<string, never>>({
   kind: "K8sPSPHostNamespace",
   template: "library/pod-security-policy/host-namespaces",
   description: "Disallows sharing of host PID and IPC namespaces by pod containers.",
+  fix: "Remove `hostPID` and `hostIPC` from the pod spec, or set them to `false`.",
   target: "pod",
   exemptsUpdates: true,
   parameters: obj({}),

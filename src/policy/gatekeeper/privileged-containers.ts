@@ -19,6 +19,7 @@ export const privilegedContainers = defineKind<Parameters>({
   kind: "K8sPSPPrivilegedContainer",
   template: "library/pod-security-policy/privileged-containers",
   description: "Controls the ability of any container to enable privileged mode.",
+  fix: "Remove `securityContext.privileged` from the container or set it to `false`.",
   target: "pod",
   exemptsUpdates: true,
   parameters: obj({ exemptImages }),

@@ -5,7 +5,8 @@
  * policy/matching): namespace and object selectors, then the resource rules, minus the excluded ones.
  */
 import type { FieldPath, JsonObject, JsonValue } from "../../manifests/types.js";
-import { labelsOf, selectorMatches } from "../match.js";
+import { selectorMatches } from "../match.js";
+import { labelsOf } from "../object-labels.js";
 import type { EvaluationContext, LabelSelector } from "../types.js";
 import type { AdmissionAttributes } from "./request.js";
 import { equivalentGroups } from "./resources.js";

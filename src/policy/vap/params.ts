@@ -5,7 +5,8 @@
  * know where it will be applied, and an unmatched param would silently turn a policy off.
  */
 import type { JsonObject } from "../../manifests/types.js";
-import { labelsOf, selectorMatches } from "../match.js";
+import { selectorMatches } from "../match.js";
+import { labelsOf } from "../object-labels.js";
 import type { ParamKind, ParamRef } from "./read.js";
 import { isObject } from "../../manifests/json.js";
 

@@ -10,6 +10,8 @@ import type { EvaluationContext, Evaluator, ParameterError, PolicyKind, Violatio
 import { isUpdate } from "./review.js";
 import { validate, type ObjectSchema } from "./schema.js";
 
+export const GATEKEEPER_LIBRARY_URL = "https://open-policy-agent.github.io/gatekeeper-library/website/";
+
 export const CONSTRAINT_API_VERSIONS: readonly string[] = [
   "constraints.gatekeeper.sh/v1beta1",
   "constraints.gatekeeper.sh/v1alpha1",
@@ -22,6 +24,8 @@ export interface KindDefinition<P> {
   /** The upstream ConstraintTemplate this implements, e.g. `library/general/allowedrepos`. */
   template: string;
   description: string;
+  /** How to fix a violation (the upstream messages say what is wrong, not what to change). */
+  fix: string;
   target: "pod" | "object";
   parameters: ObjectSchema;
   /**
@@ -53,6 +57,17 @@ export function defineKind<P>(definition: KindDefinition<P>): GatekeeperKind {
     apiVersions: CONSTRAINT_API_VERSIONS,
     target: definition.target,
     description: definition.description,
+    rules: [
+      {
+        id: definition.kind,
+        kind: definition.kind,
+        title: `${definition.kind}: ${definition.description}`,
+        checks: `${definition.description} Implements the Gatekeeper policy library constraint template ${definition.kind}; the constraint's parameters decide what is allowed.`,
+        fix: definition.fix,
+        helpUri: `${GATEKEEPER_LIBRARY_URL}validation/${definition.template.split("/").pop() ?? ""}`,
+        tags: ["security", "kubernetes", "gatekeeper"],
+      },
+    ],
     compile(parameters: JsonValue | undefined) {
       const given = parameters ?? {};
       const schemaErrors = validate(definition.parameters, given);

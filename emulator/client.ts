@@ -4,11 +4,10 @@
  * state AND delivers the matching signed webhook to the app; then read what the app did (check runs,
  * annotations, comments, reactions) and how many API calls it took (the request log).
  */
-import type { DeliveryRecord, DeliveryResult } from "./webhooks.js";
-import type { ActiveFault, FaultRule } from "./faults.js";
+import type { DeliveryRecord, DeliveryResult, WebhookSender } from "./webhooks.js";
+import type { ActiveFault, FaultPlan, FaultRule } from "./faults.js";
 import { annotationJson, checkRunJson, commentJson, reactionJson } from "./representations.js";
-import type { RequestFilter, RequestLogEntry } from "./request-log.js";
-import type { GitHubEmulator } from "./server.js";
+import type { RequestFilter, RequestLog, RequestLogEntry } from "./request-log.js";
 import type { CheckRunAction, CheckRunRecord, EmulatorState, FileSpec, InstallationPermissions, RepoRole } from "./state.js";
 import { advanceClock, nowIso } from "./state.js";
 import type { PullRequestAction } from "./webhook-payloads.js";
@@ -34,6 +33,14 @@ export interface AnnotationView {
   title: string;
   message: string;
   raw_details: string;
+}
+
+/** What the client drives: the emulator's state, webhook sender, request log and fault plan (server.ts). */
+export interface EmulatorParts {
+  readonly state: EmulatorState;
+  readonly webhooks: WebhookSender;
+  readonly requests: RequestLog;
+  readonly faults: FaultPlan;
 }
 
 /** A check run as GET /repos/{o}/{r}/check-runs/{id} returns it, plus all its annotations and write count. */
@@ -116,7 +123,7 @@ export interface WaitOptions {
 export class EmulatorClient {
   private branchCounter = 0;
 
-  constructor(private readonly emulator: GitHubEmulator) {}
+  constructor(private readonly emulator: EmulatorParts) {}
 
   get state(): EmulatorState {
     return this.emulator.state;
