@@ -8,10 +8,9 @@
  * half (it starts its own on a free loopback port) and prints SKIPPED without it.
  */
 import { performance } from "node:perf_hooks";
-import { hardenedDeployment } from "../test/fixtures/manifests.js";
-import { startE2E } from "../test/e2e/harness.js";
-import { startRedis } from "../test/e2e/redis.js";
-import { pullRequestPayload } from "../test/emulator/webhook-payloads.js";
+import { startE2E } from "../emulator/harness.js";
+import { startRedis } from "../emulator/redis.js";
+import { pullRequestPayload } from "../emulator/webhook-payloads.js";
 
 async function measure(label: string, count: number, env: Record<string, string>): Promise<void> {
   const e2e = await startE2E({ env, logLevel: "warn" });
@@ -21,7 +20,7 @@ async function measure(label: string, count: number, env: Record<string, string>
     e2e.github.install("bench");
     const times: number[] = [];
     for (let index = 0; index < count; index++) {
-      const pr = await e2e.github.openPullRequest({ repo: "bench/gitops", files: { [`deploy/app-${index}.yaml`]: hardenedDeployment({ podLabels: { tag: `t${index}` } }) }, deliver: false });
+      const pr = await e2e.github.openPullRequest({ repo: "bench/gitops", files: { [`deploy/app-${index}.yaml`]: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-${index}\ndata:\n  mode: fast\n` }, deliver: false });
       const payload = pullRequestPayload(e2e.github.state, e2e.github.state.requirePull("bench/gitops", pr.number), "opened");
       const started = performance.now();
       const result = await e2e.deliver("pull_request", payload);

@@ -8,8 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { hardenedDeployment } from "../fixtures/manifests.js";
-import { startApp, startE2E, type AppProcess, type CheckRunView, type E2E } from "./harness.js";
-import { startRedis, type TestRedis } from "./redis.js";
+import { startApp, startE2E, type AppProcess, type CheckRunView, type E2E } from "../../emulator/harness.js";
+import { startRedis, type TestRedis } from "../../emulator/redis.js";
 
 const BREAKOUT = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: r00t\nspec:\n  hostPID: true\n  containers:\n    - name: shell\n      image: alpine\n      securityContext:\n        privileged: true\n";
 const compliant = (tag: string): string => hardenedDeployment({ podLabels: { tag } });
