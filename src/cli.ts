@@ -11,6 +11,7 @@ import type { CliIo } from "./cli/io.js";
 import { packageInfo } from "./cli/package-info.js";
 import { allRules } from "./report/rule-docs.js";
 import { formatRules } from "./report/rules.js";
+import { runRender } from "./cli/render.js";
 
 export type { CliIo } from "./cli/io.js";
 
@@ -36,6 +37,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     case "check":
       try {
         return await checkCommand(request, io);
+      } catch (error) {
+        if (error instanceof UsageError) return usageFailure(io, error.message);
+        throw error;
+      }
+    case "render":
+      try {
+        return runRender(request, io);
       } catch (error) {
         if (error instanceof UsageError) return usageFailure(io, error.message);
         throw error;

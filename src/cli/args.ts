@@ -13,6 +13,8 @@ export interface CheckRequest {
   format: OutputFormat;
   /** Manifest files or directories, in the order given. */
   paths: string[];
+  /** `--base REF`: only findings not already at REF block (read with git, the work tree untouched). */
+  base?: string;
 }
 
 export const RULES_FORMATS = ["text", "json", "markdown"] as const;
@@ -23,32 +25,51 @@ export interface RulesRequest {
   format: RulesFormat;
 }
 
+export const RENDER_FORMATS = ["yaml", "json"] as const;
+export type RenderFormat = (typeof RENDER_FORMATS)[number];
+
+export interface RenderRequest {
+  command: "render";
+  format: RenderFormat;
+  /** The kustomization directory. */
+  directory: string;
+}
+
 export type CliRequest =
   | CheckRequest
   | RulesRequest
+  | RenderRequest
   | { command: "help" }
   | { command: "version" }
   | { command: "usage-error"; message: string };
 
-export const USAGE = `Usage: kube-policy-bot check [--policies PATH]... [--format text|json|sarif] PATH...
+export const USAGE = `Usage: kube-policy-bot check [--policies PATH]... [--format text|json|sarif] [--base REF] PATH...
+       kube-policy-bot render [--format yaml|json] DIR
        kube-policy-bot rules [--format text|json|markdown]
 
-check: checks Kubernetes manifests against Pod Security Standards and Gatekeeper constraints, offline.
+check: checks Kubernetes manifests against Pod Security Standards, Gatekeeper constraints and the
+policies given, offline. Kustomize directories are rendered first and the objects they produce are
+judged, each finding placed on the line (base, patch or kustomization entry) its value came from.
+render: prints what \`kustomize build DIR\` prints; json: each object with the file:line of every field.
 rules: lists every rule with what it checks and how to fix a violation.
 
 Arguments:
   PATH                  manifest file or directory; directories are searched recursively for
                         .yaml, .yml and .json files, as kubectl apply -R -f does
+  DIR                   a directory holding kustomization.yaml, kustomization.yml or Kustomization
 
 Options:
   --policies PATH       policy file or directory (repeatable); default: the shipped policy set
-  --format FORMAT       output format: text (default), json or sarif; for rules: text, json or markdown
+  --format FORMAT       check: text (default), json or sarif; render: yaml (default) or json;
+                        rules: text (default), json or markdown
+  --base REF            check: compare with the same PATHs at git commit REF (e.g. origin/main):
+                        findings already there are reported as pre-existing and do not block
   -h, --help            show this help
   --version             show the version
 
 Exit status:
   0  nothing blocks
-  1  a deny finding, or a manifest that cannot be read or parsed
+  1  a deny finding (with --base: a new one), or a manifest that cannot be read or parsed
   2  a usage error or an invalid policy
 `;
 
@@ -73,15 +94,17 @@ export function parseArgs(argv: readonly string[]): CliRequest {
   if (beforeDoubleDash.includes("--version")) return { command: "version" };
 
   const [command, ...rest] = argv;
-  if (command === undefined) return usageError("missing command: expected `check` or `rules`");
+  if (command === undefined) return usageError("missing command: expected `check`, `render` or `rules`");
   if (command === "rules") return parseRulesArgs(rest);
+  if (command === "render") return parseRender(rest);
   if (command !== "check") {
-    return usageError(`unknown command ${JSON.stringify(command)}: expected \`check\` or \`rules\``);
+    return usageError(`unknown command ${JSON.stringify(command)}: expected \`check\`, \`render\` or \`rules\``);
   }
 
   const policies: string[] = [];
   const paths: string[] = [];
   let format: OutputFormat | undefined;
+  let base: string | undefined;
   let optionsEnded = false;
 
   for (let i = 0; i < rest.length; ) {
@@ -113,13 +136,19 @@ export function parseArgs(argv: readonly string[]): CliRequest {
       if (format !== undefined && format !== value) return usageError("--format given twice with different values");
       format = value;
       i = next;
+    } else if (name === "--base") {
+      const { value, next } = takeValue(rest, i, inline);
+      if (value === undefined || value === "") return usageError("--base needs a git revision, e.g. --base origin/main");
+      if (base !== undefined && base !== value) return usageError("--base given twice with different values");
+      base = value;
+      i = next;
     } else {
       return usageError(`unknown option ${JSON.stringify(name)}`);
     }
   }
 
   if (paths.length === 0) return usageError("missing PATH: give at least one manifest file or directory");
-  return { command: "check", policies, format: format ?? "text", paths };
+  return { command: "check", policies, format: format ?? "text", paths, ...(base !== undefined ? { base } : {}) };
 }
 
 function parseRulesArgs(rest: readonly string[]): CliRequest {
@@ -138,4 +167,34 @@ function parseRulesArgs(rest: readonly string[]): CliRequest {
     i = next;
   }
   return { command: "rules", format: format ?? "text" };
+}
+
+function parseRender(rest: readonly string[]): CliRequest {
+  const paths: string[] = [];
+  let format: RenderFormat | undefined;
+  let optionsEnded = false;
+  for (let i = 0; i < rest.length; ) {
+    const arg = rest[i] as string;
+    if (optionsEnded || !arg.startsWith("-") || arg === "-") {
+      paths.push(arg);
+      i += 1;
+      continue;
+    }
+    if (arg === "--") {
+      optionsEnded = true;
+      i += 1;
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    if (name !== "--format") return usageError(`unknown option ${JSON.stringify(name)}`);
+    const { value, next } = takeValue(rest, i, eq === -1 ? undefined : arg.slice(eq + 1));
+    if (value === undefined || !(RENDER_FORMATS as readonly string[]).includes(value)) {
+      return usageError(`render --format needs one of ${RENDER_FORMATS.join(", ")}`);
+    }
+    format = value as RenderFormat;
+    i = next;
+  }
+  if (paths.length !== 1) return usageError("render needs exactly one DIR (a kustomization directory)");
+  return { command: "render", format: format ?? "yaml", directory: paths[0] as string };
 }

@@ -6,6 +6,8 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { loadManifestFile } from "../manifests/load.js";
+import { diskFileSystem, type RenderFileSystem } from "../render/kustomize/index.js";
+import { isKustomizationFile, renderKustomizeRoots } from "../render/kustomize-roots.js";
 import type { LoadedFile } from "../manifests/types.js";
 import { unknownPolicyErrors } from "../exceptions/document.js";
 import type { PolicyException } from "../exceptions/model.js";
@@ -18,6 +20,7 @@ import { formatText } from "../report/text.js";
 import { decideVerdict, type Verdict } from "../verdict/verdict.js";
 import type { CheckRequest } from "./args.js";
 import { discoverManifestFiles, MANIFEST_EXTENSIONS } from "./discover.js";
+import { BaselineError, readGitBaseline, type GitBaseline } from "./git-baseline.js";
 import { describeFsError } from "./fs-error.js";
 import type { CliIo } from "./io.js";
 import { packageInfo } from "./package-info.js";
@@ -39,6 +42,37 @@ async function readManifest(file: string, cwd: string): Promise<LoadedFile> {
     return { file, manifests: [], errors: [{ file, line: 1, column: 1, message: `cannot read file: ${describeFsError(error)}` }] };
   }
   return loadManifestFile(file, content);
+}
+
+/**
+ * Kustomization directories among the files are rendered and their roots judged as what they
+ * deploy; every other file that no kustomization reads is judged as a manifest of its own. Kustomize
+ * inputs (patches, components, generator sources) are never judged standalone.
+ */
+async function readAndRender(
+  fs: RenderFileSystem,
+  discovered: readonly string[],
+  cwd: string,
+  read: (file: string) => Promise<LoadedFile>,
+): Promise<LoadedFile[]> {
+  const top = fileSystemRoot(cwd);
+  // Repository paths for the renderer are relative to the file system's root, so a base beside the
+  // given directory (`../base`) is reachable; findings show paths relative to the working directory.
+  const toRenderPath = (file: string): string => path.relative(top, path.resolve(cwd, file)).split(path.sep).join("/");
+  const show = (renderPath: string): string => path.relative(cwd, path.join(top, renderPath)) || ".";
+  const renderPaths = discovered.map(toRenderPath);
+  const kustomize = renderKustomizeRoots(fs, renderPaths, { show });
+  const files: LoadedFile[] = [];
+  for (const [index, file] of discovered.entries()) {
+    const renderPath = renderPaths[index] as string;
+    if (kustomize.inputs.has(renderPath) || isKustomizationFile(renderPath)) continue;
+    files.push(await read(file));
+  }
+  return [...files, ...kustomize.files];
+}
+
+function fileSystemRoot(cwd: string): string {
+  return path.parse(path.resolve(cwd)).root;
 }
 
 /** `--policies` paths as the user wrote them when they can be (for readable messages), else resolved. */
@@ -93,7 +127,8 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
     return EXIT_USAGE;
   }
   const loaded = loadPolicies(sources);
-  // Valid documents that do nothing here (a ValidatingAdmissionPolicy no binding binds): said, not silently dropped.
+  // Valid documents that do nothing here (a ValidatingAdmissionPolicy no binding binds, AdmissionConfiguration
+  // usernames): said, never silently dropped.
   for (const notice of loaded.notices) io.stderr.write(`${notice.file}:${notice.line}:${notice.column}: notice: ${notice.message}\n`);
   // An exception naming a policy that is not loaded would silently do nothing: a policy error.
   const policyErrors = [...loaded.errors, ...unknownPolicyErrors(loaded.exceptions, loaded.policies.map((policy) => policy.name))];
@@ -102,8 +137,6 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
     io.stderr.write(`kube-policy-bot: ${policyErrors.length} policy error(s); no manifests were checked\n`);
     return EXIT_USAGE;
   }
-  // Read but unable to take effect in a check (AdmissionConfiguration usernames): said, never silently dropped.
-  for (const notice of loaded.notices) io.stderr.write(`${notice.file}:${notice.line}:${notice.column}: note: ${notice.message}\n`);
   const policies: Policy[] = loaded.policies;
   if (policies.length === 0) {
     // Checking against nothing would pass everything: treat an empty policy set as a broken one.
@@ -117,10 +150,29 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
     );
   }
 
-  const files: LoadedFile[] = [];
-  for (const file of discovery.files) files.push(await readManifest(file, io.cwd));
+  const files = await readAndRender(diskFileSystem(fileSystemRoot(io.cwd)), discovery.files, io.cwd, (file) => readManifest(file, io.cwd));
+  let baseline: LoadedFile[] | undefined;
+  if (request.base !== undefined) {
+    let base: GitBaseline;
+    try {
+      base = await readGitBaseline(request.base, request.paths, io.cwd);
+    } catch (error) {
+      if (error instanceof BaselineError) throw new UsageError(error.message);
+      throw error;
+    }
+    // The base is read and rendered exactly like the work tree, from its files at REF.
+    const read = async (file: string): Promise<LoadedFile> => loadManifestFile(file, base.contentOf(file) ?? new Uint8Array());
+    baseline = await readAndRender(base.fileSystem, base.files, io.cwd, read);
+  }
   // Directories that could not be listed are not files the engine saw, but they block all the same.
-  const verdict = decideVerdict({ files, policies, exceptionDocuments: loaded.exceptions, inputErrors: discovery.errors, now: io.now?.() ?? new Date() });
+  const verdict = decideVerdict({
+    files,
+    ...(baseline ? { baseline } : {}),
+    policies,
+    exceptionDocuments: loaded.exceptions,
+    inputErrors: discovery.errors,
+    now: io.now?.() ?? new Date(),
+  });
   reportExpired(verdict.exceptions.expiredDocuments, io);
   io.stdout.write(render(verdict, request, io));
   return verdict.conclusion === "block" ? EXIT_BLOCKED : EXIT_OK;

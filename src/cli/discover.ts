@@ -26,10 +26,16 @@ function byCodeUnit(a: string, b: string): number {
 /**
  * kubectl's test (cli-runtime `ignoreFile`): the name's last extension, exactly (`.YAML` is not one),
  * whatever the name otherwise looks like; dot-files and files under dot-folders or `node_modules`
- * are applied like any other.
+ * are applied like any other. `Kustomization` (no extension) is also read: it is one of the names
+ * kustomize reads a kustomization from, and its directory is rendered rather than applied as files.
  */
 function hasManifestExtension(name: string): boolean {
-  return MANIFEST_EXTENSIONS.includes(path.extname(name));
+  return name === "Kustomization" || MANIFEST_EXTENSIONS.includes(path.extname(name));
+}
+
+/** Whether walking a directory reads the file at `parts` below it (the same rule, for a listing such as git's). */
+export function isDiscoverable(parts: readonly string[]): boolean {
+  return hasManifestExtension(parts[parts.length - 1] ?? "");
 }
 
 export async function discoverManifestFiles(paths: readonly string[], cwd: string): Promise<Discovery> {

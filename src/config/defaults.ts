@@ -61,7 +61,7 @@ export const DEFAULT_ORG_CONFIG: Readonly<OrgConfig> = Object.freeze({
   manifests: { include: [...DEFAULT_INCLUDE], exclude: [...DEFAULT_EXCLUDE] },
   namespaces: { paths: [...DEFAULT_NAMESPACE_PATHS], maxFiles: DEFAULT_NAMESPACE_MAX_FILES },
   policies: { shipped: true, paths: [], overridable: [] },
-  check: { name: DEFAULT_CHECK_NAME, failureMode: "fail-closed" },
+  check: { name: DEFAULT_CHECK_NAME, failureMode: "fail-closed", gate: "new" },
   exceptions: { approvers: [], maxDurationMs: 30 * DAY_MS, defaultDurationMs: 14 * DAY_MS },
   podTemplates: [],
 }) as OrgConfig;

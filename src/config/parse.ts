@@ -54,7 +54,7 @@ export function parseOrgConfig(file: string, content: string | Uint8Array): Pars
     }
     const check = reader.mapping(root, ["check"]);
     if (check) {
-      reader.keys(check, ["check"], ["name", "failureMode"]);
+      reader.keys(check, ["check"], ["name", "failureMode", "gate"]);
       const name = reader.string(check, ["check", "name"]);
       if (name !== undefined) {
         if (name.trim() === "" || name.length > MAX_CHECK_NAME || /[\r\n]/.test(name)) reader.fail(["check", "name"], `check.name must be one line of 1 to ${MAX_CHECK_NAME} characters`);
@@ -62,6 +62,8 @@ export function parseOrgConfig(file: string, content: string | Uint8Array): Pars
       }
       const mode = reader.choice(check, ["check", "failureMode"], ["fail-closed", "fail-open"] as const);
       if (mode) config.check.failureMode = mode;
+      const gate = reader.choice(check, ["check", "gate"], ["new", "all"] as const);
+      if (gate) config.check.gate = gate;
     }
     const exceptions = reader.mapping(root, ["exceptions"]);
     if (exceptions) {
@@ -81,11 +83,25 @@ export function parseOrgConfig(file: string, content: string | Uint8Array): Pars
 
 export function parseRepoConfig(file: string, content: string | Uint8Array): Parsed<RepoConfig> {
   const reader = DocumentReader.open(file, content, "the config");
-  const config: RepoConfig = { manifests: { include: [] }, namespaces: { paths: [] }, policies: { paths: [], overrides: new Map() } };
+  const config: RepoConfig = { check: {}, manifests: { include: [] }, namespaces: { paths: [] }, policies: { paths: [], overrides: new Map() } };
   const root = reader.root;
   if (root) {
-    for (const key of ["check", "exceptions"]) {
-      if (key in root) reader.fail([key], `${key} can only be set in the organisation's config (the .github repository), not in a repository`, "not-allowed-here");
+    const check = reader.mapping(root, ["check"]);
+    if (check) {
+      // The name and failure mode are the organisation's; a repository may only ask for a stricter gate.
+      for (const key of Object.keys(check)) {
+        if (key !== "gate") {
+          reader.fail(["check", key], `check.${key} can only be set in the organisation's config (the .github repository), not in a repository; a repository may set only check.gate: all`, "not-allowed-here");
+        }
+      }
+      const gate = reader.choice(check, ["check", "gate"], ["new", "all"] as const);
+      if (gate === "new") {
+        reader.fail(["check", "gate"], "a repository may only tighten the gate: check.gate: all (every finding in changed files blocks); the organisation decides whether pre-existing findings may pass", "not-allowed-here");
+      }
+      if (gate === "all") config.check.gate = "all";
+    }
+    if ("exceptions" in root) {
+      reader.fail(["exceptions"], "exceptions can only be set in the organisation's config (the .github repository), not in a repository", "not-allowed-here");
     }
     reader.keys(root, [], ["manifests", "namespaces", "policies", "check", "exceptions"]);
     const namespaces = reader.mapping(root, ["namespaces"]);

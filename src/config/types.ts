@@ -28,6 +28,12 @@ export interface NamespaceSettings {
   maxFiles: number;
 }
 
+/**
+ * What blocks: `new`, only findings the change introduces (a finding the base already had is shown as
+ * pre-existing); `all`, every finding in the changed files.
+ */
+export type Gate = "new" | "all";
+
 export interface OrgConfig {
   manifests: { include: string[]; exclude: string[] };
   namespaces: NamespaceSettings;
@@ -39,7 +45,7 @@ export interface OrgConfig {
     /** Policy names a repository may replace, relax or disable. */
     overridable: string[];
   };
-  check: { name: string; failureMode: FailureMode };
+  check: { name: string; failureMode: FailureMode; gate: Gate };
   exceptions: ExceptionSettings;
   /** Custom resources that create pods, beyond the well-known ones (README: "Pod-creating custom resources"). */
   podTemplates: PodTemplateSetting[];
@@ -64,6 +70,8 @@ export interface PolicyOverride {
 }
 
 export interface RepoConfig {
+  /** A repository may only tighten the gate (to `all`). */
+  check: { gate?: "all" };
   manifests: { include: string[] };
   /** Added to the organisation's `namespaces.paths`. */
   namespaces: { paths: string[] };
@@ -100,6 +108,8 @@ export interface ResolvedConfig {
    */
   notices: InputError[];
   policies: Policy[];
+  /** The org's gate, or `all` where the repository tightens it. */
+  gate: Gate;
   applied: AppliedPolicy[];
   /** `PolicyException` documents among the org's and the repository's policy files. */
   exceptions: PolicyException[];

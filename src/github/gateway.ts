@@ -28,6 +28,8 @@ export interface GitHubGateway {
   listPullRequestFiles(repo: RepoRef, number: number): Promise<ChangedFile[]>;
   /** Files changed between two commits (three-dot); GitHub returns at most 300. */
   compareCommits(repo: RepoRef, base: string, head: string): Promise<ChangedFile[]>;
+  /** The best common ancestor of `base` (a branch or SHA) and `head`: where a pull request's diff starts. */
+  getMergeBase(repo: RepoRef, base: string, head: string): Promise<string>;
   getBlob(repo: RepoRef, sha: string): Promise<Uint8Array>;
   /** `undefined` when the file (or the repository, or the ref) does not exist. */
   readFile(repo: RepoRef, path: string, ref?: string): Promise<RepoFile | undefined>;

@@ -96,6 +96,16 @@ export class OctokitGateway implements GitHubGateway {
     return array(files, operation).map((entry) => changedFile(entry, operation));
   }
 
+  async getMergeBase(repo: RepoRef, base: string, head: string): Promise<string> {
+    const operation = `finding the merge base of ${base.slice(0, 40)} and ${head.slice(0, 12)}`;
+    // One commit per page is enough: only merge_base_commit is read, and it does not depend on paging.
+    const data = object(
+      await this.call(operation, "GET /repos/{owner}/{repo}/compare/{basehead}", { ...repo, basehead: `${base}...${head}`, per_page: 1 }),
+      operation,
+    );
+    return string(object(data["merge_base_commit"], operation)["sha"], operation);
+  }
+
   async getBlob(repo: RepoRef, sha: string): Promise<Uint8Array> {
     const operation = `reading blob ${sha}`;
     const blob = object(await this.call(operation, "GET /repos/{owner}/{repo}/git/blobs/{file_sha}", { ...repo, file_sha: sha }), operation);

@@ -2,7 +2,10 @@
  * The text of one chunk (see stream.ts) as js-yaml must see it to read what go-yaml v2 reads, and
  * the way back from an offset in that text to one in the chunk as written.
  *
- * The last line always ends in "\n", as apimachinery's line reader makes it. Three differences between the parsers are bridged here, each without changing what the text means:
+ * The text is not given a final "\n" where the file has none: apimachinery's line reader adds one
+ * (kubectl), kustomize does not, and GitOps tools deploy through kustomize; see construct.ts for what
+ * that changes (a block scalar at the very end of a file). Three differences between the parsers are
+ * bridged here, each without changing what the text means:
  * - go-yaml breaks lines at U+0085, U+2028 and U+2029 as well; js-yaml keeps them inside a comment or
  *   scalar. Each becomes "\n" (same length, so offsets stay put): `# note<U+2028>hostPID: true` is a
  *   field for Kubernetes, and so it is for us.
@@ -33,9 +36,7 @@ export class ChunkText {
 
   constructor(readonly original: string) {
     const text = HAS_UNICODE_LINE_BREAK.test(original) ? original.replace(UNICODE_LINE_BREAKS, "\n") : original;
-    // apimachinery's line reader ends the last line with "\n" too (what a block scalar at the very
-    // end of a file holds depends on it); appended, it moves no offset.
-    this.base = text.endsWith("\n") ? text : `${text}\n`;
+    this.base = text;
     this.text = this.base;
   }
 

@@ -6,7 +6,7 @@
  * all, is an error rather than a guess: duplicate keys, non-scalar keys, tags without a JSON meaning,
  * values JSON cannot carry, self-referencing or exploding aliases.
  */
-import { EVENT_ID, SCALAR_STYLE, getScalarValue } from "js-yaml";
+import { CHOMPING_MODE, EVENT_ID, SCALAR_STYLE, getScalarValue } from "js-yaml";
 import type { DocumentDirective, DocumentEvent, Event, MappingEvent, ScalarEvent, SequenceEvent } from "js-yaml";
 import { MAPPING_SLOTS, MAPPING_TABLE, SEQUENCE_SLOTS, SEQUENCE_TABLE, type LineIndex, type NodePosition, type PositionTable } from "./positions.js";
 import { ScalarError, keyString, plainScalarValue, resolveScalar, type ScalarTag } from "./scalars.js";
@@ -65,6 +65,20 @@ const YAML_TAG_PREFIX = "tag:yaml.org,2002:";
 const SCALAR_TAGS = new Set<string>(["str", "int", "float", "bool", "null", "timestamp"]);
 const DEFAULT_TAG_HANDLES: Readonly<Record<string, string>> = { "!": "!", "!!": YAML_TAG_PREFIX };
 const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * A block scalar with "clip" chomping keeps its final line break only if it has one: one that runs
+ * to the end of a file that does not end with a newline has none (YAML 1.2 8.1.1.2, and go-yaml,
+ * which Kubernetes and kustomize use). js-yaml adds a newline there; this takes it back off.
+ */
+function clipAtEndOfInput(source: string, event: ScalarEvent, text: string): string {
+  if (event.style !== SCALAR_STYLE.LITERAL_BLOCK && event.style !== SCALAR_STYLE.FOLDED_BLOCK) return text;
+  if (event.chomping !== CHOMPING_MODE.CLIP || !text.endsWith("\n")) return text;
+  const rest = source.slice(event.valueEnd);
+  const last = source.charCodeAt(event.valueEnd - 1);
+  if (/^[ \t]*$/.test(rest) && last !== 10 && last !== 13) return text.slice(0, -1);
+  return text;
+}
 
 export function constructDocuments(
   source: string,
@@ -224,7 +238,7 @@ class Constructor {
   // --- nodes -----------------------------------------------------------------------------------
 
   private scalar(event: ScalarEvent): void {
-    const text = event.valueStart === NO_RANGE ? "" : getScalarValue(this.source, event);
+    const text = event.valueStart === NO_RANGE ? "" : clipAtEndOfInput(this.source, event, getScalarValue(this.source, event));
     const quoted = event.style === SCALAR_STYLE.SINGLE_QUOTED || event.style === SCALAR_STYLE.DOUBLE_QUOTED;
     let start = event.valueStart;
     let end = event.valueEnd;

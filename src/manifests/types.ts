@@ -66,6 +66,11 @@ export interface ResourceRef {
   /** Absent for cluster-scoped kinds. A namespaced object without one is in `default`. */
   namespace?: string;
   name: string;
+  /**
+   * For an object rendered by Kustomize: the kustomization roots (`overlays/prod`) that render it.
+   * Several when one source line yields the same finding in several overlays.
+   */
+  renderedIn?: string[];
 }
 
 /** One Kubernetes object: a document, an item of a `List`, or the object of an `AdmissionReview`. */
@@ -75,6 +80,13 @@ export interface Manifest {
   object: JsonObject;
   /** Positions of `object`'s fields (paths relative to `object`). */
   locate: Locator;
+  /**
+   * For an object rendered by Kustomize: the file and range each field's value came from (a base, a
+   * patch, a kustomization entry), which may be another file than `file`. Absent for a plain manifest.
+   */
+  origin?: (path: FieldPath) => { file: string; range: SourceRange };
+  /** The kustomization root that renders the object (e.g. `overlays/prod`). */
+  renderedIn?: string;
   /**
    * The admission request the object came in, when the document is an `AdmissionReview` (as gator
    * reads one). Absent for a plain manifest, which is reviewed as a CREATE of the object.

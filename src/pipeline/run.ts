@@ -115,7 +115,8 @@ export async function runPipeline(gateway: GitHubGateway, target: CheckTarget, d
         manifests: deps.manifests,
         readComments: deps.commentExceptions !== undefined,
       });
-      blobsFetched = snapshot.manifests.blobsFetched + snapshot.namespaces.blobsFetched;
+      blobsFetched =
+        snapshot.manifests.blobsFetched + snapshot.namespaces.blobsFetched + (snapshot.baseline?.kind === "read" ? snapshot.baseline.blobsFetched : 0);
       const decided = decide(snapshot, { now: now(), ...(deps.maxAnnotations !== undefined ? { maxAnnotations: deps.maxAnnotations } : {}) });
       if (snapshot.comments && decided.replies.length > 0) await postReplies(gateway, target.repo, snapshot.comments.pullNumber, decided.replies, log);
       logExceptions(decided, snapshot.comments?.facts?.verified, log);

@@ -6,6 +6,7 @@
  */
 import type { ResolvedConfig } from "../config/types.js";
 import type { LoadedFile, Manifest } from "../manifests/types.js";
+import type { BaselineRead } from "./read/baseline.js";
 import type { CommentFacts } from "./read/exception-facts.js";
 import type { BindingFacts } from "./read/pull-history.js";
 import type { CheckTarget } from "./target.js";
@@ -36,6 +37,11 @@ export interface Snapshot {
    * head, where workloads land; at the base, what a change to a Namespace is compared with.
    */
   namespaces: { current: Manifest[]; base: Manifest[]; notes: string[]; blobsFetched: number };
+  /**
+   * The changed manifests where the change starts (`check.gate: new`), to tell new findings from
+   * pre-existing ones. Absent with `gate: all`.
+   */
+  baseline?: BaselineRead;
   /** The pull request whose comments may grant exceptions here, and what they say. */
   comments?: {
     pullNumber: number;

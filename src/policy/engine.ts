@@ -4,7 +4,7 @@
  */
 import { hash } from "node:crypto";
 import { resourceRef } from "../manifests/resource.js";
-import type { FieldPath, InputError, JsonObject, JsonValue, LoadedFile, Manifest, PathSegment } from "../manifests/types.js";
+import type { FieldPath, InputError, JsonObject, JsonValue, LoadedFile, Manifest, PathSegment, ResourceRef, SourceRange } from "../manifests/types.js";
 import { isObject } from "../manifests/json.js";
 import { podTypeErrors } from "../manifests/pod-schema.js";
 import { WELL_KNOWN_KINDS, type PodTemplateKinds } from "../manifests/pod-templates.js";
@@ -194,34 +194,49 @@ function podJudgement(policy: Policy, manifest: Manifest, view: PodView, context
 
 /** A pod field of the wrong type: the API server would reject the object, so it blocks like a parse error. */
 function toTypeError(manifest: Manifest, sourcePath: FieldPath, problem: string): InputError {
-  const at = manifest.locate(sourcePath);
+  const { file, range: at } = sourceOf(manifest, sourcePath);
   const { kind, namespace, name } = resourceRef(manifest.object);
-  const resource = `${kind} ${namespace ? `${namespace}/` : ""}${name}`;
-  return { file: manifest.file, line: at.line, column: at.column, message: `${formatPath(sourcePath)} ${problem}: the API server rejects this ${resource}` };
+  const resource = `${kind} ${namespace ? `${namespace}/` : ""}${name}${manifest.renderedIn ? ` in ${manifest.renderedIn}` : ""}`;
+  return { file, line: at.line, column: at.column, message: `${formatPath(sourcePath)} ${problem}: the API server rejects this ${resource}` };
+}
+
+/** Where a field of a manifest is written: its own file, or for a rendered object the file its value came from. */
+function sourceOf(manifest: Manifest, sourcePath: FieldPath): { file: string; range: SourceRange } {
+  return manifest.origin ? manifest.origin(sourcePath) : { file: manifest.file, range: manifest.locate(sourcePath) };
+}
+
+function referenceOf(manifest: Manifest): ResourceRef {
+  const ref = resourceRef(manifest.object);
+  if (manifest.renderedIn !== undefined) ref.renderedIn = [manifest.renderedIn];
+  return ref;
 }
 
 function toFinding(policy: Policy, manifest: Manifest, violation: Violation, sourcePath: FieldPath, view: PodView | undefined): KeyedFinding {
-  const range = manifest.locate(sourcePath);
+  const { file, range } = sourceOf(manifest, sourcePath);
   const finding: Finding = {
     policy: policy.name,
     policyKind: policy.kind,
     rule: violation.rule ?? policy.kind,
     action: weaker(violation.action ?? policy.enforcementAction, policy.enforcementAction),
     message: violation.message,
-    file: manifest.file,
+    file,
     line: range.line,
     column: range.column,
     endLine: range.endLine,
     endColumn: range.endColumn,
-    resource: resourceRef(manifest.object),
+    resource: referenceOf(manifest),
     path: formatPath(sourcePath),
     fingerprint: fingerprintOf(violation.rule ?? policy.kind, manifest.object, sourcePath),
   };
   if (violation.container !== undefined) finding.container = violation.container;
+  if (violation.docs !== undefined) finding.docs = violation.docs;
   if (view) finding.images = imagesOf(view.pod, violation.container);
   if (violation.basis !== undefined) finding.basis = violation.basis;
   const { resource } = finding;
-  const key = [finding.policyKind, finding.rule, finding.file, resource.kind, resource.namespace, resource.name, finding.path, finding.container, finding.message].join("\u0000");
+  // A source line rendered into several overlays (a base's field, a shared component's patch) is
+  // one problem to fix in one place: one finding, naming every overlay it reaches.
+  const identity = resource.renderedIn ? [String(finding.line), String(finding.column), resource.kind] : [resource.kind, resource.namespace, resource.name];
+  const key = [finding.policyKind, finding.rule, finding.file, ...identity, finding.path, finding.container, finding.message].join("\u0000");
   return { finding, key };
 }
 
@@ -267,8 +282,11 @@ function weaker(a: EnforcementAction, b: EnforcementAction): EnforcementAction {
 function strongestPerField(findings: readonly KeyedFinding[]): Finding[] {
   const kept = new Map<string, Finding>();
   for (const { finding, key } of findings) {
+    const { resource } = finding;
     const previous = kept.get(key);
-    if (!previous || ACTION_STRENGTH[finding.action] > ACTION_STRENGTH[previous.action]) kept.set(key, finding);
+    const roots = [...new Set([...(previous?.resource.renderedIn ?? []), ...(resource.renderedIn ?? [])])].sort();
+    const strongest = !previous || ACTION_STRENGTH[finding.action] > ACTION_STRENGTH[previous.action] ? finding : previous;
+    kept.set(key, roots.length > 0 ? { ...strongest, resource: { ...strongest.resource, renderedIn: roots } } : strongest);
   }
   return [...kept.values()];
 }

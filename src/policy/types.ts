@@ -20,12 +20,24 @@ export interface Violation {
   /** Name of the container concerned, when there is one. */
   container?: string;
   /**
-   * The action, when the policy decides it per violation (a namespace-driven PodSecurity policy maps
-   * Pod Security admission's modes onto actions); otherwise the policy's enforcementAction.
+   * The action of this violation when the policy decides it per violation: a namespace-driven
+   * PodSecurity policy maps Pod Security admission's modes onto actions, a Kyverno rule has its own
+   * failureAction. Never stronger than the policy's enforcementAction, its default.
    */
   action?: EnforcementAction;
   /** What decided the rule applies, e.g. `namespace prod: enforce=restricted:v1.30`. */
   basis?: string;
+  /** Documentation the policy itself carries (Kyverno's `policies.kyverno.io/*` annotations). */
+  docs?: PolicyDocs;
+}
+
+/** What a policy document says about itself, for rule documentation in reports. */
+export interface PolicyDocs {
+  title?: string;
+  description?: string;
+  category?: string;
+  severity?: string;
+  subject?: string;
 }
 
 /** A violation placed in its file and attributed to a policy: what users see. */
@@ -51,6 +63,8 @@ export interface Finding {
    * field): an exception is bound to it, so changing the content voids the exception.
    */
   fingerprint: string;
+  /** Documentation the policy carries about itself, when it does (Kyverno annotations). */
+  docs?: PolicyDocs;
   /**
    * The images of what the finding is about, for a finding on a Pod or a workload's pod template: the
    * container's image for a finding on one container, every image of the pod (containers, init and
@@ -60,7 +74,15 @@ export interface Finding {
   images?: string[];
   /** Set when an exception excuses the finding: it stays visible (as a notice) but no longer blocks. */
   exception?: FindingException;
+  /**
+   * Set by the verdict: `pre-existing` when the same finding (see verdict/baseline.ts) was already at
+   * the base of the change; it is then shown but does not block. `new` otherwise.
+   */
+  state?: FindingState;
 }
+
+/** Whether a finding is introduced by the change being judged or was there before it. */
+export type FindingState = "new" | "pre-existing";
 
 /** The exception that excuses a finding, as annotations and summaries show it. */
 export interface FindingException {

@@ -154,27 +154,37 @@ export function planCheckRunUpdates(result: CheckRunResult): CheckRunUpdate[] {
 
 function evaluatedResult(outcome: Extract<CheckOutcome, { kind: "evaluated" }>, maxAnnotations: number): CheckRunResult {
   const { verdict } = outcome;
-  const active = verdict.findings.filter((finding) => classify(finding) !== "excepted");
+  const active = verdict.findings.filter((finding) => classify(finding) !== "excepted" && classify(finding) !== "pre-existing");
   const excepted = verdict.findings.filter((finding) => classify(finding) === "excepted");
+  const preExisting = verdict.findings.filter((finding) => classify(finding) === "pre-existing");
   const count = { deny: verdict.counts.blocking, warn: verdict.counts.warning, dryrun: verdict.counts.notice };
   const errors = verdict.errors.length;
   const blocking = count.deny + errors;
 
   const title = blocking > 0
     ? [count.deny > 0 ? `${count.deny} ${plural(count.deny, "policy violation")}` : "", errors > 0 ? `${errors} unreadable ${plural(errors, "manifest")}` : ""].filter(Boolean).join(" and ") + (blocking === 1 ? " blocks" : " block") + " this pull request"
-    : count.warn + count.dryrun > 0
-      ? `Passed with ${[count.warn > 0 ? `${count.warn} ${plural(count.warn, "warning")}` : "", count.dryrun > 0 ? `${count.dryrun} dry-run ${plural(count.dryrun, "finding")}` : ""].filter(Boolean).join(" and ")}`
+    : count.warn + count.dryrun + preExisting.length > 0
+      ? `Passed with ${[
+          count.warn > 0 ? `${count.warn} ${plural(count.warn, "warning")}` : "",
+          count.dryrun > 0 ? `${count.dryrun} dry-run ${plural(count.dryrun, "finding")}` : "",
+          preExisting.length > 0 ? `${preExisting.length} pre-existing ${plural(preExisting.length, "finding")}` : "",
+        ].filter(Boolean).join(" and ")}`
       : `Passed: ${verdict.summary.resources} ${plural(verdict.summary.resources, "resource")} in ${verdict.summary.files} ${plural(verdict.summary.files, "file")} comply`;
 
   const headline = blocking > 0
     ? `**❌ Blocked:** ${[count.deny > 0 ? `${count.deny} deny ${plural(count.deny, "finding")}` : "", errors > 0 ? `${errors} ${plural(errors, "file error")}` : ""].filter(Boolean).join(", ")} must be fixed before merging.`
-    : `**✅ Passed:** no deny findings in ${verdict.summary.resources} ${plural(verdict.summary.resources, "resource")} (${verdict.summary.files} ${plural(verdict.summary.files, "file")}).`;
-  const counts = `${ICON.deny} deny ${count.deny} · ${ICON.warn} warn ${count.warn} · ${ICON.dryrun} dry-run ${count.dryrun} · file errors ${errors}${excepted.length > 0 ? ` · excepted ${excepted.length}` : ""}`;
+    : preExisting.length > 0
+      ? `**✅ Passed:** this pull request introduces no deny findings in ${verdict.summary.resources} ${plural(verdict.summary.resources, "resource")} (${verdict.summary.files} ${plural(verdict.summary.files, "file")}); ${preExisting.length} pre-existing ${plural(preExisting.length, "finding")} listed below.`
+      : `**✅ Passed:** no deny findings in ${verdict.summary.resources} ${plural(verdict.summary.resources, "resource")} (${verdict.summary.files} ${plural(verdict.summary.files, "file")}).`;
+  const counts =
+    `${ICON.deny} deny ${count.deny} · ${ICON.warn} warn ${count.warn} · ${ICON.dryrun} dry-run ${count.dryrun} · file errors ${errors}` +
+    `${excepted.length > 0 ? ` · excepted ${excepted.length}` : ""}`;
 
   const annotations = [
     ...verdict.errors.map(errorAnnotation),
     ...active.map(findingAnnotation),
     ...excepted.map(findingAnnotation),
+    ...preExisting.map(findingAnnotation),
   ].sort(byImportance);
   const kept = annotations.slice(0, maxAnnotations);
   const omitted = annotations.length - kept.length;
@@ -187,6 +197,8 @@ function evaluatedResult(outcome: Extract<CheckOutcome, { kind: "evaluated" }>, 
     omitted > 0 ? `_${omitted} more ${plural(omitted, "annotation")} than the ${maxAnnotations} shown on the diff: all findings are listed in the details below._` : "",
     ...(outcome.sections ?? []),
     excepted.length > 0 ? exceptionSection(excepted) : "",
+    preExisting.length > 0 ? preExistingSection(preExisting) : "",
+    verdict.fixed.length > 0 ? fixedSection(verdict.fixed) : "",
     policyLine(outcome.policies),
     notesBlock(outcome.notes),
   ].filter(Boolean).join("\n\n");
@@ -241,6 +253,49 @@ function exceptionSection(excepted: readonly Finding[]): string {
   return lines.join("\n");
 }
 
+/**
+ * Findings the base of the pull request already had: shown so they stay visible, but not the pull
+ * request's to fix. Counted per problem (one offending field of one object), as several policies may
+ * report the same field (a hostPath volume is a baseline and a restricted finding).
+ */
+function preExistingSection(findings: readonly Finding[]): string {
+  const problems = byProblem(findings);
+  const lines = [
+    `#### Pre-existing, not introduced by this pull request: ${problems.length}`,
+    "The base branch already has these; they do not block this pull request (`check.gate: new`).",
+    "| Resource | Field | Findings | Where |",
+    "|---|---|---|---|",
+  ];
+  for (const problem of problems) lines.push(problemRow(problem, `${problem[0]?.file}:${problem[0]?.line}`));
+  return lines.join("\n");
+}
+
+/** Problems of the base that are gone at the head: credit where it is due. */
+function fixedSection(findings: readonly Finding[]): string {
+  const problems = byProblem(findings);
+  const lines = [`#### Fixed by this pull request: ${problems.length}`, "| Resource | Field | Findings | Was at |", "|---|---|---|---|"];
+  for (const problem of problems) lines.push(problemRow(problem, `${problem[0]?.file}:${problem[0]?.line}`));
+  return lines.join("\n");
+}
+
+/** Findings grouped by object and field, in first-seen order. */
+function byProblem(findings: readonly Finding[]): Finding[][] {
+  const groups = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    const key = `${describeResource(finding.resource)}\u0000${finding.path}`;
+    const group = groups.get(key);
+    if (group) group.push(finding);
+    else groups.set(key, [finding]);
+  }
+  return [...groups.values()];
+}
+
+function problemRow(problem: readonly Finding[], where: string): string {
+  const first = problem[0] as Finding;
+  const rules = [...new Set(problem.map((finding) => ruleId(finding)))].sort().map((rule) => cell(code(rule))).join(" ");
+  return `| ${cell(code(describeResource(first.resource)))} | ${cell(code(first.path))} | ${rules} | ${cell(code(where))} |`;
+}
+
 function problemTable(problems: readonly InputError[]): string {
   const lines = ["| File | Line | Problem |", "|---|--:|---|"];
   for (const problem of problems) lines.push(`| ${cell(code(problem.file))} | ${problem.line} | ${escape(problem.message)} |`);
@@ -271,10 +326,11 @@ function detailsText(findings: readonly Finding[], errors: readonly InputError[]
   for (const error of errors) add(error.file, `- ❌ **line ${error.line}** could not be read: ${escape(error.message)}`);
   for (const finding of findings) {
     const where = describeSubject(finding);
-    const state = finding.exception ? `excepted by ${code(finding.exception.id)}` : finding.action;
+    const preExisting = finding.state === "pre-existing" && !finding.exception;
+    const state = finding.exception ? `excepted by ${code(finding.exception.id)}` : preExisting ? `${finding.action}, pre-existing` : finding.action;
     add(
       finding.file,
-      `- ${finding.exception ? "✔️" : ICON[finding.action]} **line ${finding.line}** ${code(ruleId(finding))} (${state}) ${code(where)}: ${escape(finding.message)}  \n  ${fixOf(finding) ? `Fix: ${fixOf(finding)} ` : ""}Field: ${code(finding.path)}`,
+      `- ${finding.exception ? "✔️" : preExisting ? ICON.dryrun : ICON[finding.action]} **line ${finding.line}** ${code(ruleId(finding))} (${state}) ${code(where)}: ${escape(finding.message)}  \n  ${fixOf(finding) ? `Fix: ${fixOf(finding)} ` : ""}Field: ${code(finding.path)}`,
     );
   }
   const sections = [...byFile.entries()].sort(([a], [b]) => compare(a, b)).map(([file, lines]) => `### ${code(file)}\n${lines.join("\n")}`);
@@ -285,16 +341,20 @@ function findingAnnotation(finding: Finding): CheckAnnotation {
   const where = describeSubject(finding);
   const fix = fixOf(finding);
   const lines = [`${where}: ${finding.message}`, ...(fix ? [`How to fix: ${stripBackticks(fix)}`] : []), `Field: ${finding.path}`];
+  const preExisting = finding.state === "pre-existing" && !finding.exception;
   if (finding.exception) {
     const exception = finding.exception;
     lines.push(`Excepted by ${exception.id} (${exception.source}), approved by ${exception.approver} until ${exception.expires}: ${exception.reason}`);
+  } else if (preExisting) {
+    lines.unshift("Pre-existing, not introduced by this pull request: the base branch has the same finding, so it does not block.");
+    lines.push(`Enforcement: ${finding.action} (not applied: pre-existing)`);
   } else {
     lines.push(`Enforcement: ${finding.action}${finding.action === "deny" ? " (blocks the merge)" : finding.action === "warn" ? " (does not block)" : " (reported only)"}`);
   }
   return {
     ...position(finding.line, finding.column, finding.endLine, finding.endColumn),
     path: finding.file,
-    annotation_level: finding.exception ? "notice" : LEVEL[finding.action],
+    annotation_level: finding.exception || preExisting ? "notice" : LEVEL[finding.action],
     title: truncateLine(ruleId(finding), MAX_TITLE_CHARS),
     message: truncateBytes(lines.join("\n"), MAX_ANNOTATION_BYTES - 1024),
   };

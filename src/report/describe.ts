@@ -5,10 +5,14 @@
 import type { ResourceRef } from "../manifests/types.js";
 import type { Finding } from "../policy/types.js";
 
-/** `Pod default/r00t`, or `ClusterRole admin` for cluster-scoped objects. */
+/**
+ * `Pod default/r00t`, or `ClusterRole admin` for cluster-scoped objects; a rendered object names the
+ * Kustomize overlay(s) it comes from: `Deployment prod/web in overlays/prod`.
+ */
 export function describeResource(resource: ResourceRef): string {
   const name = resource.namespace === undefined ? resource.name : `${resource.namespace}/${resource.name}`;
-  return `${resource.kind} ${name}`;
+  const overlays = resource.renderedIn && resource.renderedIn.length > 0 ? ` in ${resource.renderedIn.join(", ")}` : "";
+  return `${resource.kind} ${name}${overlays}`;
 }
 
 /**

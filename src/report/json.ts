@@ -18,7 +18,8 @@ export interface JsonFinding {
   endLine: number;
   column: number;
   endColumn: number;
-  resource: { apiVersion: string; kind: string; namespace: string | null; name: string };
+  /** `renderedIn`: the Kustomize overlays that render the object (empty for a plain manifest). */
+  resource: { apiVersion: string; kind: string; namespace: string | null; name: string; renderedIn: string[] };
   container: string | null;
   /** What decided the rule applies here (namespace-driven Pod Security: the label or default), or null. */
   basis: string | null;
@@ -27,6 +28,8 @@ export interface JsonFinding {
   fingerprint: string;
   /** The exception that excuses the finding (it then does not block), or null. */
   exception: { id: string; approver: string; reason: string; expires: string; source: string } | null;
+  /** `pre-existing`: already at the base the change was compared with (`--base`), so it does not block. */
+  state: "new" | "pre-existing";
 }
 
 export interface JsonError {
@@ -51,9 +54,14 @@ export interface JsonReport {
   errors: JsonError[];
   /** What was read but not judged (not blocking), same shape as an error. */
   notices: JsonError[];
-  summary: EvaluationResult["summary"];
+  /** Findings of the base that the change removes (empty without `--base`). */
+  fixed: JsonFinding[];
+  summary: EvaluationResult["summary"] & { preExisting: number; fixed: number };
   namespaces: JsonNamespace[];
 }
+
+/** What a report is made of: the verdict, or a bare evaluation (no baseline, nothing fixed). */
+export type ReportInput = EvaluationResult & { fixed?: readonly Finding[] };
 
 function toJsonFinding(finding: Finding): JsonFinding {
   return {
@@ -72,6 +80,7 @@ function toJsonFinding(finding: Finding): JsonFinding {
       kind: finding.resource.kind,
       namespace: finding.resource.namespace ?? null,
       name: finding.resource.name,
+      renderedIn: finding.resource.renderedIn ?? [],
     },
     container: finding.container ?? null,
     basis: finding.basis ?? null,
@@ -80,6 +89,7 @@ function toJsonFinding(finding: Finding): JsonFinding {
     exception: finding.exception
       ? { id: finding.exception.id, approver: finding.exception.approver, reason: finding.exception.reason, expires: finding.exception.expires, source: finding.exception.source }
       : null,
+    state: finding.state ?? "new",
   };
 }
 
@@ -87,19 +97,22 @@ function toJsonError(error: InputError): JsonError {
   return { file: error.file, line: error.line, column: error.column, message: error.message };
 }
 
-export function toJsonReport(result: EvaluationResult): JsonReport {
+export function toJsonReport(result: ReportInput): JsonReport {
   const { files, resources, deny, warn, dryrun, errors } = result.summary;
+  const fixed = result.fixed ?? [];
+  const preExisting = result.findings.filter((finding) => finding.state === "pre-existing" && !finding.exception).length;
   return {
     findings: result.findings.map(toJsonFinding),
     errors: result.errors.map(toJsonError),
     notices: (result.notices ?? []).map(toJsonError),
-    summary: { files, resources, deny, warn, dryrun, errors },
+    fixed: fixed.map(toJsonFinding),
+    summary: { files, resources, deny, warn, dryrun, errors, preExisting, fixed: fixed.length },
     namespaces: (result.namespaces ?? []).flatMap((entry) =>
       entry.judgements.map((judgement) => ({ namespace: entry.namespace ?? null, policy: entry.policy, mode: judgement.mode, level: judgement.level, source: judgement.source })),
     ),
   };
 }
 
-export function formatJson(result: EvaluationResult): string {
+export function formatJson(result: ReportInput): string {
   return JSON.stringify(toJsonReport(result), null, 2) + "\n";
 }

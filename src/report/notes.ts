@@ -33,3 +33,8 @@ export function mergeQueueNote(pullNumber: number | undefined): string {
 export function noticeNote(notice: InputError): string {
   return `\`${notice.file.replace(/`/g, "")}\` line ${notice.line}: ${notice.message}`;
 }
+
+/** `gate: new` could not compare with the base: nothing is waved through as pre-existing. */
+export function baselineUnavailableNote(reason: string): string {
+  return `the files where this change starts could not be read (${reason}), so pre-existing findings could not be told apart: every finding counts as introduced by this change. Re-run the check once GitHub lists the base completely.`;
+}

@@ -9,7 +9,7 @@ import { pathToFileURL } from "node:url";
 import { apiGroupOf } from "../manifests/resource.js";
 import type { InputError, ResourceRef } from "../manifests/types.js";
 import type { EvaluationResult } from "../policy/engine.js";
-import type { EnforcementAction, Finding } from "../policy/types.js";
+import type { EnforcementAction, Finding, PolicyDocs } from "../policy/types.js";
 import { describeSubject, ruleId } from "./describe.js";
 import { code } from "../text/markdown.js";
 import { PARSE_ERROR_RULE, ruleDoc } from "./rule-docs.js";
@@ -62,6 +62,8 @@ interface SarifResult {
   partialFingerprints: { primaryLocationLineHash: string };
   /** An excepted finding: SARIF's way to say "reviewed and accepted", with the exception's reason. */
   suppressions?: { kind: "external"; status: "accepted"; justification: string }[];
+  /** Compared with a baseline (`check --base`): `unchanged` for a pre-existing finding, `new` otherwise. */
+  baselineState?: "new" | "unchanged";
   properties?: Record<string, unknown>;
 }
 
@@ -119,6 +121,7 @@ interface RuleSource {
   rule: string;
   policy?: string;
   level: SarifLevel;
+  docs?: PolicyDocs;
 }
 
 export function toSarif(result: EvaluationResult, options: SarifOptions): SarifLog {
@@ -128,7 +131,11 @@ export function toSarif(result: EvaluationResult, options: SarifOptions): SarifL
   for (const finding of result.findings) {
     const id = ruleId(finding);
     // A policy has one enforcement action, so every result of a rule has the same level.
-    if (!sources.has(id)) sources.set(id, { policyKind: finding.policyKind, rule: finding.rule, policy: finding.policy, level: LEVEL[finding.action] });
+    if (!sources.has(id)) {
+      const source: RuleSource = { policyKind: finding.policyKind, rule: finding.rule, policy: finding.policy, level: LEVEL[finding.action] };
+      if (finding.docs !== undefined) source.docs = finding.docs;
+      sources.set(id, source);
+    }
   }
   if (result.errors.length > 0) sources.set(PARSE_ERROR_RULE, { policyKind: PARSE_ERROR_RULE, rule: PARSE_ERROR_RULE, level: "error" });
 
@@ -161,6 +168,7 @@ export function toSarif(result: EvaluationResult, options: SarifOptions): SarifL
       ...(finding.exception
         ? { suppressions: [{ kind: "external" as const, status: "accepted" as const, justification: `${finding.exception.id}, approved by ${finding.exception.approver} until ${finding.exception.expires}: ${finding.exception.reason}` }] }
         : {}),
+      ...(finding.state ? { baselineState: finding.state === "pre-existing" ? ("unchanged" as const) : ("new" as const) } : {}),
       properties: findingProperties(finding),
     });
   }
@@ -209,7 +217,7 @@ function findingProperties(finding: Finding): Record<string, unknown> {
 }
 
 function sarifRule(id: string, entry: RuleSource): SarifRule {
-  const doc = ruleDoc(entry.policyKind, entry.rule);
+  const doc = ruleDoc(entry.policyKind, entry.rule, entry.docs);
   const plain = (markdown: string): string => markdown.replace(/`/g, "");
   const origin = (policy: string): string => `Policy ${policy} (kind ${entry.policyKind}).`;
   const text = [

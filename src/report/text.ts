@@ -35,7 +35,9 @@ function findingLine(finding: Finding, paint: Paint): Line {
   // An excepted finding is still shown, so nobody mistakes it for fixed; the suffix says why it does not block.
   const exception = finding.exception;
   const excepted = exception ? ` ${paint(`excepted by ${exception.id}`, "cyan")} (approved by ${exception.approver}, expires ${exception.expires}: ${exception.reason})` : "";
-  const text = `${where} ${paint(finding.action, ...ACTION_STYLE[finding.action])} ${ruleId(finding)}: ${finding.message} (${describeSubject(finding)})${excepted}`;
+  // Shown, so nobody takes it for fixed, but marked: it was there before this change and does not block it.
+  const preExisting = finding.state === "pre-existing" && !exception ? ` ${paint("pre-existing", "cyan")} (also at the base: not introduced by this change)` : "";
+  const text = `${where} ${paint(finding.action, ...ACTION_STYLE[finding.action])} ${ruleId(finding)}: ${finding.message} (${describeSubject(finding)})${excepted}${preExisting}`;
   return { file: finding.file, line: finding.line, column: finding.column, text };
 }
 
@@ -61,7 +63,7 @@ export function summaryLine(summary: EvaluationResult["summary"]): string {
   );
 }
 
-export function formatText(result: EvaluationResult, options: TextOptions): string {
+export function formatText(result: EvaluationResult & { fixed?: readonly Finding[] }, options: TextOptions): string {
   const paint = painter(options.color);
   // Errors sit among the findings in file order: a reader fixing a file top to bottom sees everything once.
   const lines = [
@@ -71,5 +73,12 @@ export function formatText(result: EvaluationResult, options: TextOptions): stri
   ];
   lines.sort(byPosition);
   const excepted = result.findings.filter((finding) => finding.exception).length;
-  return [...lines.map((line) => line.text), ...namespaceTextLines(result.namespaces), `${summaryLine(result.summary)}${excepted > 0 ? `, ${excepted} excepted` : ""}`].join("\n") + "\n";
+  const preExisting = result.findings.filter((finding) => finding.state === "pre-existing" && !finding.exception).length;
+  const fixed = result.fixed?.length ?? 0;
+  const extra = [
+    excepted > 0 ? `${excepted} excepted` : "",
+    preExisting > 0 ? `${preExisting} pre-existing (not blocking)` : "",
+    fixed > 0 ? `${fixed} fixed by this change` : "",
+  ].filter((part) => part !== "");
+  return [...lines.map((line) => line.text), ...namespaceTextLines(result.namespaces), [summaryLine(result.summary), ...extra].join(", ")].join("\n") + "\n";
 }

@@ -14,14 +14,16 @@ import { inScope } from "../exceptions/scope.js";
 import type { ExceptionSettings } from "../exceptions/settings.js";
 import type { PodTemplateKinds } from "../manifests/pod-templates.js";
 import type { InputError, LoadedFile } from "../manifests/types.js";
-import { evaluate, type EvaluationSummary, type NamespaceSources, type NamespaceSummary } from "../policy/engine.js";
+import { evaluate, type EvaluationOptions, type EvaluationResult, type EvaluationSummary, type NamespaceSources, type NamespaceSummary } from "../policy/engine.js";
 import type { Finding, Policy } from "../policy/types.js";
+import { compareWithBaseline } from "./baseline.js";
 
 /**
  * What a finding means for the merge: `blocking` (a deny no exception excuses), `warning` (warn),
- * `notice` (dryrun), `excepted` (excused by an exception: shown, never blocking).
+ * `notice` (dryrun), `excepted` (excused by an exception: shown, never blocking), `pre-existing`
+ * (already at the base of the change: shown as a notice, never blocking).
  */
-export type FindingClass = "blocking" | "warning" | "notice" | "excepted";
+export type FindingClass = "blocking" | "warning" | "notice" | "excepted" | "pre-existing";
 
 /** `/policy-exception` commands in a pull request's comments, and what is needed to judge them. */
 export interface CommentExceptionsInput {
@@ -56,6 +58,12 @@ export interface VerdictInput {
   namespaces?: NamespaceSources;
   /** Custom resources that create pods: the well-known ones unless the organisation adds its own. */
   podTemplateKinds?: PodTemplateKinds;
+  /**
+   * The same objects at the base of the change (`gate: new`): a finding found there too is
+   * pre-existing and does not block. Absent (`gate: all`, or nothing to compare with): every finding
+   * is new. Unreadable base files are not the change's fault: their errors are ignored here.
+   */
+  baseline?: readonly LoadedFile[];
   now: Date;
 }
 
@@ -67,8 +75,10 @@ export interface Verdict {
   /** What was read but not judged (an unknown kind that looks like it makes pods): shown, never blocking. */
   notices: InputError[];
   /** Files, resources, and per action the findings that still count (`deny` = blocking findings). */
-  summary: EvaluationSummary;
+  summary: VerdictSummary;
   counts: Record<FindingClass, number>;
+  /** Findings of the base that the change removes (empty without a baseline). */
+  fixed: Finding[];
   /** `block` when a finding blocks or an input could not be read. */
   conclusion: "pass" | "block";
   /** Per namespace touched and per namespace-driven policy: the level that applies and where it came from. */
@@ -83,30 +93,40 @@ export interface Verdict {
   };
 }
 
+/** The evaluation's counts, plus what diff gating found: findings already at the base, base findings fixed. */
+export interface VerdictSummary extends EvaluationSummary {
+  preExisting: number;
+  fixed: number;
+}
+
 export function classify(finding: Finding): FindingClass {
   if (finding.exception) return "excepted";
+  if (finding.state === "pre-existing") return "pre-existing";
   return finding.action === "deny" ? "blocking" : finding.action === "warn" ? "warning" : "notice";
 }
 
 export function decideVerdict(input: VerdictInput): Verdict {
-  const evaluated = evaluate(input.files, input.policies, {
+  const options: EvaluationOptions = {
     ...(input.namespaces ? { namespaces: input.namespaces } : {}),
     ...(input.podTemplateKinds ? { podTemplateKinds: input.podTemplateKinds } : {}),
-  });
+  };
+  const evaluated = withStates(evaluate(input.files, input.policies, options), input, options);
   const fromComments = input.comments ? commentExceptions(input.comments, evaluated.findings, input.policies, input.now) : undefined;
   const active = fromComments ? activeCommentExceptions(fromComments, input.comments?.recordsGrants ?? false) : [];
   const findings = applyExceptions(evaluated.findings, [...active, ...input.exceptionDocuments], input.now);
   const errors = [...(input.inputErrors ?? []), ...evaluated.errors].sort(byLocation);
 
-  const counts: Record<FindingClass, number> = { blocking: 0, warning: 0, notice: 0, excepted: 0 };
+  const counts: Record<FindingClass, number> = { blocking: 0, warning: 0, notice: 0, excepted: 0, "pre-existing": 0 };
   for (const finding of findings) counts[classify(finding)]++;
-  const summary: EvaluationSummary = {
+  const summary: VerdictSummary = {
     files: evaluated.summary.files,
     resources: evaluated.summary.resources,
     deny: counts.blocking,
     warn: counts.warning,
     dryrun: counts.notice,
     errors: errors.length,
+    preExisting: counts["pre-existing"],
+    fixed: evaluated.fixed.length,
   };
   return {
     findings,
@@ -114,6 +134,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
     notices: [...(evaluated.notices ?? [])].sort(byLocation),
     summary,
     counts,
+    fixed: evaluated.fixed,
     conclusion: counts.blocking > 0 || errors.length > 0 ? "block" : "pass",
     namespaces: evaluated.namespaces ?? [],
     exceptions: {
@@ -122,6 +143,18 @@ export function decideVerdict(input: VerdictInput): Verdict {
       expiredDocuments: input.exceptionDocuments.filter((exception) => exception.expires.getTime() <= input.now.getTime()),
     },
   };
+}
+
+/** With a baseline, every finding gets its state; without one, none has a state and all count as new. */
+function withStates(evaluated: EvaluationResult, input: VerdictInput, options: EvaluationOptions): EvaluationResult & { fixed: Finding[] } {
+  if (!input.baseline) return { ...evaluated, fixed: [] };
+  // The base is judged as it was: its objects land in the namespaces as they were before the change.
+  const base = evaluate(input.baseline, input.policies, {
+    ...options,
+    ...(input.namespaces ? { namespaces: { ...(input.namespaces.base ? { current: input.namespaces.base } : {}) } } : {}),
+  });
+  const { states, fixed } = compareWithBaseline(evaluated.findings, base.findings);
+  return { ...evaluated, findings: evaluated.findings.map((finding, index) => ({ ...finding, state: states[index] ?? "new" })), fixed };
 }
 
 function commentExceptions(input: CommentExceptionsInput, findings: readonly Finding[], policies: readonly Policy[], now: Date): DerivedExceptions {

@@ -26,17 +26,18 @@ function finding(overrides: Partial<Finding> = {}): Finding {
   };
 }
 
-function evaluated(findings: Finding[], options: { errors?: number; resources?: number } = {}): CheckOutcome {
-  const counts = { blocking: 0, warning: 0, notice: 0, excepted: 0 };
+function evaluated(findings: Finding[], options: { errors?: number; resources?: number; fixed?: Finding[] } = {}): CheckOutcome {
+  const counts = { blocking: 0, warning: 0, notice: 0, excepted: 0, "pre-existing": 0 };
   for (const item of findings) counts[classify(item)]++;
   const errors = Array.from({ length: options.errors ?? 0 }, (_, index) => ({ file: "broken.yaml", line: index + 1, column: 3, message: "bad indentation" }));
-  const summary = { files: 1, resources: options.resources ?? 3, deny: counts.blocking, warn: counts.warning, dryrun: counts.notice, errors: errors.length };
+  const summary = { files: 1, resources: options.resources ?? 3, deny: counts.blocking, warn: counts.warning, dryrun: counts.notice, errors: errors.length, preExisting: counts["pre-existing"], fixed: options.fixed?.length ?? 0 };
   const verdict: Verdict = {
     findings,
     errors,
     notices: [],
     summary,
     counts,
+    fixed: options.fixed ?? [],
     conclusion: counts.blocking + errors.length > 0 ? "block" : "pass",
     exceptions: { relevantDocuments: [], expiredDocuments: [] },
   };

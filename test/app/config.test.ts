@@ -14,7 +14,7 @@ describe("org config", () => {
       expect.objectContaining({
         manifests: { include: [...DEFAULT_INCLUDE], exclude: [...DEFAULT_EXCLUDE] },
         policies: { shipped: true, paths: [], overridable: [] },
-        check: { name: DEFAULT_CHECK_NAME, failureMode: "fail-closed" },
+        check: { name: DEFAULT_CHECK_NAME, failureMode: "fail-closed", gate: "new" },
       }),
     );
   });
@@ -49,7 +49,7 @@ exceptions:
       manifests: { include: ["k8s/**/*.yaml"], exclude: ["k8s/**/kustomization.yaml"] },
       namespaces: { paths: ["clusters/*/namespaces/*.yaml"], maxFiles: 20 },
       policies: { shipped: false, paths: ["policies/**/*.yaml"], overridable: ["pod-security-restricted"] },
-      check: { name: "k8s-policy", failureMode: "fail-open" },
+      check: { name: "k8s-policy", failureMode: "fail-open", gate: "new" },
       exceptions: {
         maxDurationMs: 14 * 86_400_000,
         defaultDurationMs: 7 * 86_400_000,
@@ -134,7 +134,7 @@ describe("repo config", () => {
     const parsed = parseRepoConfig("repo.yml", "check:\n  failureMode: fail-open\nexceptions: {}\nmanifests:\n  exclude: ['**']\n");
     expect(parsed.config).toBeUndefined();
     expect(parsed.problems.map((problem) => [problem.line, problem.message])).toEqual([
-      [1, expect.stringMatching(/only be set in the organisation's config/)],
+      [2, expect.stringMatching(/check\.failureMode can only be set in the organisation's config/)],
       [3, expect.stringMatching(/only be set in the organisation's config/)],
       [5, expect.stringMatching(/not exclude files/)],
     ]);

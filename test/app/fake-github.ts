@@ -201,6 +201,12 @@ export class FakeGitHub implements GitHubGateway {
     return files.slice(0, 300);
   }
 
+  /** The fake has branches, not a commit graph: the base branch itself is the merge base. */
+  async getMergeBase(repo: RepoRef, base: string, head: string): Promise<string> {
+    this.record("getMergeBase", `${key(repo)} ${base}...${head}`);
+    return base;
+  }
+
   async getBlob(repo: RepoRef, sha: string): Promise<Uint8Array> {
     this.record("getBlob", `${key(repo)} ${sha}`);
     const blob = this.blobs.get(sha);

@@ -38,6 +38,8 @@ export const UNITS: Readonly<Record<string, readonly string[]>> = {
   policy: ["src/policy/"],
   // The reader of our own YAML documents (fields, types, choices; one error type with codes).
   documents: ["src/documents/"],
+  // Rendering what GitOps deploys (Kustomize) into manifests whose fields know their source line.
+  render: ["src/render/"],
   manifests: ["src/manifests/"],
   // Plain data shapes of GitHub (no calls): usable anywhere above.
   "github-model": ["src/github/model.ts"],
@@ -55,7 +57,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["verdict"],
   ["config"],
   ["exceptions"],
-  ["policy"],
+  ["policy", "render"],
   ["documents"],
   ["manifests"],
   ["github-model", "text"],

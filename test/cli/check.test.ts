@@ -56,7 +56,7 @@ describe("check examples/ (the seed case)", () => {
         endLine: 15,
         path: "spec.containers[0].securityContext.privileged",
         container: "1",
-        resource: { apiVersion: "v1", kind: "Pod", namespace: "default", name: "r00t" },
+        resource: { apiVersion: "v1", kind: "Pod", namespace: "default", name: "r00t", renderedIn: [] },
       }),
     );
     expect(report.findings.filter((f) => f.file.startsWith("examples/apps/web/"))).toEqual([]);
@@ -203,7 +203,7 @@ describe("help, version and colour", () => {
   it("prints usage for --help and exits 0", async () => {
     const { code, stdout } = await runCli(["--help"]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^Usage: kube-policy-bot check \[--policies PATH\]\.\.\. \[--format text\|json\|sarif\] PATH\.\.\./);
+    expect(stdout).toMatch(/^Usage: kube-policy-bot check \[--policies PATH\]\.\.\. \[--format text\|json\|sarif\] \[--base REF\] PATH\.\.\./);
   });
 
   it("prints the package version for --version", async () => {

@@ -6,17 +6,17 @@ describe("json report", () => {
   const report = JSON.parse(formatJson(sampleResult()));
 
   it("has findings, errors, notices, summary and namespaces at the top level", () => {
-    expect(Object.keys(report)).toEqual(["findings", "errors", "notices", "summary", "namespaces"]);
-    expect(report.summary).toEqual({ files: 4, resources: 4, deny: 2, warn: 1, dryrun: 1, errors: 1 });
+    expect(Object.keys(report)).toEqual(["findings", "errors", "notices", "fixed", "summary", "namespaces"]);
+    expect(report.summary).toEqual({ files: 4, resources: 4, deny: 2, warn: 1, dryrun: 1, errors: 1, preExisting: 0, fixed: 0 });
     expect(report.errors).toEqual([{ file: "examples/broken.yaml", line: 4, column: 7, message: "bad indentation of a mapping entry" }]);
   });
 
   it("gives every finding the documented keys, with null for absent namespace and container", () => {
     for (const finding of report.findings) {
       expect(Object.keys(finding).sort()).toEqual(
-        ["action", "basis", "column", "container", "endColumn", "endLine", "exception", "file", "fingerprint", "line", "message", "path", "policy", "policyKind", "resource", "rule"].sort(),
+        ["action", "basis", "column", "container", "endColumn", "endLine", "exception", "file", "fingerprint", "line", "message", "path", "policy", "policyKind", "resource", "rule", "state"].sort(),
       );
-      expect(Object.keys(finding.resource).sort()).toEqual(["apiVersion", "kind", "name", "namespace"]);
+      expect(Object.keys(finding.resource).sort()).toEqual(["apiVersion", "kind", "name", "namespace", "renderedIn"]);
     }
     const namespace = report.findings.find((f: { resource: { kind: string } }) => f.resource.kind === "Namespace");
     expect(namespace.resource.namespace).toBeNull();
@@ -25,6 +25,7 @@ describe("json report", () => {
 
   it("reports the privileged container of the breakout pod with its position and field path", () => {
     expect(report.findings).toContainEqual({
+      state: "new",
       policy: "pod-security-baseline",
       policyKind: "PodSecurity",
       rule: "privileged",
@@ -35,7 +36,7 @@ describe("json report", () => {
       endLine: 15,
       column: 7,
       endColumn: 22,
-      resource: { apiVersion: "v1", kind: "Pod", namespace: "default", name: "r00t" },
+      resource: { apiVersion: "v1", kind: "Pod", namespace: "default", name: "r00t", renderedIn: [] },
       container: "1",
       basis: null,
       path: "spec.containers[0].securityContext.privileged",

@@ -45,7 +45,7 @@ describe("decideVerdict", () => {
     expect(verdict.conclusion).toBe("block");
     expect(verdict.counts.blocking).toBeGreaterThan(0);
     expect(verdict.counts.warning).toBeGreaterThan(0);
-    const byClass = { blocking: 0, warning: 0, notice: 0, excepted: 0 };
+    const byClass = { blocking: 0, warning: 0, notice: 0, excepted: 0, "pre-existing": 0 };
     for (const finding of verdict.findings) byClass[classify(finding)]++;
     expect(byClass).toEqual(verdict.counts);
     expect(verdict.summary).toMatchObject({ files: 1, resources: 1, deny: verdict.counts.blocking, warn: verdict.counts.warning, errors: 0 });

@@ -11,8 +11,9 @@ import type { Finding } from "../../policy/types.js";
 import { exceptionsMarkdown, summarizeExceptions } from "../../exceptions/summary.js";
 import { buildCheckRun, type CheckOutcome, type CheckRunResult } from "../../report/checkrun.js";
 import { withConfiguredKinds } from "../../manifests/pod-templates.js";
+import type { LoadedFile } from "../../manifests/types.js";
 import { namespaceMarkdown } from "../../report/namespaces.js";
-import { mergeQueueNote, noticeNote, notManifestNote, policyNoticeNote, ruleChangeNote } from "../../report/notes.js";
+import { baselineUnavailableNote, mergeQueueNote, noticeNote, notManifestNote, policyNoticeNote, ruleChangeNote } from "../../report/notes.js";
 import { decideVerdict, type Verdict } from "../../verdict/verdict.js";
 import type { Snapshot } from "../snapshot.js";
 
@@ -36,6 +37,18 @@ export function decide(snapshot: Snapshot, options: DecideOptions): Plan {
   return { ...outcome, checkRun };
 }
 
+/** What the head is compared with: nothing with `gate: all`, or when the base could not be read (every finding then counts as new). */
+function baselineFiles(snapshot: Snapshot): readonly LoadedFile[] | undefined {
+  switch (snapshot.baseline?.kind) {
+    case "read":
+      return snapshot.baseline.files;
+    case "none":
+      return [];
+    default:
+      return undefined;
+  }
+}
+
 function decideOutcome(snapshot: Snapshot, now: Date): Omit<Plan, "checkRun"> {
   const { config, manifests } = snapshot;
   if (snapshot.tooLarge || !config) {
@@ -51,8 +64,11 @@ function decideOutcome(snapshot: Snapshot, now: Date): Omit<Plan, "checkRun"> {
   if (manifests.notManifests.length > 0) notes.push(notManifestNote(manifests.notManifests));
   const facts = snapshot.comments?.facts;
   const binding = snapshot.comments?.binding;
+  const baseline = baselineFiles(snapshot);
+  if (snapshot.baseline?.kind === "unavailable") notes.push(baselineUnavailableNote(snapshot.baseline.reason));
   const verdict = decideVerdict({
     files: manifests.files,
+    ...(baseline ? { baseline } : {}),
     policies: config.policies,
     exceptionDocuments: config.exceptions,
     namespaces: { current: snapshot.namespaces.current, base: snapshot.namespaces.base },

@@ -70,7 +70,7 @@ export class ConfigLoader {
   /** Adds the repository's layer (read from `baseRef`, never the PR head) and merges everything. */
   async resolve(gateway: GitHubGateway, repo: RepoRef, baseRef: string, org: OrgLayer): Promise<ResolvedConfig> {
     const problems = [...org.problems];
-    let repoConfig: RepoConfig = { manifests: { include: [] }, namespaces: { paths: [] }, policies: { paths: [], overrides: new Map() } };
+    let repoConfig: RepoConfig = { check: {}, manifests: { include: [] }, namespaces: { paths: [] }, policies: { paths: [], overrides: new Map() } };
     let repoSources: PolicySource[] = [];
     const repoConfigFile = `${CONFIG_PATH} (base branch ${baseRef})`;
 
@@ -135,6 +135,7 @@ export class ConfigLoader {
       namespaces: { paths: [...new Set([...org.config.namespaces.paths, ...repoConfig.namespaces.paths])], maxFiles: org.config.namespaces.maxFiles },
       notices: [...orgPolicies.notices, ...repoPolicies.notices],
       policies: merged.policies,
+      gate: repoConfig.check.gate ?? org.config.check.gate,
       applied: merged.applied,
       exceptions,
       protectedFiles: { configPath: CONFIG_PATH, policyGlobs: repo.repo === ORG_CONFIG_REPO ? org.config.policies.paths : repoConfig.policies.paths },

@@ -14,6 +14,7 @@ import type { GitHubGateway } from "../../github/gateway.js";
 import type { ChangedFile } from "../../github/model.js";
 import type { Snapshot } from "../snapshot.js";
 import { pullNumberOf, type CheckTarget } from "../target.js";
+import { readBaseline } from "./baseline.js";
 import type { ConfigLoader } from "./config.js";
 import { readCommentFacts } from "./exception-facts.js";
 import { readBindingFacts } from "./pull-history.js";
@@ -68,6 +69,7 @@ export async function readSnapshot(gateway: GitHubGateway, target: CheckTarget, 
       settings: config.namespaces,
       needs: namespaceNeeds(loaded.files, config.policies),
     });
+    if (config.gate === "new") snapshot.baseline = await readBaseline(gateway, target, changed.files, config.selection, deps.manifests);
   }
 
   const pullNumber = pullNumberOf(target);
