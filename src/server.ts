@@ -13,6 +13,8 @@ import { createHttpServer } from "./server/http-server.js";
 import { fetchWithTimeout } from "./server/fetch-timeout.js";
 import { createLogger } from "./server/log.js";
 import { SettingsError, readSettings, type ServerSettings } from "./server/env.js";
+import { WebhookQueue } from "./queue/webhook-queue.js";
+import { RedisLock } from "./queue/redis-lock.js";
 
 export interface RunningServer {
   close(): Promise<void>;
@@ -29,8 +31,15 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
     // Bounded in time (the timeout covers reading the body too) and in size.
     request: { fetch: fetchWithResponseLimit(fetchWithTimeout(settings.requestTimeoutMs)) },
     Octokit: createOctokitClass({ maxRateLimitWaitSeconds: settings.rateLimitMaxWaitSeconds, rateLimitRetries: 2 }),
+    // With several replicas, Probot's write throttling (Bottleneck) keeps its pacing in Redis, shared by all.
+    ...(settings.queue ? { redisConfig: settings.queue.redisUrl } : {}),
   });
-  const kubePolicy = createKubePolicyApp({ maxConcurrentChecks: settings.maxConcurrentChecks });
+  const queue = settings.queue ? new WebhookQueue(settings.queue, log.child({ name: "queue" })) : undefined;
+  const commentLock = settings.queue ? new RedisLock(settings.queue.redisUrl, settings.queue.lockDurationMs) : undefined;
+  const kubePolicy = createKubePolicyApp({
+    maxConcurrentChecks: settings.maxConcurrentChecks,
+    ...(queue ? { enqueue: (delivery) => queue.enqueue(delivery), ...(commentLock ? { commentLock } : {}) } : {}),
+  });
   const middleware = await createNodeMiddleware(kubePolicy.app, { probot, webhooksPath: settings.webhookPath });
   const server = createHttpServer({
     webhookPath: settings.webhookPath,
@@ -38,8 +47,15 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
     webhookSecret: settings.webhookSecret,
     middleware,
     log,
-    health: () => ({ checksRunning: kubePolicy.runner()?.size ?? 0 }),
+    health: async () => {
+      if (!queue) return { checksRunning: kubePolicy.runner()?.size ?? 0 };
+      const redis = await queue.reachable();
+      return { checksRunning: kubePolicy.runner()?.size ?? 0, redis: redis ? "up" : "down", queue: (redis ? await queue.depth() : undefined) ?? null };
+    },
+    // Without Redis an accepted delivery could not be stored: 503, and GitHub keeps it for a redelivery.
+    ...(queue ? { acceptingWebhooks: () => queue.reachable() } : {}),
   });
+  queue?.start((delivery, attempt) => kubePolicy.work(delivery, attempt));
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -59,6 +75,13 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
       server.closeIdleConnections();
       const drained = await (kubePolicy.runner()?.drain({ stop: true, timeoutMs: settings.shutdownTimeoutMs }) ?? Promise.resolve(true));
       if (!drained) log.warn("shutdown: some checks did not finish in time; their check runs may stay in progress until re-run");
+      if (queue) {
+        // Running jobs finish; queued ones stay in Redis for the other replicas. A job still running at the
+        // deadline is recovered by another replica once its lock lapses (the stalled-job bound).
+        const closed = await Promise.race([queue.close().then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), settings.shutdownTimeoutMs).unref())]);
+        if (!closed) log.warn("shutdown: queued work still running; another replica takes it over once its lock lapses");
+        await commentLock?.close();
+      }
       server.closeAllConnections();
       await closed;
     },

@@ -29,7 +29,7 @@ export interface EventHandlerDeps {
   heads: HeadTracker;
   runner: JobRunner;
   /** Extra options for every check (annotation cap, retry delays, comment exceptions; tests use a fake clock). */
-  pipelineOptions?: Partial<Pick<PipelineDeps, "maxAnnotations" | "now" | "completionRetryDelaysMs" | "sleep" | "commentExceptions">>;
+  pipelineOptions?: Partial<Pick<PipelineDeps, "maxAnnotations" | "now" | "completionRetryDelaysMs" | "sleep" | "commentExceptions" | "adoptRunsSince">>;
   /** Called with each finished check (tests and metrics). */
   onCheckFinished?: (target: CheckTarget, report: PipelineReport) => void;
   /** Deliveries already handled (a fresh log when absent). */

@@ -24,7 +24,7 @@ import type { ManifestStore } from "./read/manifest-store.js";
 import { readSnapshot } from "./read/snapshot.js";
 import { SupersededError, confirmedNewerHead } from "./read/superseded.js";
 import { describeTarget, pullNumberOf, type CheckTarget } from "./target.js";
-import { createCheckRun, createCompletedCheckRun, publishCheckRun } from "./write/check-run.js";
+import { createCheckRun, createCompletedCheckRun, findStartedRun, publishCheckRun } from "./write/check-run.js";
 import { postReplies } from "./write/replies.js";
 
 export interface PipelineDeps {
@@ -42,7 +42,12 @@ export interface PipelineDeps {
    * `/policy-exception` commands in pull request comments: read, applied and answered when set (the
    * app always sets it). The lock is shared by every check of the process.
    */
-  commentExceptions?: { lock: KeyedLock };
+  commentExceptions?: { lock: Pick<KeyedLock, "run"> };
+  /**
+   * Set when this work may have been started before by a worker that died (a queue retry): a run of
+   * this head and target started at or after this time (ISO) is adopted instead of creating another.
+   */
+  adoptRunsSince?: string;
 }
 
 export interface PipelineReport {
@@ -78,14 +83,18 @@ export async function runPipeline(gateway: GitHubGateway, target: CheckTarget, d
   const checkName = usable?.check.name ?? DEFAULT_CHECK_NAME;
   const failureMode: FailureMode = usable?.check.failureMode ?? "fail-closed";
 
-  if (maybeSuperseded) {
+  // A retry (adoptRunsSince) takes the normal path, which adopts the run an earlier try created and
+  // completes it superseded there: a second, separate cancelled run would break one run per head.
+  if (maybeSuperseded && deps.adoptRunsSince === undefined) {
     const newerHead = await confirmedNewerHead(gateway, target, log);
     if (newerHead) return completeAsSuperseded(gateway, target, checkName, newerHead, now, log);
   }
 
   let checkRunId: number;
   try {
-    checkRunId = await createCheckRun(gateway, target, checkName, now().toISOString());
+    const adopted = deps.adoptRunsSince !== undefined ? await findStartedRun(gateway, target, checkName, deps.adoptRunsSince) : undefined;
+    if (adopted !== undefined) log.info({ checkRunId: adopted }, "adopting the check run an earlier attempt created");
+    checkRunId = adopted ?? (await createCheckRun(gateway, target, checkName, now().toISOString()));
   } catch (error) {
     // Nothing exists that could be left in_progress; a required check stays pending (blocking).
     log.error({ err: error }, "could not create the check run");
@@ -96,6 +105,7 @@ export async function runPipeline(gateway: GitHubGateway, target: CheckTarget, d
   let outcome: CheckOutcome;
   let checkRun: CheckRunResult;
   let blobsFetched = 0;
+  let superseded = false;
   try {
     if (orgError !== undefined || !org) throw orgError;
     const layer = org;
@@ -117,6 +127,7 @@ export async function runPipeline(gateway: GitHubGateway, target: CheckTarget, d
   } catch (error) {
     if (error instanceof SupersededError) {
       log.info({ newerHead: error.newerHead }, "superseded while checking: the run completes as cancelled");
+      superseded = true;
       outcome = failureOutcome(error, failureMode, deliveryId);
       checkRun = supersededResult(target, error.newerHead);
     } else {
@@ -133,7 +144,8 @@ export async function runPipeline(gateway: GitHubGateway, target: CheckTarget, d
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
   });
   log.info({ checkRunId, conclusion: checkRun.conclusion, title: checkRun.title, annotations: checkRun.annotations.length, blobsFetched, published }, "check run completed");
-  const retryable = outcome.kind === "not-evaluated" && outcome.retryable;
+  // A superseded commit's run is final: running it again cannot give it a verdict.
+  const retryable = !superseded && outcome.kind === "not-evaluated" && outcome.retryable;
   return { status: "completed", checkRunId, conclusion: checkRun.conclusion, title: checkRun.title, blobsFetched, published, retryable };
 }
 

@@ -7,6 +7,7 @@
 import { createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { QUEUE_DEFAULTS, type QueueSettings } from "../queue/webhook-queue.js";
 
 export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
 
@@ -30,6 +31,8 @@ export interface ServerSettings {
   maxBodyBytes: number;
   /** How long shutdown waits for running checks to complete their check runs. */
   shutdownTimeoutMs: number;
+  /** REDIS_URL: set, webhooks go through the shared queue (several replicas); unset, everything stays in this process. */
+  queue?: QueueSettings;
 }
 
 export class SettingsError extends Error {
@@ -110,6 +113,20 @@ export function readSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
     maxBodyBytes: integer("WEBHOOK_MAX_BODY_BYTES", value("WEBHOOK_MAX_BODY_BYTES"), 10 * 1024 * 1024, 1024, 25 * 1024 * 1024, problems),
     shutdownTimeoutMs: integer("SHUTDOWN_TIMEOUT_MS", value("SHUTDOWN_TIMEOUT_MS"), 25_000, 0, 600_000, problems),
   };
+  const redisUrl = value("REDIS_URL");
+  if (redisUrl !== undefined) {
+    if (!/^rediss?:\/\//.test(redisUrl)) problems.push(`REDIS_URL must be a redis:// or rediss:// URL, not "${redisUrl.replace(/\/\/[^@]*@/, "//***@")}"`);
+    settings.queue = {
+      redisUrl,
+      concurrency: settings.maxConcurrentChecks,
+      lockDurationMs: integer("QUEUE_LOCK_DURATION_MS", value("QUEUE_LOCK_DURATION_MS"), QUEUE_DEFAULTS.lockDurationMs, 1000, 600_000, problems),
+      stalledIntervalMs: integer("QUEUE_STALLED_INTERVAL_MS", value("QUEUE_STALLED_INTERVAL_MS"), QUEUE_DEFAULTS.stalledIntervalMs, 500, 600_000, problems),
+      attempts: integer("QUEUE_ATTEMPTS", value("QUEUE_ATTEMPTS"), QUEUE_DEFAULTS.attempts, 1, 50, problems),
+      backoffMs: integer("QUEUE_BACKOFF_MS", value("QUEUE_BACKOFF_MS"), QUEUE_DEFAULTS.backoffMs, 100, 600_000, problems),
+    };
+    const name = value("QUEUE_NAME");
+    if (name !== undefined) settings.queue.name = name;
+  }
   if (problems.length > 0) throw new SettingsError(problems);
   return settings;
 }

@@ -16,7 +16,9 @@ export interface HttpServerOptions {
   middleware: WebhookMiddleware;
   log: Logger;
   /** Extra fields for the health response (e.g. running checks). */
-  health: () => Record<string, unknown>;
+  health: () => Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** False when an accepted webhook could not be kept (queue mode, Redis unreachable): answered 503. */
+  acceptingWebhooks?: () => Promise<boolean>;
 }
 
 export function createHttpServer(options: HttpServerOptions): Server {
@@ -37,7 +39,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpSe
   const path = pathOf(req.url);
   if (path === "/healthz") {
     if (req.method !== "GET" && req.method !== "HEAD") return json(res, 405, { error: "use GET" });
-    return json(res, 200, { status: "ok", ...options.health() });
+    return json(res, 200, { status: "ok", ...(await options.health()) });
   }
   if (path !== options.webhookPath) return json(res, 404, { error: "not found" });
 
@@ -60,6 +62,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpSe
       // The reason only: nothing of the body, which nobody vouched for.
       log.warn({ reason: signature.error }, "webhook refused: bad signature");
       return json(res, signature.status, { error: signature.error });
+    }
+    if (options.acceptingWebhooks && !(await options.acceptingWebhooks())) {
+      log.warn("webhook refused: the queue (Redis) is unreachable; GitHub can redeliver it");
+      res.setHeader("retry-after", "60");
+      return json(res, 503, { error: "queue unavailable, redeliver later" });
     }
     // @octokit/webhooks takes a pre-read body as a string; it verifies the signature on exactly these bytes.
     (req as IncomingMessage & { body?: string }).body = body.toString("utf8");

@@ -22,6 +22,8 @@ export const UNITS: Readonly<Record<string, readonly string[]>> = {
   emulator: ["emulator/"],
   // The GitHub App: event routing and the process-wide machinery (job runner, head tracker).
   app: ["src/app.ts", "src/app/"],
+  // The shared work queue and cross-replica lock on Redis (REDIS_URL): wired by the server.
+  queue: ["src/queue/"],
   // One check of a pull request or merge group: read (GitHub -> snapshot), decide (pure), write.
   pipeline: ["src/pipeline/"],
   // The GitHub port and its Octokit implementation: only the read and write steps use it (RESTRICTED).
@@ -48,7 +50,7 @@ export const UNITS: Readonly<Record<string, readonly string[]>> = {
 export const LAYERS: readonly (readonly string[])[] = [
   ["server", "cli", "scripts"],
   ["emulator"],
-  ["app"],
+  ["app", "queue"],
   ["pipeline"],
   ["github"],
   ["report"],

@@ -19,6 +19,19 @@ export async function createCheckRun(gateway: GitHubGateway, target: CheckTarget
   return id;
 }
 
+/**
+ * The run of this head and target (same name and external id) started at or after `since`, if any:
+ * a retried queue job finds the run its dead predecessor created, so each head keeps one run.
+ */
+export async function findStartedRun(gateway: GitHubGateway, target: CheckTarget, name: string, since: string): Promise<number | undefined> {
+  const externalId = externalIdOf(target);
+  // Start times have second precision on GitHub.
+  const from = Math.floor(Date.parse(since) / 1000) * 1000;
+  const runs = await gateway.listCheckRunsForRef(target.repo, target.headSha);
+  const mine = runs.filter((run) => run.name === name && run.externalId === externalId && typeof run.startedAt === "string" && Date.parse(run.startedAt) >= from);
+  return mine.sort((a, b) => a.id - b.id)[0]?.id;
+}
+
 /** A run created already completed (one write): for a commit that is superseded before it is checked. */
 export async function createCompletedCheckRun(gateway: GitHubGateway, target: CheckTarget, name: string, result: CheckRunResult, at: string): Promise<number> {
   const { id } = await gateway.createCheckRun(target.repo, {
