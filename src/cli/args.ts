@@ -13,6 +13,10 @@ export interface CheckRequest {
   format: OutputFormat;
   /** Manifest files or directories, in the order given. */
   paths: string[];
+  /** `--fix`: apply the rules' fixes to the findings that block; `--fix-warnings`: to warnings too. */
+  fix: "none" | "blocking" | "warnings";
+  /** `--dry-run`: print the fixes as a unified diff instead of writing them. */
+  dryRun: boolean;
 }
 
 export type CliRequest =
@@ -21,7 +25,7 @@ export type CliRequest =
   | { command: "version" }
   | { command: "usage-error"; message: string };
 
-export const USAGE = `Usage: kube-policy-bot check [--policies PATH]... [--format text|json|sarif] PATH...
+export const USAGE = `Usage: kube-policy-bot check [--policies PATH]... [--format text|json|sarif] [--fix [--fix-warnings] [--dry-run]] PATH...
 
 Checks Kubernetes manifests against Pod Security Standards and Gatekeeper constraints, offline.
 
@@ -32,6 +36,10 @@ Arguments:
 Options:
   --policies PATH       policy file or directory (repeatable); default: the shipped policy set
   --format FORMAT       output format: text (default), json or sarif
+  --fix                 apply the rules' fixes to the findings that block, in place, then check again
+                        and report what remains (findings without a safe fix are left as they are)
+  --fix-warnings        with --fix: fix warnings too
+  --dry-run             with --fix: print the fixes as a unified diff, change no file
   -h, --help            show this help
   --version             show the version
 
@@ -71,6 +79,9 @@ export function parseArgs(argv: readonly string[]): CliRequest {
   const paths: string[] = [];
   let format: OutputFormat | undefined;
   let optionsEnded = false;
+  let fix = false;
+  let fixWarnings = false;
+  let dryRun = false;
 
   for (let i = 0; i < rest.length; ) {
     const arg = rest[i] as string;
@@ -81,6 +92,13 @@ export function parseArgs(argv: readonly string[]): CliRequest {
     }
     if (arg === "--") {
       optionsEnded = true;
+      i += 1;
+      continue;
+    }
+    if (arg === "--fix" || arg === "--fix-warnings" || arg === "--dry-run") {
+      if (arg === "--fix") fix = true;
+      else if (arg === "--fix-warnings") fixWarnings = true;
+      else dryRun = true;
       i += 1;
       continue;
     }
@@ -107,5 +125,6 @@ export function parseArgs(argv: readonly string[]): CliRequest {
   }
 
   if (paths.length === 0) return usageError("missing PATH: give at least one manifest file or directory");
-  return { command: "check", policies, format: format ?? "text", paths };
+  if (!fix && (fixWarnings || dryRun)) return usageError(`${fixWarnings ? "--fix-warnings" : "--dry-run"} needs --fix`);
+  return { command: "check", policies, format: format ?? "text", paths, fix: !fix ? "none" : fixWarnings ? "warnings" : "blocking", dryRun };
 }

@@ -3,8 +3,10 @@
  * plain data to the loader, policy loader and engine, and turns the outcome into output and an
  * exit status. Every failure mode ends in a message and a non-zero status, never in a pass.
  */
-import { readFile, stat } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { fixFiles } from "../fix/files.js";
+import { unifiedDiff } from "../fix/diff.js";
 import { loadManifestFile } from "../manifests/load.js";
 import type { InputError, LoadedFile } from "../manifests/types.js";
 import { applyExceptions, isBlocking } from "../exceptions/apply.js";
@@ -31,15 +33,15 @@ export const EXIT_USAGE = 2;
 
 export class UsageError extends Error {}
 
-async function readManifest(file: string, cwd: string): Promise<LoadedFile> {
+async function readManifest(file: string, cwd: string): Promise<{ loaded: LoadedFile; content?: Buffer }> {
   let content: Buffer;
   try {
     content = await readFile(path.resolve(cwd, file));
   } catch (error) {
     // One unreadable file must not hide the findings in the others; it still blocks the run.
-    return { file, manifests: [], errors: [{ file, line: 1, column: 1, message: `cannot read file: ${describeFsError(error)}` }] };
+    return { loaded: { file, manifests: [], errors: [{ file, line: 1, column: 1, message: `cannot read file: ${describeFsError(error)}` }] } };
   }
-  return loadManifestFile(file, content);
+  return { loaded: loadManifestFile(file, content), content };
 }
 
 /** `--policies` paths as the user wrote them when they can be (for readable messages), else resolved. */
@@ -120,19 +122,71 @@ export async function runCheck(request: CheckRequest, io: CliIo): Promise<number
   }
 
   const files: LoadedFile[] = [];
-  for (const file of discovery.files) files.push(await readManifest(file, io.cwd));
-  const evaluated = evaluate(files, policies);
+  const contents = new Map<string, Buffer>();
+  for (const file of discovery.files) {
+    const read = await readManifest(file, io.cwd);
+    files.push(read.loaded);
+    if (read.content) contents.set(file, read.content);
+  }
   const now = io.now?.() ?? new Date();
   reportExpired(loaded.exceptions, now, io);
-  const findings = applyExceptions(evaluated.findings, loaded.exceptions, now);
-  // Directories that could not be listed are not files the engine saw, but they block all the same.
-  const errors = [...discovery.errors, ...evaluated.errors].sort(byLocation);
-  // `deny` counts what blocks: an excepted deny finding is still listed, marked with its exception.
-  const deny = findings.filter(isBlocking).length;
-  const result: EvaluationResult = { findings, errors, summary: { ...evaluated.summary, deny, errors: errors.length } };
+  const judge = (judged: readonly LoadedFile[]): EvaluationResult => judgeFiles(judged, policies, loaded.exceptions, discovery.errors, now);
+  let result = judge(files);
+
+  if (request.fix !== "none") {
+    const fixed = await runFixes(result, contents, request, io);
+    if (fixed.size > 0) result = judge(files.map((file) => (fixed.has(file.file) ? loadManifestFile(file.file, fixed.get(file.file) as string) : file)));
+  }
 
   io.stdout.write(render(result, request, io));
   return result.summary.deny > 0 || result.summary.errors > 0 ? EXIT_BLOCKED : EXIT_OK;
+}
+
+/** Evaluation with exceptions applied: what blocks, what warns, what cannot be read. */
+function judgeFiles(
+  files: readonly LoadedFile[],
+  policies: readonly Policy[],
+  exceptions: readonly PolicyException[],
+  discoveryErrors: readonly InputError[],
+  now: Date,
+): EvaluationResult {
+  const evaluated = evaluate(files, policies);
+  const findings = applyExceptions(evaluated.findings, exceptions, now);
+  // Directories that could not be listed are not files the engine saw, but they block all the same.
+  const errors = [...discoveryErrors, ...evaluated.errors].sort(byLocation);
+  // `deny` counts what blocks: an excepted deny finding is still listed, marked with its exception.
+  const deny = findings.filter(isBlocking).length;
+  return { findings, errors, summary: { ...evaluated.summary, deny, errors: errors.length } };
+}
+
+/**
+ * `--fix`: the fixes of the selected findings applied to the files' text, written in place (or, with
+ * `--dry-run`, printed as a unified diff); what was fixed and what could not be goes to stderr.
+ * Returns the new text of every changed file, for the check that follows.
+ */
+async function runFixes(result: EvaluationResult, contents: ReadonlyMap<string, Buffer>, request: CheckRequest, io: CliIo): Promise<Map<string, string>> {
+  const selected = result.findings.filter((finding) => isBlocking(finding) || (request.fix === "warnings" && finding.action === "warn" && !finding.exception));
+  const texts = new Map<string, string>();
+  for (const finding of selected) {
+    const content = contents.get(finding.file);
+    // A file that is not UTF-8 never gets this far: it does not parse, so it has no findings.
+    if (content && !texts.has(finding.file)) texts.set(finding.file, content.toString("utf8"));
+  }
+  const outcome = fixFiles(texts, selected);
+  for (const [file, text] of outcome.texts) {
+    if (request.dryRun) io.stdout.write(unifiedDiff(file, texts.get(file) as string, text));
+    else await writeFile(path.resolve(io.cwd, file), text);
+  }
+  const flaggedOnly = selected.filter((finding) => !finding.fix);
+  const verb = request.dryRun ? "would fix" : "fixed";
+  io.stderr.write(
+    `kube-policy-bot: ${verb} ${outcome.applied.length + outcome.unchanged.length} finding(s) in ${outcome.texts.size} file(s); ` +
+      `${flaggedOnly.length} finding(s) have no automatic fix, ${outcome.refused.length} fix(es) could not be applied safely\n`,
+  );
+  for (const { item, reason } of outcome.refused) {
+    io.stderr.write(`${item.file}:${item.line}:${item.column}: fix not applied: ${item.policy}/${item.rule}: ${reason}\n`);
+  }
+  return outcome.texts;
 }
 
 /** An expired exception is not applied; say so, or its findings blocking again would be a surprise. */

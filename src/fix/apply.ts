@@ -35,7 +35,7 @@ export function applyFixes(file: string, text: string, fixes: readonly DocumentF
     return result;
   }
   for (const fix of fixes) {
-    const outcome = applyOne(file, result.text, documents, fix);
+    const outcome = applyGuarded(file, result.text, documents, fix);
     if ("refused" in outcome) result.refused.push({ fix, reason: outcome.refused });
     else if (outcome.text === result.text) result.unchanged.push(fix);
     else {
@@ -47,32 +47,56 @@ export function applyFixes(file: string, text: string, fixes: readonly DocumentF
   return result;
 }
 
+/** An edit that does not fit the value (a field below a scalar) is a refusal, never a crash. */
+function applyGuarded(file: string, text: string, documents: Documents, fix: DocumentFix): { text: string; documents: Documents } | { refused: string } {
+  try {
+    return applyOne(file, text, documents, fix);
+  } catch (error) {
+    return { refused: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 function applyOne(file: string, text: string, documents: Documents, fix: DocumentFix): { text: string; documents: Documents } | { refused: string } {
   let current = { text, documents };
   for (const edit of fix.fix.edits) {
-    const value = current.documents.get(fix.document);
-    if (value === undefined) return { refused: `document ${fix.document + 1} is not in the file` };
-    let atomic: FieldEdit[];
-    try {
-      atomic = expand(edit, value);
-    } catch (error) {
-      return { refused: error instanceof Error ? error.message : String(error) };
-    }
-    for (const step of atomic) {
+    // One text change at a time, each planned on the text as it is now, until the edit is in place.
+    for (let steps = 0; ; steps++) {
+      const value = current.documents.get(fix.document);
+      if (value === undefined) return { refused: `document ${fix.document + 1} is not in the file` };
+      const step = nextStep(edit, value);
+      if (!step) break;
+      if (steps >= MAX_STEPS_PER_EDIT) return { refused: "the edit did not converge" };
       const next = applyEdit(file, current.text, current.documents, fix.document, step);
       if ("refused" in next) return next;
       current = next;
+      // A removal by index is done once: asking again would remove the item that moved up.
+      if (step === edit) break;
     }
   }
   return current;
 }
 
-/** A mapping set onto an existing mapping is a set of each of its keys: the others stay as written. */
-function expand(edit: FieldEdit, value: JsonValue): FieldEdit[] {
+const MAX_STEPS_PER_EDIT = 64;
+
+/**
+ * The next single-field change an edit still needs, or undefined when it is in place. A mapping set
+ * onto an existing mapping is a set of each of its keys (the others stay as written); a pull removes
+ * the first equal item, then the next.
+ */
+function nextStep(edit: FieldEdit, value: JsonValue): FieldEdit | undefined {
   if (edit.op === "set" && isObject(edit.value) && isObject(valueAt(value, edit.path))) {
-    return Object.entries(edit.value).flatMap(([key, child]) => expand({ op: "set", path: [...edit.path, key], value: child }, value));
+    for (const [key, child] of Object.entries(edit.value)) {
+      const step = nextStep({ op: "set", path: [...edit.path, key], value: child }, value);
+      if (step) return step;
+    }
+    return undefined;
   }
-  return isNoop(value, edit) ? [] : [edit];
+  if (edit.op === "pull") {
+    const sequence = valueAt(value, edit.path);
+    const index = Array.isArray(sequence) ? sequence.findIndex((item) => deepEqual(item, edit.value)) : -1;
+    return index < 0 ? undefined : { op: "remove", path: [...edit.path, index] };
+  }
+  return isNoop(value, edit) ? undefined : edit;
 }
 
 function applyEdit(file: string, text: string, documents: Documents, index: number, edit: FieldEdit): { text: string; documents: Documents } | { refused: string } {

@@ -15,6 +15,11 @@ export function applyToValue(value: JsonValue, edit: FieldEdit): JsonValue {
     case "remove":
       removeAt(copy, edit.path);
       return copy;
+    case "pull": {
+      const existing = valueAt(copy, edit.path);
+      if (!Array.isArray(existing)) return copy;
+      return setAt(copy, edit.path, existing.filter((item) => !deepEqual(item, edit.value)));
+    }
     case "append": {
       const existing = valueAt(copy, edit.path);
       if (Array.isArray(existing)) {

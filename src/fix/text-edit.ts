@@ -59,11 +59,14 @@ class Planner {
         if (missing.length > 0) return this.create(found, missing, [edit.value]);
         if (found.kind !== "sequence") return { refused: `${describe(edit.path)} is not a sequence` };
         return this.appendItem(found, edit.value);
+      case "pull":
+        return { refused: "a pull is planned as removals of single items" };
       case "remove": {
         if (missing.length > 0) return { refused: `${describe(edit.path)} is not there to remove` };
         const parent = steps[steps.length - 1];
         if (!parent) return { refused: "cannot remove a whole document" };
         if (containsAnchorOrAlias(found)) return { refused: `${describe(edit.path)} holds an anchor or alias used elsewhere` };
+        if (isLastInBlock(parent.node)) return this.emptyBlock(parent.node, steps[steps.length - 2]);
         return parent.node.kind === "mapping" ? this.removeEntry(parent.node, parent.slot) : this.removeItem(parent.node as SequenceNode, parent.slot);
       }
     }
@@ -164,6 +167,22 @@ class Planner {
     return { refused: "the entry shares its line with another node" };
   }
 
+  /**
+   * Removing the last key or item of a block collection leaves `key: {}` or `key: []` (not `key:`,
+   * which would read as null): the collection's lines become the empty flow collection.
+   */
+  private emptyBlock(collection: SyntaxNode, owner: Step | undefined): TextEditPlan {
+    const what = collection.kind === "mapping" ? "mapping" : "sequence";
+    if (!owner || owner.node.kind !== "mapping" || owner.node.flow) return { refused: `removing the only entry would leave an empty block ${what}` };
+    const entry = owner.node.entries[owner.slot];
+    if (!entry || entry.value !== collection) return { refused: "no such entry" };
+    let colon = entry.keyEnd;
+    while (this.text[colon] === " " || this.text[colon] === "\t") colon++;
+    if (this.text[colon] !== ":") return { refused: "the key is not followed by its colon" };
+    if (this.text.slice(colon + 1, collection.start).trim() !== "") return { refused: "a comment follows the key" };
+    return { change: { start: colon + 1, end: collection.end, text: collection.kind === "mapping" ? " {}" : " []" } };
+  }
+
   private removeItem(sequence: SequenceNode, slot: number): TextEditPlan {
     const item = sequence.items[slot];
     if (!item || item.start < 0) return { refused: "the item is empty" };
@@ -248,6 +267,12 @@ class Planner {
     while (at >= 0 && (this.text[at] === " " || this.text[at] === "\t")) at--;
     return at >= 0 && this.text[at] === "-" ? at : -1;
   }
+}
+
+function isLastInBlock(node: SyntaxNode): boolean {
+  if (node.kind === "mapping") return !node.flow && node.entries.length === 1;
+  if (node.kind === "sequence") return !node.flow && node.items.length === 1;
+  return false;
 }
 
 function unsafeToEnter(node: SyntaxNode): string | undefined {

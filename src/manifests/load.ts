@@ -8,7 +8,7 @@ import { describeValue } from "./describe-value.js";
 import { isAdmissionReview, unwrapAdmissionReview } from "./admission-review.js";
 import type { LoadLimits } from "./limits.js";
 import { parseDocuments } from "./yaml.js";
-import type { InputError, JsonObject, JsonValue, LoadedFile, Locator, Manifest } from "./types.js";
+import type { FieldPath, InputError, JsonObject, JsonValue, LoadedFile, Locator, Manifest } from "./types.js";
 
 export { DEFAULT_LIMITS, type LoadLimits } from "./limits.js";
 
@@ -17,7 +17,7 @@ export function loadManifestFile(file: string, content: string | Uint8Array, lim
   const manifests: Manifest[] = [];
   const errors: InputError[] = [...parsed.errors];
   for (const document of parsed.documents) {
-    collect({ file, manifests, errors }, document.value, document.locate, `document ${document.index + 1}`);
+    collect({ file, manifests, errors }, document.value, document.locate, `document ${document.index + 1}`, { document: document.index, path: [] });
   }
   return { file, manifests, errors };
 }
@@ -28,7 +28,7 @@ interface Collector {
   errors: InputError[];
 }
 
-function collect(into: Collector, value: JsonValue, locate: Locator, what: string): void {
+function collect(into: Collector, value: JsonValue, locate: Locator, what: string, written: { document: number; path: FieldPath }): void {
   const fail = (path: readonly (string | number)[], message: string) => {
     const at = locate(path);
     into.errors.push({ file: into.file, line: at.line, column: at.column, message });
@@ -68,11 +68,12 @@ function collect(into: Collector, value: JsonValue, locate: Locator, what: strin
     }
     // kubectl flattens lists, nested ones included.
     items.forEach((item, index) => {
-      collect(into, item, (path) => locate(["items", index, ...path]), `item ${index} of ${kind as string} (${what})`);
+      const itemWritten = { document: written.document, path: [...written.path, "items", index] };
+      collect(into, item, (path) => locate(["items", index, ...path]), `item ${index} of ${kind as string} (${what})`, itemWritten);
     });
     return;
   }
-  into.manifests.push({ file: into.file, object: value, locate });
+  into.manifests.push({ file: into.file, object: value, locate, written });
 }
 
 /**

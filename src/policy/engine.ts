@@ -42,7 +42,7 @@ export function evaluate(files: readonly LoadedFile[], policies: readonly Policy
     for (const policy of objectPolicies) {
       if (!matchesRequest(policy.match, manifest, context)) continue;
       for (const violation of policy.evaluate(manifest.object, reviewed)) {
-        findings.push(toFinding(policy, manifest, violation, violation.path));
+        findings.push(toFinding(policy, manifest, violation, (path) => path));
       }
     }
     const view = podViewOf(manifest);
@@ -52,7 +52,7 @@ export function evaluate(files: readonly LoadedFile[], policies: readonly Policy
       const podContext = podJudgement(policy, manifest, view, context, reviewed);
       if (!podContext) continue;
       for (const violation of policy.evaluate(view.pod, podContext)) {
-        findings.push(toFinding(policy, manifest, violation, view.toSourcePath(violation.path)));
+        findings.push(toFinding(policy, manifest, violation, view.toSourcePath));
       }
     }
   }
@@ -100,7 +100,9 @@ function toTypeError(manifest: Manifest, sourcePath: FieldPath, problem: string)
   return { file: manifest.file, line: at.line, column: at.column, message: `${formatPath(sourcePath)} ${problem}: the API server rejects this ${resource}` };
 }
 
-function toFinding(policy: Policy, manifest: Manifest, violation: Violation, sourcePath: FieldPath): Finding {
+/** `toSourcePath` maps a path in the judged object (a Pod made from a template) to the manifest's object. */
+function toFinding(policy: Policy, manifest: Manifest, violation: Violation, toSourcePath: (path: FieldPath) => FieldPath): Finding {
+  const sourcePath = toSourcePath(violation.path);
   const range = manifest.locate(sourcePath);
   const finding: Finding = {
     policy: policy.name,
@@ -118,6 +120,11 @@ function toFinding(policy: Policy, manifest: Manifest, violation: Violation, sou
     fingerprint: fingerprintOf(violation.rule ?? policy.kind, manifest.object, sourcePath),
   };
   if (violation.container !== undefined) finding.container = violation.container;
+  if (violation.fix && manifest.written) {
+    const prefix = manifest.written.path;
+    const edits = violation.fix.edits.map((edit) => ({ ...edit, path: [...prefix, ...toSourcePath(edit.path)] }));
+    finding.fix = { document: manifest.written.document, fix: { description: violation.fix.description, edits } };
+  }
   return finding;
 }
 

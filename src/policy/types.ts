@@ -3,6 +3,7 @@
  * A policy kind (PodSecurity, K8sAllowedRepos, ...) is a pure function from an object to violations;
  * the engine does matching, enforcement actions and source positions for all of them.
  */
+import type { DocumentFix, Fix } from "../fix/types.js";
 import type { AdmissionRequest, FieldPath, JsonObject, JsonValue, Manifest, ResourceRef, SourceRange } from "../manifests/types.js";
 
 export type EnforcementAction = "deny" | "warn" | "dryrun";
@@ -16,6 +17,8 @@ export interface Violation {
   rule?: string;
   /** Name of the container concerned, when there is one. */
   container?: string;
+  /** The rule's mechanical fix, when it has a safe one; edit paths are relative to the judged object, like `path`. */
+  fix?: Fix;
 }
 
 /** A violation placed in its file and attributed to a policy: what users see. */
@@ -39,6 +42,11 @@ export interface Finding {
    * field): an exception is bound to it, so changing the content voids the exception.
    */
   fingerprint: string;
+  /**
+   * The rule's fix as edits of the document the resource is written in (paths from the document's
+   * root), when the rule has a safe mechanical fix and the resource is written in a manifest.
+   */
+  fix?: DocumentFix;
   /** Set when an exception excuses the finding: it stays visible (as a notice) but no longer blocks. */
   exception?: FindingException;
 }

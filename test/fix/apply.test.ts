@@ -95,6 +95,12 @@ describe("removals take their lines or their comma with them", () => {
     expect(fixed("add: [SYS_ADMIN, NET_BIND_SERVICE]\n", [{ op: "remove", path: ["add", 0] }])).toBe("add: [NET_BIND_SERVICE]\n");
     expect(fixed('add: ["SYS_ADMIN"]\n', [{ op: "remove", path: ["add", 0] }])).toBe("add: []\n");
   });
+
+  it("leaves an empty flow collection where the last key or item of a block one goes", () => {
+    expect(fixed("sc:\n  add:\n  - SYS_ADMIN # bad\nx: 1\n", [{ op: "remove", path: ["sc", "add", 0] }])).toBe("sc:\n  add: [] # bad\nx: 1\n");
+    expect(fixed("sc:\n  privileged: true\n", [{ op: "remove", path: ["sc", "privileged"] }])).toBe("sc: {}\n");
+    expect(fixed("add:\n- A\n- B\n- A\n", [{ op: "pull", path: ["add"], value: "A" }])).toBe("add:\n- B\n");
+  });
 });
 
 describe("refuses what cannot be edited safely", () => {
@@ -105,8 +111,8 @@ describe("refuses what cannot be edited safely", () => {
     expect(fixed("base: &b {x: 1}\nm:\n  <<: *b\n  y: 2\n", [{ op: "set", path: ["m", "z"], value: 3 }])).toMatch(/^REFUSED: .*merge/);
   });
 
-  it("a removal that would empty a block collection, a file with errors", () => {
-    expect(fixed("sc:\n  privileged: true\n", [{ op: "remove", path: ["sc", "privileged"] }])).toMatch(/^REFUSED: .*empty block mapping/);
+  it("a removal that would empty a block collection not owned by a key, a file with errors", () => {
+    expect(fixed("- privileged: true\n", [{ op: "remove", path: [0, "privileged"] }])).toMatch(/^REFUSED: .*empty block mapping/);
     expect(fixed("a: 1\na: 2\n", [{ op: "set", path: ["a"], value: 3 }])).toMatch(/^REFUSED: the file has errors/);
   });
 

@@ -11,6 +11,7 @@ import { isExemptImage } from "./lib/exempt-images.js";
 import { get } from "./lib/json.js";
 import { msg } from "./lib/rego-format.js";
 import { exemptImages, obj } from "./lib/schema.js";
+import { disallowPrivilegeEscalation } from "../fixes.js";
 
 interface Parameters {
   exemptImages?: string[];
@@ -22,6 +23,7 @@ export const allowPrivilegeEscalation = defineKind<Parameters>({
   description: "Controls restricting escalation to root privileges.",
   target: "pod",
   exemptsUpdates: true,
+  fix: disallowPrivilegeEscalation,
   parameters: obj({ exemptImages }),
   build: (parameters) => (pod) =>
     podContainers(pod)

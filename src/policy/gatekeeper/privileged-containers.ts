@@ -10,6 +10,7 @@ import { isExemptImage } from "./lib/exempt-images.js";
 import { get, isSet } from "./lib/json.js";
 import { msg } from "./lib/rego-format.js";
 import { exemptImages, obj } from "./lib/schema.js";
+import { setTo } from "../fixes.js";
 
 interface Parameters {
   exemptImages?: string[];
@@ -21,6 +22,7 @@ export const privilegedContainers = defineKind<Parameters>({
   description: "Controls the ability of any container to enable privileged mode.",
   target: "pod",
   exemptsUpdates: true,
+  fix: setTo(false),
   parameters: obj({ exemptImages }),
   build: (parameters) => (pod) =>
     podContainers(pod)

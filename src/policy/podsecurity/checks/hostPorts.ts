@@ -6,12 +6,14 @@ import { containerFinding } from "../finding.js";
 import { containerLabel } from "../format.js";
 import type { DecodedPod } from "../pod.js";
 import type { CheckFinding, PodSecurityCheck } from "../types.js";
+import { removeField } from "../../fixes.js";
 
 export const hostPorts: PodSecurityCheck = {
   id: "hostPorts",
   level: "baseline",
   reason: "hostPort",
   versions: [{ minimumVersion: "v1.0", checkPod: hostPortsV1Dot0 }],
+  fix: removeField,
 };
 
 function hostPortsV1Dot0(pod: DecodedPod): CheckFinding[] {

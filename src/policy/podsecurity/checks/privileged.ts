@@ -6,12 +6,14 @@ import { containerFinding } from "../finding.js";
 import { containerLabel } from "../format.js";
 import type { DecodedPod } from "../pod.js";
 import type { CheckFinding, PodSecurityCheck } from "../types.js";
+import { setTo } from "../../fixes.js";
 
 export const privileged: PodSecurityCheck = {
   id: "privileged",
   level: "baseline",
   reason: "privileged",
   versions: [{ minimumVersion: "v1.0", checkPod: privilegedV1Dot0 }],
+  fix: setTo(false),
 };
 
 function privilegedV1Dot0(pod: DecodedPod): CheckFinding[] {
