@@ -16,6 +16,24 @@ export function setTo(value: boolean | string): RuleFix {
   };
 }
 
+/**
+ * Every host namespace the pod shares (`hostPID`, `hostIPC`, and `hostNetwork` when asked) set to
+ * false: a rule that reports "the pod shares host namespaces" once is fixed only when none is shared.
+ */
+export function unshareHostNamespaces(fields: readonly string[]): RuleFix {
+  return (pod) => {
+    const shared = fields.filter((field) => {
+      const value = valueAt(pod, ["spec", field]);
+      return value !== undefined && value !== false;
+    });
+    if (shared.length === 0) return undefined;
+    return {
+      description: `Set ${shared.join(" and ")} to false.`,
+      edits: shared.map((field) => ({ op: "set", path: ["spec", field], value: false })),
+    };
+  };
+}
+
 /** The finding's field removed: a `hostPort`. */
 export const removeField: RuleFix = (_pod, path) => {
   const field = path[path.length - 1];

@@ -8,7 +8,7 @@ import { defineKind } from "./lib/define.js";
 import { get, isSet } from "./lib/json.js";
 import { msg } from "./lib/rego-format.js";
 import { obj } from "./lib/schema.js";
-import { setTo } from "../fixes.js";
+import { unshareHostNamespaces } from "../fixes.js";
 
 export const hostNamespaces = defineKind<Record<string, never>>({
   kind: "K8sPSPHostNamespace",
@@ -16,7 +16,7 @@ export const hostNamespaces = defineKind<Record<string, never>>({
   description: "Disallows sharing of host PID and IPC namespaces by pod containers.",
   target: "pod",
   exemptsUpdates: true,
-  fix: setTo(false),
+  fix: unshareHostNamespaces(["hostPID", "hostIPC"]),
   parameters: obj({}),
   build: () => (pod) => {
     const field = ["hostPID", "hostIPC"].find((name) => isSet(get(pod, "spec", name)));
