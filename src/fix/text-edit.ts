@@ -179,8 +179,12 @@ class Planner {
     let colon = entry.keyEnd;
     while (this.text[colon] === " " || this.text[colon] === "\t") colon++;
     if (this.text[colon] !== ":") return { refused: "the key is not followed by its colon" };
-    if (this.text.slice(colon + 1, collection.start).trim() !== "") return { refused: "a comment follows the key" };
-    return { change: { start: colon + 1, end: collection.end, text: collection.kind === "mapping" ? " {}" : " []" } };
+    const empty = collection.kind === "mapping" ? " {}" : " []";
+    // A comment after the key stays with it: `add: [] # why`.
+    const between = this.text.slice(colon + 1, collection.start);
+    const comment = /^[ \t]*(#[^\r\n]*)\r?\n\s*$/.exec(between);
+    if (between.trim() !== "" && !comment) return { refused: "something other than a comment sits between the key and its value" };
+    return { change: { start: colon + 1, end: collection.end, text: comment ? `${empty} ${comment[1]}` : empty } };
   }
 
   private removeItem(sequence: SequenceNode, slot: number): TextEditPlan {

@@ -49,7 +49,8 @@ describe("pull request reviews", () => {
 
   test("refuses, with 422 and nothing recorded, lines outside the diff, ranges across hunks, a missing body", async () => {
     const number = await openWithChange(BASE.replace("one: 1", "one: 11").replace("ten: 10", "ten: 100"));
-    const create = (comments: Array<Record<string, unknown>>, body = "x") =>
+    type Comment = { path: string; body: string; line?: number; start_line?: number };
+    const create = (comments: Comment[], body = "x") =>
       octokit.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", { owner: "acme", repo: "gitops", pull_number: number, event: "COMMENT", body, comments });
     // Hunks: lines 1-4 and 7-10 of the new file; line 5 and 6 are outside both.
     await expect(create([{ path: "a.yaml", line: 5, body: "no" }])).rejects.toMatchObject({ status: 422, response: { data: { errors: ["Line could not be resolved"] } } });
