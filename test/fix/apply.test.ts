@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { applyFixes } from "../../src/fix/apply.js";
+import { fixFiles } from "../../src/fix/files.js";
 import type { FieldEdit } from "../../src/fix/types.js";
 
 /** The file after one fix made of these edits on document 0, or the reason it was refused. */
@@ -100,6 +101,26 @@ describe("removals take their lines or their comma with them", () => {
     expect(fixed("sc:\n  add:\n  - SYS_ADMIN # bad\nx: 1\n", [{ op: "remove", path: ["sc", "add", 0] }])).toBe("sc:\n  add: [] # bad\nx: 1\n");
     expect(fixed("sc:\n  privileged: true\n", [{ op: "remove", path: ["sc", "privileged"] }])).toBe("sc: {}\n");
     expect(fixed("add:\n- A\n- B\n- A\n", [{ op: "pull", path: ["add"], value: "A" }])).toBe("add:\n- B\n");
+  });
+});
+
+describe("line ends and byte-order marks", () => {
+  it("keeps CRLF line ends, new lines included", () => {
+    const text = "spec:\r\n  hostPID: true\r\n  containers: []\r\n";
+    expect(fixed(text, [{ op: "set", path: ["spec", "hostPID"], value: false }])).toBe(text.replace("true", "false"));
+    expect(fixed(text, [{ op: "set", path: ["spec", "securityContext", "runAsNonRoot"], value: true }])).toBe(
+      `${text}  securityContext:\r\n    runAsNonRoot: true\r\n`,
+    );
+  });
+
+  it("keeps a byte-order mark", () => {
+    const text = "\uFEFFspec:\n  hostPID: true\n";
+    const result = fixFiles(new Map([["f.yaml", text]]), [{ file: "f.yaml", fix: { document: 0, fix: { description: "", edits: [{ op: "set", path: ["spec", "hostPID"], value: false }] } } }]);
+    expect(result.texts.get("f.yaml")).toBe("\uFEFFspec:\n  hostPID: false\n");
+  });
+
+  it("adds a line break before a key added at the end of a file without one", () => {
+    expect(fixed("a:\n  b: 1", [{ op: "set", path: ["a", "c"], value: 2 }])).toBe("a:\n  b: 1\n  c: 2\n");
   });
 });
 
