@@ -1,8 +1,8 @@
 /**
  * The pull request review that hands authors the fixes: one review (event COMMENT) whose comments
  * carry GitHub suggested changes (```suggestion blocks) on the lines the fixes change. Pure: the
- * files, their patches, the findings and the bot's earlier review comments in, the review to post
- * (or none) out.
+ * files, their patches and the findings in, the suggestions out; then, given the bot's earlier
+ * review comments, the review to post (or none).
  *
  * The fixes of one file are applied together, and the resulting change is cut into groups of
  * adjacent lines: one comment per group, naming every finding it fixes, so that suggestions never
@@ -37,8 +37,6 @@ export interface ExistingReviewComment {
 
 export interface SuggestionOptions {
   headSha: string;
-  /** The app's login (`name[bot]`): only its own earlier comments count as earlier suggestions. */
-  botLogin: string;
   /** At most this many comments in one review. */
   maxComments: number;
 }
@@ -55,13 +53,25 @@ export interface PlannedComment {
   body: string;
 }
 
-export interface ReviewPlan {
+/**
+ * Every suggestion the check has, best first. The review is made from it once the bot's earlier
+ * review comments are known (`reviewToPost`): those already suggested are not repeated, and at most
+ * `maxComments` are posted.
+ */
+export interface SuggestionPlan {
+  commitId: string;
+  maxComments: number;
+  suggestions: { key: string; comment: PlannedComment; findings: number }[];
+  /** Groups that could not be suggested: their lines are outside the pull request's diff. */
+  outsideDiff: number;
+}
+
+/** The review to post: the body of `POST .../pulls/{pull_number}/reviews`. */
+export interface ReviewToPost {
   commit_id: string;
   event: "COMMENT";
   body: string;
   comments: PlannedComment[];
-  /** Groups left out: beyond the limit, or already suggested by an earlier review. */
-  skipped: { beyondLimit: number; alreadySuggested: number; outsideDiff: number };
 }
 
 const MARKER_PREFIX = "<!-- kube-policy-bot:suggestion ";
@@ -75,35 +85,47 @@ interface Group {
   key: string;
 }
 
-export function planSuggestions(files: readonly SuggestionFile[], findings: readonly Finding[], existing: readonly ExistingReviewComment[], options: SuggestionOptions): ReviewPlan | undefined {
-  const alreadyPosted = new Set(
-    existing.filter((comment) => comment.author === options.botLogin && comment.line !== null).flatMap((comment) => markerKeys(comment.body)),
-  );
-  const skipped = { beyondLimit: 0, alreadySuggested: 0, outsideDiff: 0 };
+/** The suggestions for fixable findings on lines the pull request changed; undefined when there are none. */
+export function planSuggestions(files: readonly SuggestionFile[], findings: readonly Finding[], options: SuggestionOptions): SuggestionPlan | undefined {
+  let outsideDiff = 0;
   const groups: Group[] = [];
   for (const file of files) {
     const lines = readPatch(file.patch);
     const selected = findings.filter((finding) => finding.file === file.path && finding.fix && wanted(finding) && lines.added.has(finding.line));
     for (const group of groupsOf(file, selected)) {
-      if (!commentable(lines, group.first, group.last)) skipped.outsideDiff++;
-      else if (alreadyPosted.has(group.key)) skipped.alreadySuggested++;
-      else groups.push(group);
+      if (commentable(lines, group.first, group.last)) groups.push(group);
+      else outsideDiff++;
     }
   }
+  if (groups.length === 0) return undefined;
   // What blocks comes first; then in file order, as a reviewer reads.
   groups.sort((a, b) => Number(b.findings.some(isBlocking)) - Number(a.findings.some(isBlocking)) || (a.path < b.path ? -1 : a.path > b.path ? 1 : a.first - b.first));
-  const chosen = groups.slice(0, options.maxComments);
-  skipped.beyondLimit = groups.length - chosen.length;
-  if (chosen.length === 0) return undefined;
-
-  const fixed = chosen.reduce((count, group) => count + group.findings.length, 0);
-  const more = skipped.beyondLimit > 0 ? ` ${skipped.beyondLimit} more suggestion(s) will follow once these are resolved.` : "";
   return {
-    commit_id: options.headSha,
+    commitId: options.headSha,
+    maxComments: options.maxComments,
+    suggestions: groups.map((group) => ({ key: group.key, comment: commentOf(group), findings: group.findings.length })),
+    outsideDiff,
+  };
+}
+
+/**
+ * The review to post, given the review comments already on the pull request: a suggestion the bot
+ * (`botLogin`) already made and that still applies (its comment is not outdated) is not repeated.
+ * Undefined when nothing is left to suggest.
+ */
+export function reviewToPost(plan: SuggestionPlan, existing: readonly ExistingReviewComment[], botLogin: string): ReviewToPost | undefined {
+  const posted = new Set(existing.filter((comment) => comment.author === botLogin && comment.line !== null).flatMap((comment) => markerKeys(comment.body)));
+  const fresh = plan.suggestions.filter((suggestion) => !posted.has(suggestion.key));
+  const chosen = fresh.slice(0, plan.maxComments);
+  if (chosen.length === 0) return undefined;
+  const fixed = chosen.reduce((count, suggestion) => count + suggestion.findings, 0);
+  const left = fresh.length - chosen.length;
+  const more = left > 0 ? ` ${left} more suggestion(s) will follow once these are resolved.` : "";
+  return {
+    commit_id: plan.commitId,
     event: "COMMENT",
-    body: `kube-policy-bot can fix ${fixed} policy finding(s) on lines this pull request changes: commit the suggestions below, or run \`kube-policy-bot check --fix\`.${more}`,
-    comments: chosen.map(commentOf),
-    skipped,
+    body: `kube-policy-bot can fix ${fixed} policy finding(s) on lines this pull request changes: commit the suggestions below, or run \`kube-policy-bot check --fix\` on the files.${more}`,
+    comments: chosen.map((suggestion) => suggestion.comment),
   };
 }
 
