@@ -16,7 +16,7 @@ import { parseOrgConfig } from "../src/config/parse.js";
 import { parseComment } from "../src/exceptions/command.js";
 import { DEFAULT_LIMITS } from "../src/manifests/limits.js";
 import { loadManifestFile } from "../src/manifests/load.js";
-import { loadPolicies } from "../src/policy/load.js";
+import { loadPolicies } from "../src/config/policy-files.js";
 
 const RUNS = 3;
 

@@ -18,7 +18,7 @@ import { loadAll } from "js-yaml";
 import { loadManifestFile } from "../src/manifests/load.js";
 import type { LoadedFile } from "../src/manifests/types.js";
 import { evaluate } from "../src/policy/engine.js";
-import { loadPolicies } from "../src/policy/load.js";
+import { loadPolicies } from "../src/config/policy-files.js";
 import { readPolicySources, SHIPPED_POLICIES_DIR } from "../src/policy/shipped.js";
 
 const ROUNDS = 9;

@@ -1,23 +1,22 @@
 /**
- * The Probot app: event routing only. Each subscribed event goes to `CheckHandlers` with a GitHub
+ * The Probot app: event routing only. Each subscribed event goes to `EventHandlers` with a GitHub
  * gateway built from the event's installation-authenticated Octokit; the handlers start the check in
  * the background and the webhook is answered immediately.
  *
  * Issue comments carry `/policy-exception` commands: `CommentHandlers` acknowledges them and re-checks
- * the pull request, whose check (with the exception step) answers and applies them.
+ * the pull request, whose check reads, applies and answers them (src/pipeline).
  */
 import type { ApplicationFunction, Context, Probot } from "probot";
-import { ConfigLoader } from "./config/load.js";
-import { HeadTracker } from "./checks/head-tracker.js";
-import { JobRunner } from "./checks/job-runner.js";
-import { ManifestStore } from "./checks/manifest-store.js";
+import { ConfigLoader } from "./pipeline/read/config.js";
+import { HeadTracker } from "./app/head-tracker.js";
+import { JobRunner } from "./app/job-runner.js";
+import { ManifestStore } from "./pipeline/read/manifest-store.js";
 import { OctokitGateway, type OctokitRequester } from "./github/octokit-gateway.js";
 import type { GitHubGateway } from "./github/gateway.js";
-import { CheckHandlers, type CheckHandlerDeps, type WebhookEvent } from "./handlers/check-handlers.js";
-import { CommentHandlers } from "./handlers/comment-handlers.js";
-import { shippedPolicySources } from "./checks/shipped-sources.js";
-import { KeyedLock } from "./checks/keyed-lock.js";
-import { exceptionStep } from "./exceptions/check-step.js";
+import { EventHandlers, type EventHandlerDeps, type WebhookEvent } from "./app/event-handlers.js";
+import { CommentHandlers } from "./app/comment-handlers.js";
+import { shippedPolicySources } from "./app/shipped-sources.js";
+import { KeyedLock } from "./pipeline/keyed-lock.js";
 import { AppIdentity } from "./github/app-identity.js";
 
 export interface AppOptions {
@@ -28,8 +27,8 @@ export interface AppOptions {
   heads?: HeadTracker;
   /** Builds the GitHub port from the event's Octokit (tests substitute a fake). */
   gatewayFor?: (octokit: Context["octokit"]) => GitHubGateway;
-  checkOptions?: CheckHandlerDeps["checkOptions"];
-  onCheckFinished?: CheckHandlerDeps["onCheckFinished"];
+  pipelineOptions?: EventHandlerDeps["pipelineOptions"];
+  onCheckFinished?: EventHandlerDeps["onCheckFinished"];
 }
 
 export interface KubePolicyApp {
@@ -42,13 +41,13 @@ export function createKubePolicyApp(options: AppOptions = {}): KubePolicyApp {
   let runner: JobRunner | undefined;
   const app: ApplicationFunction = (probot: Probot) => {
     runner = new JobRunner(probot.log.child({ name: "checks" }), options.maxConcurrentChecks);
-    const handlers = new CheckHandlers({
+    const handlers = new EventHandlers({
       config: options.config ?? new ConfigLoader({ shippedSources: shippedPolicySources }),
       manifests: options.manifests ?? new ManifestStore(),
       heads: options.heads ?? new HeadTracker(),
       runner,
       // One lock for the process: one pull request's comments are answered by one evaluation at a time.
-      checkOptions: { amendFindings: exceptionStep({ lock: new KeyedLock() }), ...options.checkOptions },
+      pipelineOptions: { commentExceptions: { lock: new KeyedLock() }, ...options.pipelineOptions },
       ...(options.onCheckFinished ? { onCheckFinished: options.onCheckFinished } : {}),
     });
     const comments = new CommentHandlers({ checks: handlers, runner });

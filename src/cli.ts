@@ -6,7 +6,7 @@
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { parseArgs, USAGE } from "./cli/args.js";
-import { EXIT_OK, EXIT_USAGE, runCheck, UsageError } from "./cli/check.js";
+import { checkCommand, EXIT_OK, EXIT_USAGE, UsageError } from "./cli/check-command.js";
 import type { CliIo } from "./cli/io.js";
 import { packageInfo } from "./cli/package-info.js";
 
@@ -30,7 +30,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return usageFailure(io, request.message);
     case "check":
       try {
-        return await runCheck(request, io);
+        return await checkCommand(request, io);
       } catch (error) {
         if (error instanceof UsageError) return usageFailure(io, error.message);
         throw error;

@@ -7,10 +7,10 @@
  * Anything else is an error shown in the check — never silently ignored, or a repository could
  * believe it had changed a rule it had not.
  */
-import type { AppliedPolicy } from "../report/checkrun.js";
+import type { InputError } from "../manifests/types.js";
 import type { EnforcementAction, Policy } from "../policy/types.js";
 import type { PolicyException } from "../exceptions/model.js";
-import type { ConfigProblem, PolicyOverride } from "./types.js";
+import type { AppliedPolicy, PolicyOverride } from "./types.js";
 
 const STRENGTH: Record<EnforcementAction, number> = { dryrun: 0, warn: 1, deny: 2 };
 
@@ -29,7 +29,7 @@ export interface PolicyLayers {
 export interface MergedPolicies {
   policies: Policy[];
   applied: AppliedPolicy[];
-  problems: ConfigProblem[];
+  problems: InputError[];
 }
 
 interface Entry {
@@ -40,7 +40,7 @@ interface Entry {
 }
 
 export function mergePolicies(layers: PolicyLayers): MergedPolicies {
-  const problems: ConfigProblem[] = [];
+  const problems: InputError[] = [];
   const entries = new Map<string, Entry>();
   const overridable = new Set(layers.overridable);
 
@@ -123,8 +123,8 @@ export function mergePolicies(layers: PolicyLayers): MergedPolicies {
 export function repoExceptionProblems(
   exceptions: readonly PolicyException[],
   layers: { orgOwned: readonly string[]; repoOwned: readonly string[]; overridable: readonly string[] },
-): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
+): InputError[] {
+  const problems: InputError[] = [];
   const orgOwned = new Set(layers.orgOwned);
   const allowed = new Set([...layers.repoOwned.filter((name) => !orgOwned.has(name)), ...layers.overridable]);
   for (const exception of exceptions) {

@@ -4,13 +4,14 @@
  * weaken the gate).
  */
 import { parseDocuments } from "../manifests/yaml.js";
-import type { FieldPath, JsonObject, JsonValue, SourceDocument } from "../manifests/types.js";
+import type { FieldPath, JsonObject, SourceDocument, InputError } from "../manifests/types.js";
 import type { EnforcementAction } from "../policy/types.js";
 import { didYouMean } from "../policy/suggest.js";
 import { defaultOrgConfig } from "./defaults.js";
-import type { ApproverRule, ConfigProblem, OrgConfig, PolicyOverride, RepoConfig, RepoPermission } from "./types.js";
+import type { ApproverRule, OrgConfig, PolicyOverride, RepoConfig, RepoPermission } from "./types.js";
+import { isObject } from "../manifests/json.js";
 
-export type Parsed<T> = { config: T; problems: [] } | { config: undefined; problems: ConfigProblem[] };
+export type Parsed<T> = { config: T; problems: [] } | { config: undefined; problems: InputError[] };
 
 const ACTIONS: readonly EnforcementAction[] = ["deny", "warn", "dryrun"];
 const PERMISSIONS: readonly RepoPermission[] = ["read", "triage", "write", "maintain", "admin"];
@@ -92,7 +93,7 @@ export function parseRepoConfig(file: string, content: string | Uint8Array): Par
       if (overrides) {
         for (const [name, value] of Object.entries(overrides)) {
           const at = ["policies", "overrides", name];
-          if (!isMapping(value)) {
+          if (!isObject(value)) {
             reader.fail(at, `the override of "${name}" must be a mapping with enforcementAction, excludedNamespaces and/or disabled`);
             continue;
           }
@@ -124,7 +125,7 @@ function readApprovers(reader: Reader, exceptions: JsonObject): ApproverRule[] |
   const rules: ApproverRule[] = [];
   list.forEach((entry, index) => {
     const entryAt = [...at, index];
-    if (!isMapping(entry)) {
+    if (!isObject(entry)) {
       reader.fail(entryAt, "each approver must be a mapping: {team: slug} or {permission: admin}");
       return;
     }
@@ -151,7 +152,7 @@ function readApprovers(reader: Reader, exceptions: JsonObject): ApproverRule[] |
 
 /** Validation helpers bound to one document, collecting problems with their lines. */
 class Reader {
-  readonly problems: ConfigProblem[] = [];
+  readonly problems: InputError[] = [];
   root: JsonObject | undefined;
   private document: SourceDocument | undefined;
 
@@ -160,7 +161,7 @@ class Reader {
   load(document: SourceDocument | undefined): void {
     this.document = document;
     if (!document || document.value === null) return; // an empty file: all defaults
-    if (!isMapping(document.value)) this.fail([], "the config must be a mapping (key: value), see the README's configuration reference");
+    if (!isObject(document.value)) this.fail([], "the config must be a mapping (key: value), see the README's configuration reference");
     else this.root = document.value;
   }
 
@@ -184,7 +185,7 @@ class Reader {
   mapping(parent: JsonObject, path: FieldPath): JsonObject | undefined {
     const value = parent[last(path)];
     if (value === undefined || value === null) return undefined;
-    if (isMapping(value)) return value;
+    if (isObject(value)) return value;
     this.fail(path, `${path.join(".")} must be a mapping`);
     return undefined;
   }
@@ -265,10 +266,6 @@ function open(file: string, content: string | Uint8Array): Reader {
   }
   if (parsed.errors.length === 0) reader.load(documents[0]);
   return reader;
-}
-
-function isMapping(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function last(path: FieldPath): string {

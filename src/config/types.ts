@@ -6,29 +6,16 @@
  * - Repo config: `.github/kube-policy.yml` in the repository, read from the pull request's BASE branch.
  *   May only add (globs, policies) and tighten, except for policies the org marks overridable.
  */
+import type { InputError } from "../manifests/types.js";
 import type { EnforcementAction } from "../policy/types.js";
+import type { ExceptionSettings } from "../exceptions/settings.js";
+import type { PolicyException } from "../exceptions/model.js";
+import type { PolicySource } from "../policy/load.js";
+import type { Policy } from "../policy/types.js";
+
+export type { ApproverRule, ExceptionSettings, RepoPermission } from "../exceptions/settings.js";
 
 export type FailureMode = "fail-closed" | "fail-open";
-
-export type RepoPermission = "read" | "triage" | "write" | "maintain" | "admin";
-
-/** Who may approve a policy exception (used by the exception feature). Exactly one of team/permission. */
-export interface ApproverRule {
-  /** Team slug in the organisation; active members only. */
-  team?: string;
-  /** Minimum repository permission. */
-  permission?: RepoPermission;
-  /** Limits this approver to these policies; absent = all policies. */
-  policies?: string[];
-}
-
-export interface ExceptionSettings {
-  approvers: ApproverRule[];
-  /** Longest an exception may last, in milliseconds. */
-  maxDurationMs: number;
-  /** What `--expires` defaults to, in milliseconds. */
-  defaultDurationMs: number;
-}
 
 export interface OrgConfig {
   manifests: { include: string[]; exclude: string[] };
@@ -60,10 +47,33 @@ export interface RepoConfig {
   policies: { paths: string[]; overrides: Map<string, PolicyOverride> };
 }
 
-/** A configuration or policy file that could not be used: fails the check, with its place. */
-export interface ConfigProblem {
-  file: string;
-  line: number;
-  column: number;
-  message: string;
+/** A policy in force, as the check run lists it. */
+export interface AppliedPolicy {
+  name: string;
+  action: EnforcementAction;
+  /** Where it came from, for the reader: "shipped default", "acme/.github", "this repository". */
+  origin: string;
+}
+
+/** The organisation's layer: its config (or the defaults) and its policy files. */
+export interface OrgLayer {
+  config: OrgConfig;
+  /** `acme/.github`, or undefined when the org has no config (defaults apply). */
+  source: string | undefined;
+  policySources: PolicySource[];
+  problems: InputError[];
+}
+
+/** Everything one check needs to know about the rules. */
+export interface ResolvedConfig {
+  org: OrgConfig;
+  /** Manifest selection: org include minus org exclude, plus whatever the repository adds. */
+  selection: { include: string[]; exclude: string[]; repoInclude: string[] };
+  policies: Policy[];
+  applied: AppliedPolicy[];
+  /** `PolicyException` documents among the org's and the repository's policy files. */
+  exceptions: PolicyException[];
+  /** Files in the pull request's repository whose changes only count after merge. */
+  protectedFiles: { configPath: string; policyGlobs: string[] };
+  problems: InputError[];
 }

@@ -41,20 +41,3 @@ export function applyExceptions(findings: readonly Finding[], exceptions: readon
 export function isBlocking(finding: Finding): boolean {
   return finding.action === "deny" && finding.exception === undefined;
 }
-
-/** The `notice` annotation's title and message for an excused finding. */
-export function exceptionNotice(finding: Finding): { title: string; message: string } | undefined {
-  const exception = finding.exception;
-  if (!exception) return undefined;
-  const container = finding.container === undefined ? "" : `, container ${JSON.stringify(finding.container)}`;
-  const namespace = finding.resource.namespace === undefined ? "" : `${finding.resource.namespace}/`;
-  return {
-    title: `${finding.policy}/${finding.rule} (excepted by ${exception.id})`,
-    message: [
-      `${finding.resource.kind} ${namespace}${finding.resource.name}${container}: ${finding.message}`,
-      `Excepted by ${exception.id}, approved by ${exception.approver}, until ${exception.expires}.`,
-      `Reason: ${exception.reason}`,
-      `Source: ${exception.source}`,
-    ].join("\n"),
-  };
-}

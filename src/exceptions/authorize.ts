@@ -6,7 +6,7 @@
  * statement of authority). Never allowed: a bot, or the pull request's author on their own pull
  * request. A fact that could not be looked up counts as "no": authorisation fails closed.
  */
-import type { ApproverRule, ExceptionSettings, RepoPermission } from "../config/types.js";
+import type { ApproverRule, ExceptionSettings, RepoPermission } from "./settings.js";
 import { resolveExpiry, type ExpirySpec } from "./expiry.js";
 
 /** GitHub's repository roles, weakest first. */

@@ -22,11 +22,12 @@
  *
  * Values are exact: no wildcards, so an exception never covers more than it names.
  */
-import type { FieldPath, JsonObject, JsonValue, SourceDocument } from "../manifests/types.js";
+import type { FieldPath, JsonObject, JsonValue, SourceDocument, InputError } from "../manifests/types.js";
 import { didYouMean } from "../policy/suggest.js";
-import type { PolicyError } from "../policy/types.js";
+
 import { parseInstant } from "./expiry.js";
 import type { PolicyException, PolicyScope, ResourceSelector } from "./model.js";
+import { isObject } from "../manifests/json.js";
 
 export const EXCEPTION_API_VERSION = "kube-policy-bot.dev/v1";
 export const EXCEPTION_KIND = "PolicyException";
@@ -48,11 +49,11 @@ export function isExceptionDocument(value: JsonValue): boolean {
 
 export interface ExceptionDocumentResult {
   exception?: PolicyException;
-  errors: PolicyError[];
+  errors: InputError[];
 }
 
 export function readExceptionDocument(file: string, document: SourceDocument): ExceptionDocumentResult {
-  const errors: PolicyError[] = [];
+  const errors: InputError[] = [];
   const fail = (path: FieldPath, message: string): void => {
     const at = document.locate(path);
     errors.push({ file, line: at.line, column: at.column, message });
@@ -212,8 +213,8 @@ function checkKeys(object: JsonObject, allowed: readonly string[], at: FieldPath
  * Exceptions naming a policy that is not loaded: an error, because such an exception silently does
  * nothing and whoever wrote it believes otherwise. Called once all policy layers are known.
  */
-export function unknownPolicyErrors(exceptions: readonly PolicyException[], policyNames: readonly string[]): PolicyError[] {
-  const errors: PolicyError[] = [];
+export function unknownPolicyErrors(exceptions: readonly PolicyException[], policyNames: readonly string[]): InputError[] {
+  const errors: InputError[] = [];
   for (const exception of exceptions) {
     if (exception.source.kind !== "document") continue;
     for (const scope of exception.policies) {
@@ -289,8 +290,4 @@ function scalar(text: string): string {
 
 function flowList(items: readonly string[]): string {
   return `[${items.map(scalar).join(", ")}]`;
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

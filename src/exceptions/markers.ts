@@ -16,6 +16,8 @@
 import { createHash } from "node:crypto";
 
 const PREFIX = "kube-policy-bot";
+/** How every record the app writes into a comment begins: a comment without it records nothing. */
+export const RECORD_PREFIX = `<!-- ${PREFIX}:`;
 const MARKER = /<!-- kube-policy-bot:(reply|grant|void)((?: [a-z-]+=[^\s>]*)*) -->/g;
 const ID = /^E\d{1,20}(?:-\d{1,4})?$/;
 const COMMENT_ID = /^\d{1,20}$/;

@@ -7,7 +7,7 @@
  * must not ping a team because someone wrote its name in a reason.
  */
 import type { Finding } from "../policy/types.js";
-import { escape } from "../report/markdown.js";
+import { escape } from "../text/markdown.js";
 import { describeApprovers, type SettingsForAuthorization } from "./authorize.js";
 import { COMMAND, REASON_PLACEHOLDER, type ParseError } from "./command.js";
 import { scopeOf, type CommandResult, type CommentOutcome, type DerivedException, type DerivedExceptions, type GrantToRecord } from "./derive.js";

@@ -4,7 +4,7 @@
  * exception is never silent: whoever reads the check sees every one that was asked for.
  */
 import type { Finding } from "../policy/types.js";
-import { cell, code, escape } from "../report/markdown.js";
+import { cell, code, escape } from "../text/markdown.js";
 import type { DerivedException, DerivedExceptions } from "./derive.js";
 import { formatNamedResource, formatPolicyScope, formatSelector, formatSource, type PolicyException } from "./model.js";
 

@@ -9,6 +9,7 @@
 import { describeValue } from "./describe-value.js";
 import { apiGroupOf } from "./resource.js";
 import type { AdmissionOperation, AdmissionRequest, AdmissionUserInfo, FieldPath, JsonObject, JsonValue } from "./types.js";
+import { isObject } from "./json.js";
 
 const ADMISSION_GROUP = "admission.k8s.io";
 /** The versions of `admission.k8s.io` that define AdmissionReview (gator converts both to v1). */
@@ -73,7 +74,7 @@ export function unwrapAdmissionReview(review: JsonObject, what: string, fail: Fa
   }
 
   const request = review["request"];
-  if (!isMapping(request)) {
+  if (!isObject(request)) {
     problem(request === undefined || request === null ? [] : ["request"], "an AdmissionReview needs a request (a mapping) holding the object to review");
     return undefined;
   }
@@ -126,7 +127,7 @@ function reviewedObject(request: JsonObject, field: "object" | "oldObject", prob
   const value = request[field];
   if (value === undefined || value === null) return undefined;
   const path: FieldPath = ["request", field];
-  if (!isMapping(value)) {
+  if (!isObject(value)) {
     problem(path, `request.${field} is ${describeValue(value)}, not a Kubernetes object (a mapping with apiVersion and kind)`);
     return undefined;
   }
@@ -144,7 +145,7 @@ function reviewedObject(request: JsonObject, field: "object" | "oldObject", prob
 function userInfoOf(value: JsonValue | undefined, problem: Fail): AdmissionUserInfo | undefined {
   if (value === undefined || value === null) return undefined;
   const path: FieldPath = ["request", "userInfo"];
-  if (!isMapping(value)) {
+  if (!isObject(value)) {
     problem(path, `request.userInfo must be a mapping, not ${describeValue(value)}`);
     return undefined;
   }
@@ -162,7 +163,7 @@ function userInfoOf(value: JsonValue | undefined, problem: Fail): AdmissionUserI
       if (isStringList(field)) info.groups = field;
       else problem(at, `request.userInfo.groups must be a list of strings, not ${describeValue(field)}`);
     } else {
-      const extra = isMapping(field) ? Object.entries(field) : undefined;
+      const extra = isObject(field) ? Object.entries(field) : undefined;
       if (extra && extra.every(([, values]) => isStringList(values))) info.extra = Object.fromEntries(extra) as Record<string, string[]>;
       else problem(at, "request.userInfo.extra must map keys to lists of strings");
     }
@@ -171,15 +172,11 @@ function userInfoOf(value: JsonValue | undefined, problem: Fail): AdmissionUserI
 }
 
 function hasType(value: JsonValue, type: "string" | "mapping" | "boolean"): boolean {
-  if (type === "mapping") return isMapping(value);
+  if (type === "mapping") return isObject(value);
   return typeof value === type;
 }
 
-function isMapping(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function isStringList(value: JsonValue | undefined): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === "string");
 }
-

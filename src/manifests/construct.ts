@@ -11,6 +11,7 @@ import type { DocumentDirective, DocumentEvent, Event, MappingEvent, ScalarEvent
 import { MAPPING_SLOTS, MAPPING_TABLE, SEQUENCE_SLOTS, SEQUENCE_TABLE, type LineIndex, type NodePosition, type PositionTable } from "./positions.js";
 import { ScalarError, keyString, plainScalarValue, resolveScalar, type ScalarTag } from "./scalars.js";
 import type { JsonObject, JsonValue } from "./types.js";
+import { isObject } from "./json.js";
 
 export interface ConstructedDocument {
   /** 0-based index of the document in the stream, empty documents included. */
@@ -614,9 +615,6 @@ function isBlank(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13;
 }
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** `__proto__` is an ordinary JSON key; assigning it would change the object's prototype instead. */
 function setProperty(object: JsonObject, key: string, value: JsonValue): void {

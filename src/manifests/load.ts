@@ -8,7 +8,8 @@ import { describeValue } from "./describe-value.js";
 import { isAdmissionReview, unwrapAdmissionReview } from "./admission-review.js";
 import type { LoadLimits } from "./limits.js";
 import { parseDocuments } from "./yaml.js";
-import type { FieldPath, InputError, JsonObject, JsonValue, LoadedFile, Locator, Manifest } from "./types.js";
+import type { FieldPath, InputError, JsonValue, LoadedFile, Locator, Manifest } from "./types.js";
+import { isObject } from "./json.js";
 
 export { DEFAULT_LIMITS, type LoadLimits } from "./limits.js";
 
@@ -84,8 +85,3 @@ function isListKind(kind: string, items: JsonValue | undefined): boolean {
   if (kind === "List") return true;
   return kind.endsWith("List") && items !== undefined;
 }
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-

@@ -36,7 +36,10 @@ export interface SourceDocument {
   locate: Locator;
 }
 
-/** A problem with the input itself. Always blocking: we never guess what a broken file meant. */
+/**
+ * A problem with an input at its place: a manifest, a policy file or a config file that cannot be
+ * used. Always blocking: we never guess what a broken file meant.
+ */
 export interface InputError {
   file: string;
   line: number;

@@ -5,6 +5,7 @@
  */
 import { apiGroupOf } from "./resource.js";
 import type { FieldPath, JsonObject, JsonValue, Manifest } from "./types.js";
+import { isObject } from "./json.js";
 
 export interface PodView {
   /** The Pod itself, or one synthesized from a workload's template. */
@@ -89,8 +90,4 @@ function valueAt(object: JsonObject, path: FieldPath): JsonValue | undefined {
     value = value[segment as string];
   }
   return value;
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,26 +1,16 @@
 /**
- * Reads policy documents (kube-policy-bot `PodSecurity`, Gatekeeper constraints) and validates them.
+ * Reads one policy document (kube-policy-bot `PodSecurity`, Gatekeeper constraints) and validates it.
  * Every problem is reported with file, line and what is wrong: a policy that silently does nothing
  * is worse than one that fails to load.
  */
-import { parseDocuments } from "../manifests/yaml.js";
-import { EXCEPTION_KIND, isExceptionDocument, readExceptionDocument } from "../exceptions/document.js";
-import type { PolicyException } from "../exceptions/model.js";
-import type { FieldPath, JsonObject, JsonValue, SourceDocument } from "../manifests/types.js";
-import { policyKinds } from "./kinds.js";
+import type { FieldPath, JsonObject, JsonValue, SourceDocument, InputError } from "../manifests/types.js";
 import { didYouMean } from "./suggest.js";
-import type { EnforcementAction, LabelSelector, MatchSpec, Policy, PolicyError, PolicyKind } from "./types.js";
+import type { EnforcementAction, LabelSelector, MatchSpec, Policy, PolicyKind } from "./types.js";
+import { isObject } from "../manifests/json.js";
 
 export interface PolicySource {
   file: string;
   content: string | Uint8Array;
-}
-
-export interface LoadedPolicies {
-  policies: Policy[];
-  /** `PolicyException` documents found among the policies: permanent exceptions, reviewed like code. */
-  exceptions: PolicyException[];
-  errors: PolicyError[];
 }
 
 /**
@@ -39,64 +29,22 @@ const SELECTOR_OPERATORS = ["In", "NotIn", "Exists", "DoesNotExist"];
 /** Document kinds that may sit beside policies and are not policies themselves. */
 const CONSTRAINT_TEMPLATE_API = "templates.gatekeeper.sh/";
 
-export function loadPolicies(
-  sources: readonly PolicySource[],
-  kinds: ReadonlyMap<string, PolicyKind> = policyKinds,
-): LoadedPolicies {
-  const policies: Policy[] = [];
-  const exceptions: PolicyException[] = [];
-  const errors: PolicyError[] = [];
-  const seenNames = new Map<string, string>();
-  const seenExceptions = new Map<string, string>();
-
-  for (const source of sources) {
-    const parsed = parseDocuments(source.file, source.content);
-    errors.push(...parsed.errors);
-    for (const document of parsed.documents) {
-      if (isExceptionDocument(document.value)) {
-        const read = readExceptionDocument(source.file, document);
-        errors.push(...read.errors);
-        if (!read.exception) continue;
-        const line = document.locate([]).line;
-        const previous = seenExceptions.get(read.exception.id);
-        if (previous) {
-          errors.push({ file: source.file, line, column: 1, message: `PolicyException name "${read.exception.id}" is already used at ${previous}; names must be unique (summaries refer to exceptions by name)` });
-          continue;
-        }
-        seenExceptions.set(read.exception.id, `${source.file}:${line}`);
-        exceptions.push(read.exception);
-        continue;
-      }
-      const result = readPolicyDocument(source.file, document, kinds);
-      errors.push(...result.errors);
-      if (!result.policy) continue;
-      const where = `${source.file}:${result.policy.range.line}`;
-      const previous = seenNames.get(result.policy.name);
-      if (previous) {
-        errors.push({
-          file: source.file,
-          line: result.policy.range.line,
-          column: result.policy.range.column,
-          message: `policy name "${result.policy.name}" is already used at ${previous}; names must be unique (findings and exceptions refer to policies by name)`,
-        });
-        continue;
-      }
-      seenNames.set(result.policy.name, where);
-      if (result.active) policies.push(result.policy);
-    }
-  }
-  return { policies, exceptions, errors };
-}
-
-interface DocumentResult {
+export interface DocumentResult {
   policy?: Policy;
   /** False when a `scoped` action names no enforcement point we answer to. */
   active: boolean;
-  errors: PolicyError[];
+  errors: InputError[];
 }
 
-function readPolicyDocument(file: string, document: SourceDocument, kinds: ReadonlyMap<string, PolicyKind>): DocumentResult {
-  const errors: PolicyError[] = [];
+/** One policy document read and validated (policy files are read by config/policy-files.ts). */
+export function readPolicyDocument(
+  file: string,
+  document: SourceDocument,
+  kinds: ReadonlyMap<string, PolicyKind>,
+  /** Kinds other readers take from the same files: offered by did-you-mean, never reported unknown here. */
+  companionKinds: readonly string[] = [],
+): DocumentResult {
+  const errors: InputError[] = [];
   const fail = (path: FieldPath, message: string): void => {
     const at = document.locate(path);
     errors.push({ file, line: at.line, column: at.column, message });
@@ -125,7 +73,7 @@ function readPolicyDocument(file: string, document: SourceDocument, kinds: Reado
 
   const handler = kinds.get(kind);
   if (!handler) {
-    fail(["kind"], `unknown policy kind "${kind}"${didYouMean(kind, [...kinds.keys(), EXCEPTION_KIND])}; supported kinds: ${supported}`);
+    fail(["kind"], `unknown policy kind "${kind}"${didYouMean(kind, [...kinds.keys(), ...companionKinds])}; supported kinds: ${supported}`);
     return done();
   }
   if (!handler.apiVersions.includes(apiVersion)) {
@@ -183,7 +131,7 @@ function readConstraintTemplate(
   kinds: ReadonlyMap<string, PolicyKind>,
   fail: (path: FieldPath, message: string) => void,
   supported: string,
-  errors: PolicyError[],
+  errors: InputError[],
 ): DocumentResult {
   const path = ["spec", "crd", "spec", "names", "kind"];
   let value: JsonValue | undefined = root;
@@ -366,8 +314,4 @@ function checkKeys(object: JsonObject, allowed: readonly string[], at: FieldPath
       fail([...at, key], `unknown field "${key}" in ${where}${didYouMean(key, allowed)}; allowed: ${allowed.join(", ")}`);
     }
   }
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -131,9 +131,3 @@ export interface Policy {
   evaluate: Evaluator;
 }
 
-export interface PolicyError {
-  file: string;
-  line: number;
-  column: number;
-  message: string;
-}

@@ -6,39 +6,29 @@
  * So every deny finding and every unreadable manifest is `failure`; `neutral` only ever comes from an
  * organisation that chose fail-open for outages.
  */
-import type { ConfigProblem } from "../config/types.js";
+import type { AppliedPolicy } from "../config/types.js";
 import type { EvaluationSummary } from "../policy/engine.js";
+import { classify, type Verdict } from "../verdict/verdict.js";
 import type { EnforcementAction, Finding } from "../policy/types.js";
 import type { InputError } from "../manifests/types.js";
-import type { AnnotationLevel, CheckAnnotation, CheckConclusion, CheckRunAction, CheckRunUpdate } from "../github/gateway.js";
+import type { AnnotationLevel, CheckAnnotation, CheckConclusion, CheckRunAction, CheckRunUpdate } from "../github/model.js";
 import { ANNOTATIONS_PER_REQUEST, MAX_ANNOTATION_BYTES, MAX_OUTPUT_CHARS, MAX_TITLE_CHARS, truncateBytes, truncateLine, truncateText } from "./limits.js";
-import { cell, code, escape } from "./markdown.js";
+import { cell, code, escape } from "../text/markdown.js";
 import { describeResource, describeSubject, ruleId } from "./describe.js";
 import { howToFix } from "./remediation.js";
-
-/** A finding as reported; an excepted one (`exception` set) is shown as a notice and does not block. */
-export type ReportedFinding = Finding;
-
-export interface AppliedPolicy {
-  name: string;
-  action: EnforcementAction;
-  /** Where it came from, for the reader: "shipped default", "acme/.github", "this repository". */
-  origin: string;
-}
 
 export type CheckOutcome =
   | {
       kind: "evaluated";
-      findings: readonly ReportedFinding[];
-      errors: readonly InputError[];
-      summary: EvaluationSummary;
+      /** Findings (an excepted one is shown as a notice and does not block), errors, counts. */
+      verdict: Verdict;
       policies: readonly AppliedPolicy[];
       notes: readonly string[];
       /** Further Markdown sections for the summary (the exceptions section). */
       sections?: readonly string[];
     }
   | { kind: "no-manifests"; changedFiles: number; policies: readonly AppliedPolicy[]; notes: readonly string[]; sections?: readonly string[] }
-  | { kind: "config-error"; problems: readonly ConfigProblem[]; notes: readonly string[] }
+  | { kind: "config-error"; problems: readonly InputError[]; notes: readonly string[] }
   | {
       /** The check could not run to the end: GitHub error, timeout, limit, bug. */
       kind: "not-evaluated";
@@ -158,26 +148,26 @@ export function planCheckRunUpdates(result: CheckRunResult, completedAt: string)
 }
 
 function evaluatedResult(outcome: Extract<CheckOutcome, { kind: "evaluated" }>, maxAnnotations: number): CheckRunResult {
-  const active = outcome.findings.filter((finding) => !finding.exception);
-  const excepted = outcome.findings.filter((finding) => finding.exception);
-  const count = { deny: 0, warn: 0, dryrun: 0 };
-  for (const finding of active) count[finding.action]++;
-  const errors = outcome.errors.length;
+  const { verdict } = outcome;
+  const active = verdict.findings.filter((finding) => classify(finding) !== "excepted");
+  const excepted = verdict.findings.filter((finding) => classify(finding) === "excepted");
+  const count = { deny: verdict.counts.blocking, warn: verdict.counts.warning, dryrun: verdict.counts.notice };
+  const errors = verdict.errors.length;
   const blocking = count.deny + errors;
 
   const title = blocking > 0
     ? [count.deny > 0 ? `${count.deny} ${plural(count.deny, "policy violation")}` : "", errors > 0 ? `${errors} unreadable ${plural(errors, "manifest")}` : ""].filter(Boolean).join(" and ") + (blocking === 1 ? " blocks" : " block") + " this pull request"
     : count.warn + count.dryrun > 0
       ? `Passed with ${[count.warn > 0 ? `${count.warn} ${plural(count.warn, "warning")}` : "", count.dryrun > 0 ? `${count.dryrun} dry-run ${plural(count.dryrun, "finding")}` : ""].filter(Boolean).join(" and ")}`
-      : `Passed: ${outcome.summary.resources} ${plural(outcome.summary.resources, "resource")} in ${outcome.summary.files} ${plural(outcome.summary.files, "file")} comply`;
+      : `Passed: ${verdict.summary.resources} ${plural(verdict.summary.resources, "resource")} in ${verdict.summary.files} ${plural(verdict.summary.files, "file")} comply`;
 
   const headline = blocking > 0
     ? `**❌ Blocked:** ${[count.deny > 0 ? `${count.deny} deny ${plural(count.deny, "finding")}` : "", errors > 0 ? `${errors} ${plural(errors, "file error")}` : ""].filter(Boolean).join(", ")} must be fixed before merging.`
-    : `**✅ Passed:** no deny findings in ${outcome.summary.resources} ${plural(outcome.summary.resources, "resource")} (${outcome.summary.files} ${plural(outcome.summary.files, "file")}).`;
+    : `**✅ Passed:** no deny findings in ${verdict.summary.resources} ${plural(verdict.summary.resources, "resource")} (${verdict.summary.files} ${plural(verdict.summary.files, "file")}).`;
   const counts = `${ICON.deny} deny ${count.deny} · ${ICON.warn} warn ${count.warn} · ${ICON.dryrun} dry-run ${count.dryrun} · file errors ${errors}${excepted.length > 0 ? ` · excepted ${excepted.length}` : ""}`;
 
   const annotations = [
-    ...outcome.errors.map(errorAnnotation),
+    ...verdict.errors.map(errorAnnotation),
     ...active.map(findingAnnotation),
     ...excepted.map(findingAnnotation),
   ].sort(byImportance);
@@ -187,7 +177,7 @@ function evaluatedResult(outcome: Extract<CheckOutcome, { kind: "evaluated" }>, 
   const summary = [
     headline,
     counts,
-    resourceTable(active, outcome.errors, outcome.summary),
+    resourceTable(active, verdict.errors, verdict.summary),
     omitted > 0 ? `_${omitted} more ${plural(omitted, "annotation")} than the ${maxAnnotations} shown on the diff: all findings are listed in the details below._` : "",
     ...(outcome.sections ?? []),
     excepted.length > 0 ? exceptionSection(excepted) : "",
@@ -199,14 +189,14 @@ function evaluatedResult(outcome: Extract<CheckOutcome, { kind: "evaluated" }>, 
     conclusion: blocking > 0 ? "failure" : "success",
     title,
     summary,
-    text: detailsText(outcome.findings, outcome.errors),
+    text: detailsText(verdict.findings, verdict.errors),
     annotations: kept,
     omittedAnnotations: omitted,
   });
 }
 
 /** One row per resource with findings and per unreadable file: the table a reviewer reads first. */
-function resourceTable(findings: readonly ReportedFinding[], errors: readonly InputError[], summary: EvaluationSummary): string {
+function resourceTable(findings: readonly Finding[], errors: readonly InputError[], summary: EvaluationSummary): string {
   interface Row { file: string; resource: string; deny: number; warn: number; dryrun: number; rules: Set<string> }
   const rows = new Map<string, Row>();
   for (const finding of findings) {
@@ -236,7 +226,7 @@ function resourceTable(findings: readonly ReportedFinding[], errors: readonly In
   return lines.join("\n");
 }
 
-function exceptionSection(excepted: readonly ReportedFinding[]): string {
+function exceptionSection(excepted: readonly Finding[]): string {
   const lines = ["#### Exceptions applied", "| Finding | Resource | Exception | Approved by | Expires | Reason |", "|---|---|---|---|---|---|"];
   for (const finding of excepted) {
     const exception = finding.exception as NonNullable<Finding["exception"]>;
@@ -245,7 +235,7 @@ function exceptionSection(excepted: readonly ReportedFinding[]): string {
   return lines.join("\n");
 }
 
-function problemTable(problems: readonly ConfigProblem[]): string {
+function problemTable(problems: readonly InputError[]): string {
   const lines = ["| File | Line | Problem |", "|---|--:|---|"];
   for (const problem of problems) lines.push(`| ${cell(code(problem.file))} | ${problem.line} | ${escape(problem.message)} |`);
   return lines.join("\n");
@@ -264,7 +254,7 @@ function notesBlock(notes: readonly string[]): string {
 }
 
 /** Every finding and error, grouped by file: the full record, also when annotations were capped. */
-function detailsText(findings: readonly ReportedFinding[], errors: readonly InputError[]): string | undefined {
+function detailsText(findings: readonly Finding[], errors: readonly InputError[]): string | undefined {
   if (findings.length === 0 && errors.length === 0) return undefined;
   const byFile = new Map<string, string[]>();
   const add = (file: string, line: string): void => {
@@ -285,7 +275,7 @@ function detailsText(findings: readonly ReportedFinding[], errors: readonly Inpu
   return sections.join("\n\n");
 }
 
-function findingAnnotation(finding: ReportedFinding): CheckAnnotation {
+function findingAnnotation(finding: Finding): CheckAnnotation {
   const where = describeSubject(finding);
   const fix = fixOf(finding);
   const lines = [`${where}: ${finding.message}`, ...(fix ? [`How to fix: ${stripBackticks(fix)}`] : []), `Field: ${finding.path}`];

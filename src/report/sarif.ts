@@ -11,7 +11,7 @@ import type { InputError, ResourceRef } from "../manifests/types.js";
 import type { EvaluationResult } from "../policy/engine.js";
 import type { EnforcementAction, Finding } from "../policy/types.js";
 import { describeSubject, ruleId } from "./describe.js";
-import { code } from "./markdown.js";
+import { code } from "../text/markdown.js";
 import { PARSE_ERROR_RULE, ruleDoc } from "./rule-docs.js";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";

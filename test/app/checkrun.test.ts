@@ -1,12 +1,12 @@
 /** The pure check-run builder: verdicts, annotations, the write plan, and GitHub's size limits. */
 import { describe, expect, test } from "@jest/globals";
 import fc from "fast-check";
-import type { EvaluationSummary } from "../../src/policy/engine.js";
-import type { EnforcementAction } from "../../src/policy/types.js";
-import { buildCheckRun, planCheckRunUpdates, type CheckOutcome, type ReportedFinding } from "../../src/report/checkrun.js";
-import { code } from "../../src/report/markdown.js";
+import type { EnforcementAction, Finding } from "../../src/policy/types.js";
+import { buildCheckRun, planCheckRunUpdates, type CheckOutcome } from "../../src/report/checkrun.js";
+import { classify, type Verdict } from "../../src/verdict/verdict.js";
+import { code } from "../../src/text/markdown.js";
 
-function finding(overrides: Partial<ReportedFinding> = {}): ReportedFinding {
+function finding(overrides: Partial<Finding> = {}): Finding {
   return {
     policy: "pod-security-baseline",
     policyKind: "PodSecurity",
@@ -26,11 +26,20 @@ function finding(overrides: Partial<ReportedFinding> = {}): ReportedFinding {
   };
 }
 
-function evaluated(findings: ReportedFinding[], options: { errors?: number; resources?: number } = {}): CheckOutcome {
-  const summary: EvaluationSummary = { files: 1, resources: options.resources ?? 3, deny: 0, warn: 0, dryrun: 0, errors: options.errors ?? 0 };
-  for (const item of findings) if (!item.exception) summary[item.action]++;
+function evaluated(findings: Finding[], options: { errors?: number; resources?: number } = {}): CheckOutcome {
+  const counts = { blocking: 0, warning: 0, notice: 0, excepted: 0 };
+  for (const item of findings) counts[classify(item)]++;
   const errors = Array.from({ length: options.errors ?? 0 }, (_, index) => ({ file: "broken.yaml", line: index + 1, column: 3, message: "bad indentation" }));
-  return { kind: "evaluated", findings, errors, summary, policies: [{ name: "pod-security-baseline", action: "deny", origin: "shipped default" }], notes: [] };
+  const summary = { files: 1, resources: options.resources ?? 3, deny: counts.blocking, warn: counts.warning, dryrun: counts.notice, errors: errors.length };
+  const verdict: Verdict = {
+    findings,
+    errors,
+    summary,
+    counts,
+    conclusion: counts.blocking + errors.length > 0 ? "block" : "pass",
+    exceptions: { relevantDocuments: [], expiredDocuments: [] },
+  };
+  return { kind: "evaluated", verdict, policies: [{ name: "pod-security-baseline", action: "deny", origin: "shipped default" }], notes: [] };
 }
 
 describe("verdict", () => {

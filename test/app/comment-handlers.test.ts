@@ -3,15 +3,15 @@
  * reaction, the re-check of the pull request's current head, and void notices for edits.
  */
 import { describe, expect, test } from "@jest/globals";
-import { ConfigLoader } from "../../src/config/load.js";
-import { HeadTracker } from "../../src/checks/head-tracker.js";
-import { JobRunner } from "../../src/checks/job-runner.js";
-import { ManifestStore } from "../../src/checks/manifest-store.js";
-import { shippedPolicySources } from "../../src/checks/shipped-sources.js";
-import { exceptionStep } from "../../src/exceptions/check-step.js";
+import { ConfigLoader } from "../../src/pipeline/read/config.js";
+import { HeadTracker } from "../../src/app/head-tracker.js";
+import { JobRunner } from "../../src/app/job-runner.js";
+import { ManifestStore } from "../../src/pipeline/read/manifest-store.js";
+import { shippedPolicySources } from "../../src/app/shipped-sources.js";
+import { KeyedLock } from "../../src/pipeline/keyed-lock.js";
 import type { RepoRef } from "../../src/github/gateway.js";
-import { CheckHandlers, type WebhookEvent } from "../../src/handlers/check-handlers.js";
-import { CommentHandlers } from "../../src/handlers/comment-handlers.js";
+import { EventHandlers, type WebhookEvent } from "../../src/app/event-handlers.js";
+import { CommentHandlers } from "../../src/app/comment-handlers.js";
 import { FakeGitHub, type FakeComment } from "./fake-github.js";
 import { BREAKOUT_POD, silentLog } from "./fixtures.js";
 
@@ -26,12 +26,12 @@ function setup() {
   // The checks run on the real clock: so are the comments, or the exceptions would have expired.
   github.clock = () => new Date();
   const runner = new JobRunner(silentLog);
-  const checks = new CheckHandlers({
+  const checks = new EventHandlers({
     config: new ConfigLoader({ shippedSources: shippedPolicySources }),
     manifests: new ManifestStore(),
     heads: new HeadTracker(),
     runner,
-    checkOptions: { completionRetryDelaysMs: [0], amendFindings: exceptionStep() },
+    pipelineOptions: { completionRetryDelaysMs: [0], commentExceptions: { lock: new KeyedLock() } },
   });
   const comments = new CommentHandlers({ checks, runner });
   let delivery = 0;

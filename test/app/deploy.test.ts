@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { describe, expect, test } from "@jest/globals";
 import { loadManifestFile } from "../../src/manifests/load.js";
 import { evaluate } from "../../src/policy/engine.js";
-import { loadPolicies } from "../../src/policy/load.js";
+import { loadPolicies } from "../../src/config/policy-files.js";
 import { defaultPolicySources } from "../../src/policy/shipped.js";
 
 const root = resolve(import.meta.dirname, "../..");

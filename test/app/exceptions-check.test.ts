@@ -3,14 +3,14 @@
  * reactions, notices and the summary's Exceptions section out, and what it costs in requests.
  */
 import { describe, expect, test } from "@jest/globals";
-import { ConfigLoader } from "../../src/config/load.js";
-import { ManifestStore } from "../../src/checks/manifest-store.js";
-import { runCheck, type CheckDeps } from "../../src/checks/run-check.js";
-import { shippedPolicySources } from "../../src/checks/shipped-sources.js";
-import type { CheckTarget, PullRequestTarget } from "../../src/checks/target.js";
-import { exceptionStep } from "../../src/exceptions/check-step.js";
+import { ConfigLoader } from "../../src/pipeline/read/config.js";
+import { ManifestStore } from "../../src/pipeline/read/manifest-store.js";
+import { runPipeline, type PipelineDeps } from "../../src/pipeline/run.js";
+import { shippedPolicySources } from "../../src/app/shipped-sources.js";
+import type { CheckTarget, PullRequestTarget } from "../../src/pipeline/target.js";
+import { KeyedLock } from "../../src/pipeline/keyed-lock.js";
 import { GitHubApiError, type RepoRef } from "../../src/github/gateway.js";
-import { mergeGroupTarget } from "../../src/handlers/targets.js";
+import { mergeGroupTarget } from "../../src/pipeline/read/targets.js";
 import { FakeGitHub } from "./fake-github.js";
 import { BREAKOUT_POD, COMPLIANT_DEPLOYMENT, silentLog } from "./fixtures.js";
 
@@ -28,13 +28,13 @@ function setup(options: { orgFiles?: Record<string, string>; baseFiles?: Record<
   github.setTeamMember("acme", "platform-security", "alice");
   github.clock = () => GRANTED_AT;
   let now = options.now ?? new Date("2025-06-01T12:00:00Z");
-  const deps: CheckDeps = {
+  const deps: PipelineDeps = {
     config: new ConfigLoader({ shippedSources: shippedPolicySources }),
     manifests: new ManifestStore(),
     log: silentLog,
     now: () => now,
     completionRetryDelaysMs: [0, 0, 0],
-    amendFindings: exceptionStep(),
+    commentExceptions: { lock: new KeyedLock() },
   };
   return { github, deps, setNow: (date: Date) => (now = date) };
 }
@@ -44,8 +44,8 @@ function pullRequest(github: FakeGitHub, number: number, files: Record<string, s
   return { kind: "pull_request", repo, number, headSha: pull.headSha, baseRef: pull.baseRef, changedFiles: pull.changedFiles, author };
 }
 
-async function check(github: FakeGitHub, target: CheckTarget, deps: CheckDeps) {
-  const report = await runCheck(github, target, deps, "delivery-1");
+async function check(github: FakeGitHub, target: CheckTarget, deps: PipelineDeps) {
+  const report = await runPipeline(github, target, deps, "delivery-1");
   const run = github.checkRuns.find((candidate) => candidate.id === report.checkRunId);
   if (!run) throw new Error("no check run");
   return run;
@@ -96,7 +96,7 @@ describe("comment exceptions in the pull request check", () => {
     const { github, deps } = setup();
     const target = pullRequest(github, 1, { "deploy/pod.yaml": BREAKOUT_POD });
     const request = github.addComment(repo, 1, "alice", REQUEST);
-    const runs = await Promise.all([runCheck(github, target, deps, "delivery-1"), runCheck(github, target, deps, "delivery-2")]);
+    const runs = await Promise.all([runPipeline(github, target, deps, "delivery-1"), runPipeline(github, target, deps, "delivery-2")]);
     expect(runs.map((report) => report.conclusion)).toEqual(["success", "success"]);
     expect(ourReplies(github, 1)).toHaveLength(1);
     expect(request.reactions).toEqual(["+1"]);

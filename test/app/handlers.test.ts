@@ -3,13 +3,13 @@
  * requests (no `pull_requests` in the payload), stale commits, and coalesced redeliveries.
  */
 import { describe, expect, test } from "@jest/globals";
-import { ConfigLoader } from "../../src/config/load.js";
-import { HeadTracker } from "../../src/checks/head-tracker.js";
-import { JobRunner } from "../../src/checks/job-runner.js";
-import { ManifestStore } from "../../src/checks/manifest-store.js";
-import { shippedPolicySources } from "../../src/checks/shipped-sources.js";
+import { ConfigLoader } from "../../src/pipeline/read/config.js";
+import { HeadTracker } from "../../src/app/head-tracker.js";
+import { JobRunner } from "../../src/app/job-runner.js";
+import { ManifestStore } from "../../src/pipeline/read/manifest-store.js";
+import { shippedPolicySources } from "../../src/app/shipped-sources.js";
 import type { RepoRef } from "../../src/github/gateway.js";
-import { CheckHandlers, type WebhookEvent } from "../../src/handlers/check-handlers.js";
+import { EventHandlers, type WebhookEvent } from "../../src/app/event-handlers.js";
 import { FakeGitHub } from "./fake-github.js";
 import { BREAKOUT_POD, COMPLIANT_DEPLOYMENT, silentLog } from "./fixtures.js";
 
@@ -19,12 +19,12 @@ const repository = { id: 77, name: "shop", full_name: "acme/shop", owner: { logi
 function setup() {
   const github = new FakeGitHub().addRepo(repo);
   const runner = new JobRunner(silentLog);
-  const handlers = new CheckHandlers({
+  const handlers = new EventHandlers({
     config: new ConfigLoader({ shippedSources: shippedPolicySources }),
     manifests: new ManifestStore(),
     heads: new HeadTracker(),
     runner,
-    checkOptions: { completionRetryDelaysMs: [0] },
+    pipelineOptions: { completionRetryDelaysMs: [0] },
   });
   let delivery = 0;
   const event = (name: string, payload: Record<string, unknown>): WebhookEvent => ({ id: `delivery-${++delivery}`, name, payload: { repository, ...payload }, gateway: github, log: silentLog });

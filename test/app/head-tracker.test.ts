@@ -1,7 +1,7 @@
 /** Which head of a pull request is the newest, from webhooks that may arrive out of order. */
 import { describe, expect, test } from "@jest/globals";
-import { HeadTracker } from "../../src/checks/head-tracker.js";
-import { DeliveryLog } from "../../src/handlers/delivery-log.js";
+import { HeadTracker } from "../../src/app/head-tracker.js";
+import { DeliveryLog } from "../../src/app/delivery-log.js";
 
 const REPO = "acme/shop";
 const [A, B, C] = ["a".repeat(40), "b".repeat(40), "c".repeat(40)];

@@ -1,6 +1,6 @@
 /** The background runner: bounded concurrency, order, coalescing of duplicates, drain for shutdown. */
 import { describe, expect, test } from "@jest/globals";
-import { JobRunner } from "../../src/checks/job-runner.js";
+import { JobRunner } from "../../src/app/job-runner.js";
 import { silentLog } from "./fixtures.js";
 
 function gate(): { promise: Promise<void>; open: () => void } {

@@ -139,7 +139,7 @@ describe("Probot routing", () => {
     const github = new FakeGitHub().addRepo({ owner: "acme", repo: "shop" });
     const pull = github.openPullRequest({ owner: "acme", repo: "shop" }, 5, { files: { "pod.yaml": BREAKOUT_POD } });
     const probot = new Probot({ githubToken: "test", log: silentLog, Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }) });
-    const kubePolicy = createKubePolicyApp({ gatewayFor: () => github, checkOptions: { completionRetryDelaysMs: [0] } });
+    const kubePolicy = createKubePolicyApp({ gatewayFor: () => github, pipelineOptions: { completionRetryDelaysMs: [0] } });
     await probot.load(kubePolicy.app);
     await probot.receive({
       id: "delivery-42",

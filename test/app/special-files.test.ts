@@ -1,11 +1,11 @@
 /**
- * The manifest store on files that are not plain text manifests (see src/checks/special-files.ts):
+ * The manifest store on files that are not plain text manifests (see src/pipeline/read/special-files.ts):
  * symbolic links followed to their target or refused, submodules refused, oversized blobs refused
  * unread. The in-memory GitHub is given a Contents API (`describePath`) for the special paths.
  */
 import { describe, expect, test } from "@jest/globals";
 import { createHash } from "node:crypto";
-import { ManifestStore } from "../../src/checks/manifest-store.js";
+import { ManifestStore } from "../../src/pipeline/read/manifest-store.js";
 import { GitHubApiError, type ChangedFile, type PathDescription, type RepoRef } from "../../src/github/gateway.js";
 import { FakeGitHub } from "./fake-github.js";
 import { BREAKOUT_POD } from "./fixtures.js";

@@ -4,7 +4,7 @@
  * exactly one completed check run, never one left `in_progress`, and the newest head's run carries
  * the real verdict.
  *
- * What an older head gets (documented in src/checks/superseded.ts): if its check had already started
+ * What an older head gets (documented in src/pipeline/read/superseded.ts): if its check had already started
  * when the newer push arrived, its real verdict; if GitHub already shows a newer head when its turn
  * comes, a `cancelled` run titled "Superseded by <sha>" (cancelled, unlike neutral or skipped, never
  * satisfies a required check).

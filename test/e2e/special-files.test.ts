@@ -2,7 +2,7 @@
  * Pull requests with files that are not plain text manifests: huge, binary, not UTF-8, symbolic
  * links and submodules. Each gets a clear annotation (or, for a link to a file of the repository, is
  * judged through its target), never a crash, and nothing unreadable passes (see
- * src/checks/special-files.ts for the table of decisions).
+ * src/pipeline/read/special-files.ts for the table of decisions).
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { FileSpec } from "../emulator/client.js";

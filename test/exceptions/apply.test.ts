@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
-import { applyExceptions, covers, exceptionNotice, isBlocking } from "../../src/exceptions/apply.js";
+import { applyExceptions, covers, isBlocking } from "../../src/exceptions/apply.js";
 import type { PolicyException } from "../../src/exceptions/model.js";
 import { bindingOf } from "../../src/exceptions/scope.js";
 import type { Finding } from "../../src/policy/types.js";
@@ -69,15 +69,6 @@ describe("applying exceptions", () => {
   it("replaces a stale mark rather than keeping it", () => {
     const marked = applyExceptions(findings(), [exception({})], NOW);
     expect(applyExceptions(marked, [], NOW).filter((finding) => finding.exception)).toEqual([]);
-  });
-
-  it("a notice names the exception, approver, reason and expiry", () => {
-    const [first] = applyExceptions(findings(), [exception({ reason: "needed for SEC-1" })], NOW).filter((finding) => finding.rule === "privileged");
-    expect(exceptionNotice(first as Finding)).toEqual({
-      title: "pod-security-baseline/privileged (excepted by E1)",
-      message: expect.stringContaining("Excepted by E1, approved by alice, until 2026-03-10T00:00:00.000Z.\nReason: needed for SEC-1\nSource: comment https://github.example/c/1"),
-    });
-    expect(exceptionNotice(findings()[0] as Finding)).toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { documentName, exceptionDocumentYaml, unknownPolicyErrors } from "../../src/exceptions/document.js";
 import { applyExceptions } from "../../src/exceptions/apply.js";
-import { loadPolicies } from "../../src/policy/load.js";
+import { loadPolicies } from "../../src/config/policy-files.js";
 import { baselineFindings, fluentBit } from "./support.js";
 
 const load = (content: string, file = "policies/exceptions.yaml") => loadPolicies([{ file, content }]);

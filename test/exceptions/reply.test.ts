@@ -4,7 +4,7 @@ import { parseComment, type ParseError } from "../../src/exceptions/command.js";
 import { deriveExceptions, type PullRequestComment } from "../../src/exceptions/derive.js";
 import { readMarkers } from "../../src/exceptions/markers.js";
 import { helpText, malformedText, planReplies } from "../../src/exceptions/reply.js";
-import { loadPolicies } from "../../src/policy/load.js";
+import { loadPolicies } from "../../src/config/policy-files.js";
 import { BOT, SETTINGS, T0, baselineFindings, botComment, comment, facts, fluentBit } from "./support.js";
 
 const findings = baselineFindings({ file: "deploy/fluent-bit.yaml", content: fluentBit() });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import { applyExceptions } from "../../src/exceptions/apply.js";
 import { deriveExceptions } from "../../src/exceptions/derive.js";
 import { exceptionsMarkdown, summarizeExceptions } from "../../src/exceptions/summary.js";
-import { loadPolicies } from "../../src/policy/load.js";
+import { loadPolicies } from "../../src/config/policy-files.js";
 import { BOT, SETTINGS, T0, baselineFindings, comment, facts, fluentBit } from "./support.js";
 
 const findings = baselineFindings({ file: "deploy/fluent-bit.yaml", content: fluentBit() });

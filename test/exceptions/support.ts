@@ -10,7 +10,7 @@ import { buildFacts, type AuthorizationFacts, type UserFacts } from "../../src/e
 import type { PullRequestComment } from "../../src/exceptions/derive.js";
 import { loadManifestFile } from "../../src/manifests/load.js";
 import { evaluate } from "../../src/policy/engine.js";
-import { loadPolicies } from "../../src/policy/load.js";
+import { loadPolicies } from "../../src/config/policy-files.js";
 import type { Finding } from "../../src/policy/types.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");

@@ -8,7 +8,7 @@ import { describe, expect, it } from "@jest/globals";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadPolicies } from "../../src/policy/load.js";
+import { loadPolicies } from "../../src/config/policy-files.js";
 import { defaultPolicySources } from "../../src/policy/shipped.js";
 import type { Policy } from "../../src/policy/types.js";
 import { checkFile, newReport, type SafetyReport } from "./safety.js";

@@ -9,7 +9,7 @@ import { describe, expect, test } from "@jest/globals";
 import fc from "fast-check";
 import { parseOrgConfig, parseRepoConfig } from "../../src/config/parse.js";
 import { DEFAULT_LIMITS } from "../../src/manifests/limits.js";
-import { loadPolicies } from "../../src/policy/load.js";
+import { loadPolicies } from "../../src/config/policy-files.js";
 import { load } from "./support.js";
 
 /** Pieces of YAML syntax, scalars that are not what they seem, and characters that are trouble. */

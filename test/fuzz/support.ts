@@ -11,7 +11,7 @@ import fc from "fast-check";
 import { loadManifestFile } from "../../src/manifests/load.js";
 import type { JsonObject, JsonValue, LoadedFile } from "../../src/manifests/types.js";
 import { evaluate } from "../../src/policy/engine.js";
-import { loadPolicies } from "../../src/policy/load.js";
+import { loadPolicies } from "../../src/config/policy-files.js";
 import { defaultPolicySources } from "../../src/policy/shipped.js";
 import type { Policy } from "../../src/policy/types.js";
 import { seededRandom } from "../emulator/faults.js";

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { loadManifestFile } from "../../src/manifests/load.js";
 import { evaluate } from "../../src/policy/engine.js";
-import { loadPolicies } from "../../src/policy/load.js";
+import { loadPolicies } from "../../src/config/policy-files.js";
 import type { Finding } from "../../src/policy/types.js";
 import { check, constraint, deployment, messages, pod } from "./gatekeeper/pipeline.js";
 

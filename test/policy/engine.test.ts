@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { loadManifestFile } from "../../src/manifests/load.js";
 import { evaluate } from "../../src/policy/engine.js";
-import { loadPolicies } from "../../src/policy/load.js";
+import { loadPolicies } from "../../src/config/policy-files.js";
 
 const policies = (...documents: string[]) => {
   const { policies: loaded, errors } = loadPolicies(documents.map((content, i) => ({ file: `p${i}.yaml`, content })));

@@ -5,7 +5,7 @@ import { describe, expect, it } from "@jest/globals";
 import { fixFiles } from "../../src/fix/files.js";
 import { loadManifestFile } from "../../src/manifests/load.js";
 import { evaluate } from "../../src/policy/engine.js";
-import { loadPolicies } from "../../src/policy/load.js";
+import { loadPolicies } from "../../src/config/policy-files.js";
 import type { Finding } from "../../src/policy/types.js";
 
 const RESTRICTED = `apiVersion: kube-policy-bot.dev/v1

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { loadPolicies } from "../../src/policy/load.js";
+import { loadPolicies } from "../../src/config/policy-files.js";
 
 const load = (content: string, file = "policies/p.yaml") => loadPolicies([{ file, content }]);
 

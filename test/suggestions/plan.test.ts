@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { loadManifestFile } from "../../src/manifests/load.js";
 import { evaluate } from "../../src/policy/engine.js";
 import type { Finding } from "../../src/policy/types.js";
-import { loadPolicies } from "../../src/policy/load.js";
+import { loadPolicies } from "../../src/config/policy-files.js";
 import { defaultPolicySources } from "../../src/policy/shipped.js";
 import { planSuggestions, reviewToPost, type ExistingReviewComment, type ReviewToPost, type SuggestionFile } from "../../src/suggestions/plan.js";
 

@@ -12,7 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadManifestFile } from "../../../src/manifests/load.js";
 import { evaluate } from "../../../src/policy/engine.js";
-import { loadPolicies } from "../../../src/policy/load.js";
+import { loadPolicies } from "../../../src/config/policy-files.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const CORPUS = path.join(path.resolve(REPO, "../shared"), "corpora/gatekeeper-library");

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "@jest/globals";
 import { gatekeeperLibrary } from "../../../src/policy/gatekeeper/index.js";
-import { loadPolicies } from "../../../src/policy/load.js";
+import { loadPolicies } from "../../../src/config/policy-files.js";
 import type { JsonValue } from "../../../src/manifests/types.js";
 import type { ParameterError } from "../../../src/policy/types.js";
 import { constraint } from "./pipeline.js";

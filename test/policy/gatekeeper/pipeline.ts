@@ -2,7 +2,7 @@
 import { expect } from "@jest/globals";
 import { loadManifestFile } from "../../../src/manifests/load.js";
 import { evaluate } from "../../../src/policy/engine.js";
-import { loadPolicies } from "../../../src/policy/load.js";
+import { loadPolicies } from "../../../src/config/policy-files.js";
 import type { Finding } from "../../../src/policy/types.js";
 
 /** A constraint of `kind` with `parameters` (YAML, indented under `parameters:`), matching `kinds`. */

@@ -3,10 +3,9 @@
  * a value counts as "set" (truthy) when it is defined and not `false` — `""`, `0` and `null` are set.
  */
 import type { JsonObject, JsonValue } from "../../../manifests/types.js";
+import { isObject } from "../../../manifests/json.js";
 
-export function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+export { isObject };
 
 /** `obj.a.b[0]`: undefined as soon as a step does not exist. */
 export function get(value: JsonValue | undefined, ...path: (string | number)[]): JsonValue | undefined {

@@ -4,7 +4,7 @@
  * The title and summary already say what failed (the error's message names the request, and for a
  * rate limit the limit and when it resets); this is the "what now" line under it.
  */
-import type { GitHubApiError } from "../github/gateway.js";
+import type { GitHubApiError } from "../../github/model.js";
 
 export interface FailureAdvice {
   whatToDo: string;

@@ -9,8 +9,8 @@
  *   check run's `external_id`; its current state is then read from GitHub. A re-run of a commit that
  *   is no longer the pull request's head is skipped: that commit no longer gates anything.
  */
-import type { GitHubGateway, RepoRef } from "../github/gateway.js";
-import { branchName, parseExternalId, type CheckTarget, type ExternalId } from "../checks/target.js";
+import type { GitHubGateway, RepoRef } from "../../github/gateway.js";
+import { branchName, parseExternalId, type CheckTarget, type ExternalId } from "../target.js";
 
 type Json = Record<string, unknown>;
 

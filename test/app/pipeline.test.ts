@@ -3,11 +3,12 @@
  * ends up showing, and that it always ends completed.
  */
 import { describe, expect, test } from "@jest/globals";
-import { ConfigLoader } from "../../src/config/load.js";
-import { ManifestStore } from "../../src/checks/manifest-store.js";
-import { runCheck, type CheckDeps } from "../../src/checks/run-check.js";
-import { shippedPolicySources } from "../../src/checks/shipped-sources.js";
-import type { CheckTarget, PullRequestTarget } from "../../src/checks/target.js";
+import { ConfigLoader } from "../../src/pipeline/read/config.js";
+import { ManifestStore } from "../../src/pipeline/read/manifest-store.js";
+import { KeyedLock } from "../../src/pipeline/keyed-lock.js";
+import { runPipeline, type PipelineDeps } from "../../src/pipeline/run.js";
+import { shippedPolicySources } from "../../src/app/shipped-sources.js";
+import type { CheckTarget, PullRequestTarget } from "../../src/pipeline/target.js";
 import { GitHubApiError, type RepoRef } from "../../src/github/gateway.js";
 import { FakeGitHub } from "./fake-github.js";
 import { BASELINE_ONLY_POD, BREAKOUT_POD, COMPLIANT_DEPLOYMENT, privilegedPods, silentLog } from "./fixtures.js";
@@ -18,7 +19,7 @@ const orgRepo: RepoRef = { owner: "acme", repo: ".github" };
 function setup(options: { orgFiles?: Record<string, string>; baseFiles?: Record<string, string> } = {}) {
   const github = new FakeGitHub().addRepo(repo, options.baseFiles ?? {});
   if (options.orgFiles) github.addRepo(orgRepo, options.orgFiles);
-  const deps: CheckDeps = {
+  const deps: PipelineDeps = {
     config: new ConfigLoader({ shippedSources: shippedPolicySources }),
     manifests: new ManifestStore(),
     log: silentLog,
@@ -33,8 +34,8 @@ function pullRequest(github: FakeGitHub, number: number, files: Record<string, s
   return { kind: "pull_request", repo, number, headSha: pull.headSha, baseRef: pull.baseRef, changedFiles: pull.changedFiles };
 }
 
-async function check(github: FakeGitHub, target: CheckTarget, deps: CheckDeps) {
-  const report = await runCheck(github, target, deps, "delivery-1");
+async function check(github: FakeGitHub, target: CheckTarget, deps: PipelineDeps) {
+  const report = await runPipeline(github, target, deps, "delivery-1");
   const run = github.checkRuns.find((candidate) => candidate.id === report.checkRunId);
   return { report, run };
 }
@@ -228,7 +229,7 @@ describe("failures never leave the check in progress", () => {
   test("if the check run cannot even be created, nothing else is attempted", async () => {
     const { github, deps } = setup();
     github.failNext("createCheckRun", new GitHubApiError("creating check run", 403, "Resource not accessible by integration"));
-    const report = await runCheck(github, pullRequest(github, 1, { "pod.yaml": BREAKOUT_POD }), deps, "d");
+    const report = await runPipeline(github, pullRequest(github, 1, { "pod.yaml": BREAKOUT_POD }), deps, "d");
     expect(report.status).toBe("not-created");
     expect(github.count("listPullRequestFiles")).toBe(0);
   });
@@ -268,7 +269,7 @@ describe("stale work", () => {
     const { github, deps } = setup();
     const stale = pullRequest(github, 1, { "pod.yaml": BREAKOUT_POD });
     const newer = github.openPullRequest(repo, 1, { files: { "pod.yaml": COMPLIANT_DEPLOYMENT } }); // a push: the head moves on
-    const report = await runCheck(github, stale, { ...deps, isSuperseded: () => true }, "d");
+    const report = await runPipeline(github, stale, { ...deps, isSuperseded: () => true }, "d");
     expect(report).toEqual(expect.objectContaining({ status: "skipped", conclusion: "cancelled", published: true }));
     expect(github.checkRuns).toEqual([expect.objectContaining({ headSha: stale.headSha, status: "completed", conclusion: "cancelled", writes: 1 })]);
     expect(github.checkRuns[0]?.output?.title).toBe(`Superseded by ${newer.headSha.slice(0, 7)}`);
@@ -298,7 +299,7 @@ describe("stale work", () => {
   test("a commit the webhook order suggests is stale, but GitHub still calls the head, is checked", async () => {
     const { github, deps } = setup();
     const head = pullRequest(github, 1, { "pod.yaml": BREAKOUT_POD });
-    const report = await runCheck(github, head, { ...deps, isSuperseded: () => true }, "d");
+    const report = await runPipeline(github, head, { ...deps, isSuperseded: () => true }, "d");
     expect(report.status).toBe("completed");
     expect(github.checkRuns).toEqual([expect.objectContaining({ headSha: head.headSha, status: "completed", conclusion: "failure" })]);
   });
@@ -375,29 +376,38 @@ describe("configuration", () => {
   });
 });
 
-describe("the findings hook (where exceptions plug in)", () => {
-  test("excused findings are reported as notices and no longer block; notes reach the summary", async () => {
-    const { github, deps } = setup();
-    const amendFindings: CheckDeps["amendFindings"] = async ({ findings, config }) => {
-      expect(config.policies.map((policy) => policy.name)).toContain("pod-security-baseline");
-      return {
-        findings: findings.map((finding) => ({ ...finding, exception: { id: "E1", approver: "alice", reason: "node debugging, SEC-1", expires: "2025-07-01T00:00:00Z", source: "comment" } })),
-        notes: ["1 exception applied from the pull request's comments."],
-      };
-    };
-    const { run } = await check(github, pullRequest(github, 1, { "pod.yaml": BREAKOUT_POD }), { ...deps, amendFindings });
+describe("exceptions in the verdict", () => {
+  const exceptionDocument = `apiVersion: kube-policy-bot.dev/v1
+kind: PolicyException
+metadata:
+  name: r00t-debug
+spec:
+  policies:
+    - name: pod-security-baseline
+  resources:
+    - kinds: [Pod]
+      names: [r00t]
+  reason: node debugging, SEC-1
+  approver: alice
+  expires: "2025-07-01"
+`;
+
+  test("excused findings are reported as notices and no longer block; the summary lists the exception", async () => {
+    const { github, deps } = setup({ orgFiles: { ".github/kube-policy.yml": "policies:\n  paths: ['exceptions/*.yaml']\n", "exceptions/r00t.yaml": exceptionDocument } });
+    const { run } = await check(github, pullRequest(github, 1, { "pod.yaml": BREAKOUT_POD }), deps);
     expect(run?.conclusion).toBe("success");
-    expect(new Set(run?.annotations.map((annotation) => annotation.annotation_level))).toEqual(new Set(["notice"]));
-    expect(run?.output?.summary).toMatch(/1 exception applied/);
+    const baseline = run?.annotations.filter((annotation) => annotation.title?.startsWith("pod-security-baseline/")) ?? [];
+    expect(baseline.length).toBeGreaterThan(0);
+    expect(baseline.every((annotation) => annotation.annotation_level === "notice")).toBe(true);
+    expect(run?.output?.summary).toMatch(/r00t-debug/);
   });
 
-  test("a failing hook fails the check closed, like any other error", async () => {
+  test("comments that cannot be read fail the check closed, like any other error", async () => {
     const { github, deps } = setup();
-    const amendFindings: CheckDeps["amendFindings"] = async () => {
-      throw new GitHubApiError("listing the comments of pull request #1", 502, "Bad Gateway");
-    };
-    const { run } = await check(github, pullRequest(github, 1, { "pod.yaml": COMPLIANT_DEPLOYMENT }), { ...deps, amendFindings });
+    github.failNext("listIssueComments", new GitHubApiError("listing the comments of pull request #1", 502, "Bad Gateway"));
+    const { run } = await check(github, pullRequest(github, 1, { "pod.yaml": COMPLIANT_DEPLOYMENT }), { ...deps, commentExceptions: { lock: new KeyedLock() } });
     expect(run?.status).toBe("completed");
     expect(run?.conclusion).toBe("failure");
+    expect(run?.output?.title).toMatch(/listing the comments/);
   });
 });

@@ -4,11 +4,11 @@
  * changed. Blobs are read from the BASE repository, which also holds the objects of fork pull
  * requests (the app is usually not installed on the fork).
  */
-import { GitHubApiError, type ChangedFile, type GitHubGateway, type RepoRef } from "../github/gateway.js";
-import { DEFAULT_LIMITS } from "../manifests/limits.js";
-import { loadManifestFile } from "../manifests/load.js";
-import { parseDocuments } from "../manifests/yaml.js";
-import type { InputError, JsonValue, LoadedFile } from "../manifests/types.js";
+import { GitHubApiError, type ChangedFile, type GitHubGateway, type RepoRef } from "../../github/gateway.js";
+import { DEFAULT_LIMITS } from "../../manifests/limits.js";
+import { loadManifestFile } from "../../manifests/load.js";
+import { parseDocuments } from "../../manifests/yaml.js";
+import type { InputError, JsonValue, LoadedFile } from "../../manifests/types.js";
 import { LruCache } from "./lru-cache.js";
 import { mayBeSymlinkBlob, missingBlobMessage, resolveLink, tooLargeMessage } from "./special-files.js";
 

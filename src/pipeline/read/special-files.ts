@@ -17,7 +17,7 @@
  * would escape the check if it were skipped. A symbolic link to a file of the repository is followed,
  * as kubectl, kustomize and Argo CD follow it, and the target's findings land on the target's lines.
  */
-import type { ChangedFile, GitHubGateway, PathDescription, RepoRef } from "../github/gateway.js";
+import type { ChangedFile, GitHubGateway, PathDescription, RepoRef } from "../../github/gateway.js";
 
 /** git stores a symbolic link as a blob holding the target path, without a newline. */
 const MAX_LINK_TARGET = 4096;

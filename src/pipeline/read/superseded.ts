@@ -1,7 +1,7 @@
 /**
  * A check for a commit that is no longer its pull request's head: its own check run is completed at
- * once, `cancelled`, without judging anything, so that every head a pull request ever had ends with
- * exactly one completed run (never one left pending, never one missing) and the newest commit's check
+ * once, `cancelled`, without judging anything (see `supersededResult`, decide/failure.ts), so that
+ * every head a pull request ever had ends with exactly one completed run (never one left pending, never one missing) and the newest commit's check
  * is not queued behind work nobody will look at.
  *
  * Why `cancelled`: it is what GitHub users see when a newer push cancels a workflow, and, unlike
@@ -13,10 +13,9 @@
  * pull request is read, and only a different head there makes the commit superseded.
  */
 import type { Logger } from "pino";
-import type { ChangedFile, GitHubGateway } from "../github/gateway.js";
-import type { CheckRunResult } from "../report/checkrun.js";
-import type { CheckReport } from "./run-check.js";
-import { externalIdOf, type CheckTarget } from "./target.js";
+import type { GitHubGateway } from "../../github/gateway.js";
+import type { ChangedFile } from "../../github/model.js";
+import type { CheckTarget } from "../target.js";
 
 /** The pull request's current head when GitHub confirms it is not `target.headSha`. */
 export async function confirmedNewerHead(gateway: GitHubGateway, target: CheckTarget, log: Logger): Promise<string | undefined> {
@@ -28,31 +27,6 @@ export async function confirmedNewerHead(gateway: GitHubGateway, target: CheckTa
     // Unsure: do the work rather than skip it.
     log.warn({ err: error }, "could not confirm that the commit is superseded; checking it anyway");
     return undefined;
-  }
-}
-
-export async function completeAsSuperseded(
-  gateway: GitHubGateway,
-  target: CheckTarget,
-  options: { checkName: string; newerHead: string; now: () => Date; log: Logger },
-): Promise<CheckReport> {
-  const at = options.now().toISOString();
-  const result = supersededResult(target, options.newerHead);
-  try {
-    const { id } = await gateway.createCheckRun(target.repo, {
-      name: options.checkName,
-      headSha: target.headSha,
-      externalId: externalIdOf(target),
-      startedAt: at,
-      completedAt: at,
-      conclusion: "cancelled",
-      output: { title: result.title, summary: result.summary },
-    });
-    options.log.info({ checkRunId: id, newerHead: options.newerHead }, "superseded: check run completed as cancelled without checking");
-    return { status: "skipped", checkRunId: id, conclusion: "cancelled", blobsFetched: 0, published: true };
-  } catch (error) {
-    options.log.warn({ err: error }, "superseded: could not record it on the commit (no check run was created)");
-    return { status: "skipped", blobsFetched: 0, published: false };
   }
 }
 
@@ -72,17 +46,4 @@ export class SupersededError extends Error {
 export function listedForAnotherHead(files: readonly ChangedFile[], headSha: string): string | undefined {
   const other = files.find((file) => file.listedFor !== undefined && file.listedFor !== headSha.toLowerCase());
   return other?.listedFor;
-}
-
-export function supersededResult(target: CheckTarget, newerHead: string): CheckRunResult {
-  const number = target.kind === "pull_request" ? ` #${target.number}` : "";
-  return {
-    conclusion: "cancelled",
-    title: `Superseded by ${newerHead.slice(0, 7)}`,
-    summary:
-      `This commit is no longer the head of pull request${number}: ${newerHead} is, and that commit's own check run reports the result.\n\n` +
-      "This commit was not checked. Should it become the head again, it is checked then.",
-    annotations: [],
-    omittedAnnotations: 0,
-  };
 }

@@ -7,8 +7,8 @@
  * new name.
  */
 import { minimatch } from "minimatch";
-import type { ChangedFile } from "../github/gateway.js";
-import { GLOB_OPTIONS } from "../config/defaults.js";
+import type { ChangedFile } from "../github/model.js";
+import { GLOB_OPTIONS } from "./defaults.js";
 
 export interface FileSelection {
   include: readonly string[];

@@ -3,15 +3,16 @@
  * background checks out. The Probot app (`src/app.ts`) only routes events here.
  */
 import type { Logger } from "pino";
-import type { ConfigLoader } from "../config/load.js";
+import type { ConfigLoader } from "../pipeline/read/config.js";
 import type { GitHubGateway } from "../github/gateway.js";
-import type { HeadTracker } from "../checks/head-tracker.js";
-import type { JobRunner } from "../checks/job-runner.js";
-import type { ManifestStore } from "../checks/manifest-store.js";
-import { runCheck, type CheckDeps, type CheckReport } from "../checks/run-check.js";
-import { targetKey, type CheckTarget } from "../checks/target.js";
+import type { HeadTracker } from "./head-tracker.js";
+import type { JobRunner } from "./job-runner.js";
+import type { ManifestStore } from "../pipeline/read/manifest-store.js";
+import { RERUN_ACTION } from "../report/checkrun.js";
+import { runPipeline, type PipelineDeps, type PipelineReport } from "../pipeline/run.js";
+import { targetKey, type CheckTarget } from "../pipeline/target.js";
 import { DeliveryLog } from "./delivery-log.js";
-import { checkRunTargets, checkSuiteTargets, isBaseChange, mergeGroupTarget, pullRequestTarget, repoOf, type Resolution } from "./targets.js";
+import { checkRunTargets, checkSuiteTargets, isBaseChange, mergeGroupTarget, pullRequestTarget, repoOf, type Resolution } from "../pipeline/read/targets.js";
 
 export interface WebhookEvent {
   /** The delivery id (`X-GitHub-Delivery`): in every log line and in failure messages. */
@@ -22,25 +23,23 @@ export interface WebhookEvent {
   log: Logger;
 }
 
-export interface CheckHandlerDeps {
+export interface EventHandlerDeps {
   config: ConfigLoader;
   manifests: ManifestStore;
   heads: HeadTracker;
   runner: JobRunner;
-  /** Extra options for every check (annotation cap, retry delays; tests use a fake clock). */
-  checkOptions?: Partial<Pick<CheckDeps, "maxAnnotations" | "now" | "completionRetryDelaysMs" | "sleep" | "amendFindings">>;
+  /** Extra options for every check (annotation cap, retry delays, comment exceptions; tests use a fake clock). */
+  pipelineOptions?: Partial<Pick<PipelineDeps, "maxAnnotations" | "now" | "completionRetryDelaysMs" | "sleep" | "commentExceptions">>;
   /** Called with each finished check (tests and metrics). */
-  onCheckFinished?: (target: CheckTarget, report: CheckReport) => void;
+  onCheckFinished?: (target: CheckTarget, report: PipelineReport) => void;
   /** Deliveries already handled (a fresh log when absent). */
   deliveries?: DeliveryLog;
 }
 
-export const RERUN_IDENTIFIER = "rerun";
-
-export class CheckHandlers {
+export class EventHandlers {
   private readonly deliveries: DeliveryLog;
 
-  constructor(private readonly deps: CheckHandlerDeps) {
+  constructor(private readonly deps: EventHandlerDeps) {
     this.deliveries = deps.deliveries ?? new DeliveryLog();
   }
 
@@ -86,7 +85,7 @@ export class CheckHandlers {
     const log = eventLog(event);
     if (event.payload["action"] === "requested_action") {
       const identifier = (event.payload["requested_action"] as Record<string, unknown> | undefined)?.["identifier"];
-      if (identifier !== RERUN_IDENTIFIER) {
+      if (identifier !== RERUN_ACTION.identifier) {
         log.info({ identifier }, "unknown requested action: ignored");
         return;
       }
@@ -135,18 +134,18 @@ export class CheckHandlers {
    */
   schedule(event: WebhookEvent, target: CheckTarget, log: Logger, reason?: string): void {
     const key = reason === undefined ? targetKey(target) : `${targetKey(target)}:${reason}`;
-    const deps: CheckDeps = {
+    const deps: PipelineDeps = {
       config: this.deps.config,
       manifests: this.deps.manifests,
       log,
       isSuperseded: (candidate) =>
         candidate.kind === "pull_request" && this.deps.heads.isSuperseded(`${candidate.repo.owner}/${candidate.repo.repo}`, candidate.number, candidate.headSha),
-      ...this.deps.checkOptions,
+      ...this.deps.pipelineOptions,
     };
     this.deps.runner.submit(key, async () => {
-      let report: CheckReport | undefined;
+      let report: PipelineReport | undefined;
       try {
-        report = await runCheck(event.gateway, target, deps, event.id);
+        report = await runPipeline(event.gateway, target, deps, event.id);
         this.deps.onCheckFinished?.(target, report);
       } finally {
         // No verdict reached GitHub: a redelivery of this event may retry.

@@ -1,6 +1,6 @@
 /**
  * Runs work for the same key one at a time, in arrival order (work for other keys is not held up).
- * The exception step reads a pull request's comments and then answers them: two evaluations of the
+ * A check reads a pull request's comments and then answers them: two evaluations of the
  * same pull request interleaving there would both answer the same comment.
  */
 export class KeyedLock {

@@ -5,43 +5,19 @@
  * both the org config and its policy files; their blobs are cached by SHA) and one read of the
  * repository's config on the base branch. The org repository's default branch is cached briefly.
  */
+import type { InputError } from "../../manifests/types.js";
 import { minimatch } from "minimatch";
-import type { GitHubGateway, RepoRef, TreeEntry } from "../github/gateway.js";
-import { loadPolicies, type PolicySource } from "../policy/load.js";
-import type { Policy, PolicyError } from "../policy/types.js";
-import type { PolicyException } from "../exceptions/model.js";
-import { unknownPolicyErrors } from "../exceptions/document.js";
-import type { AppliedPolicy } from "../report/checkrun.js";
-import { LruCache } from "../checks/lru-cache.js";
-import { CONFIG_PATH, GLOB_OPTIONS, ORG_CONFIG_REPO, defaultOrgConfig } from "./defaults.js";
-import { mergePolicies, repoExceptionProblems } from "./merge.js";
-import { parseOrgConfig, parseRepoConfig } from "./parse.js";
-import type { ConfigProblem, OrgConfig, RepoConfig } from "./types.js";
+import type { GitHubGateway, RepoRef, TreeEntry } from "../../github/gateway.js";
+import { loadPolicies, type PolicySource } from "../../config/policy-files.js";
+import type { Policy } from "../../policy/types.js";
+import { unknownPolicyErrors } from "../../exceptions/document.js";
+import { LruCache } from "./lru-cache.js";
+import { CONFIG_PATH, GLOB_OPTIONS, ORG_CONFIG_REPO, defaultOrgConfig } from "../../config/defaults.js";
+import { mergePolicies, repoExceptionProblems } from "../../config/merge.js";
+import { parseOrgConfig, parseRepoConfig } from "../../config/parse.js";
+import type { OrgLayer, RepoConfig, ResolvedConfig } from "../../config/types.js";
 
-/** The organisation's layer: its config (or the defaults) and its policy files. */
-export interface OrgLayer {
-  config: OrgConfig;
-  /** `acme/.github`, or undefined when the org has no config (defaults apply). */
-  source: string | undefined;
-  policySources: PolicySource[];
-  problems: ConfigProblem[];
-}
-
-/** Everything one check needs to know about the rules. */
-export interface ResolvedConfig {
-  org: OrgConfig;
-  /** Manifest selection: org include minus org exclude, plus whatever the repository adds. */
-  selection: { include: string[]; exclude: string[]; repoInclude: string[] };
-  policies: Policy[];
-  applied: AppliedPolicy[];
-  /** `PolicyException` documents among the org's and the repository's policy files. */
-  exceptions: PolicyException[];
-  /** Files in the pull request's repository whose changes only count after merge. */
-  protectedFiles: { configPath: string; policyGlobs: string[] };
-  /** Where the rules came from, for the summary. */
-  sources: string[];
-  problems: ConfigProblem[];
-}
+export type { OrgLayer, ResolvedConfig } from "../../config/types.js";
 
 export interface ConfigLoaderOptions {
   /** The shipped default policies (read from disk once). */
@@ -54,7 +30,7 @@ export interface ConfigLoaderOptions {
 export class ConfigLoader {
   private readonly blobs = new LruCache<string, Uint8Array>(2000, 32 * 1024 * 1024, (content) => content.byteLength);
   private readonly defaultBranches = new Map<string, { branch: string; expires: number }>();
-  private shipped: Promise<{ policies: Policy[]; problems: ConfigProblem[] }> | undefined;
+  private shipped: Promise<{ policies: Policy[]; problems: InputError[] }> | undefined;
   private readonly now: () => number;
   private readonly ttl: number;
 
@@ -93,7 +69,6 @@ export class ConfigLoader {
   /** Adds the repository's layer (read from `baseRef`, never the PR head) and merges everything. */
   async resolve(gateway: GitHubGateway, repo: RepoRef, baseRef: string, org: OrgLayer): Promise<ResolvedConfig> {
     const problems = [...org.problems];
-    const sources = [org.source ? `organisation config ${org.source}:${CONFIG_PATH}` : "built-in defaults (no organisation config)"];
     let repoConfig: RepoConfig = { manifests: { include: [] }, policies: { paths: [], overrides: new Map() } };
     let repoSources: PolicySource[] = [];
     const repoConfigFile = `${CONFIG_PATH} (base branch ${baseRef})`;
@@ -102,7 +77,6 @@ export class ConfigLoader {
     if (repo.repo !== ORG_CONFIG_REPO) {
       const file = await gateway.readFile(repo, CONFIG_PATH, baseRef);
       if (file) {
-        sources.push(`repository config ${CONFIG_PATH} on ${baseRef}`);
         const parsed = parseRepoConfig(repoConfigFile, file.content);
         if (parsed.config) repoConfig = parsed.config;
         problems.push(...parsed.problems);
@@ -123,7 +97,7 @@ export class ConfigLoader {
     problems.push(...shipped.problems);
     const orgPolicies = loadPolicies(org.policySources);
     const repoPolicies = loadPolicies(repoSources);
-    problems.push(...orgPolicies.errors.map(toProblem), ...repoPolicies.errors.map(toProblem));
+    problems.push(...orgPolicies.errors, ...repoPolicies.errors);
 
     const merged = mergePolicies({
       shipped: shipped.policies,
@@ -140,7 +114,7 @@ export class ConfigLoader {
     // not turn the org's exceptions for it into errors.
     const exceptions = [...orgPolicies.exceptions, ...repoPolicies.exceptions];
     const defined = [...new Set([...shipped.policies, ...orgPolicies.policies, ...repoPolicies.policies].map((policy) => policy.name))];
-    problems.push(...unknownPolicyErrors(exceptions, defined).map(toProblem));
+    problems.push(...unknownPolicyErrors(exceptions, defined));
     problems.push(
       ...repoExceptionProblems(repoPolicies.exceptions, {
         orgOwned: [...shipped.policies, ...orgPolicies.policies].map((policy) => policy.name),
@@ -159,7 +133,6 @@ export class ConfigLoader {
       applied: merged.applied,
       exceptions,
       protectedFiles: { configPath: CONFIG_PATH, policyGlobs: repo.repo === ORG_CONFIG_REPO ? org.config.policies.paths : repoConfig.policies.paths },
-      sources,
       problems,
     };
   }
@@ -182,8 +155,8 @@ export class ConfigLoader {
     globs: readonly string[],
     configFile: string,
     label: (path: string) => string,
-  ): Promise<{ sources: PolicySource[]; problems: ConfigProblem[] }> {
-    const problems: ConfigProblem[] = [];
+  ): Promise<{ sources: PolicySource[]; problems: InputError[] }> {
+    const problems: InputError[] = [];
     const blobs = entries.filter((entry) => entry.type === "blob").sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const selected: TreeEntry[] = [];
     for (const glob of globs) {
@@ -205,10 +178,10 @@ export class ConfigLoader {
     return content;
   }
 
-  private shippedPolicies(): Promise<{ policies: Policy[]; problems: ConfigProblem[] }> {
+  private shippedPolicies(): Promise<{ policies: Policy[]; problems: InputError[] }> {
     this.shipped ??= this.options.shippedSources().then((sources) => {
       const loaded = loadPolicies(sources);
-      return { policies: loaded.policies, problems: loaded.errors.map(toProblem) };
+      return { policies: loaded.policies, problems: loaded.errors };
     });
     // A failed read (e.g. a broken install) is retried on the next check rather than remembered.
     this.shipped.catch(() => (this.shipped = undefined));
@@ -216,10 +189,6 @@ export class ConfigLoader {
   }
 }
 
-function toProblem(error: PolicyError): ConfigProblem {
-  return { file: error.file, line: error.line, column: error.column, message: error.message };
-}
-
-function truncatedProblem(file: string, repo: string): ConfigProblem {
+function truncatedProblem(file: string, repo: string): InputError {
   return { file, line: 1, column: 1, message: `${repo} has too many files for GitHub to list in one request, so the policy files cannot be found reliably; keep policy files in a smaller repository` };
 }

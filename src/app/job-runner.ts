@@ -69,7 +69,7 @@ export class JobRunner {
         try {
           await job.work();
         } catch (error) {
-          // runCheck completes its check run itself; anything reaching here is a bug worth a loud log.
+          // runPipeline completes its check run itself; anything reaching here is a bug worth a loud log.
           job.log.error({ err: error, key: job.key }, "background check failed");
         } finally {
           this.running.delete(job.key);

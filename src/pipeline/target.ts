@@ -3,7 +3,7 @@
  * `external_id` records which, so a re-run can be traced back to it even where GitHub gives no pull
  * request (fork pull requests: `check_run.pull_requests` is empty).
  */
-import type { RepoRef } from "../github/gateway.js";
+import type { RepoRef } from "../github/model.js";
 
 export interface PullRequestTarget {
   kind: "pull_request";
@@ -52,6 +52,11 @@ export function parseExternalId(value: string | null | undefined): ExternalId | 
 /** `refs/heads/main` -> `main`. */
 export function branchName(ref: string): string {
   return ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : ref;
+}
+
+/** The pull request a check is about: its own, or the one a merge group was made for (when known). */
+export function pullNumberOf(target: CheckTarget): number | undefined {
+  return target.kind === "pull_request" ? target.number : target.pullNumber;
 }
 
 /** Identifies the work, so that concurrent duplicates (redeliveries) can be coalesced. */

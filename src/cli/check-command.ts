@@ -1,24 +1,23 @@
 /**
- * `kube-policy-bot check`: the imperative shell around the pure core. It reads the files, hands
- * plain data to the loader, policy loader and engine, and turns the outcome into output and an
- * exit status. Every failure mode ends in a message and a non-zero status, never in a pass.
+ * `kube-policy-bot check`: the imperative shell around the verdict. It reads the files and the
+ * policies, hands plain data to `decideVerdict` (the same function the app uses), and turns the
+ * verdict into output and an exit status. Every failure mode ends in a message and a non-zero status, never in a pass.
  */
 import { readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { fixFiles } from "../fix/files.js";
 import { unifiedDiff } from "../fix/diff.js";
+import { fixFiles } from "../fix/files.js";
 import { loadManifestFile } from "../manifests/load.js";
-import type { InputError, LoadedFile } from "../manifests/types.js";
-import { applyExceptions, isBlocking } from "../exceptions/apply.js";
+import type { LoadedFile } from "../manifests/types.js";
 import { unknownPolicyErrors } from "../exceptions/document.js";
 import type { PolicyException } from "../exceptions/model.js";
-import { evaluate, type EvaluationResult } from "../policy/engine.js";
-import { loadPolicies, type PolicySource } from "../policy/load.js";
+import { loadPolicies, type PolicySource } from "../config/policy-files.js";
 import { defaultPolicySources, readPolicySources } from "../policy/shipped.js";
 import type { Policy } from "../policy/types.js";
 import { formatJson } from "../report/json.js";
 import { formatSarif } from "../report/sarif.js";
 import { formatText } from "../report/text.js";
+import { classify, decideVerdict, type Verdict, type VerdictInput } from "../verdict/verdict.js";
 import type { CheckRequest } from "./args.js";
 import { discoverManifestFiles, MANIFEST_EXTENSIONS } from "./discover.js";
 import { describeFsError } from "./fs-error.js";
@@ -62,12 +61,7 @@ async function readPolicySet(request: CheckRequest, cwd: string): Promise<Policy
   return readPolicySources(paths);
 }
 
-function byLocation(a: InputError, b: InputError): number {
-  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  return a.line - b.line || a.column - b.column;
-}
-
-function render(result: EvaluationResult, request: CheckRequest, io: CliIo): string {
+function render(result: Verdict, request: CheckRequest, io: CliIo): string {
   switch (request.format) {
     case "json":
       return formatJson(result);
@@ -86,7 +80,7 @@ export function wantsColor(io: CliIo): boolean {
   return io.stdout.isTTY === true && (noColor === undefined || noColor === "");
 }
 
-export async function runCheck(request: CheckRequest, io: CliIo): Promise<number> {
+export async function checkCommand(request: CheckRequest, io: CliIo): Promise<number> {
   const discovery = await discoverManifestFiles(request.paths, io.cwd);
   if (discovery.missing.length > 0) {
     throw new UsageError(discovery.missing.map((given) => `${JSON.stringify(given)}: no such file or directory`).join("\n"));
@@ -128,44 +122,34 @@ export async function runCheck(request: CheckRequest, io: CliIo): Promise<number
     files.push(read.loaded);
     if (read.content) contents.set(file, read.content);
   }
-  const now = io.now?.() ?? new Date();
-  reportExpired(loaded.exceptions, now, io);
-  const judge = (judged: readonly LoadedFile[]): EvaluationResult => judgeFiles(judged, policies, loaded.exceptions, discovery.errors, now);
-  let result = judge(files);
+  // Directories that could not be listed are not files the engine saw, but they block all the same.
+  const input: VerdictInput = { files, policies, exceptionDocuments: loaded.exceptions, inputErrors: discovery.errors, now: io.now?.() ?? new Date() };
+  let verdict = decideVerdict(input);
+  reportExpired(verdict.exceptions.expiredDocuments, io);
 
   if (request.fix !== "none") {
-    const fixed = await runFixes(result, contents, request, io);
-    if (fixed.size > 0) result = judge(files.map((file) => (fixed.has(file.file) ? loadManifestFile(file.file, fixed.get(file.file) as string) : file)));
+    const fixed = await applyFixes(verdict, contents, request, io);
+    if (fixed.size > 0) {
+      const refreshed = files.map((file) => (fixed.has(file.file) ? loadManifestFile(file.file, fixed.get(file.file) as string) : file));
+      verdict = decideVerdict({ ...input, files: refreshed });
+    }
   }
 
-  io.stdout.write(render(result, request, io));
-  return result.summary.deny > 0 || result.summary.errors > 0 ? EXIT_BLOCKED : EXIT_OK;
-}
-
-/** Evaluation with exceptions applied: what blocks, what warns, what cannot be read. */
-function judgeFiles(
-  files: readonly LoadedFile[],
-  policies: readonly Policy[],
-  exceptions: readonly PolicyException[],
-  discoveryErrors: readonly InputError[],
-  now: Date,
-): EvaluationResult {
-  const evaluated = evaluate(files, policies);
-  const findings = applyExceptions(evaluated.findings, exceptions, now);
-  // Directories that could not be listed are not files the engine saw, but they block all the same.
-  const errors = [...discoveryErrors, ...evaluated.errors].sort(byLocation);
-  // `deny` counts what blocks: an excepted deny finding is still listed, marked with its exception.
-  const deny = findings.filter(isBlocking).length;
-  return { findings, errors, summary: { ...evaluated.summary, deny, errors: errors.length } };
+  io.stdout.write(render(verdict, request, io));
+  return verdict.conclusion === "block" ? EXIT_BLOCKED : EXIT_OK;
 }
 
 /**
- * `--fix`: the fixes of the selected findings applied to the files' text, written in place (or, with
- * `--dry-run`, printed as a unified diff); what was fixed and what could not be goes to stderr.
- * Returns the new text of every changed file, for the check that follows.
+ * `--fix`: the rules' fixes of the selected findings (what blocks; with `--fix-warnings`, warnings
+ * too) applied to the files' text and written in place, or with `--dry-run` printed as a unified diff.
+ * What was fixed and what could not be goes to stderr. Returns the new text of every changed file,
+ * for the check that follows.
  */
-async function runFixes(result: EvaluationResult, contents: ReadonlyMap<string, Buffer>, request: CheckRequest, io: CliIo): Promise<Map<string, string>> {
-  const selected = result.findings.filter((finding) => isBlocking(finding) || (request.fix === "warnings" && finding.action === "warn" && !finding.exception));
+async function applyFixes(verdict: Verdict, contents: ReadonlyMap<string, Buffer>, request: CheckRequest, io: CliIo): Promise<Map<string, string>> {
+  const selected = verdict.findings.filter((finding) => {
+    const kind = classify(finding);
+    return kind === "blocking" || (request.fix === "warnings" && kind === "warning");
+  });
   const texts = new Map<string, string>();
   for (const finding of selected) {
     const content = contents.get(finding.file);
@@ -190,9 +174,9 @@ async function runFixes(result: EvaluationResult, contents: ReadonlyMap<string, 
 }
 
 /** An expired exception is not applied; say so, or its findings blocking again would be a surprise. */
-function reportExpired(exceptions: readonly PolicyException[], now: Date, io: CliIo): void {
-  for (const exception of exceptions) {
-    if (exception.expires.getTime() > now.getTime() || exception.source.kind !== "document") continue;
+function reportExpired(expired: readonly PolicyException[], io: CliIo): void {
+  for (const exception of expired) {
+    if (exception.source.kind !== "document") continue;
     io.stderr.write(
       `${exception.source.file}:${exception.source.line}:1: warning: PolicyException "${exception.id}" expired at ${exception.expires.toISOString()} and is not applied\n`,
     );

@@ -16,22 +16,21 @@
  * due, + the pull request read, then the check. Other comments cost nothing.
  */
 import type { Logger } from "pino";
-import type { JobRunner } from "../checks/job-runner.js";
-import { parseComment, COMMAND } from "../exceptions/command.js";
+import type { JobRunner } from "./job-runner.js";
+import { parseComment } from "../exceptions/command.js";
 import type { PullRequestComment } from "../exceptions/derive.js";
-import { voidNoticeFor } from "../exceptions/edits.js";
-import { sameLogin, type GitHubUser } from "../exceptions/authorize.js";
-import type { GitHubGateway, RepoRef } from "../github/gateway.js";
-import type { CheckHandlers, WebhookEvent } from "./check-handlers.js";
-import { pullRequestAtCurrentHead, repoOf } from "./targets.js";
+import type { GitHubUser } from "../exceptions/authorize.js";
+import type { RepoRef } from "../github/model.js";
+import type { EventHandlers, WebhookEvent } from "./event-handlers.js";
+import { mayConcernExceptions } from "../pipeline/read/exception-facts.js";
+import { pullRequestAtCurrentHead, repoOf } from "../pipeline/read/targets.js";
+import { recordCommentChange } from "../pipeline/void-notice.js";
+import { acknowledgeCommand } from "../pipeline/write/comments.js";
 
 type Json = Record<string, unknown>;
 
-const RECORD_PREFIX = "<!-- kube-policy-bot:";
-const VOID_MARKER = /<!-- kube-policy-bot:void [^>]*-->/g;
-
 export class CommentHandlers {
-  constructor(private readonly deps: { checks: CheckHandlers; runner: JobRunner }) {}
+  constructor(private readonly deps: { checks: EventHandlers; runner: JobRunner }) {}
 
   issueComment(event: WebhookEvent): void {
     const action = event.payload["action"];
@@ -55,7 +54,7 @@ export class CommentHandlers {
     if (parseComment(comment.body, comment.id).length === 0) return;
     this.deps.runner.submit(`comment:${event.id}`, async () => {
       try {
-        await event.gateway.createCommentReaction(repo, comment.id, "eyes");
+        await acknowledgeCommand(event.gateway, repo, comment.id);
       } catch (error) {
         log.warn({ err: error, commentId: comment.id }, "could not add the eyes reaction; the command is still evaluated");
       }
@@ -67,7 +66,7 @@ export class CommentHandlers {
     const changes = obj(event.payload["changes"]);
     const from = obj(changes?.["body"])?.["from"];
     const previousBody = typeof from === "string" ? from : undefined;
-    if (!mayMatter(comment.body) && !mayMatter(previousBody)) return;
+    if (!mayConcernExceptions(comment.body) && !mayConcernExceptions(previousBody)) return;
     const sender = userOf(event.payload["sender"]);
     if (!sender) {
       log.warn("issue_comment payload without a sender: ignored");
@@ -75,13 +74,10 @@ export class CommentHandlers {
     }
     this.deps.runner.submit(`comment:${event.id}`, async () => {
       try {
-        const botLogin = await event.gateway.getBotLogin();
-        if (sender.type === "Bot" && sameLogin(sender.login, botLogin)) return;
-        const notice = voidNoticeFor({ action, comment, ...(previousBody !== undefined ? { previousBody } : {}), sender }, botLogin);
-        if (notice !== undefined && !(await alreadyPosted(event.gateway, repo, number, notice, botLogin))) {
-          await event.gateway.createIssueComment(repo, number, notice);
-          log.info({ commentId: comment.id, editor: sender.login }, "posted a void notice for a changed exception comment");
-        }
+        const result = await recordCommentChange(event.gateway, repo, number, { action, comment, ...(previousBody !== undefined ? { previousBody } : {}), sender });
+        // The app's own edits change nothing that needs recording, nor a re-check.
+        if (result === "own-change") return;
+        if (result === "posted") log.info({ commentId: comment.id, editor: sender.login }, "posted a void notice for a changed exception comment");
       } catch (error) {
         // Without the notice the exception would still count: say so loudly, GitHub's "Redeliver" retries.
         log.error({ err: error, commentId: comment.id }, "could not record that an exception comment was changed; redeliver this webhook once GitHub answers again");
@@ -102,18 +98,6 @@ export class CommentHandlers {
     for (const skipped of resolution.skipped) log.info({ reason: skipped }, "re-check skipped");
     for (const target of resolution.targets) this.deps.checks.schedule(event, target, log, reason);
   }
-}
-
-function mayMatter(body: string | null | undefined): boolean {
-  return typeof body === "string" && (body.includes(COMMAND) || body.includes(RECORD_PREFIX));
-}
-
-/** Whether every void marker of the notice is already in one of the app's comments (a redelivery). */
-async function alreadyPosted(gateway: GitHubGateway, repo: RepoRef, number: number, notice: string, botLogin: string): Promise<boolean> {
-  const markers = notice.match(VOID_MARKER) ?? [];
-  if (markers.length === 0) return false;
-  const ours = (await gateway.listIssueComments(repo, number)).filter((comment) => comment.user?.type === "Bot" && sameLogin(comment.user.login, botLogin));
-  return markers.every((marker) => ours.some((comment) => (comment.body ?? "").includes(marker)));
 }
 
 function commentOf(value: unknown): PullRequestComment | undefined {

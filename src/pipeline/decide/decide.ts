@@ -1,0 +1,68 @@
+/**
+ * The decide step: pure. From a snapshot to the plan of what to write: the verdict, the check run's
+ * content, and the replies (with reactions) that answer `/policy-exception` commands. No GitHub, no
+ * clock (`now` comes in), so the same snapshot always gives the same plan.
+ */
+import { planReplies, type PlannedReply } from "../../exceptions/reply.js";
+import { exceptionsMarkdown, summarizeExceptions } from "../../exceptions/summary.js";
+import { buildCheckRun, type CheckOutcome, type CheckRunResult } from "../../report/checkrun.js";
+import { mergeQueueNote, notManifestNote, ruleChangeNote } from "../../report/notes.js";
+import { decideVerdict, type Verdict } from "../../verdict/verdict.js";
+import type { Snapshot } from "../snapshot.js";
+
+export interface Plan {
+  /** Absent when nothing was judged (too large, configuration error). */
+  verdict?: Verdict;
+  outcome: CheckOutcome;
+  checkRun: CheckRunResult;
+  /** Answers to commands not yet answered, in order; posting one records its grant. */
+  replies: PlannedReply[];
+}
+
+export interface DecideOptions {
+  now: Date;
+  maxAnnotations?: number;
+}
+
+export function decide(snapshot: Snapshot, options: DecideOptions): Plan {
+  const outcome = decideOutcome(snapshot, options.now);
+  const checkRun = buildCheckRun(outcome.outcome, options.maxAnnotations !== undefined ? { maxAnnotations: options.maxAnnotations } : {});
+  return { ...outcome, checkRun };
+}
+
+function decideOutcome(snapshot: Snapshot, now: Date): Omit<Plan, "checkRun"> {
+  const { config, manifests } = snapshot;
+  if (snapshot.tooLarge || !config) {
+    const { reason, whatToDo } = snapshot.tooLarge ?? { reason: "the configuration was not read", whatToDo: "Re-run the check." };
+    // A limit is not an outage: fail-open must not let a huge change through unchecked.
+    return { outcome: { kind: "not-evaluated", reason, whatToDo, conclusion: "failure", retryable: false, notes: [] }, replies: [] };
+  }
+  const notes = snapshot.ruleFilesChanged.length > 0 ? [ruleChangeNote(snapshot.ruleFilesChanged, snapshot.target.baseRef)] : [];
+  if (config.problems.length > 0) return { outcome: { kind: "config-error", problems: config.problems, notes }, replies: [] };
+
+  notes.push(...manifests.notes);
+  if (manifests.notManifests.length > 0) notes.push(notManifestNote(manifests.notManifests));
+  const facts = snapshot.comments?.facts;
+  const verdict = decideVerdict({
+    files: manifests.files,
+    policies: config.policies,
+    exceptionDocuments: config.exceptions,
+    ...(facts
+      ? { comments: { comments: facts.comments, facts: facts.facts, settings: config.org.exceptions, botLogin: facts.botLogin, recordsGrants: snapshot.comments?.recordsGrants ?? false } }
+      : {}),
+    now,
+  });
+  const derived = verdict.exceptions.fromComments;
+  const replies = derived && snapshot.comments?.recordsGrants ? planReplies(derived, config.org.exceptions) : [];
+  if (snapshot.mergeQueue && verdict.counts.blocking > 0) notes.push(mergeQueueNote(snapshot.mergeQueue.pullNumber));
+
+  // Documents hold for the whole org: list those that concern this change, not every one ever committed.
+  const section = exceptionsMarkdown(
+    summarizeExceptions({ ...(derived ? { derived } : {}), permanent: verdict.exceptions.relevantDocuments, findings: verdict.findings, now }),
+  );
+  const sections = section === "" ? [] : [section];
+  if (manifests.files.length === 0) {
+    return { verdict, outcome: { kind: "no-manifests", changedFiles: snapshot.changedFiles, policies: config.applied, notes, sections }, replies };
+  }
+  return { verdict, outcome: { kind: "evaluated", verdict, policies: config.applied, notes, sections }, replies };
+}

@@ -1,0 +1,104 @@
+/**
+ * The read step: from a target (pull request or merge group) to its snapshot, through the gateway.
+ * This is the only place where a pull request and a merge group are read differently: which files
+ * changed (the pull request file list, or the compare of the group against its base), whether the
+ * rules changed, and whose comments count for exceptions.
+ *
+ * Order of requests: the file list, the repository's config (the org's layer is read before the
+ * check run exists, see run.ts), the changed manifests (by blob SHA, cached), then the comments.
+ */
+import type { OrgLayer } from "../../config/types.js";
+import { changedRuleFiles, selectManifestFiles } from "../../config/select-files.js";
+import type { GitHubGateway } from "../../github/gateway.js";
+import type { ChangedFile } from "../../github/model.js";
+import type { Snapshot } from "../snapshot.js";
+import { pullNumberOf, type CheckTarget } from "../target.js";
+import type { ConfigLoader } from "./config.js";
+import { readCommentFacts } from "./exception-facts.js";
+import type { ManifestStore } from "./manifest-store.js";
+import { SupersededError, listedForAnotherHead } from "./superseded.js";
+
+/** GitHub serves at most 3000 files of a pull request. */
+export const MAX_PULL_REQUEST_FILES = 3000;
+/** The compare API returns at most 300 files. */
+export const MAX_COMPARE_FILES = 300;
+
+export interface ReadDeps {
+  config: ConfigLoader;
+  manifests: ManifestStore;
+  /** Read the pull request's comments for `/policy-exception` commands (the app always does). */
+  readComments: boolean;
+}
+
+export async function readSnapshot(gateway: GitHubGateway, target: CheckTarget, org: OrgLayer, deps: ReadDeps): Promise<Snapshot> {
+  const changed = await readChangedFiles(gateway, target);
+  if ("tooLarge" in changed) return emptySnapshot(target, changed.count, { tooLarge: changed.tooLarge });
+
+  const config = await deps.config.resolve(gateway, target.repo, target.baseRef, org);
+  // A pull request cannot change the rules that judge it; a merge group's changes were judged already.
+  const ruleFilesChanged = target.kind === "pull_request" ? changedRuleFiles(changed.files, config.protectedFiles.configPath, config.protectedFiles.policyGlobs) : [];
+  const snapshot = emptySnapshot(target, changed.files.length, { config, ruleFilesChanged });
+  if (config.problems.length > 0) return snapshot;
+
+  const selected = selectManifestFiles(changed.files, config.selection);
+  if (selected.length > 0) {
+    const loaded = await deps.manifests.load(gateway, target.repo, selected, target.headSha);
+    snapshot.manifests = { selected: selected.length, files: loaded.files, notManifests: loaded.notManifests, notes: loaded.notes, blobsFetched: loaded.fetched };
+  }
+
+  const pullNumber = pullNumberOf(target);
+  if (deps.readComments && pullNumber !== undefined) {
+    const author = target.kind === "pull_request" ? target.author : undefined;
+    const facts = await readCommentFacts(gateway, target.repo, pullNumber, author, config.org.exceptions);
+    snapshot.comments = { pullNumber, recordsGrants: target.kind === "pull_request", ...(facts ? { facts } : {}) };
+  }
+  if (deps.readComments && target.kind === "merge_group") snapshot.mergeQueue = target.pullNumber === undefined ? {} : { pullNumber: target.pullNumber };
+  return snapshot;
+}
+
+type ChangedFiles = { files: ChangedFile[] } | { count: number; tooLarge: { reason: string; whatToDo: string } };
+
+async function readChangedFiles(gateway: GitHubGateway, target: CheckTarget): Promise<ChangedFiles> {
+  if (target.kind === "merge_group") {
+    const files = await gateway.compareCommits(target.repo, target.baseSha, target.headSha);
+    if (files.length < MAX_COMPARE_FILES) return { files };
+    return {
+      count: files.length,
+      tooLarge: {
+        reason: `the merge group changes ${MAX_COMPARE_FILES} files or more, the most GitHub's compare API returns`,
+        whatToDo: "merge fewer pull requests at once (lower the merge queue's group size), or merge this change without the queue after its pull request check passed.",
+      },
+    };
+  }
+  if ((target.changedFiles ?? 0) > MAX_PULL_REQUEST_FILES) {
+    return {
+      count: target.changedFiles ?? 0,
+      tooLarge: {
+        reason: `the pull request changes ${target.changedFiles} files, and GitHub lists at most ${MAX_PULL_REQUEST_FILES}`,
+        whatToDo: "split the pull request so that each part changes at most 3000 files; a change that cannot be checked completely is not passed.",
+      },
+    };
+  }
+  const files = await gateway.listPullRequestFiles(target.repo, target.number);
+  // GitHub lists the current head's files: if that is no longer this commit, its verdict is not ours to give.
+  const newerHead = listedForAnotherHead(files, target.headSha);
+  if (newerHead) throw new SupersededError(newerHead);
+  if (files.length < MAX_PULL_REQUEST_FILES) return { files };
+  return {
+    count: files.length,
+    tooLarge: {
+      reason: `the pull request changes ${MAX_PULL_REQUEST_FILES} files or more, the most GitHub lists`,
+      whatToDo: "split the pull request so that each part changes fewer than 3000 files; a change that cannot be checked completely is not passed.",
+    },
+  };
+}
+
+function emptySnapshot(target: CheckTarget, changedFiles: number, parts: Partial<Snapshot>): Snapshot {
+  return {
+    target,
+    changedFiles,
+    ruleFilesChanged: [],
+    manifests: { selected: 0, files: [], notManifests: [], notes: [], blobsFetched: 0 },
+    ...parts,
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * Everything GitHub knows that one check needs, gathered once by the read step into plain data: the
+ * decide step works from this alone. A pull request and a merge group differ only in how their
+ * snapshot is read (which files changed, which pull request's comments count, whether the rules
+ * themselves changed); once read, they are decided alike.
+ */
+import type { ResolvedConfig } from "../config/types.js";
+import type { LoadedFile } from "../manifests/types.js";
+import type { CommentFacts } from "./read/exception-facts.js";
+import type { CheckTarget } from "./target.js";
+
+export interface Snapshot {
+  target: CheckTarget;
+  /** Files the change touches (GitHub's count, even when the list was not read because it is too long). */
+  changedFiles: number;
+  /** Set when the change is too large to be read completely: nothing further was read. */
+  tooLarge?: { reason: string; whatToDo: string };
+  /** The rules in force (absent only when `tooLarge`); `problems` stop the check before any manifest is read. */
+  config?: ResolvedConfig;
+  /** Changed files that are rules rather than subjects: their edits only count after merge. */
+  ruleFilesChanged: string[];
+  manifests: {
+    /** Changed files the manifest globs select. */
+    selected: number;
+    files: LoadedFile[];
+    /** Selected files with no Kubernetes object at all. */
+    notManifests: string[];
+    /** What the summary says about special files (a symbolic link checked through its target). */
+    notes: string[];
+    /** Blob reads this check made (cache misses). */
+    blobsFetched: number;
+  };
+  /** The pull request whose comments may grant exceptions here, and what they say. */
+  comments?: {
+    pullNumber: number;
+    /** True for the pull request's own check: it records new grants by replying. */
+    recordsGrants: boolean;
+    /** Undefined when no comment concerns exceptions. */
+    facts?: CommentFacts;
+  };
+  /** A merge group: comment exceptions of other queued pull requests do not apply here. */
+  mergeQueue?: { pullNumber?: number };
+}

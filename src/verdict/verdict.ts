@@ -1,0 +1,129 @@
+/**
+ * The verdict: one pure function from what is judged to what it means, shared by the CLI and the
+ * app. Objects (with their source positions), policies, exception documents and, in the app, the
+ * pull request's comments with the facts that authorise approvers go in; every finding classified,
+ * the counts, the conclusion and what became of each exception come out. Front ends only gather the
+ * inputs and format the verdict; neither corrects a count after the fact.
+ */
+import { applyExceptions } from "../exceptions/apply.js";
+import type { AuthorizationFacts } from "../exceptions/authorize.js";
+import { deriveExceptions, type DerivedExceptions, type PullRequestComment } from "../exceptions/derive.js";
+import type { PolicyException } from "../exceptions/model.js";
+import { inScope } from "../exceptions/scope.js";
+import type { ExceptionSettings } from "../exceptions/settings.js";
+import type { InputError, LoadedFile } from "../manifests/types.js";
+import { evaluate, type EvaluationSummary } from "../policy/engine.js";
+import type { Finding, Policy } from "../policy/types.js";
+
+/**
+ * What a finding means for the merge: `blocking` (a deny no exception excuses), `warning` (warn),
+ * `notice` (dryrun), `excepted` (excused by an exception: shown, never blocking).
+ */
+export type FindingClass = "blocking" | "warning" | "notice" | "excepted";
+
+/** `/policy-exception` commands in a pull request's comments, and what is needed to judge them. */
+export interface CommentExceptionsInput {
+  /** Every comment of the pull request, oldest first. */
+  comments: readonly PullRequestComment[];
+  facts: AuthorizationFacts;
+  settings: ExceptionSettings;
+  /** The app's own login: only its comments carry the records of grants. */
+  botLogin: string;
+  /**
+   * Whether this evaluation records new grants (the pull request's own check does, by replying). A
+   * merge group records none, so it applies only grants already recorded, bound to the content the
+   * approver saw.
+   */
+  recordsGrants: boolean;
+}
+
+export interface VerdictInput {
+  /** The objects to judge, read with their positions (unreadable files carry their errors). */
+  files: readonly LoadedFile[];
+  policies: readonly Policy[];
+  /** `PolicyException` documents of the policy files. */
+  exceptionDocuments: readonly PolicyException[];
+  comments?: CommentExceptionsInput;
+  /** Inputs that could not even be listed (a directory the CLI cannot read): they block like unreadable files. */
+  inputErrors?: readonly InputError[];
+  now: Date;
+}
+
+export interface Verdict {
+  /** Every finding, sorted by file and position; an excepted one carries its `exception`. */
+  findings: Finding[];
+  /** Input that could not be read, sorted by file and position: blocks like a deny. */
+  errors: InputError[];
+  /** Files, resources, and per action the findings that still count (`deny` = blocking findings). */
+  summary: EvaluationSummary;
+  counts: Record<FindingClass, number>;
+  /** `block` when a finding blocks or an input could not be read. */
+  conclusion: "pass" | "block";
+  exceptions: {
+    /** What the pull request's comments asked and what came of it (absent without comments). */
+    fromComments?: DerivedExceptions;
+    /** The documents that concern this change: excusing a finding, or expired where they would. */
+    relevantDocuments: PolicyException[];
+    /** Every document that has expired (and so is not applied). */
+    expiredDocuments: PolicyException[];
+  };
+}
+
+export function classify(finding: Finding): FindingClass {
+  if (finding.exception) return "excepted";
+  return finding.action === "deny" ? "blocking" : finding.action === "warn" ? "warning" : "notice";
+}
+
+export function decideVerdict(input: VerdictInput): Verdict {
+  const evaluated = evaluate(input.files, input.policies);
+  const fromComments = input.comments ? commentExceptions(input.comments, evaluated.findings, input.policies, input.now) : undefined;
+  const active = fromComments ? activeCommentExceptions(fromComments, input.comments?.recordsGrants ?? false) : [];
+  const findings = applyExceptions(evaluated.findings, [...active, ...input.exceptionDocuments], input.now);
+  const errors = [...(input.inputErrors ?? []), ...evaluated.errors].sort(byLocation);
+
+  const counts: Record<FindingClass, number> = { blocking: 0, warning: 0, notice: 0, excepted: 0 };
+  for (const finding of findings) counts[classify(finding)]++;
+  const summary: EvaluationSummary = {
+    files: evaluated.summary.files,
+    resources: evaluated.summary.resources,
+    deny: counts.blocking,
+    warn: counts.warning,
+    dryrun: counts.notice,
+    errors: errors.length,
+  };
+  return {
+    findings,
+    errors,
+    summary,
+    counts,
+    conclusion: counts.blocking > 0 || errors.length > 0 ? "block" : "pass",
+    exceptions: {
+      ...(fromComments ? { fromComments } : {}),
+      relevantDocuments: input.exceptionDocuments.filter((exception) => evaluated.findings.some((finding) => inScope(exception, finding))),
+      expiredDocuments: input.exceptionDocuments.filter((exception) => exception.expires.getTime() <= input.now.getTime()),
+    },
+  };
+}
+
+function commentExceptions(input: CommentExceptionsInput, findings: readonly Finding[], policies: readonly Policy[], now: Date): DerivedExceptions {
+  return deriveExceptions({
+    comments: input.comments,
+    facts: input.facts,
+    settings: input.settings,
+    botLogin: input.botLogin,
+    now,
+    findings,
+    policyNames: policies.map((policy) => policy.name),
+  });
+}
+
+function activeCommentExceptions(derived: DerivedExceptions, recordsGrants: boolean): PolicyException[] {
+  if (recordsGrants) return derived.active;
+  const unrecorded = new Set(derived.toRecord.map((record) => record.exception.id));
+  return derived.active.filter((exception) => !unrecorded.has(exception.id));
+}
+
+function byLocation(a: InputError, b: InputError): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.line - b.line || a.column - b.column;
+}
