@@ -42,11 +42,17 @@ export const DEFAULT_EXCLUDE: readonly string[] = [
   "**/{pnpm-lock,mkdocs,codecov,renovate,dependabot,action,buildspec,azure-pipelines,bitbucket-pipelines,cloudbuild,skaffold,kind}.{yaml,yml}",
 ];
 
+/** Suggested-change comments per push: enough for a typical manifest, few enough to stay reviewable. */
+export const DEFAULT_MAX_SUGGESTIONS = 10;
+/** GitHub does not bound comments per review; a reviewer's attention does. */
+export const MAX_SUGGESTIONS = 50;
+
 export const DEFAULT_ORG_CONFIG: Readonly<OrgConfig> = Object.freeze({
   manifests: { include: [...DEFAULT_INCLUDE], exclude: [...DEFAULT_EXCLUDE] },
   policies: { shipped: true, paths: [], overridable: [] },
   check: { name: DEFAULT_CHECK_NAME, failureMode: "fail-closed" },
   exceptions: { approvers: [], maxDurationMs: 30 * DAY_MS, defaultDurationMs: 14 * DAY_MS },
+  suggestions: { enabled: true, maxComments: DEFAULT_MAX_SUGGESTIONS },
 }) as OrgConfig;
 
 export function defaultOrgConfig(): OrgConfig {

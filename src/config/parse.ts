@@ -7,7 +7,7 @@ import { parseDocuments } from "../manifests/yaml.js";
 import type { FieldPath, JsonObject, SourceDocument, InputError } from "../manifests/types.js";
 import type { EnforcementAction } from "../policy/types.js";
 import { didYouMean } from "../policy/suggest.js";
-import { defaultOrgConfig } from "./defaults.js";
+import { MAX_SUGGESTIONS, defaultOrgConfig } from "./defaults.js";
 import type { ApproverRule, OrgConfig, PolicyOverride, RepoConfig, RepoPermission } from "./types.js";
 import { isObject } from "../manifests/json.js";
 
@@ -26,7 +26,7 @@ export function parseOrgConfig(file: string, content: string | Uint8Array): Pars
   const config = defaultOrgConfig();
   const root = reader.root;
   if (root) {
-    reader.keys(root, [], ["manifests", "policies", "check", "exceptions"]);
+    reader.keys(root, [], ["manifests", "policies", "check", "exceptions", "suggestions"]);
     const manifests = reader.mapping(root, ["manifests"]);
     if (manifests) {
       reader.keys(manifests, ["manifests"], ["include", "exclude"]);
@@ -66,6 +66,17 @@ export function parseOrgConfig(file: string, content: string | Uint8Array): Pars
       }
       config.exceptions.approvers = readApprovers(reader, exceptions) ?? [];
     }
+    const suggestions = reader.mapping(root, ["suggestions"]);
+    if (suggestions) {
+      reader.keys(suggestions, ["suggestions"], ["enabled", "maxComments"]);
+      config.suggestions.enabled = reader.boolean(suggestions, ["suggestions", "enabled"]) ?? config.suggestions.enabled;
+      const max = suggestions["maxComments"];
+      if (max !== undefined) {
+        if (typeof max !== "number" || !Number.isInteger(max) || max < 1 || max > MAX_SUGGESTIONS) {
+          reader.fail(["suggestions", "maxComments"], `suggestions.maxComments must be a whole number from 1 to ${MAX_SUGGESTIONS}`);
+        } else config.suggestions.maxComments = max;
+      }
+    }
   }
   return reader.problems.length > 0 ? { config: undefined, problems: reader.problems } : { config, problems: [] };
 }
@@ -75,10 +86,10 @@ export function parseRepoConfig(file: string, content: string | Uint8Array): Par
   const config: RepoConfig = { manifests: { include: [] }, policies: { paths: [], overrides: new Map() } };
   const root = reader.root;
   if (root) {
-    for (const key of ["check", "exceptions"]) {
+    for (const key of ["check", "exceptions", "suggestions"]) {
       if (key in root) reader.fail([key], `${key} can only be set in the organisation's config (the .github repository), not in a repository`);
     }
-    reader.keys(root, [], ["manifests", "policies", "check", "exceptions"]);
+    reader.keys(root, [], ["manifests", "policies", "check", "exceptions", "suggestions"]);
     const manifests = reader.mapping(root, ["manifests"]);
     if (manifests) {
       if ("exclude" in manifests) reader.fail(["manifests", "exclude"], "a repository may add manifest globs (include) but not exclude files: excluding would let files skip the organisation's policies");

@@ -29,6 +29,8 @@ export interface OrgConfig {
   };
   check: { name: string; failureMode: FailureMode };
   exceptions: ExceptionSettings;
+  /** The review of suggested changes on pull requests: on or off, and at most how many comments per push. */
+  suggestions: { enabled: boolean; maxComments: number };
 }
 
 /** A repository's change to one policy of the org set. */

@@ -26,6 +26,8 @@ import { SupersededError, confirmedNewerHead } from "./read/superseded.js";
 import { describeTarget, pullNumberOf, type CheckTarget } from "./target.js";
 import { createCheckRun, createCompletedCheckRun, publishCheckRun } from "./write/check-run.js";
 import { postReplies } from "./write/replies.js";
+import { postSuggestions } from "./write/review.js";
+import type { SuggestionPlan } from "../suggestions/plan.js";
 
 export interface PipelineDeps {
   config: ConfigLoader;
@@ -95,6 +97,7 @@ export async function runPipeline(gateway: GitHubGateway, target: CheckTarget, d
 
   let outcome: CheckOutcome;
   let checkRun: CheckRunResult;
+  let suggestions: SuggestionPlan | undefined;
   let blobsFetched = 0;
   try {
     if (orgError !== undefined || !org) throw orgError;
@@ -113,6 +116,7 @@ export async function runPipeline(gateway: GitHubGateway, target: CheckTarget, d
     });
     outcome = plan.outcome;
     checkRun = plan.checkRun;
+    suggestions = plan.suggestions;
   } catch (error) {
     if (error instanceof SupersededError) {
       log.info({ newerHead: error.newerHead }, "superseded while checking: the run completes as cancelled");
@@ -133,6 +137,12 @@ export async function runPipeline(gateway: GitHubGateway, target: CheckTarget, d
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
   });
   log.info({ checkRunId, conclusion: checkRun.conclusion, title: checkRun.title, annotations: checkRun.annotations.length, blobsFetched, published }, "check run completed");
+  // After the check is complete: the review points at findings the check run already shows.
+  const pullNumber = pullNumberOf(target);
+  if (suggestions && published && target.kind === "pull_request" && pullNumber !== undefined) {
+    const plan = suggestions;
+    await underCommentLock(target, deps, () => postSuggestions(gateway, target.repo, pullNumber, plan, log));
+  }
   const retryable = outcome.kind === "not-evaluated" && outcome.retryable;
   return { status: "completed", checkRunId, conclusion: checkRun.conclusion, title: checkRun.title, blobsFetched, published, retryable };
 }

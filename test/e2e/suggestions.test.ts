@@ -106,9 +106,17 @@ describe("suggested changes in the pull request", () => {
     expect(e2e.github.reviews(repo, clean.number)).toEqual([]);
   });
 
-  test("the org config can turn suggestions off", async () => {
-    e2e.github.createRepo("acme/.github", { files: { ".github/kube-policy.yml": "suggestions:\n  enabled: false\n" } });
+  test("the org config bounds the comments per push, and can turn suggestions off", async () => {
+    e2e.github.createRepo("acme/.github", { files: { ".github/kube-policy.yml": "suggestions:\n  maxComments: 1\n" } });
     try {
+      const bounded = newRepo();
+      const first = await e2e.github.openPullRequest({ repo: bounded, files: { "apps/agent.yaml": PRIVILEGED_DEPLOYMENT } });
+      await e2e.waitForCheckRun(bounded, first.headSha);
+      const [review] = await waitForReviews(bounded, first.number, 1);
+      expect(review?.["body"]).toMatch(/more suggestion\(s\) will follow/);
+      expect(e2e.github.reviewComments(bounded, first.number)).toHaveLength(1);
+
+      e2e.github.commit("acme/.github", { files: { ".github/kube-policy.yml": "suggestions:\n  enabled: false\n" } });
       const repo = newRepo();
       const pr = await e2e.github.openPullRequest({ repo, files: { "apps/agent.yaml": PRIVILEGED_DEPLOYMENT } });
       const run = await e2e.waitForCheckRun(repo, pr.headSha);

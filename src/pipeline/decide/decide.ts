@@ -7,6 +7,7 @@ import { planReplies, type PlannedReply } from "../../exceptions/reply.js";
 import { exceptionsMarkdown, summarizeExceptions } from "../../exceptions/summary.js";
 import { buildCheckRun, type CheckOutcome, type CheckRunResult } from "../../report/checkrun.js";
 import { mergeQueueNote, notManifestNote, ruleChangeNote } from "../../report/notes.js";
+import { planSuggestions, type SuggestionPlan } from "../../suggestions/plan.js";
 import { decideVerdict, type Verdict } from "../../verdict/verdict.js";
 import type { Snapshot } from "../snapshot.js";
 
@@ -17,6 +18,8 @@ export interface Plan {
   checkRun: CheckRunResult;
   /** Answers to commands not yet answered, in order; posting one records its grant. */
   replies: PlannedReply[];
+  /** Suggested changes for fixable findings on lines the pull request changed, posted as one review. */
+  suggestions?: SuggestionPlan;
 }
 
 export interface DecideOptions {
@@ -27,7 +30,16 @@ export interface DecideOptions {
 export function decide(snapshot: Snapshot, options: DecideOptions): Plan {
   const outcome = decideOutcome(snapshot, options.now);
   const checkRun = buildCheckRun(outcome.outcome, options.maxAnnotations !== undefined ? { maxAnnotations: options.maxAnnotations } : {});
-  return { ...outcome, checkRun };
+  const suggestions = outcome.verdict && snapshot.suggestionFiles && snapshot.config ? decideSuggestions(snapshot, outcome.verdict) : undefined;
+  return { ...outcome, checkRun, ...(suggestions ? { suggestions } : {}) };
+}
+
+/** The review of suggested changes: only for fixable findings on lines this pull request changed. */
+function decideSuggestions(snapshot: Snapshot, verdict: Verdict): SuggestionPlan | undefined {
+  const files = snapshot.suggestionFiles ?? [];
+  const settings = snapshot.config?.org.suggestions;
+  if (files.length === 0 || !settings?.enabled) return undefined;
+  return planSuggestions(files, verdict.findings, { headSha: snapshot.target.headSha, maxComments: settings.maxComments });
 }
 
 function decideOutcome(snapshot: Snapshot, now: Date): Omit<Plan, "checkRun"> {

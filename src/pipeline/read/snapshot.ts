@@ -44,6 +44,12 @@ export async function readSnapshot(gateway: GitHubGateway, target: CheckTarget, 
   if (selected.length > 0) {
     const loaded = await deps.manifests.load(gateway, target.repo, selected, target.headSha);
     snapshot.manifests = { selected: selected.length, files: loaded.files, notManifests: loaded.notManifests, notes: loaded.notes, blobsFetched: loaded.fetched };
+    if (target.kind === "pull_request" && config.org.suggestions.enabled) {
+      snapshot.suggestionFiles = selected.flatMap((file) => {
+        const text = loaded.texts.get(file.filename);
+        return text === undefined ? [] : [{ path: file.filename, text, patch: file.patch }];
+      });
+    }
   }
 
   const pullNumber = pullNumberOf(target);
