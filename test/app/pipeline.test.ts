@@ -64,7 +64,7 @@ describe("a pull request check", () => {
     expect(run?.output?.summary).toMatch(/Blocked/);
   });
 
-  test("costs one org lookup, one config read, one list, one blob, one create and one completing update", async () => {
+  test("costs one org lookup, one config read, one list, one blob, one create and one completing update, then the review", async () => {
     const { github, deps } = setup();
     await check(github, pullRequest(github, 1, { "deploy/pod.yaml": BREAKOUT_POD }), deps);
     expect(github.calls.map((call) => call.method)).toEqual([
@@ -74,7 +74,21 @@ describe("a pull request check", () => {
       "readFile", // .github/kube-policy.yml on the base branch
       "getBlob",
       "updateCheckRun",
+      // The breakout pod's findings are fixable: the bot's earlier review comments, who the bot is, the review.
+      "listReviewComments",
+      "getBotLogin",
+      "createReview",
     ]);
+    expect(github.reviews[0]?.review).toMatchObject({ event: "COMMENT", comments: [expect.objectContaining({ path: "deploy/pod.yaml", line: 6 }), expect.anything()] });
+  });
+
+  test("a review that cannot be posted is logged and leaves the check as it is", async () => {
+    const { github, deps } = setup();
+    github.failNext("createReview", new GitHubApiError("posting the review", 422, "Unprocessable Entity"));
+    const { run } = await check(github, pullRequest(github, 1, { "deploy/pod.yaml": BREAKOUT_POD }), deps);
+    expect(run?.conclusion).toBe("failure");
+    expect(run?.status).toBe("completed");
+    expect(github.reviews).toEqual([]);
   });
 
   test("a compliant deployment passes without failure annotations", async () => {
