@@ -58,6 +58,8 @@ export interface PipelineReport {
   published: boolean;
   /** The check could not judge the change because of an outage: running it again may succeed. */
   retryable?: boolean;
+  /** Writes that follow the completed check (the review of suggested changes); never fail, never change the check. */
+  followUp?: () => Promise<void>;
 }
 
 export async function runPipeline(gateway: GitHubGateway, target: CheckTarget, deps: PipelineDeps, deliveryId: string): Promise<PipelineReport> {
@@ -137,14 +139,16 @@ export async function runPipeline(gateway: GitHubGateway, target: CheckTarget, d
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
   });
   log.info({ checkRunId, conclusion: checkRun.conclusion, title: checkRun.title, annotations: checkRun.annotations.length, blobsFetched, published }, "check run completed");
-  // After the check is complete: the review points at findings the check run already shows.
+  // After the check is complete: the review points at findings the check run already shows. It is a
+  // follow-up of its own, so that a re-run clicked meanwhile starts a new check instead of joining this one.
   const pullNumber = pullNumberOf(target);
+  let followUp: (() => Promise<void>) | undefined;
   if (suggestions && published && target.kind === "pull_request" && pullNumber !== undefined) {
     const plan = suggestions;
-    await underCommentLock(target, deps, () => postSuggestions(gateway, target.repo, pullNumber, plan, log));
+    followUp = () => underCommentLock(target, deps, () => postSuggestions(gateway, target.repo, pullNumber, plan, log));
   }
   const retryable = outcome.kind === "not-evaluated" && outcome.retryable;
-  return { status: "completed", checkRunId, conclusion: checkRun.conclusion, title: checkRun.title, blobsFetched, published, retryable };
+  return { status: "completed", checkRunId, conclusion: checkRun.conclusion, title: checkRun.title, blobsFetched, published, retryable, ...(followUp ? { followUp } : {}) };
 }
 
 /** The pull request whose comments the check reads and answers: one evaluation of it at a time. */

@@ -46,6 +46,8 @@ function pullRequest(github: FakeGitHub, number: number, files: Record<string, s
 
 async function check(github: FakeGitHub, target: CheckTarget, deps: PipelineDeps) {
   const report = await runPipeline(github, target, deps, "delivery-1");
+  // As the app's job runner does: the review of suggested changes follows the completed check.
+  await report.followUp?.();
   const run = github.checkRuns.find((candidate) => candidate.id === report.checkRunId);
   if (!run) throw new Error("no check run");
   return run;
