@@ -8,8 +8,8 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { CheckRunView, E2E } from "../test/e2e/harness.js";
-import { findRepoRoot, startE2E } from "../test/e2e/harness.js";
+import type { CheckRunView, E2E } from "../emulator/harness.js";
+import { findRepoRoot, startE2E } from "../emulator/harness.js";
 
 const REPO = "acme/gitops";
 

@@ -9,6 +9,9 @@ import { parseArgs, USAGE } from "./cli/args.js";
 import { checkCommand, EXIT_OK, EXIT_USAGE, UsageError } from "./cli/check-command.js";
 import type { CliIo } from "./cli/io.js";
 import { packageInfo } from "./cli/package-info.js";
+import { allRules } from "./report/rule-docs.js";
+import { formatRules } from "./report/rules.js";
+import { runRender } from "./cli/render.js";
 
 export type { CliIo } from "./cli/io.js";
 
@@ -28,9 +31,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return EXIT_OK;
     case "usage-error":
       return usageFailure(io, request.message);
+    case "rules":
+      io.stdout.write(formatRules(allRules(), request.format));
+      return EXIT_OK;
     case "check":
       try {
         return await checkCommand(request, io);
+      } catch (error) {
+        if (error instanceof UsageError) return usageFailure(io, error.message);
+        throw error;
+      }
+    case "render":
+      try {
+        return runRender(request, io);
       } catch (error) {
         if (error instanceof UsageError) return usageFailure(io, error.message);
         throw error;

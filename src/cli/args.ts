@@ -19,25 +19,53 @@ export interface CheckRequest {
   dryRun: boolean;
 }
 
+export const RULES_FORMATS = ["text", "json", "markdown"] as const;
+export type RulesFormat = (typeof RULES_FORMATS)[number];
+
+export interface RulesRequest {
+  command: "rules";
+  format: RulesFormat;
+}
+
+export const RENDER_FORMATS = ["yaml", "json"] as const;
+export type RenderFormat = (typeof RENDER_FORMATS)[number];
+
+export interface RenderRequest {
+  command: "render";
+  format: RenderFormat;
+  /** The kustomization directory. */
+  directory: string;
+}
+
 export type CliRequest =
   | CheckRequest
+  | RulesRequest
+  | RenderRequest
   | { command: "help" }
   | { command: "version" }
   | { command: "usage-error"; message: string };
 
 export const USAGE = `Usage: kube-policy-bot check [--policies PATH]... [--format text|json|sarif] [--fix [--fix-warnings] [--dry-run]] PATH...
+       kube-policy-bot render [--format yaml|json] DIR
+       kube-policy-bot rules [--format text|json|markdown]
 
-Checks Kubernetes manifests against Pod Security Standards and Gatekeeper constraints, offline.
+check: checks Kubernetes manifests against Pod Security Standards, Gatekeeper constraints and the
+policies given, offline. Kustomize directories are rendered first and the objects they produce are
+judged, each finding placed on the line (base, patch or kustomization entry) its value came from.
+render: prints what \`kustomize build DIR\` prints; json: each object with the file:line of every field.
+rules: lists every rule with what it checks and how to fix a violation.
 
 Arguments:
   PATH                  manifest file or directory; directories are searched recursively for
-                        .yaml, .yml and .json files (dot-directories and node_modules are skipped)
+                        .yaml, .yml and .json files, as kubectl apply -R -f does
+  DIR                   a directory holding kustomization.yaml, kustomization.yml or Kustomization
 
 Options:
   --policies PATH       policy file or directory (repeatable); default: the shipped policy set
-  --format FORMAT       output format: text (default), json or sarif
-  --fix                 apply the rules' fixes to the findings that block, in place, then check again
-                        and report what remains (findings without a safe fix are left as they are)
+  --format FORMAT       check: text (default), json or sarif; render: yaml (default) or json;
+                        rules: text (default), json or markdown
+  --fix                 check: apply the rules' fixes to the findings that block, in place, then check
+                        again and report what remains (findings without a safe fix are left as they are)
   --fix-warnings        with --fix: fix warnings too
   --dry-run             with --fix: print the fixes as a unified diff, change no file
   -h, --help            show this help
@@ -70,9 +98,11 @@ export function parseArgs(argv: readonly string[]): CliRequest {
   if (beforeDoubleDash.includes("--version")) return { command: "version" };
 
   const [command, ...rest] = argv;
-  if (command === undefined) return usageError("missing command: expected `check`");
+  if (command === undefined) return usageError("missing command: expected `check`, `render` or `rules`");
+  if (command === "rules") return parseRulesArgs(rest);
+  if (command === "render") return parseRender(rest);
   if (command !== "check") {
-    return usageError(`unknown command ${JSON.stringify(command)}: expected \`check\``);
+    return usageError(`unknown command ${JSON.stringify(command)}: expected \`check\`, \`render\` or \`rules\``);
   }
 
   const policies: string[] = [];
@@ -127,4 +157,52 @@ export function parseArgs(argv: readonly string[]): CliRequest {
   if (paths.length === 0) return usageError("missing PATH: give at least one manifest file or directory");
   if (!fix && (fixWarnings || dryRun)) return usageError(`${fixWarnings ? "--fix-warnings" : "--dry-run"} needs --fix`);
   return { command: "check", policies, format: format ?? "text", paths, fix: !fix ? "none" : fixWarnings ? "warnings" : "blocking", dryRun };
+}
+
+function parseRulesArgs(rest: readonly string[]): CliRequest {
+  let format: RulesFormat | undefined;
+  for (let i = 0; i < rest.length; ) {
+    const arg = rest[i] as string;
+    const eq = arg.indexOf("=");
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    if (name !== "--format") return usageError(arg.startsWith("-") ? `unknown option ${JSON.stringify(name)}` : `rules takes no PATH (got ${JSON.stringify(arg)})`);
+    const { value, next } = takeValue(rest, i, eq === -1 ? undefined : arg.slice(eq + 1));
+    if (value === undefined || !(RULES_FORMATS as readonly string[]).includes(value)) {
+      return usageError(`--format for rules must be one of ${RULES_FORMATS.join(", ")}${value === undefined ? "" : ` (got ${JSON.stringify(value)})`}`);
+    }
+    if (format !== undefined && format !== value) return usageError("--format given twice with different values");
+    format = value as RulesFormat;
+    i = next;
+  }
+  return { command: "rules", format: format ?? "text" };
+}
+
+function parseRender(rest: readonly string[]): CliRequest {
+  const paths: string[] = [];
+  let format: RenderFormat | undefined;
+  let optionsEnded = false;
+  for (let i = 0; i < rest.length; ) {
+    const arg = rest[i] as string;
+    if (optionsEnded || !arg.startsWith("-") || arg === "-") {
+      paths.push(arg);
+      i += 1;
+      continue;
+    }
+    if (arg === "--") {
+      optionsEnded = true;
+      i += 1;
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    if (name !== "--format") return usageError(`unknown option ${JSON.stringify(name)}`);
+    const { value, next } = takeValue(rest, i, eq === -1 ? undefined : arg.slice(eq + 1));
+    if (value === undefined || !(RENDER_FORMATS as readonly string[]).includes(value)) {
+      return usageError(`render --format needs one of ${RENDER_FORMATS.join(", ")}`);
+    }
+    format = value as RenderFormat;
+    i = next;
+  }
+  if (paths.length !== 1) return usageError("render needs exactly one DIR (a kustomization directory)");
+  return { command: "render", format: format ?? "yaml", directory: paths[0] as string };
 }

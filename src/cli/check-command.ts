@@ -8,6 +8,8 @@ import path from "node:path";
 import { unifiedDiff } from "../fix/diff.js";
 import { fixFiles } from "../fix/files.js";
 import { loadManifestFile } from "../manifests/load.js";
+import { diskFileSystem } from "../render/kustomize/index.js";
+import { isKustomizationFile, renderKustomizeRoots } from "../render/kustomize-roots.js";
 import type { LoadedFile } from "../manifests/types.js";
 import { unknownPolicyErrors } from "../exceptions/document.js";
 import type { PolicyException } from "../exceptions/model.js";
@@ -41,6 +43,31 @@ async function readManifest(file: string, cwd: string): Promise<{ loaded: Loaded
     return { loaded: { file, manifests: [], errors: [{ file, line: 1, column: 1, message: `cannot read file: ${describeFsError(error)}` }] } };
   }
   return { loaded: loadManifestFile(file, content), content };
+}
+
+/**
+ * Kustomization directories among the files are rendered and their roots judged as what they
+ * deploy; every other file that no kustomization reads is judged as a manifest of its own. Kustomize
+ * inputs (patches, components, generator sources) are never judged standalone. `contents` receives
+ * the bytes of the files judged on their own (the only ones `--fix` edits).
+ */
+async function readAndRender(discovered: readonly string[], cwd: string, contents: Map<string, Buffer>): Promise<LoadedFile[]> {
+  const top = path.parse(path.resolve(cwd)).root;
+  // Repository paths for the renderer are relative to the file system's root, so a base beside the
+  // given directory (`../base`) is reachable; findings show paths relative to the working directory.
+  const toRenderPath = (file: string): string => path.relative(top, path.resolve(cwd, file)).split(path.sep).join("/");
+  const show = (renderPath: string): string => path.relative(cwd, path.join(top, renderPath)) || ".";
+  const renderPaths = discovered.map(toRenderPath);
+  const kustomize = renderKustomizeRoots(diskFileSystem(top), renderPaths, { show });
+  const files: LoadedFile[] = [];
+  for (const [index, file] of discovered.entries()) {
+    const renderPath = renderPaths[index] as string;
+    if (kustomize.inputs.has(renderPath) || isKustomizationFile(renderPath)) continue;
+    const read = await readManifest(file, cwd);
+    files.push(read.loaded);
+    if (read.content) contents.set(file, read.content);
+  }
+  return [...files, ...kustomize.files];
 }
 
 /** `--policies` paths as the user wrote them when they can be (for readable messages), else resolved. */
@@ -95,6 +122,8 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
     return EXIT_USAGE;
   }
   const loaded = loadPolicies(sources);
+  // Valid documents that do nothing here (a ValidatingAdmissionPolicy no binding binds): said, not silently dropped.
+  for (const notice of loaded.notices) io.stderr.write(`${notice.file}:${notice.line}:${notice.column}: notice: ${notice.message}\n`);
   // An exception naming a policy that is not loaded would silently do nothing: a policy error.
   const policyErrors = [...loaded.errors, ...unknownPolicyErrors(loaded.exceptions, loaded.policies.map((policy) => policy.name))];
   if (policyErrors.length > 0) {
@@ -102,6 +131,8 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
     io.stderr.write(`kube-policy-bot: ${policyErrors.length} policy error(s); no manifests were checked\n`);
     return EXIT_USAGE;
   }
+  // Read but unable to take effect in a check (AdmissionConfiguration usernames): said, never silently dropped.
+  for (const notice of loaded.notices) io.stderr.write(`${notice.file}:${notice.line}:${notice.column}: note: ${notice.message}\n`);
   const policies: Policy[] = loaded.policies;
   if (policies.length === 0) {
     // Checking against nothing would pass everything: treat an empty policy set as a broken one.
@@ -115,13 +146,9 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
     );
   }
 
-  const files: LoadedFile[] = [];
+  // The text of every file read as a manifest of its own: what `--fix` edits.
   const contents = new Map<string, Buffer>();
-  for (const file of discovery.files) {
-    const read = await readManifest(file, io.cwd);
-    files.push(read.loaded);
-    if (read.content) contents.set(file, read.content);
-  }
+  const files = await readAndRender(discovery.files, io.cwd, contents);
   // Directories that could not be listed are not files the engine saw, but they block all the same.
   const input: VerdictInput = { files, policies, exceptionDocuments: loaded.exceptions, inputErrors: discovery.errors, now: io.now?.() ?? new Date() };
   let verdict = decideVerdict(input);

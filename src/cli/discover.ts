@@ -1,6 +1,7 @@
 /**
- * Which files `check PATH...` looks at. Directories are walked in a fixed (byte-wise sorted) order so
- * two runs over the same tree print the same report, whatever the file system returns.
+ * Which files `check PATH...` looks at: those `kubectl apply -R -f PATH` applies (cli-runtime's
+ * `ExpandPathsToFileVisitors`). Directories are walked in a fixed (byte-wise sorted) order, as
+ * kubectl's `filepath.Walk` does, so two runs over the same tree print the same report.
  */
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
@@ -22,14 +23,14 @@ function byCodeUnit(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Tool configuration (`.github/`, `.pre-commit-config.yaml`) and vendored code are not manifests. */
-function isSkippedWhileWalking(name: string): boolean {
-  return name.startsWith(".") || name === "node_modules";
-}
-
-function isManifestName(name: string): boolean {
-  const lower = name.toLowerCase();
-  return MANIFEST_EXTENSIONS.some((ext) => lower.endsWith(ext));
+/**
+ * kubectl's test (cli-runtime `ignoreFile`): the name's last extension, exactly (`.YAML` is not one),
+ * whatever the name otherwise looks like; dot-files and files under dot-folders or `node_modules`
+ * are applied like any other. `Kustomization` (no extension) is also read: it is one of the names
+ * kustomize reads a kustomization from, and its directory is rendered rather than applied as files.
+ */
+function hasManifestExtension(name: string): boolean {
+  return name === "Kustomization" || MANIFEST_EXTENSIONS.includes(path.extname(name));
 }
 
 export async function discoverManifestFiles(paths: readonly string[], cwd: string): Promise<Discovery> {
@@ -55,12 +56,24 @@ export async function discoverManifestFiles(paths: readonly string[], cwd: strin
     }
     entries.sort((a, b) => byCodeUnit(a.name, b.name));
     for (const entry of entries) {
-      if (isSkippedWhileWalking(entry.name)) continue;
       const child = path.join(shown, entry.name);
-      // Symbolic links inside a tree are not followed (as `find` and `git` do not): the pull-request
-      // check sees a link as a link, so the CLI must not check more than it would; it also rules out cycles.
       if (entry.isDirectory()) await walk(child);
-      else if (entry.isFile() && isManifestName(entry.name)) addFile(child);
+      else if (!hasManifestExtension(entry.name)) continue;
+      else if (entry.isFile()) addFile(child);
+      else if (entry.isSymbolicLink()) await addLink(child);
+      else errors.push({ file: child, line: 1, column: 1, message: "not a regular file: kubectl apply -R would try to read it, and it cannot be checked" });
+    }
+  };
+
+  // kubectl's walk does not descend into a linked directory (so no cycle), but reads a link named like
+  // a manifest: a link to a file is applied as that file; one to a directory, or a broken one, fails.
+  const addLink = async (shown: string): Promise<void> => {
+    try {
+      const target = await stat(path.resolve(cwd, shown));
+      if (target.isFile()) addFile(shown);
+      else errors.push({ file: shown, line: 1, column: 1, message: "a symbolic link to a directory, named like a manifest: kubectl apply -R fails reading it" });
+    } catch (error) {
+      errors.push({ file: shown, line: 1, column: 1, message: `a symbolic link that cannot be followed: ${describeFsError(error)}` });
     }
   };
 

@@ -46,13 +46,29 @@ export const DEFAULT_EXCLUDE: readonly string[] = [
 export const DEFAULT_MAX_SUGGESTIONS = 10;
 /** GitHub does not bound comments per review; a reviewer's attention does. */
 export const MAX_SUGGESTIONS = 50;
+/**
+ * Where GitOps repositories conventionally keep their Namespace manifests: a file named after them,
+ * or a `namespaces/` folder. Reading these costs one tree listing and at most `maxFiles` blob reads.
+ */
+export const DEFAULT_NAMESPACE_PATHS: readonly string[] = [
+  "**/namespace.{yaml,yml}",
+  "**/namespaces.{yaml,yml}",
+  "**/ns.{yaml,yml}",
+  "**/namespaces/**/*.{yaml,yml}",
+];
+
+/** Namespace files read per check by default, and the most an organisation may allow. */
+export const DEFAULT_NAMESPACE_MAX_FILES = 50;
+export const MAX_NAMESPACE_FILES = 500;
 
 export const DEFAULT_ORG_CONFIG: Readonly<OrgConfig> = Object.freeze({
   manifests: { include: [...DEFAULT_INCLUDE], exclude: [...DEFAULT_EXCLUDE] },
+  namespaces: { paths: [...DEFAULT_NAMESPACE_PATHS], maxFiles: DEFAULT_NAMESPACE_MAX_FILES },
   policies: { shipped: true, paths: [], overridable: [] },
   check: { name: DEFAULT_CHECK_NAME, failureMode: "fail-closed" },
   exceptions: { approvers: [], maxDurationMs: 30 * DAY_MS, defaultDurationMs: 14 * DAY_MS },
   suggestions: { enabled: true, maxComments: DEFAULT_MAX_SUGGESTIONS },
+  podTemplates: [],
 }) as OrgConfig;
 
 export function defaultOrgConfig(): OrgConfig {

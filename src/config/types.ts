@@ -17,8 +17,20 @@ export type { ApproverRule, ExceptionSettings, RepoPermission } from "../excepti
 
 export type FailureMode = "fail-closed" | "fail-open";
 
+/**
+ * Where Namespace manifests are found outside the pull request's changed files, so that workloads are
+ * judged by their namespace's Pod Security labels even when the PR does not touch the Namespace.
+ */
+export interface NamespaceSettings {
+  /** Globs of files holding Namespace manifests, read at the PR's head and base. */
+  paths: string[];
+  /** Most files read per check (blob reads are cached by content, so unchanged files cost nothing twice). */
+  maxFiles: number;
+}
+
 export interface OrgConfig {
   manifests: { include: string[]; exclude: string[] };
+  namespaces: NamespaceSettings;
   policies: {
     /** Apply the policies shipped with kube-policy-bot (before the org's own). */
     shipped: boolean;
@@ -31,6 +43,15 @@ export interface OrgConfig {
   exceptions: ExceptionSettings;
   /** The review of suggested changes on pull requests: on or off, and at most how many comments per push. */
   suggestions: { enabled: boolean; maxComments: number };
+  /** Custom resources that create pods, beyond the well-known ones (README: "Pod-creating custom resources"). */
+  podTemplates: PodTemplateSetting[];
+}
+
+/** A kind whose pod templates are judged: any version of `apiVersion`'s group; paths like `spec.jobs[*].template`. */
+export interface PodTemplateSetting {
+  apiVersion: string;
+  kind: string;
+  podTemplatePaths: string[];
 }
 
 /** A repository's change to one policy of the org set. */
@@ -46,6 +67,8 @@ export interface PolicyOverride {
 
 export interface RepoConfig {
   manifests: { include: string[] };
+  /** Added to the organisation's `namespaces.paths`. */
+  namespaces: { paths: string[] };
   policies: { paths: string[]; overrides: Map<string, PolicyOverride> };
 }
 
@@ -71,6 +94,13 @@ export interface ResolvedConfig {
   org: OrgConfig;
   /** Manifest selection: org include minus org exclude, plus whatever the repository adds. */
   selection: { include: string[]; exclude: string[]; repoInclude: string[] };
+  /** Where Namespace manifests are read from beyond the changed files: the org's globs plus the repository's. */
+  namespaces: NamespaceSettings;
+  /**
+   * Policy content that cannot take effect in a pull request, at its line, for the summary: an unbound
+   * ValidatingAdmissionPolicy, AdmissionConfiguration usernames.
+   */
+  notices: InputError[];
   policies: Policy[];
   applied: AppliedPolicy[];
   /** `PolicyException` documents among the org's and the repository's policy files. */

@@ -5,8 +5,14 @@
  * approver team no longer approves anything); the app's own hidden markers say what it recorded
  * (grants and what they were bound to), what it answered, and which comments were tampered with.
  *
- * Pure: comments, facts, settings, findings and the clock in; statuses, exceptions to apply,
- * grants to record and per-comment outcomes to acknowledge out.
+ * A grant not recorded yet is bound once, to the findings of the head its approver could have seen
+ * (seen-head.ts) that are still there, unless its comment was evidently answered before and that
+ * answer is gone (processed.ts): then it is void. What a derivation lacks for that (the pull
+ * request's history, the app's reactions) it says in `needs`; the read step fetches it and derives
+ * again (`bindingNeeds`).
+ *
+ * Pure: comments, facts, settings, findings, the pull request's history and the clock in; statuses,
+ * exceptions to apply, grants to record and per-comment outcomes to acknowledge out.
  */
 import { closest } from "../policy/suggest.js";
 import type { Finding } from "../policy/types.js";
@@ -21,9 +27,11 @@ import {
 } from "./authorize.js";
 import { parseComment, type ExceptionRequest, type ParseError } from "./command.js";
 import { resolveExpiry } from "./expiry.js";
-import { bodyDigest, grantMarker, readMarkers, type GrantMarker } from "./markers.js";
+import { bodyDigest, grantMarker, readMarkers, unboundMarker, voidMarker, type GrantMarker } from "./markers.js";
 import { selectorOf, type PolicyException } from "./model.js";
+import { earlierAnswer } from "./processed.js";
 import { bindingOf, inScope, type ExceptionScope } from "./scope.js";
+import { seenHead, type PullHistory } from "./seen-head.js";
 
 /** A pull request comment as the issue comments API returns it (fields used here only). */
 export interface PullRequestComment {
@@ -44,8 +52,18 @@ export interface DeriveInput {
   /** The app's own login, e.g. `kube-policy-bot[bot]`: only its comments carry markers that count. */
   botLogin: string;
   now: Date;
-  /** This evaluation's findings: a grant not yet recorded is bound to the ones it covers now. */
+  /**
+   * This evaluation's findings: a grant not yet recorded is bound to the ones it covers now that were
+   * also on the head its approver could have seen (see `seen-head.ts`).
+   */
   findings: readonly Finding[];
+  /**
+   * The pull request's heads and this app's check runs on them: what binds a grant not yet recorded.
+   * Absent: such a grant waits (`needs.history`) and applies nowhere.
+   */
+  history?: PullHistory;
+  /** The app's own reactions on the comments read so far (see `needs.reactionsOf`). */
+  botReactions?: ReadonlyMap<number, readonly string[]>;
   /** Names of the policies in force: a request for another policy is refused. Omit to skip the check. */
   policyNames?: readonly string[];
 }
@@ -65,6 +83,8 @@ export interface Grant {
   expiryNote?: string;
   /** What the grant is bound to: from its record, or computed now (see `DerivedExceptions.toRecord`). */
   bindings: readonly string[];
+  /** For a grant bound now: the head its approver could have seen, whose findings bound it. */
+  seenHead?: string;
 }
 
 export interface DerivedException {
@@ -78,6 +98,8 @@ export interface DerivedException {
   grant?: Grant;
   /** The exception to apply, when active (also kept when expired, for display). */
   exception?: PolicyException;
+  /** Comments whose approval could not be bound to a head their approver could have seen. */
+  unconfirmedIn?: number[];
 }
 
 /** A grant bound in this evaluation: the app posts the marker (in its reply) so later evaluations use it. */
@@ -85,6 +107,8 @@ export interface GrantToRecord {
   exception: DerivedException & { grant: Grant; exception: PolicyException };
   /** The findings it covers now, which it is bound to. */
   covered: Finding[];
+  /** Findings its scope names that were not on the head its approver could have seen: not covered. */
+  unseen: Finding[];
   /** The hidden marker to include in the reply. */
   marker: string;
   /** The comment whose reply carries it: the approving comment. */
@@ -93,7 +117,7 @@ export interface GrantToRecord {
 
 export type CommandResult =
   | { kind: "request"; exception: DerivedException }
-  | { kind: "approve"; id: string; outcome: "granted" | "refused" | "unchanged"; message: string; exception?: DerivedException }
+  | { kind: "approve"; id: string; outcome: "granted" | "refused" | "unchanged" | "unconfirmed"; message: string; exception?: DerivedException }
   | { kind: "revoke"; id: string; outcome: "revoked" | "refused" | "unchanged"; message: string; exception?: DerivedException }
   | { kind: "help" }
   | { kind: "malformed"; error: ParseError };
@@ -103,6 +127,8 @@ export interface CommentOutcome {
   commentId: number;
   url: string;
   author: string;
+  /** When it was written (the time its revokes take effect). */
+  at: Date;
   /** The app already replied to it: do not reply again (redelivered webhooks, re-runs). */
   answered: boolean;
   results: CommandResult[];
@@ -118,6 +144,35 @@ export interface DerivedExceptions {
   comments: CommentOutcome[];
   /** Grants whose request comment was deleted: nothing applies, but the summary says what happened. */
   vanished: { id: string; approver: string; explanation: string }[];
+  /** Hidden markers to add to the reply to a comment (approvals that could not be bound, grants found void). */
+  markersFor: Map<number, string[]>;
+  /**
+   * GitHub facts this derivation lacked to bind a grant: read them and derive again. Until then
+   * such grants apply nowhere, and nothing may be answered.
+   */
+  needs: DerivationNeeds;
+}
+
+export interface DerivationNeeds {
+  /** The pull request's commits, force pushes and check runs (`DeriveInput.history`). */
+  history: boolean;
+  /** Commits whose check runs are not in `history.runs` yet. */
+  unreadRuns: string[];
+  /** Comments whose reactions by the app are not in `botReactions` yet. */
+  reactionsOf: number[];
+}
+
+export function needsAnything(needs: DerivationNeeds): boolean {
+  return needs.history || needs.unreadRuns.length > 0 || needs.reactionsOf.length > 0;
+}
+
+/**
+ * What the read step must fetch before a derivation can bind every authorised grant. It depends on
+ * the comments, the facts, the history and reactions read so far, never on the findings or the
+ * clock (which only decide what a bound grant covers and whether it expired).
+ */
+export function bindingNeeds(input: Omit<DeriveInput, "findings" | "now">): DerivationNeeds {
+  return deriveExceptions({ ...input, findings: [], now: new Date(0) }).needs;
 }
 
 interface RequestState {
@@ -127,15 +182,31 @@ interface RequestState {
   refused?: string;
   voided?: string;
   revoked?: { by: string; commentId: number };
-  grant?: { approver: string; via: string; expires: Date; expiryNote?: string; comment: PullRequestComment };
+  grant?: GrantState;
+  /** Approvals that could not be bound to a head their approver could have seen: they wait for a confirmation. */
+  unconfirmed: { commentId: number; approver: string; reason: string }[];
+  /** An approval waits for facts this derivation lacks (`needs`). */
+  waiting?: boolean;
   /** Why the requester's own statement did not grant it. */
   notSelfGranted?: string;
   refusedApprovals: string[];
   voidedApprovals: number[];
 }
 
+interface GrantState {
+  approver: string;
+  via: string;
+  expires: Date;
+  expiryNote?: string;
+  comment: PullRequestComment;
+  /** Not recorded yet: the head the approver could have seen and the bindings of its findings. */
+  seen?: { sha: string; bindings: ReadonlySet<string> };
+}
+
 interface Ledger {
   answered: Set<number>;
+  /** `id@approvalCommentId` of approvals answered with a request to confirm: they never grant. */
+  unbound: Set<string>;
   /** `id@approvalCommentId` -> the first record of that grant, with the bot comment holding it. */
   grants: Map<string, { marker: GrantMarker; commentId: number }>;
   voidedComments: Set<number>;
@@ -169,7 +240,9 @@ export function deriveExceptions(input: DeriveInput): DerivedExceptions {
   // Requests are resolved once every later approval and revoke has been read: refer to them by id until then.
   type Pending = { kind: "request-ref"; id: string } | CommandResult;
   const outcomes: { outcome: CommentOutcome; pending: Pending[] }[] = [];
-  const context = { input, ledger, states };
+  const needs: DerivationNeeds = { history: false, unreadRuns: [], reactionsOf: [] };
+  const markersFor = new Map<number, string[]>();
+  const context: Context = { input, ledger, states, needs, markersFor };
 
   for (const event of events) {
     if (event.kind === "marker-revoke") {
@@ -203,7 +276,7 @@ export function deriveExceptions(input: DeriveInput): DerivedExceptions {
       }
     }
     outcomes.push({
-      outcome: { commentId: comment.id, url: comment.html_url, author: comment.user.login, answered: ledger.answered.has(comment.id), results: [] },
+      outcome: { commentId: comment.id, url: comment.html_url, author: comment.user.login, at: new Date(time(comment.created_at)), answered: ledger.answered.has(comment.id), results: [] },
       pending: results,
     });
   }
@@ -237,7 +310,9 @@ export function deriveExceptions(input: DeriveInput): DerivedExceptions {
     vanished.push({ id: marker.id, approver: marker.approver, explanation: `the comment requesting ${marker.id} was deleted, so the exception no longer applies` });
   }
 
-  return { exceptions, active, toRecord, comments: commentOutcomes, vanished };
+  needs.unreadRuns = [...new Set(needs.unreadRuns)];
+  needs.reactionsOf = [...new Set(needs.reactionsOf)];
+  return { exceptions, active, toRecord, comments: commentOutcomes, vanished, markersFor, needs };
 }
 
 /** Logins whose team membership and permission the app must look up before deriving. */
@@ -252,6 +327,7 @@ export function loginsToVerify(comments: readonly PullRequestComment[], botLogin
       if (!sameLogin(comment.user.login, botLogin)) continue;
       for (const marker of readMarkers(comment.body)) {
         if (marker.kind === "void" && marker.revokes) add(marker.revokes.by);
+        if (marker.kind === "revoke") add(marker.by);
       }
       continue;
     }
@@ -263,10 +339,12 @@ export function loginsToVerify(comments: readonly PullRequestComment[], botLogin
 }
 
 function readLedger(ours: readonly PullRequestComment[]): Ledger {
-  const ledger: Ledger = { answered: new Set(), grants: new Map(), voidedComments: new Set(), voidedExceptions: new Map(), markerRevokes: [] };
+  const ledger: Ledger = { answered: new Set(), unbound: new Set(), grants: new Map(), voidedComments: new Set(), voidedExceptions: new Map(), markerRevokes: [] };
   for (const comment of ours) {
     for (const marker of readMarkers(comment.body)) {
       if (marker.kind === "reply") ledger.answered.add(marker.to);
+      else if (marker.kind === "unbound") ledger.unbound.add(`${marker.id}@${marker.approvalCommentId}`);
+      else if (marker.kind === "revoke") ledger.markerRevokes.push({ ids: marker.ids, by: marker.by, at: marker.at, commentId: marker.commentId });
       else if (marker.kind === "grant") {
         const key = `${marker.id}@${marker.approvalCommentId}`;
         // The first record wins: a second one (a race, a redelivery) cannot rebind to newer content.
@@ -285,10 +363,13 @@ interface Context {
   input: DeriveInput;
   ledger: Ledger;
   states: Map<string, RequestState>;
+  needs: DerivationNeeds;
+  markersFor: Map<number, string[]>;
 }
 
-function request({ input, ledger }: Context, command: ExceptionRequest, comment: PullRequestComment & { user: GitHubUser }): RequestState {
-  const state: RequestState = { request: command, comment, requester: comment.user.login, refusedApprovals: [], voidedApprovals: [] };
+function request(context: Context, command: ExceptionRequest, comment: PullRequestComment & { user: GitHubUser }): RequestState {
+  const { input, ledger } = context;
+  const state: RequestState = { request: command, comment, requester: comment.user.login, refusedApprovals: [], voidedApprovals: [], unconfirmed: [] };
   const at = new Date(time(comment.created_at));
   if (input.policyNames && !input.policyNames.includes(command.policy)) {
     const near = closest(command.policy, input.policyNames);
@@ -296,7 +377,10 @@ function request({ input, ledger }: Context, command: ExceptionRequest, comment:
     return state;
   }
   if (ledger.voidedComments.has(comment.id)) {
-    state.voided = `the comment carrying it was edited by someone other than its author, so it no longer counts; post a new request`;
+    state.voided =
+      ledger.voidedExceptions.get(command.id) === comment.id
+        ? `the app's answer recording what this comment granted is gone, so it no longer counts; post a new request`
+        : `the comment carrying it was edited by someone other than its author, so it no longer counts; post a new request`;
     return state;
   }
   if (command.expires?.kind === "date") {
@@ -308,14 +392,79 @@ function request({ input, ledger }: Context, command: ExceptionRequest, comment:
   }
   const decision = authorize({ actor: comment.user, policy: command.policy, ...(command.expires ? { expires: command.expires } : {}), at }, input.facts, input.settings);
   if (decision.granted) {
-    state.grant = { approver: decision.approver, via: decision.via, expires: decision.expires, comment, ...(decision.expiryNote ? { expiryNote: decision.expiryNote } : {}) };
+    bindGrant(context, state, { approver: decision.approver, via: decision.via, expires: decision.expires, comment, ...(decision.expiryNote ? { expiryNote: decision.expiryNote } : {}) });
   } else {
     state.notSelfGranted = decision.reason;
   }
   return state;
 }
 
-function approve({ input, ledger, states }: Context, id: string, comment: PullRequestComment & { user: GitHubUser }): CommandResult {
+/**
+ * An authorised grant in `grant.comment`: bound by its record when there is one; otherwise, if the
+ * comment was evidently answered before and the answer is gone, void; otherwise bound to the head
+ * its approver could have seen, or, when that head cannot be established, left unconfirmed.
+ */
+function bindGrant(context: Context, state: RequestState, grant: GrantState): { outcome: "granted" } | { outcome: "unconfirmed" | "void" | "waiting"; reason: string } {
+  const { input, ledger, needs } = context;
+  const id = state.request.id;
+  const comment = grant.comment;
+  const key = `${id}@${comment.id}`;
+  if (ledger.grants.has(key)) {
+    state.grant = grant;
+    return { outcome: "granted" };
+  }
+  if (ledger.unbound.has(key)) {
+    const reason = "it could not be bound to a head its approver could have seen";
+    state.unconfirmed.push({ commentId: comment.id, approver: grant.approver, reason });
+    return { outcome: "unconfirmed", reason };
+  }
+  if (Number.isNaN(Date.parse(comment.created_at))) {
+    // Without its time there is no telling what its approver could have seen.
+    const reason = "the comment's creation time cannot be read";
+    state.unconfirmed.push({ commentId: comment.id, approver: grant.approver, reason });
+    addMarker(context, comment.id, unboundMarker({ id, approvalCommentId: comment.id }));
+    return { outcome: "unconfirmed", reason };
+  }
+  const history = input.history;
+  const reactions = input.botReactions?.get(comment.id);
+  if (reactions === undefined) needs.reactionsOf.push(comment.id);
+  if (!history) needs.history = true;
+  if (!history || reactions === undefined) {
+    state.waiting = true;
+    return { outcome: "waiting", reason: "the pull request's history is being read" };
+  }
+  {
+    // Answered and not recorded is an approval refused before (its approver joined the team since),
+    // unless the app's 👍 says a grant was answered: then the reply that recorded it is gone.
+    const evidence = ledger.answered.has(comment.id) ? (reactions.includes("+1") ? "the app reacted 👍 to it" : undefined) : earlierAnswer({ id: comment.id }, reactions, history);
+    if (evidence !== undefined) {
+      const reason = `this comment was answered before (${evidence}), but the app's reply recording that answer is gone, so what it granted cannot be known and is void; post a new request`;
+      state.voided = reason;
+      addMarker(context, comment.id, voidMarker({ commentId: comment.id, exceptions: [id] }));
+      return { outcome: "void", reason };
+    }
+  }
+  const seen = seenHead(history, new Date(time(comment.created_at)));
+  if (seen.kind === "incomplete") {
+    needs.unreadRuns.push(...seen.unread);
+    state.waiting = true;
+    return { outcome: "waiting", reason: "the pull request's history is being read" };
+  }
+  if (seen.kind === "unknown") {
+    state.unconfirmed.push({ commentId: comment.id, approver: grant.approver, reason: seen.reason });
+    addMarker(context, comment.id, unboundMarker({ id, approvalCommentId: comment.id }));
+    return { outcome: "unconfirmed", reason: seen.reason };
+  }
+  state.grant = { ...grant, seen: { sha: seen.sha, bindings: seen.bindings } };
+  return { outcome: "granted" };
+}
+
+function addMarker(context: Context, commentId: number, marker: string): void {
+  context.markersFor.set(commentId, [...(context.markersFor.get(commentId) ?? []), marker]);
+}
+
+function approve(context: Context, id: string, comment: PullRequestComment & { user: GitHubUser }): CommandResult {
+  const { input, ledger, states } = context;
   const refuse = (message: string): CommandResult => ({ kind: "approve", id, outcome: "refused", message });
   const state = states.get(id);
   if (!state) return refuse(`there is no exception request ${id} on this pull request before this comment (ids are in the bot's reply to each request)`);
@@ -346,8 +495,10 @@ function approve({ input, ledger, states }: Context, id: string, comment: PullRe
     state.refusedApprovals.push(`approval by @${comment.user.login} refused: ${decision.reason}`);
     return refuse(decision.reason);
   }
-  state.grant = { approver: decision.approver, via: decision.via, expires: decision.expires, comment, ...(decision.expiryNote ? { expiryNote: decision.expiryNote } : {}) };
-  return { kind: "approve", id, outcome: "granted", message: `${id} granted by @${decision.approver} (${decision.via})` };
+  const bound = bindGrant(context, state, { approver: decision.approver, via: decision.via, expires: decision.expires, comment, ...(decision.expiryNote ? { expiryNote: decision.expiryNote } : {}) });
+  if (bound.outcome === "granted") return { kind: "approve", id, outcome: "granted", message: `${id} granted by @${decision.approver} (${decision.via})` };
+  if (bound.outcome === "void") return refuse(`${id} is void: ${bound.reason}`);
+  return { kind: "approve", id, outcome: "unconfirmed", message: bound.reason };
 }
 
 /**
@@ -398,6 +549,16 @@ function resolve(state: RequestState, input: DeriveInput, ledger: Ledger, presen
     if (request.expires?.kind === "date" && request.expires.date.getTime() <= input.now.getTime()) {
       return { ...base, status: "expired", explanation: `its --expires date ${request.expires.text} passed before anyone approved it` };
     }
+    const unconfirmed = state.unconfirmed.at(-1);
+    if (unconfirmed) {
+      return {
+        ...base,
+        unconfirmedIn: state.unconfirmed.map((entry) => entry.commentId),
+        status: "pending",
+        explanation: `approved by @${unconfirmed.approver} in comment ${unconfirmed.commentId}, but ${unconfirmed.reason}, so the approval covers nothing; once this app's check of the current head has completed, @${unconfirmed.approver} can confirm with \`/policy-exception approve ${request.id}\``,
+      };
+    }
+    if (state.waiting) return { ...base, status: "pending", explanation: "approved; the head its approver could have seen is being established" };
     const why = [state.notSelfGranted, ...state.refusedApprovals].filter((text): text is string => text !== undefined);
     return { ...base, status: "pending", explanation: `waiting for approval: ${approveHint}.${why.length > 0 ? ` (${why.join("; ")})` : ""}` };
   }
@@ -407,6 +568,7 @@ function resolve(state: RequestState, input: DeriveInput, ledger: Ledger, presen
   let expires = state.grant.expires;
   let bindings: readonly string[];
   let covered: Finding[] | undefined;
+  let unseen: Finding[] = [];
   if (record) {
     if (ledger.voidedComments.has(record.commentId)) {
       return { ...base, status: "voided", explanation: `the bot's record of this grant (comment ${record.commentId}) was edited by someone else, so it no longer applies; post a new request` };
@@ -420,8 +582,12 @@ function resolve(state: RequestState, input: DeriveInput, ledger: Ledger, presen
     if (record.marker.expires.getTime() < expires.getTime()) expires = record.marker.expires;
     bindings = record.marker.bindings;
   } else {
-    covered = input.findings.filter((finding) => inScope(scopeOf(request), finding));
-    bindings = covered.map(bindingOf);
+    const seen = state.grant.seen;
+    const named = input.findings.filter((finding) => inScope(scopeOf(request), finding));
+    // A finding the approver could not have seen is not covered, whatever the grant names.
+    covered = seen ? named.filter((finding) => seen.bindings.has(bindingOf(finding))) : [];
+    unseen = named.filter((finding) => !covered?.includes(finding));
+    bindings = [...new Set(covered.map(bindingOf))];
   }
 
   const grant: Grant = {
@@ -433,6 +599,7 @@ function resolve(state: RequestState, input: DeriveInput, ledger: Ledger, presen
     expires,
     bindings,
     ...(state.grant.expiryNote ? { expiryNote: state.grant.expiryNote } : {}),
+    ...(!record && state.grant.seen ? { seenHead: state.grant.seen.sha } : {}),
   };
   const exception: PolicyException = {
     id: request.id,
@@ -451,6 +618,7 @@ function resolve(state: RequestState, input: DeriveInput, ledger: Ledger, presen
     toRecord.push({
       exception: derived,
       covered,
+      unseen,
       inReplyTo: grantComment.id,
       marker: grantMarker({ id: request.id, approvalCommentId: grantComment.id, requestSha: bodyDigest(comment.body), approver: grant.approver, expires, bindings: [...bindings] }),
     });

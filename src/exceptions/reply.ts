@@ -13,7 +13,7 @@ import { COMMAND, REASON_PLACEHOLDER, type ParseError } from "./command.js";
 import { scopeOf, type CommandResult, type CommentOutcome, type DerivedException, type DerivedExceptions, type GrantToRecord } from "./derive.js";
 import { documentName, exceptionDocumentYaml } from "./document.js";
 import { formatDuration } from "./expiry.js";
-import { replyMarker, voidMarker } from "./markers.js";
+import { RECORD_PREFIX, replyMarker, revokeMarker, voidMarker } from "./markers.js";
 import { formatNamedResource, type NamedResource } from "./model.js";
 
 export type Reaction = "+1" | "-1";
@@ -42,14 +42,24 @@ export function planReplies(derived: DerivedExceptions, settings: SettingsForAut
     if (outcome.answered) continue;
     const records = recordsByComment.get(outcome.commentId) ?? [];
     recordsByComment.delete(outcome.commentId);
-    const reply: PlannedReply = { commentId: outcome.commentId, body: replyForComment(outcome, records, settings) };
+    const reply: PlannedReply = { commentId: outcome.commentId, body: replyForComment(outcome, records, settings, derived.markersFor.get(outcome.commentId) ?? []) };
     const reaction = reactionFor(outcome.results);
     if (reaction) reply.reaction = reaction;
     replies.push(reply);
   }
+  // Records about a comment answered before (an approver authorised since): a notice carries them.
+  const replied = new Set(replies.map((reply) => reply.commentId));
+  for (const [commentId, markers] of derived.markersFor) {
+    if (replied.has(commentId) || recordsByComment.has(commentId)) continue;
+    const url = derived.comments.find((outcome) => outcome.commentId === commentId)?.url ?? `comment ${commentId}`;
+    const notice = markers.some((marker) => marker.startsWith(`${RECORD_PREFIX}void `))
+      ? `⚠️ What ${url} granted was answered before, but the app's reply recording it is gone, so that grant is void; post a new request.`
+      : `⏸️ The approval in ${url} could not be bound to a head its approver could have seen, so it grants nothing; once this app's check of the current head has completed, confirm with \`${COMMAND} approve <id>\`.`;
+    replies.push({ commentId, body: [notice, ...markers].join("\n\n") });
+  }
   for (const [commentId, records] of recordsByComment) {
     const header = `> Granted by the approval in ${records[0]?.exception.grant.url ?? `comment ${commentId}`}, now that its approver is authorised`;
-    const body = [header, ...records.map((record) => grantedText(record.exception, record.covered)), ...records.map((record) => record.marker)].join("\n\n");
+    const body = [header, ...records.map((record) => grantedText(record.exception, record)), ...records.map((record) => record.marker)].join("\n\n");
     replies.push({ commentId, body: `${body}\n${replyMarker(commentId)}`, reaction: "+1" });
   }
   return replies;
@@ -62,20 +72,25 @@ export function reactionFor(results: readonly CommandResult[]): Reaction | undef
     if (result.kind === "malformed") return "-1";
     if (result.kind === "request") {
       if (result.exception.status === "refused") return "-1";
+      // Not granted: the approver must confirm (an answer, which a later evaluation must see).
+      if (result.exception.unconfirmedIn?.includes(result.exception.comment.id)) return "-1";
       if (result.exception.status === "active" && result.exception.grant?.commentId === result.exception.comment.id) reaction = "+1";
     }
     if (result.kind === "approve" || result.kind === "revoke") {
-      if (result.outcome === "refused") return "-1";
+      if (result.outcome === "refused" || result.outcome === "unconfirmed") return "-1";
       if (result.outcome === "granted" || result.outcome === "revoked") reaction = "+1";
     }
   }
   return reaction;
 }
 
-export function replyForComment(outcome: CommentOutcome, records: readonly GrantToRecord[], settings: SettingsForAuthorization): string {
+export function replyForComment(outcome: CommentOutcome, records: readonly GrantToRecord[], settings: SettingsForAuthorization, markers: readonly string[] = []): string {
   const sections = outcome.results.map((result) => resultText(result, records, settings));
   const header = `> In reply to ${outcome.url} by ${mention(outcome.author)}`;
-  return [header, ...sections, ...records.map((record) => record.marker), replyMarker(outcome.commentId)].join("\n\n");
+  // A revoke is recorded in the reply too: should its comment vanish unseen, the revoke stays.
+  const revoked = outcome.results.flatMap((result) => (result.kind === "revoke" && result.outcome === "revoked" ? [result.id] : []));
+  const revokeRecord = revoked.length > 0 && !Number.isNaN(outcome.at.getTime()) ? [revokeMarker({ commentId: outcome.commentId, ids: revoked, by: outcome.author, at: outcome.at })] : [];
+  return [header, ...sections, ...records.map((record) => record.marker), ...markers, ...revokeRecord, replyMarker(outcome.commentId)].join("\n\n");
 }
 
 function resultText(result: CommandResult, records: readonly GrantToRecord[], settings: SettingsForAuthorization): string {
@@ -87,8 +102,9 @@ function resultText(result: CommandResult, records: readonly GrantToRecord[], se
     case "request":
       return requestText(result.exception, records);
     case "approve":
-      if (result.outcome === "granted" && result.exception) return grantedText(result.exception, coveredBy(records, result.id));
+      if (result.outcome === "granted" && result.exception) return grantedText(result.exception, boundBy(records, result.id));
       if (result.outcome === "refused") return refusedText(`approve ${result.id}`, result.message);
+      if (result.outcome === "unconfirmed") return unconfirmedText(result.id, result.message);
       return `ℹ️ ${defuse(result.message)}.`;
     case "revoke":
       if (result.outcome === "revoked") return `✅ **Revoked ${result.id}.** ${defuse(result.message)}; the findings it excused block again from the next check run.`;
@@ -100,12 +116,13 @@ function resultText(result: CommandResult, records: readonly GrantToRecord[], se
 function requestText(exception: DerivedException, records: readonly GrantToRecord[]): string {
   switch (exception.status) {
     case "active":
-      return grantedText(exception, coveredBy(records, exception.id));
+      return grantedText(exception, boundBy(records, exception.id));
     case "pending":
+      if (exception.unconfirmedIn?.includes(exception.comment.id)) return `⏸️ **Exception ${exception.id} is not granted yet.** ${defuse(exception.explanation)}.`;
       return [
         `⏳ **Exception ${exception.id} requested**: ${scopeLine(exception)}.`,
         defuse(exception.explanation),
-        "It applies only once an approver states it, and only to the findings it covers at that moment.",
+        "It applies only once an approver states it, and only to findings that were on the newest head whose check had completed when the approver wrote it.",
       ].join("\n\n");
     case "refused":
       return refusedText(exception.id, exception.explanation);
@@ -118,8 +135,11 @@ function requestText(exception: DerivedException, records: readonly GrantToRecor
  * A grant: what is excepted (policy, rule, resources, container), until when, by whom, what it
  * excuses now, and the equivalent `PolicyException` document in case it should outlive the PR.
  */
-export function grantedText(exception: DerivedException, covered: readonly Finding[] | undefined): string {
+export function grantedText(exception: DerivedException, bound: Pick<GrantToRecord, "covered" | "unseen"> | undefined): string {
   const grant = exception.grant;
+  const covered = bound?.covered;
+  const unseen = bound?.unseen ?? [];
+  const seenHead = grant?.seenHead;
   const request = exception.request;
   if (!grant) return requestText(exception, []);
   const lines = [
@@ -141,11 +161,17 @@ export function grantedText(exception: DerivedException, covered: readonly Findi
         `⚠️ It covers **no current finding**, so it excuses nothing: an exception is bound to the findings it covers when granted. Check the policy, rule and resource names against the check run's findings (\`Kind/name\` is for cluster-scoped resources; namespaced ones are \`Kind/namespace/name\`).`,
       );
     } else {
-      lines.push(`It excuses ${covered.length === 1 ? "this finding" : `these ${covered.length} findings`}, as they are now; if their content changes, they block again:`);
-      for (const finding of covered.slice(0, LISTED_FINDINGS)) {
-        lines.push(`- \`${finding.policy}/${finding.rule}\` on \`${describe(finding.resource)}\`${finding.container === undefined ? "" : ` container \`${finding.container}\``} at \`${finding.file}:${finding.line}\` (\`${finding.path}\`)`);
-      }
+      lines.push(`It excuses ${covered.length === 1 ? "this finding" : `these ${covered.length} findings`}, as they are now; if their content or image changes, they block again:`);
+      for (const finding of covered.slice(0, LISTED_FINDINGS)) lines.push(`- ${findingLine(finding)}`);
       if (covered.length > LISTED_FINDINGS) lines.push(`- … and ${covered.length - LISTED_FINDINGS} more`);
+    }
+    if (unseen.length > 0) {
+      lines.push(
+        "",
+        `⚠️ ${unseen.length === 1 ? "One finding it names was" : `${unseen.length} findings it names were`} not on ${seenHead ? `\`${seenHead.slice(0, 7)}\`, the newest head whose check had completed when the approval was written` : "the head its approver could have seen"}, so ${unseen.length === 1 ? "it is" : "they are"} **not** covered:`,
+      );
+      for (const finding of unseen.slice(0, LISTED_FINDINGS)) lines.push(`- ${findingLine(finding)}`);
+      if (unseen.length > LISTED_FINDINGS) lines.push(`- … and ${unseen.length - LISTED_FINDINGS} more`);
     }
   }
 
@@ -169,6 +195,14 @@ export function grantedText(exception: DerivedException, covered: readonly Findi
     `Withdraw it with \`${COMMAND} revoke ${exception.id}\`.`,
   );
   return lines.join("\n");
+}
+
+/** An approval that could not be bound to a head its approver could have seen. */
+function unconfirmedText(id: string, reason: string): string {
+  return [
+    `⏸️ **Not granted yet: approve ${id}.** An approval covers only the findings its approver could have seen, and here ${defuse(reason)}.`,
+    `Once this app's check of the current head has completed, look at its findings and confirm with \`${COMMAND} approve ${id}\`.`,
+  ].join("\n\n");
 }
 
 export function refusedText(what: string, reason: string): string {
@@ -200,7 +234,7 @@ export function helpText(settings: SettingsForAuthorization): string {
     "- `Reason:` on the next line is required.",
     `- \`--expires\` takes a duration from the grant or a date (00:00 UTC that day); the default is ${formatDuration(settings.defaultDurationMs)} and the maximum ${formatDuration(settings.maxDurationMs)}.`,
     `- Approvers: ${describeApprovers(settings.approvers)}. An approver's own request applies at once; anyone else's needs \`${COMMAND} approve <id>\` from an approver. Nobody approves exceptions on their own pull request.`,
-    "- An exception is bound to the findings it covers when granted: if a later push changes that content (say, the image), the finding blocks again. Editing a command comment after it was granted, or anyone else editing it, voids it.",
+    "- An exception covers only findings that were on the newest head whose check had completed when the approver wrote it, and is bound to their content and images: if a later push changes either, the finding blocks again. Editing a command comment after it was granted, or anyone else editing it, voids it.",
     `- \`${COMMAND} revoke <id>\` withdraws one (its requester, its approver, or any approver).`,
     "- The command must start a line of its own: quoted lines and code blocks are ignored.",
   ].join("\n");
@@ -225,8 +259,14 @@ function scopeLine(exception: DerivedException): string {
   return `${rule} on ${request.resources.map((resource: NamedResource) => `\`${formatNamedResource(resource)}\``).join(", ")}${container}`;
 }
 
-function coveredBy(records: readonly GrantToRecord[], id: string): readonly Finding[] | undefined {
-  return records.find((record) => record.exception.id === id)?.covered;
+function boundBy(records: readonly GrantToRecord[], id: string): GrantToRecord | undefined {
+  return records.find((record) => record.exception.id === id);
+}
+
+function findingLine(finding: Finding): string {
+  const container = finding.container === undefined ? "" : ` container \`${finding.container}\``;
+  const images = finding.images && finding.images.length > 0 ? ` (image ${finding.images.map((image) => `\`${image.replace(/`/g, "")}\``).join(", ")})` : "";
+  return `\`${finding.policy}/${finding.rule}\` on \`${describe(finding.resource)}\`${container}${images} at \`${finding.file}:${finding.line}\` (\`${finding.path}\`)`;
 }
 
 function describe(resource: Finding["resource"]): string {

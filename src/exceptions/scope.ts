@@ -30,11 +30,14 @@ function selects(selector: ResourceSelector, finding: Finding): boolean {
 
 /**
  * What a comment exception is bound to: the finding's fingerprint (rule, stable field path and the
- * offending content) on this policy and this resource. The fingerprint alone is the same for two
- * resources with the same content, and the exception was granted for one of them.
+ * offending content) on this policy, this resource and this container, with the images the finding
+ * is about (the container's image; every image of the pod for a pod-level finding). The fingerprint
+ * alone is the same for two resources with the same content, and the exception was granted for one
+ * of them; without the images, `privileged: true` would stay excepted when the container's image is
+ * swapped for another.
  */
 export function bindingOf(finding: Finding): string {
   const { kind, namespace, name } = finding.resource;
-  const identity = JSON.stringify([finding.policy, kind, namespace ?? null, name, finding.fingerprint]);
+  const identity = JSON.stringify([finding.policy, kind, namespace ?? null, name, finding.container ?? null, finding.images ?? null, finding.fingerprint]);
   return createHash("sha256").update(identity).digest("hex").slice(0, 16);
 }

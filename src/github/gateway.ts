@@ -18,6 +18,8 @@ import type {
   IssueComment,
   CollaboratorPermission,
   CommentReaction,
+  CommentReactionEntry,
+  PullRequestCommit,
 } from "./model.js";
 
 export * from "./model.js";
@@ -47,6 +49,15 @@ export interface GitHubGateway {
   updateCheckRun(repo: RepoRef, checkRunId: number, params: CheckRunUpdate): Promise<void>;
   /** Every comment of a pull request's conversation, oldest first, 100 per request. */
   listIssueComments(repo: RepoRef, number: number): Promise<IssueComment[]>;
+  /**
+   * The pull request's commits (GitHub lists at most 250: `complete` is false when it has more), with
+   * their parents: the heads an approver could have seen are among them.
+   */
+  listPullRequestCommits(repo: RepoRef, number: number): Promise<{ commits: PullRequestCommit[]; complete: boolean }>;
+  /** When the pull request's head branch was force-pushed (`head_ref_force_pushed` issue events). */
+  listForcePushes(repo: RepoRef, number: number): Promise<string[]>;
+  /** Every reaction on a pull request comment. */
+  listCommentReactions(repo: RepoRef, commentId: number): Promise<CommentReactionEntry[]>;
   /** A user's membership of an org team: `undefined` when not a member (GitHub answers 404). */
   getTeamMembership(org: string, teamSlug: string, login: string): Promise<"active" | "pending" | undefined>;
   /** A user's permission on a repository; `undefined` when GitHub knows no such user (404). */

@@ -134,6 +134,28 @@ export interface CheckRunSummary {
   name: string;
   headSha: string;
   externalId: string | null;
+  /** The app that made the run (`app.slug`): only an app can write its own runs. */
+  appSlug?: string;
+  status?: string;
+  conclusion?: string | null;
+  startedAt?: string | null;
+  /** Stamped by GitHub when the app completes the run without giving one. */
+  completedAt?: string | null;
+  /** `output.summary`, which holds the app's record of the findings it showed. */
+  summary?: string | null;
+}
+
+/** A commit of a pull request, as `GET /pulls/{n}/commits` lists it. */
+export interface PullRequestCommit {
+  sha: string;
+  parents: string[];
+}
+
+/** A reaction on a comment, as `GET …/comments/{id}/reactions` lists it. */
+export interface CommentReactionEntry {
+  content: string;
+  /** Null for a deleted account. */
+  user: string | null;
 }
 
 /** A comment on a pull request's conversation (the issue comments API), fields the app uses only. */

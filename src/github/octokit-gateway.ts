@@ -11,9 +11,11 @@ import {
   type CheckRunUpdate,
   type CollaboratorPermission,
   type CommentReaction,
+  type CommentReactionEntry,
   type GitHubGateway,
   type PathDescription,
   type IssueComment,
+  type PullRequestCommit,
   type PullRequestInfo,
   type RepoFile,
   type RepoRef,
@@ -36,6 +38,8 @@ const MAX_FILE_PAGES = 30;
  * and a missed revoke must not leave an exception in force: the caller is told (see the error).
  */
 export const MAX_COMMENT_PAGES = 50;
+/** GitHub's pull request commits list stops at 250 commits. */
+export const MAX_LISTED_PULL_COMMITS = 250;
 
 /** Who the app is, asked once per process (GET /app needs the app's JWT, not an installation token). */
 export interface AppIdentitySource {
@@ -173,13 +177,72 @@ export class OctokitGateway implements GitHubGateway {
     );
     return array(data["check_runs"], operation).map((raw) => {
       const run = object(raw, operation);
+      const app = run["app"];
+      const output = run["output"];
+      const optional = (value: unknown): string | null => (typeof value === "string" ? value : null);
       return {
         id: integer(run["id"], operation),
         name: string(run["name"], operation),
         headSha: string(run["head_sha"], operation),
         externalId: typeof run["external_id"] === "string" ? run["external_id"] : null,
+        ...(app && typeof app === "object" && typeof (app as Record<string, unknown>)["slug"] === "string" ? { appSlug: (app as Record<string, unknown>)["slug"] as string } : {}),
+        ...(typeof run["status"] === "string" ? { status: run["status"] } : {}),
+        conclusion: optional(run["conclusion"]),
+        startedAt: optional(run["started_at"]),
+        completedAt: optional(run["completed_at"]),
+        summary: output && typeof output === "object" ? optional((output as Record<string, unknown>)["summary"]) : null,
       };
     });
+  }
+
+  async listPullRequestCommits(repo: RepoRef, number: number): Promise<{ commits: PullRequestCommit[]; complete: boolean }> {
+    const operation = `listing the commits of pull request #${number}`;
+    const commits: PullRequestCommit[] = [];
+    for (let page = 1; page <= 3; page++) {
+      const response = await this.send(operation, "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits", { ...repo, pull_number: number, per_page: 100, page });
+      const entries = array(response.data, operation);
+      for (const entry of entries) {
+        const commit = object(entry, operation);
+        const parents = array(commit["parents"] ?? [], operation).map((parent) => string(object(parent, operation)["sha"], operation));
+        commits.push({ sha: string(commit["sha"], operation), parents });
+      }
+      if (entries.length < 100 || !hasNextPage(response.headers)) break;
+    }
+    // GitHub lists at most 250 commits of a pull request; at that count there may be more.
+    return { commits, complete: commits.length < MAX_LISTED_PULL_COMMITS };
+  }
+
+  async listForcePushes(repo: RepoRef, number: number): Promise<string[]> {
+    const operation = `listing the events of pull request #${number}`;
+    const times: string[] = [];
+    for (let page = 1; ; page++) {
+      const response = await this.send(operation, "GET /repos/{owner}/{repo}/issues/{issue_number}/events", { ...repo, issue_number: number, per_page: 100, page });
+      const entries = array(response.data, operation);
+      for (const entry of entries) {
+        const event = object(entry, operation);
+        if (event["event"] === "head_ref_force_pushed") times.push(string(event["created_at"], operation));
+      }
+      if (entries.length < 100 || !hasNextPage(response.headers)) break;
+      if (page >= MAX_COMMENT_PAGES) throw new GitHubApiError(operation, 200, `the pull request has more than ${MAX_COMMENT_PAGES * 100} events`);
+    }
+    return times;
+  }
+
+  async listCommentReactions(repo: RepoRef, commentId: number): Promise<CommentReactionEntry[]> {
+    const operation = `listing the reactions to comment ${commentId}`;
+    const reactions: CommentReactionEntry[] = [];
+    for (let page = 1; ; page++) {
+      const response = await this.send(operation, "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", { ...repo, comment_id: commentId, per_page: 100, page });
+      const entries = array(response.data, operation);
+      for (const entry of entries) {
+        const reaction = object(entry, operation);
+        const user = reaction["user"];
+        reactions.push({ content: string(reaction["content"], operation), user: user && typeof user === "object" ? string((user as Record<string, unknown>)["login"], operation) : null });
+      }
+      if (entries.length < 100 || !hasNextPage(response.headers)) break;
+      if (page >= MAX_COMMENT_PAGES) throw new GitHubApiError(operation, 200, `comment ${commentId} has more than ${MAX_COMMENT_PAGES * 100} reactions`);
+    }
+    return reactions;
   }
 
   /**

@@ -6,7 +6,7 @@
  * all, is an error rather than a guess: duplicate keys, non-scalar keys, tags without a JSON meaning,
  * values JSON cannot carry, self-referencing or exploding aliases.
  */
-import { EVENT_ID, SCALAR_STYLE, getScalarValue } from "js-yaml";
+import { CHOMPING_MODE, EVENT_ID, SCALAR_STYLE, getScalarValue } from "js-yaml";
 import type { DocumentDirective, DocumentEvent, Event, MappingEvent, ScalarEvent, SequenceEvent } from "js-yaml";
 import { MAPPING_SLOTS, MAPPING_TABLE, SEQUENCE_SLOTS, SEQUENCE_TABLE, type LineIndex, type NodePosition, type PositionTable } from "./positions.js";
 import { ScalarError, keyString, plainScalarValue, resolveScalar, type ScalarTag } from "./scalars.js";
@@ -31,8 +31,8 @@ export interface ConstructionOptions {
   maxDepth: number;
   /** Nodes aliases may add to the whole file. */
   aliasBudget: number;
-  /** The file's lines, for messages that point at a second place. */
-  lines: LineIndex;
+  /** Line numbers of offsets, for messages that point at a second place. */
+  lines: Pick<LineIndex, "position">;
 }
 
 class ConstructionError extends Error {
@@ -66,11 +66,25 @@ const SCALAR_TAGS = new Set<string>(["str", "int", "float", "bool", "null", "tim
 const DEFAULT_TAG_HANDLES: Readonly<Record<string, string>> = { "!": "!", "!!": YAML_TAG_PREFIX };
 const hasOwn = Object.prototype.hasOwnProperty;
 
+/**
+ * A block scalar with "clip" chomping keeps its final line break only if it has one: one that runs
+ * to the end of a file that does not end with a newline has none (YAML 1.2 8.1.1.2, and go-yaml,
+ * which Kubernetes and kustomize use). js-yaml adds a newline there; this takes it back off.
+ */
+function clipAtEndOfInput(source: string, event: ScalarEvent, text: string): string {
+  if (event.style !== SCALAR_STYLE.LITERAL_BLOCK && event.style !== SCALAR_STYLE.FOLDED_BLOCK) return text;
+  if (event.chomping !== CHOMPING_MODE.CLIP || !text.endsWith("\n")) return text;
+  const rest = source.slice(event.valueEnd);
+  const last = source.charCodeAt(event.valueEnd - 1);
+  if (/^[ \t]*$/.test(rest) && last !== 10 && last !== 13) return text.slice(0, -1);
+  return text;
+}
+
 export function constructDocuments(
   source: string,
   events: readonly Event[],
   options: ConstructionOptions,
-): { documents: ConstructedDocument[]; problems: ConstructionProblem[] } {
+): { documents: ConstructedDocument[]; problems: ConstructionProblem[]; aliasNodesLeft: number } {
   return new Constructor(source, events, options).run();
 }
 
@@ -124,7 +138,7 @@ class Constructor {
     this.aliasNodesLeft = options.aliasBudget;
   }
 
-  run(): { documents: ConstructedDocument[]; problems: ConstructionProblem[] } {
+  run(): { documents: ConstructedDocument[]; problems: ConstructionProblem[]; aliasNodesLeft: number } {
     const events = this.events;
     let index = 0;
     while (index < events.length) {
@@ -135,7 +149,7 @@ class Constructor {
       }
       index = this.document(index);
     }
-    return { documents: this.documents, problems: this.problems };
+    return { documents: this.documents, problems: this.problems, aliasNodesLeft: Math.max(0, this.aliasNodesLeft) };
   }
 
   /** Builds the document starting at `index`; returns the index after its closing event. */
@@ -224,7 +238,7 @@ class Constructor {
   // --- nodes -----------------------------------------------------------------------------------
 
   private scalar(event: ScalarEvent): void {
-    const text = event.valueStart === NO_RANGE ? "" : getScalarValue(this.source, event);
+    const text = event.valueStart === NO_RANGE ? "" : clipAtEndOfInput(this.source, event, getScalarValue(this.source, event));
     const quoted = event.style === SCALAR_STYLE.SINGLE_QUOTED || event.style === SCALAR_STYLE.DOUBLE_QUOTED;
     let start = event.valueStart;
     let end = event.valueEnd;
@@ -346,7 +360,8 @@ class Constructor {
     const top = this.depth - 1;
     if (top >= 0 && this.isMapping[top] === true && this.pendingKeys[top] === null) {
       if (anchor.scalar === null) throw new ConstructionError(`alias *${name} used as a mapping key is not a scalar: JSON object keys are strings`, start);
-      this.mappingKey(top, anchor.scalar, anchor.scalarText, start, nameEnd);
+      // go-yaml v2 sees an alias node here, never a merge key, even when its anchor is a `<<`.
+      this.mappingKey(top, anchor.scalar, anchor.scalarText, start, nameEnd, false);
       return;
     }
     this.add(anchor.value, start, nameEnd, anchor.table, anchor.nodes, anchor.height);
@@ -432,30 +447,32 @@ class Constructor {
     return -1;
   }
 
-  private mappingKey(top: number, event: ScalarEvent, text: string, start: number, end: number): void {
+  private mappingKey(top: number, event: ScalarEvent, text: string, start: number, end: number, mayMerge = true): void {
     if (start === NO_RANGE) {
       // `? ` or `: value` with an empty key: go-yaml reads a null key, which JSON cannot carry.
       throw new ConstructionError("a mapping key is empty (null): JSON object keys are strings", this.nextContent(this.lastOffset()));
     }
     this.keyStarts[top] = start;
     this.keyEnds[top] = end === NO_RANGE ? start : end;
-    let isMerge = false;
-    let key: string;
-    if (event.tagStart === NO_RANGE) {
-      // go-yaml: only an implicit (plain) `<<` is a merge key; a quoted "<<" is an ordinary key.
-      isMerge = event.style === SCALAR_STYLE.PLAIN && text === "<<";
-      key = isMerge ? text : this.keyValue(event, text);
-    } else {
-      const tag = this.tagOf(event.tagStart, event.tagEnd);
-      isMerge = tag === `${YAML_TAG_PREFIX}merge` && text === "<<";
-      key = isMerge ? text : this.keyValue(event, text);
-    }
+    const isMerge = mayMerge && text === "<<" && this.isMergeKey(event);
+    const key = isMerge ? text : this.keyValue(event, text);
     if (isMerge) {
       if (this.hasMerge[top] === true) throw new ConstructionError('duplicate merge key "<<" in one mapping: put all sources in one list, `<<: [*a, *b]`', start);
       this.hasMerge[top] = true;
     }
     this.pendingKeys[top] = key;
     this.keyIsMerge[top] = isMerge;
+  }
+
+  /**
+   * go-yaml v2's `isMerge`: a `<<` key that is "implicit" or tagged `!!merge`. Implicit means plain
+   * and untagged, or carrying the non-specific tag `!` whatever its style: `! <<`, `! "<<"` and
+   * `!<!> <<` are merge keys, while a quoted "<<" alone is an ordinary key.
+   */
+  private isMergeKey(event: ScalarEvent): boolean {
+    if (event.tagStart === NO_RANGE) return event.style === SCALAR_STYLE.PLAIN;
+    const tag = this.tagOf(event.tagStart, event.tagEnd);
+    return tag === "!" || tag === `${YAML_TAG_PREFIX}merge`;
   }
 
   /** The JSON key sigs.k8s.io/yaml makes of a scalar key: `1` -> "1", `true` -> "true". */

@@ -1,6 +1,6 @@
 /**
  * From a file to the Kubernetes objects in it: every document that is an object, the items of a
- * `List` (or `PodList`, `ConfigMapList`, ...) as objects of their own, and the object under review
+ * list (any object with `items`, as kubectl reads it) as objects of their own, and the object under review
  * of an `AdmissionReview` with its request, each with its positions.
  * A document or item that Kubernetes could not take as an object is an error, never skipped.
  */
@@ -60,17 +60,19 @@ function collect(into: Collector, value: JsonValue, locate: Locator, what: strin
     return;
   }
 
-  const items = value["items"];
-  if (isListKind(kind as string, items)) {
-    if (items === undefined || items === null) return; // an empty list holds no objects
+  // apimachinery's unstructured decoding makes any object with an `items` field a list, whatever its
+  // kind, and kubectl creates its items (cli-runtime flattens lists, nested ones included).
+  if (Object.hasOwn(value, "items")) {
+    const items = value["items"] as JsonValue;
+    if (items === null) return; // an empty list holds no objects
     if (!Array.isArray(items)) {
       fail(["items"], `${what}: items of a ${kind as string} must be a list of objects, not ${describeValue(items)}`);
       return;
     }
-    // kubectl flattens lists, nested ones included.
+    const inherited = { apiVersion: apiVersion as string, kind: (kind as string).replace(/List$/, "") };
     items.forEach((item, index) => {
       const itemWritten = { document: written.document, path: [...written.path, "items", index] };
-      collect(into, item, (path) => locate(["items", index, ...path]), `item ${index} of ${kind as string} (${what})`, itemWritten);
+      collect(into, withListType(item, inherited), (path) => locate(["items", index, ...path]), `item ${index} of ${kind as string} (${what})`, itemWritten);
     });
     return;
   }
@@ -78,10 +80,14 @@ function collect(into: Collector, value: JsonValue, locate: Locator, what: strin
 }
 
 /**
- * `kind: List` (the generic one kubectl understands), or a typed list such as `PodList`. A custom
- * kind that merely ends in "List" and has no `items` (say an `AllowList`) stays an ordinary object.
+ * An item with neither apiVersion nor kind is of the list's type, less "List" (apimachinery does
+ * this for typed lists such as a `PodList`, and for any other list alike).
  */
-function isListKind(kind: string, items: JsonValue | undefined): boolean {
-  if (kind === "List") return true;
-  return kind.endsWith("List") && items !== undefined;
+function withListType(item: JsonValue, inherited: { apiVersion: string; kind: string }): JsonValue {
+  if (!isObject(item) || isNonEmptyString(item["apiVersion"]) || isNonEmptyString(item["kind"])) return item;
+  return { ...item, apiVersion: inherited.apiVersion, kind: inherited.kind };
+}
+
+function isNonEmptyString(value: JsonValue | undefined): boolean {
+  return typeof value === "string" && value !== "";
 }

@@ -107,9 +107,14 @@ export function descend(node: NodePosition, path: FieldPath): NodePosition {
   return { start, end, table };
 }
 
-export function makeLocator(lines: LineIndex, root: NodePosition): Locator {
+/**
+ * `toFile` turns offsets of the text that was parsed (one document's chunk, see stream.ts) into
+ * offsets of the file.
+ */
+export function makeLocator(lines: LineIndex, root: NodePosition, toFile: (offset: number) => number = (offset) => offset): Locator {
   return (path: FieldPath): SourceRange => {
     const node = descend(root, path);
-    return lines.range(node.start, node.end);
+    const start = toFile(node.start);
+    return lines.range(start, node.end > node.start ? toFile(node.end - 1) + 1 : start);
   };
 }

@@ -45,6 +45,13 @@ export interface InputError {
   line: number;
   column: number;
   message: string;
+  /**
+   * A stable identifier of the kind of problem (`unknown-key`, `wrong-type`, `not-one-of`, ...) for
+   * tools and tests; set by the document reader (src/documents), absent on older producers.
+   */
+  code?: string;
+  /** The closest valid key or value, when the problem looks like a typo (also said in `message`). */
+  suggestion?: string;
 }
 
 export interface ParsedFile {
@@ -59,6 +66,11 @@ export interface ResourceRef {
   /** Absent for cluster-scoped kinds. A namespaced object without one is in `default`. */
   namespace?: string;
   name: string;
+  /**
+   * For an object rendered by Kustomize: the kustomization roots (`overlays/prod`) that render it.
+   * Several when one source line yields the same finding in several overlays.
+   */
+  renderedIn?: string[];
 }
 
 /** One Kubernetes object: a document, an item of a `List`, or the object of an `AdmissionReview`. */
@@ -68,6 +80,13 @@ export interface Manifest {
   object: JsonObject;
   /** Positions of `object`'s fields (paths relative to `object`). */
   locate: Locator;
+  /**
+   * For an object rendered by Kustomize: the file and range each field's value came from (a base, a
+   * patch, a kustomization entry), which may be another file than `file`. Absent for a plain manifest.
+   */
+  origin?: (path: FieldPath) => { file: string; range: SourceRange };
+  /** The kustomization root that renders the object (e.g. `overlays/prod`). */
+  renderedIn?: string;
   /**
    * The admission request the object came in, when the document is an `AdmissionReview` (as gator
    * reads one). Absent for a plain manifest, which is reviewed as a CREATE of the object.

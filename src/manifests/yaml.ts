@@ -1,16 +1,33 @@
 /**
- * Reads a YAML or JSON file into documents of plain JSON values with source positions, the way the
- * Kubernetes API machinery (sigs.k8s.io/yaml) reads it. Generic: manifests, policies and config all
- * come through here. A JSON file goes through the same YAML machinery, as in sigs.k8s.io/yaml, so
- * its positions work the same way.
+ * Reads a YAML or JSON file into documents of plain JSON values with source positions, the way
+ * `kubectl apply -f` reads it: the stream is cut into documents first (stream.ts, apimachinery's
+ * reader), then each is read as sigs.k8s.io/yaml (go-yaml v2) reads it. Generic: manifests, policies
+ * and config all come through here. A JSON file goes through the same YAML machinery, as in
+ * sigs.k8s.io/yaml, so its positions work the same way.
  *
  * Nothing here throws on bad input: every problem becomes an InputError with file, line and column.
  */
 import { EVENT_ID, YAMLException, parseEvents, type Event } from "js-yaml";
+import { ChunkText } from "./chunk-text.js";
 import { constructDocuments } from "./construct.js";
 import { aliasBudget, resolveLimits, type LoadLimits } from "./limits.js";
 import { LineIndex, makeLocator } from "./positions.js";
+import { splitStream, type StreamChunk } from "./stream.js";
 import type { InputError, ParsedFile, SourceDocument } from "./types.js";
+
+/**
+ * How many of js-yaml's indentation complaints one file may have bridged (chunk-text.ts), each
+ * costing a re-parse of its chunk; a file needing more is reported as js-yaml reads it.
+ */
+const MAX_REPAIRS = 200;
+
+/** js-yaml's complaint about text after a complete document that is not the start of another. */
+const TRAILING_CONTENT = "end of the stream or a document separator is expected";
+const IGNORED_REST =
+  "YAML syntax error: the text from here on does not continue the document above (it is indented less than the document's first line, or follows its end): kubectl (go-yaml v2) silently ignores it, other tools refuse the file; fix the indentation or start a new document with a line `---`";
+
+const SECOND_DOCUMENT =
+  "a second YAML document without a line `---` before it (after `...`, or after a `---` that follows a line break other than \"\\n\"): kubectl silently ignores it while kustomize and Flux apply it; separate documents with a line `---`";
 
 export function parseDocuments(file: string, content: string | Uint8Array, limits?: Partial<LoadLimits>): ParsedFile {
   const resolved = resolveLimits(limits);
@@ -19,38 +36,155 @@ export function parseDocuments(file: string, content: string | Uint8Array, limit
 
   const lines = new LineIndex(decoded);
   const errorAt = (offset: number, message: string): InputError => ({ file, ...lines.position(offset), message });
+  const stream = splitStream(decoded);
+  const state: ReadState = {
+    file,
+    lines,
+    limits: resolved,
+    documents: [],
+    errors: [],
+    nodesLeft: resolved.maxNodes,
+    aliasNodesLeft: aliasBudget(resolved, decoded.length),
+    repairsLeft: MAX_REPAIRS,
+    nextIndex: 0,
+  };
+  for (const chunk of stream.chunks) {
+    if (!readChunk(state, decoded, chunk, stream.format === "json")) break;
+  }
+  if (stream.problem) state.errors.push(errorAt(stream.problem.offset, stream.problem.message));
+  return { file, documents: state.documents, errors: state.errors };
+}
 
-  let events: Event[];
-  try {
-    events = parseEvents(decoded, { filename: file, maxDepth: resolved.maxDepth });
-  } catch (error) {
-    return { file, documents: [], errors: [syntaxError(error, errorAt, resolved.maxDepth)] };
+interface ReadState {
+  file: string;
+  lines: LineIndex;
+  limits: LoadLimits;
+  documents: SourceDocument[];
+  errors: InputError[];
+  nodesLeft: number;
+  aliasNodesLeft: number;
+  repairsLeft: number;
+  /** Index of the next document in the file, empty ones included. */
+  nextIndex: number;
+}
+
+/** Reads one chunk; false when the file must not be read further (a limit was reached). */
+function readChunk(state: ReadState, decoded: string, chunk: StreamChunk, json: boolean): boolean {
+  const text = new ChunkText(decoded.slice(chunk.start, chunk.end));
+  const toFile = (offset: number): number => chunk.start + text.toOriginal(offset);
+  const errorAt = (offset: number, message: string): InputError => ({ file: state.file, ...state.lines.position(toFile(offset)), message });
+
+  let events: Event[] | undefined;
+  let parsedUpTo = Infinity;
+  while (events === undefined) {
+    try {
+      events = parseEvents(parsedUpTo === Infinity ? text.text : text.text.slice(0, parsedUpTo), { filename: state.file, maxDepth: state.limits.maxDepth });
+    } catch (error) {
+      const offset = error instanceof YAMLException ? (error.mark?.position ?? 0) : 0;
+      const reason = error instanceof YAMLException ? error.reason : "";
+      if (reason === "deficient indentation" && state.repairsLeft > 0 && parsedUpTo === Infinity && text.repairDeficientIndentation(offset)) {
+        state.repairsLeft--;
+        continue;
+      }
+      if (parsedUpTo === Infinity) {
+        // go-yaml v2 (sigs.k8s.io/yaml) reads the first document of a chunk and never looks further:
+        // a problem after its end does not stop kubectl, it silently drops the rest.
+        const end = reason === TRAILING_CONTENT && offset > 0 ? offset : firstDocumentEnd(text.text, offset);
+        if (end > 0) {
+          parsedUpTo = end;
+          state.errors.push(errorAt(end, reason === TRAILING_CONTENT ? IGNORED_REST : SECOND_DOCUMENT));
+          continue;
+        }
+      }
+      state.errors.push(syntaxError(error, errorAt, state.limits.maxDepth));
+      state.nextIndex++;
+      return true;
+    }
   }
 
-  const tooMany = nodeLimitProblem(events, resolved.maxNodes);
-  if (tooMany) return { file, documents: [], errors: [errorAt(tooMany.offset, tooMany.message)] };
+  const tooMany = nodeLimitProblem(events, state.nodesLeft, state.limits.maxNodes);
+  if (tooMany) {
+    state.errors.push(errorAt(tooMany.offset, tooMany.message));
+    return false;
+  }
+  state.nodesLeft -= countNodes(events);
 
-  const { documents, problems } = constructDocuments(decoded, events, {
-    maxDepth: resolved.maxDepth,
-    aliasBudget: aliasBudget(resolved, decoded.length),
-    lines,
+  const { documents, problems, aliasNodesLeft } = constructDocuments(text.text, events, {
+    maxDepth: state.limits.maxDepth,
+    aliasBudget: state.aliasNodesLeft,
+    lines: { position: (offset: number) => state.lines.position(toFile(offset)) },
   });
-  return {
-    file,
-    documents: documents.map(
-      (document): SourceDocument => ({ index: document.index, value: document.value, locate: makeLocator(lines, document.position) }),
-    ),
-    errors: problems.map((problem) => errorAt(problem.offset, problem.message)),
-  };
+  state.aliasNodesLeft = aliasNodesLeft;
+  const base = state.nextIndex;
+  const yamlDocuments = events.reduce((count, event) => (event.type === EVENT_ID.DOCUMENT ? count + 1 : count), 0);
+  state.nextIndex += Math.max(1, yamlDocuments);
+  // sigs.k8s.io/yaml reads the first YAML document of a chunk and drops the rest without a word;
+  // other tools (kustomize, Flux) apply them. Reading them either way would be a guess.
+  const second = secondDocumentStart(events);
+  for (const document of documents) {
+    if (document.index > 0) continue;
+    state.documents.push({ index: base, value: document.value, locate: makeLocator(state.lines, document.position, toFile) });
+  }
+  for (const problem of problems) {
+    if (second === undefined || problem.offset < second) state.errors.push(errorAt(problem.offset, problem.message));
+  }
+  if (second !== undefined) state.errors.push(errorAt(second, json ? "a second document inside one JSON value: kubectl reads only the first" : SECOND_DOCUMENT));
+  return true;
+}
+
+/** Where the content of a second YAML document in the events starts, if there is one. */
+function secondDocumentStart(events: readonly Event[]): number | undefined {
+  let documents = 0;
+  for (let index = 0; index < events.length; index++) {
+    if ((events[index] as Event).type !== EVENT_ID.DOCUMENT || ++documents < 2) continue;
+    const node = events[index + 1];
+    if (node === undefined) return undefined;
+    if (node.type === EVENT_ID.SCALAR) {
+      if (node.valueStart !== -1) return node.valueStart;
+      if (node.tagStart !== -1 || node.anchorStart !== -1) return Math.max(node.tagStart, node.anchorStart);
+      continue; // an empty document (a trailing `...` or comments)
+    }
+    if (node.type === EVENT_ID.MAPPING || node.type === EVENT_ID.SEQUENCE) return node.start;
+    if (node.type === EVENT_ID.ALIAS) return node.anchorStart - 1;
+  }
+  return undefined;
+}
+
+/**
+ * Where the first YAML document of a chunk ends when a marker (`...`, or `---` after a line break
+ * the stream splitter does not see: "\r" or a Unicode one) comes before `offset`; 0 when none does.
+ */
+function firstDocumentEnd(text: string, offset: number): number {
+  const marker = /(?:^|[\n\r])((?:\.\.\.|---)(?=[\s]|$))/g;
+  let match: RegExpExecArray | null;
+  let found = 0;
+  while ((match = marker.exec(text)) !== null && match.index < offset) {
+    const at = match.index + match[0].length - 3;
+    // A leading `---` begins the first document rather than ending it.
+    if (text.slice(0, at).trim() !== "" && at < offset) {
+      found = at;
+      break;
+    }
+  }
+  return found;
+}
+
+function countNodes(events: readonly Event[]): number {
+  let nodes = 0;
+  for (const event of events) {
+    const type = event.type;
+    if (type === EVENT_ID.SCALAR || type === EVENT_ID.MAPPING || type === EVENT_ID.SEQUENCE || type === EVENT_ID.ALIAS) nodes++;
+  }
+  return nodes;
 }
 
 /** The node past the limit, before anything is built from the events. */
-function nodeLimitProblem(events: readonly Event[], maxNodes: number): { offset: number; message: string } | undefined {
+function nodeLimitProblem(events: readonly Event[], nodesLeft: number, maxNodes: number): { offset: number; message: string } | undefined {
   let nodes = 0;
   for (const event of events) {
     const type = event.type;
     if (type !== EVENT_ID.SCALAR && type !== EVENT_ID.MAPPING && type !== EVENT_ID.SEQUENCE && type !== EVENT_ID.ALIAS) continue;
-    if (++nodes > maxNodes) {
+    if (++nodes > nodesLeft) {
       const offset = type === EVENT_ID.SCALAR ? event.valueStart : type === EVENT_ID.ALIAS ? event.anchorStart : event.start;
       return { offset: Math.max(0, offset), message: `more than ${maxNodes} YAML nodes (keys, values, items) in one file: refusing to read it; split it into smaller files` };
     }

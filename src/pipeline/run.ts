@@ -110,7 +110,7 @@ export async function runPipeline(gateway: GitHubGateway, target: CheckTarget, d
         manifests: deps.manifests,
         readComments: deps.commentExceptions !== undefined,
       });
-      blobsFetched = snapshot.manifests.blobsFetched;
+      blobsFetched = snapshot.manifests.blobsFetched + snapshot.namespaces.blobsFetched;
       const decided = decide(snapshot, { now: now(), ...(deps.maxAnnotations !== undefined ? { maxAnnotations: deps.maxAnnotations } : {}) });
       if (snapshot.comments && decided.replies.length > 0) await postReplies(gateway, target.repo, snapshot.comments.pullNumber, decided.replies, log);
       logExceptions(decided, snapshot.comments?.facts?.verified, log);
@@ -133,7 +133,6 @@ export async function runPipeline(gateway: GitHubGateway, target: CheckTarget, d
 
   const published = await publishCheckRun(gateway, target, checkRunId, checkRun, {
     failureMode,
-    now,
     log,
     ...(deps.completionRetryDelaysMs ? { retryDelaysMs: deps.completionRetryDelaysMs } : {}),
     ...(deps.sleep ? { sleep: deps.sleep } : {}),

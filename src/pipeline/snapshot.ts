@@ -5,9 +5,10 @@
  * themselves changed); once read, they are decided alike.
  */
 import type { ResolvedConfig } from "../config/types.js";
-import type { LoadedFile } from "../manifests/types.js";
+import type { LoadedFile, Manifest } from "../manifests/types.js";
 import type { SuggestionFile } from "../suggestions/plan.js";
 import type { CommentFacts } from "./read/exception-facts.js";
+import type { BindingFacts } from "./read/pull-history.js";
 import type { CheckTarget } from "./target.js";
 
 export interface Snapshot {
@@ -31,6 +32,11 @@ export interface Snapshot {
     /** Blob reads this check made (cache misses). */
     blobsFetched: number;
   };
+  /**
+   * Namespace manifests of the repository beyond the judged files (read/namespace-files.ts): at the
+   * head, where workloads land; at the base, what a change to a Namespace is compared with.
+   */
+  namespaces: { current: Manifest[]; base: Manifest[]; notes: string[]; blobsFetched: number };
   /** The pull request whose comments may grant exceptions here, and what they say. */
   comments?: {
     pullNumber: number;
@@ -38,6 +44,15 @@ export interface Snapshot {
     recordsGrants: boolean;
     /** Undefined when no comment concerns exceptions. */
     facts?: CommentFacts;
+    /** The pull request's history and the app's reactions, when a grant not yet recorded must be bound. */
+    binding?: BindingFacts;
+    /** The newest comment listed: this check answers every command up to it. */
+    newestCommentId: number;
+    /**
+     * Pull requests: how many force pushes GitHub listed before the files were read. With the findings
+     * and `newestCommentId` it goes into the check run's record (see exceptions/seen-head.ts).
+     */
+    forcePushesSeen?: number;
   };
   /** A merge group: comment exceptions of other queued pull requests do not apply here. */
   mergeQueue?: { pullNumber?: number };

@@ -4,12 +4,18 @@
  */
 import { hash } from "node:crypto";
 import { resourceRef } from "../manifests/resource.js";
-import type { FieldPath, InputError, JsonObject, JsonValue, LoadedFile, Manifest, PathSegment } from "../manifests/types.js";
+import type { FieldPath, InputError, JsonObject, JsonValue, LoadedFile, Manifest, PathSegment, ResourceRef, SourceRange } from "../manifests/types.js";
+import { isObject } from "../manifests/json.js";
 import { podTypeErrors } from "../manifests/pod-schema.js";
-import { podViewOf, type PodView } from "../manifests/workloads.js";
+import { WELL_KNOWN_KINDS, type PodTemplateKinds } from "../manifests/pod-templates.js";
+import { unjudgedPodTemplate } from "../manifests/pod-lookalike.js";
+import { podViewsOf, type PodView } from "../manifests/workloads.js";
 import { matches } from "./match.js";
+import { labelsOf } from "./object-labels.js";
+import { buildNamespaceCatalog, namespaceName, type NamespaceCatalog } from "./namespace-catalog.js";
 import { formatPath } from "./path.js";
-import type { EvaluationContext, Finding, MatchSpec, Policy, Violation } from "./types.js";
+import { invalidLabelProblems } from "./podsecurity/labels.js";
+import type { EnforcementAction, EvaluationContext, Finding, MatchSpec, NamespaceJudgement, Policy, Violation } from "./types.js";
 
 export interface EvaluationSummary {
   files: number;
@@ -20,47 +26,141 @@ export interface EvaluationSummary {
   errors: number;
 }
 
+/** How the namespace-driven policies judge one namespace touched by the check, for the summary. */
+export interface NamespaceSummary {
+  /** Undefined: workloads that declare no namespace. */
+  namespace: string | undefined;
+  policy: string;
+  judgements: NamespaceJudgement[];
+}
+
 export interface EvaluationResult {
   /** Sorted by file, line, column. */
   findings: Finding[];
   /** Input that could not be read: blocking, like a deny. */
   errors: InputError[];
+  /** What was read but not judged, said where it is; not blocking (e.g. an unknown kind that looks like it makes pods). */
+  notices?: InputError[];
   summary: EvaluationSummary;
+  /**
+   * Per namespace touched and per namespace-driven policy: the level that applies and where it came
+   * from. Empty when no policy depends on the namespace; absent in results not made by `evaluate`.
+   */
+  namespaces?: NamespaceSummary[];
 }
 
-export function evaluate(files: readonly LoadedFile[], policies: readonly Policy[]): EvaluationResult {
+/** Namespace manifests beyond the files being judged (read elsewhere in the repository). */
+export interface NamespaceSources {
+  /** As they are now (a pull request's head): the namespaces the judged workloads land in. */
+  current?: readonly Manifest[];
+  /** As they were before the change (a pull request's base): what a change does to a Namespace. */
+  base?: readonly Manifest[];
+}
+
+export interface EvaluationOptions {
+  /** Custom resources that create pods: the well-known ones, plus the organisation's own. */
+  podTemplateKinds?: PodTemplateKinds;
+  /** Namespace manifests beyond the files being judged. */
+  namespaces?: NamespaceSources;
+}
+
+export function evaluate(files: readonly LoadedFile[], policies: readonly Policy[], options: EvaluationOptions = {}): EvaluationResult {
+  const podTemplateKinds = options.podTemplateKinds ?? WELL_KNOWN_KINDS;
+  const sources = options.namespaces ?? {};
   const inventory = files.flatMap((file) => file.manifests);
-  const context: EvaluationContext = { inventory, namespaces: namespacesOf(inventory) };
+  const catalog = buildNamespaceCatalog(inventory, sources.current);
+  const context: EvaluationContext = { inventory, namespaces: objectsOf(catalog), catalog };
+  if (sources.base) context.baseCatalog = buildNamespaceCatalog(sources.base);
   const podPolicies = policies.filter((policy) => policy.target === "pod");
   const objectPolicies = policies.filter((policy) => policy.target === "object");
 
-  const findings: Finding[] = [];
+  const findings: KeyedFinding[] = [];
   const typeErrors: InputError[] = [];
+  const touched = new Set<string | undefined>();
+  const notices: InputError[] = [];
   for (const manifest of inventory) {
+    const views = podViewsOf(manifest, podTemplateKinds);
+    const namespace = namespaceName(manifest.object);
+    if (namespace !== undefined) {
+      touched.add(namespace);
+      typeErrors.push(...namespaceLabelErrors(manifest));
+    }
     // An object read from an AdmissionReview is judged under its request; a manifest is a CREATE.
     const reviewed: EvaluationContext = manifest.review ? { ...context, review: manifest.review } : context;
     for (const policy of objectPolicies) {
       if (!matchesRequest(policy.match, manifest, context)) continue;
       for (const violation of policy.evaluate(manifest.object, reviewed)) {
-        findings.push(toFinding(policy, manifest, violation, (path) => path));
+        findings.push(toFinding(policy, manifest, violation, (path) => path, views[0]));
       }
     }
-    const view = podViewOf(manifest);
-    if (!view) continue;
-    for (const error of podTypeErrors(view.pod)) typeErrors.push(toTypeError(manifest, view.toSourcePath(error.path), error.problem));
-    for (const policy of podPolicies) {
-      const podContext = podJudgement(policy, manifest, view, context, reviewed);
-      if (!podContext) continue;
-      for (const violation of policy.evaluate(view.pod, podContext)) {
-        findings.push(toFinding(policy, manifest, violation, view.toSourcePath));
+    if (views.length === 0) {
+      const lookalike = unjudgedPodTemplate(manifest);
+      if (lookalike) notices.push(lookalike);
+    }
+    for (const view of views) {
+      touched.add(targetNamespaceOf(view.pod, manifest));
+      for (const error of podTypeErrors(view.pod)) typeErrors.push(toTypeError(manifest, view.toSourcePath(error.path), error.problem));
+      for (const policy of podPolicies) {
+        const podContext = podJudgement(policy, manifest, view, context, reviewed);
+        if (!podContext) continue;
+        for (const violation of policy.evaluate(view.pod, podContext)) {
+          findings.push(toFinding(policy, manifest, violation, view.toSourcePath, view));
+        }
       }
     }
   }
 
   const unique = strongestPerField(findings);
   unique.sort(byPosition);
-  const errors = [...files.flatMap((file) => file.errors), ...typeErrors];
-  return { findings: unique, errors, summary: summarise(files.length, inventory.length, unique, errors.length) };
+  const errors = [...files.flatMap((file) => file.errors), ...typeErrors, ...conflictErrors(catalog, touched, policies)];
+  return {
+    findings: unique,
+    errors,
+    notices,
+    summary: summarise(files.length, inventory.length, unique, errors.length),
+    namespaces: namespaceSummaries(touched, policies, context),
+  };
+}
+
+/** A finding with what makes it the same problem as another (its message without the basis). */
+interface KeyedFinding {
+  finding: Finding;
+  key: string;
+}
+
+function targetNamespaceOf(pod: JsonObject, manifest: Manifest): string | undefined {
+  const metadata = pod["metadata"];
+  const declared = isObject(metadata) ? metadata["namespace"] : undefined;
+  const namespace = manifest.review?.namespace || declared;
+  return typeof namespace === "string" && namespace !== "" ? namespace : undefined;
+}
+
+/**
+ * Pod Security admission validates its labels on every Namespace it admits: an invalid level or
+ * version is refused by the API server, so it blocks like a field of the wrong type.
+ */
+function namespaceLabelErrors(manifest: Manifest): InputError[] {
+  const metadata = manifest.object["metadata"];
+  const labels = isObject(metadata) ? metadata["labels"] : undefined;
+  if (!isObject(labels)) return [];
+  return invalidLabelProblems(labelsOf(metadata as JsonObject)).map(({ label, message }) => {
+    const at = manifest.locate(["metadata", "labels", label]);
+    return { file: manifest.file, line: at.line, column: at.column, message: `label ${label} ${message}: the API server (Pod Security admission) rejects this Namespace` };
+  });
+}
+
+/** Disagreeing definitions matter when a namespace-driven policy reads the namespace's labels. */
+function conflictErrors(catalog: NamespaceCatalog, touched: ReadonlySet<string | undefined>, policies: readonly Policy[]): InputError[] {
+  if (!policies.some((policy) => policy.describeNamespace)) return [];
+  return [...touched].flatMap((namespace) => (namespace === undefined ? [] : (catalog.conflicts.get(namespace) ?? [])));
+}
+
+function namespaceSummaries(touched: ReadonlySet<string | undefined>, policies: readonly Policy[], context: EvaluationContext): NamespaceSummary[] {
+  const describing = policies.filter((policy) => policy.describeNamespace);
+  const namespaces = [...touched].sort((a, b) => (a === b ? 0 : a === undefined ? 1 : b === undefined ? -1 : a < b ? -1 : 1));
+  return namespaces.flatMap((namespace) =>
+    describing.map((policy) => ({ namespace, policy: policy.name, judgements: policy.describeNamespace?.(namespace, context) ?? [] })),
+  );
 }
 
 /**
@@ -94,54 +194,115 @@ function podJudgement(policy: Policy, manifest: Manifest, view: PodView, context
 
 /** A pod field of the wrong type: the API server would reject the object, so it blocks like a parse error. */
 function toTypeError(manifest: Manifest, sourcePath: FieldPath, problem: string): InputError {
-  const at = manifest.locate(sourcePath);
+  const { file, range: at } = sourceOf(manifest, sourcePath);
   const { kind, namespace, name } = resourceRef(manifest.object);
-  const resource = `${kind} ${namespace ? `${namespace}/` : ""}${name}`;
-  return { file: manifest.file, line: at.line, column: at.column, message: `${formatPath(sourcePath)} ${problem}: the API server rejects this ${resource}` };
+  const resource = `${kind} ${namespace ? `${namespace}/` : ""}${name}${manifest.renderedIn ? ` in ${manifest.renderedIn}` : ""}`;
+  return { file, line: at.line, column: at.column, message: `${formatPath(sourcePath)} ${problem}: the API server rejects this ${resource}` };
 }
 
-/** `toSourcePath` maps a path in the judged object (a Pod made from a template) to the manifest's object. */
-function toFinding(policy: Policy, manifest: Manifest, violation: Violation, toSourcePath: (path: FieldPath) => FieldPath): Finding {
+/** Where a field of a manifest is written: its own file, or for a rendered object the file its value came from. */
+function sourceOf(manifest: Manifest, sourcePath: FieldPath): { file: string; range: SourceRange } {
+  return manifest.origin ? manifest.origin(sourcePath) : { file: manifest.file, range: manifest.locate(sourcePath) };
+}
+
+function referenceOf(manifest: Manifest): ResourceRef {
+  const ref = resourceRef(manifest.object);
+  if (manifest.renderedIn !== undefined) ref.renderedIn = [manifest.renderedIn];
+  return ref;
+}
+
+/**
+ * `toSourcePath` maps a path in the judged object (a Pod made from a template) to the manifest's
+ * object; `view` is the pod the finding is about, when there is one (for its images).
+ */
+function toFinding(
+  policy: Policy,
+  manifest: Manifest,
+  violation: Violation,
+  toSourcePath: (path: FieldPath) => FieldPath,
+  view: PodView | undefined,
+): KeyedFinding {
   const sourcePath = toSourcePath(violation.path);
-  const range = manifest.locate(sourcePath);
+  const { file, range } = sourceOf(manifest, sourcePath);
   const finding: Finding = {
     policy: policy.name,
     policyKind: policy.kind,
     rule: violation.rule ?? policy.kind,
-    action: policy.enforcementAction,
+    action: weaker(violation.action ?? policy.enforcementAction, policy.enforcementAction),
     message: violation.message,
-    file: manifest.file,
+    file,
     line: range.line,
     column: range.column,
     endLine: range.endLine,
     endColumn: range.endColumn,
-    resource: resourceRef(manifest.object),
+    resource: referenceOf(manifest),
     path: formatPath(sourcePath),
     fingerprint: fingerprintOf(violation.rule ?? policy.kind, manifest.object, sourcePath),
   };
   if (violation.container !== undefined) finding.container = violation.container;
+  if (violation.docs !== undefined) finding.docs = violation.docs;
+  if (view) finding.images = imagesOf(view.pod, violation.container);
+  if (violation.basis !== undefined) finding.basis = violation.basis;
   if (violation.fix && manifest.written) {
     const prefix = manifest.written.path;
     const edits = violation.fix.edits.map((edit) => ({ ...edit, path: [...prefix, ...toSourcePath(edit.path)] }));
     finding.fix = { document: manifest.written.document, fix: { description: violation.fix.description, edits } };
   }
-  return finding;
+  const { resource } = finding;
+  // A source line rendered into several overlays (a base's field, a shared component's patch) is
+  // one problem to fix in one place: one finding, naming every overlay it reaches.
+  const identity = resource.renderedIn ? [String(finding.line), String(finding.column), resource.kind] : [resource.kind, resource.namespace, resource.name];
+  const key = [finding.policyKind, finding.rule, finding.file, ...identity, finding.path, finding.container, finding.message].join("\u0000");
+  return { finding, key };
+}
+
+const CONTAINER_LISTS = ["containers", "initContainers", "ephemeralContainers"] as const;
+
+/**
+ * The image of the named container, or every image of the pod (sorted, duplicates kept once) for a
+ * finding on the pod as a whole or on a container the spec does not list by that name. A missing or
+ * non-string image is written as such, so it is content like any other.
+ */
+function imagesOf(pod: JsonObject, container: string | undefined): string[] {
+  const spec = pod["spec"];
+  const all: { name: JsonValue | undefined; image: string }[] = [];
+  if (spec && typeof spec === "object" && !Array.isArray(spec)) {
+    for (const list of CONTAINER_LISTS) {
+      const items = spec[list];
+      if (!Array.isArray(items)) continue;
+      for (const item of items) {
+        if (!item || typeof item !== "object" || Array.isArray(item)) continue;
+        const image = item["image"];
+        all.push({ name: item["name"], image: typeof image === "string" ? image : `<${image === undefined ? "no image" : JSON.stringify(image)}>` });
+      }
+    }
+  }
+  const named = container === undefined ? [] : all.filter((entry) => entry.name === container);
+  // Two containers of one name (invalid, but possible in a file) are one subject: bind to both images.
+  const chosen = named.length > 0 ? named : all;
+  return [...new Set(chosen.map((entry) => entry.image))].sort();
 }
 
 const ACTION_STRENGTH = { deny: 2, warn: 1, dryrun: 0 } as const;
+
+/** A policy's enforcementAction is the most its violations can do. */
+function weaker(a: EnforcementAction, b: EnforcementAction): EnforcementAction {
+  return ACTION_STRENGTH[a] <= ACTION_STRENGTH[b] ? a : b;
+}
 
 /**
  * The same check reporting the same thing on the same field for two policies of one kind (PSS baseline at deny and
  * restricted at warn both run `privileged`) is one problem: keep the strictest, so a reviewer sees
  * one annotation per problem.
  */
-function strongestPerField(findings: readonly Finding[]): Finding[] {
+function strongestPerField(findings: readonly KeyedFinding[]): Finding[] {
   const kept = new Map<string, Finding>();
-  for (const finding of findings) {
+  for (const { finding, key } of findings) {
     const { resource } = finding;
-    const key = [finding.policyKind, finding.rule, finding.file, resource.kind, resource.namespace, resource.name, finding.path, finding.container, finding.message].join("\u0000");
     const previous = kept.get(key);
-    if (!previous || ACTION_STRENGTH[finding.action] > ACTION_STRENGTH[previous.action]) kept.set(key, finding);
+    const roots = [...new Set([...(previous?.resource.renderedIn ?? []), ...(resource.renderedIn ?? [])])].sort();
+    const strongest = !previous || ACTION_STRENGTH[finding.action] > ACTION_STRENGTH[previous.action] ? finding : previous;
+    kept.set(key, roots.length > 0 ? { ...strongest, resource: { ...strongest.resource, renderedIn: roots } } : strongest);
   }
   return [...kept.values()];
 }
@@ -168,15 +329,8 @@ function fingerprintOf(rule: string, object: JsonObject, path: FieldPath): strin
   return hash("sha256", content, "hex").slice(0, 16);
 }
 
-function namespacesOf(inventory: readonly Manifest[]): Map<string, JsonObject> {
-  const namespaces = new Map<string, JsonObject>();
-  for (const { object } of inventory) {
-    if (object["kind"] !== "Namespace" || object["apiVersion"] !== "v1") continue;
-    const metadata = object["metadata"];
-    const name = metadata && typeof metadata === "object" && !Array.isArray(metadata) ? metadata["name"] : undefined;
-    if (typeof name === "string") namespaces.set(name, object);
-  }
-  return namespaces;
+function objectsOf(catalog: NamespaceCatalog): Map<string, JsonObject> {
+  return new Map([...catalog.byName].map(([name, record]) => [name, record.object]));
 }
 
 function byPosition(a: Finding, b: Finding): number {

@@ -1,11 +1,13 @@
 /**
- * Reads one policy document (kube-policy-bot `PodSecurity`, Gatekeeper constraints) and validates it.
+ * Reads one policy document (kube-policy-bot `PodSecurity`, Gatekeeper constraints, Kyverno
+ * `ClusterPolicy`/`Policy`) and validates it.
  * Every problem is reported with file, line and what is wrong: a policy that silently does nothing
  * is worse than one that fails to load.
  */
 import type { FieldPath, JsonObject, JsonValue, SourceDocument, InputError } from "../manifests/types.js";
+import { isKyvernoPolicyDocument, KYVERNO_KINDS, readKyvernoPolicy } from "./kyverno/index.js";
 import { didYouMean } from "./suggest.js";
-import type { EnforcementAction, LabelSelector, MatchSpec, Policy, PolicyKind } from "./types.js";
+import type { CompileEnvironment, EnforcementAction, LabelSelector, MatchSpec, Policy, PolicyKind } from "./types.js";
 import { isObject } from "../manifests/json.js";
 
 export interface PolicySource {
@@ -43,6 +45,8 @@ export function readPolicyDocument(
   kinds: ReadonlyMap<string, PolicyKind>,
   /** Kinds other readers take from the same files: offered by did-you-mean, never reported unknown here. */
   companionKinds: readonly string[] = [],
+  /** What the policy is compiled with besides its parameters (the cluster's Pod Security configuration). */
+  environment: CompileEnvironment = {},
 ): DocumentResult {
   const errors: InputError[] = [];
   const fail = (path: FieldPath, message: string): void => {
@@ -57,7 +61,7 @@ export function readPolicyDocument(
     fail([], "a policy document must be a mapping with apiVersion, kind, metadata and spec");
     return done();
   }
-  const supported = [...kinds.keys()].sort().join(", ");
+  const supported = [...kinds.keys(), ...KYVERNO_KINDS.map((name) => `${name} (kyverno.io)`)].sort().join(", ");
   const apiVersion = root["apiVersion"];
   const kind = root["kind"];
   if (typeof apiVersion !== "string" || apiVersion === "") fail(["apiVersion"], "missing apiVersion");
@@ -69,6 +73,11 @@ export function readPolicyDocument(
 
   if (apiVersion.startsWith(CONSTRAINT_TEMPLATE_API) && kind === "ConstraintTemplate") {
     return readConstraintTemplate(root, kinds, fail, supported, errors);
+  }
+
+  if (isKyvernoPolicyDocument(apiVersion, kind)) {
+    const kyverno = readKyvernoPolicy(file, document);
+    return kyverno.policy ? { policy: kyverno.policy, active: true, errors: kyverno.errors } : { active: false, errors: kyverno.errors };
   }
 
   const handler = kinds.get(kind);
@@ -98,7 +107,7 @@ export function readPolicyDocument(
   const action = readEnforcementAction(spec, fail);
   const match = readMatch(spec["match"], ["spec", "match"], fail);
 
-  const compiled = handler.compile(spec["parameters"]);
+  const compiled = handler.compile(spec["parameters"], environment);
   if ("errors" in compiled) {
     for (const error of compiled.errors) {
       const path = ["spec", "parameters", ...error.path];
@@ -119,6 +128,7 @@ export function readPolicyDocument(
     target: handler.target,
     evaluate: compiled.evaluator,
   };
+  if (compiled.describeNamespace) policy.describeNamespace = compiled.describeNamespace;
   return { policy, active: action !== undefined, errors };
 }
 

@@ -6,6 +6,7 @@
  */
 import type { JsonObject } from "../manifests/types.js";
 import { apiGroupOf, isClusterScoped } from "../manifests/resource.js";
+import { labelsOf } from "./object-labels.js";
 import type { LabelSelector, MatchSpec } from "./types.js";
 
 /** What `match` looks at: the judged object and the `Namespace` objects known to the check. */
@@ -103,14 +104,6 @@ export function selectorMatches(selector: LabelSelector, labels: Readonly<Record
   return true;
 }
 
-export function labelsOf(metadata: JsonObject | undefined): Record<string, string> {
-  const labels = metadata?.["labels"];
-  const result: Record<string, string> = {};
-  if (labels && typeof labels === "object" && !Array.isArray(labels)) {
-    for (const [key, value] of Object.entries(labels)) if (typeof value === "string") result[key] = value;
-  }
-  return result;
-}
 
 function stringField(object: JsonObject | undefined, key: string): string {
   const value = object?.[key];

@@ -5,6 +5,9 @@
  */
 import type { DocumentFix, Fix } from "../fix/types.js";
 import type { AdmissionRequest, FieldPath, JsonObject, JsonValue, Manifest, ResourceRef, SourceRange } from "../manifests/types.js";
+import type { RuleDoc } from "./rules.js";
+import type { NamespaceCatalog } from "./namespace-catalog.js";
+import type { PodSecurityAdmission } from "./podsecurity/admission-configuration.js";
 
 export type EnforcementAction = "deny" | "warn" | "dryrun";
 
@@ -19,6 +22,25 @@ export interface Violation {
   container?: string;
   /** The rule's mechanical fix, when it has a safe one; edit paths are relative to the judged object, like `path`. */
   fix?: Fix;
+  /**
+   * The action of this violation when the policy decides it per violation: a namespace-driven
+   * PodSecurity policy maps Pod Security admission's modes onto actions, a Kyverno rule has its own
+   * failureAction. Never stronger than the policy's enforcementAction, its default.
+   */
+  action?: EnforcementAction;
+  /** What decided the rule applies, e.g. `namespace prod: enforce=restricted:v1.30`. */
+  basis?: string;
+  /** Documentation the policy itself carries (Kyverno's `policies.kyverno.io/*` annotations). */
+  docs?: PolicyDocs;
+}
+
+/** What a policy document says about itself, for rule documentation in reports. */
+export interface PolicyDocs {
+  title?: string;
+  description?: string;
+  category?: string;
+  severity?: string;
+  subject?: string;
 }
 
 /** A violation placed in its file and attributed to a policy: what users see. */
@@ -35,6 +57,8 @@ export interface Finding {
   endColumn: number;
   resource: ResourceRef;
   container?: string;
+  /** What decided the rule applies here, e.g. `namespace prod: enforce=restricted:v1.30`; shown with the message. */
+  basis?: string;
   /** The offending field in the source resource, e.g. `spec.template.spec.containers[0].image`. */
   path: string;
   /**
@@ -47,6 +71,15 @@ export interface Finding {
    * root), when the rule has a safe mechanical fix and the resource is written in a manifest.
    */
   fix?: DocumentFix;
+  /** Documentation the policy carries about itself, when it does (Kyverno annotations). */
+  docs?: PolicyDocs;
+  /**
+   * The images of what the finding is about, for a finding on a Pod or a workload's pod template: the
+   * container's image for a finding on one container, every image of the pod (containers, init and
+   * ephemeral containers, sorted) for a finding on the pod as a whole. A comment exception is bound to
+   * them, so the excepted container or pod cannot be swapped for another image. Absent otherwise.
+   */
+  images?: string[];
   /** Set when an exception excuses the finding: it stays visible (as a notice) but no longer blocks. */
   exception?: FindingException;
 }
@@ -82,8 +115,18 @@ export interface LabelSelector {
 export interface EvaluationContext {
   /** Every manifest being checked (all files), for kinds that compare objects with each other. */
   inventory: readonly Manifest[];
-  /** `Namespace` objects among them, by name, for `namespaceSelector`. */
+  /** `Namespace` objects known to the check (see `catalog`), by name, for `namespaceSelector`. */
   namespaces: ReadonlyMap<string, JsonObject>;
+  /**
+   * The Namespaces known to the check with where they were read: those being judged, then those found
+   * elsewhere in the repository. Absent in contexts built by hand (tests): then `namespaces` is all.
+   */
+  catalog?: NamespaceCatalog;
+  /**
+   * The Namespaces as they were before the change (a pull request's base), for rules about what a
+   * change does to a Namespace. Absent when nothing is known about the base (the CLI).
+   */
+  baseCatalog?: NamespaceCatalog;
   /**
    * The admission request the judged object comes in (`input.review` besides the object), when it was
    * read from an `AdmissionReview`. Absent for a plain manifest: a CREATE, with no oldObject or userInfo.
@@ -93,6 +136,25 @@ export interface EvaluationContext {
 
 /** A policy kind's evaluator, compiled from validated parameters. */
 export type Evaluator = (object: JsonObject, context: EvaluationContext) => Violation[];
+
+/** What a policy document is compiled with besides its own parameters. */
+export interface CompileEnvironment {
+  /** The cluster's Pod Security admission configuration, when one is among the policies. */
+  podSecurityAdmission?: PodSecurityAdmission;
+}
+
+/** How a policy judges the workloads of one namespace, for the summary. */
+export interface NamespaceJudgement {
+  /** e.g. `enforce`, or the policy's kind for a policy without modes. */
+  mode: string;
+  /** e.g. `restricted:v1.30`, or `exempt`. */
+  level: string;
+  /** Where it came from, e.g. `label pod-security.kubernetes.io/enforce (ns/prod.yaml:6)`. */
+  source: string;
+}
+
+/** Says how a policy judges a namespace's workloads (undefined: the namespace is not declared). */
+export type NamespaceDescriber = (namespace: string | undefined, context: EvaluationContext) => NamespaceJudgement[];
 
 export interface ParameterError {
   /** Path inside `spec.parameters`. */
@@ -112,8 +174,13 @@ export interface PolicyKind {
   target: "pod" | "object";
   /** One-line description, shown in rule help (SARIF) and error messages. */
   description: string;
+  /** Every rule this kind reports, with its documentation and fix. */
+  rules: readonly RuleDoc[];
   /** Validates `spec.parameters` and builds the evaluator. */
-  compile(parameters: JsonValue | undefined): { evaluator: Evaluator } | { errors: ParameterError[] };
+  compile(
+    parameters: JsonValue | undefined,
+    environment?: CompileEnvironment,
+  ): { evaluator: Evaluator; describeNamespace?: NamespaceDescriber } | { errors: ParameterError[] };
 }
 
 /** A policy document, validated and ready to evaluate. */
@@ -129,5 +196,7 @@ export interface Policy {
   parameters: JsonValue | undefined;
   target: "pod" | "object";
   evaluate: Evaluator;
+  /** Set by policies whose rules depend on the namespace (namespace-driven Pod Security). */
+  describeNamespace?: NamespaceDescriber;
 }
 

@@ -15,7 +15,7 @@ import type { AnnotationLevel, CheckAnnotation, CheckConclusion, CheckRunAction,
 import { ANNOTATIONS_PER_REQUEST, MAX_ANNOTATION_BYTES, MAX_OUTPUT_CHARS, MAX_TITLE_CHARS, truncateBytes, truncateLine, truncateText } from "./limits.js";
 import { cell, code, escape } from "../text/markdown.js";
 import { describeResource, describeSubject, ruleId } from "./describe.js";
-import { howToFix } from "./remediation.js";
+import { ruleDoc } from "./rule-docs.js";
 
 export type CheckOutcome =
   | {
@@ -26,8 +26,10 @@ export type CheckOutcome =
       notes: readonly string[];
       /** Further Markdown sections for the summary (the exceptions section). */
       sections?: readonly string[];
+      /** A hidden record of the findings shown (see exceptions/markers.ts), first in the summary so no cut loses it. */
+      record?: string;
     }
-  | { kind: "no-manifests"; changedFiles: number; policies: readonly AppliedPolicy[]; notes: readonly string[]; sections?: readonly string[] }
+  | { kind: "no-manifests"; changedFiles: number; policies: readonly AppliedPolicy[]; notes: readonly string[]; sections?: readonly string[]; record?: string }
   | { kind: "config-error"; problems: readonly InputError[]; notes: readonly string[] }
   | {
       /** The check could not run to the end: GitHub error, timeout, limit, bug. */
@@ -78,6 +80,7 @@ export function buildCheckRun(outcome: CheckOutcome, options: BuildOptions = {})
         conclusion: "success",
         title: "No Kubernetes manifests changed",
         summary: [
+          outcome.record ?? "",
           `**✅ No Kubernetes manifests changed.** None of the ${outcome.changedFiles} changed ${plural(outcome.changedFiles, "file")} matches the manifest globs, so there is nothing to check.`,
           ...(outcome.sections ?? []),
           policyLine(outcome.policies),
@@ -121,8 +124,11 @@ export function buildCheckRun(outcome: CheckOutcome, options: BuildOptions = {})
  * The writes that publish a result, in order. Annotations go 50 per request; every request but the
  * last keeps the run `in_progress`, and the last one completes it — so the check is never shown as
  * complete with part of its annotations missing, and a result always costs the fewest writes.
+ *
+ * The completing write gives no `completed_at`: GitHub stamps it with its own clock, the one that
+ * stamps comments, which is how an approval is ordered after the check its approver saw.
  */
-export function planCheckRunUpdates(result: CheckRunResult, completedAt: string): CheckRunUpdate[] {
+export function planCheckRunUpdates(result: CheckRunResult): CheckRunUpdate[] {
   const batches: CheckAnnotation[][] = [];
   for (let start = 0; start < result.annotations.length; start += ANNOTATIONS_PER_REQUEST) {
     batches.push(result.annotations.slice(start, start + ANNOTATIONS_PER_REQUEST));
@@ -135,7 +141,6 @@ export function planCheckRunUpdates(result: CheckRunResult, completedAt: string)
   updates.push({
     status: "completed",
     conclusion: result.conclusion,
-    completedAt,
     output: {
       title: result.title,
       summary: result.summary,
@@ -175,6 +180,7 @@ function evaluatedResult(outcome: Extract<CheckOutcome, { kind: "evaluated" }>, 
   const omitted = annotations.length - kept.length;
 
   const summary = [
+    outcome.record ?? "",
     headline,
     counts,
     resourceTable(active, verdict.errors, verdict.summary),
@@ -330,12 +336,12 @@ function finish(result: CheckRunResult): CheckRunResult {
 }
 
 /**
- * The Pod Security checks end their message with the precise fix for the field at hand ("Remove
- * spec.hostPID or set it to false."); repeating a generic one would only add noise. Other kinds
- * (Gatekeeper's upstream messages) say what is wrong, not what to do: they get the rule's fix.
+ * The rule's fix, unless its messages already end with the precise fix for the field at hand
+ * (repeating a generic one would only add noise).
  */
 function fixOf(finding: Finding): string | undefined {
-  return finding.policyKind === "PodSecurity" ? undefined : howToFix(finding.rule, finding.policyKind, finding.path);
+  const doc = ruleDoc(finding.policyKind, finding.rule);
+  return doc.messageSaysFix ? undefined : doc.fix;
 }
 
 function stripBackticks(text: string): string {

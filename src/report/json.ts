@@ -18,8 +18,11 @@ export interface JsonFinding {
   endLine: number;
   column: number;
   endColumn: number;
-  resource: { apiVersion: string; kind: string; namespace: string | null; name: string };
+  /** `renderedIn`: the Kustomize overlays that render the object (empty for a plain manifest). */
+  resource: { apiVersion: string; kind: string; namespace: string | null; name: string; renderedIn: string[] };
   container: string | null;
+  /** What decided the rule applies here (namespace-driven Pod Security: the label or default), or null. */
+  basis: string | null;
   path: string;
   /** What an exception is bound to: changes when the offending content changes, not when lines move. */
   fingerprint: string;
@@ -36,10 +39,23 @@ export interface JsonError {
   message: string;
 }
 
+/** How a namespace-driven policy judges one namespace the check touched. */
+export interface JsonNamespace {
+  /** null: workloads that declare no namespace. */
+  namespace: string | null;
+  policy: string;
+  mode: string;
+  level: string;
+  source: string;
+}
+
 export interface JsonReport {
   findings: JsonFinding[];
   errors: JsonError[];
+  /** What was read but not judged (not blocking), same shape as an error. */
+  notices: JsonError[];
   summary: EvaluationResult["summary"];
+  namespaces: JsonNamespace[];
 }
 
 function toJsonFinding(finding: Finding): JsonFinding {
@@ -59,8 +75,10 @@ function toJsonFinding(finding: Finding): JsonFinding {
       kind: finding.resource.kind,
       namespace: finding.resource.namespace ?? null,
       name: finding.resource.name,
+      renderedIn: finding.resource.renderedIn ?? [],
     },
     container: finding.container ?? null,
+    basis: finding.basis ?? null,
     path: finding.path,
     fingerprint: finding.fingerprint,
     fix: finding.fix ? finding.fix.fix.description : null,
@@ -79,7 +97,11 @@ export function toJsonReport(result: EvaluationResult): JsonReport {
   return {
     findings: result.findings.map(toJsonFinding),
     errors: result.errors.map(toJsonError),
+    notices: (result.notices ?? []).map(toJsonError),
     summary: { files, resources, deny, warn, dryrun, errors },
+    namespaces: (result.namespaces ?? []).flatMap((entry) =>
+      entry.judgements.map((judgement) => ({ namespace: entry.namespace ?? null, policy: entry.policy, mode: judgement.mode, level: judgement.level, source: judgement.source })),
+    ),
   };
 }
 

@@ -1,11 +1,17 @@
 /** The notes under a check run's summary: what was not judged, or judged differently, and why. */
 import { COMMAND } from "../exceptions/command.js";
+import type { InputError } from "../manifests/types.js";
 
 /** Selected files that hold no Kubernetes object at all. */
 export function notManifestNote(files: readonly string[]): string {
   const listed = files.slice(0, 10).map((file) => `\`${file.replace(/`/g, "")}\``).join(", ") + (files.length > 10 ? ` and ${files.length - 10} more` : "");
   const one = files.length === 1;
   return `${files.length} changed ${one ? "file matches" : "files match"} the manifest globs but ${one ? "holds" : "hold"} no Kubernetes object (no document has apiVersion or kind), so ${one ? "it was" : "they were"} not checked: ${listed}.`;
+}
+
+/** A policy document that is valid but does nothing here (e.g. a ValidatingAdmissionPolicy no binding binds). */
+export function policyNoticeNote(notice: InputError): string {
+  return `\`${notice.file.replace(/`/g, "")}:${notice.line}\`: ${notice.message}`;
 }
 
 /** A pull request cannot change the rules that judge it: say so when it tries. */
@@ -21,4 +27,9 @@ export function mergeQueueNote(pullNumber: number | undefined): string {
       ? "none apply here, because this merge group's branch names no pull request (a re-run of a merge group)"
       : `only those of the pull request the group was made for (#${pullNumber}) apply here, so a finding excepted on a pull request queued ahead of it blocks`;
   return `\`${COMMAND}\` exceptions come from pull request comments: ${source}. Commit a \`PolicyException\` document for an exception that must hold in the merge queue.`;
+}
+
+/** Something read but not judged (an unknown kind that looks like it makes pods), at its line. */
+export function noticeNote(notice: InputError): string {
+  return `\`${notice.file.replace(/`/g, "")}\` line ${notice.line}: ${notice.message}`;
 }

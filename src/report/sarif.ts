@@ -9,7 +9,7 @@ import { pathToFileURL } from "node:url";
 import { apiGroupOf } from "../manifests/resource.js";
 import type { InputError, ResourceRef } from "../manifests/types.js";
 import type { EvaluationResult } from "../policy/engine.js";
-import type { EnforcementAction, Finding } from "../policy/types.js";
+import type { EnforcementAction, Finding, PolicyDocs } from "../policy/types.js";
 import { describeSubject, ruleId } from "./describe.js";
 import { code } from "../text/markdown.js";
 import { PARSE_ERROR_RULE, ruleDoc } from "./rule-docs.js";
@@ -119,6 +119,7 @@ interface RuleSource {
   rule: string;
   policy?: string;
   level: SarifLevel;
+  docs?: PolicyDocs;
 }
 
 export function toSarif(result: EvaluationResult, options: SarifOptions): SarifLog {
@@ -128,7 +129,11 @@ export function toSarif(result: EvaluationResult, options: SarifOptions): SarifL
   for (const finding of result.findings) {
     const id = ruleId(finding);
     // A policy has one enforcement action, so every result of a rule has the same level.
-    if (!sources.has(id)) sources.set(id, { policyKind: finding.policyKind, rule: finding.rule, policy: finding.policy, level: LEVEL[finding.action] });
+    if (!sources.has(id)) {
+      const source: RuleSource = { policyKind: finding.policyKind, rule: finding.rule, policy: finding.policy, level: LEVEL[finding.action] };
+      if (finding.docs !== undefined) source.docs = finding.docs;
+      sources.set(id, source);
+    }
   }
   if (result.errors.length > 0) sources.set(PARSE_ERROR_RULE, { policyKind: PARSE_ERROR_RULE, rule: PARSE_ERROR_RULE, level: "error" });
 
@@ -209,17 +214,17 @@ function findingProperties(finding: Finding): Record<string, unknown> {
 }
 
 function sarifRule(id: string, entry: RuleSource): SarifRule {
-  const doc = ruleDoc(entry.policyKind, entry.rule);
+  const doc = ruleDoc(entry.policyKind, entry.rule, entry.docs);
   const plain = (markdown: string): string => markdown.replace(/`/g, "");
   const origin = (policy: string): string => `Policy ${policy} (kind ${entry.policyKind}).`;
   const text = [
-    plain(doc.full),
+    plain(doc.checks),
     `How to fix: ${plain(doc.fix)}`,
     entry.policy === undefined ? "" : origin(entry.policy),
     `Reference: ${doc.helpUri}`,
   ];
   const markdown = [
-    doc.full,
+    doc.checks,
     `**How to fix:** ${doc.fix}`,
     // Policy names come from the user's policy files: fenced so they cannot inject Markdown.
     entry.policy === undefined ? "" : origin(code(entry.policy)),
@@ -227,8 +232,8 @@ function sarifRule(id: string, entry: RuleSource): SarifRule {
   ];
   return {
     id,
-    shortDescription: { text: doc.short },
-    fullDescription: { text: truncate(plain(doc.full), FULL_DESCRIPTION_LIMIT) },
+    shortDescription: { text: doc.title },
+    fullDescription: { text: truncate(plain(doc.checks), FULL_DESCRIPTION_LIMIT) },
     defaultConfiguration: { level: entry.level },
     helpUri: doc.helpUri,
     help: { text: text.filter(Boolean).join("\n\n"), markdown: markdown.filter(Boolean).join("\n\n") },

@@ -6,6 +6,7 @@ import type { InputError } from "../manifests/types.js";
 import type { EvaluationResult } from "../policy/engine.js";
 import type { EnforcementAction, Finding } from "../policy/types.js";
 import { describeSubject, plural, ruleId } from "./describe.js";
+import { namespaceTextLines } from "./namespaces.js";
 
 export interface TextOptions {
   /** ANSI colours; the caller decides (TTY and NO_COLOR), this module never looks at the environment. */
@@ -43,6 +44,11 @@ function errorLine(error: InputError, paint: Paint): Line {
   return { file: error.file, line: error.line, column: error.column, text: `${where} ${paint("error", "bold", "red")}: ${error.message}` };
 }
 
+function noticeLine(notice: InputError, paint: Paint): Line {
+  const where = paint(`${notice.file}:${notice.line}:${notice.column}:`, "bold");
+  return { file: notice.file, line: notice.line, column: notice.column, text: `${where} ${paint("notice", "bold")}: ${notice.message}` };
+}
+
 function byPosition(a: Line, b: Line): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   return a.line - b.line || a.column - b.column;
@@ -58,8 +64,12 @@ export function summaryLine(summary: EvaluationResult["summary"]): string {
 export function formatText(result: EvaluationResult, options: TextOptions): string {
   const paint = painter(options.color);
   // Errors sit among the findings in file order: a reader fixing a file top to bottom sees everything once.
-  const lines = [...result.findings.map((f) => findingLine(f, paint)), ...result.errors.map((e) => errorLine(e, paint))];
+  const lines = [
+    ...result.findings.map((f) => findingLine(f, paint)),
+    ...result.errors.map((e) => errorLine(e, paint)),
+    ...(result.notices ?? []).map((n) => noticeLine(n, paint)),
+  ];
   lines.sort(byPosition);
   const excepted = result.findings.filter((finding) => finding.exception).length;
-  return [...lines.map((line) => line.text), `${summaryLine(result.summary)}${excepted > 0 ? `, ${excepted} excepted` : ""}`].join("\n") + "\n";
+  return [...lines.map((line) => line.text), ...namespaceTextLines(result.namespaces), `${summaryLine(result.summary)}${excepted > 0 ? `, ${excepted} excepted` : ""}`].join("\n") + "\n";
 }

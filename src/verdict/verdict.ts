@@ -8,11 +8,13 @@
 import { applyExceptions } from "../exceptions/apply.js";
 import type { AuthorizationFacts } from "../exceptions/authorize.js";
 import { deriveExceptions, type DerivedExceptions, type PullRequestComment } from "../exceptions/derive.js";
+import type { PullHistory } from "../exceptions/seen-head.js";
 import type { PolicyException } from "../exceptions/model.js";
 import { inScope } from "../exceptions/scope.js";
 import type { ExceptionSettings } from "../exceptions/settings.js";
+import type { PodTemplateKinds } from "../manifests/pod-templates.js";
 import type { InputError, LoadedFile } from "../manifests/types.js";
-import { evaluate, type EvaluationSummary } from "../policy/engine.js";
+import { evaluate, type EvaluationSummary, type NamespaceSources, type NamespaceSummary } from "../policy/engine.js";
 import type { Finding, Policy } from "../policy/types.js";
 
 /**
@@ -35,6 +37,10 @@ export interface CommentExceptionsInput {
    * approver saw.
    */
   recordsGrants: boolean;
+  /** What binds a grant not recorded yet: the head its approver could have seen (see exceptions/seen-head.ts). */
+  history?: PullHistory;
+  /** The app's own reactions on command comments read for that (see exceptions/processed.ts). */
+  botReactions?: ReadonlyMap<number, readonly string[]>;
 }
 
 export interface VerdictInput {
@@ -46,6 +52,10 @@ export interface VerdictInput {
   comments?: CommentExceptionsInput;
   /** Inputs that could not even be listed (a directory the CLI cannot read): they block like unreadable files. */
   inputErrors?: readonly InputError[];
+  /** Namespace manifests beyond `files` (the app reads the repository's, at the head and the base). */
+  namespaces?: NamespaceSources;
+  /** Custom resources that create pods: the well-known ones unless the organisation adds its own. */
+  podTemplateKinds?: PodTemplateKinds;
   now: Date;
 }
 
@@ -54,11 +64,15 @@ export interface Verdict {
   findings: Finding[];
   /** Input that could not be read, sorted by file and position: blocks like a deny. */
   errors: InputError[];
+  /** What was read but not judged (an unknown kind that looks like it makes pods): shown, never blocking. */
+  notices: InputError[];
   /** Files, resources, and per action the findings that still count (`deny` = blocking findings). */
   summary: EvaluationSummary;
   counts: Record<FindingClass, number>;
   /** `block` when a finding blocks or an input could not be read. */
   conclusion: "pass" | "block";
+  /** Per namespace touched and per namespace-driven policy: the level that applies and where it came from. */
+  namespaces?: NamespaceSummary[];
   exceptions: {
     /** What the pull request's comments asked and what came of it (absent without comments). */
     fromComments?: DerivedExceptions;
@@ -75,7 +89,10 @@ export function classify(finding: Finding): FindingClass {
 }
 
 export function decideVerdict(input: VerdictInput): Verdict {
-  const evaluated = evaluate(input.files, input.policies);
+  const evaluated = evaluate(input.files, input.policies, {
+    ...(input.namespaces ? { namespaces: input.namespaces } : {}),
+    ...(input.podTemplateKinds ? { podTemplateKinds: input.podTemplateKinds } : {}),
+  });
   const fromComments = input.comments ? commentExceptions(input.comments, evaluated.findings, input.policies, input.now) : undefined;
   const active = fromComments ? activeCommentExceptions(fromComments, input.comments?.recordsGrants ?? false) : [];
   const findings = applyExceptions(evaluated.findings, [...active, ...input.exceptionDocuments], input.now);
@@ -94,9 +111,11 @@ export function decideVerdict(input: VerdictInput): Verdict {
   return {
     findings,
     errors,
+    notices: [...(evaluated.notices ?? [])].sort(byLocation),
     summary,
     counts,
     conclusion: counts.blocking > 0 || errors.length > 0 ? "block" : "pass",
+    namespaces: evaluated.namespaces ?? [],
     exceptions: {
       ...(fromComments ? { fromComments } : {}),
       relevantDocuments: input.exceptionDocuments.filter((exception) => evaluated.findings.some((finding) => inScope(exception, finding))),
@@ -114,6 +133,8 @@ function commentExceptions(input: CommentExceptionsInput, findings: readonly Fin
     now,
     findings,
     policyNames: policies.map((policy) => policy.name),
+    ...(input.history ? { history: input.history } : {}),
+    ...(input.botReactions ? { botReactions: input.botReactions } : {}),
   });
 }
 

@@ -34,6 +34,7 @@ function evaluated(findings: Finding[], options: { errors?: number; resources?: 
   const verdict: Verdict = {
     findings,
     errors,
+    notices: [],
     summary,
     counts,
     conclusion: counts.blocking + errors.length > 0 ? "block" : "pass",
@@ -64,7 +65,7 @@ describe("verdict", () => {
 
   test("kinds whose messages say what is wrong but not what to do get the rule's fix", () => {
     const result = buildCheckRun(evaluated([finding({ policy: "registry-only", policyKind: "K8sAllowedRepos", rule: "K8sAllowedRepos", message: 'container <app> has an invalid image repo <nginx>, allowed repos are ["registry.example.com/"]' })]));
-    expect(result.annotations[0]?.message).toContain("How to fix: use an image from one of the allowed repositories");
+    expect(result.annotations[0]?.message).toContain("How to fix: Use an image from one of the allowed repositories");
   });
 
   test.each<[EnforcementAction, string]>([
@@ -134,13 +135,15 @@ describe("annotations", () => {
 
 describe("the write plan", () => {
   test("no annotations: one completing write", () => {
-    const updates = planCheckRunUpdates(buildCheckRun(evaluated([])), "2025-01-01T00:00:00Z");
-    expect(updates).toEqual([expect.objectContaining({ status: "completed", conclusion: "success", completedAt: "2025-01-01T00:00:00Z" })]);
+    const updates = planCheckRunUpdates(buildCheckRun(evaluated([])));
+    expect(updates).toEqual([expect.objectContaining({ status: "completed", conclusion: "success" })]);
+    // GitHub stamps completed_at with its own clock, the one that stamps comments.
+    expect(updates[0]?.completedAt).toBeUndefined();
   });
 
   test("120 annotations: two in-progress writes of 50, then the completing write with the last 20", () => {
     const findings = Array.from({ length: 120 }, (_, index) => finding({ line: index + 1, endLine: index + 1 }));
-    const updates = planCheckRunUpdates(buildCheckRun(evaluated(findings)), "t");
+    const updates = planCheckRunUpdates(buildCheckRun(evaluated(findings)));
     expect(updates.map((update) => [update.status, update.output?.annotations?.length])).toEqual([
       ["in_progress", 50],
       ["in_progress", 50],
@@ -203,7 +206,7 @@ describe("GitHub's limits and untrusted text", () => {
           finding({ action: item.action, message: item.message, file: item.file, line: item.line, endLine: item.line + item.span, column: item.column, endColumn: item.column + 4, rule: item.rule, resource: { apiVersion: "v1", kind: "Pod", name: item.name } }),
         );
         const result = buildCheckRun(evaluated(findings));
-        const updates = planCheckRunUpdates(result, "t");
+        const updates = planCheckRunUpdates(result);
         expect(result.title.length).toBeLessThanOrEqual(255);
         expect(result.summary.length).toBeLessThanOrEqual(65535);
         expect((result.text ?? "").length).toBeLessThanOrEqual(65535);

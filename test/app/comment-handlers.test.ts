@@ -24,7 +24,9 @@ function setup() {
   github.addRepo({ owner: "acme", repo: ".github" }, { ".github/kube-policy.yml": "exceptions:\n  approvers:\n    - team: platform-security\n" });
   github.setTeamMember("acme", "platform-security", "alice");
   // The checks run on the real clock: so are the comments, or the exceptions would have expired.
-  github.clock = () => new Date();
+  // `later` moves GitHub's clock on, so a comment comes in a later second than a check it follows.
+  let skew = 0;
+  github.clock = () => new Date(Date.now() + skew);
   const runner = new JobRunner(silentLog);
   const checks = new EventHandlers({
     config: new ConfigLoader({ shippedSources: shippedPolicySources }),
@@ -54,7 +56,16 @@ function setup() {
     comments.issueComment(event);
     return id;
   };
-  return { github, runner, send };
+  /** The pull request as opened, and checked: what an approver looks at before commenting. */
+  const opened = async () => {
+    const pull = github.openPullRequest(repo, 1, { files: { "pod.yaml": BREAKOUT_POD } });
+    const payload = { action: "opened", repository, pull_request: { number: 1, head: { sha: pull.headSha }, base: { ref: pull.baseRef }, user: { login: "octocat" } } };
+    checks.pullRequest({ id: `delivery-${++delivery}`, name: "pull_request", payload, gateway: github, log: silentLog });
+    await runner.drain();
+    skew += 2000;
+    return pull;
+  };
+  return { github, runner, send, opened };
 }
 
 function ours(github: FakeGitHub) {
@@ -63,25 +74,26 @@ function ours(github: FakeGitHub) {
 
 describe("issue_comment.created", () => {
   test("a command gets eyes, then the pull request's current head is checked, which answers it", async () => {
-    const { github, runner, send } = setup();
-    const pull = github.openPullRequest(repo, 1, { files: { "pod.yaml": BREAKOUT_POD } });
+    const { github, runner, send, opened } = setup();
+    const pull = await opened();
     const comment = github.addComment(repo, 1, "alice", REQUEST);
     send("created", comment);
     await runner.drain();
     expect(comment.reactions).toEqual(["eyes", "+1"]);
-    expect(github.checkRuns).toEqual([expect.objectContaining({ headSha: pull.headSha, status: "completed", conclusion: "success" })]);
+    expect(github.checkRuns.map((run) => run.conclusion)).toEqual(["failure", "success"]);
+    expect(github.checkRuns.at(-1)).toEqual(expect.objectContaining({ headSha: pull.headSha, status: "completed", conclusion: "success" }));
     expect(ours(github)).toHaveLength(1);
   });
 
   test("a redelivered comment event re-checks but does not answer twice", async () => {
-    const { github, runner, send } = setup();
-    github.openPullRequest(repo, 1, { files: { "pod.yaml": BREAKOUT_POD } });
+    const { github, runner, send, opened } = setup();
+    await opened();
     const comment = github.addComment(repo, 1, "alice", REQUEST);
     const id = send("created", comment);
     await runner.drain();
     send("created", comment, {}, { id });
     await runner.drain();
-    expect(github.checkRuns.map((run) => run.conclusion)).toEqual(["success", "success"]);
+    expect(github.checkRuns.map((run) => run.conclusion)).toEqual(["failure", "success", "success"]);
     expect(ours(github)).toHaveLength(1);
   });
 
@@ -110,8 +122,8 @@ describe("issue_comment.created", () => {
 
 describe("issue_comment.edited and deleted", () => {
   test("someone else editing a granted request voids it: a notice, then a check that fails again", async () => {
-    const { github, runner, send } = setup();
-    github.openPullRequest(repo, 1, { files: { "pod.yaml": BREAKOUT_POD } });
+    const { github, runner, send, opened } = setup();
+    await opened();
     const request = github.addComment(repo, 1, "alice", REQUEST);
     send("created", request);
     await runner.drain();
@@ -134,8 +146,8 @@ describe("issue_comment.edited and deleted", () => {
   });
 
   test("deleting a granted request withdraws the exception: the re-check fails and says why", async () => {
-    const { github, runner, send } = setup();
-    github.openPullRequest(repo, 1, { files: { "pod.yaml": BREAKOUT_POD } });
+    const { github, runner, send, opened } = setup();
+    await opened();
     const request = github.addComment(repo, 1, "alice", REQUEST);
     send("created", request);
     await runner.drain();

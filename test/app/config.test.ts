@@ -25,6 +25,9 @@ describe("org config", () => {
       `manifests:
   include: ["k8s/**/*.yaml"]
   exclude: ["k8s/**/kustomization.yaml"]
+namespaces:
+  paths: ["clusters/*/namespaces/*.yaml"]
+  maxFiles: 20
 policies:
   shipped: false
   paths: ["policies/**/*.yaml"]
@@ -47,6 +50,7 @@ exceptions:
     expect(parsed.problems).toEqual([]);
     expect(parsed.config).toEqual({
       manifests: { include: ["k8s/**/*.yaml"], exclude: ["k8s/**/kustomization.yaml"] },
+      namespaces: { paths: ["clusters/*/namespaces/*.yaml"], maxFiles: 20 },
       policies: { shipped: false, paths: ["policies/**/*.yaml"], overridable: ["pod-security-restricted"] },
       check: { name: "k8s-policy", failureMode: "fail-open" },
       exceptions: {
@@ -55,6 +59,7 @@ exceptions:
         approvers: [{ team: "platform-security" }, { permission: "admin", policies: ["pod-security-restricted"] }],
       },
       suggestions: { enabled: false, maxComments: 5 },
+      podTemplates: [],
     });
   });
 
@@ -66,6 +71,26 @@ exceptions:
     ]);
     const repo = parseRepoConfig("repo.yml", "suggestions:\n  enabled: false\n");
     expect(repo.problems.map((problem) => problem.message)).toContainEqual(expect.stringMatching(/^suggestions can only be set in the organisation's config/));
+  });
+
+  test("namespaces: maxFiles is bounded, and only the organisation sets it", () => {
+    expect(parseOrgConfig("org.yml", "namespaces:\n  maxFiles: 5000\n").problems).toEqual([
+      expect.objectContaining({ line: 2, message: "namespaces.maxFiles must be a whole number from 0 to 500, not 5000" }),
+    ]);
+    const repo = parseRepoConfig("repo.yml", "namespaces:\n  paths: [ns/*.yaml]\n  maxFiles: 5\n");
+    expect(repo.problems).toEqual([expect.objectContaining({ line: 3, message: expect.stringContaining("only be set in the organisation's config") })]);
+    expect(parseRepoConfig("repo.yml", "namespaces:\n  paths: [ns/*.yaml]\n").config?.namespaces).toEqual({ paths: ["ns/*.yaml"] });
+  });
+
+  test("podTemplates name custom resources that create pods; a path must look like one", () => {
+    const parsed = parseOrgConfig("org.yml", "podTemplates:\n  - apiVersion: example.com/v1\n    kind: Runner\n    podTemplatePaths: [spec.template, \"spec.jobs[*].template\"]\n");
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.config?.podTemplates).toEqual([{ apiVersion: "example.com/v1", kind: "Runner", podTemplatePaths: ["spec.template", "spec.jobs[*].template"] }]);
+    const bad = parseOrgConfig("org.yml", "podTemplates:\n  - apiVersion: example.com/v1\n    kind: Runner\n    podTemplatePaths: [\"spec..template\"]\n  - kind: X\n");
+    expect(bad.problems.map((problem) => `${problem.line}: ${problem.message}`)).toEqual([
+      '4: "spec..template" is not a path like spec.template or spec.jobs[*].template',
+      "5: podTemplates must be a list of {apiVersion: group/version, kind: Kind, podTemplatePaths: [spec.template, ...]}",
+    ]);
   });
 
   test("problems come with their line and a suggestion", () => {
@@ -233,5 +258,18 @@ describe("merging policy layers", () => {
   test("an override of an unknown policy is an error naming the known ones", () => {
     const merged = mergePolicies(layers({ overrides: new Map([["basline", { enforcementAction: "deny", line: 2, column: 5 }]]) }));
     expect(merged.problems[0]?.message).toMatch(/"basline", which is not a policy in effect here; known policies: baseline, restricted/);
+  });
+});
+
+describe("the document reader's problems", () => {
+  test("carry a stable code and, for a typo, the suggestion", () => {
+    const org = parseOrgConfig("org.yml", "chek:\n  name: x\ncheck:\n  failureMode: fail-opn\n");
+    expect(org.problems).toEqual([
+      expect.objectContaining({ line: 1, code: "unknown-key", suggestion: "check", message: expect.stringContaining('did you mean "check"?') }),
+      expect.objectContaining({ line: 4, code: "not-one-of", suggestion: "fail-open" }),
+    ]);
+    const repo = parseRepoConfig("repo.yml", "manifests: {}\n---\nmanifests: {}\n");
+    expect(repo.problems.map((problem) => problem.code)).toEqual(["multiple-documents"]);
+    expect(parseRepoConfig("repo.yml", "exceptions: {}\n").problems.map((problem) => problem.code)).toEqual(["not-allowed-here"]);
   });
 });

@@ -26,7 +26,9 @@ function setup(options: { orgFiles?: Record<string, string>; baseFiles?: Record<
   const github = new FakeGitHub().addRepo(repo, options.baseFiles ?? {});
   github.addRepo(orgRepo, options.orgFiles ?? { ".github/kube-policy.yml": ORG_CONFIG });
   github.setTeamMember("acme", "platform-security", "alice");
-  github.clock = () => GRANTED_AT;
+  // GitHub's clock: the first check completes a minute before the comments are written.
+  let githubNow = new Date(GRANTED_AT.getTime() - 60_000);
+  github.clock = () => githubNow;
   let now = options.now ?? new Date("2025-06-01T12:00:00Z");
   const deps: PipelineDeps = {
     config: new ConfigLoader({ shippedSources: shippedPolicySources }),
@@ -36,7 +38,13 @@ function setup(options: { orgFiles?: Record<string, string>; baseFiles?: Record<
     completionRetryDelaysMs: [0, 0, 0],
     commentExceptions: { lock: new KeyedLock() },
   };
-  return { github, deps, setNow: (date: Date) => (now = date) };
+  /** The check of the opened pull request, which an approver then looks at before commenting. */
+  const open = async (target: CheckTarget) => {
+    const run = await check(github, target, deps);
+    githubNow = GRANTED_AT;
+    return run;
+  };
+  return { github, deps, open, setNow: (date: Date) => (now = date) };
 }
 
 function pullRequest(github: FakeGitHub, number: number, files: Record<string, string>, author = "octocat"): PullRequestTarget {
@@ -59,8 +67,9 @@ function ourReplies(github: FakeGitHub, number: number) {
 
 describe("comment exceptions in the pull request check", () => {
   test("an approver's exception turns the failing check green: notices, a reply with the grant, +1", async () => {
-    const { github, deps } = setup();
+    const { github, deps, open } = setup();
     const target = pullRequest(github, 1, { "deploy/pod.yaml": BREAKOUT_POD });
+    await open(target);
     const request = github.addComment(repo, 1, "alice", REQUEST);
 
     const run = await check(github, target, deps);
@@ -80,8 +89,9 @@ describe("comment exceptions in the pull request check", () => {
   });
 
   test("a second evaluation answers nothing again, applies the recorded grant, and costs one comment read plus lookups", async () => {
-    const { github, deps } = setup();
+    const { github, deps, open } = setup();
     const target = pullRequest(github, 1, { "deploy/pod.yaml": BREAKOUT_POD });
+    await open(target);
     github.addComment(repo, 1, "alice", REQUEST);
     await check(github, target, deps);
     github.calls.length = 0;
@@ -97,8 +107,9 @@ describe("comment exceptions in the pull request check", () => {
   });
 
   test("two evaluations of the same pull request at once answer a command once", async () => {
-    const { github, deps } = setup();
+    const { github, deps, open } = setup();
     const target = pullRequest(github, 1, { "deploy/pod.yaml": BREAKOUT_POD });
+    await open(target);
     const request = github.addComment(repo, 1, "alice", REQUEST);
     const runs = await Promise.all([runPipeline(github, target, deps, "delivery-1"), runPipeline(github, target, deps, "delivery-2")]);
     expect(runs.map((report) => report.conclusion)).toEqual(["success", "success"]);
@@ -120,8 +131,9 @@ describe("comment exceptions in the pull request check", () => {
   });
 
   test("the pull request's author cannot grant their own exception, even as an approver: refused with -1 and a reason", async () => {
-    const { github, deps } = setup();
+    const { github, deps, open } = setup();
     const target = pullRequest(github, 1, { "deploy/pod.yaml": BREAKOUT_POD }, "alice");
+    await open(target);
     const request = github.addComment(repo, 1, "alice", REQUEST);
     const run = await check(github, target, deps);
     expect(run.conclusion).toBe("failure");
@@ -138,8 +150,9 @@ describe("comment exceptions in the pull request check", () => {
   });
 
   test("a request by anyone, approved by an approver, applies from the approval on", async () => {
-    const { github, deps } = setup();
+    const { github, deps, open } = setup();
     const target = pullRequest(github, 1, { "deploy/pod.yaml": BREAKOUT_POD });
+    await open(target);
     const request = github.addComment(repo, 1, "octocat", REQUEST);
     expect((await check(github, target, deps)).conclusion).toBe("failure");
     expect(ourReplies(github, 1)[0]?.body).toMatch(/requested/);
@@ -152,8 +165,9 @@ describe("comment exceptions in the pull request check", () => {
   });
 
   test("an exception that has expired stops applying, and the summary lists it as expired", async () => {
-    const { github, deps, setNow } = setup();
+    const { github, deps, open, setNow } = setup();
     const target = pullRequest(github, 1, { "deploy/pod.yaml": BREAKOUT_POD });
+    await open(target);
     github.addComment(repo, 1, "alice", REQUEST);
     expect((await check(github, target, deps)).conclusion).toBe("success");
 
@@ -165,8 +179,9 @@ describe("comment exceptions in the pull request check", () => {
   });
 
   test("a push that changes the excused content blocks again; the same content in a new push stays excused", async () => {
-    const { github, deps } = setup();
+    const { github, deps, open } = setup();
     const first = pullRequest(github, 1, { "deploy/pod.yaml": BREAKOUT_POD });
+    await open(first);
     github.addComment(repo, 1, "alice", REQUEST.replace("pod-security-baseline", "pod-security-baseline/privileged"));
     expect((await check(github, first, deps)).annotations.filter((annotation) => annotation.title === "pod-security-baseline/privileged").map((a) => a.annotation_level)).toEqual(["notice"]);
 
@@ -195,8 +210,9 @@ describe("comment exceptions in the pull request check", () => {
   });
 
   test("commands are answered even when the pull request changes no manifest", async () => {
-    const { github, deps } = setup();
+    const { github, deps, open } = setup();
     const target = pullRequest(github, 1, { "docs/readme.md": "# docs\n" });
+    await open(target);
     github.addComment(repo, 1, "alice", "/policy-exception help");
     const run = await check(github, target, deps);
     expect(run.conclusion).toBe("success");
@@ -204,8 +220,9 @@ describe("comment exceptions in the pull request check", () => {
   });
 
   test("a failed membership lookup fails the check instead of answering with a refusal", async () => {
-    const { github, deps } = setup();
+    const { github, deps, open } = setup();
     const target = pullRequest(github, 1, { "deploy/pod.yaml": COMPLIANT_DEPLOYMENT });
+    await open(target);
     github.addComment(repo, 1, "alice", REQUEST);
     github.failNext("getTeamMembership", new GitHubApiError("checking whether alice is a member of team acme/platform-security", 502, "Bad Gateway"));
     const run = await check(github, target, deps);
@@ -215,8 +232,9 @@ describe("comment exceptions in the pull request check", () => {
   });
 
   test("a merge group applies the recorded exceptions of the pull request named by its branch, and answers nothing", async () => {
-    const { github, deps } = setup();
+    const { github, deps, open } = setup();
     const pull = pullRequest(github, 7, { "deploy/pod.yaml": BREAKOUT_POD });
+    await open(pull);
     github.addComment(repo, 7, "alice", REQUEST);
     await check(github, pull, deps);
     const replies = ourReplies(github, 7).length;

@@ -41,6 +41,9 @@ export interface FakeCheckRun {
   annotations: CheckAnnotation[];
   actions?: CheckRunUpdate["actions"];
   writes: number;
+  startedAt?: string;
+  /** Stamped with `clock()` when the run is completed without a `completedAt`, as GitHub does. */
+  completedAt?: string;
 }
 
 interface FakeRepo {
@@ -51,6 +54,8 @@ interface FakeRepo {
 interface FakePull {
   info: PullRequestInfo;
   files: ChangedFile[];
+  /** Every head it had, oldest first; each the child of the one before (a fast-forward push). */
+  heads: string[];
 }
 
 type Method = keyof GitHubGateway;
@@ -74,8 +79,10 @@ export class FakeGitHub implements GitHubGateway {
   private nextCommentId = 5000;
   /** The app's bot account, as GET /app would name it. */
   botLogin = "kube-policy-bot[bot]";
-  /** When comments are created (the issue comments API's created_at has second precision). */
+  /** GitHub's clock: when comments are created and check runs completed (second precision). */
   clock: () => Date = () => new Date("2025-06-01T11:00:00Z");
+  /** When the pull requests' head branches were force-pushed (`head_ref_force_pushed` events). */
+  readonly forcePushes = new Map<string, string[]>();
 
   addRepo(repo: RepoRef, files: Record<string, string> = {}, defaultBranch = "main"): this {
     this.repos.set(key(repo), { defaultBranch, branches: new Map([[defaultBranch, new Map()]]) });
@@ -120,7 +127,8 @@ export class FakeGitHub implements GitHubGateway {
       changedFiles: files.length,
       author: options.author ?? "octocat",
     };
-    this.pulls.set(`${key(repo)}#${number}`, { info, files });
+    const previous = this.pulls.get(`${key(repo)}#${number}`)?.heads ?? [];
+    this.pulls.set(`${key(repo)}#${number}`, { info, files, heads: previous.includes(info.headSha) ? previous : [...previous, info.headSha] });
     return info;
   }
 
@@ -226,13 +234,44 @@ export class FakeGitHub implements GitHubGateway {
 
   async listCheckRunsForRef(repo: RepoRef, ref: string, appId?: number): Promise<CheckRunSummary[]> {
     this.record("listCheckRunsForRef", `${key(repo)} ${ref} app ${appId ?? "any"}`);
-    return this.checkRuns.filter((run) => run.headSha === ref).map((run) => ({ id: run.id, name: run.name, headSha: run.headSha, externalId: run.externalId }));
+    return this.checkRuns
+      .filter((run) => run.headSha === ref)
+      .map((run) => ({
+        id: run.id,
+        name: run.name,
+        headSha: run.headSha,
+        externalId: run.externalId,
+        appSlug: this.botLogin.replace(/\[bot\]$/, ""),
+        status: run.status,
+        conclusion: run.conclusion ?? null,
+        startedAt: run.startedAt ?? null,
+        completedAt: run.completedAt ?? null,
+        summary: run.output?.summary ?? null,
+      }));
+  }
+
+  async listPullRequestCommits(repo: RepoRef, number: number): Promise<{ commits: { sha: string; parents: string[] }[]; complete: boolean }> {
+    this.record("listPullRequestCommits", `${key(repo)}#${number}`);
+    const heads = this.pull(repo, number).heads;
+    return { commits: heads.map((sha, index) => ({ sha, parents: index === 0 ? ["b".repeat(40)] : [heads[index - 1] as string] })), complete: true };
+  }
+
+  async listForcePushes(repo: RepoRef, number: number): Promise<string[]> {
+    this.record("listForcePushes", `${key(repo)}#${number}`);
+    return [...(this.forcePushes.get(`${key(repo)}#${number}`) ?? [])];
+  }
+
+  async listCommentReactions(repo: RepoRef, commentId: number): Promise<{ content: string; user: string | null }[]> {
+    this.record("listCommentReactions", `${key(repo)} ${commentId}`);
+    const comment = this.comments.find((candidate) => candidate.id === commentId);
+    if (!comment) throw new GitHubApiError(`listing the reactions to comment ${commentId}`, 404, "Not Found");
+    return comment.reactions.map((content) => ({ content, user: this.botLogin }));
   }
 
   async createCheckRun(repo: RepoRef, params: CheckRunCreate): Promise<{ id: number }> {
     this.record("createCheckRun", `${key(repo)} ${params.name}@${params.headSha}`);
-    const run: FakeCheckRun = { id: this.checkRuns.length + 1, name: params.name, headSha: params.headSha, externalId: params.externalId, status: "in_progress", annotations: [], writes: 1 };
-    if (params.conclusion) Object.assign(run, { status: "completed", conclusion: params.conclusion }, params.output ? { output: params.output } : {});
+    const run: FakeCheckRun = { id: this.checkRuns.length + 1, name: params.name, headSha: params.headSha, externalId: params.externalId, status: "in_progress", annotations: [], writes: 1, startedAt: params.startedAt };
+    if (params.conclusion) Object.assign(run, { status: "completed", conclusion: params.conclusion, completedAt: params.completedAt ?? this.stamp() }, params.output ? { output: params.output } : {});
     this.checkRuns.push(run);
     return { id: run.id };
   }
@@ -246,8 +285,9 @@ export class FakeGitHub implements GitHubGateway {
       throw new GitHubApiError(`updating check run ${checkRunId}`, 422, "output too long");
     }
     run.writes++;
-    run.status = params.status;
+    run.status = params.conclusion ? "completed" : params.status;
     if (params.conclusion) run.conclusion = params.conclusion;
+    if (run.status === "completed" && run.completedAt === undefined) run.completedAt = params.completedAt ?? this.stamp();
     if (params.output) {
       run.output = params.output;
       run.annotations.push(...(params.output.annotations ?? []));
@@ -306,6 +346,10 @@ export class FakeGitHub implements GitHubGateway {
   }
 
   // --- internals -----------------------------------------------------------------------------
+
+  private stamp(): string {
+    return this.clock().toISOString().replace(/\.\d{3}Z$/, "Z");
+  }
 
   private record(method: Method, args: string): void {
     this.calls.push({ method, args });

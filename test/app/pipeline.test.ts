@@ -133,6 +133,24 @@ describe("a pull request check", () => {
     expect(run?.output?.summary).toMatch(/no Kubernetes object.*not checked: `config\/app\.yaml`/s);
   });
 
+  test("a skipped file that holds Kubernetes objects is named in the summary; other skipped files are not", async () => {
+    const { github, deps } = setup();
+    const files = {
+      "chart/templates/pod.yaml": BREAKOUT_POD,
+      "deploy/.hidden.yaml": BREAKOUT_POD,
+      "tsconfig.json": '{"compilerOptions": {}}',
+      ".github/workflows/ci.yml": "on: push\n",
+      "pod.yaml": COMPLIANT_DEPLOYMENT,
+    };
+    const { run } = await check(github, pullRequest(github, 6, files), deps);
+    const summary = run?.output?.summary ?? "";
+    expect(summary).toMatch(/`chart\/templates\/pod\.yaml` was not checked because it matches the exclude glob `\*\*\/templates\/\*\*`, but it holds Kubernetes objects \(Pod\)/);
+    expect(summary).toMatch(/`deploy\/\.hidden\.yaml` was not checked because it matches the exclude glob/);
+    expect(summary).not.toMatch(/tsconfig|ci\.yml/);
+    // A notice, not a verdict: the organisation's globs decide what is judged.
+    expect(run?.conclusion).toBe("success");
+  });
+
   test("a manifest that does not parse blocks, with the error on its line", async () => {
     const { github, deps } = setup();
     const { run } = await check(github, pullRequest(github, 7, { "broken.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\n" }), deps);
@@ -212,6 +230,23 @@ describe("failures never leave the check in progress", () => {
     expect(run?.status).toBe("completed");
     expect(run?.conclusion).toBe("failure");
     expect(run?.output?.title).toMatch(/internal error: boom/);
+  });
+
+  test("under fail-open, an internal error is not an outage: the check fails", async () => {
+    const { github, deps } = setup({ orgFiles: { ".github/kube-policy.yml": "check:\n  failureMode: fail-open\n" } });
+    github.failNext("readFile", new TypeError("Cannot read properties of undefined"));
+    const { run } = await check(github, pullRequest(github, 1, { "pod.yaml": BREAKOUT_POD }), deps);
+    expect(run?.status).toBe("completed");
+    expect(run?.conclusion).toBe("failure");
+    expect(run?.output?.title).toMatch(/internal error/);
+  });
+
+  test("under fail-open, a manifest with kind: constructor beside a privileged Pod is judged, not passed", async () => {
+    const { github, deps } = setup({ orgFiles: { ".github/kube-policy.yml": "check:\n  failureMode: fail-open\n" } });
+    const hostile = ["toString", "constructor", "__proto__", "valueOf"].map((kind) => `apiVersion: v1\nkind: ${kind}\nmetadata: {name: ${kind}}\n`).join("---\n");
+    const { run } = await check(github, pullRequest(github, 1, { "pod.yaml": `${hostile}---\n${BREAKOUT_POD}` }), deps);
+    expect(run?.conclusion).toBe("failure");
+    expect(run?.output?.title).not.toMatch(/internal error/);
   });
 
   test("when the org config cannot be read, the run is created under the default name and fails closed", async () => {

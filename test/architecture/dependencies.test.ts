@@ -1,5 +1,5 @@
 /**
- * The dependency rules of `layers.ts`, checked over the real import graph of src/ and scripts/:
+ * The dependency rules of `layers.ts`, checked over the real import graph of src/, emulator/ and scripts/:
  * no import cycle between files, no import against the direction of the layers, no import of a
  * restricted unit from elsewhere, and no file outside the table.
  */
@@ -41,7 +41,7 @@ function unitOf(file: string): string | undefined {
 
 const layerOf = new Map(LAYERS.flatMap((units, index) => units.map((unit) => [unit, index] as const)));
 
-const files = [...sourceFiles("src"), ...sourceFiles("scripts")].sort();
+const files = [...sourceFiles("src"), ...sourceFiles("emulator"), ...sourceFiles("scripts")].sort();
 const graph = new Map(files.map((file) => [file, importsOf(file)]));
 
 /** Strongly connected components with more than one file, or a file importing itself (Tarjan). */

@@ -29,10 +29,14 @@ describe("check examples/ (the seed case)", () => {
     expect(stderr).toBe("");
     expect(code).toBe(1);
     const lines = stdout.trimEnd().split("\n");
-    expect(lines).toContainEqual(expect.stringMatching(/^examples\/attacks\/breakout-pod\.yaml:6:\d+: deny pod-security-baseline\/hostNamespaces: .+ \(Pod default\/r00t\)$/));
+    // The pod declares no namespace, so the shipped defaults decide, and the finding says so.
+    const basis = "no namespace declared: default enforce=baseline:latest \\(policy parameters\\)";
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^examples/attacks/breakout-pod\\.yaml:6:\\d+: deny pod-security-baseline/hostNamespaces: .+ \\(Pod default/r00t; ${basis}\\)$`)));
     expect(lines).toContainEqual(
-      expect.stringMatching(/^examples\/attacks\/breakout-pod\.yaml:15:\d+: deny pod-security-baseline\/privileged: .+ \(Pod default\/r00t, container "1"\)$/),
+      expect.stringMatching(new RegExp(`^examples/attacks/breakout-pod\\.yaml:15:\\d+: deny pod-security-baseline/privileged: .+ \\(Pod default/r00t, container "1"; ${basis}\\)$`)),
     );
+    // The web and billing Deployments land in shop, whose Namespace is among the files: its label decides.
+    expect(lines).toContain("  shop: pod-security-baseline enforce=restricted:latest from label pod-security.kubernetes.io/enforce of Namespace shop (examples/cluster/namespaces.yaml:3)");
     expect(lines.at(-1)).toMatch(/^5 files, 5 resources: [1-9]\d* deny, \d+ warn, 0 dryrun, 0 errors$/);
   });
 
@@ -52,7 +56,7 @@ describe("check examples/ (the seed case)", () => {
         endLine: 15,
         path: "spec.containers[0].securityContext.privileged",
         container: "1",
-        resource: { apiVersion: "v1", kind: "Pod", namespace: "default", name: "r00t" },
+        resource: { apiVersion: "v1", kind: "Pod", namespace: "default", name: "r00t", renderedIn: [] },
       }),
     );
     expect(report.findings.filter((f) => f.file.startsWith("examples/apps/web/"))).toEqual([]);
@@ -100,7 +104,15 @@ describe("exit status", () => {
   it("is 0 when nothing blocks, and says so in the summary", async () => {
     const { code, stdout } = await runCli(["check", "examples/apps/web"]);
     expect(code).toBe(0);
-    expect(stdout).toBe("2 files, 2 resources: 0 deny, 0 warn, 0 dryrun, 0 errors\n");
+    expect(stdout).toBe(
+      [
+        "Pod Security by namespace:",
+        "  shop: pod-security-baseline enforce=baseline:latest from default (policy parameters): Namespace shop not found",
+        "  shop: pod-security-restricted warn=restricted:latest from default (policy parameters): Namespace shop not found",
+        "2 files, 2 resources: 0 deny, 0 warn, 0 dryrun, 0 errors",
+        "",
+      ].join("\n"),
+    );
   });
 
   it("is 0 for a directory without manifests, with a warning on stderr so the pass is not silent", async () => {

@@ -35,16 +35,42 @@ afterAll(async () => {
 });
 
 describe("manifest file discovery", () => {
-  it("walks directories in byte order, keeping manifest extensions and skipping dot-entries and node_modules", async () => {
+  it("walks directories in byte order and keeps what kubectl apply -R applies: dot-files, dot-folders and node_modules too", async () => {
     const { files, missing, errors } = await discoverManifestFiles(["repo"], root);
-    expect(files).toEqual(["repo/Z.json", "repo/a.yml", "repo/apps/api.YAML", "repo/apps/web/deployment.yaml", "repo/b.yaml"]);
+    expect(files).toEqual([
+      "repo/.github/workflows/ci.yml",
+      "repo/.pre-commit-config.yaml",
+      "repo/Z.json",
+      "repo/a.yml",
+      "repo/apps/web/deployment.yaml",
+      "repo/b.yaml",
+      "repo/node_modules/pkg/x.yaml",
+    ]);
     expect(missing).toEqual([]);
     expect(errors).toEqual([]);
   });
 
-  it("does not follow symbolic links inside a tree, so a link cycle cannot loop", async () => {
+  it("does not descend into a linked directory (so a link cycle cannot loop), as kubectl does not", async () => {
     const { files } = await discoverManifestFiles(["repo/apps"], root);
-    expect(files).not.toContain("repo/apps/loop/b.yaml");
+    expect(files).toEqual(["repo/apps/web/deployment.yaml"]);
+  });
+
+  it("reads a link named like a manifest: a link to a file is checked, one to a directory is an error", async () => {
+    const links = await mkdtemp(path.join(tmpdir(), "kpb-links-"));
+    try {
+      await writeFile(path.join(links, "target.txt"), "kind: x\n");
+      await symlink(path.join(links, "target.txt"), path.join(links, "pod.yaml"));
+      await symlink(links, path.join(links, "dir.yaml"));
+      await symlink(path.join(links, "missing"), path.join(links, "gone.yml"));
+      const { files, errors } = await discoverManifestFiles([links], "/");
+      expect(files).toEqual([path.join(links, "pod.yaml")]);
+      expect(errors.map((error) => [path.basename(error.file), error.message.slice(0, 40)])).toEqual([
+        ["dir.yaml", "a symbolic link to a directory, named li"],
+        ["gone.yml", "a symbolic link that cannot be followed:"],
+      ]);
+    } finally {
+      await rm(links, { recursive: true, force: true });
+    }
   });
 
   it("follows a symbolic link named on the command line", async () => {
@@ -54,12 +80,21 @@ describe("manifest file discovery", () => {
 
   it("keeps the path as given and joins it with the path inside the directory", async () => {
     const { files } = await discoverManifestFiles(["./repo/apps/"], root);
-    expect(files).toEqual(["repo/apps/api.YAML", "repo/apps/web/deployment.yaml"]);
+    expect(files).toEqual(["repo/apps/web/deployment.yaml"]);
   });
 
   it("checks a file named on the command line whatever its extension, once even if named twice", async () => {
     const { files } = await discoverManifestFiles(["single.txt", "repo/b.yaml", "repo"], root);
-    expect(files).toEqual(["single.txt", "repo/b.yaml", "repo/Z.json", "repo/a.yml", "repo/apps/api.YAML", "repo/apps/web/deployment.yaml"]);
+    expect(files).toEqual([
+      "single.txt",
+      "repo/b.yaml",
+      "repo/.github/workflows/ci.yml",
+      "repo/.pre-commit-config.yaml",
+      "repo/Z.json",
+      "repo/a.yml",
+      "repo/apps/web/deployment.yaml",
+      "repo/node_modules/pkg/x.yaml",
+    ]);
   });
 
   it("reports paths that do not exist", async () => {

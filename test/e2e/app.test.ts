@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { BREAKOUT_POD } from "../app/fixtures.js";
 import { hardenedDeployment } from "../fixtures/manifests.js";
-import { startE2E, type E2E } from "./harness.js";
+import { startE2E, type E2E } from "../../emulator/harness.js";
 import { waitIdle } from "./idle.js";
 
 
@@ -166,7 +166,7 @@ spec:
     expect(run.annotations.some((annotation) => annotation.annotation_level === "warning")).toBe(false);
   });
 
-  test("once the org's files are cached, the rules cost two reads per pull request: the org tree and the repo config", async () => {
+  test("once the org's files are cached, the rules cost two reads per pull request (the org tree and the repo config), Namespaces one", async () => {
     e2e.github.createRepo("globex/billing");
     const first = await e2e.github.openPullRequest({ repo: "globex/billing", files: { "a.yaml": compliantDeployment("billing-a") } });
     await e2e.waitForCheckRun("globex/billing", first.headSha, { name: "globex-policy" });
@@ -179,6 +179,9 @@ spec:
     expect(paths.filter((path) => /contents|git\/trees|^GET \/repos\/:owner\/:repo$/.test(path))).toEqual([
       "GET /repos/:owner/:repo/git/trees/:tree_sha",
       "GET /repos/:owner/:repo/contents/*path",
+      // The Deployment lands in namespace shop, which the PR does not define: the head's tree is listed
+      // for Namespace manifests (none here, so no blob).
+      "GET /repos/:owner/:repo/git/trees/:tree_sha",
     ]);
   });
 });
@@ -229,6 +232,10 @@ describe("GitHub API requests per pull request", () => {
     update: number;
     /** The pull request's comments, read for /policy-exception commands (1 per 100 comments). */
     comments: number;
+    /** Its issue events, for the force pushes a grant's binding must know of (1 per 100 events). */
+    events: number;
+    /** The repository's tree at the head, listed for Namespace manifests the PR does not contain. */
+    namespaces: number;
   }
 
   async function measure(files: Record<string, string>): Promise<Counts> {
@@ -240,15 +247,18 @@ describe("GitHub API requests per pull request", () => {
     await e2e.waitForCheckRun(repo, pr.headSha);
     const requests = e2e.github.requests();
     const byRoute = (route: string, method = "GET"): number => requests.filter((request) => request.route === route && request.method === method).length;
+    const namespaceTree = (path: string): boolean => path.startsWith(`/repos/${repo}/git/trees/`);
     const counts: Counts = {
       total: requests.length,
       token: byRoute("/app/installations/:installation_id/access_tokens", "POST"),
-      config: requests.filter((request) => /\/contents\/|\/git\/trees\/|^\/repos\/[^/]+\/[^/]+$/.test(request.path)).length,
+      config: requests.filter((request) => /\/contents\/|\/git\/trees\/|^\/repos\/[^/]+\/[^/]+$/.test(request.path) && !namespaceTree(request.path)).length,
+      namespaces: requests.filter((request) => namespaceTree(request.path)).length,
       list: byRoute(listRoute),
       blobs: byRoute(blobRoute),
       create: byRoute("/repos/:owner/:repo/check-runs", "POST"),
       update: byRoute("/repos/:owner/:repo/check-runs/:check_run_id", "PATCH"),
       comments: byRoute("/repos/:owner/:repo/issues/:issue_number/comments"),
+      events: byRoute("/repos/:owner/:repo/issues/:issue_number/events"),
     };
     expect(requests.filter((request) => request.route === undefined)).toEqual([]);
     return counts;
@@ -263,7 +273,11 @@ describe("GitHub API requests per pull request", () => {
     expect(counts.update).toBe(1);
     expect(counts.config).toBeLessThanOrEqual(2); // org .github lookup + repo config (tree/blob of the org repo cached)
     expect(counts.comments).toBe(1);
-    expect(counts.total).toBe(counts.token + counts.config + counts.list + counts.blobs + counts.create + counts.update + counts.comments);
+    expect(counts.events).toBe(1);
+    expect(counts.namespaces).toBe(1); // its namespace (shop) is not in the PR: one tree listing, no Namespace file found
+    expect(counts.total).toBe(
+      counts.token + counts.config + counts.list + counts.blobs + counts.create + counts.update + counts.comments + counts.events + counts.namespaces,
+    );
   });
 
   test("a 300-file pull request", async () => {
@@ -276,7 +290,11 @@ describe("GitHub API requests per pull request", () => {
     expect(counts.update).toBe(1);
     expect(counts.config).toBeLessThanOrEqual(2);
     expect(counts.comments).toBe(1);
-    expect(counts.total).toBe(counts.token + counts.config + counts.list + counts.blobs + counts.create + counts.update + counts.comments);
+    expect(counts.events).toBe(1);
+    expect(counts.namespaces).toBe(1); // its namespace (shop) is not in the PR: one tree listing, no Namespace file found
+    expect(counts.total).toBe(
+      counts.token + counts.config + counts.list + counts.blobs + counts.create + counts.update + counts.comments + counts.events + counts.namespaces,
+    );
   });
 });
 

@@ -10,9 +10,9 @@
  * satisfies a required check).
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { pullRequestPayload } from "../emulator/webhook-payloads.js";
+import { pullRequestPayload } from "../../emulator/webhook-payloads.js";
 import { hardenedDeployment } from "../fixtures/manifests.js";
-import { startE2E, type CheckRunView, type E2E } from "./harness.js";
+import { startE2E, type CheckRunView, type E2E } from "../../emulator/harness.js";
 import { waitIdle } from "./idle.js";
 
 const BREAKOUT = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: r00t\nspec:\n  hostPID: true\n  containers:\n    - name: shell\n      image: alpine\n      securityContext:\n        privileged: true\n";

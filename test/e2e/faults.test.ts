@@ -15,9 +15,9 @@
  * writes per installation, so scenarios in separate installations can run concurrently.
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import type { FaultAction } from "../emulator/faults.js";
+import type { FaultAction } from "../../emulator/faults.js";
 import { hardenedDeployment } from "../fixtures/manifests.js";
-import { startE2E, type CheckRunView, type E2E } from "./harness.js";
+import { startE2E, type CheckRunView, type E2E } from "../../emulator/harness.js";
 
 const COMPLIANT = hardenedDeployment();
 

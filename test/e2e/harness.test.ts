@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import type { E2E } from "./harness.js";
-import { findRepoRoot, startE2E } from "./harness.js";
+import type { E2E } from "../../emulator/harness.js";
+import { findRepoRoot, startE2E } from "../../emulator/harness.js";
 
 /**
  * The harness against the real, compiled app: it starts, takes a signed pull_request webhook through

@@ -1,5 +1,5 @@
 /** Waiting for the app process to have no check queued or running (its health endpoint counts them). */
-import type { AppProcess } from "./harness.js";
+import type { AppProcess } from "../../emulator/harness.js";
 
 export async function waitIdle(app: AppProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

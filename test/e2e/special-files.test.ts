@@ -5,9 +5,9 @@
  * src/pipeline/read/special-files.ts for the table of decisions).
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import type { FileSpec } from "../emulator/client.js";
+import type { FileSpec } from "../../emulator/client.js";
 import { hardenedDeployment } from "../fixtures/manifests.js";
-import { startE2E, type CheckRunView, type E2E } from "./harness.js";
+import { startE2E, type CheckRunView, type E2E } from "../../emulator/harness.js";
 
 const BREAKOUT = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: r00t\nspec:\n  hostPID: true\n  containers:\n    - name: shell\n      image: alpine\n      securityContext:\n        privileged: true\n";
 const COMPLIANT = hardenedDeployment({ namespace: null });

@@ -4,7 +4,7 @@
  * suggestions" does makes the next check pass baseline, and the bot does not suggest them again.
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { startE2E, type E2E } from "./harness.js";
+import { startE2E, type E2E } from "../../emulator/harness.js";
 
 const PRIVILEGED_DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment

@@ -12,10 +12,11 @@
  */
 import { createHmac } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { get as httpGet } from "node:http";
 import { connect } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { findRepoRoot, startApp, startE2E, type AppProcess, type E2E } from "./harness.js";
+import { findRepoRoot, startApp, startE2E, type AppProcess, type E2E } from "../../emulator/harness.js";
 import { waitIdle } from "./idle.js";
 
 const SHARED = path.resolve(findRepoRoot(), "../shared");
@@ -66,8 +67,18 @@ async function post(app: AppProcess, body: string | Buffer, headers: Record<stri
 }
 
 async function healthy(app: AppProcess): Promise<boolean> {
-  const response = await fetch(`${app.url}/healthz`);
-  return response.status === 200 && (JSON.parse(await response.text()) as { status?: string }).status === "ok";
+  // A fresh connection: fetch may otherwise reuse an idle keep-alive socket that the server is closing
+  // at that very moment (its keep-alive timeout), a client-side race that says nothing about the app.
+  const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const request = httpGet(`${app.url}/healthz`, { agent: false }, (response) => {
+      let text = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => (text += chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: text }));
+    });
+    request.on("error", reject);
+  });
+  return status === 200 && (JSON.parse(body) as { status?: string }).status === "ok";
 }
 
 describe("signatures", () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { generateKeyPairSync } from "node:crypto";
 import { ProbotOctokit } from "probot";
-import type { TestEmulator } from "./fixture.js";
-import { APP_ID, seedAcme, startTestEmulator } from "./fixture.js";
+import type { TestEmulator } from "../../emulator/fixture.js";
+import { APP_ID, seedAcme, startTestEmulator } from "../../emulator/fixture.js";
 
 let t: TestEmulator;
 let installationId: number;

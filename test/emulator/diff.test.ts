@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import fc from "fast-check";
-import { diffLines, splitLines } from "./diff.js";
+import { diffLines, splitLines } from "../../emulator/diff.js";
 
 /** Applies a unified patch (GitHub `patch` format) to `before`; used to check patches are real. */
 function applyPatch(before: string, patch: string): string {

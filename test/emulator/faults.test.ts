@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
-import { seededRandom } from "./faults.js";
-import type { TestEmulator } from "./fixture.js";
-import { seedAcme, startTestEmulator } from "./fixture.js";
-import type { RequestLogEntry } from "./request-log.js";
+import { seededRandom } from "../../emulator/faults.js";
+import type { TestEmulator } from "../../emulator/fixture.js";
+import { seedAcme, startTestEmulator } from "../../emulator/fixture.js";
+import type { RequestLogEntry } from "../../emulator/request-log.js";
 
 let t: TestEmulator;
 let octokit: Octokit;

@@ -5,8 +5,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Octokit } from "@octokit/rest";
-import type { TestEmulator } from "./fixture.js";
-import { seedAcme, startTestEmulator } from "./fixture.js";
+import type { TestEmulator } from "../../emulator/fixture.js";
+import { seedAcme, startTestEmulator } from "../../emulator/fixture.js";
 
 const FILES: Record<string, string> = {
   "README.md": "# gitops\n",

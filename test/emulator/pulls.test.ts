@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
-import type { TestEmulator } from "./fixture.js";
-import { seedAcme, startTestEmulator } from "./fixture.js";
+import type { TestEmulator } from "../../emulator/fixture.js";
+import { seedAcme, startTestEmulator } from "../../emulator/fixture.js";
 
 let t: TestEmulator;
 let octokit: Octokit;

@@ -6,9 +6,9 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { verify } from "@octokit/webhooks-methods";
-import type { TestEmulator } from "./fixture.js";
-import { WEBHOOK_SECRET, seedAcme, startTestEmulator } from "./fixture.js";
-import { signBody } from "./webhooks.js";
+import type { TestEmulator } from "../../emulator/fixture.js";
+import { WEBHOOK_SECRET, seedAcme, startTestEmulator } from "../../emulator/fixture.js";
+import { signBody } from "../../emulator/webhooks.js";
 
 const SHARED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../shared");
 const CORPUS = path.join(SHARED, "corpora/webhooks");

@@ -10,18 +10,24 @@ import { deriveExceptions, loginsToVerify, type DerivedExceptions, type PullRequ
 import { bodyDigest, grantMarker, voidMarker } from "../../src/exceptions/markers.js";
 import { planReplies } from "../../src/exceptions/reply.js";
 import type { Finding } from "../../src/policy/types.js";
-import { BOT, DAY, SETTINGS, T0, baselineFindings, botComment, comment, facts, fluentBit } from "./support.js";
+import { BOT, BotReactions, CheckRuns, DAY, SETTINGS, T0, baselineFindings, botComment, checkedBefore, comment, facts, fluentBit } from "./support.js";
 
 const REQUEST = "/policy-exception pod-security-baseline/hostPathVolumes DaemonSet/logging/fluent-bit --expires 14d\nReason: node log shipping needs hostPath /var/log; tracked in SEC-123";
 const minutes = (count: number) => new Date(T0 + count * 60_000);
 const manifest = (options: Parameters<typeof fluentBit>[0] = {}) => baselineFindings({ file: "deploy/fluent-bit.yaml", content: fluentBit(options) });
 
-/** A pull request's conversation, with the app answering after each evaluation. */
+/**
+ * A pull request's conversation, with the app answering after each evaluation. Each evaluation is a
+ * check run that completes at its minute showing its findings; the first is preceded by the check
+ * run of the opened pull request (a minute before T0), which showed the same findings.
+ */
 class Conversation {
   readonly comments: PullRequestComment[] = [];
+  readonly runs = new CheckRuns();
+  readonly reactions = new BotReactions();
   private clock = 0;
 
-  constructor(private readonly users: AuthorizationFacts = facts()) {}
+  constructor(public users: AuthorizationFacts = facts()) {}
 
   say(login: string, body: string, at = ++this.clock): PullRequestComment {
     this.clock = Math.max(this.clock, at);
@@ -34,9 +40,21 @@ class Conversation {
   evaluate(findings: readonly Finding[], at = ++this.clock, options: { policyNames?: string[] } = {}): { derived: DerivedExceptions; applied: Finding[] } {
     this.clock = Math.max(this.clock, at);
     const now = minutes(at);
-    const derived = deriveExceptions({ comments: this.comments, facts: this.users, settings: SETTINGS, botLogin: BOT, now, findings, ...options });
-    for (const reply of planReplies(derived, SETTINGS)) this.comments.push(botComment(reply.body, at));
+    if (this.runs.runs.length === 0) this.runs.completed(findings, -1);
+    const derived = deriveExceptions({ comments: this.comments, facts: this.users, settings: SETTINGS, botLogin: BOT, now, findings, ...this.facts(), ...options });
+    expect(derived.needs).toEqual({ history: false, unreadRuns: [], reactionsOf: [] });
+    const commentsRead = Math.max(0, ...this.comments.map((posted) => posted.id));
+    for (const reply of planReplies(derived, SETTINGS)) {
+      this.comments.push(botComment(reply.body, at));
+      if (reply.reaction) this.reactions.add(reply.commentId, reply.reaction);
+    }
+    this.runs.completed(findings, at, { commentsRead });
     return { derived, applied: applyExceptions(findings, derived.active, now) };
+  }
+
+  /** What the app reads from GitHub besides the comments: its check runs and reactions. */
+  facts() {
+    return { history: this.runs.history(), botReactions: this.reactions };
   }
 }
 
@@ -79,8 +97,12 @@ describe("an approver's own request", () => {
     pr.say("alice", REQUEST);
     pr.evaluate(manifest());
 
-    const unrelated = baselineFindings({ file: "deploy/fluent-bit.yaml", content: `# a comment moves every line\n${fluentBit({ image: "fluent/fluent-bit:3.1" })}` });
+    const unrelated = baselineFindings({ file: "deploy/fluent-bit.yaml", content: `# a comment moves every line\n${fluentBit()}` });
     expect(excused(pr.evaluate(unrelated).applied)).toEqual(["hostPathVolumes"]);
+
+    // The same hostPath in a container running another image is another thing to except.
+    expect(excused(pr.evaluate(manifest({ image: "ghcr.io/evil/rootkit:latest" })).applied)).toEqual([]);
+    expect(excused(pr.evaluate(manifest()).applied)).toEqual(["hostPathVolumes"]);
 
     const changed = pr.evaluate(manifest({ hostPath: "/" }));
     expect(excused(changed.applied)).toEqual([]);
@@ -234,6 +256,49 @@ describe("revoking", () => {
   });
 });
 
+describe("a grant whose record is gone", () => {
+  it("is void when the reply recording it was deleted unseen: the app's 👍 on the comment says it was granted", () => {
+    const pr = new Conversation();
+    const request = pr.say("bob", REQUEST, 1);
+    pr.evaluate(manifest(), 2);
+    pr.say("alice", `/policy-exception approve E${request.id}`, 3);
+    expect(excused(pr.evaluate(manifest(), 4).applied)).toEqual(["hostPathVolumes"]);
+    pr.comments.splice(pr.comments.findIndex((posted) => posted.body?.includes("kube-policy-bot:grant ")), 1);
+
+    const { derived, applied } = pr.evaluate(manifest(), 5);
+    expect(excused(applied)).toEqual([]);
+    expect(derived.toRecord).toEqual([]);
+    expect(derived.exceptions[0]).toMatchObject({ status: "voided", explanation: expect.stringMatching(/answered before \(the app reacted 👍 to it\)/) });
+    // Recorded: the next evaluation agrees without looking at reactions again.
+    pr.reactions.clear();
+    expect(pr.evaluate(manifest(), 6).derived.exceptions[0]?.status).toBe("voided");
+  });
+
+  it("granted later, once its approver is authorised, is void as well when that reply vanishes", () => {
+    const pr = new Conversation(facts({ dave: { teams: { "platform-security": "pending" }, permission: "read" } }));
+    const request = pr.say("bob", REQUEST, 1);
+    pr.evaluate(manifest(), 2);
+    const approval = pr.say("dave", `/policy-exception approve E${request.id}`, 3);
+    expect(pr.evaluate(manifest(), 4).derived.exceptions[0]?.status).toBe("pending");
+    pr.users = facts({ dave: { teams: { "platform-security": "active" }, permission: "read" } });
+    expect(excused(pr.evaluate(manifest(), 5).applied)).toEqual(["hostPathVolumes"]);
+    expect(pr.reactions.get(approval.id)).toEqual(["-1", "+1"]);
+
+    pr.comments.splice(pr.comments.findIndex((posted) => posted.body?.includes("now that its approver is authorised")), 1);
+    const { derived, applied } = pr.evaluate(manifest(), 6);
+    expect(excused(applied)).toEqual([]);
+    expect(derived.exceptions[0]?.status).toBe("voided");
+    expect(pr.comments.at(-1)?.body).toMatch(/What .* granted was answered before, but the app's reply recording it is gone/);
+  });
+
+  it("is bound for the first time when nothing says it was answered: a comment the app never saw", () => {
+    const pr = new Conversation();
+    pr.evaluate(manifest(), 1);
+    pr.say("alice", REQUEST, 2);
+    expect(excused(pr.evaluate(manifest(), 3).applied)).toEqual(["hostPathVolumes"]);
+  });
+});
+
 describe("tampering: edits, deletions, forged markers", () => {
   it("a void marker for the request comment voids it for good", () => {
     const pr = new Conversation();
@@ -322,8 +387,8 @@ describe("tampering: edits, deletions, forged markers", () => {
     const request = pr.say("alice", REQUEST, 1);
     pr.evaluate(manifest(), 2);
     const later = manifest({ hostPath: "/etc" });
-    // A second evaluation racing the first, bound to the new content, posts its record later.
-    const racing = deriveExceptions({ comments: pr.comments.filter((posted) => posted.user?.login !== BOT), facts: facts(), settings: SETTINGS, botLogin: BOT, now: minutes(3), findings: later });
+    // A second evaluation racing the first (it started before the first completed) with newer content posts its record later.
+    const racing = deriveExceptions({ comments: pr.comments.filter((posted) => posted.user?.login !== BOT), facts: facts(), settings: SETTINGS, botLogin: BOT, now: minutes(3), findings: later, history: new CheckRuns().completed(manifest(), -1).history(), botReactions: new BotReactions() });
     pr.comments.push(botComment(racing.toRecord[0]?.marker ?? "", 3));
     expect(excused(pr.evaluate(later, 4).applied)).toEqual([]);
     expect(pr.comments.filter((posted) => posted.body?.includes(`grant id=E${request.id}`))).toHaveLength(2);
@@ -352,8 +417,9 @@ describe("other outcomes", () => {
     pr.comments.push({ id: 5, body: REQUEST, user: null, created_at: "2026-03-02T10:00:00Z", html_url: "u" });
     pr.comments.push({ ...comment("alice", REQUEST, 1), created_at: "not a date" });
     const { derived } = pr.evaluate(manifest(), 2);
-    // The unreadable timestamp counts as the epoch: granted then, so long expired. Fails closed.
-    expect(derived.exceptions.map((exception) => exception.status)).toEqual(["expired"]);
+    // Without its time, what its approver could have seen is unknown: nothing is granted. Fails closed.
+    expect(derived.exceptions.map((exception) => exception.status)).toEqual(["pending"]);
+    expect(derived.exceptions[0]?.explanation).toMatch(/the comment's creation time cannot be read, so the approval covers nothing/);
   });
 });
 
@@ -377,12 +443,12 @@ describe("a request edited between its approval and the record of the grant", ()
     const request = comment("bob", REQUEST, 1);
     const approval = comment("alice", `/policy-exception approve E${request.id}`, 2);
     const edited = { ...request, body: REQUEST.replace("DaemonSet/logging/fluent-bit", "DaemonSet/logging/fluent-bit DaemonSet/logging/vector"), updated_at: minutes(3).toISOString() };
-    let derived = deriveExceptions({ comments: [edited, approval], facts: facts(), settings: SETTINGS, botLogin: BOT, now: minutes(4), findings: manifest() });
+    let derived = deriveExceptions({ comments: [edited, approval], facts: facts(), settings: SETTINGS, botLogin: BOT, now: minutes(4), findings: manifest(), ...checkedBefore(manifest()) });
     expect(derived.exceptions[0]).toMatchObject({ status: "pending", explanation: expect.stringMatching(/came before the request's last edit/) });
     expect(derived.comments[1]?.results[0]).toMatchObject({ outcome: "refused", message: expect.stringMatching(/was edited after this approval/) });
 
     const again = comment("alice", `/policy-exception approve E${request.id}`, 5);
-    derived = deriveExceptions({ comments: [edited, approval, again], facts: facts(), settings: SETTINGS, botLogin: BOT, now: minutes(6), findings: manifest() });
+    derived = deriveExceptions({ comments: [edited, approval, again], facts: facts(), settings: SETTINGS, botLogin: BOT, now: minutes(6), findings: manifest(), ...checkedBefore(manifest()) });
     expect(derived.exceptions[0]).toMatchObject({ status: "active", grant: { commentId: again.id } });
   });
 });

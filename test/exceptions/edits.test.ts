@@ -3,11 +3,11 @@ import { deriveExceptions, type PullRequestComment } from "../../src/exceptions/
 import { voidNoticeFor } from "../../src/exceptions/edits.js";
 import { readMarkers } from "../../src/exceptions/markers.js";
 import { planReplies } from "../../src/exceptions/reply.js";
-import { BOT, SETTINGS, T0, baselineFindings, botComment, comment, facts, fluentBit } from "./support.js";
+import { BOT, SETTINGS, T0, baselineFindings, botComment, checkedBefore, comment, facts, fluentBit } from "./support.js";
 
 const findings = baselineFindings({ file: "deploy/fluent-bit.yaml", content: fluentBit() });
 const REQUEST = "/policy-exception pod-security-baseline/hostPathVolumes DaemonSet/logging/fluent-bit\nReason: node logs";
-const derive = (comments: PullRequestComment[]) => deriveExceptions({ comments, facts: facts(), settings: SETTINGS, botLogin: BOT, now: new Date(T0 + 3600_000), findings });
+const derive = (comments: PullRequestComment[]) => deriveExceptions({ comments, facts: facts(), settings: SETTINGS, botLogin: BOT, now: new Date(T0 + 3600_000), findings, ...checkedBefore(findings) });
 const user = (login: string) => ({ login, type: "User" });
 
 /** The conversation after the app answered everything. */

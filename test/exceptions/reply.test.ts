@@ -5,11 +5,11 @@ import { deriveExceptions, type PullRequestComment } from "../../src/exceptions/
 import { readMarkers } from "../../src/exceptions/markers.js";
 import { helpText, malformedText, planReplies } from "../../src/exceptions/reply.js";
 import { loadPolicies } from "../../src/config/policy-files.js";
-import { BOT, SETTINGS, T0, baselineFindings, botComment, comment, facts, fluentBit } from "./support.js";
+import { BOT, SETTINGS, T0, baselineFindings, botComment, checkedBefore, comment, facts, fluentBit } from "./support.js";
 
 const findings = baselineFindings({ file: "deploy/fluent-bit.yaml", content: fluentBit() });
 const derive = (comments: PullRequestComment[], minutes = 10, users = facts()) =>
-  deriveExceptions({ comments, facts: users, settings: SETTINGS, botLogin: BOT, now: new Date(T0 + minutes * 60_000), findings });
+  deriveExceptions({ comments, facts: users, settings: SETTINGS, botLogin: BOT, now: new Date(T0 + minutes * 60_000), findings, ...checkedBefore(findings) });
 const REQUEST = "/policy-exception pod-security-baseline/hostPathVolumes DaemonSet/logging/fluent-bit --expires 2w\nReason: ships node logs; @platform-security knows (SEC-123)";
 
 describe("the reply to a grant", () => {
@@ -22,7 +22,7 @@ describe("the reply to a grant", () => {
     expect(body).toContain(`✅ **Exception E${request.id} granted** by @alice (active member of team platform-security).`);
     expect(body).toContain("- Policy: `pod-security-baseline`\n- Rule: `hostPathVolumes`\n- Resources: `DaemonSet/logging/fluent-bit`");
     expect(body).toContain("- Expires: 2026-03-16T10:01:00.000Z");
-    expect(body).toMatch(/It excuses this finding, as they are now; if their content changes, they block again:\n- `pod-security-baseline\/hostPathVolumes` on `DaemonSet\/logging\/fluent-bit` at `deploy\/fluent-bit.yaml:16`/);
+    expect(body).toMatch(/It excuses this finding, as they are now; if their content or image changes, they block again:\n- `pod-security-baseline\/hostPathVolumes` on `DaemonSet\/logging\/fluent-bit` \(image `fluent\/fluent-bit:3.0`\) at `deploy\/fluent-bit.yaml:16`/);
     expect(body).toContain(`/policy-exception revoke E${request.id}`);
   });
 

@@ -3,7 +3,7 @@ import { applyExceptions } from "../../src/exceptions/apply.js";
 import { deriveExceptions } from "../../src/exceptions/derive.js";
 import { exceptionsMarkdown, summarizeExceptions } from "../../src/exceptions/summary.js";
 import { loadPolicies } from "../../src/config/policy-files.js";
-import { BOT, SETTINGS, T0, baselineFindings, comment, facts, fluentBit } from "./support.js";
+import { BOT, SETTINGS, T0, baselineFindings, checkedBefore, comment, facts, fluentBit } from "./support.js";
 
 const findings = baselineFindings({ file: "deploy/fluent-bit.yaml", content: fluentBit() });
 const now = new Date(T0 + 3600_000);
@@ -25,7 +25,7 @@ describe("the Exceptions section", () => {
   const active = comment("alice", "/policy-exception pod-security-baseline/hostPathVolumes DaemonSet/logging/fluent-bit\nReason: node logs", 1);
   const pending = comment("bob", "/policy-exception pod-security-baseline DaemonSet/logging/other\nReason: maybe", 2);
   const refused = comment("alice", "/policy-exception pod-security-baseline DaemonSet/logging/x --expires 2026-01-01\nReason: late", 3);
-  const derived = deriveExceptions({ comments: [active, pending, refused], facts: facts(), settings: SETTINGS, botLogin: BOT, now, findings });
+  const derived = deriveExceptions({ comments: [active, pending, refused], facts: facts(), settings: SETTINGS, botLogin: BOT, now, findings, ...checkedBefore(findings) });
   const applied = applyExceptions(findings, [...derived.active, ...permanent], now);
   const summary = summarizeExceptions({ derived, permanent, findings: applied, now });
 

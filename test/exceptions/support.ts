@@ -8,6 +8,8 @@ import { fileURLToPath } from "node:url";
 import type { ExceptionSettings } from "../../src/config/types.js";
 import { buildFacts, type AuthorizationFacts, type UserFacts } from "../../src/exceptions/authorize.js";
 import type { PullRequestComment } from "../../src/exceptions/derive.js";
+import { bindingOf } from "../../src/exceptions/scope.js";
+import type { PullHistory, RecordedRun } from "../../src/exceptions/seen-head.js";
 import { loadManifestFile } from "../../src/manifests/load.js";
 import { evaluate } from "../../src/policy/engine.js";
 import { loadPolicies } from "../../src/config/policy-files.js";
@@ -97,4 +99,47 @@ export function facts(overrides: Record<string, UserFacts> = {}): AuthorizationF
     ...overrides,
   };
   return buildFacts("pat", Object.entries(users));
+}
+
+/** The head of the pull request in these tests (one commit: what changes is what the check finds). */
+export const HEAD = "a".repeat(40);
+
+/** The app's reactions, none unless set: a map that answers every comment id. */
+export class BotReactions extends Map<number, readonly string[]> {
+  override get(commentId: number): readonly string[] {
+    return super.get(commentId) ?? [];
+  }
+
+  add(commentId: number, reaction: string): void {
+    this.set(commentId, [...this.get(commentId), reaction]);
+  }
+}
+
+/** This app's completed check runs on the pull request: each showed the findings it was given. */
+export class CheckRuns {
+  readonly runs: RecordedRun[] = [];
+
+  /** A run that completed at `minutesAfterT0`, showing `findings`. */
+  completed(findings: readonly Finding[], minutesAfterT0: number, options: { head?: string; commentsRead?: number; forcePushesSeen?: number } = {}): this {
+    this.runs.push({
+      headSha: options.head ?? HEAD,
+      completedAt: new Date(T0 + minutesAfterT0 * 60_000),
+      conclusion: "failure",
+      findings: [...new Set(findings.map(bindingOf))],
+      commentsRead: options.commentsRead ?? 0,
+      forcePushesSeen: options.forcePushesSeen ?? 0,
+    });
+    return this;
+  }
+
+  history(options: { forcePushes?: Date[] } = {}): PullHistory {
+    const heads = [...new Set([HEAD, ...this.runs.map((run) => run.headSha)])];
+    const runs = new Map<string, RecordedRun[]>(heads.map((sha) => [sha, this.runs.filter((run) => run.headSha === sha)]));
+    return { headSha: HEAD, commits: [{ sha: HEAD, parents: [] }], complete: true, runs, forcePushes: options.forcePushes ?? [] };
+  }
+}
+
+/** Derivation input for a pull request whose check showed `findings` a minute before T0, before any comment. */
+export function checkedBefore(findings: readonly Finding[]): { history: PullHistory; botReactions: BotReactions } {
+  return { history: new CheckRuns().completed(findings, -1).history(), botReactions: new BotReactions() };
 }

@@ -14,7 +14,7 @@ import { evaluate } from "../../src/policy/engine.js";
 import { loadPolicies } from "../../src/config/policy-files.js";
 import { defaultPolicySources } from "../../src/policy/shipped.js";
 import type { Policy } from "../../src/policy/types.js";
-import { seededRandom } from "../emulator/faults.js";
+import { seededRandom } from "../../emulator/faults.js";
 
 export async function shippedPolicies(): Promise<Policy[]> {
   const loaded = loadPolicies(await defaultPolicySources());

@@ -54,6 +54,7 @@ describe("loadManifestFile", () => {
         "---",
         "apiVersion: v1",
         "kind: List",
+        "items: null",
       ),
     );
     expect(loaded.errors).toEqual([]);

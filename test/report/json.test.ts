@@ -5,8 +5,8 @@ import { privilegedFinding, sampleResult } from "./sample-result.js";
 describe("json report", () => {
   const report = JSON.parse(formatJson(sampleResult()));
 
-  it("has findings, errors and summary at the top level", () => {
-    expect(Object.keys(report)).toEqual(["findings", "errors", "summary"]);
+  it("has findings, errors, notices, summary and namespaces at the top level", () => {
+    expect(Object.keys(report)).toEqual(["findings", "errors", "notices", "summary", "namespaces"]);
     expect(report.summary).toEqual({ files: 4, resources: 4, deny: 2, warn: 1, dryrun: 1, errors: 1 });
     expect(report.errors).toEqual([{ file: "examples/broken.yaml", line: 4, column: 7, message: "bad indentation of a mapping entry" }]);
   });
@@ -14,9 +14,9 @@ describe("json report", () => {
   it("gives every finding the documented keys, with null for absent namespace and container", () => {
     for (const finding of report.findings) {
       expect(Object.keys(finding).sort()).toEqual(
-        ["action", "column", "container", "endColumn", "endLine", "exception", "file", "fingerprint", "fix", "line", "message", "path", "policy", "policyKind", "resource", "rule"].sort(),
+        ["action", "basis", "column", "container", "endColumn", "endLine", "exception", "file", "fingerprint", "fix", "line", "message", "path", "policy", "policyKind", "resource", "rule"].sort(),
       );
-      expect(Object.keys(finding.resource).sort()).toEqual(["apiVersion", "kind", "name", "namespace"]);
+      expect(Object.keys(finding.resource).sort()).toEqual(["apiVersion", "kind", "name", "namespace", "renderedIn"]);
     }
     const namespace = report.findings.find((f: { resource: { kind: string } }) => f.resource.kind === "Namespace");
     expect(namespace.resource.namespace).toBeNull();
@@ -35,8 +35,9 @@ describe("json report", () => {
       endLine: 15,
       column: 7,
       endColumn: 22,
-      resource: { apiVersion: "v1", kind: "Pod", namespace: "default", name: "r00t" },
+      resource: { apiVersion: "v1", kind: "Pod", namespace: "default", name: "r00t", renderedIn: [] },
       container: "1",
+      basis: null,
       path: "spec.containers[0].securityContext.privileged",
       fingerprint: privilegedFinding.fingerprint,
       fix: null,

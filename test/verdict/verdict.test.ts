@@ -8,7 +8,7 @@ import path from "node:path";
 import { loadPolicies } from "../../src/config/policy-files.js";
 import { loadManifestFile } from "../../src/manifests/load.js";
 import { classify, decideVerdict } from "../../src/verdict/verdict.js";
-import { BOT, comment, facts, fluentBit, SETTINGS, T0 } from "../exceptions/support.js";
+import { BOT, allFindings, checkedBefore, comment, facts, fluentBit, SETTINGS, T0 } from "../exceptions/support.js";
 
 const REPO = path.resolve(import.meta.dirname, "../..");
 const shipped = loadPolicies(
@@ -86,12 +86,14 @@ describe("decideVerdict", () => {
   test("a grant in the comments applies where it is recorded (the pull request), not in a merge group before that", () => {
     const comments = [comment("alice", "/policy-exception pod-security-baseline DaemonSet/logging/fluent-bit --expires 7d\nReason: node log shipping SEC-123", 1)];
     const input = { files: [daemonSet], policies: shipped, exceptionDocuments: [], now: NOW };
-    const pullRequest = decideVerdict({ ...input, comments: { comments, facts: facts(), settings: SETTINGS, botLogin: BOT, recordsGrants: true } });
+    // The check alice read before commenting showed these findings.
+    const seen = checkedBefore(allFindings({ file: "deploy/fluent-bit.yaml", content: fluentBit() }));
+    const pullRequest = decideVerdict({ ...input, comments: { comments, facts: facts(), settings: SETTINGS, botLogin: BOT, recordsGrants: true, ...seen } });
     expect(pullRequest.exceptions.fromComments?.toRecord).toHaveLength(1);
     expect(pullRequest.counts.excepted).toBeGreaterThan(0);
     expect(pullRequest.findings.filter((finding) => finding.policy === "pod-security-baseline").every((finding) => classify(finding) === "excepted")).toBe(true);
 
-    const mergeGroup = decideVerdict({ ...input, comments: { comments, facts: facts(), settings: SETTINGS, botLogin: BOT, recordsGrants: false } });
+    const mergeGroup = decideVerdict({ ...input, comments: { comments, facts: facts(), settings: SETTINGS, botLogin: BOT, recordsGrants: false, ...seen } });
     expect(mergeGroup.counts.excepted).toBe(0);
     expect(mergeGroup.conclusion).toBe("block");
   });

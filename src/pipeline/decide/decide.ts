@@ -3,10 +3,16 @@
  * content, and the replies (with reactions) that answer `/policy-exception` commands. No GitHub, no
  * clock (`now` comes in), so the same snapshot always gives the same plan.
  */
+import { needsAnything } from "../../exceptions/derive.js";
+import { findingsMarker } from "../../exceptions/markers.js";
 import { planReplies, type PlannedReply } from "../../exceptions/reply.js";
+import { bindingOf } from "../../exceptions/scope.js";
+import type { Finding } from "../../policy/types.js";
 import { exceptionsMarkdown, summarizeExceptions } from "../../exceptions/summary.js";
 import { buildCheckRun, type CheckOutcome, type CheckRunResult } from "../../report/checkrun.js";
-import { mergeQueueNote, notManifestNote, ruleChangeNote } from "../../report/notes.js";
+import { withConfiguredKinds } from "../../manifests/pod-templates.js";
+import { namespaceMarkdown } from "../../report/namespaces.js";
+import { mergeQueueNote, noticeNote, notManifestNote, policyNoticeNote, ruleChangeNote } from "../../report/notes.js";
 import { planSuggestions, type SuggestionPlan } from "../../suggestions/plan.js";
 import { decideVerdict, type Verdict } from "../../verdict/verdict.js";
 import type { Snapshot } from "../snapshot.js";
@@ -52,29 +58,66 @@ function decideOutcome(snapshot: Snapshot, now: Date): Omit<Plan, "checkRun"> {
   const notes = snapshot.ruleFilesChanged.length > 0 ? [ruleChangeNote(snapshot.ruleFilesChanged, snapshot.target.baseRef)] : [];
   if (config.problems.length > 0) return { outcome: { kind: "config-error", problems: config.problems, notes }, replies: [] };
 
-  notes.push(...manifests.notes);
+  notes.push(...config.notices.map(policyNoticeNote));
+  notes.push(...manifests.notes, ...snapshot.namespaces.notes);
   if (manifests.notManifests.length > 0) notes.push(notManifestNote(manifests.notManifests));
   const facts = snapshot.comments?.facts;
+  const binding = snapshot.comments?.binding;
   const verdict = decideVerdict({
     files: manifests.files,
     policies: config.policies,
     exceptionDocuments: config.exceptions,
+    namespaces: { current: snapshot.namespaces.current, base: snapshot.namespaces.base },
     ...(facts
-      ? { comments: { comments: facts.comments, facts: facts.facts, settings: config.org.exceptions, botLogin: facts.botLogin, recordsGrants: snapshot.comments?.recordsGrants ?? false } }
+      ? {
+          comments: {
+            comments: facts.comments,
+            facts: facts.facts,
+            settings: config.org.exceptions,
+            botLogin: facts.botLogin,
+            recordsGrants: snapshot.comments?.recordsGrants ?? false,
+            ...(binding?.history ? { history: binding.history } : {}),
+            ...(binding ? { botReactions: binding.botReactions } : {}),
+          },
+        }
       : {}),
+    podTemplateKinds: withConfiguredKinds(config.org.podTemplates),
     now,
   });
+  notes.push(...verdict.notices.map(noticeNote));
   const derived = verdict.exceptions.fromComments;
+  // The read step reads until nothing is lacking; answering with facts missing could void or refuse wrongly.
+  if (derived && snapshot.comments?.recordsGrants && needsAnything(derived.needs)) throw new Error("exception grants could not be bound: the pull request's history was not read");
   const replies = derived && snapshot.comments?.recordsGrants ? planReplies(derived, config.org.exceptions) : [];
+  const record = findingsRecord(snapshot, verdict.findings);
   if (snapshot.mergeQueue && verdict.counts.blocking > 0) notes.push(mergeQueueNote(snapshot.mergeQueue.pullNumber));
 
   // Documents hold for the whole org: list those that concern this change, not every one ever committed.
   const section = exceptionsMarkdown(
     summarizeExceptions({ ...(derived ? { derived } : {}), permanent: verdict.exceptions.relevantDocuments, findings: verdict.findings, now }),
   );
-  const sections = section === "" ? [] : [section];
+  const sections = [namespaceMarkdown(verdict.namespaces), section].filter((part) => part !== "");
   if (manifests.files.length === 0) {
-    return { verdict, outcome: { kind: "no-manifests", changedFiles: snapshot.changedFiles, policies: config.applied, notes, sections }, replies };
+    return { verdict, outcome: { kind: "no-manifests", changedFiles: snapshot.changedFiles, policies: config.applied, notes, sections, ...record }, replies };
   }
-  return { verdict, outcome: { kind: "evaluated", verdict, policies: config.applied, notes, sections }, replies };
+  return { verdict, outcome: { kind: "evaluated", verdict, policies: config.applied, notes, sections, ...record }, replies };
+}
+
+/**
+ * What a pull request's check run shows, recorded in its summary: an approver who comments after it
+ * completed is bound to these findings (exceptions/seen-head.ts), and every command up to the
+ * newest comment read is answered by this check (exceptions/processed.ts).
+ */
+function findingsRecord(snapshot: Snapshot, findings: readonly Finding[]): { record?: string } {
+  const comments = snapshot.comments;
+  if (snapshot.target.kind !== "pull_request" || !comments || comments.forcePushesSeen === undefined) return {};
+  return {
+    record: findingsMarker({
+      pullNumber: snapshot.target.number,
+      headSha: snapshot.target.headSha,
+      commentsRead: comments.newestCommentId,
+      forcePushesSeen: comments.forcePushesSeen,
+      bindings: [...new Set(findings.map(bindingOf))],
+    }),
+  };
 }

@@ -9,6 +9,7 @@ import type { InputError } from "../../manifests/types.js";
 import { minimatch } from "minimatch";
 import type { GitHubGateway, RepoRef, TreeEntry } from "../../github/gateway.js";
 import { loadPolicies, type PolicySource } from "../../config/policy-files.js";
+import type { PodSecurityAdmission } from "../../policy/podsecurity/admission-configuration.js";
 import type { Policy } from "../../policy/types.js";
 import { unknownPolicyErrors } from "../../exceptions/document.js";
 import { LruCache } from "./lru-cache.js";
@@ -30,7 +31,7 @@ export interface ConfigLoaderOptions {
 export class ConfigLoader {
   private readonly blobs = new LruCache<string, Uint8Array>(2000, 32 * 1024 * 1024, (content) => content.byteLength);
   private readonly defaultBranches = new Map<string, { branch: string; expires: number }>();
-  private shipped: Promise<{ policies: Policy[]; problems: InputError[] }> | undefined;
+  private shipped: Promise<PolicySource[]> | undefined;
   private readonly now: () => number;
   private readonly ttl: number;
 
@@ -69,7 +70,7 @@ export class ConfigLoader {
   /** Adds the repository's layer (read from `baseRef`, never the PR head) and merges everything. */
   async resolve(gateway: GitHubGateway, repo: RepoRef, baseRef: string, org: OrgLayer): Promise<ResolvedConfig> {
     const problems = [...org.problems];
-    let repoConfig: RepoConfig = { manifests: { include: [] }, policies: { paths: [], overrides: new Map() } };
+    let repoConfig: RepoConfig = { manifests: { include: [] }, namespaces: { paths: [] }, policies: { paths: [], overrides: new Map() } };
     let repoSources: PolicySource[] = [];
     const repoConfigFile = `${CONFIG_PATH} (base branch ${baseRef})`;
 
@@ -93,10 +94,12 @@ export class ConfigLoader {
       }
     }
 
-    const shipped = org.config.policies.shipped ? await this.shippedPolicies() : { policies: [], problems: [] };
-    problems.push(...shipped.problems);
+    // The org's Pod Security admission configuration (the cluster's) applies to the shipped policies and
+    // the repository's too; a repository's own applies only to its own policies.
     const orgPolicies = loadPolicies(org.policySources);
-    const repoPolicies = loadPolicies(repoSources);
+    const shipped = org.config.policies.shipped ? await this.shippedPolicies(orgPolicies.podSecurityAdmission) : { policies: [], problems: [] };
+    problems.push(...shipped.problems);
+    const repoPolicies = loadPolicies(repoSources, undefined, orgPolicies.podSecurityAdmission);
     problems.push(...orgPolicies.errors, ...repoPolicies.errors);
 
     const merged = mergePolicies({
@@ -129,6 +132,8 @@ export class ConfigLoader {
     return {
       org: org.config,
       selection: { include: org.config.manifests.include, exclude: org.config.manifests.exclude, repoInclude: repoConfig.manifests.include },
+      namespaces: { paths: [...new Set([...org.config.namespaces.paths, ...repoConfig.namespaces.paths])], maxFiles: org.config.namespaces.maxFiles },
+      notices: [...orgPolicies.notices, ...repoPolicies.notices],
       policies: merged.policies,
       applied: merged.applied,
       exceptions,
@@ -178,14 +183,16 @@ export class ConfigLoader {
     return content;
   }
 
-  private shippedPolicies(): Promise<{ policies: Policy[]; problems: InputError[] }> {
-    this.shipped ??= this.options.shippedSources().then((sources) => {
-      const loaded = loadPolicies(sources);
-      return { policies: loaded.policies, problems: loaded.errors };
-    });
+  /**
+   * The shipped files are read once; they are compiled per check, with the organisation's Pod Security
+   * admission configuration (compiling two small documents costs next to nothing).
+   */
+  private async shippedPolicies(admission: PodSecurityAdmission | undefined): Promise<{ policies: Policy[]; problems: InputError[] }> {
+    this.shipped ??= this.options.shippedSources();
     // A failed read (e.g. a broken install) is retried on the next check rather than remembered.
     this.shipped.catch(() => (this.shipped = undefined));
-    return this.shipped;
+    const loaded = loadPolicies(await this.shipped, undefined, admission);
+    return { policies: loaded.policies, problems: loaded.errors };
   }
 }
 

@@ -29,22 +29,27 @@ export interface CommentFacts {
   verified: number;
 }
 
-/** `undefined` when no comment asks for or records an exception: nothing more is read then. */
+/**
+ * `facts` is undefined when no comment asks for or records an exception: nothing more is read then.
+ * `newestCommentId` is the newest comment listed (0 for none): this check answers every command up to
+ * it, which its findings record says (see exceptions/processed.ts).
+ */
 export async function readCommentFacts(
   gateway: GitHubGateway,
   repo: RepoRef,
   number: number,
   knownAuthor: string | undefined,
   settings: ExceptionSettings,
-): Promise<CommentFacts | undefined> {
+): Promise<{ newestCommentId: number; facts?: CommentFacts }> {
   const comments = await gateway.listIssueComments(repo, number);
+  const newestCommentId = Math.max(0, ...comments.map((comment) => comment.id));
   // Nothing was ever asked or recorded: no need to know who the bot is or who may approve.
-  if (!comments.some((comment) => mayConcernExceptions(comment.body))) return undefined;
+  if (!comments.some((comment) => mayConcernExceptions(comment.body))) return { newestCommentId };
   const botLogin = await gateway.getBotLogin();
   const author = knownAuthor ?? (await gateway.getPullRequest(repo, number)).author;
   const logins = loginsToVerify(comments, botLogin);
   const facts = await lookUpFacts(gateway, repo, author, logins, settings);
-  return { comments, facts, botLogin, verified: logins.length };
+  return { newestCommentId, facts: { comments, facts, botLogin, verified: logins.length } };
 }
 
 /** Whether a comment holds a command or one of the app's records (anything else never matters). */

@@ -5,7 +5,8 @@
  * rules changed, and whose comments count for exceptions.
  *
  * Order of requests: the file list, the repository's config (the org's layer is read before the
- * check run exists, see run.ts), the changed manifests (by blob SHA, cached), then the comments.
+ * check run exists, see run.ts), the changed manifests (by blob SHA, cached), the repository's
+ * Namespace manifests when a judged workload's Namespace is not among them, then the comments.
  */
 import type { OrgLayer } from "../../config/types.js";
 import { changedRuleFiles, selectManifestFiles } from "../../config/select-files.js";
@@ -15,7 +16,10 @@ import type { Snapshot } from "../snapshot.js";
 import { pullNumberOf, type CheckTarget } from "../target.js";
 import type { ConfigLoader } from "./config.js";
 import { readCommentFacts } from "./exception-facts.js";
+import { readBindingFacts } from "./pull-history.js";
 import type { ManifestStore } from "./manifest-store.js";
+import { namespaceNeeds, readNamespaceFiles } from "./namespace-files.js";
+import { readSkippedFiles } from "./skipped-files.js";
 import { SupersededError, listedForAnotherHead } from "./superseded.js";
 
 /** GitHub serves at most 3000 files of a pull request. */
@@ -31,6 +35,9 @@ export interface ReadDeps {
 }
 
 export async function readSnapshot(gateway: GitHubGateway, target: CheckTarget, org: OrgLayer, deps: ReadDeps): Promise<Snapshot> {
+  // Read before the files: if GitHub then lists this head's files, this head came after these force
+  // pushes, which is what lets an approval be bound to it later (exceptions/seen-head.ts).
+  const forcePushesSeen = deps.readComments && target.kind === "pull_request" ? (await gateway.listForcePushes(target.repo, target.number)).length : undefined;
   const changed = await readChangedFiles(gateway, target);
   if ("tooLarge" in changed) return emptySnapshot(target, changed.count, { tooLarge: changed.tooLarge });
 
@@ -41,9 +48,26 @@ export async function readSnapshot(gateway: GitHubGateway, target: CheckTarget, 
   if (config.problems.length > 0) return snapshot;
 
   const selected = selectManifestFiles(changed.files, config.selection);
+  const skipped = await readSkippedFiles(gateway, target.repo, changed.files, config.selection, target.headSha, deps.manifests);
+  snapshot.manifests = { ...snapshot.manifests, notes: skipped.notes, blobsFetched: skipped.fetched };
   if (selected.length > 0) {
     const loaded = await deps.manifests.load(gateway, target.repo, selected, target.headSha);
-    snapshot.manifests = { selected: selected.length, files: loaded.files, notManifests: loaded.notManifests, notes: loaded.notes, blobsFetched: loaded.fetched };
+    snapshot.manifests = {
+      selected: selected.length,
+      files: loaded.files,
+      notManifests: loaded.notManifests,
+      notes: [...skipped.notes, ...loaded.notes],
+      blobsFetched: loaded.fetched + skipped.fetched,
+    };
+    snapshot.namespaces = await readNamespaceFiles(gateway, deps.manifests, {
+      repo: target.repo,
+      headRef: target.headSha,
+      baseRef: target.kind === "merge_group" ? target.baseSha : target.baseRef,
+      changed: changed.files,
+      judged: loaded.files,
+      settings: config.namespaces,
+      needs: namespaceNeeds(loaded.files, config.policies),
+    });
     if (target.kind === "pull_request" && config.org.suggestions.enabled) {
       snapshot.suggestionFiles = selected.flatMap((file) => {
         const text = loaded.texts.get(file.filename);
@@ -55,8 +79,18 @@ export async function readSnapshot(gateway: GitHubGateway, target: CheckTarget, 
   const pullNumber = pullNumberOf(target);
   if (deps.readComments && pullNumber !== undefined) {
     const author = target.kind === "pull_request" ? target.author : undefined;
-    const facts = await readCommentFacts(gateway, target.repo, pullNumber, author, config.org.exceptions);
-    snapshot.comments = { pullNumber, recordsGrants: target.kind === "pull_request", ...(facts ? { facts } : {}) };
+    const { newestCommentId, facts } = await readCommentFacts(gateway, target.repo, pullNumber, author, config.org.exceptions);
+    snapshot.comments = { pullNumber, recordsGrants: target.kind === "pull_request", newestCommentId, ...(facts ? { facts } : {}), ...(forcePushesSeen !== undefined ? { forcePushesSeen } : {}) };
+    // Only the pull request's own check binds grants (a merge group applies recorded ones only).
+    if (facts && target.kind === "pull_request") {
+      snapshot.comments.binding = await readBindingFacts(gateway, { repo: target.repo, number: pullNumber, headSha: target.headSha }, {
+        comments: facts.comments,
+        facts: facts.facts,
+        settings: config.org.exceptions,
+        botLogin: facts.botLogin,
+        policyNames: config.policies.map((policy) => policy.name),
+      });
+    }
   }
   if (deps.readComments && target.kind === "merge_group") snapshot.mergeQueue = target.pullNumber === undefined ? {} : { pullNumber: target.pullNumber };
   return snapshot;
@@ -105,6 +139,7 @@ function emptySnapshot(target: CheckTarget, changedFiles: number, parts: Partial
     changedFiles,
     ruleFilesChanged: [],
     manifests: { selected: 0, files: [], notManifests: [], notes: [], blobsFetched: 0 },
+    namespaces: { current: [], base: [], notes: [], blobsFetched: 0 },
     ...parts,
   };
 }

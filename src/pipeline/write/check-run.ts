@@ -8,8 +8,10 @@
 import type { Logger } from "pino";
 import type { FailureMode } from "../../config/types.js";
 import type { GitHubGateway } from "../../github/gateway.js";
+import { GitHubApiError } from "../../github/model.js";
 import { MAX_OUTPUT_CHARS, truncateText } from "../../report/limits.js";
 import { planCheckRunUpdates, type CheckRunResult } from "../../report/checkrun.js";
+import { adviceFor } from "../decide/failure-advice.js";
 import { externalIdOf, type CheckTarget } from "../target.js";
 
 export async function createCheckRun(gateway: GitHubGateway, target: CheckTarget, name: string, startedAt: string): Promise<number> {
@@ -31,9 +33,12 @@ export async function createCompletedCheckRun(gateway: GitHubGateway, target: Ch
   return id;
 }
 
+function isOutage(error: unknown): boolean {
+  return error instanceof GitHubApiError && adviceFor(error, "").outage;
+}
+
 export interface PublishOptions {
   failureMode: FailureMode;
-  now: () => Date;
   log: Logger;
   /** Waits between attempts to complete a check run whose completing write failed. */
   retryDelaysMs?: readonly number[];
@@ -46,10 +51,11 @@ export interface PublishOptions {
  * True when the run was completed.
  */
 export async function publishCheckRun(gateway: GitHubGateway, target: CheckTarget, checkRunId: number, result: CheckRunResult, options: PublishOptions): Promise<boolean> {
-  const { now, log } = options;
+  const { log } = options;
   let failure: unknown;
   try {
-    for (const update of planCheckRunUpdates(result, now().toISOString())) {
+    // No completed_at: GitHub stamps it with its own clock, the one that stamps comments (see planCheckRunUpdates).
+    for (const update of planCheckRunUpdates(result)) {
       await gateway.updateCheckRun(target.repo, checkRunId, update);
     }
     return true;
@@ -67,7 +73,8 @@ export async function publishCheckRun(gateway: GitHubGateway, target: CheckTarge
       summary: truncateText(`${result.summary}\n\n> **Note:** some annotations could not be published (${reason}). Re-run the check to see them all.`, MAX_OUTPUT_CHARS),
     },
     {
-      conclusion: options.failureMode === "fail-open" ? ("neutral" as const) : ("failure" as const),
+      // A verdict that blocks stays blocking; only a GitHub outage may turn a pass into neutral.
+      conclusion: result.conclusion === "success" && options.failureMode === "fail-open" && isOutage(failure) ? ("neutral" as const) : ("failure" as const),
       title: "Not checked: the result could not be published",
       summary: `The check could not publish its result: ${reason.slice(0, 1000)}. Re-run the check.`,
     },
@@ -81,7 +88,6 @@ export async function publishCheckRun(gateway: GitHubGateway, target: CheckTarge
       await gateway.updateCheckRun(target.repo, checkRunId, {
         status: "completed",
         conclusion: fallback.conclusion,
-        completedAt: now().toISOString(),
         output: { title: fallback.title, summary: fallback.summary },
       });
       return true;

@@ -21,9 +21,10 @@ export const allowPrivilegeEscalation = defineKind<Parameters>({
   kind: "K8sPSPAllowPrivilegeEscalationContainer",
   template: "library/pod-security-policy/allow-privilege-escalation",
   description: "Controls restricting escalation to root privileges.",
+  fix: "Set `securityContext.allowPrivilegeEscalation: false` on every container.",
   target: "pod",
   exemptsUpdates: true,
-  fix: disallowPrivilegeEscalation,
+  mechanicalFix: disallowPrivilegeEscalation,
   parameters: obj({ exemptImages }),
   build: (parameters) => (pod) =>
     podContainers(pod)

@@ -16,6 +16,7 @@ export const allowedRepos = defineKind<Parameters>({
   kind: "K8sAllowedRepos",
   template: "library/general/allowedrepos",
   description: "Requires container images to begin with a string from the specified list.",
+  fix: "Use an image from one of the allowed repositories listed in the constraint.",
   target: "pod",
   // Without `repos` the upstream message is undefined and the rule never fires: required here.
   parameters: obj({ repos: arrayOf(str()) }, ["repos"]),

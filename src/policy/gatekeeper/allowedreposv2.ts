@@ -17,6 +17,7 @@ export const allowedReposV2 = defineKind<Parameters>({
   kind: "K8sAllowedReposv2",
   template: "library/general/allowedreposv2",
   description: "Requires container images to match an allowed image exactly, or a prefix ending in `*`.",
+  fix: "Use an image that matches one of the allowed image patterns listed in the constraint.",
   target: "pod",
   // Without `allowedImages` the upstream message is undefined and the rule never fires: required here.
   parameters: obj({ allowedImages: arrayOf(str()) }, ["allowedImages"]),

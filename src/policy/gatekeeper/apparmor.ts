@@ -22,6 +22,7 @@ export const appArmor = defineKind<Parameters>({
   kind: "K8sPSPAppArmor",
   template: "library/pod-security-policy/apparmor",
   description: "Configures an allow-list of AppArmor profiles for use by containers.",
+  fix: "Set the container's AppArmor profile (`securityContext.appArmorProfile`, or the `container.apparmor.security.beta.kubernetes.io/<container>` annotation) to one of the constraint's `allowedProfiles`.",
   target: "pod",
   // Required here: without it the upstream message is undefined and the rule never fires.
   parameters: obj({ exemptImages, allowedProfiles: arrayOf(str()) }, ["allowedProfiles"]),

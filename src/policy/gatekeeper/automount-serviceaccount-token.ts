@@ -19,6 +19,7 @@ export const automountServiceAccountToken = defineKind<Record<string, never>>({
   kind: "K8sPSPAutomountServiceAccountTokenPod",
   template: "library/general/automount-serviceaccount-token",
   description: "Controls the ability of any Pod to enable automountServiceAccountToken.",
+  fix: "Set `automountServiceAccountToken: false` on the pod, and mount a projected token only where the workload needs the API.",
   target: "pod",
   exemptsUpdates: true,
   parameters: obj({}),

@@ -13,6 +13,7 @@ export const blockEndpointEditDefaultRole = defineKind<Record<string, never>>({
   kind: "K8sBlockEndpointEditDefaultRole",
   template: "library/general/block-endpoint-edit-default-role",
   description: "Many Kubernetes installations by default have a system:aggregate-to-edit ClusterRole which does not properly restrict access to editing Endpoints.",
+  fix: "Remove the `create`, `patch` and `update` verbs on `endpoints` from the `system:aggregate-to-edit` ClusterRole.",
   target: "object",
   parameters: obj({}),
   build: () => (role) => {

@@ -11,6 +11,7 @@ export const blockLoadBalancerServices = defineKind<Record<string, never>>({
   kind: "K8sBlockLoadBalancer",
   template: "library/general/block-loadbalancer-services",
   description: "Disallows all Services with type LoadBalancer.",
+  fix: "Change the Service's `type` to `ClusterIP` and expose it through an Ingress or Gateway instead of a LoadBalancer.",
   target: "object",
   parameters: obj({}),
   build: () => (object) =>

@@ -11,6 +11,7 @@ export const blockNodePortServices = defineKind<Record<string, never>>({
   kind: "K8sBlockNodePort",
   template: "library/general/block-nodeport-services",
   description: "Disallows all Services with type NodePort.",
+  fix: "Change the Service's `type` to `ClusterIP` (or use an Ingress or Gateway) instead of `NodePort`.",
   target: "object",
   parameters: obj({}),
   build: () => (object) =>

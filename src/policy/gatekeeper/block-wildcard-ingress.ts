@@ -13,6 +13,7 @@ export const blockWildcardIngress = defineKind<Record<string, never>>({
   kind: "K8sBlockWildcardIngress",
   template: "library/general/block-wildcard-ingress",
   description: "Users should not be able to create Ingresses with a blank or wildcard (*) hostname.",
+  fix: "Give every Ingress rule an explicit host name, without `*` and not empty.",
   target: "object",
   parameters: obj({}),
   build: () => (ingress) => {

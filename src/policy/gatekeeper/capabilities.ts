@@ -30,6 +30,7 @@ export const capabilities = defineKind<Parameters>({
   kind: "K8sPSPCapabilities",
   template: "library/pod-security-policy/capabilities",
   description: "Controls Linux capabilities on containers.",
+  fix: "Drop the capabilities the constraint requires dropped (`securityContext.capabilities.drop`) and add only those in its `allowedCapabilities`.",
   target: "pod",
   exemptsUpdates: true,
   parameters: obj({ exemptImages, allowedCapabilities: arrayOf(str()), requiredDropCapabilities: arrayOf(str()) }),

@@ -20,6 +20,7 @@ export const containerLimits = defineKind<Parameters>({
   kind: "K8sContainerLimits",
   template: "library/general/containerlimits",
   description: "Requires containers to have memory and CPU limits set and constrains limits to be within the specified maximum values.",
+  fix: "Set `resources.limits.cpu` and `resources.limits.memory` on every container, within the constraint's maximums.",
   target: "pod",
   parameters: obj({ exemptImages, cpu: str(), memory: str() }),
   check: ({ cpu, memory }) => [...(cpu === CPU_CHECKS_DISABLED ? [] : checkMaximum(cpu, "cpu")), ...checkMaximum(memory, "memory")],

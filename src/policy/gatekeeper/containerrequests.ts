@@ -17,6 +17,7 @@ export const containerRequests = defineKind<Parameters>({
   kind: "K8sContainerRequests",
   template: "library/general/containerrequests",
   description: "Requires containers to have memory and CPU requests set and constrains requests to be within the specified maximum values.",
+  fix: "Set `resources.requests.cpu` and `resources.requests.memory` on every container, within the constraint's maximums.",
   target: "pod",
   parameters: obj({ exemptImages, cpu: str(), memory: str() }),
   check: ({ cpu, memory }) => [...checkMaximum(cpu, "cpu"), ...checkMaximum(memory, "memory")],

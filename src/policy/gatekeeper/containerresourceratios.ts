@@ -29,6 +29,7 @@ export const containerResourceRatios = defineKind<Parameters>({
   kind: "K8sContainerRatios",
   template: "library/general/containerresourceratios",
   description: "Sets a maximum ratio for container resource limits to requests.",
+  fix: "Lower the container's limits or raise its requests so that limit / request stays within the constraint's ratio.",
   target: "pod",
   parameters: obj({ exemptImages, ratio: str(), cpuRatio: str() }),
   check: ({ ratio, cpuRatio }) => {

@@ -24,6 +24,7 @@ export const containerResources = defineKind<Parameters>({
   kind: "K8sRequiredResources",
   template: "library/general/containerresources",
   description: "Requires containers to have defined resources set.",
+  fix: "Set the resource limits and requests the constraint lists on every container.",
   target: "pod",
   parameters: obj({ exemptImages, limits: arrayOf(str(RESOURCE_NAMES)), requests: arrayOf(str(RESOURCE_NAMES)) }),
   build: (parameters) => {

@@ -20,6 +20,7 @@ export const disallowAnonymous = defineKind<Parameters>({
   kind: "K8sDisallowAnonymous",
   template: "library/general/disallowanonymous",
   description: "Disallows associating ClusterRole and Role resources to the system:anonymous user and system:unauthenticated group.",
+  fix: "Bind the role to named users, groups or service accounts instead of `system:anonymous` or `system:unauthenticated`.",
   target: "object",
   parameters: obj({ allowedRoles: arrayOf(str()), disallowAuthenticated: bool }),
   build: ({ allowedRoles = [], disallowAuthenticated = false }) => {

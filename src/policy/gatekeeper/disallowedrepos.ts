@@ -15,6 +15,7 @@ export const disallowedRepos = defineKind<Parameters>({
   kind: "K8sDisallowedRepos",
   template: "library/general/disallowedrepos",
   description: "Disallows container images that begin with a string from the specified list.",
+  fix: "Use an image from a repository that is not on the constraint's disallowed list.",
   target: "pod",
   // Without `repos` nothing can ever match, which is surely a mistake: required here.
   parameters: obj({ repos: arrayOf(str()) }, ["repos"]),

@@ -18,6 +18,7 @@ export const disallowedTags = defineKind<Parameters>({
   kind: "K8sDisallowedTags",
   template: "library/general/disallowedtags",
   description: "Requires container images to have an image tag different from the ones in the specified list.",
+  fix: "Pin the image to an explicit, allowed tag (not `latest` or another disallowed tag).",
   target: "pod",
   parameters: obj({ exemptImages, tags: arrayOf(str()) }),
   build: (parameters) => {

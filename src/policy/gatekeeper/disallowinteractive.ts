@@ -17,6 +17,7 @@ export const disallowInteractive = defineKind<Parameters>({
   kind: "K8sDisallowInteractiveTTY",
   template: "library/general/disallowinteractive",
   description: "Controls use of fields related to gaining an interactive session (`tty` and `stdin`).",
+  fix: "Remove `tty` and `stdin` from the container, or set them to `false`.",
   target: "pod",
   parameters: obj({ exemptImages }),
   build: (parameters) => (pod) =>

@@ -16,6 +16,7 @@ export const externalIPs = defineKind<Parameters>({
   kind: "K8sExternalIPs",
   template: "library/general/externalip",
   description: "Restricts Service externalIPs to an allowed list of IP addresses.",
+  fix: "Remove the Service's `externalIPs`, or use only addresses from the constraint's `allowedIPs`.",
   target: "object",
   parameters: obj({ allowedIPs: arrayOf(str()) }),
   build: ({ allowedIPs = [] }) => {

@@ -18,6 +18,7 @@ export const flexVolumeDrivers = defineKind<Parameters>({
   kind: "K8sPSPFlexVolumes",
   template: "library/pod-security-policy/flexvolume-drivers",
   description: "Controls the allowlist of FlexVolume drivers.",
+  fix: "Use only the FlexVolume drivers the constraint allows, or a CSI volume instead.",
   target: "pod",
   exemptsUpdates: true,
   // Required here: without it the upstream message is undefined and the rule never fires.

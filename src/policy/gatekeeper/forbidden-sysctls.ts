@@ -25,6 +25,7 @@ export const forbiddenSysctls = defineKind<Parameters>({
   kind: "K8sPSPForbiddenSysctls",
   template: "library/pod-security-policy/forbidden-sysctls",
   description: "Controls the `sysctl` profile used by containers.",
+  fix: "Remove the forbidden sysctl from `securityContext.sysctls`; only the constraint's allowed sysctls may be set.",
   target: "pod",
   exemptsUpdates: true,
   parameters: obj({ allowedSysctls: arrayOf(str()), forbiddenSysctls: arrayOf(str()) }),

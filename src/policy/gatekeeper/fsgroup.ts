@@ -26,6 +26,7 @@ export const fsGroup = defineKind<Parameters>({
   kind: "K8sPSPFSGroup",
   template: "library/pod-security-policy/fsgroup",
   description: "Controls allocating an FSGroup that owns the Pod's volumes.",
+  fix: "Set `securityContext.fsGroup` to a group ID inside the ranges the constraint allows.",
   target: "pod",
   exemptsUpdates: true,
   parameters: obj({ rule: str(["MayRunAs", "MustRunAs", "RunAsAny"]), ranges: arrayOf(obj({ min: int, max: int })) }),

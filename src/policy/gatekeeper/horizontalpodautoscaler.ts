@@ -33,6 +33,7 @@ export const horizontalPodAutoscaler = defineKind<Parameters>({
   kind: "K8sHorizontalPodAutoscaler",
   template: "library/general/horizontalpodautoscaler",
   description: "Disallows HorizontalPodAutoscalers with replica counts outside the allowed ranges, too small a spread, or a scaleTargetRef that does not exist.",
+  fix: "Set `minReplicas` and `maxReplicas` within the constraint's ranges, with at least its minimum spread, and point `scaleTargetRef` at an object being deployed.",
   target: "object",
   parameters: obj({ enforceScaleTargetRef: bool, minimumReplicaSpread: int, ranges: arrayOf(obj({ min_replicas: int, max_replicas: int })) }),
   build: (parameters) => {

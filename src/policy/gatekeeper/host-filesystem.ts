@@ -26,6 +26,7 @@ export const hostFilesystem = defineKind<Parameters>({
   kind: "K8sPSPHostFilesystem",
   template: "library/pod-security-policy/host-filesystem",
   description: "Controls usage of the host filesystem.",
+  fix: "Replace the `hostPath` volume with another volume type, or use a path prefix the constraint allows (read-only where it requires).",
   target: "pod",
   exemptsUpdates: true,
   parameters: obj({ allowedHostPaths: arrayOf(obj({ pathPrefix: str(), readOnly: bool })) }),

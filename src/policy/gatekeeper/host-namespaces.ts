@@ -14,9 +14,10 @@ export const hostNamespaces = defineKind<Record<string, never>>({
   kind: "K8sPSPHostNamespace",
   template: "library/pod-security-policy/host-namespaces",
   description: "Disallows sharing of host PID and IPC namespaces by pod containers.",
+  fix: "Remove `hostPID` and `hostIPC` from the pod spec, or set them to `false`.",
   target: "pod",
   exemptsUpdates: true,
-  fix: unshareHostNamespaces(["hostPID", "hostIPC"]),
+  mechanicalFix: unshareHostNamespaces(["hostPID", "hostIPC"]),
   parameters: obj({}),
   build: () => (pod) => {
     const field = ["hostPID", "hostIPC"].find((name) => isSet(get(pod, "spec", name)));

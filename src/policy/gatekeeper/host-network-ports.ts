@@ -24,6 +24,7 @@ export const hostNetworkPorts = defineKind<Parameters>({
   kind: "K8sPSPHostNetworkingPorts",
   template: "library/pod-security-policy/host-network-ports",
   description: "Controls usage of host network namespace by pod containers. Specific ports must be specified.",
+  fix: "Remove `hostNetwork` (or set it to `false`) and use host ports only within the constraint's `min`/`max` range.",
   target: "pod",
   exemptsUpdates: true,
   parameters: obj({ exemptImages, hostNetwork: bool, min: int, max: int }),

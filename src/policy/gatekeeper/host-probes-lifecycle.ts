@@ -30,6 +30,7 @@ export const hostProbesLifecycle = defineKind<Parameters>({
   kind: "K8sPSPHostProbesLifecycle",
   template: "library/pod-security-policy/host-probes-lifecycle",
   description: "Disallows specifying the host field in probes and lifecycle hooks.",
+  fix: "Remove the `host` field from the probe or lifecycle handler; it must target the pod itself.",
   target: "pod",
   exemptsUpdates: true,
   parameters: obj({ exemptImages }),

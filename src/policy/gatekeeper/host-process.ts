@@ -23,6 +23,7 @@ export const hostProcess = defineKind<Parameters>({
   kind: "K8sPSPHostProcess",
   template: "library/pod-security-policy/host-process",
   description: "Disallows HostProcess containers for Windows pods.",
+  fix: "Remove `securityContext.windowsOptions.hostProcess` or set it to `false`.",
   target: "pod",
   exemptsUpdates: true,
   parameters: obj({ exemptImages }),

@@ -20,6 +20,7 @@ export const httpsOnly = defineKind<Parameters>({
   kind: "K8sHttpsOnly",
   template: "library/general/httpsonly",
   description: "Requires Ingress resources to be HTTPS only.",
+  fix: "Add a `tls` section to the Ingress and the annotation `kubernetes.io/ingress.allow-http: \"false\"`.",
   target: "object",
   parameters: obj({ tlsOptional: bool }),
   build: ({ tlsOptional = false }) => (ingress) => {

@@ -19,6 +19,7 @@ export const imageDigests = defineKind<Parameters>({
   kind: "K8sImageDigests",
   template: "library/general/imagedigests",
   description: "Requires container images to contain a digest.",
+  fix: "Pin the image by digest, e.g. `registry/image@sha256:…`.",
   target: "pod",
   parameters: obj({ exemptImages }),
   build: (parameters) => (pod) =>

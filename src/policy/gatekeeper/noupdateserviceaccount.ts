@@ -36,6 +36,7 @@ export const noUpdateServiceAccount = defineKind<Parameters>({
   kind: "NoUpdateServiceAccount",
   template: "library/general/noupdateserviceaccount",
   description: "Blocks updating the service account on resources that abstract over Pods (judges UPDATE requests only: an AdmissionReview of one, never a manifest).",
+  fix: "Leave the pod template's `serviceAccountName` unchanged, or make the change as one of the users or groups the constraint allows.",
   target: "object",
   parameters: obj({ allowedGroups: arrayOf(str()), allowedUsers: arrayOf(str()) }),
   build: (parameters) => (object, context) => {
@@ -63,7 +64,7 @@ export const noUpdateServiceAccount = defineKind<Parameters>({
 /** `get_service_account(obj)`: undefined for another kind, or when the field is absent. */
 function serviceAccountOf(object: JsonObject): JsonValue | undefined {
   const kind = object["kind"];
-  const path = typeof kind === "string" ? SERVICE_ACCOUNT_PATHS[kind] : undefined;
+  const path = typeof kind === "string" && Object.hasOwn(SERVICE_ACCOUNT_PATHS, kind) ? SERVICE_ACCOUNT_PATHS[kind] : undefined;
   return path ? get(object, ...path) : undefined;
 }
 

@@ -27,6 +27,7 @@ export const podDisruptionBudget = defineKind<Record<string, never>>({
   kind: "K8sPodDisruptionBudget",
   template: "library/general/poddisruptionbudget",
   description: "Disallows PodDisruptionBudgets (and workloads they select) that allow no voluntary eviction.",
+  fix: "Allow at least one voluntary eviction: lower `minAvailable` below the replica count, or set `maxUnavailable` above zero.",
   target: "object",
   parameters: obj({}),
   build: () => {

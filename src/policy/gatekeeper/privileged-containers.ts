@@ -20,9 +20,10 @@ export const privilegedContainers = defineKind<Parameters>({
   kind: "K8sPSPPrivilegedContainer",
   template: "library/pod-security-policy/privileged-containers",
   description: "Controls the ability of any container to enable privileged mode.",
+  fix: "Remove `securityContext.privileged` from the container or set it to `false`.",
   target: "pod",
   exemptsUpdates: true,
-  fix: setTo(false),
+  mechanicalFix: setTo(false),
   parameters: obj({ exemptImages }),
   build: (parameters) => (pod) =>
     podContainers(pod)

@@ -21,6 +21,7 @@ export const procMount = defineKind<Parameters>({
   kind: "K8sPSPProcMount",
   template: "library/pod-security-policy/proc-mount",
   description: "Controls the allowed `procMount` types for the container.",
+  fix: "Remove `securityContext.procMount` or set it to a type the constraint allows (`Default`).",
   target: "pod",
   exemptsUpdates: true,
   parameters: obj({ exemptImages, procMount: str(["Default", "Unmasked"]) }),

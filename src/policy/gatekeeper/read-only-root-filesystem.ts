@@ -19,6 +19,7 @@ export const readOnlyRootFilesystem = defineKind<Parameters>({
   kind: "K8sPSPReadOnlyRootFilesystem",
   template: "library/pod-security-policy/read-only-root-filesystem",
   description: "Requires the use of a read-only root file system by pod containers.",
+  fix: "Set `securityContext.readOnlyRootFilesystem: true` on every container and mount writable volumes where the application writes.",
   target: "pod",
   exemptsUpdates: true,
   parameters: obj({ exemptImages }),

@@ -18,6 +18,7 @@ export const requiredAnnotations = defineKind<Parameters>({
   kind: "K8sRequiredAnnotations",
   template: "library/general/requiredannotations",
   description: "Requires resources to contain specified annotations, with values matching provided regular expressions.",
+  fix: "Add the annotations the constraint lists, with values matching its patterns.",
   target: "object",
   // `annotations` (and each entry's `key`) are required here: without them the constraint checks nothing.
   parameters: obj({ message: str(), annotations: arrayOf(obj({ key: str(), allowedRegex: str() }, ["key"])) }, ["annotations"]),

@@ -17,6 +17,7 @@ export const requiredLabels = defineKind<Parameters>({
   kind: "K8sRequiredLabels",
   template: "library/general/requiredlabels",
   description: "Requires resources to contain specified labels, with values matching provided regular expressions.",
+  fix: "Add the labels the constraint lists, with values matching its patterns.",
   target: "object",
   // `labels` (and each entry's `key`) are required here: without them the constraint checks nothing.
   parameters: obj({ message: str(), labels: arrayOf(obj({ key: str(), allowedRegex: str() }, ["key"])) }, ["labels"]),

@@ -22,6 +22,7 @@ export const requiredProbes = defineKind<Parameters>({
   kind: "K8sRequiredProbes",
   template: "library/general/requiredprobes",
   description: "Requires Pods to have readiness and/or liveness probes.",
+  fix: "Add the probes the constraint requires (readiness and/or liveness) to every container, of an allowed probe type.",
   target: "pod",
   exemptsUpdates: true,
   // Both required here: without `probes` nothing is checked, and without `probeTypes` upstream

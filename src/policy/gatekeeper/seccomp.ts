@@ -34,6 +34,7 @@ export const seccomp = defineKind<Parameters>({
   kind: "K8sPSPSeccomp",
   template: "library/pod-security-policy/seccomp",
   description: "Controls the seccomp profile used by containers.",
+  fix: "Set the seccomp profile (`securityContext.seccompProfile` or the seccomp annotations) to one of the constraint's `allowedProfiles`, e.g. `RuntimeDefault`.",
   target: "pod",
   // Required here, as its documentation says: with an empty list every workload is blocked.
   parameters: obj({ exemptImages, allowedProfiles: arrayOf(str()), allowedLocalhostFiles: arrayOf(str()) }, ["allowedProfiles"]),

@@ -31,6 +31,7 @@ export const seccompV2 = defineKind<Parameters>({
   kind: "K8sPSPSeccompV2",
   template: "library/pod-security-policy/seccompv2",
   description: "Controls the seccomp profile used by containers (securityContext.seccompProfile).",
+  fix: "Set `securityContext.seccompProfile` on the pod or every container to one of the constraint's allowed profiles, e.g. `type: RuntimeDefault`.",
   target: "pod",
   // Required here, as its documentation says: with an empty list every workload is blocked.
   parameters: obj({ exemptImages, allowedProfiles: arrayOf(str()), allowedLocalhostFiles: arrayOf(str()) }, ["allowedProfiles"]),

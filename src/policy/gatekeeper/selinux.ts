@@ -27,6 +27,7 @@ export const seLinux = defineKind<Parameters>({
   kind: "K8sPSPSELinuxV2",
   template: "library/pod-security-policy/selinux",
   description: "Defines an allow-list of seLinuxOptions configurations for pod containers.",
+  fix: "Remove `seLinuxOptions`, or use only level, role, type and user values the constraint allows.",
   target: "pod",
   exemptsUpdates: true,
   // Required here: without it the upstream message is undefined and the rule never fires.

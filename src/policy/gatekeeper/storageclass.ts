@@ -25,6 +25,7 @@ export const storageClass = defineKind<Parameters>({
   kind: "K8sStorageClass",
   template: "library/general/storageclass",
   description: "Requires storage classes to be specified when used.",
+  fix: "Set `storageClassName` on the claim (and on every volume claim template) to a storage class that exists and the constraint allows.",
   target: "object",
   parameters: obj({ includeStorageClassesInMessage: bool, allowedStorageClasses: arrayOf(str()) }),
   // `includeStorageClassesInMessage` defaults to true in the template's schema.

@@ -18,6 +18,7 @@ export const uniqueIngressHost = defineKind<Record<string, never>>({
   kind: "K8sUniqueIngressHost",
   template: "library/general/uniqueingresshost",
   description: "Requires all Ingress rule hosts to be unique.",
+  fix: "Use a host name that no other Ingress uses, or merge the rules into the Ingress that owns it.",
   target: "object",
   parameters: obj({}),
   build: () => {

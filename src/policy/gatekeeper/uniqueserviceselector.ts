@@ -26,6 +26,7 @@ export const uniqueServiceSelector = defineKind<Record<string, never>>({
   kind: "K8sUniqueServiceSelector",
   template: "library/general/uniqueserviceselector",
   description: "Requires Services to have unique selectors within a namespace.",
+  fix: "Give the Service a selector no other Service in its namespace uses.",
   target: "object",
   parameters: obj({}),
   build: () => {

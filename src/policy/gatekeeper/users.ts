@@ -43,6 +43,7 @@ export const allowedUsers = defineKind<Parameters>({
   kind: "K8sPSPAllowedUsers",
   template: "library/pod-security-policy/users",
   description: "Controls the user and group IDs of the container and some volumes.",
+  fix: "Set `runAsUser`, `runAsGroup`, `supplementalGroups` and `fsGroup` to IDs inside the constraint's rules (e.g. `MustRunAsNonRoot`).",
   target: "pod",
   exemptsUpdates: true,
   parameters: obj({

@@ -23,6 +23,7 @@ export const verifyDeprecatedApi = defineKind<Parameters>({
   kind: "VerifyDeprecatedAPI",
   template: "library/general/verifydeprecatedapi",
   description: "Verifies deprecated Kubernetes APIs to ensure all the API versions are up to date.",
+  fix: "Move the object to the API version that replaces the deprecated one (see the message), e.g. `apps/v1` for Deployments.",
   target: "object",
   // All required here: each is part of the message, and upstream reports nothing without it.
   parameters: obj(

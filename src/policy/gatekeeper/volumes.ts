@@ -18,6 +18,7 @@ export const volumeTypes = defineKind<Parameters>({
   kind: "K8sPSPVolumeTypes",
   template: "library/pod-security-policy/volumes",
   description: "Restricts mountable volume types to those specified by the user.",
+  fix: "Use only the volume types listed in the constraint's `volumes`.",
   target: "pod",
   exemptsUpdates: true,
   // Required here: without it the upstream message is undefined and the rule never fires.

@@ -1,11 +1,14 @@
 /**
- * `spec.parameters` of a PodSecurity policy: `{level: privileged|baseline|restricted, version?: latest|v1.N}`.
+ * `spec.parameters` of a PodSecurity policy: `{level: privileged|baseline|restricted, version?: latest|v1.N,
+ * namespaceLabels?: enforce|warn|audit or a list of them}`. With `namespaceLabels`, level and version are
+ * the default for namespaces without the label (see namespace-mode.ts).
  * Every mistake is reported with its path: a policy that is silently weaker than written is worse
  * than one that does not load.
  */
 import type { JsonValue } from "../../manifests/types.js";
 import { didYouMean } from "../suggest.js";
 import type { ParameterError } from "../types.js";
+import { LATEST, MODES, type LabelVersion, type Mode } from "./labels.js";
 import type { Level } from "./types.js";
 import { parseVersion } from "./version.js";
 
@@ -13,10 +16,14 @@ export interface PodSecurityParameters {
   level: Level;
   /** The policy version's minor (`latest` already resolved). */
   minor: number;
+  /** The version as written: `latest` stays latest, so summaries say what the policy says. */
+  version: LabelVersion;
+  /** The Pod Security admission modes whose namespace labels decide; absent: the fixed level applies everywhere. */
+  namespaceLabels?: Mode[];
 }
 
 const LEVELS: readonly Level[] = ["privileged", "baseline", "restricted"];
-const KEYS = ["level", "version"];
+const KEYS = ["level", "version", "namespaceLabels"];
 
 export function parseParameters(
   parameters: JsonValue | undefined,
@@ -33,7 +40,7 @@ export function parseParameters(
   const errors: ParameterError[] = [];
   for (const key of Object.keys(parameters)) {
     if (!KEYS.includes(key)) {
-      errors.push({ path: [key], message: `unknown parameter "${key}"${didYouMean(key, KEYS)}; PodSecurity accepts level and version` });
+      errors.push({ path: [key], message: `unknown parameter "${key}"${didYouMean(key, KEYS)}; PodSecurity accepts ${KEYS.join(", ")}` });
     }
   }
 
@@ -68,6 +75,32 @@ export function parseParameters(
     }
   }
 
+  const namespaceLabels = readModes(parameters["namespaceLabels"], errors);
+
   if (errors.length > 0 || parsedLevel === undefined || minor === undefined) return { errors };
-  return { parameters: { level: parsedLevel, minor } };
+  const result: PodSecurityParameters = { level: parsedLevel, minor, version: version === undefined || version === "latest" ? LATEST : { latest: false, minor } };
+  if (namespaceLabels) result.namespaceLabels = namespaceLabels;
+  return { parameters: result };
+}
+
+/** `namespaceLabels: enforce` or `[enforce, warn, audit]`: distinct Pod Security admission modes. */
+function readModes(value: JsonValue | undefined, errors: ParameterError[]): Mode[] | undefined {
+  if (value === undefined) return undefined;
+  const modeList = MODES.map((mode) => JSON.stringify(mode)).join(", ");
+  const items = typeof value === "string" ? [value] : Array.isArray(value) ? value : undefined;
+  if (!items || items.length === 0) {
+    errors.push({ path: ["namespaceLabels"], message: `namespaceLabels must be one of ${modeList} or a non-empty list of them, got ${JSON.stringify(value)}` });
+    return undefined;
+  }
+  const modes: Mode[] = [];
+  items.forEach((item, index) => {
+    const path = typeof value === "string" ? ["namespaceLabels"] : ["namespaceLabels", index];
+    if (typeof item !== "string" || !(MODES as readonly string[]).includes(item)) {
+      const suggestion = typeof item === "string" ? didYouMean(item, MODES) : "";
+      errors.push({ path, message: `namespaceLabels: ${JSON.stringify(item)} is not a Pod Security admission mode; use ${modeList}${suggestion}` });
+    } else if (modes.includes(item as Mode)) {
+      errors.push({ path, message: `namespaceLabels: "${item}" is listed twice` });
+    } else modes.push(item as Mode);
+  });
+  return modes;
 }

@@ -46,6 +46,8 @@ export interface PodSecurityCheck {
   level: "baseline" | "restricted";
   /** Upstream's ForbiddenReason, e.g. `host namespaces`: the words users search for. */
   reason: string;
+  /** The check's documentation (listed by `kube-policy-bot rules`), close to the standard's wording. */
+  doc: { title: string; checks: string; fix: string };
   /** Strictly increasing minimum versions. */
   versions: readonly VersionedCheck[];
   /** The mechanical fix of a finding of this check, for the pod the check judged; absent: flagged only. */

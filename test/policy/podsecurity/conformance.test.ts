@@ -6,33 +6,16 @@
  * Deployment, a StatefulSet and a CronJob.
  */
 import { describe, expect, test } from "@jest/globals";
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { loadManifestFile } from "../../../src/manifests/load.js";
 import type { JsonObject, Manifest } from "../../../src/manifests/types.js";
 import { podViewOf } from "../../../src/manifests/workloads.js";
 import { POD_SECURITY_CHECKS } from "../../../src/policy/podsecurity/checks/index.js";
 import { podSecurity } from "../../../src/policy/podsecurity/index.js";
-import { minorOf } from "../../../src/policy/podsecurity/version.js";
-import type { EvaluationContext, Evaluator, Violation } from "../../../src/policy/types.js";
-
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const CORPUS = path.join(path.resolve(REPO, "../shared"), "corpora/psa");
-const INDEX = path.join(CORPUS, "index.json");
-
-interface FixtureEntry {
-  path: string;
-  level: "baseline" | "restricted";
-  version: string;
-  expect: "allow" | "deny";
-  check: string | null;
-  expectErrorSubstring?: string;
-}
+import type { EvaluationContext, Evaluator } from "../../../src/policy/types.js";
+import { CORPUS, corpusPresent, fixtureEntries, fixtureText, mismatch } from "./fixtures.js";
 
 const CONTEXT: EvaluationContext = { inventory: [], namespaces: new Map() };
 
-const corpusPresent = existsSync(INDEX);
 if (!corpusPresent) {
   console.log(`SKIPPED Pod Security conformance: ${CORPUS} is absent (the shared corpora live beside the checkout).`);
 }
@@ -65,15 +48,6 @@ function templateOf(pod: JsonObject): JsonObject {
   return { metadata, spec: pod["spec"] ?? {} };
 }
 
-/** Restricted checks that replace `checkId` at `version` (upstream OverrideCheckIDs), from the registry. */
-function overridersOf(checkId: string, version: string): string[] {
-  const minor = minorOf(version as `v1.${number}`);
-  return POD_SECURITY_CHECKS.filter((check) => {
-    const applicable = check.versions.filter((v) => minorOf(v.minimumVersion) <= minor);
-    return applicable.at(-1)?.overrides?.includes(checkId) ?? false;
-  }).map((check) => check.id);
-}
-
 /** Loads one object with the real manifest loader, which must read it without error. */
 function loadOne(file: string, content: string): Manifest {
   const loaded = loadManifestFile(file, content);
@@ -83,32 +57,9 @@ function loadOne(file: string, content: string): Manifest {
   return loaded.manifests[0]!;
 }
 
-/** Why a fixture's outcome differs from upstream's, or undefined when it matches. */
-function mismatch(entry: FixtureEntry, violations: readonly Violation[]): string | undefined {
-  const summary = violations.map((violation) => `${violation.rule}: ${violation.message}`).join(" | ");
-  if (entry.expect === "allow") {
-    return violations.length === 0 ? undefined : `expected allow, got ${summary}`;
-  }
-  if (violations.length === 0) return "expected deny, got no violations";
-  if (entry.check === null) return undefined;
-  const accepted = new Set([entry.check, ...(entry.level === "restricted" ? overridersOf(entry.check, entry.version) : [])]);
-  const relevant = violations.filter((violation) => accepted.has(violation.rule ?? ""));
-  if (relevant.length === 0) return `expected a ${[...accepted].join(" or ")} violation, got ${summary}`;
-  const substring = entry.expectErrorSubstring;
-  if (substring && !relevant.some((violation) => violation.message.includes(substring))) {
-    return `expected a message containing "${substring}", got ${summary}`;
-  }
-  return undefined;
-}
-
 (corpusPresent ? describe : describe.skip)("Pod Security Standards conformance with upstream fixtures", () => {
-  const entries: FixtureEntry[] = corpusPresent
-    ? (JSON.parse(readFileSync(INDEX, "utf8")) as { entries: FixtureEntry[] }).entries
-    : [];
-  const fixtures = entries.map((entry) => ({
-    entry,
-    manifest: loadOne(entry.path, readFileSync(path.join(CORPUS, entry.path), "utf8")),
-  }));
+  const entries = fixtureEntries();
+  const fixtures = entries.map((entry) => ({ entry, manifest: loadOne(entry.path, fixtureText(entry)) }));
   const evaluators = new Map<string, Evaluator>();
   const evaluatorFor = (level: string, version: string): Evaluator => {
     const key = `${level}@${version}`;

@@ -11,6 +11,8 @@ import type { EvaluationContext, Evaluator, ParameterError, PolicyKind, Violatio
 import { isUpdate } from "./review.js";
 import { validate, type ObjectSchema } from "./schema.js";
 
+export const GATEKEEPER_LIBRARY_URL = "https://open-policy-agent.github.io/gatekeeper-library/website/";
+
 export const CONSTRAINT_API_VERSIONS: readonly string[] = [
   "constraints.gatekeeper.sh/v1beta1",
   "constraints.gatekeeper.sh/v1alpha1",
@@ -23,6 +25,8 @@ export interface KindDefinition<P> {
   /** The upstream ConstraintTemplate this implements, e.g. `library/general/allowedrepos`. */
   template: string;
   description: string;
+  /** How to fix a violation (the upstream messages say what is wrong, not what to change). */
+  fix: string;
   target: "pod" | "object";
   parameters: ObjectSchema;
   /**
@@ -34,8 +38,11 @@ export interface KindDefinition<P> {
   check?(parameters: P): ParameterError[];
   /** Builds the evaluator from parameters that passed `parameters` and `check`. */
   build(parameters: P): (object: JsonObject, context: EvaluationContext) => Violation[];
-  /** The mechanical fix of a violation, where one is safe; absent: flagged only. */
-  fix?: RuleFix;
+  /**
+   * The mechanical fix of a violation, where one is safe; absent: flagged only. (Issue 16's edit
+   * model: richer than `RuleDoc.mechanicalFix`, which it predates; see src/fix/types.ts.)
+   */
+  mechanicalFix?: RuleFix;
 }
 
 export interface GatekeeperKind extends PolicyKind {
@@ -56,6 +63,17 @@ export function defineKind<P>(definition: KindDefinition<P>): GatekeeperKind {
     apiVersions: CONSTRAINT_API_VERSIONS,
     target: definition.target,
     description: definition.description,
+    rules: [
+      {
+        id: definition.kind,
+        kind: definition.kind,
+        title: `${definition.kind}: ${definition.description}`,
+        checks: `${definition.description} Implements the Gatekeeper policy library constraint template ${definition.kind}; the constraint's parameters decide what is allowed.`,
+        fix: definition.fix,
+        helpUri: `${GATEKEEPER_LIBRARY_URL}validation/${definition.template.split("/").pop() ?? ""}`,
+        tags: ["security", "kubernetes", "gatekeeper"],
+      },
+    ],
     compile(parameters: JsonValue | undefined) {
       const given = parameters ?? {};
       const schemaErrors = validate(definition.parameters, given);
@@ -63,7 +81,7 @@ export function defineKind<P>(definition: KindDefinition<P>): GatekeeperKind {
       const typed = given as unknown as P;
       const checkErrors = definition.check?.(typed) ?? [];
       if (checkErrors.length > 0) return { errors: checkErrors };
-      const evaluate = withFixes(definition.build(typed), definition.fix);
+      const evaluate = withFixes(definition.build(typed), definition.mechanicalFix);
       const evaluator: Evaluator = definition.exemptsUpdates
         ? (object, context) => (isUpdate(context) ? [] : uniqueByMessage(evaluate(object, context)))
         : (object, context) => uniqueByMessage(evaluate(object, context));

@@ -15,6 +15,11 @@ export const allowPrivilegeEscalation: PodSecurityCheck = {
   id: "allowPrivilegeEscalation",
   level: "restricted",
   reason: "allowPrivilegeEscalation != false",
+  doc: {
+    title: "Privilege escalation",
+    checks: "Privilege escalation, for example through set-user-ID or set-group-ID binaries, must not be allowed at the restricted level.",
+    fix: "Set `securityContext.allowPrivilegeEscalation: false` on every container.",
+  },
   versions: [
     { minimumVersion: "v1.8", checkPod: allowPrivilegeEscalationV1Dot8 },
     { minimumVersion: "v1.25", checkPod: allowPrivilegeEscalationV1Dot25 },

@@ -18,6 +18,11 @@ export const capabilitiesBaseline: PodSecurityCheck = {
   id: "capabilities_baseline",
   level: "baseline",
   reason: "non-default capabilities",
+  doc: {
+    title: "Capabilities",
+    checks: "Adding Linux capabilities beyond the container runtime's default set (AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT) is forbidden at the baseline level.",
+    fix: "Only add capabilities from the baseline list (e.g. NET_BIND_SERVICE); remove the others from `securityContext.capabilities.add`.",
+  },
   versions: [{ minimumVersion: "v1.0", checkPod: capabilitiesBaselineV1Dot0 }],
   fix: removeAddedCapability,
 };

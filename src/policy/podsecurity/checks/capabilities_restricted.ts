@@ -17,6 +17,11 @@ export const capabilitiesRestricted: PodSecurityCheck = {
   id: "capabilities_restricted",
   level: "restricted",
   reason: "unrestricted capabilities",
+  doc: {
+    title: "Capabilities",
+    checks: "At the restricted level containers must drop ALL Linux capabilities and may add back only NET_BIND_SERVICE.",
+    fix: "Set `securityContext.capabilities.drop: [\"ALL\"]` on every container and add back only NET_BIND_SERVICE if needed.",
+  },
   versions: [
     { minimumVersion: "v1.22", checkPod: capabilitiesRestrictedV1Dot22, overrides: ["capabilities_baseline"] },
     { minimumVersion: "v1.25", checkPod: capabilitiesRestrictedV1Dot25, overrides: ["capabilities_baseline"] },

@@ -12,6 +12,11 @@ export const hostPorts: PodSecurityCheck = {
   id: "hostPorts",
   level: "baseline",
   reason: "hostPort",
+  doc: {
+    title: "Host ports",
+    checks: "A hostPort binds a port on the node itself, bypassing network policies and exposing the pod on the node's address. Forbidden at the baseline level.",
+    fix: "Remove `hostPort` from the container ports and expose the port with a Service instead.",
+  },
   versions: [{ minimumVersion: "v1.0", checkPod: hostPortsV1Dot0 }],
   fix: removeField,
 };

@@ -17,6 +17,11 @@ export const hostProbesAndHostLifecycle: PodSecurityCheck = {
   id: "hostProbesAndHostLifecycle",
   level: "baseline",
   reason: "probe or lifecycle host",
+  doc: {
+    title: "Host probes and lifecycle hooks",
+    checks: "The `host` field of probes and lifecycle hooks makes the kubelet send requests to an arbitrary address, which can be abused to reach services on the node network. Forbidden at the baseline level.",
+    fix: "Remove the `host` field from the probe or lifecycle handler; it must target the pod itself.",
+  },
   versions: [{ minimumVersion: "v1.34", checkPod: hostProbesAndHostLifecycleV1Dot34 }],
 };
 

@@ -17,6 +17,11 @@ export const procMount: PodSecurityCheck = {
   id: "procMount",
   level: "baseline",
   reason: "procMount",
+  doc: {
+    title: "/proc mount type",
+    checks: "The default /proc masks reduce the kernel attack surface; `procMount: Unmasked` removes them. Forbidden at the baseline level unless the pod runs in a user namespace (`hostUsers: false`).",
+    fix: "Remove `securityContext.procMount` or set it to `Default`.",
+  },
   versions: [
     { minimumVersion: "v1.0", checkPod: (pod) => unmaskedProcMounts(pod, "Remove securityContext.procMount or set it to Default.") },
     { minimumVersion: "v1.35", checkPod: procMountBaselineV1Dot35 },

@@ -23,6 +23,11 @@ export const restrictedVolumes: PodSecurityCheck = {
   id: "restrictedVolumes",
   level: "restricted",
   reason: "restricted volume types",
+  doc: {
+    title: "Volume types",
+    checks: "The restricted level allows only volume types that cannot expose the node: configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected and secret.",
+    fix: "Use only configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret volumes.",
+  },
   versions: [{ minimumVersion: "v1.0", checkPod: restrictedVolumesV1Dot0, overrides: ["hostPathVolumes"] }],
 };
 

@@ -14,6 +14,11 @@ export const runAsNonRoot: PodSecurityCheck = {
   id: "runAsNonRoot",
   level: "restricted",
   reason: "runAsNonRoot != true",
+  doc: {
+    title: "Running as non-root",
+    checks: "Containers must be required to run as non-root users, so that a process escaping the container is not root on the node.",
+    fix: "Set `securityContext.runAsNonRoot: true` on the pod (or on every container) and run the image as a non-root user.",
+  },
   versions: [
     { minimumVersion: "v1.0", checkPod: runAsNonRootV1Dot0 },
     { minimumVersion: "v1.35", checkPod: runAsNonRootV1Dot35 },

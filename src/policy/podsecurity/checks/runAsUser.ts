@@ -15,6 +15,11 @@ export const runAsUser: PodSecurityCheck = {
   id: "runAsUser",
   level: "restricted",
   reason: "runAsUser=0",
+  doc: {
+    title: "Running as non-root user",
+    checks: "Containers must not run with user ID 0 (root).",
+    fix: "Set `securityContext.runAsUser` to a non-zero UID, or remove it and use an image that runs as non-root.",
+  },
   versions: [
     { minimumVersion: "v1.23", checkPod: runAsUserV1Dot23 },
     { minimumVersion: "v1.35", checkPod: runAsUserV1Dot35 },

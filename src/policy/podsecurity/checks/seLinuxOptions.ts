@@ -15,6 +15,11 @@ export const seLinuxOptions: PodSecurityCheck = {
   id: "seLinuxOptions",
   level: "baseline",
   reason: "seLinuxOptions",
+  doc: {
+    title: "SELinux",
+    checks: "Setting a custom SELinux user or role, or an SELinux type other than the container types, can escape SELinux confinement. Forbidden at the baseline level.",
+    fix: "Remove `seLinuxOptions.user` and `.role`, and use type `container_t`, `container_init_t` or `container_kvm_t` (or none).",
+  },
   versions: [
     { minimumVersion: "v1.0", checkPod: seLinuxOptionsAllowing(ALLOWED_TYPES_V1_0) },
     { minimumVersion: "v1.31", checkPod: seLinuxOptionsAllowing(ALLOWED_TYPES_V1_31) },

@@ -23,6 +23,11 @@ export const seccompProfileBaseline: PodSecurityCheck = {
   id: "seccompProfile_baseline",
   level: "baseline",
   reason: "seccompProfile",
+  doc: {
+    title: "Seccomp",
+    checks: "A seccomp profile explicitly set to `Unconfined` lets the container make any system call. Forbidden at the baseline level.",
+    fix: "Set `securityContext.seccompProfile.type` to `RuntimeDefault` (or `Localhost`), or leave it unset.",
+  },
   versions: [
     { minimumVersion: "v1.0", checkPod: seccompProfileBaselineV1Dot0 },
     { minimumVersion: "v1.19", checkPod: seccompProfileBaselineV1Dot19 },

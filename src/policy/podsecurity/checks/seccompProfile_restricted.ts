@@ -16,6 +16,11 @@ export const seccompProfileRestricted: PodSecurityCheck = {
   id: "seccompProfile_restricted",
   level: "restricted",
   reason: "seccompProfile",
+  doc: {
+    title: "Seccomp",
+    checks: "The restricted level requires a seccomp profile on every container, so that system calls are filtered; both `Unconfined` and no profile at all are forbidden.",
+    fix: "Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod (or on every container).",
+  },
   versions: [
     { minimumVersion: "v1.19", checkPod: seccompProfileRestrictedV1Dot19, overrides: ["seccompProfile_baseline"] },
     { minimumVersion: "v1.25", checkPod: seccompProfileRestrictedV1Dot25, overrides: ["seccompProfile_baseline"] },

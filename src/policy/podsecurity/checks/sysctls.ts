@@ -30,6 +30,11 @@ export const sysctls: PodSecurityCheck = {
   id: "sysctls",
   level: "baseline",
   reason: "forbidden sysctls",
+  doc: {
+    title: "Sysctls",
+    checks: "Sysctls can disable security mechanisms or affect every container on the node; only a namespaced, safe subset is allowed at the baseline level.",
+    fix: "Remove the sysctl from `securityContext.sysctls`; only the safe set is allowed.",
+  },
   versions: [
     { minimumVersion: "v1.0", checkPod: sysctlsAllowing(SAFE_SYSCTLS_V1_0) },
     { minimumVersion: "v1.27", checkPod: sysctlsAllowing(SAFE_SYSCTLS_V1_27) },

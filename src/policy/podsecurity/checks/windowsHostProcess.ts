@@ -14,6 +14,11 @@ export const windowsHostProcess: PodSecurityCheck = {
   id: "windowsHostProcess",
   level: "baseline",
   reason: "hostProcess",
+  doc: {
+    title: "Windows HostProcess",
+    checks: "Windows HostProcess containers run directly on the host with privileged access to it. Forbidden at the baseline level.",
+    fix: "Remove `windowsOptions.hostProcess` or set it to `false`.",
+  },
   versions: [{ minimumVersion: "v1.0", checkPod: windowsHostProcessV1Dot0 }],
 };
 

@@ -1,0 +1,75 @@
+/**
+ * One matched rule on one object: `validate.podSecurity` on our Pod Security Standards engine, every
+ * other validate kind through the validator. Whatever cannot be judged from the files (the clock,
+ * randomness) comes back as "not evaluated"; an unexpected failure is a rule error, never a pass.
+ */
+import type { JsonObject, JsonValue, PathSegment } from "../../manifests/types.js";
+import { evaluateConditions } from "./conditions.js";
+import { loadContextEntries } from "./context-entries.js";
+import { NotEvaluableError } from "./jmespath.js";
+import { evaluatePodSecurity, readPodSecurity } from "./pod-security.js";
+import { validate } from "./validate.js";
+import { substituteString } from "./variables.js";
+import { isObject } from "../../manifests/json.js";
+
+export interface RuleResult {
+  status: "pass" | "fail" | "skip" | "error" | "notEvaluated";
+  message: string;
+  path: PathSegment[];
+  /** Several findings from one rule (podSecurity reports each offending field). */
+  violations?: { message: string; path: PathSegment[] }[];
+}
+
+export interface RuleInput {
+  context: JsonObject;
+  object: JsonObject;
+  locate: (value: object) => PathSegment[] | undefined;
+}
+
+export function evaluateRule(rule: JsonObject, name: string, input: RuleInput): RuleResult | undefined {
+  const validateBlock = isObject(rule["validate"]) ? rule["validate"] : {};
+  const message = typeof validateBlock["message"] === "string" ? validateBlock["message"] : undefined;
+  try {
+    if (validateBlock["podSecurity"] !== undefined) return podSecurityOutcome(rule, validateBlock["podSecurity"], name, message, input);
+    return validate(
+      {
+        context: rule["context"],
+        preconditions: rule["preconditions"],
+        deny: validateBlock["deny"],
+        pattern: validateBlock["pattern"],
+        anyPattern: validateBlock["anyPattern"],
+        foreach: validateBlock["foreach"],
+      },
+      { ruleName: name, message, context: input.context, object: input.object, locate: input.locate, nesting: 0 },
+    );
+  } catch (error) {
+    if (error instanceof NotEvaluableError) return { status: "notEvaluated", message: error.needs, path: [] };
+    return { status: "error", message: error instanceof Error ? error.message : String(error), path: [] };
+  }
+}
+
+function podSecurityOutcome(rule: JsonObject, podSecurity: JsonValue, name: string, message: string | undefined, input: RuleInput): RuleResult {
+  const read = readPodSecurity(podSecurity);
+  if ("errors" in read) return { status: "error", message: read.errors.map((error) => error.message).join("; "), path: [] };
+  let context: JsonObject;
+  try {
+    context = loadContextEntries(rule["context"], input.context);
+    if (!evaluateConditions(rule["preconditions"], context).holds) return { status: "skip", message: "preconditions not met", path: [] };
+  } catch (error) {
+    if (error instanceof NotEvaluableError) throw error;
+    return { status: "error", message: `failed to evaluate preconditions: ${(error as Error).message}`, path: [] };
+  }
+  const found = evaluatePodSecurity(input.object, read.spec);
+  if (found.length === 0) return { status: "pass", message: `validation rule '${name}' passed.`, path: [] };
+  const level = `${read.spec.level}:${read.spec.version}`;
+  let prefix = `Validation rule '${name}' failed. It violates PodSecurity "${level}"`;
+  if (message !== undefined && message !== "") {
+    const substituted = substituteString(message, context);
+    prefix = typeof substituted === "string" ? substituted : JSON.stringify(substituted);
+  }
+  const violations = found.map((violation) => ({
+    message: `${prefix}: ${violation.message}${violation.container !== undefined ? ` (container "${violation.container}")` : ""}`,
+    path: [...violation.path],
+  }));
+  return { status: "fail", message: violations[0]?.message ?? prefix, path: violations[0]?.path ?? [], violations };
+}

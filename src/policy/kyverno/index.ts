@@ -1,0 +1,215 @@
+/**
+ * Kyverno `ClusterPolicy` / `Policy` (kyverno.io/v1) as a kube-policy-bot policy: read and checked at
+ * load (read-policy.ts), its rules computed as Kyverno runs them (written + auto-generated for Pod
+ * controllers), and each rule judged per object: match/exclude, then the validate rule. Findings carry
+ * the Kyverno policy and rule names; their action follows the rule's failureAction (Enforce: deny,
+ * Audit: warn). A rule that cannot be judged from the files alone is a finding "not evaluated: needs
+ * <what>" on every object it matches, never a silent pass.
+ */
+import type { InputError, JsonObject, SourceDocument } from "../../manifests/types.js";
+import type { EnforcementAction, EvaluationContext, Policy, PolicyDocs, Violation } from "../types.js";
+import { computeRules } from "./autogen.js";
+import { evaluateRule, type RuleResult } from "./evaluate-rule.js";
+import { kindGate, kindMatches, ruleMatches } from "./match.js";
+import { requestNeeds, requestReads, staticNeeds, type RequestReads } from "./needs.js";
+import { readWrittenPolicy, type WrittenPolicy } from "./read-policy.js";
+import { ruleAction } from "./rule-action.js";
+import { locationsOf, requestContext } from "./request-context.js";
+import { isObject } from "../../manifests/json.js";
+
+/** `v2beta1` is the same ClusterPolicy schema without fields deprecated in v1. */
+export const KYVERNO_API_VERSIONS = ["kyverno.io/v1", "kyverno.io/v2beta1"];
+export const KYVERNO_KINDS = ["ClusterPolicy", "Policy"];
+/** Annotation an org sets on a policy to choose how its not-evaluated rules are reported. */
+export const NOT_EVALUATED_ANNOTATION = "kube-policy-bot.dev/not-evaluated";
+const SCORED_ANNOTATION = "policies.kyverno.io/scored";
+
+export function isKyvernoPolicyDocument(apiVersion: string, kind: string): boolean {
+  return apiVersion.startsWith("kyverno.io/") && KYVERNO_KINDS.includes(kind);
+}
+
+interface PreparedRule {
+  name: string;
+  rule: JsonObject;
+  /** Line of the written rule this one comes from, for "not evaluated" messages. */
+  line: number;
+  needs: string | undefined;
+  /** What the rule reads of the request, found once from its text. */
+  reads: RequestReads;
+  /** Kind selectors the object must satisfy for `match` to select it; undefined: any kind may. */
+  kinds: string[] | undefined;
+}
+
+export function readKyvernoPolicy(file: string, document: SourceDocument): { policy?: Policy; errors: InputError[] } {
+  const errors: InputError[] = [];
+  const fail = (path: readonly (string | number)[], message: string): void => {
+    const at = document.locate(path);
+    errors.push({ file, line: at.line, column: at.column, message });
+  };
+  const root = document.value as JsonObject;
+  const apiVersion = String(root["apiVersion"]);
+  const kind = String(root["kind"]);
+  if (!KYVERNO_API_VERSIONS.includes(apiVersion)) fail(["apiVersion"], `kind ${kind} needs apiVersion ${KYVERNO_API_VERSIONS.join(" or ")}, not "${apiVersion}"`);
+  const written = readWrittenPolicy(root, fail);
+  const notEvaluated = readNotEvaluatedAction(written, fail);
+  if (!written || errors.length > 0) return { errors };
+
+  const rules: PreparedRule[] = computeRules(written.rules, written.annotations).map(({ rule, source }) => ({
+    name: String(rule["name"]),
+    rule,
+    line: document.locate(["spec", "rules", source]).line,
+    needs: staticNeeds(rule),
+    reads: requestReads(rule),
+    kinds: kindGate(rule["match"]),
+  }));
+  const docs = docsOf(written.annotations);
+  const byKind = new Map<string, PreparedRule[]>();
+  const rulesFor = (object: JsonObject): PreparedRule[] => {
+    const key = `${String(object["apiVersion"])}\u0000${String(object["kind"])}`;
+    let candidates = byKind.get(key);
+    if (!candidates) {
+      candidates = rules.filter((rule) => rule.kinds === undefined || kindMatches(rule.kinds, object));
+      byKind.set(key, candidates);
+    }
+    return candidates;
+  };
+  const policy: Policy = {
+    apiVersion,
+    kind,
+    name: written.name,
+    file,
+    range: document.locate([]),
+    // The ceiling of what its rules do: each violation carries its own rule's action (rule-action.ts),
+    // and the engine never lets a violation exceed its policy's action, which a repository may lower.
+    enforcementAction: mayEnforce(root) ? "deny" : "warn",
+    match: {},
+    parameters: undefined,
+    target: "object",
+    evaluate: (object, context) => {
+      const candidates = rulesFor(object);
+      if (candidates.length === 0) return [];
+      return evaluatePolicy(written, candidates, notEvaluated, file, object, context).map((violation) => ({ ...violation, docs }));
+    },
+  };
+  return { policy, errors };
+}
+
+/** The policy library's annotations document each of its rules. */
+function docsOf(annotations: Record<string, string>): PolicyDocs {
+  const docs: PolicyDocs = {};
+  for (const key of ["title", "description", "category", "severity", "subject"] as const) {
+    const value = annotations[`policies.kyverno.io/${key}`]?.trim();
+    if (value) docs[key] = value.replace(/\s+/g, " ");
+  }
+  return docs;
+}
+
+function readNotEvaluatedAction(written: WrittenPolicy | undefined, fail: (path: readonly string[], message: string) => void): EnforcementAction | undefined {
+  const value = written?.annotations[NOT_EVALUATED_ANNOTATION];
+  if (value === undefined) return undefined;
+  if (value === "deny" || value === "warn" || value === "dryrun") return value;
+  fail(["metadata", "annotations", NOT_EVALUATED_ANNOTATION], `${NOT_EVALUATED_ANNOTATION} must be deny, warn or dryrun, not ${JSON.stringify(value)}`);
+  return undefined;
+}
+
+function evaluatePolicy(
+  policy: WrittenPolicy,
+  rules: readonly PreparedRule[],
+  notEvaluated: EnforcementAction | undefined,
+  file: string,
+  object: JsonObject,
+  context: EvaluationContext,
+): Violation[] {
+  const metadata = isObject(object["metadata"]) ? object["metadata"] : {};
+  const namespace = typeof metadata["namespace"] === "string" ? metadata["namespace"] : "";
+  // A namespaced Policy judges its own namespace; a manifest that names none may be applied there.
+  if (policy.namespace !== undefined && namespace !== "" && namespace !== policy.namespace) return [];
+  const review = context.review;
+  const namespaceLabels = labelsOfNamespace(object, namespace, context);
+  const request = {
+    object,
+    operation: review?.operation ?? "CREATE",
+    namespaceLabels,
+    userInfo: review?.userInfo,
+  };
+  const knowledge = { userInfo: review?.userInfo !== undefined, oldObject: review?.oldObject !== undefined };
+  let base: JsonObject | undefined;
+  const locate = (value: object): (string | number)[] | undefined => locationsOf(object).get(value);
+  const scored = policy.annotations[SCORED_ANNOTATION] !== "false";
+  const violations: Violation[] = [];
+
+  for (const prepared of rules) {
+    if (!ruleMatches(prepared.rule["match"], prepared.rule["exclude"], request)) continue;
+    const action = ruleAction(policy, prepared.rule, namespace, namespaceLabels);
+    const needs = prepared.needs ?? requestNeeds(prepared.reads, knowledge);
+    let outcome: RuleResult | undefined;
+    if (needs !== undefined) outcome = { status: "notEvaluated", message: needs, path: [] };
+    else {
+      base ??= requestContext(object, review);
+      outcome = evaluateRule(prepared.rule, prepared.name, { context: base, object, locate });
+      if (!review && prepared.reads.operation) outcome = sameForUpdate(outcome, prepared, base, object, locate);
+    }
+    if (!outcome || outcome.status === "skip") continue;
+    if (outcome.status === "fail") {
+      const violationAction = scored ? action : "warn";
+      for (const violation of outcome.violations ?? [{ message: outcome.message, path: outcome.path }]) {
+        violations.push({ ...violation, rule: prepared.name, action: violationAction });
+      }
+    } else if (outcome.status === "error" || outcome.status === "notEvaluated") {
+      const what = outcome.status === "error" ? `could not be evaluated: ${outcome.message}` : `not evaluated: needs ${outcome.message}`;
+      const isChange = prepared.rule["mutate"] !== undefined || prepared.rule["generate"] !== undefined;
+      violations.push({
+        message: `${what} (rule "${prepared.name}" at ${file}:${prepared.line})`,
+        path: [],
+        rule: prepared.name,
+        action: notEvaluated ?? (isChange ? "warn" : action),
+      });
+    }
+    if (policy.applyRules === "One") break;
+  }
+  return violations;
+}
+
+/**
+ * A manifest in a pull request may create the object or update it; the Kyverno CLI assumes CREATE.
+ * When a rule's conditions read `request.operation`, it is judged both ways, and a failure either way
+ * is reported (fail closed), saying in which case it applies.
+ */
+function sameForUpdate(
+  created: RuleResult | undefined,
+  prepared: PreparedRule,
+  base: JsonObject,
+  object: JsonObject,
+  locate: (value: object) => (string | number)[] | undefined,
+): RuleResult | undefined {
+  const context = { ...base, request: { ...(base["request"] as JsonObject), operation: "UPDATE" } };
+  const updated = evaluateRule(prepared.rule, prepared.name, { context, object, locate });
+  const failing = (outcome: RuleResult | undefined): boolean => outcome !== undefined && outcome.status !== "pass" && outcome.status !== "skip";
+  if (failing(created) === failing(updated)) return created;
+  const [outcome, when] = failing(created) ? [created as RuleResult, "creates the object"] : [updated as RuleResult, "updates an existing object"];
+  return { ...outcome, message: `${outcome.message} (if this change ${when})` };
+}
+
+/** Labels of the object's Namespace when the check sees it; `{}` for an object in no namespace. */
+function labelsOfNamespace(object: JsonObject, namespace: string, context: EvaluationContext): Record<string, string> | undefined {
+  if (object["kind"] === "Namespace") return undefined;
+  if (namespace === "") return {};
+  const known = context.namespaces.get(namespace);
+  if (!known) return undefined;
+  const metadata = known["metadata"];
+  const labels = isObject(metadata) ? metadata["labels"] : undefined;
+  const result: Record<string, string> = {};
+  if (isObject(labels)) for (const [key, value] of Object.entries(labels)) if (typeof value === "string") result[key] = value;
+  return result;
+}
+
+/**
+ * Whether any rule of the policy can block: an Enforce action anywhere in its spec (the policy's,
+ * a rule's, an override's) or an image verification rule, which enforces by default.
+ */
+function mayEnforce(root: JsonObject): boolean {
+  const spec = root["spec"];
+  const text = JSON.stringify(spec ?? null);
+  // Kyverno also accepts the lower-case spelling of the actions.
+  return /"enforce"/i.test(text) || text.includes('"verifyImages"');
+}

@@ -1,0 +1,107 @@
+/**
+ * What a repository deploys through Kustomize: which directories are kustomization roots, what they
+ * render (as manifests whose fields know their source line), and which files are Kustomize inputs
+ * (never judged on their own). Pure over a file system interface, so the CLI feeds it the disk and
+ * the app the Git blobs of a pull request.
+ *
+ * A root is a kustomization directory no other kustomization of the repository uses (as a resource,
+ * base or component): what Argo CD or Flux would be pointed at. A root that cannot be rendered is
+ * one error at the file and line that stops it; none of its objects are judged.
+ */
+import type { InputError, LoadedFile, Manifest } from "../manifests/types.js";
+import { directoryOf } from "./kustomize/filesystem.js";
+import {
+  KUSTOMIZATION_FILE_NAMES,
+  KustomizeError,
+  locatePlace,
+  ParseCache,
+  provenanceOf,
+  renderKustomization,
+  type RenderFileSystem,
+  type RenderOptions,
+} from "./kustomize/index.js";
+
+export interface KustomizeRoots {
+  /** One entry per root: its rendered objects, or the error that stopped it. */
+  files: LoadedFile[];
+  /** Root directories, sorted. */
+  roots: string[];
+  /** Every file some render read (kustomizations, resources, patches, generator sources). */
+  inputs: Set<string>;
+  /**
+   * For each kustomization directory rendered (roots and the bases they use), the files its render
+   * read: a change to any of them changes what a root deploys.
+   */
+  closures: Map<string, string[]>;
+}
+
+export function isKustomizationFile(path: string): boolean {
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  return (KUSTOMIZATION_FILE_NAMES as readonly string[]).includes(name);
+}
+
+const firstLine = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+
+/** How a root is named in findings: its directory, `.` for the repository's top. */
+function rootName(directory: string): string {
+  return directory === "" ? "." : directory;
+}
+
+/**
+ * Renders every kustomization directory among `files` (repository paths) and keeps the roots.
+ * `show` maps a repository path to how it is shown (the CLI prints paths relative to where it runs).
+ */
+export function renderKustomizeRoots(
+  fs: RenderFileSystem,
+  files: readonly string[],
+  options: RenderOptions & { show?: (path: string) => string } = {},
+): KustomizeRoots {
+  const show = options.show ?? ((path: string) => path);
+  const cache = options.cache ?? new ParseCache();
+  const directories = [...new Set(files.filter(isKustomizationFile).map(directoryOf))].sort();
+  const renders = new Map<string, { files: string[]; loaded: LoadedFile }>();
+  for (const directory of directories) {
+    try {
+      const result = renderKustomization(fs, directory, { ...options, cache });
+      const kustomizationFile = result.files.find((file) => directoryOf(file) === directory && isKustomizationFile(file)) ?? directory;
+      const manifests: Manifest[] = result.objects.map((object) => ({
+        file: show(kustomizationFile),
+        object,
+        // The object as a whole is placed where kustomize read it; each field where its value came from.
+        locate: (path) => {
+          const place = provenanceOf(object, path);
+          return place ? locatePlace(place).range : firstLine;
+        },
+        origin: (path) => {
+          const place = provenanceOf(object, path);
+          if (!place) return { file: show(kustomizationFile), range: firstLine };
+          const { file, range } = locatePlace(place);
+          return { file: show(file), range };
+        },
+        renderedIn: show(rootName(directory)),
+      }));
+      renders.set(directory, { files: result.files, loaded: { file: show(kustomizationFile), manifests, errors: [] } });
+    } catch (error) {
+      if (!(error instanceof KustomizeError)) throw error;
+      const problem: InputError = {
+        file: show(error.file),
+        line: error.line,
+        column: error.column,
+        message: `cannot render the kustomization in ${show(rootName(directory))} (${error.feature}): ${error.message}`,
+      };
+      renders.set(directory, { files: error.filesRead, loaded: { file: show(error.file), manifests: [], errors: [problem] } });
+    }
+  }
+  const inputs = new Set<string>();
+  const usedByOthers = new Set<string>();
+  for (const [directory, render] of renders) {
+    for (const file of render.files) {
+      inputs.add(file);
+      if (isKustomizationFile(file) && directoryOf(file) !== directory) usedByOthers.add(directoryOf(file));
+    }
+  }
+  const roots = directories.filter((directory) => !usedByOthers.has(directory));
+  const closures = new Map<string, string[]>();
+  for (const [directory, render] of renders) closures.set(directory, render.files);
+  return { files: roots.map((root) => (renders.get(root) as { loaded: LoadedFile }).loaded), roots, inputs, closures };
+}
