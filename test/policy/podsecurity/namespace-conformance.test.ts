@@ -83,7 +83,9 @@ function namespacesFile(entries: readonly FixtureEntry[], labels: (entry: Fixtur
   const seen = new Map<string, FixtureEntry>();
   for (const entry of entries) seen.set(namespaceOf(entry), entry);
   const documents = [...seen].map(([name, entry]) => JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels: labels(entry) } }));
-  return loadManifestFile("namespaces.yaml", documents.join("\n---\n"));
+  // Each document behind its own `---`: a file that starts with `{` is a JSON stream for kubectl, which
+  // would refuse the separators.
+  return loadManifestFile("namespaces.yaml", documents.map((document) => `---\n${document}\n`).join(""));
 }
 
 (corpusPresent ? describe : describe.skip)("Pod Security conformance through a labelled namespace", () => {
