@@ -10,7 +10,7 @@
 import { EventEmitter } from "node:events";
 import { diffLines, splitLines } from "./diff.js";
 import type { FileEntry, FileMode, Signature, TreeEntry } from "./git.js";
-import type { ReviewCommentRecord, ReviewRecord } from "./reviews.js";
+import type { ReviewCommentRecord, ReviewRecord } from "./review-records.js";
 import { blobSha, buildTrees, commitObjectBody, gitObjectSha, isBinary } from "./git.js";
 
 export type AccountType = "User" | "Bot" | "Organization";
