@@ -1,26 +1,19 @@
 /**
- * The reader for our own YAML documents (org and repo config today): one document read with the
- * project's YAML reader, so every problem has a file, line and column, and validated field by field
- * against what the caller declares (allowed keys, types, choices, globs, durations). Every problem is
- * one `InputError` with a stable `code` and, for a likely typo, a `suggestion`. Unknown keys are
- * errors: a typo'd key that is silently ignored would quietly weaken the gate.
+ * The reader for our own YAML documents (org and repo config, PolicyException, the envelope of policy
+ * documents, PodSecurity parameters, the Pod Security admission configuration): one document read
+ * with the project's YAML reader, so every problem has a file, line and column, and validated against
+ * a schema (schema.ts) or field by field (the config's keys, globs, durations). Every problem is one
+ * `InputError` with a stable `code` (codes.ts) and, for a likely typo, a `suggestion`. Unknown keys
+ * are errors: a typo'd key that is silently ignored would quietly weaken the gate.
  */
 import { isObject } from "../manifests/json.js";
-import type { FieldPath, InputError, JsonObject, SourceDocument } from "../manifests/types.js";
+import type { FieldPath, InputError, JsonObject, JsonValue, SourceDocument } from "../manifests/types.js";
 import { parseDocuments } from "../manifests/yaml.js";
 import { closest } from "../text/suggest.js";
+import type { ProblemCode } from "./codes.js";
+import { hint, validate, type Schema, type ValidateOptions } from "./schema.js";
 
-/** Stable problem codes. */
-export type ProblemCode =
-  | "yaml-syntax"
-  | "multiple-documents"
-  | "not-a-mapping"
-  | "unknown-key"
-  | "wrong-type"
-  | "not-one-of"
-  | "invalid-value"
-  | "too-many"
-  | "not-allowed-here";
+export type { ProblemCode } from "./codes.js";
 
 /** Every changed file is matched against every glob: a bound keeps a document from making that the bottleneck. */
 export const MAX_GLOBS = 200;
@@ -50,6 +43,27 @@ export class DocumentReader {
     }
     if (parsed.errors.length === 0) reader.load(documents[0]);
     return reader;
+  }
+
+  /**
+   * A document already read from a file of several (policy files); `noun` names its root in messages.
+   * Whether the root must be a mapping is the caller's to say (`root` is undefined if it is not).
+   */
+  static of(file: string, document: SourceDocument, noun: string): DocumentReader {
+    const reader = new DocumentReader(file, noun);
+    reader.document = document;
+    if (isObject(document.value)) reader.root = document.value;
+    return reader;
+  }
+
+  /**
+   * Validates `value` (at `path` in the document) against `schema`; every problem becomes an error.
+   * Returns whether the value has the schema's shape, so the caller may read it as typed data.
+   */
+  check(schema: Schema, value: JsonValue | undefined, path: FieldPath = [], options: Omit<ValidateOptions, "at"> = {}): boolean {
+    const problems = validate(schema, value, { subject: this.noun, ...options, at: path });
+    for (const problem of problems) this.fail(problem.path, problem.message, problem.code, problem.suggestion);
+    return problems.length === 0;
   }
 
   private load(document: SourceDocument | undefined): void {
@@ -147,10 +161,6 @@ export class DocumentReader {
     const unit = { h: 3_600_000, d: 86_400_000, w: 604_800_000 }[match[2] as "h" | "d" | "w"];
     return amount * unit;
   }
-}
-
-function hint(suggestion: string | undefined): string {
-  return suggestion ? ` (did you mean "${suggestion}"?)` : "";
 }
 
 function last(path: FieldPath): string {

@@ -22,8 +22,10 @@
  *
  * Values are exact: no wildcards, so an exception never covers more than it names.
  */
-import type { FieldPath, JsonObject, JsonValue, SourceDocument, InputError } from "../manifests/types.js";
-import { didYouMean } from "../policy/suggest.js";
+import { DocumentReader } from "../documents/reader.js";
+import { any, list, mapping, string, type Issue, type Schema } from "../documents/schema.js";
+import type { JsonObject, JsonValue, SourceDocument, InputError } from "../manifests/types.js";
+import { closest, didYouMean } from "../text/suggest.js";
 
 import { parseInstant } from "./expiry.js";
 import type { PolicyException, PolicyScope, ResourceSelector } from "./model.js";
@@ -32,15 +34,81 @@ import { isObject } from "../manifests/json.js";
 export const EXCEPTION_API_VERSION = "kube-policy-bot.dev/v1";
 export const EXCEPTION_KIND = "PolicyException";
 
-const TOP_LEVEL_KEYS = ["apiVersion", "kind", "metadata", "spec"];
-const SPEC_KEYS = ["policies", "resources", "containers", "reason", "approver", "expires"];
-const POLICY_KEYS = ["name", "rules"];
-const RESOURCE_KEYS = ["kinds", "namespaces", "names"];
-const KIND = /^[A-Z][A-Za-z0-9]*$/;
-const NAMESPACE = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
 const WILDCARD = /[*?]/;
-/** Kubernetes object names (DNS-1123 subdomain); also keeps them apart from comment ids like `E123`. */
-const DNS_NAME = /^[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?$/;
+
+/** A value of an exact list: no wildcards, so an exception never covers more than it names. */
+const exact: Schema = {
+  type: "string",
+  describe: "a non-empty string",
+  pattern: /^[^]+$/,
+  check: (value: string, name) => (WILDCARD.test(value) ? [{ message: `${name}: "${value}" looks like a wildcard; values are exact, so list each one` }] : []),
+};
+const exactList = (item: Schema = exact): Schema => list(item, { minItems: 1, describe: "a non-empty list of strings (omit it to mean any)" });
+
+const RESOURCE_KEYS = ["kinds", "namespaces", "names"];
+
+const SCHEMA = mapping(
+  {
+    apiVersion: any, // checked first, with its own message
+    kind: string(),
+    metadata: mapping(
+      {
+        // Kubernetes object names (DNS-1123 subdomain); also keeps them apart from comment ids like `E123`.
+        name: string({
+          pattern: /^[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?$/,
+          maxLength: 253,
+          describe: 'a valid name: lower-case letters, digits, "-" and ".", starting and ending with a letter or digit',
+          hint: "every PolicyException needs a name (summaries and annotations show it)",
+        }),
+      },
+      { required: ["name"], additional: { type: "any" } },
+    ),
+    spec: mapping(
+      {
+        policies: list(
+          mapping(
+            {
+              name: { ...exact, hint: "the policy's name (its metadata.name)" },
+              rules: exactList(),
+            },
+            { required: ["name"] },
+          ),
+          { minItems: 1, describe: "a non-empty list of {name: <policy>, rules: [...]} (rules optional)" },
+        ),
+        resources: list(
+          mapping(
+            {
+              kinds: exactList({ ...exact, pattern: /^[A-Z][A-Za-z0-9]*$/, describe: "a kind: write it as in the manifest's kind: field, e.g. Deployment" }),
+              namespaces: exactList({ ...exact, pattern: /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/, describe: 'a namespace name (lower-case letters, digits and "-")' }),
+              names: exactList(),
+            },
+            {
+              check: (entry: JsonObject): Issue[] =>
+                RESOURCE_KEYS.some((key) => entry[key] !== undefined && entry[key] !== null)
+                  ? []
+                  : [{ code: "empty", message: "a spec.resources entry needs at least one of kinds, namespaces or names: an empty entry would cover every resource" }],
+            },
+          ),
+          {
+            minItems: 1,
+            describe: "a non-empty list of {kinds, namespaces, names} (at least one of them in each entry): an exception covers only the resources it names",
+          },
+        ),
+        containers: exactList(),
+        reason: string({ nonBlank: true, hint: "why the exception is needed (a ticket reference helps reviewers later)" }),
+        approver: string({ nonBlank: true, hint: "who approved it" }),
+        expires: string({
+          describe: "a date (2026-12-31) or a timestamp with a zone (2026-12-31T18:00:00Z)",
+          hint: "every exception ends, e.g. expires: 2026-12-31 (a date means 00:00 UTC that day)",
+          check: (value: string, name) =>
+            parseInstant(value.trim()) ? [] : [{ message: `${name} must be a date (2026-12-31) or a timestamp with a zone (2026-12-31T18:00:00Z), not ${JSON.stringify(value)}` }],
+        }),
+      },
+      { required: ["policies", "resources", "reason", "approver", "expires"], hint: "policies, resources, reason, approver and expires" },
+    ),
+  },
+  { required: ["metadata", "spec"] },
+);
 
 /** Decided on `kind` alone, so a wrong `apiVersion` is reported as such, not as an unknown policy kind. */
 export function isExceptionDocument(value: JsonValue): boolean {
@@ -53,160 +121,45 @@ export interface ExceptionDocumentResult {
 }
 
 export function readExceptionDocument(file: string, document: SourceDocument): ExceptionDocumentResult {
-  const errors: InputError[] = [];
-  const fail = (path: FieldPath, message: string): void => {
-    const at = document.locate(path);
-    errors.push({ file, line: at.line, column: at.column, message });
-  };
-  const root = document.value;
-  if (!isObject(root)) return { errors };
-
+  const reader = DocumentReader.of(file, document, "the PolicyException");
+  const root = reader.root;
+  if (!root) return { errors: reader.problems };
   if (root["apiVersion"] !== EXCEPTION_API_VERSION) {
-    fail(root["apiVersion"] === undefined ? [] : ["apiVersion"], `kind PolicyException needs apiVersion ${EXCEPTION_API_VERSION}, not ${JSON.stringify(root["apiVersion"] ?? null)}`);
+    const message = `kind PolicyException needs apiVersion ${EXCEPTION_API_VERSION}, not ${JSON.stringify(root["apiVersion"] ?? null)}`;
+    reader.fail(root["apiVersion"] === undefined ? [] : ["apiVersion"], message, "wrong-api-version");
   }
-  checkKeys(root, TOP_LEVEL_KEYS, [], fail);
+  if (!reader.check(SCHEMA, root) || reader.problems.length > 0) return { errors: reader.problems };
 
-  const metadata = root["metadata"];
-  const name = isObject(metadata) ? metadata["name"] : undefined;
-  if (typeof name !== "string" || name === "") {
-    fail(isObject(metadata) ? ["metadata"] : [], "missing metadata.name: every PolicyException needs a name (summaries and annotations show it)");
-  } else if (name.length > 253 || !DNS_NAME.test(name)) {
-    fail(["metadata", "name"], `metadata.name "${name}" is not a valid name: lower-case letters, digits, "-" and ".", starting and ending with a letter or digit`);
-  }
-  const spec = root["spec"];
-  if (!isObject(spec)) {
-    fail(spec === undefined ? [] : ["spec"], "a PolicyException needs a spec with policies, resources, reason, approver and expires");
-    return { errors };
-  }
-  checkKeys(spec, SPEC_KEYS, ["spec"], fail);
-
-  const policies = readPolicies(spec, fail);
-  const resources = readResources(spec, fail);
-  const containers = spec["containers"] === undefined ? undefined : exactList(spec["containers"], ["spec", "containers"], "containers", fail);
-  const reason = requiredText(spec, "reason", "why the exception is needed (a ticket reference helps reviewers later)", fail);
-  const approver = requiredText(spec, "approver", "who approved it", fail);
-  const expires = readExpires(spec, fail);
-
-  if (errors.length > 0 || typeof name !== "string" || !policies || !resources || !reason || !approver || !expires) return { errors };
+  // The schema held: the shapes below are what it declares.
+  const metadata = root["metadata"] as JsonObject;
+  const spec = root["spec"] as JsonObject;
+  const policies = (spec["policies"] as JsonObject[]).map((entry) => {
+    const scope: PolicyScope = { name: entry["name"] as string };
+    if (isList(entry["rules"])) scope.rules = entry["rules"];
+    return scope;
+  });
+  const resources = (spec["resources"] as JsonObject[]).map((entry) => {
+    const selector: ResourceSelector = {};
+    if (isList(entry["kinds"])) selector.kinds = entry["kinds"];
+    if (isList(entry["namespaces"])) selector.namespaces = entry["namespaces"];
+    if (isList(entry["names"])) selector.names = entry["names"];
+    return selector;
+  });
   const exception: PolicyException = {
-    id: name,
+    id: metadata["name"] as string,
     policies,
     resources,
-    reason,
-    approver,
-    expires,
+    reason: (spec["reason"] as string).trim(),
+    approver: (spec["approver"] as string).trim(),
+    expires: parseInstant((spec["expires"] as string).trim()) as Date,
     source: { kind: "document", file, line: document.locate([]).line },
   };
-  if (containers) exception.containers = containers;
-  return { exception, errors };
+  if (isList(spec["containers"])) exception.containers = spec["containers"];
+  return { exception, errors: [] };
 }
 
-type Fail = (path: FieldPath, message: string) => void;
-
-function readPolicies(spec: JsonObject, fail: Fail): PolicyScope[] | undefined {
-  const value = spec["policies"];
-  const at = ["spec", "policies"];
-  if (!Array.isArray(value) || value.length === 0) {
-    fail(value === undefined ? ["spec"] : at, "spec.policies must be a non-empty list of {name: <policy>, rules: [...]} (rules optional)");
-    return undefined;
-  }
-  const scopes: PolicyScope[] = [];
-  value.forEach((entry, index) => {
-    const entryAt = [...at, index];
-    if (!isObject(entry)) return fail(entryAt, "each spec.policies entry must be a mapping: {name: <policy>, rules: [<rule>, ...]}");
-    checkKeys(entry, POLICY_KEYS, entryAt, fail);
-    const name = entry["name"];
-    if (typeof name !== "string" || name === "") return fail(entryAt, "each spec.policies entry needs the policy's name (its metadata.name)");
-    if (WILDCARD.test(name)) return fail([...entryAt, "name"], `policy name "${name}": wildcards are not supported, an exception names policies exactly`);
-    const scope: PolicyScope = { name };
-    if (entry["rules"] !== undefined) {
-      const rules = exactList(entry["rules"], [...entryAt, "rules"], "rules", fail);
-      if (rules) scope.rules = rules;
-    }
-    scopes.push(scope);
-  });
-  return scopes;
-}
-
-function readResources(spec: JsonObject, fail: Fail): ResourceSelector[] | undefined {
-  const value = spec["resources"];
-  const at = ["spec", "resources"];
-  if (!Array.isArray(value) || value.length === 0) {
-    fail(value === undefined ? ["spec"] : at, "spec.resources must be a non-empty list of {kinds, namespaces, names} (at least one of them in each entry): an exception covers only the resources it names");
-    return undefined;
-  }
-  const selectors: ResourceSelector[] = [];
-  value.forEach((entry, index) => {
-    const entryAt = [...at, index];
-    if (!isObject(entry)) return fail(entryAt, "each spec.resources entry must be a mapping with kinds, namespaces and/or names");
-    checkKeys(entry, RESOURCE_KEYS, entryAt, fail);
-    if (!RESOURCE_KEYS.some((key) => entry[key] !== undefined)) {
-      return fail(entryAt, "a spec.resources entry needs at least one of kinds, namespaces or names: an empty entry would cover every resource");
-    }
-    const selector: ResourceSelector = {};
-    const kinds = entry["kinds"] === undefined ? undefined : exactList(entry["kinds"], [...entryAt, "kinds"], "kinds", fail);
-    if (kinds) {
-      const bad = kinds.find((kind) => !KIND.test(kind));
-      if (bad !== undefined) fail([...entryAt, "kinds"], `"${bad}" is not a kind: write it as in the manifest's kind: field, e.g. Deployment`);
-      else selector.kinds = kinds;
-    }
-    const namespaces = entry["namespaces"] === undefined ? undefined : exactList(entry["namespaces"], [...entryAt, "namespaces"], "namespaces", fail);
-    if (namespaces) {
-      const bad = namespaces.find((namespace) => !NAMESPACE.test(namespace));
-      if (bad !== undefined) fail([...entryAt, "namespaces"], `"${bad}" is not a namespace name (lower-case letters, digits and "-")`);
-      else selector.namespaces = namespaces;
-    }
-    const names = entry["names"] === undefined ? undefined : exactList(entry["names"], [...entryAt, "names"], "names", fail);
-    if (names) selector.names = names;
-    selectors.push(selector);
-  });
-  return selectors;
-}
-
-/** A non-empty list of non-empty strings without wildcards. */
-function exactList(value: JsonValue, at: FieldPath, label: string, fail: Fail): string[] | undefined {
-  if (!Array.isArray(value) || value.length === 0 || value.some((item) => typeof item !== "string" || item === "")) {
-    fail(at, `${label} must be a non-empty list of strings (omit it to mean any)`);
-    return undefined;
-  }
-  const wildcard = (value as string[]).find((item) => WILDCARD.test(item));
-  if (wildcard !== undefined) {
-    fail(at, `${label}: "${wildcard}" looks like a wildcard; values are exact, so list each one`);
-    return undefined;
-  }
-  return value as string[];
-}
-
-function requiredText(spec: JsonObject, key: "reason" | "approver", what: string, fail: Fail): string | undefined {
-  const value = spec[key];
-  if (typeof value !== "string" || value.trim() === "") {
-    fail(value === undefined ? ["spec"] : ["spec", key], `spec.${key} is required: ${what}`);
-    return undefined;
-  }
-  return value.trim();
-}
-
-function readExpires(spec: JsonObject, fail: Fail): Date | undefined {
-  const value = spec["expires"];
-  if (value === undefined || value === null) {
-    fail(["spec"], "spec.expires is required: every exception ends, e.g. expires: 2026-12-31 (a date means 00:00 UTC that day)");
-    return undefined;
-  }
-  const instant = typeof value === "string" ? parseInstant(value.trim()) : undefined;
-  if (!instant) {
-    fail(["spec", "expires"], `spec.expires must be a date (2026-12-31) or a timestamp with a zone (2026-12-31T18:00:00Z), not ${JSON.stringify(value)}`);
-    return undefined;
-  }
-  return instant;
-}
-
-function checkKeys(object: JsonObject, allowed: readonly string[], at: FieldPath, fail: Fail): void {
-  for (const key of Object.keys(object)) {
-    if (!allowed.includes(key)) {
-      const where = at.length === 0 ? "the PolicyException" : at.join(".");
-      fail([...at, key], `unknown field "${key}" in ${where}${didYouMean(key, allowed)}; allowed: ${allowed.join(", ")}`);
-    }
-  }
+function isList(value: JsonValue | undefined): value is string[] {
+  return Array.isArray(value);
 }
 
 /**
@@ -219,11 +172,14 @@ export function unknownPolicyErrors(exceptions: readonly PolicyException[], poli
     if (exception.source.kind !== "document") continue;
     for (const scope of exception.policies) {
       if (policyNames.includes(scope.name)) continue;
+      const suggestion = closest(scope.name, policyNames);
       errors.push({
         file: exception.source.file,
         line: exception.source.line,
         column: 1,
         message: `PolicyException "${exception.id}" names policy "${scope.name}", which is not loaded${didYouMean(scope.name, policyNames)}; loaded policies: ${[...policyNames].sort().join(", ") || "none"}`,
+        code: "unknown-policy",
+        ...(suggestion !== undefined ? { suggestion } : {}),
       });
     }
   }

@@ -1,12 +1,15 @@
 /**
  * Reads one policy document (kube-policy-bot `PodSecurity`, Gatekeeper constraints, Kyverno
- * `ClusterPolicy`/`Policy`) and validates it.
+ * `ClusterPolicy`/`Policy`) and validates it: the envelope (metadata, enforcement action, match)
+ * with the document reader's schema, the parameters with the kind's own.
  * Every problem is reported with file, line and what is wrong: a policy that silently does nothing
  * is worse than one that fails to load.
  */
-import type { FieldPath, JsonObject, JsonValue, SourceDocument, InputError } from "../manifests/types.js";
+import { DocumentReader } from "../documents/reader.js";
+import { any, choice, hint, list, mapOf, mapping, string, type Issue } from "../documents/schema.js";
+import type { JsonObject, JsonValue, SourceDocument, InputError } from "../manifests/types.js";
+import { closest } from "../text/suggest.js";
 import { isKyvernoPolicyDocument, KYVERNO_KINDS, readKyvernoPolicy } from "./kyverno/index.js";
-import { didYouMean } from "./suggest.js";
 import type { CompileEnvironment, EnforcementAction, LabelSelector, MatchSpec, Policy, PolicyKind } from "./types.js";
 import { isObject } from "../manifests/json.js";
 
@@ -23,10 +26,88 @@ export interface PolicySource {
 export const ENFORCEMENT_POINTS: readonly string[] = ["kube-policy-bot.dev", "gator.gatekeeper.sh", "*"];
 
 const ACTION_STRENGTH: Record<EnforcementAction, number> = { dryrun: 0, warn: 1, deny: 2 };
-const TOP_LEVEL_KEYS = ["apiVersion", "kind", "metadata", "spec", "status"];
-const SPEC_KEYS = ["enforcementAction", "scopedEnforcementActions", "match", "parameters"];
-const MATCH_KEYS = ["kinds", "namespaces", "excludedNamespaces", "labelSelector", "namespaceSelector", "name", "scope", "source"];
-const SELECTOR_OPERATORS = ["In", "NotIn", "Exists", "DoesNotExist"];
+const ACTIONS: readonly EnforcementAction[] = ["deny", "warn", "dryrun"];
+
+/** A Kubernetes `LabelSelector`. */
+const SELECTOR = mapping({
+  matchLabels: mapOf(string({ describe: "a string (quote it)" })),
+  matchExpressions: list(
+    mapping(
+      {
+        key: string({ pattern: /./, describe: "a label key" }),
+        operator: choice(["In", "NotIn", "Exists", "DoesNotExist"]),
+        values: list(string()),
+      },
+      {
+        required: ["key", "operator"],
+        check: (expression: JsonObject, name): Issue[] => {
+          const values = Array.isArray(expression["values"]) ? expression["values"] : [];
+          const operator = String(expression["operator"]);
+          if ((operator === "In" || operator === "NotIn") && values.length === 0) return [{ code: "empty", message: `${name}: operator ${operator} needs a non-empty values list` }];
+          if ((operator === "Exists" || operator === "DoesNotExist") && values.length > 0) return [{ path: ["values"], message: `${name}: operator ${operator} takes no values` }];
+          return [];
+        },
+      },
+    ),
+  ),
+});
+
+/**
+ * A Gatekeeper constraint's `spec.match` (the fields Gatekeeper's match documentation lists). Unknown
+ * fields are errors: the API server would prune them, so a typo'd `excludedNamespace` would silently
+ * match everything.
+ */
+const MATCH = mapping({
+  kinds: list(mapping({ apiGroups: list(string()), kinds: list(string()) }), { describe: "a list of {apiGroups: [...], kinds: [...]}" }),
+  namespaces: list(string()),
+  excludedNamespaces: list(string()),
+  labelSelector: SELECTOR,
+  namespaceSelector: SELECTOR,
+  name: string(),
+  scope: choice(["*", "Cluster", "Namespaced"]),
+  source: choice(["All", "Original", "Generated"]),
+});
+
+/** The envelope every policy kind of ours and every Gatekeeper constraint share; `parameters` are the kind's. */
+const ENVELOPE = mapping(
+  {
+    apiVersion: any, // checked against the kind first
+    kind: any,
+    metadata: mapping({ name: string({ pattern: /./, describe: "a name", hint: "every policy needs a name" }) }, { required: ["name"], additional: any }),
+    spec: mapping(
+      {
+        enforcementAction: choice([...ACTIONS, "scoped"]),
+        scopedEnforcementActions: list(
+          mapping(
+            {
+              action: choice(ACTIONS),
+              // Upstream EnforcementPoint has only a name; other fields are left to Gatekeeper.
+              enforcementPoints: list(mapping({ name: string() }, { required: ["name"], additional: any }), { describe: "a list of {name: ...}" }),
+            },
+            { required: ["action", "enforcementPoints"] },
+          ),
+        ),
+        match: MATCH,
+        parameters: any, // the kind's schema
+      },
+      {
+        check: (spec: JsonObject): Issue[] => {
+          const scoped = spec["scopedEnforcementActions"];
+          const listed = Array.isArray(scoped) && scoped.length > 0;
+          if (spec["enforcementAction"] === "scoped" && !listed) {
+            return [{ path: ["enforcementAction"], code: "missing-required", message: "enforcementAction: scoped needs a non-empty scopedEnforcementActions list" }];
+          }
+          if (spec["enforcementAction"] !== "scoped" && scoped !== undefined && scoped !== null) {
+            return [{ path: ["scopedEnforcementActions"], code: "not-allowed-here", message: "scopedEnforcementActions needs enforcementAction: scoped" }];
+          }
+          return [];
+        },
+      },
+    ),
+    status: any,
+  },
+  { required: ["metadata"] },
+);
 
 /** Document kinds that may sit beside policies and are not policies themselves. */
 const CONSTRAINT_TEMPLATE_API = "templates.gatekeeper.sh/";
@@ -48,31 +129,28 @@ export function readPolicyDocument(
   /** What the policy is compiled with besides its parameters (the cluster's Pod Security configuration). */
   environment: CompileEnvironment = {},
 ): DocumentResult {
-  const errors: InputError[] = [];
-  const fail = (path: FieldPath, message: string): void => {
-    const at = document.locate(path);
-    errors.push({ file, line: at.line, column: at.column, message });
-  };
-  const done = (): DocumentResult => ({ active: false, errors });
+  const reader = DocumentReader.of(file, document, "the document");
+  const done = (): DocumentResult => ({ active: false, errors: reader.problems });
 
-  const root = document.value;
-  if (root === null) return done(); // an empty document, e.g. a trailing `---`
-  if (!isObject(root)) {
-    fail([], "a policy document must be a mapping with apiVersion, kind, metadata and spec");
+  const root = reader.root;
+  if (document.value === null) return done(); // an empty document, e.g. a trailing `---`
+  if (!root) {
+    reader.fail([], "a policy document must be a mapping with apiVersion, kind, metadata and spec", "not-a-mapping");
     return done();
   }
   const supported = [...kinds.keys(), ...KYVERNO_KINDS.map((name) => `${name} (kyverno.io)`)].sort().join(", ");
   const apiVersion = root["apiVersion"];
   const kind = root["kind"];
-  if (typeof apiVersion !== "string" || apiVersion === "") fail(["apiVersion"], "missing apiVersion");
+  if (typeof apiVersion !== "string" || apiVersion === "") reader.fail(["apiVersion"], "missing apiVersion", "missing-required");
   if (typeof kind !== "string" || kind === "") {
-    fail(["kind"], `missing kind; supported kinds: ${supported}`);
+    reader.fail(["kind"], `missing kind; supported kinds: ${supported}`, "missing-required");
     return done();
   }
   if (typeof apiVersion !== "string") return done();
 
   if (apiVersion.startsWith(CONSTRAINT_TEMPLATE_API) && kind === "ConstraintTemplate") {
-    return readConstraintTemplate(root, kinds, fail, supported, errors);
+    readConstraintTemplate(reader, root, kinds, supported);
+    return done();
   }
 
   if (isKyvernoPolicyDocument(apiVersion, kind)) {
@@ -82,40 +160,31 @@ export function readPolicyDocument(
 
   const handler = kinds.get(kind);
   if (!handler) {
-    fail(["kind"], `unknown policy kind "${kind}"${didYouMean(kind, [...kinds.keys(), ...companionKinds])}; supported kinds: ${supported}`);
+    const suggestion = closest(kind, [...kinds.keys(), ...companionKinds]);
+    reader.fail(["kind"], `unknown policy kind "${kind}"${hint(suggestion)}; supported kinds: ${supported}`, "unknown-kind", suggestion);
     return done();
   }
   if (!handler.apiVersions.includes(apiVersion)) {
-    fail(["apiVersion"], `kind ${kind} needs apiVersion ${handler.apiVersions.join(" or ")}, not "${apiVersion}"`);
+    reader.fail(["apiVersion"], `kind ${kind} needs apiVersion ${handler.apiVersions.join(" or ")}, not "${apiVersion}"`, "wrong-api-version");
   }
-  checkKeys(root, TOP_LEVEL_KEYS, [], fail);
+  const envelope = reader.check(ENVELOPE, root);
+  if (root["spec"] !== undefined && root["spec"] !== null && !isObject(root["spec"])) return done();
 
+  // Parameters are checked even when the envelope is not, so one round of fixes covers both.
   const metadata = root["metadata"];
-  const name = isObject(metadata) ? metadata["name"] : undefined;
-  if (typeof name !== "string" || name === "") {
-    fail(isObject(metadata) ? ["metadata"] : [], "missing metadata.name: every policy needs a name");
-    return done();
-  }
-
-  const spec = root["spec"] ?? {};
-  if (!isObject(spec)) {
-    fail(["spec"], "spec must be a mapping");
-    return done();
-  }
-  checkKeys(spec, SPEC_KEYS, ["spec"], fail);
-
-  const action = readEnforcementAction(spec, fail);
-  const match = readMatch(spec["match"], ["spec", "match"], fail);
-
+  const name = isObject(metadata) && typeof metadata["name"] === "string" ? metadata["name"] : "";
+  const spec = isObject(root["spec"]) ? root["spec"] : {};
   const compiled = handler.compile(spec["parameters"], environment);
   if ("errors" in compiled) {
     for (const error of compiled.errors) {
-      const path = ["spec", "parameters", ...error.path];
-      fail(spec["parameters"] === undefined ? ["spec"] : path, `${kind} "${name}": ${error.message}`);
+      const path = spec["parameters"] === undefined ? ["spec"] : ["spec", "parameters", ...error.path];
+      reader.fail(path, `${kind} "${name}": ${error.message}`, error.code ?? "invalid-value", error.suggestion);
     }
   }
-  if (errors.length > 0 || "errors" in compiled || action === "invalid") return done();
+  if (!envelope || reader.problems.length > 0 || "errors" in compiled) return done();
 
+  // The envelope held: metadata.name is a non-empty string, spec a mapping of the declared shapes.
+  const action = enforcementAction(spec);
   const policy: Policy = {
     apiVersion,
     kind,
@@ -123,205 +192,83 @@ export function readPolicyDocument(
     file,
     range: document.locate([]),
     enforcementAction: action ?? "dryrun",
-    match,
+    match: matchSpec(spec["match"]),
     parameters: spec["parameters"],
     target: handler.target,
     evaluate: compiled.evaluator,
   };
   if (compiled.describeNamespace) policy.describeNamespace = compiled.describeNamespace;
-  return { policy, active: action !== undefined, errors };
+  return { policy, active: action !== undefined, errors: [] };
 }
 
 /**
  * A ConstraintTemplate copied along with its constraints is accepted when we implement its kind
  * natively (the Rego is not run); one we do not implement is an error, never a silent pass.
  */
-function readConstraintTemplate(
-  root: JsonObject,
-  kinds: ReadonlyMap<string, PolicyKind>,
-  fail: (path: FieldPath, message: string) => void,
-  supported: string,
-  errors: InputError[],
-): DocumentResult {
+function readConstraintTemplate(reader: DocumentReader, root: JsonObject, kinds: ReadonlyMap<string, PolicyKind>, supported: string): void {
   const path = ["spec", "crd", "spec", "names", "kind"];
   let value: JsonValue | undefined = root;
   for (const key of path) value = isObject(value) ? value[key] : undefined;
   if (typeof value !== "string" || !kinds.has(value)) {
-    fail(typeof value === "string" ? path : [], `ConstraintTemplate for ${typeof value === "string" ? `"${value}"` : "an unnamed kind"} is not supported: kube-policy-bot implements constraint kinds natively and does not run Rego; supported kinds: ${supported}`);
+    const what = typeof value === "string" ? `"${value}"` : "an unnamed kind";
+    reader.fail(
+      typeof value === "string" ? path : [],
+      `ConstraintTemplate for ${what} is not supported: kube-policy-bot implements constraint kinds natively and does not run Rego; supported kinds: ${supported}`,
+      "unsupported",
+    );
   }
-  return { active: false, errors };
 }
 
-/** `undefined` means: scoped to enforcement points we do not answer to, so the policy is inactive here. */
-function readEnforcementAction(
-  spec: JsonObject,
-  fail: (path: FieldPath, message: string) => void,
-): EnforcementAction | undefined | "invalid" {
-  const value = spec["enforcementAction"] ?? "deny";
-  const plain = ["deny", "warn", "dryrun"];
-  if (typeof value !== "string" || ![...plain, "scoped"].includes(value)) {
-    fail(["spec", "enforcementAction"], `enforcementAction must be deny, warn, dryrun or scoped, not ${JSON.stringify(value)}${typeof value === "string" ? didYouMean(value, [...plain, "scoped"]) : ""}`);
-    return "invalid";
-  }
-  const scoped = spec["scopedEnforcementActions"];
-  if (value !== "scoped") {
-    if (scoped !== undefined) fail(["spec", "scopedEnforcementActions"], 'scopedEnforcementActions needs enforcementAction: scoped');
-    return value as EnforcementAction;
-  }
-  if (!Array.isArray(scoped) || scoped.length === 0) {
-    fail(["spec", "enforcementAction"], "enforcementAction: scoped needs a non-empty scopedEnforcementActions list");
-    return "invalid";
-  }
+/**
+ * The action of a validated spec. `undefined` means: scoped to enforcement points we do not answer
+ * to, so the policy is inactive here; with several that apply, the strictest wins.
+ */
+function enforcementAction(spec: JsonObject): EnforcementAction | undefined {
+  const value = (spec["enforcementAction"] ?? "deny") as EnforcementAction | "scoped";
+  if (value !== "scoped") return value;
   let chosen: EnforcementAction | undefined;
-  let invalid = false;
-  scoped.forEach((entry, index) => {
-    const at = ["spec", "scopedEnforcementActions", index];
-    if (!isObject(entry)) {
-      fail(at, "each scopedEnforcementActions entry must be a mapping with action and enforcementPoints");
-      invalid = true;
-      return;
-    }
-    checkKeys(entry, ["action", "enforcementPoints"], at, fail);
-    const action = entry["action"];
-    if (typeof action !== "string" || !plain.includes(action)) {
-      fail([...at, "action"], `action must be deny, warn or dryrun, not ${JSON.stringify(action ?? null)}`);
-      invalid = true;
-      return;
-    }
-    const points = entry["enforcementPoints"];
-    if (!Array.isArray(points)) {
-      fail([...at, "enforcementPoints"], "enforcementPoints must be a list of {name: ...}");
-      invalid = true;
-      return;
-    }
-    const names = points.map((point) => (isObject(point) ? point["name"] : undefined));
-    if (names.some((pointName) => typeof pointName !== "string")) {
-      fail([...at, "enforcementPoints"], "each enforcement point needs a name");
-      invalid = true;
-      return;
-    }
-    if (names.some((pointName) => ENFORCEMENT_POINTS.includes(pointName as string))) {
-      const strength = ACTION_STRENGTH[action as EnforcementAction];
-      if (chosen === undefined || strength > ACTION_STRENGTH[chosen]) chosen = action as EnforcementAction;
-    }
-  });
-  return invalid ? "invalid" : chosen;
+  for (const entry of spec["scopedEnforcementActions"] as JsonObject[]) {
+    const action = entry["action"] as EnforcementAction;
+    const points = (entry["enforcementPoints"] as JsonObject[]).map((point) => point["name"] as string);
+    if (!points.some((point) => ENFORCEMENT_POINTS.includes(point))) continue;
+    if (chosen === undefined || ACTION_STRENGTH[action] > ACTION_STRENGTH[chosen]) chosen = action;
+  }
+  return chosen;
 }
 
-function readMatch(value: JsonValue | undefined, at: FieldPath, fail: (path: FieldPath, message: string) => void): MatchSpec {
-  if (value === undefined || value === null) return {};
-  if (!isObject(value)) {
-    fail(at, "match must be a mapping");
-    return {};
-  }
-  checkKeys(value, MATCH_KEYS, at, fail);
+/** The `MatchSpec` of a validated `spec.match`. */
+function matchSpec(value: JsonValue | undefined): MatchSpec {
+  if (!isObject(value)) return {};
   const match: MatchSpec = {};
   const kinds = value["kinds"];
-  if (kinds !== undefined) {
-    if (!Array.isArray(kinds)) fail([...at, "kinds"], "match.kinds must be a list of {apiGroups: [...], kinds: [...]}");
-    else {
-      match.kinds = kinds.map((entry, index) => {
-        const entryAt = [...at, "kinds", index];
-        if (!isObject(entry)) {
-          fail(entryAt, "each match.kinds entry must be a mapping with apiGroups and kinds");
-          return { apiGroups: [], kinds: [] };
-        }
-        checkKeys(entry, ["apiGroups", "kinds"], entryAt, fail);
-        return {
-          apiGroups: stringList(entry["apiGroups"], [...entryAt, "apiGroups"], fail) ?? [],
-          kinds: stringList(entry["kinds"], [...entryAt, "kinds"], fail) ?? [],
-        };
-      });
-    }
+  if (Array.isArray(kinds)) {
+    match.kinds = (kinds as JsonObject[]).map((entry) => ({ apiGroups: strings(entry["apiGroups"]), kinds: strings(entry["kinds"]) }));
   }
-  const namespaces = stringList(value["namespaces"], [...at, "namespaces"], fail);
-  if (namespaces) match.namespaces = namespaces;
-  const excluded = stringList(value["excludedNamespaces"], [...at, "excludedNamespaces"], fail);
-  if (excluded) match.excludedNamespaces = excluded;
-  const labelSelector = readSelector(value["labelSelector"], [...at, "labelSelector"], fail);
+  if (Array.isArray(value["namespaces"])) match.namespaces = strings(value["namespaces"]);
+  if (Array.isArray(value["excludedNamespaces"])) match.excludedNamespaces = strings(value["excludedNamespaces"]);
+  const labelSelector = selector(value["labelSelector"]);
   if (labelSelector) match.labelSelector = labelSelector;
-  const namespaceSelector = readSelector(value["namespaceSelector"], [...at, "namespaceSelector"], fail);
+  const namespaceSelector = selector(value["namespaceSelector"]);
   if (namespaceSelector) match.namespaceSelector = namespaceSelector;
-  const name = value["name"];
-  if (name !== undefined) {
-    if (typeof name !== "string") fail([...at, "name"], "match.name must be a string");
-    else match.name = name;
-  }
-  const scope = value["scope"];
-  if (scope !== undefined) {
-    if (scope !== "*" && scope !== "Cluster" && scope !== "Namespaced") {
-      fail([...at, "scope"], `match.scope must be "*", "Cluster" or "Namespaced", not ${JSON.stringify(scope)}`);
-    } else match.scope = scope;
-  }
-  const source = value["source"];
-  if (source !== undefined && source !== "All" && source !== "Original" && source !== "Generated") {
-    fail([...at, "source"], `match.source must be All, Original or Generated, not ${JSON.stringify(source)}`);
-  }
+  if (typeof value["name"] === "string") match.name = value["name"];
+  if (typeof value["scope"] === "string") match.scope = value["scope"] as MatchSpec["scope"];
   return match;
 }
 
-function readSelector(value: JsonValue | undefined, at: FieldPath, fail: (path: FieldPath, message: string) => void): LabelSelector | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (!isObject(value)) {
-    fail(at, "a label selector must be a mapping with matchLabels and/or matchExpressions");
-    return undefined;
+function selector(value: JsonValue | undefined): LabelSelector | undefined {
+  if (!isObject(value)) return undefined;
+  const result: LabelSelector = {};
+  if (isObject(value["matchLabels"])) result.matchLabels = value["matchLabels"] as Record<string, string>;
+  if (Array.isArray(value["matchExpressions"])) {
+    result.matchExpressions = (value["matchExpressions"] as JsonObject[]).map((expression) => ({
+      key: expression["key"] as string,
+      operator: expression["operator"] as "In" | "NotIn" | "Exists" | "DoesNotExist",
+      values: strings(expression["values"]),
+    }));
   }
-  checkKeys(value, ["matchLabels", "matchExpressions"], at, fail);
-  const selector: LabelSelector = {};
-  const labels = value["matchLabels"];
-  if (labels !== undefined && labels !== null) {
-    if (!isObject(labels)) fail([...at, "matchLabels"], "matchLabels must be a mapping of label to value");
-    else {
-      selector.matchLabels = {};
-      for (const [key, label] of Object.entries(labels)) {
-        if (typeof label !== "string") fail([...at, "matchLabels", key], `label value for "${key}" must be a string (quote it)`);
-        else selector.matchLabels[key] = label;
-      }
-    }
-  }
-  const expressions = value["matchExpressions"];
-  if (expressions !== undefined && expressions !== null) {
-    if (!Array.isArray(expressions)) fail([...at, "matchExpressions"], "matchExpressions must be a list");
-    else {
-      selector.matchExpressions = [];
-      expressions.forEach((expression, index) => {
-        const exprAt = [...at, "matchExpressions", index];
-        if (!isObject(expression)) return fail(exprAt, "each match expression must be a mapping with key, operator and values");
-        checkKeys(expression, ["key", "operator", "values"], exprAt, fail);
-        const key = expression["key"];
-        const operator = expression["operator"];
-        if (typeof key !== "string" || key === "") return fail(exprAt, "a match expression needs a key");
-        if (typeof operator !== "string" || !SELECTOR_OPERATORS.includes(operator)) {
-          return fail([...exprAt, "operator"], `operator must be one of ${SELECTOR_OPERATORS.join(", ")}`);
-        }
-        const values = stringList(expression["values"], [...exprAt, "values"], fail) ?? [];
-        if ((operator === "In" || operator === "NotIn") && values.length === 0) {
-          return fail(exprAt, `operator ${operator} needs a non-empty values list`);
-        }
-        if ((operator === "Exists" || operator === "DoesNotExist") && values.length > 0) {
-          return fail([...exprAt, "values"], `operator ${operator} takes no values`);
-        }
-        selector.matchExpressions?.push({ key, operator: operator as "In" | "NotIn" | "Exists" | "DoesNotExist", values });
-      });
-    }
-  }
-  return selector;
+  return result;
 }
 
-function stringList(value: JsonValue | undefined, at: FieldPath, fail: (path: FieldPath, message: string) => void): string[] | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value) || value.some((item) => typeof item !== "string")) {
-    fail(at, `${String(at[at.length - 1])} must be a list of strings`);
-    return undefined;
-  }
-  return value as string[];
-}
-
-function checkKeys(object: JsonObject, allowed: readonly string[], at: FieldPath, fail: (path: FieldPath, message: string) => void): void {
-  for (const key of Object.keys(object)) {
-    if (!allowed.includes(key)) {
-      const where = at.length === 0 ? "the document" : at.join(".");
-      fail([...at, key], `unknown field "${key}" in ${where}${didYouMean(key, allowed)}; allowed: ${allowed.join(", ")}`);
-    }
-  }
+function strings(value: JsonValue | undefined): string[] {
+  return Array.isArray(value) ? (value as string[]) : [];
 }

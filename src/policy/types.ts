@@ -4,6 +4,7 @@
  * the engine does matching, enforcement actions and source positions for all of them.
  */
 import type { AdmissionRequest, FieldPath, JsonObject, JsonValue, Manifest, ResourceRef, SourceRange } from "../manifests/types.js";
+import type { ProblemCode } from "../documents/codes.js";
 import type { RuleDoc } from "./rules.js";
 import type { NamespaceCatalog } from "./namespace-catalog.js";
 import type { PodSecurityAdmission } from "./podsecurity/admission-configuration.js";
@@ -160,6 +161,10 @@ export interface ParameterError {
   /** Path inside `spec.parameters`. */
   path: FieldPath;
   message: string;
+  /** The stable problem code (src/documents/codes.ts); `invalid-value` when absent. */
+  code?: ProblemCode;
+  /** The closest valid key or value, for a likely typo. */
+  suggestion?: string;
 }
 
 export interface PolicyKind {

@@ -58,27 +58,28 @@ describe("PolicyException documents", () => {
   });
 
   it.each([
-    ["a missing reason", (doc: string) => doc.replace(/ {2}reason: .*\n/, ""), 5, /spec.reason is required/],
-    ["a blank approver", (doc: string) => doc.replace("approver: alice", 'approver: "  "'), 15, /spec.approver is required/],
-    ["a missing expires", (doc: string) => doc.replace("  expires: 2026-12-31\n", ""), 5, /spec.expires is required: every exception ends/],
-    ["an expires that is not a date", (doc: string) => doc.replace("expires: 2026-12-31", "expires: next year"), 16, /spec.expires must be a date \(2026-12-31\) or a timestamp with a zone/],
-    ["an impossible date", (doc: string) => doc.replace("expires: 2026-12-31", "expires: 2026-02-30"), 16, /spec.expires must be a date/],
-    ["a timestamp without a zone", (doc: string) => doc.replace("expires: 2026-12-31", "expires: 2026-12-31T10:00:00"), 16, /with a zone/],
-    ["a wrong apiVersion", (doc: string) => doc.replace("kube-policy-bot.dev/v1", "kube-policy-bot.dev/v2"), 1, /kind PolicyException needs apiVersion kube-policy-bot.dev\/v1, not "kube-policy-bot.dev\/v2"/],
-    ["a typo'd spec key", (doc: string) => doc.replace("  approver:", "  approvers:"), 15, /unknown field "approvers" in spec \(did you mean "approver"\?\)/],
-    ["no resources", (doc: string) => doc.replace(/ {2}resources:\n( {4}.*\n| {6}.*\n)+/, ""), 5, /spec.resources must be a non-empty list/],
-    ["an empty resource entry", (doc: string) => doc.replace(/ {2}resources:\n( {4}.*\n| {6}.*\n)+/, "  resources:\n    - {}\n"), 10, /needs at least one of kinds, namespaces or names: an empty entry would cover every resource/],
-    ["a wildcard name", (doc: string) => doc.replace("names: [fluent-bit]", 'names: ["fluent-*"]'), 12, /"fluent-\*" looks like a wildcard; values are exact/],
-    ["a lower-case kind", (doc: string) => doc.replace("kinds: [DaemonSet]", "kinds: [daemonset]"), 10, /"daemonset" is not a kind/],
-    ["an empty rules list", (doc: string) => doc.replace("rules: [hostPathVolumes]", "rules: []"), 8, /rules must be a non-empty list of strings \(omit it to mean any\)/],
-    ["a policy entry without a name", (doc: string) => doc.replace("    - name: pod-security-baseline\n      rules", "    - rules"), 7, /each spec.policies entry needs the policy's name/],
-    ["an upper-case name", (doc: string) => doc.replace("name: fluent-bit-host-logs", "name: E123"), 4, /metadata.name "E123" is not a valid name/],
-  ])("report %s on its line, and load nothing from the document", (_what, edit, line, message) => {
+    ["a missing reason", (doc: string) => doc.replace(/ {2}reason: .*\n/, ""), 5, /spec.reason is required/, "missing-required"],
+    ["a blank approver", (doc: string) => doc.replace("approver: alice", 'approver: "  "'), 15, /spec.approver is required/, "empty"],
+    ["a missing expires", (doc: string) => doc.replace("  expires: 2026-12-31\n", ""), 5, /spec.expires is required: every exception ends/, "missing-required"],
+    ["an expires that is not a date", (doc: string) => doc.replace("expires: 2026-12-31", "expires: next year"), 16, /spec.expires must be a date \(2026-12-31\) or a timestamp with a zone/, "invalid-value"],
+    ["an impossible date", (doc: string) => doc.replace("expires: 2026-12-31", "expires: 2026-02-30"), 16, /spec.expires must be a date/, "invalid-value"],
+    ["a timestamp without a zone", (doc: string) => doc.replace("expires: 2026-12-31", "expires: 2026-12-31T10:00:00"), 16, /with a zone/, "invalid-value"],
+    ["a wrong apiVersion", (doc: string) => doc.replace("kube-policy-bot.dev/v1", "kube-policy-bot.dev/v2"), 1, /kind PolicyException needs apiVersion kube-policy-bot.dev\/v1, not "kube-policy-bot.dev\/v2"/, "wrong-api-version"],
+    ["a typo'd spec key", (doc: string) => doc.replace("  approver:", "  approvers:"), 15, /unknown field "approvers" in spec \(did you mean "approver"\?\)/, "unknown-key"],
+    ["no resources", (doc: string) => doc.replace(/ {2}resources:\n( {4}.*\n| {6}.*\n)+/, ""), 5, /spec.resources is required: a non-empty list/, "missing-required"],
+    ["an empty resource entry", (doc: string) => doc.replace(/ {2}resources:\n( {4}.*\n| {6}.*\n)+/, "  resources:\n    - {}\n"), 10, /needs at least one of kinds, namespaces or names: an empty entry would cover every resource/, "empty"],
+    ["a wildcard name", (doc: string) => doc.replace("names: [fluent-bit]", 'names: ["fluent-*"]'), 12, /"fluent-\*" looks like a wildcard; values are exact/, "invalid-value"],
+    ["a lower-case kind", (doc: string) => doc.replace("kinds: [DaemonSet]", "kinds: [daemonset]"), 10, /"daemonset" is not a kind/, "invalid-value"],
+    ["an empty rules list", (doc: string) => doc.replace("rules: [hostPathVolumes]", "rules: []"), 8, /rules must be a non-empty list of strings \(omit it to mean any\)/, "empty"],
+    ["a policy entry without a name", (doc: string) => doc.replace("    - name: pod-security-baseline\n      rules", "    - rules"), 7, /spec.policies\[0\].name is required: the policy's name/, "missing-required"],
+    ["an upper-case name", (doc: string) => doc.replace("name: fluent-bit-host-logs", "name: E123"), 4, /metadata.name "E123" is not a valid name/, "invalid-value"],
+  ])("report %s on its line, and load nothing from the document", (_what, edit, line, message, code) => {
     const { exceptions, errors } = load(edit(FLUENT_BIT_EXCEPTION));
     expect(exceptions).toEqual([]);
     expect(errors.length).toBeGreaterThan(0);
     expect(errors[0]).toMatchObject({ file: "policies/exceptions.yaml", line });
     expect(errors[0]?.message).toMatch(message);
+    expect(errors[0]?.code).toBe(code);
   });
 
   it("need unique names", () => {
@@ -103,6 +104,8 @@ describe("PolicyException documents", () => {
         line: 1,
         column: 1,
         message: expect.stringMatching(/names policy "pod-security-basline", which is not loaded \(did you mean "pod-security-baseline"\?\)/),
+        code: "unknown-policy",
+        suggestion: "pod-security-baseline",
       },
     ]);
   });

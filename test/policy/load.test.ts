@@ -71,9 +71,9 @@ spec:
   it("a bad enforcementAction and a malformed match are errors", () => {
     const { errors } = load(podSecurity("  enforcementAction: block\n  match:\n    kinds: Pod\n    scope: Everything\n  parameters:\n    level: baseline\n"));
     expect(errors.map((e) => [e.line, e.message.split(" ")[0]])).toEqual([
-      [6, "enforcementAction"],
-      [8, "match.kinds"],
-      [9, "match.scope"],
+      [6, "spec.enforcementAction"],
+      [8, "spec.match.kinds"],
+      [9, "spec.match.scope"],
     ]);
   });
 

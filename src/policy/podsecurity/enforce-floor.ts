@@ -21,7 +21,8 @@ import type { FieldPath, JsonObject, JsonValue } from "../../manifests/types.js"
 import { isObject } from "../../manifests/json.js";
 import { labelsOf } from "../object-labels.js";
 import { namespaceName } from "../namespace-catalog.js";
-import { didYouMean } from "../suggest.js";
+import { choice, mapping, string } from "../../documents/schema.js";
+import { parameterErrors } from "../parameters.js";
 import type { CompileEnvironment, EvaluationContext, ParameterError, PolicyKind, Violation } from "../types.js";
 import {
   PRIVILEGED_DEFAULTS,
@@ -121,28 +122,21 @@ function violationFor(object: JsonObject, head: LevelVersion, base: LevelVersion
   };
 }
 
+const FLOOR_SCHEMA = mapping(
+  {
+    level: choice(FLOOR_LEVELS, { describe: '"baseline" or "restricted" (a privileged floor allows everything)' }),
+    version: string({ describe: '"latest" or "v1.x"', check: (value: string, name) => (parseLabelVersion(value) ? [] : [{ message: `${name} must be "latest" or "v1.x", got ${JSON.stringify(value)}` }]) }),
+  },
+  { required: ["level"], describe: `a mapping with level (${FLOOR_LEVELS.join(" or ")}) and an optional version` },
+);
+
 function parseFloor(parameters: JsonValue | undefined): { floor: Floor } | { errors: ParameterError[] } {
-  const levels = FLOOR_LEVELS.map((level) => JSON.stringify(level)).join(" or ");
-  if (!parameters || typeof parameters !== "object" || Array.isArray(parameters)) {
-    return { errors: [{ path: [], message: `parameters must be a mapping with level (${levels}) and an optional version` }] };
-  }
-  const errors: ParameterError[] = [];
-  for (const key of Object.keys(parameters)) {
-    if (key !== "level" && key !== "version") errors.push({ path: [key], message: `unknown parameter "${key}"${didYouMean(key, ["level", "version"])}; accepted: level, version` });
-  }
-  const level = parameters["level"];
-  if (typeof level !== "string" || !(FLOOR_LEVELS as readonly string[]).includes(level)) {
-    errors.push({ path: ["level"], message: `level must be ${levels} (a privileged floor allows everything), got ${JSON.stringify(level ?? null)}` });
-  }
-  const version = parameters["version"];
-  let parsedVersion: LabelVersion | undefined;
-  if (version !== undefined) {
-    parsedVersion = typeof version === "string" ? parseLabelVersion(version) : undefined;
-    if (!parsedVersion) errors.push({ path: ["version"], message: `version must be "latest" or "v1.x", got ${JSON.stringify(version)}` });
-  }
+  const errors = parameterErrors(FLOOR_SCHEMA, parameters);
   if (errors.length > 0) return { errors };
-  const floor: Floor = { level: level as Level };
-  if (parsedVersion) floor.version = parsedVersion;
+  const given = parameters as JsonObject;
+  const floor: Floor = { level: given["level"] as Level };
+  const version = typeof given["version"] === "string" ? parseLabelVersion(given["version"]) : undefined;
+  if (version) floor.version = version;
   return { floor };
 }
 

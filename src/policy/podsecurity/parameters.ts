@@ -5,10 +5,11 @@
  * Every mistake is reported with its path: a policy that is silently weaker than written is worse
  * than one that does not load.
  */
-import type { JsonValue } from "../../manifests/types.js";
-import { didYouMean } from "../suggest.js";
+import { choice, either, list, mapping, string, type Schema } from "../../documents/schema.js";
+import type { JsonObject, JsonValue } from "../../manifests/types.js";
+import { parameterErrors } from "../parameters.js";
 import type { ParameterError } from "../types.js";
-import { LATEST, MODES, type LabelVersion, type Mode } from "./labels.js";
+import { LATEST, LEVELS, MODES, type LabelVersion, type Mode } from "./labels.js";
 import type { Level } from "./types.js";
 import { parseVersion } from "./version.js";
 
@@ -22,85 +23,42 @@ export interface PodSecurityParameters {
   namespaceLabels?: Mode[];
 }
 
-const LEVELS: readonly Level[] = ["privileged", "baseline", "restricted"];
-const KEYS = ["level", "version", "namespaceLabels"];
+function schema(newestMinor: number): Schema {
+  const mode = choice(MODES, { describe: `a Pod Security admission mode (${MODES.join(", ")})` });
+  return mapping(
+    {
+      level: choice(LEVELS),
+      version: string({
+        describe: `a string, "latest" or "v1.0" through "v1.${newestMinor}"`,
+        check: (value: string) => {
+          const parsed = parseVersion(value, newestMinor);
+          return "error" in parsed ? [{ message: parsed.error }] : [];
+        },
+      }),
+      namespaceLabels: either([mode, list(mode, { minItems: 1, unique: true })], { describe: `one of ${MODES.join(", ")} or a non-empty list of them` }),
+    },
+    { required: ["level"], describe: `a mapping with level (${LEVELS.join(", ")}) and an optional version and namespaceLabels` },
+  );
+}
 
 export function parseParameters(
   parameters: JsonValue | undefined,
   newestMinor: number,
 ): { parameters: PodSecurityParameters } | { errors: ParameterError[] } {
-  const levelList = LEVELS.map((level) => JSON.stringify(level)).join(", ");
-  if (parameters === undefined || parameters === null) {
-    return { errors: [{ path: ["level"], message: `parameters.level is required: one of ${levelList}` }] };
-  }
-  if (typeof parameters !== "object" || Array.isArray(parameters)) {
-    return { errors: [{ path: [], message: `parameters must be a mapping with level (${levelList}) and an optional version` }] };
-  }
-
-  const errors: ParameterError[] = [];
-  for (const key of Object.keys(parameters)) {
-    if (!KEYS.includes(key)) {
-      errors.push({ path: [key], message: `unknown parameter "${key}"${didYouMean(key, KEYS)}; PodSecurity accepts ${KEYS.join(", ")}` });
-    }
-  }
-
-  const level = parameters["level"];
-  let parsedLevel: Level | undefined;
-  if (level === undefined || level === null) {
-    errors.push({ path: ["level"], message: `parameters.level is required: one of ${levelList}` });
-  } else if (typeof level !== "string" || !(LEVELS as readonly string[]).includes(level)) {
-    const suggestion = typeof level === "string" ? didYouMean(level, LEVELS) : "";
-    errors.push({ path: ["level"], message: `level must be one of ${levelList}, got ${JSON.stringify(level)}${suggestion}` });
-  } else {
-    parsedLevel = level as Level;
-  }
-
-  const version = parameters["version"];
-  let minor: number | undefined = newestMinor;
-  if (version !== undefined) {
-    if (typeof version !== "string") {
-      errors.push({
-        path: ["version"],
-        message: `version must be a string, "latest" or "v1.0" through "v1.${newestMinor}", got ${JSON.stringify(version)}`,
-      });
-      minor = undefined;
-    } else {
-      const parsed = parseVersion(version, newestMinor);
-      if ("error" in parsed) {
-        errors.push({ path: ["version"], message: parsed.error });
-        minor = undefined;
-      } else {
-        minor = parsed.minor;
-      }
-    }
-  }
-
-  const namespaceLabels = readModes(parameters["namespaceLabels"], errors);
-
-  if (errors.length > 0 || parsedLevel === undefined || minor === undefined) return { errors };
-  const result: PodSecurityParameters = { level: parsedLevel, minor, version: version === undefined || version === "latest" ? LATEST : { latest: false, minor } };
-  if (namespaceLabels) result.namespaceLabels = namespaceLabels;
+  const errors = parameterErrors(schema(newestMinor), parameters);
+  if (errors.length > 0) return { errors };
+  // The schema held: level is a level, version parses, namespaceLabels are distinct modes.
+  const given = parameters as JsonObject;
+  const version = given["version"];
+  const parsed = typeof version === "string" ? parseVersion(version, newestMinor) : { minor: newestMinor };
+  const minor = "minor" in parsed ? parsed.minor : newestMinor;
+  const result: PodSecurityParameters = {
+    level: given["level"] as Level,
+    minor,
+    version: version === undefined || version === null || version === "latest" ? LATEST : { latest: false, minor },
+  };
+  const labels = given["namespaceLabels"];
+  if (typeof labels === "string") result.namespaceLabels = [labels as Mode];
+  else if (Array.isArray(labels)) result.namespaceLabels = labels as Mode[];
   return { parameters: result };
-}
-
-/** `namespaceLabels: enforce` or `[enforce, warn, audit]`: distinct Pod Security admission modes. */
-function readModes(value: JsonValue | undefined, errors: ParameterError[]): Mode[] | undefined {
-  if (value === undefined) return undefined;
-  const modeList = MODES.map((mode) => JSON.stringify(mode)).join(", ");
-  const items = typeof value === "string" ? [value] : Array.isArray(value) ? value : undefined;
-  if (!items || items.length === 0) {
-    errors.push({ path: ["namespaceLabels"], message: `namespaceLabels must be one of ${modeList} or a non-empty list of them, got ${JSON.stringify(value)}` });
-    return undefined;
-  }
-  const modes: Mode[] = [];
-  items.forEach((item, index) => {
-    const path = typeof value === "string" ? ["namespaceLabels"] : ["namespaceLabels", index];
-    if (typeof item !== "string" || !(MODES as readonly string[]).includes(item)) {
-      const suggestion = typeof item === "string" ? didYouMean(item, MODES) : "";
-      errors.push({ path, message: `namespaceLabels: ${JSON.stringify(item)} is not a Pod Security admission mode; use ${modeList}${suggestion}` });
-    } else if (modes.includes(item as Mode)) {
-      errors.push({ path, message: `namespaceLabels: "${item}" is listed twice` });
-    } else modes.push(item as Mode);
-  });
-  return modes;
 }

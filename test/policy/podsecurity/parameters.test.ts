@@ -28,28 +28,28 @@ describe("PodSecurity parameters", () => {
   });
 
   test("level is required", () => {
-    expect(errorsOf(undefined)).toEqual([{ path: ["level"], message: expect.stringContaining("level is required") }]);
+    expect(errorsOf(undefined)).toEqual([{ path: ["level"], code: "missing-required", message: expect.stringContaining("level is required") }]);
     expect(errorsOf({ version: "v1.30" })).toEqual([
-      { path: ["level"], message: expect.stringContaining("level is required") },
+      { path: ["level"], code: "missing-required", message: expect.stringContaining("level is required") },
     ]);
   });
 
   test("parameters must be a mapping", () => {
-    expect(errorsOf("restricted")).toEqual([{ path: [], message: expect.stringContaining("must be a mapping") }]);
-    expect(errorsOf(["restricted"])).toEqual([{ path: [], message: expect.stringContaining("must be a mapping") }]);
+    expect(errorsOf("restricted")).toEqual([{ path: [], code: "wrong-type", message: expect.stringContaining("must be a mapping") }]);
+    expect(errorsOf(["restricted"])).toEqual([{ path: [], code: "wrong-type", message: expect.stringContaining("must be a mapping") }]);
   });
 
   test("an unknown level is an error, with a suggestion for a near miss", () => {
     expect(errorsOf({ level: "Restricted" })).toEqual([
-      { path: ["level"], message: expect.stringContaining('(did you mean "restricted"?)') },
+      { path: ["level"], code: "not-one-of", suggestion: "restricted", message: expect.stringContaining('(did you mean "restricted"?)') },
     ]);
-    expect(errorsOf({ level: 3 })).toEqual([{ path: ["level"], message: expect.stringContaining("got 3") }]);
+    expect(errorsOf({ level: 3 })).toEqual([{ path: ["level"], code: "wrong-type", message: expect.stringContaining("got 3") }]);
   });
 
   test("unknown keys are errors at their own path", () => {
     expect(errorsOf({ level: "baseline", verison: "v1.30", exemptions: {} })).toEqual([
-      { path: ["verison"], message: expect.stringContaining('unknown parameter "verison" (did you mean "version"?)') },
-      { path: ["exemptions"], message: expect.stringContaining('unknown parameter "exemptions"') },
+      { path: ["verison"], code: "unknown-key", suggestion: "version", message: expect.stringContaining('unknown parameter "verison" in parameters (did you mean "version"?)') },
+      { path: ["exemptions"], code: "unknown-key", message: expect.stringContaining('unknown parameter "exemptions"') },
     ]);
   });
 
@@ -63,13 +63,13 @@ describe("PodSecurity parameters", () => {
     ["v1.38", "newer than the newest Pod Security Standards version known here (v1.37)"],
   ])("version %j is refused (%s)", (version, message) => {
     expect(errorsOf({ level: "baseline", version })).toEqual([
-      { path: ["version"], message: expect.stringContaining(message) },
+      { path: ["version"], code: "invalid-value", message: expect.stringContaining(message) },
     ]);
   });
 
   test("a version that YAML read as a number is refused", () => {
     expect(errorsOf({ level: "baseline", version: 1.25 })).toEqual([
-      { path: ["version"], message: expect.stringContaining("must be a string") },
+      { path: ["version"], code: "wrong-type", message: expect.stringContaining("must be a string") },
     ]);
   });
 
