@@ -137,7 +137,7 @@ function visit(schema: Schema, value: JsonValue | undefined, path: FieldPath, co
         if (!visit(schema.items, item, [...path, index], context)) shaped = false;
         else if (schema.unique) {
           const key = JSON.stringify(item);
-          if (seen.has(key)) shaped = report("duplicate", `${context.name([...path, index])}: ${key} is listed twice`, undefined, [...path, index]);
+          if (seen.has(key)) shaped = report("duplicate", `${context.name([...path, index])}: duplicate value ${key}`, undefined, [...path, index]);
           seen.add(key);
         }
       });

@@ -12,9 +12,11 @@
  * `exemptions.usernames` cannot apply to a pull request: there is no requesting user until someone
  * applies the change. It is reported as a notice, and workloads are judged as for any other user.
  */
-import type { FieldPath, InputError, JsonObject, JsonValue, SourceDocument } from "../../manifests/types.js";
+import { DocumentReader } from "../../documents/reader.js";
+import { any, hint, list, mapping, string, type Schema } from "../../documents/schema.js";
+import type { InputError, JsonObject, JsonValue, SourceDocument } from "../../manifests/types.js";
 import { isObject } from "../../manifests/json.js";
-import { didYouMean } from "../suggest.js";
+import { closest } from "../../text/suggest.js";
 import { LATEST, LEVELS, MODES, parseLabelVersion, parseLevel, type LabelVersion, type PolicyDefaults } from "./labels.js";
 
 export const ADMISSION_CONFIGURATION_APIS = ["apiserver.config.k8s.io/v1", "apiserver.config.k8s.io/v1alpha1"];
@@ -41,10 +43,33 @@ export interface AdmissionConfigurationResult {
   notices: InputError[];
 }
 
-const DEFAULT_KEYS = MODES.flatMap((mode) => [mode, `${mode}-version`]);
-const EXEMPTION_KEYS = ["usernames", "namespaces", "runtimeClasses"];
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** Upstream defaulting: an empty level is privileged, an empty version latest. */
+const LEVEL: Schema = string({
+  describe: `one of ${LEVELS.join(", ")}`,
+  check: (value: string, name) => {
+    if (value === "" || parseLevel(value)) return [];
+    const suggestion = closest(value, LEVELS);
+    return [{ code: "not-one-of", message: `${name} must be one of ${LEVELS.join(", ")}, got ${JSON.stringify(value)}${hint(suggestion)}`, ...(suggestion ? { suggestion } : {}) }];
+  },
+});
+const VERSION: Schema = string({
+  describe: '"latest" or "v1.x"',
+  check: (value: string, name) => (value === "" || parseLabelVersion(value) ? [] : [{ message: `${name} must be "latest" or "v1.x", got ${JSON.stringify(value)}` }]),
+});
+const names = (pattern: RegExp, maxLength: number, what: string): Schema => list(string({ pattern, maxLength, describe: what }), { unique: true });
+
+const POD_SECURITY_CONFIGURATION = mapping({
+  apiVersion: any,
+  kind: any,
+  defaults: mapping(Object.fromEntries(MODES.flatMap((mode) => [[mode, LEVEL], [`${mode}-version`, VERSION]]))),
+  exemptions: mapping({
+    usernames: names(/./, Infinity, "a non-empty username"),
+    namespaces: names(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 63, "a namespace name (DNS label)"),
+    runtimeClasses: names(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 253, "a runtime class name (DNS subdomain)"),
+  }),
+});
+const ADMISSION_CONFIGURATION = mapping({ apiVersion: any, kind: any, plugins: list(any, { describe: "a list of {name, configuration}" }) });
+const PLUGIN = mapping({ name: string(), configuration: any, path: string() });
 
 /** Decided on apiVersion and kind: any other document is left to the policy reader. */
 export function isAdmissionConfigurationDocument(value: JsonValue): boolean {
@@ -59,140 +84,84 @@ export function isAdmissionConfigurationDocument(value: JsonValue): boolean {
 }
 
 export function readAdmissionConfiguration(file: string, document: SourceDocument): AdmissionConfigurationResult {
-  const errors: InputError[] = [];
+  const reader = DocumentReader.of(file, document, `the ${String((document.value as JsonObject)["kind"])}`);
   const notices: InputError[] = [];
-  const at = (path: FieldPath, message: string): InputError => {
-    const position = document.locate(path);
-    return { file, line: position.line, column: position.column, message };
-  };
-  const fail = (path: FieldPath, message: string): void => void errors.push(at(path, message));
+  const failed = (): AdmissionConfigurationResult => ({ errors: reader.problems, notices });
   const root = document.value as JsonObject;
   const source = `${file}:${document.locate([]).line}`;
 
   let configuration: JsonValue | undefined = root;
-  let base: FieldPath = [];
+  let base: (string | number)[] = [];
   if (root["kind"] === "AdmissionConfiguration") {
     if (!ADMISSION_CONFIGURATION_APIS.includes(String(root["apiVersion"]))) {
-      fail(["apiVersion"], `AdmissionConfiguration needs apiVersion ${ADMISSION_CONFIGURATION_APIS.join(" or ")}`);
-      return { errors, notices };
+      reader.fail(["apiVersion"], `AdmissionConfiguration needs apiVersion ${ADMISSION_CONFIGURATION_APIS.join(" or ")}`, "wrong-api-version");
+      return failed();
     }
-    checkKeys(root, ["apiVersion", "kind", "plugins"], [], fail);
+    reader.check(ADMISSION_CONFIGURATION, root);
     const plugins = root["plugins"];
-    if (plugins !== undefined && !Array.isArray(plugins)) fail(["plugins"], "plugins must be a list of {name, configuration}");
     const entries = Array.isArray(plugins) ? plugins : [];
     const index = entries.findIndex((plugin) => isObject(plugin) && plugin["name"] === "PodSecurity");
-    if (index === -1) return { errors, notices };
+    if (index === -1) return reader.problems.length > 0 ? failed() : { errors: [], notices };
     const plugin = entries[index] as JsonObject;
     base = ["plugins", index];
-    checkKeys(plugin, ["name", "configuration", "path"], base, fail);
+    reader.check(PLUGIN, plugin, base);
     if (plugin["path"] !== undefined) {
-      fail([...base, "path"], "the PodSecurity plugin's configuration is in a file on the API server (path), which a pull-request check cannot read; put it inline under configuration");
-      return { errors, notices };
+      const message = "the PodSecurity plugin's configuration is in a file on the API server (path), which a pull-request check cannot read; put it inline under configuration";
+      reader.fail([...base, "path"], message, "unsupported");
+      return failed();
     }
     configuration = plugin["configuration"];
     base = [...base, "configuration"];
     // Upstream: no configuration means the defaulted one (privileged everywhere, no exemptions).
     if (configuration === undefined || configuration === null) configuration = { apiVersion: POD_SECURITY_CONFIGURATION_APIS[0] as string, kind: "PodSecurityConfiguration" };
     if (!isObject(configuration)) {
-      fail(base, "configuration must be a PodSecurityConfiguration mapping");
-      return { errors, notices };
+      reader.fail(base, "configuration must be a PodSecurityConfiguration mapping", "wrong-type");
+      return failed();
     }
     if (configuration["kind"] !== "PodSecurityConfiguration" || !POD_SECURITY_CONFIGURATION_APIS.includes(String(configuration["apiVersion"]))) {
-      fail(base, `configuration must be kind PodSecurityConfiguration with apiVersion ${POD_SECURITY_CONFIGURATION_APIS.join(", ")}`);
-      return { errors, notices };
+      reader.fail(base, `configuration must be kind PodSecurityConfiguration with apiVersion ${POD_SECURITY_CONFIGURATION_APIS.join(", ")}`, "wrong-api-version");
+      return failed();
     }
   } else if (!POD_SECURITY_CONFIGURATION_APIS.includes(String(root["apiVersion"]))) {
-    fail(["apiVersion"], `PodSecurityConfiguration needs apiVersion ${POD_SECURITY_CONFIGURATION_APIS.join(", ")}`);
-    return { errors, notices };
+    reader.fail(["apiVersion"], `PodSecurityConfiguration needs apiVersion ${POD_SECURITY_CONFIGURATION_APIS.join(", ")}`, "wrong-api-version");
+    return failed();
   }
 
+  reader.check(POD_SECURITY_CONFIGURATION, configuration, base);
+  if (reader.problems.length > 0) return failed();
+
+  // The schema held: every value below has the declared shape.
   const config = configuration as JsonObject;
-  checkKeys(config, ["apiVersion", "kind", "defaults", "exemptions"], base, fail);
-  const defaults = readDefaults(config["defaults"], [...base, "defaults"], fail);
-  const exemptions = config["exemptions"];
-  const exemptionsAt = [...base, "exemptions"];
-  let namespaces: string[] = [];
-  let runtimeClasses: string[] = [];
-  if (exemptions !== undefined && exemptions !== null) {
-    if (!isObject(exemptions)) fail(exemptionsAt, "exemptions must be a mapping with usernames, namespaces and runtimeClasses");
-    else {
-      checkKeys(exemptions, EXEMPTION_KEYS, exemptionsAt, fail);
-      namespaces = names(exemptions["namespaces"], [...exemptionsAt, "namespaces"], { pattern: DNS_LABEL, maxLength: 63, what: "a namespace name (DNS label)" }, fail);
-      runtimeClasses = names(exemptions["runtimeClasses"], [...exemptionsAt, "runtimeClasses"], { pattern: DNS_SUBDOMAIN, maxLength: 253, what: "a runtime class name (DNS subdomain)" }, fail);
-      const usernames = names(exemptions["usernames"], [...exemptionsAt, "usernames"], { pattern: /./, maxLength: Infinity, what: "a non-empty username" }, fail);
-      if (usernames.length > 0) {
-        notices.push(
-          at(
-            [...exemptionsAt, "usernames"],
-            `exemptions.usernames (${usernames.join(", ")}) cannot apply at pull-request time: nobody is applying the change yet, ` +
-              "so workloads are judged as for any other user. Except them with a PolicyException if they must pass here.",
-          ),
-        );
-      }
-    }
+  const exemptions = isObject(config["exemptions"]) ? config["exemptions"] : {};
+  const listed = (key: string): string[] => (Array.isArray(exemptions[key]) ? (exemptions[key] as string[]) : []);
+  const usernames = listed("usernames");
+  if (usernames.length > 0) {
+    const at = document.locate([...base, "exemptions", "usernames"]);
+    notices.push({
+      file,
+      line: at.line,
+      column: at.column,
+      message:
+        `exemptions.usernames (${usernames.join(", ")}) cannot apply at pull-request time: nobody is applying the change yet, ` +
+        "so workloads are judged as for any other user. Except them with a PolicyException if they must pass here.",
+    });
   }
-  if (errors.length > 0 || !defaults) return { errors, notices };
   return {
-    admission: { defaults, exemptNamespaces: new Set(namespaces), exemptRuntimeClasses: new Set(runtimeClasses), source },
-    errors,
+    admission: { defaults: defaultsOf(config["defaults"]), exemptNamespaces: new Set(listed("namespaces")), exemptRuntimeClasses: new Set(listed("runtimeClasses")), source },
+    errors: [],
     notices,
   };
 }
 
-function readDefaults(value: JsonValue | undefined, at: FieldPath, fail: (path: FieldPath, message: string) => void): PolicyDefaults | undefined {
+/** The defaults of a validated configuration, with upstream's defaulting of empty values. */
+function defaultsOf(value: JsonValue | undefined): PolicyDefaults {
   const given: JsonObject = isObject(value) ? value : {};
-  if (value !== undefined && value !== null && !isObject(value)) {
-    fail(at, `defaults must be a mapping of ${DEFAULT_KEYS.join(", ")}`);
-    return undefined;
-  }
-  checkKeys(given, DEFAULT_KEYS, at, fail);
-  let ok = true;
   const defaults = {} as PolicyDefaults;
   for (const mode of MODES) {
     const level = given[mode];
     const version = given[`${mode}-version`];
-    // Upstream defaulting: an empty value is privileged / latest.
-    const levelText = level === undefined || level === null || level === "" ? "privileged" : level;
-    const versionText = version === undefined || version === null || version === "" ? "latest" : version;
-    const parsedLevel = typeof levelText === "string" ? parseLevel(levelText) : undefined;
-    const parsedVersion: LabelVersion | undefined = typeof versionText === "string" ? parseLabelVersion(versionText) : undefined;
-    if (!parsedLevel) {
-      fail([...at, mode], `defaults.${mode} must be one of ${LEVELS.join(", ")}, got ${JSON.stringify(level)}${typeof level === "string" ? didYouMean(level, LEVELS) : ""}`);
-      ok = false;
-    }
-    if (!parsedVersion) {
-      fail([...at, `${mode}-version`], `defaults.${mode}-version must be "latest" or "v1.x", got ${JSON.stringify(version)}`);
-      ok = false;
-    }
-    defaults[mode] = { level: parsedLevel ?? "privileged", version: parsedVersion ?? LATEST };
+    const parsedVersion: LabelVersion | undefined = typeof version === "string" && version !== "" ? parseLabelVersion(version) : undefined;
+    defaults[mode] = { level: (typeof level === "string" && parseLevel(level)) || "privileged", version: parsedVersion ?? LATEST };
   }
-  return ok ? defaults : undefined;
-}
-
-function names(
-  value: JsonValue | undefined,
-  at: FieldPath,
-  rule: { pattern: RegExp; maxLength: number; what: string },
-  fail: (path: FieldPath, message: string) => void,
-): string[] {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) {
-    fail(at, `${String(at[at.length - 1])} must be a list of strings`);
-    return [];
-  }
-  const seen = new Set<string>();
-  value.forEach((item, index) => {
-    if (typeof item !== "string" || !rule.pattern.test(item) || item.length > rule.maxLength) {
-      fail([...at, index], `${JSON.stringify(item)} is not ${rule.what}`);
-    } else if (seen.has(item)) {
-      fail([...at, index], `duplicate value ${JSON.stringify(item)}`);
-    } else seen.add(item);
-  });
-  return [...seen];
-}
-
-function checkKeys(object: JsonObject, allowed: readonly string[], at: FieldPath, fail: (path: FieldPath, message: string) => void): void {
-  for (const key of Object.keys(object)) {
-    if (!allowed.includes(key)) fail([...at, key], `unknown field "${key}"${didYouMean(key, allowed)}; allowed: ${allowed.join(", ")}`);
-  }
+  return defaults;
 }

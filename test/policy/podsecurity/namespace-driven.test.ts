@@ -257,7 +257,7 @@ describe("AdmissionConfiguration exemptions", () => {
 
   it.each([
     ["defaults: {enforce: strict}", /defaults.enforce must be one of privileged, baseline, restricted, got "strict"/],
-    ["defaults: {enforce-verison: v1.30}", /unknown field "enforce-verison" \(did you mean "enforce-version"\?\)/],
+    ["defaults: {enforce-verison: v1.30}", /unknown field "enforce-verison" in defaults \(did you mean "enforce-version"\?\)/],
     ["defaults: {warn-version: 1.30}", /defaults.warn-version must be "latest" or "v1.x"/],
     ["exemptions: {namespaces: [Prod]}", /"Prod" is not a namespace name/],
     ["exemptions: {runtimeClasses: [kata, kata]}", /duplicate value "kata"/],
