@@ -168,7 +168,7 @@ function visitObject(schema: ObjectSchema, value: JsonObject, path: FieldPath, c
     const property = Object.hasOwn(schema.properties, key) ? schema.properties[key] : schema.additional;
     if (!property) {
       const suggestion = closest(key, known);
-      const message = `unknown ${context.word} "${key}" in ${context.name(path)}${hint(suggestion)}; ${known.length > 0 ? `allowed: ${known.join(", ")}` : "it takes none"}`;
+      const message = `unknown ${context.word} "${key}" in ${context.name(path)}${hint(suggestion)}; ${known.length > 0 ? `allowed: ${known.join(", ")}` : `no ${context.word} is allowed here`}`;
       context.problems.push({ path: [...path, key], code: "unknown-key", message, ...(suggestion !== undefined ? { suggestion } : {}) });
       shaped = false;
       continue;
@@ -254,7 +254,7 @@ function shown(value: JsonValue | undefined): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
-  return JSON.stringify(value);
+  return `${typeof value} ${JSON.stringify(value)}`;
 }
 
 function plural(description: string): string {

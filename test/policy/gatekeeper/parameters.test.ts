@@ -20,38 +20,43 @@ function errorsOf(kind: string, parameters: JsonValue | undefined): ParameterErr
 describe("constraint parameters", () => {
   it("rejects an unknown parameter, naming the ones the kind takes", () => {
     expect(errorsOf("K8sDisallowedTags", { tags: ["latest"], exemptImage: ["x"] })).toEqual([
-      { path: ["exemptImage"], message: "unknown parameter exemptImage; expected one of: exemptImages, tags" },
+      {
+        path: ["exemptImage"],
+        code: "unknown-key",
+        suggestion: "exemptImages",
+        message: 'unknown parameter "exemptImage" in parameters (did you mean "exemptImages"?); allowed: exemptImages, tags',
+      },
     ]);
-    expect(errorsOf("K8sBlockNodePort", { allow: true })).toEqual([{ path: ["allow"], message: "unknown parameter allow; this kind takes no parameters" }]);
+    expect(errorsOf("K8sBlockNodePort", { allow: true })).toEqual([{ path: ["allow"], code: "unknown-key", message: 'unknown parameter "allow" in parameters; no parameter is allowed here' }]);
   });
 
   it("rejects a value of the wrong type, saying what is expected", () => {
     expect(errorsOf("K8sAllowedRepos", { repos: "docker.io/" })).toEqual([
-      { path: ["repos"], message: 'parameter repos must be a list of strings, got string "docker.io/"' },
+      { path: ["repos"], code: "wrong-type", message: 'parameters.repos must be a list of strings, got string "docker.io/"' },
     ]);
-    expect(errorsOf("K8sAllowedRepos", { repos: ["docker.io/", 3] })).toEqual([{ path: ["repos", 1], message: "parameter repos[1] must be a string, got number 3" }]);
+    expect(errorsOf("K8sAllowedRepos", { repos: ["docker.io/", 3] })).toEqual([{ path: ["repos", 1], code: "wrong-type", message: "parameters.repos[1] must be a string, got number 3" }]);
     expect(errorsOf("K8sHttpsOnly", { tlsOptional: "true" })).toEqual([
-      { path: ["tlsOptional"], message: 'parameter tlsOptional must be a boolean (true or false), got string "true"' },
+      { path: ["tlsOptional"], code: "wrong-type", message: 'parameters.tlsOptional must be true or false, got string "true"' },
     ]);
     expect(errorsOf("K8sReplicaLimits", { ranges: [{ min_replicas: 1.5, max_replicas: 3 }] })).toEqual([
-      { path: ["ranges", 0, "min_replicas"], message: "parameter ranges[0].min_replicas must be an integer, got number 1.5" },
+      { path: ["ranges", 0, "min_replicas"], code: "wrong-type", message: "parameters.ranges[0].min_replicas must be a whole number, got number 1.5" },
     ]);
-    expect(errorsOf("K8sAllowedRepos", ["docker.io/"])).toEqual([{ path: [], message: "parameters must be an object with keys repos, got a list" }]);
+    expect(errorsOf("K8sAllowedRepos", ["docker.io/"])).toEqual([{ path: [], code: "wrong-type", message: "parameters must be a mapping with repos, got a list" }]);
   });
 
   it("rejects a value outside the template's enum", () => {
     expect(errorsOf("K8sPSPProcMount", { procMount: "Masked" })).toEqual([
-      { path: ["procMount"], message: 'parameter procMount must be one of "Default", "Unmasked", got string "Masked"' },
+      { path: ["procMount"], code: "not-one-of", suggestion: "Unmasked", message: 'parameters.procMount must be one of Default, Unmasked, got "Masked" (did you mean "Unmasked"?)' },
     ]);
     expect(errorsOf("K8sRequiredResources", { limits: ["gpu"] })).toEqual([
-      { path: ["limits", 0], message: 'parameter limits[0] must be one of "cpu", "memory", got string "gpu"' },
+      { path: ["limits", 0], code: "not-one-of", suggestion: "cpu", message: 'parameters.limits[0] must be one of cpu, memory, got "gpu" (did you mean "cpu"?)' },
     ]);
   });
 
   it("requires the parameters without which a kind would check nothing", () => {
-    expect(errorsOf("K8sAllowedRepos", undefined)).toEqual([{ path: ["repos"], message: "missing required parameter repos: expected a list of strings" }]);
+    expect(errorsOf("K8sAllowedRepos", undefined)).toEqual([{ path: ["repos"], code: "missing-required", message: "parameters.repos is required: a list of strings" }]);
     expect(errorsOf("K8sRequiredLabels", { labels: [{ allowedRegex: "^a$" }] })).toEqual([
-      { path: ["labels", 0, "key"], message: "missing required parameter labels[0].key: expected a string" },
+      { path: ["labels", 0, "key"], code: "missing-required", message: "parameters.labels[0].key is required: a string" },
     ]);
     for (const kind of ["K8sDisallowedRepos", "K8sAllowedReposv2", "K8sRequiredAnnotations", "K8sRequiredProbes", "K8sReplicaLimits", "VerifyDeprecatedAPI", "K8sPSPAppArmor", "K8sPSPFlexVolumes", "K8sPSPSELinuxV2", "K8sPSPSeccomp", "K8sPSPSeccompV2", "K8sPSPVolumeTypes"]) {
       expect(errorsOf(kind, {}).length).toBeGreaterThan(0);
@@ -92,6 +97,6 @@ describe("constraint parameters", () => {
   it("surfaces parameter errors when loading a constraint file", () => {
     const loaded = loadPolicies([{ file: "policies/repos.yaml", content: constraint("K8sAllowedRepos", "repo: [docker.io/]") }]);
     expect(loaded.policies).toEqual([]);
-    expect(loaded.errors.map((e) => e.message).join("\n")).toMatch(/unknown parameter repo/);
+    expect(loaded.errors.map((e) => e.message).join("\n")).toMatch(/unknown parameter "repo" in parameters \(did you mean "repos"\?\)/);
   });
 });

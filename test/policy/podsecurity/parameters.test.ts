@@ -43,7 +43,7 @@ describe("PodSecurity parameters", () => {
     expect(errorsOf({ level: "Restricted" })).toEqual([
       { path: ["level"], code: "not-one-of", suggestion: "restricted", message: expect.stringContaining('(did you mean "restricted"?)') },
     ]);
-    expect(errorsOf({ level: 3 })).toEqual([{ path: ["level"], code: "wrong-type", message: expect.stringContaining("got 3") }]);
+    expect(errorsOf({ level: 3 })).toEqual([{ path: ["level"], code: "wrong-type", message: expect.stringContaining("got number 3") }]);
   });
 
   test("unknown keys are errors at their own path", () => {

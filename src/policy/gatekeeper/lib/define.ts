@@ -8,7 +8,8 @@
 import type { JsonObject, JsonValue } from "../../../manifests/types.js";
 import type { EvaluationContext, Evaluator, ParameterError, PolicyKind, Violation } from "../../types.js";
 import { isUpdate } from "./review.js";
-import { validate, type ObjectSchema } from "./schema.js";
+import { parameterErrors } from "../../parameters.js";
+import type { ObjectSchema } from "./schema.js";
 
 export const GATEKEEPER_LIBRARY_URL = "https://open-policy-agent.github.io/gatekeeper-library/website/";
 
@@ -70,7 +71,7 @@ export function defineKind<P>(definition: KindDefinition<P>): GatekeeperKind {
     ],
     compile(parameters: JsonValue | undefined) {
       const given = parameters ?? {};
-      const schemaErrors = validate(definition.parameters, given);
+      const schemaErrors = parameterErrors(definition.parameters, given);
       if (schemaErrors.length > 0) return { errors: schemaErrors };
       const typed = given as unknown as P;
       const checkErrors = definition.check?.(typed) ?? [];
