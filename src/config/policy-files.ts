@@ -64,7 +64,7 @@ export function loadPolicies(
     if (!read.admission) continue;
     if (own) {
       const line = document.locate([]).line;
-      errors.push({ file, line, column: 1, message: `a second Pod Security admission configuration; the first is at ${own.source}. A cluster has one: keep one document.` });
+      errors.push({ file, line, column: 1, message: `a second Pod Security admission configuration; the first is at ${own.source}. A cluster has one: keep one document.`, code: "duplicate" });
       continue;
     }
     own = read.admission;
@@ -87,7 +87,7 @@ export function loadPolicies(
       const line = document.locate([]).line;
       const previous = seenExceptions.get(read.exception.id);
       if (previous) {
-        errors.push({ file, line, column: 1, message: `PolicyException name "${read.exception.id}" is already used at ${previous}; names must be unique (summaries refer to exceptions by name)` });
+        errors.push({ file, line, column: 1, message: `PolicyException name "${read.exception.id}" is already used at ${previous}; names must be unique (summaries refer to exceptions by name)`, code: "duplicate" });
         continue;
       }
       seenExceptions.set(read.exception.id, `${file}:${line}`);
@@ -100,12 +100,7 @@ export function loadPolicies(
     const where = `${file}:${result.policy.range.line}`;
     const previous = seenNames.get(result.policy.name);
     if (previous) {
-      errors.push({
-        file,
-        line: result.policy.range.line,
-        column: result.policy.range.column,
-        message: `policy name "${result.policy.name}" is already used at ${previous}; names must be unique (findings and exceptions refer to policies by name)`,
-      });
+      errors.push(duplicateName(result.policy, previous));
       continue;
     }
     seenNames.set(result.policy.name, where);
@@ -116,7 +111,7 @@ export function loadPolicies(
     const where = `${policy.file}:${policy.range.line}`;
     const previous = seenNames.get(policy.name);
     if (previous && previous !== where) {
-      errors.push({ file: policy.file, line: policy.range.line, column: policy.range.column, message: `policy name "${policy.name}" is already used at ${previous}; names must be unique (findings and exceptions refer to policies by name)` });
+      errors.push(duplicateName(policy, previous));
       continue;
     }
     seenNames.set(policy.name, where);
@@ -125,4 +120,14 @@ export function loadPolicies(
   const loaded: LoadedPolicies = { policies, exceptions, errors, notices };
   if (admission) loaded.podSecurityAdmission = admission;
   return loaded;
+}
+
+function duplicateName(policy: Policy, previous: string): InputError {
+  return {
+    file: policy.file,
+    line: policy.range.line,
+    column: policy.range.column,
+    message: `policy name "${policy.name}" is already used at ${previous}; names must be unique (findings and exceptions refer to policies by name)`,
+    code: "duplicate",
+  };
 }

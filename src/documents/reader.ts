@@ -11,7 +11,7 @@ import type { FieldPath, InputError, JsonObject, JsonValue, SourceDocument } fro
 import { parseDocuments } from "../manifests/yaml.js";
 import { closest } from "../text/suggest.js";
 import type { ProblemCode } from "./codes.js";
-import { hint, validate, type Schema, type ValidateOptions } from "./schema.js";
+import { hint, unknownKey, validate, type Schema, type ValidateOptions } from "./schema.js";
 
 export type { ProblemCode } from "./codes.js";
 
@@ -85,9 +85,8 @@ export class DocumentReader {
   keys(object: JsonObject, at: FieldPath, allowed: readonly string[]): void {
     for (const key of Object.keys(object)) {
       if (allowed.includes(key)) continue;
-      const where = at.length === 0 ? this.noun : at.join(".");
-      const suggestion = closest(key, allowed);
-      this.fail([...at, key], `unknown key "${key}" in ${where}${hint(suggestion)}; allowed: ${allowed.join(", ")}`, "unknown-key", suggestion);
+      const problem = unknownKey(key, at.length === 0 ? this.noun : at.join("."), allowed, "key");
+      this.fail([...at, key], problem.message, "unknown-key", problem.suggestion);
     }
   }
 

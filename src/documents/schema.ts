@@ -167,9 +167,7 @@ function visitObject(schema: ObjectSchema, value: JsonObject, path: FieldPath, c
   for (const [key, item] of Object.entries(value)) {
     const property = Object.hasOwn(schema.properties, key) ? schema.properties[key] : schema.additional;
     if (!property) {
-      const suggestion = closest(key, known);
-      const message = `unknown ${context.word} "${key}" in ${context.name(path)}${hint(suggestion)}; ${known.length > 0 ? `allowed: ${known.join(", ")}` : `no ${context.word} is allowed here`}`;
-      context.problems.push({ path: [...path, key], code: "unknown-key", message, ...(suggestion !== undefined ? { suggestion } : {}) });
+      context.problems.push({ path: [...path, key], code: "unknown-key", ...unknownKey(key, context.name(path), known, context.word) });
       shaped = false;
       continue;
     }
@@ -185,6 +183,13 @@ function visitObject(schema: ObjectSchema, value: JsonObject, path: FieldPath, c
     shaped = false;
   }
   return shaped;
+}
+
+/** The message (and suggestion) for a key that is not allowed: the one wording every reader uses. */
+export function unknownKey(key: string, where: string, allowed: readonly string[], word = "field"): { message: string; suggestion?: string } {
+  const suggestion = closest(key, allowed);
+  const rest = allowed.length > 0 ? `allowed: ${allowed.join(", ")}` : `no ${word} is allowed here`;
+  return { message: `unknown ${word} "${key}" in ${where}${hint(suggestion)}; ${rest}`, ...(suggestion !== undefined ? { suggestion } : {}) };
 }
 
 /** Whether `value` has the JSON type of `schema` (how a `oneOf` picks its option). */

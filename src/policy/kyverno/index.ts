@@ -6,13 +6,14 @@
  * Audit: warn). A rule that cannot be judged from the files alone is a finding "not evaluated: needs
  * <what>" on every object it matches, never a silent pass.
  */
+import { DocumentReader } from "../../documents/reader.js";
 import type { InputError, JsonObject, SourceDocument } from "../../manifests/types.js";
 import type { EnforcementAction, EvaluationContext, Policy, PolicyDocs, Violation } from "../types.js";
 import { computeRules } from "./autogen.js";
 import { evaluateRule, type RuleResult } from "./evaluate-rule.js";
 import { kindGate, kindMatches, ruleMatches } from "./match.js";
 import { requestNeeds, requestReads, staticNeeds, type RequestReads } from "./needs.js";
-import { readWrittenPolicy, type WrittenPolicy } from "./read-policy.js";
+import { readWrittenPolicy, type Fail, type WrittenPolicy } from "./read-policy.js";
 import { ruleAction } from "./rule-action.js";
 import { locationsOf, requestContext } from "./request-context.js";
 import { isObject } from "../../manifests/json.js";
@@ -41,11 +42,9 @@ interface PreparedRule {
 }
 
 export function readKyvernoPolicy(file: string, document: SourceDocument): { policy?: Policy; errors: InputError[] } {
-  const errors: InputError[] = [];
-  const fail = (path: readonly (string | number)[], message: string): void => {
-    const at = document.locate(path);
-    errors.push({ file, line: at.line, column: at.column, message });
-  };
+  const reader = DocumentReader.of(file, document, "the document");
+  const errors = reader.problems;
+  const fail: Fail = (path, message, code = "invalid-value", suggestion) => reader.fail(path, message, code, suggestion);
   const root = document.value as JsonObject;
   const apiVersion = String(root["apiVersion"]);
   const kind = String(root["kind"]);

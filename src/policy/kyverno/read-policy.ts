@@ -6,6 +6,8 @@
  */
 import { compile } from "@jmespath-community/jmespath";
 import type { FieldPath, JsonObject, JsonValue } from "../../manifests/types.js";
+import type { ProblemCode } from "../../documents/codes.js";
+import { unknownKey } from "../../documents/schema.js";
 import { didYouMean } from "../suggest.js";
 import { CONDITION_OPERATORS } from "./conditions.js";
 import { readPodSecurity } from "./pod-security.js";
@@ -31,7 +33,8 @@ export interface WrittenPolicy {
   rules: JsonObject[];
 }
 
-export type Fail = (path: FieldPath, message: string) => void;
+/** Reports a problem at its path; `code` is a stable problem code (src/documents/codes.ts), `invalid-value` by default. */
+export type Fail = (path: FieldPath, message: string, code?: ProblemCode, suggestion?: string) => void;
 
 const TOP_KEYS = ["apiVersion", "kind", "metadata", "spec", "status"];
 const SPEC_KEYS = [
@@ -311,8 +314,8 @@ function stringList(value: JsonValue | undefined, at: FieldPath, fail: Fail): st
 function checkKeys(object: JsonObject, allowed: readonly string[], at: FieldPath, fail: Fail): void {
   for (const key of Object.keys(object)) {
     if (!allowed.includes(key)) {
-      const where = at.length === 0 ? "the document" : at.join(".");
-      fail([...at, key], `unknown field "${key}" in ${where}${didYouMean(key, allowed)}; allowed: ${allowed.join(", ")}`);
+      const problem = unknownKey(key, at.length === 0 ? "the document" : at.join("."), allowed);
+      fail([...at, key], problem.message, "unknown-key", problem.suggestion);
     }
   }
 }
