@@ -50,7 +50,7 @@ export function loadPolicies(
 
   const documents = sources.flatMap((source) => {
     const parsed = parseDocuments(source.file, source.content);
-    errors.push(...parsed.errors);
+    errors.push(...parsed.errors.map((error) => ({ ...error, code: "yaml-syntax" })));
     return parsed.documents.map((document) => ({ file: source.file, document }));
   });
 

@@ -88,7 +88,7 @@ describe("PolicyException documents", () => {
       { file: "b.yaml", content: `# same name\n${FLUENT_BIT_EXCEPTION}` },
     ]);
     expect(exceptions).toHaveLength(1);
-    expect(errors).toEqual([{ file: "b.yaml", line: 2, column: 1, message: expect.stringMatching(/PolicyException name "fluent-bit-host-logs" is already used at a.yaml:1/) }]);
+    expect(errors).toEqual([{ file: "b.yaml", line: 2, column: 1, code: "duplicate", message: expect.stringMatching(/PolicyException name "fluent-bit-host-logs" is already used at a.yaml:1/) }]);
   });
 
   it("a typo'd kind suggests PolicyException", () => {
