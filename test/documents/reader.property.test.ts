@@ -144,6 +144,7 @@ describe("the document reader, on random documents", () => {
   ])("%s, mutated: no throw; every problem coded and placed in the file; nothing loaded from a refused document", (_what, valid) => {
     const clean = loadPolicies([{ file: "p.yaml", content: dump(valid) }]);
     expect(clean.errors).toEqual([]);
+    let refused = 0;
     fc.assert(
       fc.property(fc.array(fc.tuple(mutation, fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true })), { minLength: 1, maxLength: 3 }), (changes) => {
         const document = changes.reduce((current, [change, choice]) => mutate(current, change, choice), valid);
@@ -151,12 +152,15 @@ describe("the document reader, on random documents", () => {
         const loaded = loadPolicies([{ file: "p.yaml", content: text }]);
         expectPlaced(loaded.errors, text);
         if (loaded.errors.length > 0) {
+          refused++;
           expect(loaded.policies).toEqual([]);
           expect(loaded.exceptions).toEqual([]);
         }
       }),
       { numRuns: 300 },
     );
+    // The mutations reach the reader: most mutated documents are refused (some mutations are harmless).
+    expect(refused).toBeGreaterThan(100);
   });
 
   test("the org config, mutated: no throw; every problem coded and placed; no config from a refused file", () => {
