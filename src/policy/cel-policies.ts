@@ -84,7 +84,8 @@ export function readCelPolicies(documents: readonly PolicyDocument[], kinds: Rea
   return { ...collected, kinds: extended };
 }
 
+/** Problems of CEL policy documents carry the generic code (README "Errors: stable codes"). */
 function at(file: string, document: SourceDocument, path: readonly (string | number)[], message: string): InputError {
   const where = document.locate(path);
-  return { file, line: where.line, column: where.column, message };
+  return { file, line: where.line, column: where.column, message, code: "invalid-value" };
 }

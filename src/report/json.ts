@@ -37,6 +37,10 @@ export interface JsonError {
   line: number;
   column: number;
   message: string;
+  /** The stable problem code (README "Errors"), for errors in our own documents. */
+  code?: string;
+  /** The closest valid key or value, when the problem looks like a typo. */
+  suggestion?: string;
 }
 
 /** How a namespace-driven policy judges one namespace the check touched. */
@@ -94,7 +98,10 @@ function toJsonFinding(finding: Finding): JsonFinding {
 }
 
 function toJsonError(error: InputError): JsonError {
-  return { file: error.file, line: error.line, column: error.column, message: error.message };
+  const json: JsonError = { file: error.file, line: error.line, column: error.column, message: error.message };
+  if (error.code !== undefined) json.code = error.code;
+  if (error.suggestion !== undefined) json.suggestion = error.suggestion;
+  return json;
 }
 
 export function toJsonReport(result: ReportInput): JsonReport {

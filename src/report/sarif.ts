@@ -181,6 +181,7 @@ export function toSarif(result: EvaluationResult, options: SarifOptions): SarifL
       message: { text: error.message },
       locations: [{ physicalLocation: { artifactLocation: { uri }, region: errorRegion(error) } }],
       partialFingerprints: { primaryLocationLineHash: fingerprint([PARSE_ERROR_RULE, uri, error.message]) },
+      ...(error.code !== undefined ? { properties: { code: error.code, ...(error.suggestion !== undefined ? { suggestion: error.suggestion } : {}) } } : {}),
     });
   }
 

@@ -93,15 +93,15 @@ function mutate(document: JsonObject, change: Mutation, choice: number): JsonObj
   const key = path[path.length - 1];
   let parent: JsonValue = copy;
   for (const step of path.slice(0, -1)) parent = (parent as Record<string | number, JsonValue>)[step] as JsonValue;
-  const container = parent as Record<string | number, JsonValue> & JsonValue[];
+  const container = parent as Record<string | number, JsonValue>;
   if (key === undefined) return copy;
   switch (change.kind) {
     case "remove":
-      if (Array.isArray(container)) container.splice(Number(key), 1);
+      if (Array.isArray(parent)) parent.splice(Number(key), 1);
       else delete container[key];
       break;
     case "rename":
-      if (!Array.isArray(container)) {
+      if (!Array.isArray(parent)) {
         container[`${String(key)}${change.suffix}`] = container[key] as JsonValue;
         delete container[key];
       }
