@@ -213,7 +213,7 @@ function fits(schema: Schema, value: JsonValue | undefined): boolean {
 }
 
 /** What a value of the schema looks like, for messages. */
-export function describe(schema: Schema): string {
+function describe(schema: Schema): string {
   if (schema.describe) return schema.describe;
   switch (schema.type) {
     case "any":
@@ -240,13 +240,13 @@ export function describe(schema: Schema): string {
 }
 
 /** `spec.policies[0].name`. */
-export function pathName(path: FieldPath, prefix?: string): string {
+function pathName(path: FieldPath, prefix?: string): string {
   const steps = path.map((step, index) => (typeof step === "number" ? `[${step}]` : index === 0 && !prefix ? step : `.${step}`)).join("");
   return `${prefix ?? ""}${steps}`;
 }
 
 /** `deny, warn, dryrun`; a value that is not a plain word is quoted (`"*"`). */
-export function choices(values: readonly string[]): string {
+function choices(values: readonly string[]): string {
   return values.map((value) => (/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value) ? value : JSON.stringify(value))).join(", ");
 }
 
@@ -269,7 +269,6 @@ function plural(description: string): string {
 /** Schema builders, so a document's schema reads like the document. */
 export const string = (options: Omit<Extract<Schema, { type: "string" }>, "type"> = {}): Schema => ({ type: "string", ...options });
 export const choice = (values: readonly string[], options: Common = {}): Schema => ({ type: "string", enum: values, ...options });
-export const boolean: Schema = { type: "boolean" };
 export const any: Schema = { type: "any" };
 export const list = (items: Schema, options: Omit<Extract<Schema, { type: "array" }>, "type" | "items"> = {}): Schema => ({ type: "array", items, ...options });
 export const mapping = (properties: Record<string, Schema>, options: Omit<ObjectSchema, "type" | "properties"> = {}): ObjectSchema => ({

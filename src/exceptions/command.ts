@@ -7,7 +7,7 @@
  * in an invisible `<!-- -->`. Parsing is total: any text yields commands or errors, never a throw,
  * and an error always says what is wrong and shows a command that works.
  */
-import { closest } from "../policy/suggest.js";
+import { closest } from "../text/suggest.js";
 import { parseExpiry, type ExpirySpec } from "./expiry.js";
 import { formatNamedResource, type NamedResource } from "./model.js";
 

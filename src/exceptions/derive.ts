@@ -14,7 +14,7 @@
  * Pure: comments, facts, settings, findings, the pull request's history and the clock in; statuses,
  * exceptions to apply, grants to record and per-comment outcomes to acknowledge out.
  */
-import { closest } from "../policy/suggest.js";
+import { closest } from "../text/suggest.js";
 import type { Finding } from "../policy/types.js";
 import {
   approverStanding,

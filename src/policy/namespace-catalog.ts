@@ -28,8 +28,6 @@ export interface NamespaceCatalog {
   conflicts: ReadonlyMap<string, InputError[]>;
 }
 
-export const EMPTY_CATALOG: NamespaceCatalog = { byName: new Map(), conflicts: new Map() };
-
 /** A core `v1` Namespace with a string name. */
 export function namespaceName(object: JsonObject): string | undefined {
   if (object["kind"] !== "Namespace" || object["apiVersion"] !== "v1") return undefined;

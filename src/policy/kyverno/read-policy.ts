@@ -8,7 +8,7 @@ import { compile } from "@jmespath-community/jmespath";
 import type { FieldPath, JsonObject, JsonValue } from "../../manifests/types.js";
 import type { ProblemCode } from "../../documents/codes.js";
 import { unknownKey } from "../../documents/schema.js";
-import { didYouMean } from "../suggest.js";
+import { didYouMean } from "../../text/suggest.js";
 import { CONDITION_OPERATORS } from "./conditions.js";
 import { readPodSecurity } from "./pod-security.js";
 import { isObject } from "../../manifests/json.js";
