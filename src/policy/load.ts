@@ -178,7 +178,7 @@ export function readPolicyDocument(
   if ("errors" in compiled) {
     for (const error of compiled.errors) {
       const path = spec["parameters"] === undefined ? ["spec"] : ["spec", "parameters", ...error.path];
-      reader.fail(path, `${kind} "${name}": ${error.message}`, error.code ?? "invalid-value", error.suggestion);
+      reader.fail(path, `${name ? `${kind} "${name}"` : kind}: ${error.message}`, error.code ?? "invalid-value", error.suggestion);
     }
   }
   if (!envelope || reader.problems.length > 0 || "errors" in compiled) return done();
