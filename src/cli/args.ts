@@ -85,15 +85,64 @@ function usageError(message: string): CliRequest {
   return { command: "usage-error", message };
 }
 
-function isOutputFormat(value: string): value is OutputFormat {
-  return (OUTPUT_FORMATS as readonly string[]).includes(value);
+/** What a command line holds after its command: operands, options with their values, flags. */
+interface ReadArgs {
+  operands: string[];
+  /** Each value-taking option with its values in order; `undefined` when the flag ends the command line. */
+  values: Map<string, (string | undefined)[]>;
+  flags: Set<string>;
 }
 
-/** Reads `--name value` or `--name=value`; `undefined` when the flag ends the command line. */
-function takeValue(argv: readonly string[], index: number, inlineValue: string | undefined): { value: string | undefined; next: number } {
-  if (inlineValue !== undefined) return { value: inlineValue, next: index + 1 };
-  return { value: argv[index + 1], next: index + 2 };
+/**
+ * The one reading of options every command shares: `--name value` and `--name=value`, boolean flags,
+ * `--` ending the options, `-` as an operand. An option the command does not take is a usage error.
+ */
+function readArgs(argv: readonly string[], valueOptions: readonly string[], flagOptions: readonly string[] = []): ReadArgs | { unknown: string } {
+  const read: ReadArgs = { operands: [], values: new Map(), flags: new Set() };
+  let optionsEnded = false;
+  for (let i = 0; i < argv.length; ) {
+    const arg = argv[i] as string;
+    if (optionsEnded || !arg.startsWith("-") || arg === "-") {
+      read.operands.push(arg);
+      i += 1;
+    } else if (arg === "--") {
+      optionsEnded = true;
+      i += 1;
+    } else if (flagOptions.includes(arg)) {
+      read.flags.add(arg);
+      i += 1;
+    } else {
+      const eq = arg.indexOf("=");
+      const name = eq === -1 ? arg : arg.slice(0, eq);
+      if (!valueOptions.includes(name)) return { unknown: name };
+      // `--name=value` carries its value; `--name value` takes the next argument.
+      const value = eq === -1 ? argv[i + 1] : arg.slice(eq + 1);
+      read.values.set(name, [...(read.values.get(name) ?? []), value]);
+      i += eq === -1 ? 2 : 1;
+    }
+  }
+  return read;
 }
+
+/** The value of an option that may be given once (or repeated with the same value); each value must pass `valid`. */
+function single<T extends string>(
+  read: ReadArgs,
+  name: string,
+  valid: (value: string | undefined) => value is T,
+  invalid: (value: string | undefined) => string,
+): { value?: T } | { error: string } {
+  const given = read.values.get(name) ?? [];
+  const bad = given.findIndex((value) => !valid(value));
+  if (bad !== -1) return { error: invalid(given[bad]) };
+  if (new Set(given).size > 1) return { error: `${name} given twice with different values` };
+  return given.length > 0 ? { value: given[0] as T } : {};
+}
+
+const oneOf =
+  <T extends string>(allowed: readonly T[]) =>
+  (value: string | undefined): value is T =>
+    value !== undefined && (allowed as readonly string[]).includes(value);
+const nonEmpty = (value: string | undefined): value is string => value !== undefined && value !== "";
 
 export function parseArgs(argv: readonly string[]): CliRequest {
   // Help and version win wherever they appear, like most CLIs: `check --help` should not complain about PATH.
@@ -103,118 +152,59 @@ export function parseArgs(argv: readonly string[]): CliRequest {
 
   const [command, ...rest] = argv;
   if (command === undefined) return usageError("missing command: expected `check`, `render` or `rules`");
-  if (command === "rules") return parseRulesArgs(rest);
+  if (command === "rules") return parseRules(rest);
   if (command === "render") return parseRender(rest);
   if (command !== "check") {
     return usageError(`unknown command ${JSON.stringify(command)}: expected \`check\`, \`render\` or \`rules\``);
   }
-
-  const policies: string[] = [];
-  const paths: string[] = [];
-  let format: OutputFormat | undefined;
-  let base: string | undefined;
-  let optionsEnded = false;
-  let fix = false;
-  let fixWarnings = false;
-  let dryRun = false;
-
-  for (let i = 0; i < rest.length; ) {
-    const arg = rest[i] as string;
-    if (optionsEnded || !arg.startsWith("-") || arg === "-") {
-      paths.push(arg);
-      i += 1;
-      continue;
-    }
-    if (arg === "--") {
-      optionsEnded = true;
-      i += 1;
-      continue;
-    }
-    if (arg === "--fix" || arg === "--fix-warnings" || arg === "--dry-run") {
-      if (arg === "--fix") fix = true;
-      else if (arg === "--fix-warnings") fixWarnings = true;
-      else dryRun = true;
-      i += 1;
-      continue;
-    }
-    const eq = arg.indexOf("=");
-    const name = eq === -1 ? arg : arg.slice(0, eq);
-    const inline = eq === -1 ? undefined : arg.slice(eq + 1);
-    if (name === "--policies") {
-      const { value, next } = takeValue(rest, i, inline);
-      if (value === undefined || value === "") return usageError("--policies needs a file or directory");
-      policies.push(value);
-      i = next;
-    } else if (name === "--format") {
-      const { value, next } = takeValue(rest, i, inline);
-      if (value === undefined) return usageError(`--format needs a value: ${OUTPUT_FORMATS.join(", ")}`);
-      if (!isOutputFormat(value)) {
-        return usageError(`unknown --format ${JSON.stringify(value)}: expected one of ${OUTPUT_FORMATS.join(", ")}`);
-      }
-      if (format !== undefined && format !== value) return usageError("--format given twice with different values");
-      format = value;
-      i = next;
-    } else if (name === "--base") {
-      const { value, next } = takeValue(rest, i, inline);
-      if (value === undefined || value === "") return usageError("--base needs a git revision, e.g. --base origin/main");
-      if (base !== undefined && base !== value) return usageError("--base given twice with different values");
-      base = value;
-      i = next;
-    } else {
-      return usageError(`unknown option ${JSON.stringify(name)}`);
-    }
-  }
-
-  if (paths.length === 0) return usageError("missing PATH: give at least one manifest file or directory");
-  if (!fix && (fixWarnings || dryRun)) return usageError(`${fixWarnings ? "--fix-warnings" : "--dry-run"} needs --fix`);
-  const fixMode = !fix ? "none" : fixWarnings ? "warnings" : "blocking";
-  return { command: "check", policies, format: format ?? "text", paths, fix: fixMode, dryRun, ...(base !== undefined ? { base } : {}) };
+  return parseCheck(rest);
 }
 
-function parseRulesArgs(rest: readonly string[]): CliRequest {
-  let format: RulesFormat | undefined;
-  for (let i = 0; i < rest.length; ) {
-    const arg = rest[i] as string;
-    const eq = arg.indexOf("=");
-    const name = eq === -1 ? arg : arg.slice(0, eq);
-    if (name !== "--format") return usageError(arg.startsWith("-") ? `unknown option ${JSON.stringify(name)}` : `rules takes no PATH (got ${JSON.stringify(arg)})`);
-    const { value, next } = takeValue(rest, i, eq === -1 ? undefined : arg.slice(eq + 1));
-    if (value === undefined || !(RULES_FORMATS as readonly string[]).includes(value)) {
-      return usageError(`--format for rules must be one of ${RULES_FORMATS.join(", ")}${value === undefined ? "" : ` (got ${JSON.stringify(value)})`}`);
-    }
-    if (format !== undefined && format !== value) return usageError("--format given twice with different values");
-    format = value as RulesFormat;
-    i = next;
-  }
-  return { command: "rules", format: format ?? "text" };
+function parseCheck(rest: readonly string[]): CliRequest {
+  const read = readArgs(rest, ["--policies", "--format", "--base"], ["--fix", "--fix-warnings", "--dry-run"]);
+  if ("unknown" in read) return usageError(`unknown option ${JSON.stringify(read.unknown)}`);
+  const policies = read.values.get("--policies") ?? [];
+  if (!policies.every(nonEmpty)) return usageError("--policies needs a file or directory");
+  const format = single(read, "--format", oneOf(OUTPUT_FORMATS), (value) =>
+    value === undefined ? `--format needs a value: ${OUTPUT_FORMATS.join(", ")}` : `unknown --format ${JSON.stringify(value)}: expected one of ${OUTPUT_FORMATS.join(", ")}`,
+  );
+  if ("error" in format) return usageError(format.error);
+  const base = single(read, "--base", nonEmpty, () => "--base needs a git revision, e.g. --base origin/main");
+  if ("error" in base) return usageError(base.error);
+
+  if (read.operands.length === 0) return usageError("missing PATH: give at least one manifest file or directory");
+  const fix = read.flags.has("--fix");
+  const fixWarnings = read.flags.has("--fix-warnings");
+  const dryRun = read.flags.has("--dry-run");
+  if (!fix && (fixWarnings || dryRun)) return usageError(`${fixWarnings ? "--fix-warnings" : "--dry-run"} needs --fix`);
+  const fixMode = !fix ? "none" : fixWarnings ? "warnings" : "blocking";
+  return {
+    command: "check",
+    policies,
+    format: format.value ?? "text",
+    paths: read.operands,
+    fix: fixMode,
+    dryRun,
+    ...(base.value !== undefined ? { base: base.value } : {}),
+  };
+}
+
+function parseRules(rest: readonly string[]): CliRequest {
+  const read = readArgs(rest, ["--format"]);
+  if ("unknown" in read) return usageError(`unknown option ${JSON.stringify(read.unknown)}`);
+  if (read.operands.length > 0) return usageError(`rules takes no PATH (got ${JSON.stringify(read.operands[0])})`);
+  const format = single(read, "--format", oneOf(RULES_FORMATS), (value) =>
+    `--format for rules must be one of ${RULES_FORMATS.join(", ")}${value === undefined ? "" : ` (got ${JSON.stringify(value)})`}`,
+  );
+  if ("error" in format) return usageError(format.error);
+  return { command: "rules", format: format.value ?? "text" };
 }
 
 function parseRender(rest: readonly string[]): CliRequest {
-  const paths: string[] = [];
-  let format: RenderFormat | undefined;
-  let optionsEnded = false;
-  for (let i = 0; i < rest.length; ) {
-    const arg = rest[i] as string;
-    if (optionsEnded || !arg.startsWith("-") || arg === "-") {
-      paths.push(arg);
-      i += 1;
-      continue;
-    }
-    if (arg === "--") {
-      optionsEnded = true;
-      i += 1;
-      continue;
-    }
-    const eq = arg.indexOf("=");
-    const name = eq === -1 ? arg : arg.slice(0, eq);
-    if (name !== "--format") return usageError(`unknown option ${JSON.stringify(name)}`);
-    const { value, next } = takeValue(rest, i, eq === -1 ? undefined : arg.slice(eq + 1));
-    if (value === undefined || !(RENDER_FORMATS as readonly string[]).includes(value)) {
-      return usageError(`render --format needs one of ${RENDER_FORMATS.join(", ")}`);
-    }
-    format = value as RenderFormat;
-    i = next;
-  }
-  if (paths.length !== 1) return usageError("render needs exactly one DIR (a kustomization directory)");
-  return { command: "render", format: format ?? "yaml", directory: paths[0] as string };
+  const read = readArgs(rest, ["--format"]);
+  if ("unknown" in read) return usageError(`unknown option ${JSON.stringify(read.unknown)}`);
+  const format = single(read, "--format", oneOf(RENDER_FORMATS), () => `render --format needs one of ${RENDER_FORMATS.join(", ")}`);
+  if ("error" in format) return usageError(format.error);
+  if (read.operands.length !== 1) return usageError("render needs exactly one DIR (a kustomization directory)");
+  return { command: "render", format: format.value ?? "yaml", directory: read.operands[0] as string };
 }

@@ -16,7 +16,6 @@ const ACTIONS: readonly EnforcementAction[] = ["deny", "warn", "dryrun"];
 const PERMISSIONS: readonly RepoPermission[] = ["read", "triage", "write", "maintain", "admin"];
 /** GitHub's check-run names are free text, but the name is also the required-check context. */
 const MAX_CHECK_NAME = 100;
-export { MAX_GLOBS } from "../documents/reader.js";
 
 export function parseOrgConfig(file: string, content: string | Uint8Array): Parsed<OrgConfig> {
   const reader = DocumentReader.open(file, content, "the config");

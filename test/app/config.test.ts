@@ -2,7 +2,8 @@
 import { describe, expect, test } from "@jest/globals";
 import { DEFAULT_CHECK_NAME, DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from "../../src/config/defaults.js";
 import { mergePolicies, type PolicyLayers } from "../../src/config/merge.js";
-import { MAX_GLOBS, parseOrgConfig, parseRepoConfig } from "../../src/config/parse.js";
+import { MAX_GLOBS } from "../../src/documents/reader.js";
+import { parseOrgConfig, parseRepoConfig } from "../../src/config/parse.js";
 import { isManifestPath } from "../../src/config/select-files.js";
 import type { EnforcementAction, Policy } from "../../src/policy/types.js";
 

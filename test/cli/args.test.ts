@@ -28,6 +28,13 @@ describe("command-line arguments", () => {
     expect(parseArgs(["check", "--", "--weird-name.yaml"])).toMatchObject({ command: "check", paths: ["--weird-name.yaml"] });
   });
 
+  it("reads render and rules with the same option grammar as check", () => {
+    expect(parseArgs(["render", "--format=json", "overlays/prod"])).toEqual({ command: "render", format: "json", directory: "overlays/prod" });
+    expect(parseArgs(["render", "--", "-odd-dir"])).toEqual({ command: "render", format: "yaml", directory: "-odd-dir" });
+    expect(parseArgs(["rules", "--format", "markdown"])).toEqual({ command: "rules", format: "markdown" });
+    expect(parseArgs(["rules"])).toEqual({ command: "rules", format: "text" });
+  });
+
   it("answers --help, -h and --version wherever they appear", () => {
     expect(parseArgs(["--help"])).toEqual({ command: "help" });
     expect(parseArgs(["check", "-h"])).toEqual({ command: "help" });
@@ -43,6 +50,14 @@ describe("command-line arguments", () => {
     [["check", "x", "--format"], /--format needs a value/],
     [["check", "x", "--policies"], /--policies needs a file or directory/],
     [["check", "--format", "json", "--format", "text", "x"], /--format given twice/],
+    [["check", "--base", "a", "--base=b", "x"], /--base given twice/],
+    [["render", "--format", "yaml", "--format", "json", "dir"], /--format given twice/],
+    [["render", "--format", "toml", "dir"], /render --format needs one of yaml, json/],
+    [["render", "a", "b"], /render needs exactly one DIR/],
+    [["render", "--policies", "p", "dir"], /unknown option "--policies"/],
+    [["rules", "--format", "html"], /--format for rules must be one of text, json, markdown \(got "html"\)/],
+    [["rules", "--format"], /--format for rules must be one of text, json, markdown$/],
+    [["rules", "x"], /rules takes no PATH \(got "x"\)/],
   ])("rejects %j with a helpful message", (argv, message) => {
     const request = parseArgs(argv);
     expect(request.command).toBe("usage-error");
