@@ -139,7 +139,7 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
   // An exception naming a policy that is not loaded would silently do nothing: a policy error.
   const policyErrors = [...loaded.errors, ...unknownPolicyErrors(loaded.exceptions, loaded.policies.map((policy) => policy.name))];
   if (policyErrors.length > 0) {
-    for (const error of policyErrors) io.stderr.write(`${error.file}:${error.line}:${error.column}: error: ${error.message}\n`);
+    for (const error of policyErrors) io.stderr.write(`${error.file}:${error.line}:${error.column}: error: ${error.message}${error.code !== undefined ? ` [${error.code}]` : ""}\n`);
     io.stderr.write(`kube-policy-bot: ${policyErrors.length} policy error(s); no manifests were checked\n`);
     return EXIT_USAGE;
   }

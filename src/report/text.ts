@@ -43,7 +43,9 @@ function findingLine(finding: Finding, paint: Paint): Line {
 
 function errorLine(error: InputError, paint: Paint): Line {
   const where = paint(`${error.file}:${error.line}:${error.column}:`, "bold");
-  return { file: error.file, line: error.line, column: error.column, text: `${where} ${paint("error", "bold", "red")}: ${error.message}` };
+  // The stable code last, as compilers print their warning flag: the message stays first and readable.
+  const code = error.code !== undefined ? ` [${error.code}]` : "";
+  return { file: error.file, line: error.line, column: error.column, text: `${where} ${paint("error", "bold", "red")}: ${error.message}${code}` };
 }
 
 function noticeLine(notice: InputError, paint: Paint): Line {

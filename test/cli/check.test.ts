@@ -181,6 +181,8 @@ describe("exit status", () => {
     expect(code).toBe(2);
     expect(stdout).toBe("");
     expect(stderr).toMatch(new RegExp(`^${policy.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+:\\d+: error: .+$`, "m"));
+    // The line of the offending value, the message, and the stable code last (README "Errors: stable codes").
+    expect(stderr).toMatch(/:8:\d+: error: PodSecurity "broken": parameters\.level must be one of privileged, baseline, restricted, got "superstrict" \[not-one-of\]$/m);
   });
 
   it("is 2 when the policy paths hold no policy at all: checking against nothing would pass everything", async () => {
