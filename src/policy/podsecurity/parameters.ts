@@ -32,7 +32,7 @@ function schema(newestMinor: number): Schema {
         describe: `a string, "latest" or "v1.0" through "v1.${newestMinor}"`,
         check: (value: string) => {
           const parsed = parseVersion(value, newestMinor);
-          return "error" in parsed ? [{ message: parsed.error }] : [];
+          return "error" in parsed ? [{ message: parsed.error, ...(parsed.suggestion ? { suggestion: parsed.suggestion } : {}) }] : [];
         },
       }),
       namespaceLabels: either([mode, list(mode, { minItems: 1, unique: true })], { describe: `one of ${MODES.join(", ")} or a non-empty list of them` }),

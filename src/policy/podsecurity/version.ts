@@ -14,7 +14,8 @@ export function minorOf(version: PolicyVersion): number {
   return Number(match[1]);
 }
 
-export type ParsedVersion = { minor: number } | { error: string };
+/** A version, or why not (with the likely intended version for a near miss such as `1.25`). */
+export type ParsedVersion = { minor: number } | { error: string; suggestion?: string };
 
 /**
  * Parses a version parameter. `latest` is the newest version any check defines (upstream resolves
@@ -27,13 +28,9 @@ export function parseVersion(input: string, newestMinor: number): ParsedVersion 
   const match = VERSION_PATTERN.exec(input);
   if (!match?.[1]) {
     const bare = /^v?(\d+)\.(\d+)(\.\d+)?$/.exec(input.trim());
-    const hint =
-      bare?.[1] === "1"
-        ? ` (did you mean "v1.${Number(bare[2])}"?)`
-        : input.trim().toLowerCase() === "latest"
-          ? ' (did you mean "latest"?)'
-          : "";
-    return { error: `version must be ${range}, got ${JSON.stringify(input)}${hint}` };
+    const suggestion = bare?.[1] === "1" ? `v1.${Number(bare[2])}` : input.trim().toLowerCase() === "latest" ? "latest" : undefined;
+    const error = `version must be ${range}, got ${JSON.stringify(input)}${suggestion ? ` (did you mean "${suggestion}"?)` : ""}`;
+    return suggestion ? { error, suggestion } : { error };
   }
   const minor = Number(match[1]);
   if (minor > newestMinor) {

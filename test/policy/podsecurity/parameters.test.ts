@@ -54,16 +54,16 @@ describe("PodSecurity parameters", () => {
   });
 
   test.each([
-    ["1.25", 'did you mean "v1.25"'],
-    ["v1.25.3", 'did you mean "v1.25"'],
-    ["v1.025", 'got "v1.025"'],
-    ["v2.0", 'got "v2.0"'],
-    ["Latest", 'got "Latest" (did you mean "latest"?)'],
-    ["", 'got ""'],
-    ["v1.38", "newer than the newest Pod Security Standards version known here (v1.37)"],
-  ])("version %j is refused (%s)", (version, message) => {
+    ["1.25", 'did you mean "v1.25"', "v1.25"],
+    ["v1.25.3", 'did you mean "v1.25"', "v1.25"],
+    ["v1.025", 'got "v1.025" (did you mean "v1.25"?)', "v1.25"],
+    ["v2.0", 'got "v2.0"', undefined],
+    ["Latest", 'got "Latest" (did you mean "latest"?)', "latest"],
+    ["", 'got ""', undefined],
+    ["v1.38", "newer than the newest Pod Security Standards version known here (v1.37)", undefined],
+  ])("version %j is refused (%s)", (version, message, suggestion) => {
     expect(errorsOf({ level: "baseline", version })).toEqual([
-      { path: ["version"], code: "invalid-value", message: expect.stringContaining(message) },
+      { path: ["version"], code: "invalid-value", message: expect.stringContaining(message), ...(suggestion ? { suggestion } : {}) },
     ]);
   });
 
