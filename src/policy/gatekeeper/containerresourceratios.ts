@@ -35,7 +35,7 @@ export const containerResourceRatios = defineKind<Parameters>({
   check: ({ ratio, cpuRatio }) => {
     // With neither ratio the upstream comparisons are undefined and never fire.
     if (ratio === undefined && cpuRatio === undefined) {
-      return [{ path: ["ratio"], message: "missing required parameter ratio: expected a string holding a number such as \"2\" (or at least cpuRatio)" }];
+      return [{ path: ["ratio"], code: "missing-required", message: 'parameters.ratio is required: a string holding a number such as "2" (or at least cpuRatio)' }];
     }
     return [...checkRatio(ratio, "ratio"), ...checkRatio(cpuRatio, "cpuRatio")];
   },
@@ -85,7 +85,7 @@ export const containerResourceRatios = defineKind<Parameters>({
 function checkRatio(value: string | undefined, parameter: string): ParameterError[] {
   if (value === undefined) return [];
   const parsed = parseDecimal(value);
-  if (!parsed) return [{ path: [parameter], message: `parameter ${parameter} must be a string holding a number such as "2" or "1.5", got ${JSON.stringify(value)}` }];
-  if (parsed.num < 0n) return [{ path: [parameter], message: `parameter ${parameter} must not be negative, got ${JSON.stringify(value)}` }];
+  if (!parsed) return [{ path: [parameter], message: `parameters.${parameter} must be a string holding a number such as "2" or "1.5", got ${JSON.stringify(value)}` }];
+  if (parsed.num < 0n) return [{ path: [parameter], message: `parameters.${parameter} must not be negative, got ${JSON.stringify(value)}` }];
   return [];
 }

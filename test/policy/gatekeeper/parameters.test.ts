@@ -72,16 +72,16 @@ describe("constraint parameters", () => {
 
   it("rejects a maximum that is not a Kubernetes quantity, which upstream would silently ignore", () => {
     expect(errorsOf("K8sContainerLimits", { cpu: "two", memory: "1Gi" })).toEqual([
-      { path: ["cpu"], message: 'parameter cpu must be a Kubernetes quantity such as "500m", "2", "512Mi" or "1Gi", got "two"' },
+      { path: ["cpu"], message: 'parameters.cpu must be a Kubernetes quantity such as "500m", "2", "512Mi" or "1Gi", got "two"' },
     ]);
-    expect(errorsOf("K8sContainerRequests", { memory: "-1Gi" })).toEqual([{ path: ["memory"], message: 'parameter memory must not be negative, got "-1Gi"' }]);
+    expect(errorsOf("K8sContainerRequests", { memory: "-1Gi" })).toEqual([{ path: ["memory"], message: 'parameters.memory must not be negative, got "-1Gi"' }]);
     expect(errorsOf("K8sContainerEphemeralStorageLimit", { "ephemeral-storage": "1GB" })).toHaveLength(1);
     expect(errorsOf("K8sContainerLimits", { cpu: "-1", memory: "1e9" })).toEqual([]);
   });
 
   it("rejects a ratio that is not a number, and a ratio constraint without any ratio", () => {
     expect(errorsOf("K8sContainerRatios", { ratio: "2x" })).toEqual([
-      { path: ["ratio"], message: 'parameter ratio must be a string holding a number such as "2" or "1.5", got "2x"' },
+      { path: ["ratio"], message: 'parameters.ratio must be a string holding a number such as "2" or "1.5", got "2x"' },
     ]);
     expect(errorsOf("K8sContainerRatios", {})).toHaveLength(1);
     expect(errorsOf("K8sContainerRatios", { cpuRatio: "4" })).toEqual([]);
@@ -91,7 +91,7 @@ describe("constraint parameters", () => {
     const errors = errorsOf("K8sRequiredLabels", { labels: [{ key: "owner", allowedRegex: "([a-z]" }] });
     expect(errors).toHaveLength(1);
     expect(errors[0]?.path).toEqual(["labels", 0, "allowedRegex"]);
-    expect(errors[0]?.message).toMatch(/^parameter labels\[0\]\.allowedRegex is not a valid regular expression/);
+    expect(errors[0]?.message).toMatch(/^parameters\.labels\[0\]\.allowedRegex is not a valid regular expression/);
   });
 
   it("surfaces parameter errors when loading a constraint file", () => {

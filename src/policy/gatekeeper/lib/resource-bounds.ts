@@ -41,8 +41,8 @@ export function isMissing(section: JsonValue, field: string): boolean {
 export function checkMaximum(value: string | undefined, parameter: string): ParameterError[] {
   if (value === undefined) return [];
   const quantity = parseQuantity(value);
-  if (!quantity) return [{ path: [parameter], message: `parameter ${parameter} must be a Kubernetes quantity such as "500m", "2", "512Mi" or "1Gi", got ${JSON.stringify(value)}` }];
-  if (quantity.num < 0n) return [{ path: [parameter], message: `parameter ${parameter} must not be negative, got ${JSON.stringify(value)}` }];
+  if (!quantity) return [{ path: [parameter], message: `parameters.${parameter} must be a Kubernetes quantity such as "500m", "2", "512Mi" or "1Gi", got ${JSON.stringify(value)}` }];
+  if (quantity.num < 0n) return [{ path: [parameter], message: `parameters.${parameter} must not be negative, got ${JSON.stringify(value)}` }];
   return [];
 }
 
