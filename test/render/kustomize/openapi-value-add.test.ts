@@ -4,22 +4,11 @@
  */
 import { describe, expect, test } from "@jest/globals";
 import type { JsonObject } from "../../../src/manifests/types.js";
-import { KustomizeError, locatePlace, memoryFileSystem, provenanceOf, renderKustomization } from "../../../src/render/kustomize/index.js";
+import { locatePlace, provenanceOf } from "../../../src/render/kustomize/index.js";
+import { render, renderError } from "./render-helpers.js";
 import { insertPathPart } from "../../../src/render/kustomize/value-add.js";
 
-function render(files: Record<string, string>, root: string): JsonObject[] {
-  return renderKustomization(memoryFileSystem(files), root).objects;
-}
 
-function renderError(files: Record<string, string>, root: string): KustomizeError {
-  try {
-    renderKustomization(memoryFileSystem(files), root);
-  } catch (error) {
-    if (error instanceof KustomizeError) return error;
-    throw error;
-  }
-  throw new Error("rendered");
-}
 
 const SCHEMA = JSON.stringify({
   definitions: {
