@@ -113,7 +113,7 @@ const firstLine: SourceRange = { line: 1, column: 1, endLine: 1, endColumn: 1 };
 
 /** Inline text (an inline patch, an inline transformer): every node is placed on the kustomization entry. */
 function parseInline(text: string, at: Place, feature: string): JsonValue[] {
-  const parsed = parseDocuments(at.source.file, text);
+  const parsed = parseDocuments(at.source.file, text, undefined, "kustomize");
   const problem = parsed.errors[0];
   if (problem) throw errorAt(at, feature, `invalid inline YAML: ${problem.message}`);
   const range = at.source.locate(at.path);

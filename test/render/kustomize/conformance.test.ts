@@ -29,10 +29,7 @@ interface Root {
 }
 
 /** Roots kustomize renders and we do not render identically, each with why. */
-const KNOWN_MISMATCHES: Record<string, string> = {
-  "flux2/internal/build/testdata/invalid-labels/resources":
-    "an unquoted `yes` label value: we read YAML 1.1 as Kubernetes does (a boolean), kustomize's YAML 1.2 reader keeps the string",
-};
+const KNOWN_MISMATCHES: Record<string, string> = {};
 
 /**
  * Roots also rendered with `--load-restrictor LoadRestrictionsNone` that we do not compare, with why.

@@ -181,3 +181,18 @@ describe("ValueAddTransformer", () => {
     for (const [path, position, expected] of cases) expect(insertPathPart(path, position, "PEACH")).toBe(expected);
   });
 });
+
+describe("scalars as kustomize keeps them", () => {
+  test("a YAML 1.1-only boolean (`yes`, `on`, `n`) in a resource or an inline patch stays a string; true/false stay booleans", () => {
+    const [config] = render(
+      {
+        "app/config.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels:\n    a: yes\n    b: true\ndata:\n  on: off\n",
+        "app/kustomization.yaml": "resources: [config.yaml]\npatches:\n- patch: |-\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: c\n      annotations:\n        n: N\n",
+      },
+      "app",
+    );
+    // kubectl kustomize prints `a: "yes"`, `b: true`, `"on": "off"`, `n: "N"`.
+    expect(config?.metadata).toEqual({ name: "c", labels: { a: "yes", b: true }, annotations: { n: "N" } });
+    expect(config?.data).toEqual({ on: "off" });
+  });
+});
