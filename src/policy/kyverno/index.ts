@@ -16,6 +16,9 @@ import { readWrittenPolicy, type WrittenPolicy } from "./read-policy.js";
 import { ruleAction } from "./rule-action.js";
 import { locationsOf, requestContext } from "./request-context.js";
 import { isObject } from "../../manifests/json.js";
+import type { ParamObject } from "../vap/params.js";
+import { compileCelRule, type CelRule, type SpecError } from "../vpol/cel-rule.js";
+import { validateCel } from "./validate-cel.js";
 
 /** `v2beta1` is the same ClusterPolicy schema without fields deprecated in v1. */
 export const KYVERNO_API_VERSIONS = ["kyverno.io/v1", "kyverno.io/v2beta1"];
@@ -38,9 +41,15 @@ interface PreparedRule {
   reads: RequestReads;
   /** Kind selectors the object must satisfy for `match` to select it; undefined: any kind may. */
   kinds: string[] | undefined;
+  /** The compiled `validate.cel`, for a CEL rule that can be judged here. */
+  cel?: CelRule;
 }
 
-export function readKyvernoPolicy(file: string, document: SourceDocument): { policy?: Policy; errors: InputError[] } {
+/**
+ * `params`: the objects among the policy files that a `validate.cel` paramKind may name (see
+ * `celParamKinds`); without them, a rule whose paramRef names one is not evaluated.
+ */
+export function readKyvernoPolicy(file: string, document: SourceDocument, params: readonly ParamObject[] = []): { policy?: Policy; errors: InputError[] } {
   const errors: InputError[] = [];
   const fail = (path: readonly (string | number)[], message: string): void => {
     const at = document.locate(path);
@@ -54,14 +63,30 @@ export function readKyvernoPolicy(file: string, document: SourceDocument): { pol
   const notEvaluated = readNotEvaluatedAction(written, fail);
   if (!written || errors.length > 0) return { errors };
 
-  const rules: PreparedRule[] = computeRules(written.rules, written.annotations).map(({ rule, source }) => ({
-    name: String(rule["name"]),
-    rule,
-    line: document.locate(["spec", "rules", source]).line,
-    needs: staticNeeds(rule),
-    reads: requestReads(rule),
-    kinds: kindGate(rule["match"]),
-  }));
+  const failedCel = new Set<number>();
+  const rules: PreparedRule[] = computeRules(written.rules, written.annotations).map(({ rule, source }) => {
+    const prepared: PreparedRule = {
+      name: String(rule["name"]),
+      rule,
+      line: document.locate(["spec", "rules", source]).line,
+      needs: staticNeeds(rule),
+      reads: requestReads(rule),
+      kinds: kindGate(rule["match"]),
+    };
+    const validate = rule["validate"];
+    if (prepared.needs === undefined && isObject(validate) && validate["cel"] !== undefined && validate["cel"] !== null) {
+      const compiled = compileRuleCel(rule, source, written.rules[source] === rule);
+      if ("rule" in compiled) prepared.cel = compiled.rule;
+      else if (compiled.needs !== undefined) prepared.needs = compiled.needs;
+      else if (!failedCel.has(source)) {
+        // A generated rule repeats its written rule's mistakes: each is said once, at the written rule.
+        failedCel.add(source);
+        for (const error of compiled.errors) fail(error.path, error.message);
+      }
+    }
+    return prepared;
+  });
+  if (errors.length > 0) return { errors };
   const docs = docsOf(written.annotations);
   const byKind = new Map<string, PreparedRule[]>();
   const rulesFor = (object: JsonObject): PreparedRule[] => {
@@ -88,10 +113,27 @@ export function readKyvernoPolicy(file: string, document: SourceDocument): { pol
     evaluate: (object, context) => {
       const candidates = rulesFor(object);
       if (candidates.length === 0) return [];
-      return evaluatePolicy(written, candidates, notEvaluated, file, object, context).map((violation) => ({ ...violation, docs }));
+      return evaluatePolicy(written, candidates, { notEvaluated, file, params }, object, context).map((violation) => ({ ...violation, docs }));
     },
   };
   return { policy, errors };
+}
+
+/**
+ * A rule's `validate.cel` compiled, at the written rule's path (`written`: the rule as written, not
+ * generated). What an expression needs that no file gives (the authorizer) makes the rule not
+ * evaluated instead of the policy unreadable.
+ */
+function compileRuleCel(rule: JsonObject, source: number, written: boolean): { rule: CelRule } | { errors: SpecError[]; needs?: string } {
+  const validate = rule["validate"] as JsonObject;
+  const message = typeof validate["message"] === "string" ? validate["message"] : undefined;
+  const compiled = compileCelRule({ cel: validate["cel"], message, preconditions: rule["celPreconditions"] }, ["spec", "rules", source]);
+  if ("rule" in compiled) return compiled;
+  const needs = compiled.errors.find((error) => error.needs !== undefined)?.needs;
+  if (needs !== undefined && compiled.errors.every((error) => error.needs !== undefined)) return { errors: compiled.errors, needs };
+  if (written) return compiled;
+  const what = `the rule Kyverno generates for Pod controllers, "${String(rule["name"])}", does not compile`;
+  return { errors: compiled.errors.map((error) => ({ ...error, message: `${what}: ${error.message}` })) };
 }
 
 /** The policy library's annotations document each of its rules. */
@@ -112,14 +154,14 @@ function readNotEvaluatedAction(written: WrittenPolicy | undefined, fail: (path:
   return undefined;
 }
 
-function evaluatePolicy(
-  policy: WrittenPolicy,
-  rules: readonly PreparedRule[],
-  notEvaluated: EnforcementAction | undefined,
-  file: string,
-  object: JsonObject,
-  context: EvaluationContext,
-): Violation[] {
+interface PolicySetting {
+  notEvaluated: EnforcementAction | undefined;
+  file: string;
+  params: readonly ParamObject[];
+}
+
+function evaluatePolicy(policy: WrittenPolicy, rules: readonly PreparedRule[], setting: PolicySetting, object: JsonObject, context: EvaluationContext): Violation[] {
+  const { notEvaluated, file, params } = setting;
   const metadata = isObject(object["metadata"]) ? object["metadata"] : {};
   const namespace = typeof metadata["namespace"] === "string" ? metadata["namespace"] : "";
   // A namespaced Policy judges its own namespace; a manifest that names none may be applied there.
@@ -144,6 +186,7 @@ function evaluatePolicy(
     const needs = prepared.needs ?? requestNeeds(prepared.reads, knowledge);
     let outcome: RuleResult | undefined;
     if (needs !== undefined) outcome = { status: "notEvaluated", message: needs, path: [] };
+    else if (prepared.cel) outcome = validateCel(prepared.cel, prepared.name, params, object, context);
     else {
       base ??= requestContext(object, review);
       outcome = evaluateRule(prepared.rule, prepared.name, { context: base, object, locate });
