@@ -182,6 +182,98 @@ ${exclude}`;
   });
 });
 
+describe("validate.cel rules", () => {
+  const celPolicy = (validate: string, extra = "") => `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: cel-images
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: no-latest
+    match:
+      any:
+      - resources:
+          kinds: [Pod]
+${extra}    validate:
+      message: "images must not use the latest tag"
+      cel:
+${validate}`;
+  const noLatest = `        variables:
+        - name: containers
+          expression: "object.spec.containers"
+        expressions:
+        - expression: "variables.containers.all(c, !c.image.endsWith(':latest'))"
+`;
+  const containers = "  - name: app\n    image: nginx:1.25\n  - name: sidecar\n    image: busybox:latest\n";
+  const cronJob = `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+  namespace: shop
+spec:
+  schedule: "0 0 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers:
+          - name: job
+            image: busybox:latest
+`;
+
+  it("fails on the offending container with the rule's message, for Pods and, through autogen, their controllers", () => {
+    const policy = celPolicy(noLatest);
+    expect(check(policy, pod("    team: a\n", containers))).toEqual([
+      expect.objectContaining({ policy: "cel-images", rule: "no-latest", action: "deny", line: 12, message: "images must not use the latest tag" }),
+    ]);
+    // The Deployment's container is on line 13; the CronJob starts on line 16, its container on line 28.
+    const generated = check(policy, `${deployment}---\n${cronJob}`);
+    expect(generated.map((finding) => [finding.rule, finding.resource.kind, finding.line])).toEqual([
+      ["autogen-no-latest", "Deployment", 13],
+      ["autogen-cronjob-no-latest", "CronJob", 28],
+    ]);
+    expect(check(policy, pod("    team: a\n"))).toEqual([]);
+  });
+
+  it("celPreconditions that do not hold skip the rule", () => {
+    const guarded = celPolicy(noLatest, '    celPreconditions:\n    - name: shop-only\n      expression: "object.metadata.namespace == \'other\'"\n');
+    expect(check(guarded, pod("    team: a\n", containers))).toEqual([]);
+  });
+
+  it("an expression that errs fails the rule, as under Kyverno's failurePolicy Fail", () => {
+    const erring = celPolicy('        expressions:\n        - expression: "object.spec.missing.size() == 0"\n');
+    expect(check(erring, pod("    team: a\n"))[0]?.message).toMatch(/^expression 'object.spec.missing.size\(\) == 0' resulted in error/);
+  });
+
+  const withParams = celPolicy(`        paramKind:
+          apiVersion: v1
+          kind: ConfigMap
+        paramRef:
+          name: allowed-tags
+          namespace: shop
+          parameterNotFoundAction: Deny
+        expressions:
+        - expression: "object.spec.containers.all(c, c.image.split(':')[1] in params.data.tags.split(','))"
+          messageExpression: "'tags allowed: ' + params.data.tags"
+`);
+  const configMap = "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: allowed-tags\n  namespace: shop\ndata:\n  tags: '1.25'\n";
+
+  it("params come from the policy files; a named param that is not there leaves the rule not evaluated", () => {
+    expect(check(withParams + configMap, pod("    team: a\n", containers))).toEqual([expect.objectContaining({ rule: "no-latest", line: 12, message: "tags allowed: 1.25" })]);
+    expect(check(withParams + configMap, pod("    team: a\n"))).toEqual([]);
+    expect(check(withParams, pod("    team: a\n"))[0]?.message).toMatch(/^not evaluated: needs the ConfigMap "allowed-tags" in namespace "shop"/);
+  });
+
+  it("what needs the cluster's authorizer is not evaluated; a mistake is a load error at its line", () => {
+    const authorizer = celPolicy('        expressions:\n        - expression: "authorizer.group(\'\').resource(\'pods\').check(\'create\').allowed()"\n');
+    expect(check(authorizer, pod("    team: a\n"))[0]?.message).toMatch(/^not evaluated: needs the cluster's authorizer/);
+    const broken = load(celPolicy('        expressions:\n        - expression: "object.spec.containers.all(c,"\n'));
+    expect(broken.policies).toEqual([]);
+    expect(broken.errors).toEqual([expect.objectContaining({ line: 17, message: expect.stringMatching(/invalid CEL expression/) })]);
+  });
+});
+
 describe("rules that cannot be judged from the files", () => {
   const mixed = `apiVersion: kyverno.io/v1
 kind: ClusterPolicy
