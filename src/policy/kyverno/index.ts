@@ -6,14 +6,15 @@
  * Audit: warn). A rule that cannot be judged from the files alone is a finding "not evaluated: needs
  * <what>" on every object it matches, never a silent pass.
  */
-import type { InputError, JsonObject, SourceDocument } from "../../manifests/types.js";
+import type { InputError, JsonObject, JsonValue, SourceDocument } from "../../manifests/types.js";
+import { evaluateConditions } from "./conditions.js";
 import type { EnforcementAction, EvaluationContext, Policy, PolicyDocs, Violation } from "../types.js";
 import { computeRules } from "./autogen.js";
 import { evaluateRule, type RuleResult } from "./evaluate-rule.js";
 import { kindGate, kindMatches, ruleMatches } from "./match.js";
 import { requestNeeds, requestReads, staticNeeds, type RequestReads } from "./needs.js";
 import { readWrittenPolicy, type WrittenPolicy } from "./read-policy.js";
-import { ruleAction } from "./rule-action.js";
+import { readRuleAction, ruleAction, type RuleAction } from "./rule-action.js";
 import { locationsOf, requestContext } from "./request-context.js";
 import { isObject } from "../../manifests/json.js";
 import type { ParamObject } from "../vap/params.js";
@@ -43,6 +44,13 @@ interface PreparedRule {
   kinds: string[] | undefined;
   /** The compiled `validate.cel`, for a CEL rule that can be judged here. */
   cel?: CelRule;
+  /** What a failure does, but for namespace overrides. */
+  action: RuleAction;
+  /**
+   * A rule that reads `request.operation` only in its preconditions (no context entries): judging it
+   * as an UPDATE can only differ from a CREATE if its preconditions do.
+   */
+  operationOnlyInPreconditions: boolean;
 }
 
 /**
@@ -72,6 +80,8 @@ export function readKyvernoPolicy(file: string, document: SourceDocument, params
       needs: staticNeeds(rule),
       reads: requestReads(rule),
       kinds: kindGate(rule["match"]),
+      action: readRuleAction(written, rule),
+      operationOnlyInPreconditions: operationOnlyInPreconditions(rule),
     };
     const validate = rule["validate"];
     if (prepared.needs === undefined && isObject(validate) && validate["cel"] !== undefined && validate["cel"] !== null) {
@@ -88,13 +98,20 @@ export function readKyvernoPolicy(file: string, document: SourceDocument, params
   });
   if (errors.length > 0) return { errors };
   const docs = docsOf(written.annotations);
-  const byKind = new Map<string, PreparedRule[]>();
+  // Most objects match no rule of a policy: which rules a kind may reach is found once per apiVersion and kind.
+  const byKind = new Map<unknown, Map<unknown, PreparedRule[]>>();
   const rulesFor = (object: JsonObject): PreparedRule[] => {
-    const key = `${String(object["apiVersion"])}\u0000${String(object["kind"])}`;
-    let candidates = byKind.get(key);
+    const kind = object["kind"];
+    let byVersion = byKind.get(kind);
+    if (!byVersion) {
+      byVersion = new Map();
+      byKind.set(kind, byVersion);
+    }
+    const apiVersion = object["apiVersion"];
+    let candidates = byVersion.get(apiVersion);
     if (!candidates) {
       candidates = rules.filter((rule) => rule.kinds === undefined || kindMatches(rule.kinds, object));
-      byKind.set(key, candidates);
+      byVersion.set(apiVersion, candidates);
     }
     return candidates;
   };
@@ -113,7 +130,7 @@ export function readKyvernoPolicy(file: string, document: SourceDocument, params
     evaluate: (object, context) => {
       const candidates = rulesFor(object);
       if (candidates.length === 0) return [];
-      return evaluatePolicy(written, candidates, { notEvaluated, file, params }, object, context).map((violation) => ({ ...violation, docs }));
+      return evaluatePolicy(written, candidates, { notEvaluated, file, params, docs }, object, context);
     },
   };
   return { policy, errors };
@@ -158,10 +175,11 @@ interface PolicySetting {
   notEvaluated: EnforcementAction | undefined;
   file: string;
   params: readonly ParamObject[];
+  docs: PolicyDocs;
 }
 
 function evaluatePolicy(policy: WrittenPolicy, rules: readonly PreparedRule[], setting: PolicySetting, object: JsonObject, context: EvaluationContext): Violation[] {
-  const { notEvaluated, file, params } = setting;
+  const { notEvaluated, file, params, docs } = setting;
   const metadata = isObject(object["metadata"]) ? object["metadata"] : {};
   const namespace = typeof metadata["namespace"] === "string" ? metadata["namespace"] : "";
   // A namespaced Policy judges its own namespace; a manifest that names none may be applied there.
@@ -182,7 +200,7 @@ function evaluatePolicy(policy: WrittenPolicy, rules: readonly PreparedRule[], s
 
   for (const prepared of rules) {
     if (!ruleMatches(prepared.rule["match"], prepared.rule["exclude"], request)) continue;
-    const action = ruleAction(policy, prepared.rule, namespace, namespaceLabels);
+    const action = ruleAction(prepared.action, namespace, namespaceLabels);
     const needs = prepared.needs ?? requestNeeds(prepared.reads, knowledge);
     let outcome: RuleResult | undefined;
     if (needs !== undefined) outcome = { status: "notEvaluated", message: needs, path: [] };
@@ -196,7 +214,7 @@ function evaluatePolicy(policy: WrittenPolicy, rules: readonly PreparedRule[], s
     if (outcome.status === "fail") {
       const violationAction = scored ? action : "warn";
       for (const violation of outcome.violations ?? [{ message: outcome.message, path: outcome.path }]) {
-        violations.push({ ...violation, rule: prepared.name, action: violationAction });
+        violations.push({ message: violation.message, path: violation.path, rule: prepared.name, action: violationAction, docs });
       }
     } else if (outcome.status === "error" || outcome.status === "notEvaluated") {
       const what = outcome.status === "error" ? `could not be evaluated: ${outcome.message}` : `not evaluated: needs ${outcome.message}`;
@@ -206,6 +224,7 @@ function evaluatePolicy(policy: WrittenPolicy, rules: readonly PreparedRule[], s
         path: [],
         rule: prepared.name,
         action: notEvaluated ?? (isChange ? "warn" : action),
+        docs,
       });
     }
     if (policy.applyRules === "One") break;
@@ -226,11 +245,26 @@ function sameForUpdate(
   locate: (value: object) => (string | number)[] | undefined,
 ): RuleResult | undefined {
   const context = { ...base, request: { ...(base["request"] as JsonObject), operation: "UPDATE" } };
+  if (prepared.operationOnlyInPreconditions && samePreconditions(prepared.rule["preconditions"], base, context)) return created;
   const updated = evaluateRule(prepared.rule, prepared.name, { context, object, locate });
   const failing = (outcome: RuleResult | undefined): boolean => outcome !== undefined && outcome.status !== "pass" && outcome.status !== "skip";
   if (failing(created) === failing(updated)) return created;
   const [outcome, when] = failing(created) ? [created as RuleResult, "creates the object"] : [updated as RuleResult, "updates an existing object"];
   return { ...outcome, message: `${outcome.message} (if this change ${when})` };
+}
+
+function operationOnlyInPreconditions(rule: JsonObject): boolean {
+  const { match: _match, exclude: _exclude, preconditions: _preconditions, ...body } = rule;
+  return rule["context"] === undefined && !JSON.stringify(body).includes("request.operation");
+}
+
+/** Whether the preconditions decide the same for both requests; an error in either: not known to be the same. */
+function samePreconditions(preconditions: JsonValue | undefined, created: JsonObject, updated: JsonObject): boolean {
+  try {
+    return evaluateConditions(preconditions, created).holds === evaluateConditions(preconditions, updated).holds;
+  } catch {
+    return false;
+  }
 }
 
 /** Labels of the object's Namespace when the check sees it; `{}` for an object in no namespace. */
