@@ -123,7 +123,8 @@ export function readKyvernoPolicy(file: string, document: SourceDocument, params
     range: document.locate([]),
     // The ceiling of what its rules do: each violation carries its own rule's action (rule-action.ts),
     // and the engine never lets a violation exceed its policy's action, which a repository may lower.
-    enforcementAction: mayEnforce(root) ? "deny" : "warn",
+    // An org that annotates an Audit policy to block on what cannot be evaluated raises the ceiling too.
+    enforcementAction: mayEnforce(root) || notEvaluated === "deny" ? "deny" : "warn",
     match: {},
     parameters: undefined,
     target: "object",

@@ -265,6 +265,11 @@ spec:
     expect(check(withParams, pod("    team: a\n"))[0]?.message).toMatch(/^not evaluated: needs the ConfigMap "allowed-tags" in namespace "shop"/);
   });
 
+  it("celPreconditions belong to validate.cel rules: elsewhere they are a load error, as Kyverno refuses them", () => {
+    const misplaced = requireLabels().replace("    validate:\n", '    celPreconditions:\n    - name: x\n      expression: "true"\n    validate:\n');
+    expect(load(misplaced).errors).toEqual([expect.objectContaining({ line: 15, message: expect.stringMatching(/^celPreconditions can only be used with validate.cel/) })]);
+  });
+
   it("what needs the cluster's authorizer is not evaluated; a mistake is a load error at its line", () => {
     const authorizer = celPolicy('        expressions:\n        - expression: "authorizer.group(\'\').resource(\'pods\').check(\'create\').allowed()"\n');
     expect(check(authorizer, pod("    team: a\n"))[0]?.message).toMatch(/^not evaluated: needs the cluster's authorizer/);
@@ -340,6 +345,15 @@ spec:
   it("an org may choose how not-evaluated rules are reported", () => {
     const annotated = mixed.replace("  name: mixed\n", "  name: mixed\n  annotations:\n    kube-policy-bot.dev/not-evaluated: dryrun\n");
     expect(new Set(check(annotated, pod("    team: a\n")).map((finding) => finding.action))).toEqual(new Set(["dryrun"]));
+  });
+
+  it("an Audit policy annotated to block on what it cannot evaluate blocks, while its failures still warn", () => {
+    const audit = mixed
+      .replace("  name: mixed\n", "  name: mixed\n  annotations:\n    kube-policy-bot.dev/not-evaluated: deny\n")
+      .replace("validationFailureAction: Enforce", "validationFailureAction: Audit");
+    const findings = check(audit + requireLabels("Audit").replace("name: require-labels", "name: audit-labels").replace(/^/, "---\n"), pod("    app: a\n"));
+    expect(findings.filter((finding) => finding.message.startsWith("not evaluated")).map((finding) => finding.action)).toEqual(["deny", "deny", "deny"]);
+    expect(findings.find((finding) => finding.policy === "audit-labels")?.action).toBe("warn");
   });
 
   it("user info is unknown for a manifest, so a rule that reads it is not evaluated", () => {
