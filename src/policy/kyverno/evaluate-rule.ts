@@ -57,17 +57,28 @@ function blockOf(rule: JsonObject, validateBlock: JsonObject): ValidationBlock {
   return block;
 }
 
+/**
+ * What Kyverno's engine does before any rule handler (kyverno pkg/engine/engine.go invokeRuleHandler):
+ * load the rule's `context` entries, then check its JMESPath `preconditions`. The context on success,
+ * or the outcome that ends the rule (skip, error, not evaluated).
+ */
+export function ruleGate(rule: JsonObject, context: JsonObject): { context: JsonObject } | { outcome: RuleResult } {
+  try {
+    const loaded = loadContextEntries(rule["context"], context);
+    if (!evaluateConditions(rule["preconditions"], loaded).holds) return { outcome: { status: "skip", message: "preconditions not met", path: [] } };
+    return { context: loaded };
+  } catch (error) {
+    if (error instanceof NotEvaluableError) return { outcome: { status: "notEvaluated", message: error.needs, path: [] } };
+    return { outcome: { status: "error", message: `failed to evaluate preconditions: ${(error as Error).message}`, path: [] } };
+  }
+}
+
 function podSecurityOutcome(rule: JsonObject, podSecurity: JsonValue, name: string, message: string | undefined, input: RuleInput): RuleResult {
   const read = readPodSecurity(podSecurity);
   if ("errors" in read) return { status: "error", message: read.errors.map((error) => error.message).join("; "), path: [] };
-  let context: JsonObject;
-  try {
-    context = loadContextEntries(rule["context"], input.context);
-    if (!evaluateConditions(rule["preconditions"], context).holds) return { status: "skip", message: "preconditions not met", path: [] };
-  } catch (error) {
-    if (error instanceof NotEvaluableError) throw error;
-    return { status: "error", message: `failed to evaluate preconditions: ${(error as Error).message}`, path: [] };
-  }
+  const gate = ruleGate(rule, input.context);
+  if ("outcome" in gate) return gate.outcome;
+  const { context } = gate;
   const found = evaluatePodSecurity(input.object, read.spec);
   if (found.length === 0) return { status: "pass", message: `validation rule '${name}' passed.`, path: [] };
   const level = `${read.spec.level}:${read.spec.version}`;

@@ -10,7 +10,7 @@ import type { InputError, JsonObject, JsonValue, SourceDocument } from "../../ma
 import { evaluateConditions } from "./conditions.js";
 import type { EnforcementAction, EvaluationContext, Policy, PolicyDocs, Violation } from "../types.js";
 import { computeRules } from "./autogen.js";
-import { evaluateRule, type RuleResult } from "./evaluate-rule.js";
+import { evaluateRule, ruleGate, type RuleResult } from "./evaluate-rule.js";
 import { kindGate, kindMatches, ruleMatches } from "./match.js";
 import { requestNeeds, requestReads, staticNeeds, type RequestReads } from "./needs.js";
 import { readWrittenPolicy, type WrittenPolicy } from "./read-policy.js";
@@ -205,7 +205,11 @@ function evaluatePolicy(policy: WrittenPolicy, rules: readonly PreparedRule[], s
     const needs = prepared.needs ?? requestNeeds(prepared.reads, knowledge);
     let outcome: RuleResult | undefined;
     if (needs !== undefined) outcome = { status: "notEvaluated", message: needs, path: [] };
-    else if (prepared.cel) outcome = validateCel(prepared.cel, prepared.name, params, object, context);
+    else if (prepared.cel) {
+      base ??= requestContext(object, review);
+      const gate = ruleGate(prepared.rule, base);
+      outcome = "outcome" in gate ? gate.outcome : validateCel(prepared.cel, prepared.name, params, object, context);
+    }
     else {
       base ??= requestContext(object, review);
       outcome = evaluateRule(prepared.rule, prepared.name, { context: base, object, locate });

@@ -241,6 +241,12 @@ spec:
     expect(check(guarded, pod("    team: a\n", containers))).toEqual([]);
   });
 
+  it("JMESPath preconditions and context variables gate a CEL rule too, as Kyverno's engine checks them before any handler", () => {
+    const gated = celPolicy(noLatest, '    context:\n    - name: tier\n      variable:\n        value: "{{ request.object.metadata.labels.tier || \'none\' }}"\n    preconditions:\n      all:\n      - key: "{{ tier }}"\n        operator: Equals\n        value: web\n');
+    expect(check(gated, pod("    team: a\n", containers))).toEqual([]);
+    expect(check(gated, pod("    tier: web\n", containers))).toEqual([expect.objectContaining({ rule: "no-latest", line: 12 })]);
+  });
+
   it("an expression that errs fails the rule, as under Kyverno's failurePolicy Fail", () => {
     const erring = celPolicy('        expressions:\n        - expression: "object.spec.missing.size() == 0"\n');
     expect(check(erring, pod("    team: a\n"))[0]?.message).toMatch(/^expression 'object.spec.missing.size\(\) == 0' resulted in error/);
