@@ -15,6 +15,10 @@ export interface CheckRequest {
   paths: string[];
   /** `--base REF`: only findings not already at REF block (read with git, the work tree untouched). */
   base?: string;
+  /** `--fix`: apply the rules' fixes to the findings that block; `--fix-warnings`: to warnings too. */
+  fix: "none" | "blocking" | "warnings";
+  /** `--dry-run`: print the fixes as a unified diff instead of writing them. */
+  dryRun: boolean;
 }
 
 export const RULES_FORMATS = ["text", "json", "markdown"] as const;
@@ -43,7 +47,7 @@ export type CliRequest =
   | { command: "version" }
   | { command: "usage-error"; message: string };
 
-export const USAGE = `Usage: kube-policy-bot check [--policies PATH]... [--format text|json|sarif] [--base REF] PATH...
+export const USAGE = `Usage: kube-policy-bot check [--policies PATH]... [--format text|json|sarif] [--base REF] [--fix [--fix-warnings] [--dry-run]] PATH...
        kube-policy-bot render [--format yaml|json] DIR
        kube-policy-bot rules [--format text|json|markdown]
 
@@ -64,6 +68,10 @@ Options:
                         rules: text (default), json or markdown
   --base REF            check: compare with the same PATHs at git commit REF (e.g. origin/main):
                         findings already there are reported as pre-existing and do not block
+  --fix                 check: apply the rules' fixes to the findings that block, in place, then check
+                        again and report what remains (findings without a safe fix are left as they are)
+  --fix-warnings        with --fix: fix warnings too
+  --dry-run             with --fix: print the fixes as a unified diff, change no file
   -h, --help            show this help
   --version             show the version
 
@@ -106,6 +114,9 @@ export function parseArgs(argv: readonly string[]): CliRequest {
   let format: OutputFormat | undefined;
   let base: string | undefined;
   let optionsEnded = false;
+  let fix = false;
+  let fixWarnings = false;
+  let dryRun = false;
 
   for (let i = 0; i < rest.length; ) {
     const arg = rest[i] as string;
@@ -116,6 +127,13 @@ export function parseArgs(argv: readonly string[]): CliRequest {
     }
     if (arg === "--") {
       optionsEnded = true;
+      i += 1;
+      continue;
+    }
+    if (arg === "--fix" || arg === "--fix-warnings" || arg === "--dry-run") {
+      if (arg === "--fix") fix = true;
+      else if (arg === "--fix-warnings") fixWarnings = true;
+      else dryRun = true;
       i += 1;
       continue;
     }
@@ -148,7 +166,9 @@ export function parseArgs(argv: readonly string[]): CliRequest {
   }
 
   if (paths.length === 0) return usageError("missing PATH: give at least one manifest file or directory");
-  return { command: "check", policies, format: format ?? "text", paths, ...(base !== undefined ? { base } : {}) };
+  if (!fix && (fixWarnings || dryRun)) return usageError(`${fixWarnings ? "--fix-warnings" : "--dry-run"} needs --fix`);
+  const fixMode = !fix ? "none" : fixWarnings ? "warnings" : "blocking";
+  return { command: "check", policies, format: format ?? "text", paths, fix: fixMode, dryRun, ...(base !== undefined ? { base } : {}) };
 }
 
 function parseRulesArgs(rest: readonly string[]): CliRequest {

@@ -35,6 +35,9 @@ policies:
 check:
   name: k8s-policy
   failureMode: fail-open
+suggestions:
+  enabled: false
+  maxComments: 5
 exceptions:
   maxDuration: 2w
   defaultDuration: 7d
@@ -55,8 +58,19 @@ exceptions:
         defaultDurationMs: 7 * 86_400_000,
         approvers: [{ team: "platform-security" }, { permission: "admin", policies: ["pod-security-restricted"] }],
       },
+      suggestions: { enabled: false, maxComments: 5 },
       podTemplates: [],
     });
+  });
+
+  test("suggestions: maxComments is bounded, and only the organisation sets suggestions", () => {
+    const parsed = parseOrgConfig("org.yml", "suggestions:\n  maxComments: 500\n  enbled: true\n");
+    expect(parsed.problems.map((problem) => `${problem.line}: ${problem.message}`)).toEqual([
+      expect.stringMatching(/^3: .*enbled.*did you mean "enabled"/),
+      "2: suggestions.maxComments must be a whole number from 1 to 50",
+    ]);
+    const repo = parseRepoConfig("repo.yml", "suggestions:\n  enabled: false\n");
+    expect(repo.problems.map((problem) => problem.message)).toContainEqual(expect.stringMatching(/^suggestions can only be set in the organisation's config/));
   });
 
   test("namespaces: maxFiles is bounded, and only the organisation sets it", () => {

@@ -70,6 +70,12 @@ export async function readSnapshot(gateway: GitHubGateway, target: CheckTarget, 
       needs: namespaceNeeds(loaded.files, config.policies),
     });
     if (config.gate === "new") snapshot.baseline = await readBaseline(gateway, target, changed.files, config.selection, deps.manifests);
+    if (target.kind === "pull_request" && config.org.suggestions.enabled) {
+      snapshot.suggestionFiles = selected.flatMap((file) => {
+        const text = loaded.texts.get(file.filename);
+        return text === undefined ? [] : [{ path: file.filename, text, patch: file.patch }];
+      });
+    }
   }
 
   const pullNumber = pullNumberOf(target);
