@@ -5,6 +5,7 @@
  * written, so this reads the same js-yaml parser events a second time, only for files being fixed.
  */
 import { COLLECTION_STYLE, EVENT_ID, SCALAR_STYLE, getScalarValue, parseEvents, type Event } from "js-yaml";
+import { splitStream } from "../manifests/stream.js";
 
 export interface ScalarNode {
   kind: "scalar";
@@ -66,15 +67,52 @@ export interface SyntaxDocument {
 
 const ABSENT = -1;
 
-/** The documents of a text, or undefined when it does not parse (a fix is then never attempted). */
+/**
+ * The documents of a text, numbered as the manifest reader numbers them (src/manifests/yaml.ts): the
+ * stream is cut into chunks the way kubectl cuts it, and each chunk holds one document (the first
+ * YAML document in it; a chunk counts as many documents as it has). A chunk that js-yaml cannot read
+ * as written (the reader may have bridged an indentation slip) has no syntax, so no fix is attempted
+ * in it. Undefined when nothing in the text parses.
+ */
 export function readSyntax(text: string): SyntaxDocument[] | undefined {
-  let events: Event[];
-  try {
-    events = parseEvents(text, { maxDepth: 100 });
-  } catch {
-    return undefined;
+  const documents: SyntaxDocument[] = [];
+  let nextIndex = 0;
+  let parsedAny = false;
+  for (const chunk of splitStream(text).chunks) {
+    const chunkText = text.slice(chunk.start, chunk.end);
+    let events: Event[];
+    try {
+      events = parseEvents(chunkText, { maxDepth: 100 });
+    } catch {
+      nextIndex++;
+      continue;
+    }
+    parsedAny = true;
+    const found = new SyntaxBuilder(chunkText, events).documents();
+    const first = found[0];
+    if (first) documents.push({ ...first, index: nextIndex, root: first.root && shifted(first.root, chunk.start) });
+    nextIndex += Math.max(1, found.length);
   }
-  return new SyntaxBuilder(text, events).documents();
+  return parsedAny || text.trim() === "" ? documents : undefined;
+}
+
+/** A node of a chunk, at its offsets in the whole text. */
+function shifted<T extends SyntaxNode>(node: T, by: number): T {
+  const at = (offset: number): number => (offset === ABSENT ? ABSENT : offset + by);
+  switch (node.kind) {
+    case "scalar":
+    case "alias":
+      return { ...node, start: at(node.start), end: at(node.end) };
+    case "sequence":
+      return { ...node, start: at(node.start), end: at(node.end), items: node.items.map((item) => shifted(item, by)) };
+    case "mapping":
+      return {
+        ...node,
+        start: at(node.start),
+        end: at(node.end),
+        entries: node.entries.map((entry) => ({ ...entry, keyStart: at(entry.keyStart), keyEnd: at(entry.keyEnd), value: shifted(entry.value, by) })),
+      };
+  }
 }
 
 class SyntaxBuilder {

@@ -29,7 +29,8 @@ export interface SafetyReport {
   tally: Map<string, RuleTally>;
   /** Property violations, each naming file, finding and what went wrong: must be empty. */
   problems: string[];
-  refusals: Map<string, number>;
+  /** Why fixes were refused: how often, and the first place it happened (to find the cause). */
+  refusals: Map<string, { count: number; example: string }>;
 }
 
 export function newReport(): SafetyReport {
@@ -67,7 +68,9 @@ export function checkFile(file: string, text: string, policies: readonly Policy[
     const refusal = outcome.refused[0];
     if (refusal) {
       const reason = refusal.reason.replace(/^[^:]*: /, "").replace(/\(line \d+: .*\)/, "");
-      report.refusals.set(reason, (report.refusals.get(reason) ?? 0) + 1);
+      const seen = report.refusals.get(reason);
+      if (seen) seen.count++;
+      else report.refusals.set(reason, { count: 1, example: where });
       continue;
     }
     tally.applied++;
