@@ -30,7 +30,13 @@ export interface DocumentFix {
 }
 
 /**
- * A rule's fix: from the judged object and the finding's path (both as the rule saw them) to the
- * edits that make the finding go away, or undefined when there is no safe mechanical fix. Pure.
+ * A rule's mechanical fix, carried by the rule (`RuleDoc.mechanicalFix`): a one-line summary for
+ * `kube-policy-bot rules`, and the edits for one finding, from the judged object and the finding's
+ * path (both as the rule saw them), or undefined when this occurrence has no safe mechanical fix.
+ * A rule without one is "flagged only": its fix needs a decision only a human can make.
  */
-export type RuleFix = (object: JsonObject, path: FieldPath) => Fix | undefined;
+export interface RuleFix {
+  summary: string;
+  /** Pure. */
+  fixFor(object: JsonObject, path: FieldPath): Fix | undefined;
+}
