@@ -63,8 +63,8 @@ describe("kube-policy-bot rules", () => {
     expect(text.stdout).toContain("PodSecurity/hostNamespaces\n  Pod Security Standards (baseline): Host namespaces\n");
     expect(text.stdout).toContain("Fix: Use an image from one of the allowed repositories");
     // Each rule says what the bot fixes itself, or that its findings are flagged only.
-    expect(text.stdout).toMatch(/PodSecurity\/privileged\n(?:.*\n){3}  Automatic fix: Set privileged to false\.\n/);
-    expect(text.stdout).toMatch(/K8sAllowedRepos\/K8sAllowedRepos\n(?:.*\n){3}  Automatic fix: flagged only\n/);
+    expect(text.stdout).toMatch(/PodSecurity\/privileged\n(?:.*\n){3}\s{2}Automatic fix: Set privileged to false\.\n/);
+    expect(text.stdout).toMatch(/K8sAllowedRepos\/K8sAllowedRepos\n(?:.*\n){3}\s{2}Automatic fix: flagged only\n/);
     const markdown = await runCli(["rules", "--format=markdown"]);
     expect(markdown.stdout.split("\n")[0]).toBe("| Kind | Rule | What it checks | How to fix | Automatic fix |");
     expect(markdown.stdout.split("\n").filter((line) => line.startsWith("| ")).length).toBe(allRules().length + 1);
