@@ -1,0 +1,150 @@
+/**
+ * Fixes of objects rendered by Kustomize, made where the values come from: a value a patch sets is
+ * fixed in that patch, a value of a base in the base; a field the fix adds goes into the file that
+ * defines the mapping it is added to (the container, for `allowPrivilegeEscalation: false`).
+ *
+ * The place comes from the renderer's provenance; whether editing it is the fix is then checked the
+ * only way that cannot be fooled by what a kustomization does (patch order, replacements, vars,
+ * merges): the edited file is rendered again, in every root that reads it, and every rendered object
+ * must be either unchanged or changed by exactly the fix. Anything else leaves the finding flagged
+ * only, with the reason.
+ */
+import { applyFixes } from "../fix/apply.js";
+import { applyToValue, deepEqual, isObject, valueAt } from "../fix/model.js";
+import type { FieldEdit, JsonObject, JsonValue, PlacedEdits } from "../manifests/types.js";
+import { KustomizeError, locatePlace, provenanceOf, renderKustomization, type Place, type RenderFileSystem, type RenderOptions } from "./kustomize/index.js";
+
+/** What the roots of a repository rendered: what a fix is checked against. */
+export interface RenderedRoots {
+  fs: RenderFileSystem;
+  options: RenderOptions;
+  /** How a repository path is shown in findings (and named in fixes). */
+  show: (path: string) => string;
+  /** Each root directory's objects, in kustomize's output order, and the files its render read. */
+  roots: Map<string, { objects: JsonObject[]; files: readonly string[] }>;
+  /** Renders of the roots with one file changed, by file and new text: shared by the findings on one line. */
+  rerendered?: Map<string, Map<string, JsonObject[] | string>>;
+}
+
+type Placed = PlacedEdits | { unfixable: string };
+
+/** The fix hook of the object at `index` of `root`'s output (`Manifest.fixAtSource`). */
+export function sourceFixer(context: RenderedRoots, root: string, index: number): (edits: readonly FieldEdit[]) => Placed {
+  return (edits) => placeFix(context, root, index, edits);
+}
+
+function placeFix(context: RenderedRoots, root: string, index: number, edits: readonly FieldEdit[]): Placed {
+  const object = context.roots.get(root)?.objects[index];
+  if (!object) return { unfixable: "the rendered object is not known" };
+  const mapped: { file: string; document: number; edit: FieldEdit }[] = [];
+  for (const edit of edits) {
+    const target = targetOf(context, object, edit);
+    if ("unfixable" in target) return target;
+    mapped.push(target);
+  }
+  const first = mapped[0];
+  if (!first) return { unfixable: "the fix has no edits" };
+  const files = [...new Set(mapped.map((target) => `${context.show(target.file)} (document ${target.document + 1})`))];
+  if (files.length > 1) return { unfixable: `the fix's fields come from several places (${files.join(", ")}); make it by hand` };
+  const placed: PlacedEdits = { file: first.file, document: first.document, edits: mapped.map((target) => target.edit) };
+  const problem = checkByRendering(context, root, index, edits, placed);
+  return problem ? { unfixable: problem } : { ...placed, file: context.show(placed.file) };
+}
+
+/**
+ * Where one edit goes: an existing field where its value was written, a new field under the mapping
+ * that will hold it, in the file that mapping was written in.
+ */
+function targetOf(context: RenderedRoots, object: JsonObject, edit: FieldEdit): { file: string; document: number; edit: FieldEdit } | { unfixable: string } {
+  let depth = edit.path.length;
+  while (depth > 0 && valueAt(object, edit.path.slice(0, depth)) === undefined) depth--;
+  const existing = edit.path.slice(0, depth);
+  if (depth < edit.path.length && !isObject(valueAt(object, existing))) return { unfixable: "the fix adds a field below something that is not a mapping" };
+  const place = provenanceOf(object, existing);
+  if (!place) return { unfixable: "where the value comes from is not known" };
+  const unwritable = unwritablePlace(context, place);
+  if (unwritable) return { unfixable: unwritable };
+  const document = place.source.document as number;
+  return { file: place.source.file, document, edit: { ...edit, path: [...place.path, ...edit.path.slice(depth)] } };
+}
+
+/** Why a place is not one a fix edits, or undefined when it is a field of a manifest document of its own. */
+function unwritablePlace(context: RenderedRoots, place: Place): string | undefined {
+  const { file, range } = locatePlace(place);
+  const at = `${context.show(file)}:${range.line}`;
+  if (place.source.document === undefined) {
+    return `the value is written at ${at}, inside a kustomization entry (an inline patch, a generator, a transformer's setting); make the fix there by hand`;
+  }
+  if (typeof place.path[0] === "number") return `the value is set by a JSON 6902 patch operation at ${at}; change the operation by hand`;
+  return undefined;
+}
+
+/**
+ * Why the placed edits are not the fix, or undefined when they are: the file edited as the fix
+ * engine writes it, every root reading it rendered again, and each object either unchanged or
+ * changed exactly by the fix (`edits`, in rendered coordinates); the judged object must change.
+ */
+function checkByRendering(context: RenderedRoots, root: string, index: number, edits: readonly FieldEdit[], placed: PlacedEdits): string | undefined {
+  const content = context.fs.contentOf(placed.file);
+  if (content === undefined) return `${context.show(placed.file)} cannot be read`;
+  const original = typeof content === "string" ? content : new TextDecoder().decode(content);
+  const bom = original.startsWith("\uFEFF") ? "\uFEFF" : "";
+  const outcome = applyFixes(placed.file, original.slice(bom.length), [{ document: placed.document, fix: { description: "", edits: placed.edits } }]);
+  const refused = outcome.refused[0];
+  if (refused) return `the fix cannot be written into ${context.show(placed.file)}: ${refused.reason}`;
+  if (outcome.text === original.slice(bom.length)) return `the fix is already written in ${context.show(placed.file)}, yet the rendered value differs: it comes from elsewhere`;
+  const text = bom + outcome.text;
+  for (const [name, rendered] of context.roots) {
+    if (!rendered.files.includes(placed.file)) continue;
+    const after = rerender(context, name, placed.file, text);
+    if (typeof after === "string") return `with the fix, ${context.show(name)} no longer renders: ${after}`;
+    if (after.length !== rendered.objects.length) return `the fix would change which objects ${context.show(name)} renders`;
+    for (const [position, before] of rendered.objects.entries()) {
+      const now = after[position] as JsonObject;
+      const judged = name === root && position === index;
+      if (!judged && deepEqual(now, before)) continue;
+      if (deepEqual(now, expectedAfter(before, edits)) && !deepEqual(now, before)) continue;
+      if (judged) return `editing ${context.show(placed.file)} would not render the fixed value (a later patch or transformer sets the field)`;
+      return `editing ${context.show(placed.file)} would also change ${describe(before)} in ${context.show(name)}, which renders it too`;
+    }
+  }
+  return undefined;
+}
+
+function expectedAfter(object: JsonObject, edits: readonly FieldEdit[]): JsonValue {
+  let value: JsonValue = object;
+  try {
+    for (const edit of edits) value = applyToValue(value, edit);
+  } catch {
+    return null;
+  }
+  return value;
+}
+
+function rerender(context: RenderedRoots, root: string, file: string, text: string): JsonObject[] | string {
+  const cache = (context.rerendered ??= new Map());
+  const key = `${file}\u0000${text}`;
+  let byRoot = cache.get(key);
+  if (!byRoot) {
+    byRoot = new Map();
+    cache.set(key, byRoot);
+  }
+  const known = byRoot.get(root);
+  if (known !== undefined) return known;
+  const fs: RenderFileSystem = { contentOf: (path) => (path === file ? text : context.fs.contentOf(path)), isDirectory: (path) => context.fs.isDirectory(path) };
+  let result: JsonObject[] | string;
+  try {
+    result = renderKustomization(fs, root, context.options).objects;
+  } catch (error) {
+    if (!(error instanceof KustomizeError)) throw error;
+    result = error.message;
+  }
+  byRoot.set(root, result);
+  return result;
+}
+
+function describe(object: JsonObject): string {
+  const metadata = object["metadata"];
+  const name = isObject(metadata) ? metadata["name"] : undefined;
+  return `${String(object["kind"])} ${typeof name === "string" ? name : "(unnamed)"}`;
+}
