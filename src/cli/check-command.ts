@@ -58,12 +58,13 @@ async function readAndRender(
   cwd: string,
   read: (file: string) => Promise<{ loaded: LoadedFile; content?: Buffer | Uint8Array }>,
   contents?: Map<string, Buffer>,
+  fixes = true,
 ): Promise<LoadedFile[]> {
   const top = fileSystemRoot(cwd);
   const toRenderPath = (file: string): string => renderPathOf(cwd, file);
   const show = (renderPath: string): string => path.relative(cwd, path.join(top, renderPath)) || ".";
   const renderPaths = discovered.map(toRenderPath);
-  const kustomize = renderKustomizeRoots(fs, renderPaths, { show });
+  const kustomize = renderKustomizeRoots(fs, renderPaths, { show, fixes });
   const files: LoadedFile[] = [];
   for (const [index, file] of discovered.entries()) {
     const renderPath = renderPaths[index] as string;
@@ -176,7 +177,8 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
     }
     // The base is read and rendered exactly like the work tree, from its files at REF.
     const read = async (file: string) => ({ loaded: loadManifestFile(file, base.contentOf(file) ?? new Uint8Array()) });
-    baseline = await readAndRender(base.fileSystem, base.files, io.cwd, read);
+    // Nothing at the base is fixed: its rendered objects need no fix hooks.
+    baseline = await readAndRender(base.fileSystem, base.files, io.cwd, read, undefined, false);
   }
   // Directories that could not be listed are not files the engine saw, but they block all the same.
   const input: VerdictInput = {

@@ -165,8 +165,10 @@ class SyntaxBuilder {
         const children: SyntaxNode[] = [];
         while ((this.events[this.at] as Event).type !== EVENT_ID.POP) children.push(this.node());
         this.at++;
+        // A mapping's last value may be empty (`emptyDir:`): its content then ends with its key.
         const last = children[children.length - 1];
-        const contentEnd = last ? nodeEnd(last, event.start) : event.start + (flow ? 1 : 0);
+        const lastKey = event.type === EVENT_ID.MAPPING ? children[children.length - 2] : undefined;
+        const contentEnd = last ? nodeEnd(last, lastKey ? nodeEnd(lastKey, event.start) : event.start) : event.start + (flow ? 1 : 0);
         const end = flow ? closingBracketEnd(this.text, contentEnd) : contentEnd;
         if (event.type === EVENT_ID.SEQUENCE) return { kind: "sequence", start: event.start, end, flow, decorated, items: children };
         return { kind: "mapping", start: event.start, end, flow, decorated, ...entriesOf(children) };

@@ -123,11 +123,12 @@ export interface Manifest {
    */
   written?: { document: number; path: FieldPath };
   /**
-   * For an object rendered by Kustomize: where edits of its fields (paths relative to `object`) are
-   * written, in the file each value comes from (a patch, a base), checked by rendering again; or why
-   * they cannot be made in one safe place. Absent for a plain manifest (`written` says where it is).
+   * For an object rendered by Kustomize: where edits of its fields (paths relative to `object`) that
+   * fix the finding at `finding` are written, in the file each value comes from (a patch, a base),
+   * checked by rendering again; or why they cannot be made in one safe place. Absent for a plain
+   * manifest (`written` says where it is).
    */
-  fixAtSource?: (edits: readonly FieldEdit[]) => PlacedEdits | { unfixable: string };
+  fixAtSource?: (edits: readonly FieldEdit[], finding: FieldPath) => PlacedEdits | { unfixable: string };
 }
 
 export type AdmissionOperation = "CREATE" | "UPDATE" | "DELETE" | "CONNECT";

@@ -249,7 +249,10 @@ function toFinding(
     finding.fix = { document: manifest.written.document, fix: { description: violation.fix.description, edits } };
   } else if (violation.fix && manifest.fixAtSource) {
     // A rendered object: the edits go where the values come from, if that place is safe to edit.
-    const placed = manifest.fixAtSource(violation.fix.edits.map((edit) => ({ ...edit, path: toSourcePath(edit.path) })));
+    const placed = manifest.fixAtSource(
+      violation.fix.edits.map((edit) => ({ ...edit, path: toSourcePath(edit.path) })),
+      sourcePath,
+    );
     if ("unfixable" in placed) finding.fixUnavailable = placed.unfixable;
     else finding.fix = { file: placed.file, document: placed.document, fix: { description: violation.fix.description, edits: placed.edits } };
   }

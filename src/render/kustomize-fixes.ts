@@ -6,12 +6,13 @@
  * The place comes from the renderer's provenance; whether editing it is the fix is then checked the
  * only way that cannot be fooled by what a kustomization does (patch order, replacements, vars,
  * merges): the edited file is rendered again, in every root that reads it, and every rendered object
- * must be either unchanged or changed by exactly the fix. Anything else leaves the finding flagged
- * only, with the reason.
+ * must be either unchanged or changed by exactly the fix, and only where the same finding is (its
+ * field comes from the same place: one source line, one finding, however many roots render it).
+ * Anything else leaves the finding flagged only, with the reason.
  */
 import { applyFixes } from "../fix/apply.js";
 import { applyToValue, deepEqual, isObject, valueAt } from "../fix/model.js";
-import type { FieldEdit, JsonObject, JsonValue, PlacedEdits } from "../manifests/types.js";
+import type { FieldEdit, FieldPath, JsonObject, JsonValue, PlacedEdits } from "../manifests/types.js";
 import { KustomizeError, locatePlace, provenanceOf, renderKustomization, type Place, type RenderFileSystem, type RenderOptions } from "./kustomize/index.js";
 
 /** What the roots of a repository rendered: what a fix is checked against. */
@@ -29,11 +30,11 @@ export interface RenderedRoots {
 type Placed = PlacedEdits | { unfixable: string };
 
 /** The fix hook of the object at `index` of `root`'s output (`Manifest.fixAtSource`). */
-export function sourceFixer(context: RenderedRoots, root: string, index: number): (edits: readonly FieldEdit[]) => Placed {
-  return (edits) => placeFix(context, root, index, edits);
+export function sourceFixer(context: RenderedRoots, root: string, index: number): (edits: readonly FieldEdit[], finding: FieldPath) => Placed {
+  return (edits, finding) => placeFix(context, root, index, edits, finding);
 }
 
-function placeFix(context: RenderedRoots, root: string, index: number, edits: readonly FieldEdit[]): Placed {
+function placeFix(context: RenderedRoots, root: string, index: number, edits: readonly FieldEdit[], finding: FieldPath): Placed {
   const object = context.roots.get(root)?.objects[index];
   if (!object) return { unfixable: "the rendered object is not known" };
   const mapped: { file: string; document: number; edit: FieldEdit }[] = [];
@@ -47,7 +48,7 @@ function placeFix(context: RenderedRoots, root: string, index: number, edits: re
   const files = [...new Set(mapped.map((target) => `${context.show(target.file)} (document ${target.document + 1})`))];
   if (files.length > 1) return { unfixable: `the fix's fields come from several places (${files.join(", ")}); make it by hand` };
   const placed: PlacedEdits = { file: first.file, document: first.document, edits: mapped.map((target) => target.edit) };
-  const problem = checkByRendering(context, root, index, edits, placed);
+  const problem = checkByRendering(context, { root, index, findingPath: finding, findingPlace: provenanceOf(object, finding) }, edits, placed);
   return problem ? { unfixable: problem } : { ...placed, file: context.show(placed.file) };
 }
 
@@ -82,9 +83,17 @@ function unwritablePlace(context: RenderedRoots, place: Place): string | undefin
 /**
  * Why the placed edits are not the fix, or undefined when they are: the file edited as the fix
  * engine writes it, every root reading it rendered again, and each object either unchanged or
- * changed exactly by the fix (`edits`, in rendered coordinates); the judged object must change.
+ * changed exactly by the fix (`edits`, in rendered coordinates) where its finding's field comes from
+ * the same place as the judged one's (the same finding); the judged object must change.
  */
-function checkByRendering(context: RenderedRoots, root: string, index: number, edits: readonly FieldEdit[], placed: PlacedEdits): string | undefined {
+function checkByRendering(
+  context: RenderedRoots,
+  judgedAt: { root: string; index: number; findingPath: FieldPath; findingPlace: Place | undefined },
+  edits: readonly FieldEdit[],
+  placed: PlacedEdits,
+): string | undefined {
+  const { root, index } = judgedAt;
+  const findingPath = judgedAt.findingPath;
   const content = context.fs.contentOf(placed.file);
   if (content === undefined) return `${context.show(placed.file)} cannot be read`;
   const original = typeof content === "string" ? content : new TextDecoder().decode(content);
@@ -103,12 +112,19 @@ function checkByRendering(context: RenderedRoots, root: string, index: number, e
       const now = after[position] as JsonObject;
       const judged = name === root && position === index;
       if (!judged && deepEqual(now, before)) continue;
-      if (deepEqual(now, expectedAfter(before, edits)) && !deepEqual(now, before)) continue;
+      const fixedLikeJudged = deepEqual(now, expectedAfter(before, edits)) && !deepEqual(now, before);
+      if (fixedLikeJudged && (judged || samePlace(provenanceOf(before, findingPath), judgedAt.findingPlace))) continue;
       if (judged) return `editing ${context.show(placed.file)} would not render the fixed value (a later patch or transformer sets the field)`;
       return `editing ${context.show(placed.file)} would also change ${describe(before)} in ${context.show(name)}, which renders it too`;
     }
   }
   return undefined;
+}
+
+/** Two places are one when they are the same node of the same document of the same file. */
+function samePlace(a: Place | undefined, b: Place | undefined): boolean {
+  if (!a || !b) return false;
+  return a.source.file === b.source.file && a.source.document === b.source.document && deepEqual([...a.path], [...b.path]);
 }
 
 function expectedAfter(object: JsonObject, edits: readonly FieldEdit[]): JsonValue {

@@ -51,18 +51,20 @@ function rootName(directory: string): string {
 /**
  * Renders every kustomization directory among `files` (repository paths) and keeps the roots.
  * `show` maps a repository path to how it is shown (the CLI prints paths relative to where it runs).
+ * `fixes: false` leaves the objects without fix hooks (a render nobody fixes: the base of a diff),
+ * which saves rendering again to check each fix.
  */
 export function renderKustomizeRoots(
   fs: RenderFileSystem,
   files: readonly string[],
-  options: RenderOptions & { show?: (path: string) => string } = {},
+  options: RenderOptions & { show?: (path: string) => string; fixes?: boolean } = {},
 ): KustomizeRoots {
   const show = options.show ?? ((path: string) => path);
   const cache = options.cache ?? new ParseCache();
   const directories = [...new Set(files.filter(isKustomizationFile).map(directoryOf))].sort();
   const renders = new Map<string, { files: string[]; loaded: LoadedFile; objects?: JsonObject[] }>();
   // What the roots render, for checking a fix by rendering again; filled once the roots are known.
-  const rendered: RenderedRoots = { fs, options: { ...options, cache }, show, roots: new Map() };
+  const rendered: RenderedRoots = { fs, options: { loadRestrictor: options.loadRestrictor ?? "rootOnly", cache }, show, roots: new Map() };
   for (const directory of directories) {
     try {
       const result = renderKustomization(fs, directory, { ...options, cache });
@@ -82,7 +84,7 @@ export function renderKustomizeRoots(
           return { file: show(file), range };
         },
         renderedIn: show(rootName(directory)),
-        fixAtSource: sourceFixer(rendered, directory, index),
+        ...(options.fixes === false ? {} : { fixAtSource: sourceFixer(rendered, directory, index) }),
       }));
       renders.set(directory, { files: result.files, loaded: { file: show(kustomizationFile), manifests, errors: [] }, objects: result.objects });
     } catch (error) {

@@ -156,3 +156,12 @@ describe("documents are numbered as the manifest reader numbers them", () => {
     );
   });
 });
+
+describe("a mapping whose last value is empty", () => {
+  it("gets a new key after the line of that empty value, not inside the item before it", () => {
+    const text = "spec:\n  containers: []\n  volumes:\n    - name: cache\n      emptyDir:\n";
+    expect(fixed(text, [{ op: "set", path: ["spec", "securityContext", "seccompProfile"], value: { type: "RuntimeDefault" } }])).toBe(
+      `${text}  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n`,
+    );
+  });
+});
