@@ -4,7 +4,7 @@
  * only where fields start and end (all a finding needs); an edit also needs to know how a node is
  * written, so this reads the same js-yaml parser events a second time, only for files being fixed.
  */
-import { COLLECTION_STYLE, EVENT_ID, SCALAR_STYLE, getScalarValue, parseEvents, type Event } from "js-yaml";
+import { CHOMPING_MODE, COLLECTION_STYLE, EVENT_ID, SCALAR_STYLE, getScalarValue, parseEvents, type Event } from "js-yaml";
 import { splitStream } from "../manifests/stream.js";
 
 export interface ScalarNode {
@@ -16,6 +16,8 @@ export interface ScalarNode {
   /** Has an anchor or a tag: editing it would change more than this one field. */
   decorated: boolean;
   text: string;
+  /** For a block scalar: literal (`|`) or folded (`>`), its chomping, and its content's indentation. */
+  block?: { literal: boolean; chomping: "clip" | "strip" | "keep"; indent: number };
 }
 
 export interface MappingEntry {
@@ -146,7 +148,7 @@ class SyntaxBuilder {
         const quoted = event.style === SCALAR_STYLE.SINGLE_QUOTED || event.style === SCALAR_STYLE.DOUBLE_QUOTED;
         const start = event.valueStart === ABSENT ? ABSENT : quoted ? event.valueStart - 1 : event.valueStart;
         const end = event.valueEnd === ABSENT ? ABSENT : quoted ? event.valueEnd + 1 : event.valueEnd;
-        return {
+        const node: ScalarNode = {
           kind: "scalar",
           start,
           end,
@@ -154,6 +156,11 @@ class SyntaxBuilder {
           decorated: event.anchorStart !== ABSENT || event.tagStart !== ABSENT,
           text: event.valueStart === ABSENT ? "" : getScalarValue(this.text, event),
         };
+        if (node.style === "block") {
+          const chomping = event.chomping === CHOMPING_MODE.STRIP ? "strip" : event.chomping === CHOMPING_MODE.KEEP ? "keep" : "clip";
+          node.block = { literal: event.style === SCALAR_STYLE.LITERAL_BLOCK, chomping, indent: event.indent };
+        }
+        return node;
       }
       case EVENT_ID.ALIAS:
         return { kind: "alias", start: event.anchorStart - 1, end: event.anchorEnd };

@@ -13,7 +13,8 @@
 import { applyFixes } from "../fix/apply.js";
 import { applyToValue, deepEqual, isObject, valueAt } from "../fix/model.js";
 import type { FieldEdit, FieldPath, JsonObject, JsonValue, PlacedEdits } from "../manifests/types.js";
-import { KustomizeError, locatePlace, provenanceOf, renderKustomization, type Place, type RenderFileSystem, type RenderOptions } from "./kustomize/index.js";
+import { parseDocuments } from "../manifests/yaml.js";
+import { KustomizeError, KUSTOMIZATION_FILE_NAMES, locatePlace, provenanceOf, renderKustomization, type Place, type RenderFileSystem, type RenderOptions } from "./kustomize/index.js";
 
 /** What the roots of a repository rendered: what a fix is checked against. */
 export interface RenderedRoots {
@@ -37,7 +38,7 @@ export function sourceFixer(context: RenderedRoots, root: string, index: number)
 function placeFix(context: RenderedRoots, root: string, index: number, edits: readonly FieldEdit[], finding: FieldPath): Placed {
   const object = context.roots.get(root)?.objects[index];
   if (!object) return { unfixable: "the rendered object is not known" };
-  const mapped: { file: string; document: number; edit: FieldEdit }[] = [];
+  const mapped: Target[] = [];
   for (const edit of edits) {
     const target = targetOf(context, object, edit);
     if ("unfixable" in target) return target;
@@ -45,18 +46,37 @@ function placeFix(context: RenderedRoots, root: string, index: number, edits: re
   }
   const first = mapped[0];
   if (!first) return { unfixable: "the fix has no edits" };
-  const files = [...new Set(mapped.map((target) => `${context.show(target.file)} (document ${target.document + 1})`))];
-  if (files.length > 1) return { unfixable: `the fix's fields come from several places (${files.join(", ")}); make it by hand` };
-  const placed: PlacedEdits = { file: first.file, document: first.document, edits: mapped.map((target) => target.edit) };
+  const places = [...new Set(mapped.map((target) => describeTarget(context, target)))];
+  if (places.length > 1) return { unfixable: `the fix's fields come from several places (${places.join(", ")}); make it by hand` };
+  const edited = mapped.map((target) => target.edit);
+  const placed: PlacedEdits | { unfixable: string } = first.within
+    ? inlinePlaced(context, first.within, edited)
+    : { file: first.file, document: first.document, edits: edited };
+  if ("unfixable" in placed) return placed;
   const problem = checkByRendering(context, { root, index, findingPath: finding, findingPlace: provenanceOf(object, finding) }, edits, placed);
   return problem ? { unfixable: problem } : { ...placed, file: context.show(placed.file) };
 }
 
+/** Where one edit goes: a document of a file, or of the text of an inline patch (`within`). */
+interface Target {
+  file: string;
+  document: number;
+  edit: FieldEdit;
+  within?: InlineText;
+}
+
+type InlineText = NonNullable<Place["source"]["within"]>;
+
+function describeTarget(context: RenderedRoots, target: Target): string {
+  const inline = target.within ? ` of the inline patch at line ${locatePlace(target.within.place).range.line}` : "";
+  return `${context.show(target.file)} (document ${target.document + 1}${inline})`;
+}
+
 /**
  * Where one edit goes: an existing field where its value was written, a new field under the mapping
- * that will hold it, in the file that mapping was written in.
+ * that will hold it, in the file (or inline patch) that mapping was written in.
  */
-function targetOf(context: RenderedRoots, object: JsonObject, edit: FieldEdit): { file: string; document: number; edit: FieldEdit } | { unfixable: string } {
+function targetOf(context: RenderedRoots, object: JsonObject, edit: FieldEdit): Target | { unfixable: string } {
   let depth = edit.path.length;
   while (depth > 0 && valueAt(object, edit.path.slice(0, depth)) === undefined) depth--;
   const existing = edit.path.slice(0, depth);
@@ -65,16 +85,41 @@ function targetOf(context: RenderedRoots, object: JsonObject, edit: FieldEdit): 
   if (!place) return { unfixable: "where the value comes from is not known" };
   const unwritable = unwritablePlace(context, place);
   if (unwritable) return { unfixable: unwritable };
-  const document = place.source.document as number;
-  return { file: place.source.file, document, edit: { ...edit, path: [...place.path, ...edit.path.slice(depth)] } };
+  const path = [...place.path, ...edit.path.slice(depth)];
+  const { within } = place.source;
+  if (within) return { file: place.source.file, document: within.document, edit: { ...edit, path }, within };
+  return { file: place.source.file, document: place.source.document as number, edit: { ...edit, path } };
+}
+
+/**
+ * An inline patch is a string in the kustomization: the fix is made in that text (as in a patch
+ * file), and the kustomization's field is set to the new text, written back in its block style.
+ */
+function inlinePlaced(context: RenderedRoots, within: InlineText, edits: FieldEdit[]): PlacedEdits | { unfixable: string } {
+  const { source } = within.place;
+  const where = `the inline patch at ${context.show(source.file)}:${locatePlace(within.place).range.line}`;
+  const content = context.fs.contentOf(source.file);
+  const parsed = content === undefined || source.document === undefined ? undefined : parseDocuments(source.file, content);
+  const document = parsed?.documents.find((candidate) => candidate.index === source.document);
+  const written = document ? valueAt(document.value, within.place.path) : undefined;
+  const at = typeof written === "string" ? written.indexOf(within.text) : -1;
+  if (typeof written !== "string" || at < 0) return { unfixable: `${where} cannot be read back` };
+  const outcome = applyFixes(`${source.file} (inline patch)`, within.text, [{ document: within.document, fix: { description: "", edits } }]);
+  const refused = outcome.refused[0];
+  if (refused) return { unfixable: `the fix cannot be written into ${where}: ${refused.reason}` };
+  // A line added at the end of the text brings a line break the block (`|-`) does not keep: the same YAML without it.
+  const text = !within.text.endsWith("\n") && outcome.text.endsWith("\n") ? outcome.text.slice(0, -1) : outcome.text;
+  const value = written.slice(0, at) + text + written.slice(at + within.text.length);
+  return { file: source.file, document: source.document as number, edits: [{ op: "set", path: within.place.path, value }] };
 }
 
 /** Why a place is not one a fix edits, or undefined when it is a field of a manifest document of its own. */
 function unwritablePlace(context: RenderedRoots, place: Place): string | undefined {
   const { file, range } = locatePlace(place);
   const at = `${context.show(file)}:${range.line}`;
-  if (place.source.document === undefined) {
-    return `the value is written at ${at}, inside a kustomization entry (an inline patch, a generator, a transformer's setting); make the fix there by hand`;
+  if (place.source.within) return undefined;
+  if (place.source.document === undefined || isKustomizationFile(file)) {
+    return `the value is set at ${at} by a kustomization entry (a generator, images, labels, namespace, a replacement); make the fix there by hand`;
   }
   if (typeof place.path[0] === "number") return `the value is set by a JSON 6902 patch operation at ${at}; change the operation by hand`;
   return undefined;
@@ -157,6 +202,10 @@ function rerender(context: RenderedRoots, root: string, file: string, text: stri
   }
   byRoot.set(root, result);
   return result;
+}
+
+function isKustomizationFile(path: string): boolean {
+  return (KUSTOMIZATION_FILE_NAMES as readonly string[]).includes(path.slice(path.lastIndexOf("/") + 1));
 }
 
 function describe(object: JsonObject): string {

@@ -111,6 +111,21 @@ describe("a fix is made where the value comes from", () => {
     expect(fixed["overlays/prod/sidecar.yaml"]).toBe(`${sidecar}          allowPrivilegeEscalation: false\n`);
   });
 
+  it("a value an inline patch sets is fixed in the patch's text, in the kustomization, in its block style", () => {
+    const inline = `resources:\n- ../../base\npatches:\n- patch: |-\n${PRIVILEGED_PATCH.trimEnd().replace(/^/gm, "    ")}\n  target: {kind: Deployment}\n`;
+    const files = { ...base(), "overlays/prod/kustomization.yaml": inline };
+    const { before, after, changed, files: fixed } = fixRule(files, "privileged");
+    expect(before.map((finding) => [finding.file, finding.fix?.file])).toEqual([["overlays/prod/kustomization.yaml", "overlays/prod/kustomization.yaml"]]);
+    expect(after).toEqual([]);
+    expect(changed).toEqual(["overlays/prod/kustomization.yaml"]);
+    expect(fixed["overlays/prod/kustomization.yaml"]).toBe(inline.replace("privileged: true", "privileged: false"));
+    // A field the fix adds at the end of the inline text.
+    const sidecar = `resources:\n- ../../base\npatches:\n- patch: |-\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: web}\n    spec:\n      template:\n        spec:\n          containers:\n          - name: debug\n            image: busybox:1.36\n            securityContext:\n              capabilities: {drop: [ALL]}\n`;
+    const added = fixRule({ ...base(), "overlays/prod/kustomization.yaml": sidecar }, "allowPrivilegeEscalation");
+    expect(added.after).toEqual([]);
+    expect(added.files["overlays/prod/kustomization.yaml"]).toBe(`${sidecar}              allowPrivilegeEscalation: false\n`);
+  });
+
   it("a base two roots render the same way is fixed once, for both", () => {
     const deployment = BASE_DEPLOYMENT.replace("        image: nginx:1.27\n", "        image: nginx:1.27\n        ports: [{containerPort: 80, hostPort: 80}]\n");
     const files = { ...base(deployment), "dev/kustomization.yaml": "resources:\n- ../base\nnamePrefix: dev-\n", "prod/kustomization.yaml": "resources:\n- ../base\nnamespace: prod\n" };
@@ -131,12 +146,6 @@ describe("where no place is safe, the finding is flagged only, with the reason",
     const ops = "- op: add\n  path: /spec/template/spec/containers/0/securityContext/privileged\n  value: true\n";
     const files = { ...base(), "overlays/prod/kustomization.yaml": "resources:\n- ../../base\npatches:\n- path: ops.yaml\n  target: {kind: Deployment, name: web}\n", "overlays/prod/ops.yaml": ops };
     expect(unfixable(files, "privileged")).toEqual([expect.stringContaining("JSON 6902 patch operation at overlays/prod/ops.yaml:3")]);
-  });
-
-  it("a value set by an inline patch of the kustomization", () => {
-    const inline = `resources:\n- ../../base\npatches:\n- patch: |-\n${PRIVILEGED_PATCH.replace(/^/gm, "    ")}\n`;
-    const files = { ...base(), "overlays/prod/kustomization.yaml": inline };
-    expect(unfixable(files, "privileged")).toEqual([expect.stringContaining("inside a kustomization entry")]);
   });
 
   it("a base another root renders differently: the edit would change that root in another way", () => {

@@ -20,6 +20,11 @@ export interface SourceFile {
    * read from a file of its own; absent for text inside another file (an inline patch).
    */
   document?: number;
+  /**
+   * For text inside another file (an inline patch): the entry holding it, the text as it was read,
+   * and the document's index in that text.
+   */
+  within?: { place: Place; text: string; document: number };
 }
 
 /** A node of a source file: the file, and the path to the node inside the document. */
