@@ -6,7 +6,7 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { unifiedDiff } from "../fix/diff.js";
-import { fixFiles } from "../fix/files.js";
+import { fixedFile, fixFiles } from "../fix/files.js";
 import { loadManifestFile } from "../manifests/load.js";
 import { diskFileSystem, type RenderFileSystem } from "../render/kustomize/index.js";
 import { isKustomizationFile, renderKustomizeRoots } from "../render/kustomize-roots.js";
@@ -58,14 +58,13 @@ async function readAndRender(
   cwd: string,
   read: (file: string) => Promise<{ loaded: LoadedFile; content?: Buffer | Uint8Array }>,
   contents?: Map<string, Buffer>,
+  fixes = true,
 ): Promise<LoadedFile[]> {
   const top = fileSystemRoot(cwd);
-  // Repository paths for the renderer are relative to the file system's root, so a base beside the
-  // given directory (`../base`) is reachable; findings show paths relative to the working directory.
-  const toRenderPath = (file: string): string => path.relative(top, path.resolve(cwd, file)).split(path.sep).join("/");
+  const toRenderPath = (file: string): string => renderPathOf(cwd, file);
   const show = (renderPath: string): string => path.relative(cwd, path.join(top, renderPath)) || ".";
   const renderPaths = discovered.map(toRenderPath);
-  const kustomize = renderKustomizeRoots(fs, renderPaths, { show });
+  const kustomize = renderKustomizeRoots(fs, renderPaths, { show, fixes });
   const files: LoadedFile[] = [];
   for (const [index, file] of discovered.entries()) {
     const renderPath = renderPaths[index] as string;
@@ -75,6 +74,14 @@ async function readAndRender(
     if (contents && content) contents.set(file, Buffer.from(content));
   }
   return [...files, ...kustomize.files];
+}
+
+/**
+ * Repository paths for the renderer are relative to the file system's root, so a base beside the
+ * given directory (`../base`) is reachable; findings show paths relative to the working directory.
+ */
+function renderPathOf(cwd: string, file: string): string {
+  return path.relative(fileSystemRoot(cwd), path.resolve(cwd, file)).split(path.sep).join("/");
 }
 
 function fileSystemRoot(cwd: string): string {
@@ -170,7 +177,8 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
     }
     // The base is read and rendered exactly like the work tree, from its files at REF.
     const read = async (file: string) => ({ loaded: loadManifestFile(file, base.contentOf(file) ?? new Uint8Array()) });
-    baseline = await readAndRender(base.fileSystem, base.files, io.cwd, read);
+    // Nothing at the base is fixed: its rendered objects need no fix hooks.
+    baseline = await readAndRender(base.fileSystem, base.files, io.cwd, read, undefined, false);
   }
   // Directories that could not be listed are not files the engine saw, but they block all the same.
   const input: VerdictInput = {
@@ -187,8 +195,15 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
   if (request.fix !== "none") {
     const fixed = await applyFixes(verdict, contents, request, io);
     if (fixed.size > 0) {
-      const refreshed = files.map((file) => (fixed.has(file.file) ? loadManifestFile(file.file, fixed.get(file.file) as string) : file));
-      verdict = decideVerdict({ ...input, files: refreshed });
+      // Judged again as the files now read (with --dry-run, as they would): a fixed patch or base is rendered again.
+      const disk = diskFileSystem(fileSystemRoot(io.cwd));
+      const byRenderPath = new Map([...fixed].map(([file, text]) => [renderPathOf(io.cwd, file), text]));
+      const fixedFs: RenderFileSystem = { contentOf: (p) => byRenderPath.get(p) ?? disk.contentOf(p), isDirectory: (p) => disk.isDirectory(p) };
+      const readFixed = async (file: string) => {
+        const text = fixed.get(file);
+        return text === undefined ? readManifest(file, io.cwd) : { loaded: loadManifestFile(file, text) };
+      };
+      verdict = decideVerdict({ ...input, files: await readAndRender(fixedFs, discovery.files, io.cwd, readFixed) });
     }
   }
 
@@ -209,9 +224,13 @@ async function applyFixes(verdict: Verdict, contents: ReadonlyMap<string, Buffer
   });
   const texts = new Map<string, string>();
   for (const finding of selected) {
-    const content = contents.get(finding.file);
+    if (!finding.fix) continue;
+    const file = fixedFile(finding);
+    if (texts.has(file)) continue;
+    // A manifest judged on its own was read already; a Kustomize patch or base a fix goes into is read now.
+    const content = contents.get(file) ?? (finding.fix.file !== undefined ? await readFile(path.resolve(io.cwd, file)).catch(() => undefined) : undefined);
     // A file that is not UTF-8 never gets this far: it does not parse, so it has no findings.
-    if (content && !texts.has(finding.file)) texts.set(finding.file, content.toString("utf8"));
+    if (content) texts.set(file, content.toString("utf8"));
   }
   const outcome = fixFiles(texts, selected);
   for (const [file, text] of outcome.texts) {
@@ -226,6 +245,10 @@ async function applyFixes(verdict: Verdict, contents: ReadonlyMap<string, Buffer
   );
   for (const { item, reason } of outcome.refused) {
     io.stderr.write(`${item.file}:${item.line}:${item.column}: fix not applied: ${item.policy}/${item.rule}: ${reason}\n`);
+  }
+  // A rule with a fix whose value comes from a place no fix may edit (Kustomize): say where and why.
+  for (const item of flaggedOnly) {
+    if (item.fixUnavailable) io.stderr.write(`${item.file}:${item.line}:${item.column}: no automatic fix: ${item.policy}/${item.rule}: ${item.fixUnavailable}\n`);
   }
   return outcome.texts;
 }

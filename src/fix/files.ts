@@ -1,7 +1,8 @@
 /**
  * Fixes for many findings across files: each file's fixes applied in the order given, the file read
  * once and written once. Generic over what carries a fix, so the same core serves the CLI's `--fix`
- * and the pull request's suggestions.
+ * and the pull request's suggestions. A fix is written into its own `file` when it names one (a
+ * Kustomize patch or base), else into the file of what carries it.
  */
 import { applyFixes } from "./apply.js";
 import type { DocumentFix } from "./types.js";
@@ -27,9 +28,10 @@ export function fixFiles<T extends Fixable>(texts: ReadonlyMap<string, string>, 
   const byFile = new Map<string, T[]>();
   for (const item of items) {
     if (!item.fix) continue;
-    const list = byFile.get(item.file) ?? [];
+    const file = fixedFile(item);
+    const list = byFile.get(file) ?? [];
     list.push(item);
-    byFile.set(item.file, list);
+    byFile.set(file, list);
   }
   for (const [file, fileItems] of byFile) {
     const original = texts.get(file);
@@ -51,4 +53,9 @@ export function fixFiles<T extends Fixable>(texts: ReadonlyMap<string, string>, 
     if (outcome.text !== text) result.texts.set(file, bom + outcome.text);
   }
   return result;
+}
+
+/** The file a fix edits: its own, or the file of what carries it. */
+export function fixedFile(item: Fixable): string {
+  return item.fix?.file ?? item.file;
 }

@@ -4,7 +4,8 @@
  * only where fields start and end (all a finding needs); an edit also needs to know how a node is
  * written, so this reads the same js-yaml parser events a second time, only for files being fixed.
  */
-import { COLLECTION_STYLE, EVENT_ID, SCALAR_STYLE, getScalarValue, parseEvents, type Event } from "js-yaml";
+import { CHOMPING_MODE, COLLECTION_STYLE, EVENT_ID, SCALAR_STYLE, getScalarValue, parseEvents, type Event } from "js-yaml";
+import { splitStream } from "../manifests/stream.js";
 
 export interface ScalarNode {
   kind: "scalar";
@@ -15,6 +16,8 @@ export interface ScalarNode {
   /** Has an anchor or a tag: editing it would change more than this one field. */
   decorated: boolean;
   text: string;
+  /** For a block scalar: literal (`|`) or folded (`>`), its chomping, and its content's indentation. */
+  block?: { literal: boolean; chomping: "clip" | "strip" | "keep"; indent: number };
 }
 
 export interface MappingEntry {
@@ -66,15 +69,52 @@ export interface SyntaxDocument {
 
 const ABSENT = -1;
 
-/** The documents of a text, or undefined when it does not parse (a fix is then never attempted). */
+/**
+ * The documents of a text, numbered as the manifest reader numbers them (src/manifests/yaml.ts): the
+ * stream is cut into chunks the way kubectl cuts it, and each chunk holds one document (the first
+ * YAML document in it; a chunk counts as many documents as it has). A chunk that js-yaml cannot read
+ * as written (the reader may have bridged an indentation slip) has no syntax, so no fix is attempted
+ * in it. Undefined when nothing in the text parses.
+ */
 export function readSyntax(text: string): SyntaxDocument[] | undefined {
-  let events: Event[];
-  try {
-    events = parseEvents(text, { maxDepth: 100 });
-  } catch {
-    return undefined;
+  const documents: SyntaxDocument[] = [];
+  let nextIndex = 0;
+  let parsedAny = false;
+  for (const chunk of splitStream(text).chunks) {
+    const chunkText = text.slice(chunk.start, chunk.end);
+    let events: Event[];
+    try {
+      events = parseEvents(chunkText, { maxDepth: 100 });
+    } catch {
+      nextIndex++;
+      continue;
+    }
+    parsedAny = true;
+    const found = new SyntaxBuilder(chunkText, events).documents();
+    const first = found[0];
+    if (first) documents.push({ ...first, index: nextIndex, root: first.root && shifted(first.root, chunk.start) });
+    nextIndex += Math.max(1, found.length);
   }
-  return new SyntaxBuilder(text, events).documents();
+  return parsedAny || text.trim() === "" ? documents : undefined;
+}
+
+/** A node of a chunk, at its offsets in the whole text. */
+function shifted<T extends SyntaxNode>(node: T, by: number): T {
+  const at = (offset: number): number => (offset === ABSENT ? ABSENT : offset + by);
+  switch (node.kind) {
+    case "scalar":
+    case "alias":
+      return { ...node, start: at(node.start), end: at(node.end) };
+    case "sequence":
+      return { ...node, start: at(node.start), end: at(node.end), items: node.items.map((item) => shifted(item, by)) };
+    case "mapping":
+      return {
+        ...node,
+        start: at(node.start),
+        end: at(node.end),
+        entries: node.entries.map((entry) => ({ ...entry, keyStart: at(entry.keyStart), keyEnd: at(entry.keyEnd), value: shifted(entry.value, by) })),
+      };
+  }
 }
 
 class SyntaxBuilder {
@@ -108,7 +148,7 @@ class SyntaxBuilder {
         const quoted = event.style === SCALAR_STYLE.SINGLE_QUOTED || event.style === SCALAR_STYLE.DOUBLE_QUOTED;
         const start = event.valueStart === ABSENT ? ABSENT : quoted ? event.valueStart - 1 : event.valueStart;
         const end = event.valueEnd === ABSENT ? ABSENT : quoted ? event.valueEnd + 1 : event.valueEnd;
-        return {
+        const node: ScalarNode = {
           kind: "scalar",
           start,
           end,
@@ -116,6 +156,11 @@ class SyntaxBuilder {
           decorated: event.anchorStart !== ABSENT || event.tagStart !== ABSENT,
           text: event.valueStart === ABSENT ? "" : getScalarValue(this.text, event),
         };
+        if (node.style === "block") {
+          const chomping = event.chomping === CHOMPING_MODE.STRIP ? "strip" : event.chomping === CHOMPING_MODE.KEEP ? "keep" : "clip";
+          node.block = { literal: event.style === SCALAR_STYLE.LITERAL_BLOCK, chomping, indent: event.indent };
+        }
+        return node;
       }
       case EVENT_ID.ALIAS:
         return { kind: "alias", start: event.anchorStart - 1, end: event.anchorEnd };
@@ -127,8 +172,10 @@ class SyntaxBuilder {
         const children: SyntaxNode[] = [];
         while ((this.events[this.at] as Event).type !== EVENT_ID.POP) children.push(this.node());
         this.at++;
+        // A mapping's last value may be empty (`emptyDir:`): its content then ends with its key.
         const last = children[children.length - 1];
-        const contentEnd = last ? nodeEnd(last, event.start) : event.start + (flow ? 1 : 0);
+        const lastKey = event.type === EVENT_ID.MAPPING ? children[children.length - 2] : undefined;
+        const contentEnd = last ? nodeEnd(last, lastKey ? nodeEnd(lastKey, event.start) : event.start) : event.start + (flow ? 1 : 0);
         const end = flow ? closingBracketEnd(this.text, contentEnd) : contentEnd;
         if (event.type === EVENT_ID.SEQUENCE) return { kind: "sequence", start: event.start, end, flow, decorated, items: children };
         return { kind: "mapping", start: event.start, end, flow, decorated, ...entriesOf(children) };

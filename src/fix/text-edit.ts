@@ -9,7 +9,7 @@
  */
 import type { FieldPath, JsonValue } from "../manifests/types.js";
 import { blockEntryLines, blockItemLine, flowText, keyText, multilineFlowText, scalarText, type FlowStyle } from "./render.js";
-import { nodeEnd, type MappingNode, type SequenceNode, type SyntaxDocument, type SyntaxNode } from "./syntax.js";
+import { nodeEnd, type MappingNode, type ScalarNode, type SequenceNode, type SyntaxDocument, type SyntaxNode } from "./syntax.js";
 import type { FieldEdit } from "./types.js";
 import { isObject } from "./model.js";
 
@@ -97,9 +97,25 @@ class Planner {
   private replace(node: SyntaxNode, value: JsonValue): TextEditPlan {
     if (node.kind !== "scalar") return { refused: `the field is a ${node.kind}; only a scalar is replaced in place` };
     if (node.start < 0) return { refused: "the field has an empty value" };
-    if (node.style === "block") return { refused: "the field is a block scalar" };
+    if (node.style === "block") return this.replaceLiteral(node, value);
     if (isObject(value) || Array.isArray(value)) return { refused: "a scalar is not replaced by a collection" };
     return { change: { start: node.start, end: node.end, text: scalarText(value, node.style, { json: this.json }) } };
+  }
+
+  /**
+   * A literal block scalar (`|`, `|-`: an inline Kustomize patch) given a new text: the same header,
+   * each line at the block's indentation. Not a folded block (its line breaks mean spaces), a kept
+   * chomping (`|+`), a text whose end the chomping cannot say, or one whose first line starts with a
+   * blank (the block's indentation would be read from it).
+   */
+  private replaceLiteral(node: ScalarNode, value: JsonValue): TextEditPlan {
+    const block = node.block;
+    if (!block?.literal || block.chomping === "keep" || typeof value !== "string") return { refused: "the field is a block scalar" };
+    const body = block.chomping === "strip" ? value : value.endsWith("\n") ? value.slice(0, -1) : undefined;
+    if (body === undefined || body.endsWith("\n") || body === "" || /^[ \t]/.test(body)) return { refused: "the new text cannot be written as this block scalar" };
+    const indent = " ".repeat(block.indent);
+    const lines = body.split("\n").map((line) => (line === "" ? "" : indent + line));
+    return { change: { start: node.start, end: node.end, text: `${lines.join(this.newline)}${this.newline}` } };
   }
 
   /** Adds the missing part of a path, as nested mappings, under the deepest mapping that exists. */

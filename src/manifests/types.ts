@@ -14,6 +14,30 @@ export type PathSegment = string | number;
 /** A field inside an object, e.g. `["spec", "containers", 0, "securityContext", "privileged"]`. */
 export type FieldPath = readonly PathSegment[];
 
+/**
+ * An edit of one field of a JSON document: what a rule's fix is made of (src/fix), declared here so
+ * a manifest can say where edits of its fields are written (`Manifest.fixAtSource`).
+ */
+export type FieldEdit =
+  /** Give the field this value; missing parents are created. A mapping value is merged into an existing mapping. */
+  | { op: "set"; path: FieldPath; value: JsonValue }
+  /** Remove a mapping key or a sequence item. Removing what is absent does nothing. */
+  | { op: "remove"; path: FieldPath }
+  /** Add an item at the end of the sequence at `path` (created when absent), unless an equal item is already there. */
+  | { op: "append"; path: FieldPath; value: JsonValue }
+  /**
+   * Remove every item equal to `value` from the sequence at `path`. By value, not index: fixes of
+   * several findings in one list are applied one after another, and indexes shift.
+   */
+  | { op: "pull"; path: FieldPath; value: JsonValue };
+
+/** Edits placed in a file: its document (0-based index in the stream, as the manifest reader numbers it). */
+export interface PlacedEdits {
+  file: string;
+  document: number;
+  edits: FieldEdit[];
+}
+
 /** A span of source text, 1-based lines and columns, end inclusive of its last character's line. */
 export interface SourceRange {
   line: number;
@@ -98,6 +122,13 @@ export interface Manifest {
    * AdmissionReview, which is a request, not a manifest anyone edits.
    */
   written?: { document: number; path: FieldPath };
+  /**
+   * For an object rendered by Kustomize: where edits of its fields (paths relative to `object`) that
+   * fix the finding at `finding` are written, in the file each value comes from (a patch, a base),
+   * checked by rendering again; or why they cannot be made in one safe place. Absent for a plain
+   * manifest (`written` says where it is).
+   */
+  fixAtSource?: (edits: readonly FieldEdit[], finding: FieldPath) => PlacedEdits | { unfixable: string };
 }
 
 export type AdmissionOperation = "CREATE" | "UPDATE" | "DELETE" | "CONNECT";

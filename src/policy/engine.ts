@@ -255,6 +255,14 @@ function toFinding(
     const prefix = manifest.written.path;
     const edits = violation.fix.edits.map((edit) => ({ ...edit, path: [...prefix, ...toSourcePath(edit.path)] }));
     finding.fix = { document: manifest.written.document, fix: { description: violation.fix.description, edits } };
+  } else if (violation.fix && manifest.fixAtSource) {
+    // A rendered object: the edits go where the values come from, if that place is safe to edit.
+    const placed = manifest.fixAtSource(
+      violation.fix.edits.map((edit) => ({ ...edit, path: toSourcePath(edit.path) })),
+      sourcePath,
+    );
+    if ("unfixable" in placed) finding.fixUnavailable = placed.unfixable;
+    else finding.fix = { file: placed.file, document: placed.document, fix: { description: violation.fix.description, edits: placed.edits } };
   }
   const { resource } = finding;
   // A source line rendered into several overlays (a base's field, a shared component's patch) is

@@ -4,7 +4,7 @@
  * `kube-policy-bot rules`, SARIF and the check run. A rule may also carry a mechanical fix: a change
  * the bot can propose itself, for the cases where the right fix needs no human decision.
  */
-import type { FieldPath, JsonObject, JsonValue } from "../manifests/types.js";
+import type { RuleFix } from "../fix/types.js";
 
 export interface RuleDoc {
   /** The rule as findings name it (`finding.rule`): a Pod Security check id, a constraint kind. */
@@ -25,19 +25,9 @@ export interface RuleDoc {
   /** Upstream documentation of the rule. */
   helpUri: string;
   tags: readonly string[];
-  /** A fix the bot can apply itself; absent when the fix needs a decision only a human can make. */
-  mechanicalFix?: MechanicalFix;
-}
-
-/** One edit of the object a finding is on, at a path of that object (as `Violation.path`). */
-export type FixEdit = { op: "set"; path: FieldPath; value: JsonValue } | { op: "remove"; path: FieldPath };
-
-export interface MechanicalFix {
-  /** What the fix does, one line, shown beside the suggestion. */
-  summary: string;
   /**
-   * The edits that fix one finding, from the object and the finding's field; `undefined` when this
-   * occurrence cannot be fixed mechanically. Pure.
+   * The fix the bot can make itself (a suggested change in the pull request, `check --fix`); absent
+   * when the fix needs a decision only a human can make (the rule is "flagged only").
    */
-  edits(finding: { object: JsonObject; path: FieldPath; container?: string }): FixEdit[] | undefined;
+  mechanicalFix?: RuleFix;
 }

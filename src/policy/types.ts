@@ -72,6 +72,12 @@ export interface Finding {
    * root), when the rule has a safe mechanical fix and the resource is written in a manifest.
    */
   fix?: DocumentFix;
+  /**
+   * Why the rule's fix is not offered for this finding although the rule has one: for an object
+   * rendered by Kustomize, the value comes from a place a fix cannot safely edit (a JSON 6902 patch,
+   * a base other roots render too, ...). The finding is flagged only.
+   */
+  fixUnavailable?: string;
   /** Documentation the policy carries about itself, when it does (Kyverno annotations). */
   docs?: PolicyDocs;
   /**

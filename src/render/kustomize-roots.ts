@@ -8,7 +8,8 @@
  * base or component): what Argo CD or Flux would be pointed at. A root that cannot be rendered is
  * one error at the file and line that stops it; none of its objects are judged.
  */
-import type { InputError, LoadedFile, Manifest } from "../manifests/types.js";
+import type { InputError, JsonObject, LoadedFile, Manifest } from "../manifests/types.js";
+import { sourceFixer, type RenderedRoots } from "./kustomize-fixes.js";
 import { directoryOf } from "./kustomize/filesystem.js";
 import {
   KUSTOMIZATION_FILE_NAMES,
@@ -50,21 +51,25 @@ function rootName(directory: string): string {
 /**
  * Renders every kustomization directory among `files` (repository paths) and keeps the roots.
  * `show` maps a repository path to how it is shown (the CLI prints paths relative to where it runs).
+ * `fixes: false` leaves the objects without fix hooks (a render nobody fixes: the base of a diff),
+ * which saves rendering again to check each fix.
  */
 export function renderKustomizeRoots(
   fs: RenderFileSystem,
   files: readonly string[],
-  options: RenderOptions & { show?: (path: string) => string } = {},
+  options: RenderOptions & { show?: (path: string) => string; fixes?: boolean } = {},
 ): KustomizeRoots {
   const show = options.show ?? ((path: string) => path);
   const cache = options.cache ?? new ParseCache();
   const directories = [...new Set(files.filter(isKustomizationFile).map(directoryOf))].sort();
-  const renders = new Map<string, { files: string[]; loaded: LoadedFile }>();
+  const renders = new Map<string, { files: string[]; loaded: LoadedFile; objects?: JsonObject[] }>();
+  // What the roots render, for checking a fix by rendering again; filled once the roots are known.
+  const rendered: RenderedRoots = { fs, options: { loadRestrictor: options.loadRestrictor ?? "rootOnly", cache }, show, roots: new Map() };
   for (const directory of directories) {
     try {
       const result = renderKustomization(fs, directory, { ...options, cache });
       const kustomizationFile = result.files.find((file) => directoryOf(file) === directory && isKustomizationFile(file)) ?? directory;
-      const manifests: Manifest[] = result.objects.map((object) => ({
+      const manifests: Manifest[] = result.objects.map((object, index) => ({
         file: show(kustomizationFile),
         object,
         // The object as a whole is placed where kustomize read it; each field where its value came from.
@@ -79,8 +84,9 @@ export function renderKustomizeRoots(
           return { file: show(file), range };
         },
         renderedIn: show(rootName(directory)),
+        ...(options.fixes === false ? {} : { fixAtSource: sourceFixer(rendered, directory, index) }),
       }));
-      renders.set(directory, { files: result.files, loaded: { file: show(kustomizationFile), manifests, errors: [] } });
+      renders.set(directory, { files: result.files, loaded: { file: show(kustomizationFile), manifests, errors: [] }, objects: result.objects });
     } catch (error) {
       if (!(error instanceof KustomizeError)) throw error;
       const problem: InputError = {
@@ -101,6 +107,10 @@ export function renderKustomizeRoots(
     }
   }
   const roots = directories.filter((directory) => !usedByOthers.has(directory));
+  for (const root of roots) {
+    const render = renders.get(root);
+    if (render?.objects) rendered.roots.set(root, { objects: render.objects, files: render.files });
+  }
   const closures = new Map<string, string[]>();
   for (const [directory, render] of renders) closures.set(directory, render.files);
   return { files: roots.map((root) => (renders.get(root) as { loaded: LoadedFile }).loaded), roots, inputs, closures };

@@ -28,6 +28,10 @@ export interface JsonFinding {
   fingerprint: string;
   /** What `check --fix` would change for this finding (the rule's safe fix), or null: flagged only. */
   fix: string | null;
+  /** The file the fix edits when it is not `file` (a Kustomize patch or base the value comes from), or null. */
+  fixFile: string | null;
+  /** Why a rule that has a fix offers none here (a Kustomize value set where no fix may edit), or null. */
+  fixUnavailable: string | null;
   /** The exception that excuses the finding (it then does not block), or null. */
   exception: { id: string; approver: string; reason: string; expires: string; source: string } | null;
   /** `pre-existing`: already at the base the change was compared with (`--base`), so it does not block. */
@@ -93,6 +97,8 @@ function toJsonFinding(finding: Finding): JsonFinding {
     path: finding.path,
     fingerprint: finding.fingerprint,
     fix: finding.fix ? finding.fix.fix.description : null,
+    fixFile: finding.fix?.file ?? null,
+    fixUnavailable: finding.fixUnavailable ?? null,
     exception: finding.exception
       ? { id: finding.exception.id, approver: finding.exception.approver, reason: finding.exception.reason, expires: finding.exception.expires, source: finding.exception.source }
       : null,

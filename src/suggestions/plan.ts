@@ -13,6 +13,7 @@ import { hash } from "node:crypto";
 import { diffLines } from "diff";
 import { isBlocking } from "../exceptions/apply.js";
 import { applyFixes } from "../fix/apply.js";
+import { fixedFile } from "../fix/files.js";
 import type { DocumentFix } from "../fix/types.js";
 import type { Finding } from "../policy/types.js";
 import { commentable, readPatch } from "./patch.js";
@@ -91,7 +92,7 @@ export function planSuggestions(files: readonly SuggestionFile[], findings: read
   const groups: Group[] = [];
   for (const file of files) {
     const lines = readPatch(file.patch);
-    const selected = findings.filter((finding) => finding.file === file.path && finding.fix && wanted(finding) && lines.added.has(finding.line));
+    const selected = findings.filter((finding) => finding.fix && fixedFile(finding) === file.path && wanted(finding) && onChangedLine(finding, lines.added));
     for (const group of groupsOf(file, selected)) {
       if (commentable(lines, group.first, group.last)) groups.push(group);
       else outsideDiff++;
@@ -127,6 +128,15 @@ export function reviewToPost(plan: SuggestionPlan, existing: readonly ExistingRe
     body: `kube-policy-bot can fix ${fixed} policy finding(s) on lines this pull request changes: commit the suggestions below, or run \`kube-policy-bot check --fix\` on the files.${more}`,
     comments: chosen.map((suggestion) => suggestion.comment),
   };
+}
+
+/**
+ * A finding the pull request brought in: its line is one the pull request added. A fix written
+ * into another file than the finding's (a Kustomize base holding the container a patch's finding is
+ * on) is offered when its lines are in the diff, which `commentable` checks for every group.
+ */
+function onChangedLine(finding: Finding, added: ReadonlySet<number>): boolean {
+  return fixedFile(finding) !== finding.file || added.has(finding.line);
 }
 
 /** Findings worth a suggestion: those that block, and warnings; not notices nor excepted ones. */

@@ -73,4 +73,32 @@ describe("check --fix", () => {
     expect(stdout).toMatch(/deny pod-security-baseline\/hostPathVolumes/);
     expect(code).toBe(1);
   });
+
+  it("fixes a Kustomize overlay where the values come from: the patch that sets them, the base that defines the container", async () => {
+    const root = scratch.path();
+    const deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n";
+    const patch = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      hostPID: true  # why not\n";
+    const ops = "- op: add\n  path: /spec/template/spec/hostNetwork\n  value: true\n";
+    await scratch.file("kz/base/kustomization.yaml", "resources:\n- deployment.yaml\n");
+    await scratch.file("kz/base/deployment.yaml", deployment);
+    await scratch.file("kz/prod/kustomization.yaml", "resources:\n- ../base\npatches:\n- path: host.yaml\n- path: ops.yaml\n  target: {kind: Deployment}\n");
+    await scratch.file("kz/prod/host.yaml", patch);
+    await scratch.file("kz/prod/ops.yaml", ops);
+    const dir = path.join(root, "kz");
+
+    const dry = await runCli(["check", "--fix", "--fix-warnings", "--dry-run", dir]);
+    expect(dry.stdout).toContain("-      hostPID: true  # why not\n+      hostPID: false  # why not\n");
+    expect(dry.stdout).toContain("+        securityContext:\n+          allowPrivilegeEscalation: false\n");
+    expect(await readFile(path.join(dir, "prod/host.yaml"), "utf8")).toBe(patch);
+
+    const { code, stdout, stderr } = await runCli(["check", "--fix", "--fix-warnings", dir]);
+    expect(await readFile(path.join(dir, "prod/host.yaml"), "utf8")).toBe(patch.replace("hostPID: true", "hostPID: false"));
+    expect(await readFile(path.join(dir, "base/deployment.yaml"), "utf8")).toContain("        securityContext:\n          allowPrivilegeEscalation: false\n");
+    expect(await readFile(path.join(dir, "prod/ops.yaml"), "utf8")).toBe(ops);
+    // hostNetwork comes from a JSON 6902 operation: flagged only, with the reason, and still blocking.
+    expect(stderr).toMatch(/ops\.yaml:3:\d+: no automatic fix: pod-security-baseline\/hostNamespaces: the value is set by a JSON 6902 patch operation/);
+    expect(stdout).toMatch(/deny pod-security-baseline\/hostNamespaces/);
+    expect(stdout).not.toMatch(/allowPrivilegeEscalation/);
+    expect(code).toBe(1);
+  });
 });

@@ -142,3 +142,26 @@ describe("refuses what cannot be edited safely", () => {
     expect(fixed(stream, [{ op: "set", path: ["a"], value: false }], 1)).toBe("a: true\n---\na: false\n");
   });
 });
+
+describe("documents are numbered as the manifest reader numbers them", () => {
+  // kubectl cuts the stream at `---` lines before YAML sees it: a leading comment is a document of its
+  // own (index 0) there, while one YAML stream would make the comment part of the first document.
+  it("edits the document the finding is on when a comment comes before the first ---", () => {
+    const text = `# Source: chart/templates/pod.yaml\n---\n${POD}---\n${POD.replace("r00t", "second")}`;
+    expect(fixed(text, [{ op: "set", path: ["spec", "hostPID"], value: false }], 1)).toBe(
+      `# Source: chart/templates/pod.yaml\n---\n${POD.replace("hostPID: true", "hostPID: false")}---\n${POD.replace("r00t", "second")}`,
+    );
+    expect(fixed(text, [{ op: "set", path: ["spec", "hostPID"], value: false }], 2)).toBe(
+      `# Source: chart/templates/pod.yaml\n---\n${POD}---\n${POD.replace("r00t", "second").replace("hostPID: true", "hostPID: false")}`,
+    );
+  });
+});
+
+describe("a mapping whose last value is empty", () => {
+  it("gets a new key after the line of that empty value, not inside the item before it", () => {
+    const text = "spec:\n  containers: []\n  volumes:\n    - name: cache\n      emptyDir:\n";
+    expect(fixed(text, [{ op: "set", path: ["spec", "securityContext", "seccompProfile"], value: { type: "RuntimeDefault" } }])).toBe(
+      `${text}  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n`,
+    );
+  });
+});

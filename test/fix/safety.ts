@@ -7,6 +7,7 @@
  *   - is left unchanged by the same fix a second time;
  * and fixing every finding of the file twice changes nothing the second time.
  */
+import { loadPolicies } from "../../src/config/policy-files.js";
 import { applyFixes } from "../../src/fix/apply.js";
 import { fixFiles } from "../../src/fix/files.js";
 import { deepEqual, isObject, valueAt } from "../../src/fix/model.js";
@@ -15,7 +16,19 @@ import { loadManifestFile } from "../../src/manifests/load.js";
 import type { FieldPath, JsonValue } from "../../src/manifests/types.js";
 import { parseDocuments } from "../../src/manifests/yaml.js";
 import { evaluate } from "../../src/policy/engine.js";
+import { defaultPolicySources } from "../../src/policy/shipped.js";
 import type { Finding, Policy } from "../../src/policy/types.js";
+
+const PSP_CONSTRAINTS = ["K8sPSPPrivilegedContainer", "K8sPSPHostNamespace", "K8sPSPAllowPrivilegeEscalationContainer"]
+  .map((kind) => `apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: ${kind}\nmetadata:\n  name: psp-${kind.toLowerCase()}\nspec:\n  enforcementAction: warn\n`)
+  .join("---\n");
+
+/** The shipped policies plus the Gatekeeper PSP kinds that have fixes: every rule with a fix runs. */
+export async function fixablePolicies(): Promise<Policy[]> {
+  const loaded = loadPolicies([...(await defaultPolicySources()), { file: "psp.yaml", content: PSP_CONSTRAINTS }]);
+  if (loaded.errors.length > 0) throw new Error(`policies do not load: ${loaded.errors[0]?.message}`);
+  return loaded.policies;
+}
 
 export interface RuleTally {
   findings: number;
@@ -29,7 +42,8 @@ export interface SafetyReport {
   tally: Map<string, RuleTally>;
   /** Property violations, each naming file, finding and what went wrong: must be empty. */
   problems: string[];
-  refusals: Map<string, number>;
+  /** Why fixes were refused: how often, and the first place it happened (to find the cause). */
+  refusals: Map<string, { count: number; example: string }>;
 }
 
 export function newReport(): SafetyReport {
@@ -67,7 +81,9 @@ export function checkFile(file: string, text: string, policies: readonly Policy[
     const refusal = outcome.refused[0];
     if (refusal) {
       const reason = refusal.reason.replace(/^[^:]*: /, "").replace(/\(line \d+: .*\)/, "");
-      report.refusals.set(reason, (report.refusals.get(reason) ?? 0) + 1);
+      const seen = report.refusals.get(reason);
+      if (seen) seen.count++;
+      else report.refusals.set(reason, { count: 1, example: where });
       continue;
     }
     tally.applied++;
@@ -97,7 +113,7 @@ export function checkFile(file: string, text: string, policies: readonly Policy[
   if (twice.applied.length > 0) report.problems.push(`${file}: a second --fix still changed ${twice.applied.map((f) => f.rule).join(", ")}`);
 }
 
-function documentValues(file: string, text: string): Map<number, JsonValue> {
+export function documentValues(file: string, text: string): Map<number, JsonValue> {
   return new Map(parseDocuments(file, text).documents.map((document) => [document.index, document.value]));
 }
 
@@ -105,7 +121,7 @@ function documentValues(file: string, text: string): Map<number, JsonValue> {
  * Equal once the fields the fix names are taken out of both sides; a field the fix created is taken
  * out from its first new ancestor, so a new `securityContext:` holding it does not count as a change.
  */
-function sameExceptFixed(before: Map<number, JsonValue>, after: Map<number, JsonValue>, fix: DocumentFix): boolean {
+export function sameExceptFixed(before: Map<number, JsonValue>, after: Map<number, JsonValue>, fix: DocumentFix): boolean {
   if (before.size !== after.size) return false;
   for (const [index, value] of before) {
     if (!after.has(index)) return false;

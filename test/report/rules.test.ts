@@ -53,6 +53,8 @@ describe("kube-policy-bot rules", () => {
     const listed = JSON.parse(run.stdout) as { id: string; kind: string; fix: string }[];
     expect(listed.map((rule) => `${rule.kind}/${rule.id}`)).toEqual(allRules().map((rule) => `${rule.kind}/${rule.id}`));
     expect(listed.find((rule) => rule.id === "privileged")?.fix).toMatch(/privileged/);
+    expect(listed.find((rule) => rule.id === "privileged")).toMatchObject({ mechanicalFix: "Set privileged to false." });
+    expect(listed.find((rule) => rule.id === "hostPathVolumes")).toMatchObject({ mechanicalFix: null });
   });
 
   test("as text by default, and as a Markdown table", async () => {
@@ -60,8 +62,11 @@ describe("kube-policy-bot rules", () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain("PodSecurity/hostNamespaces\n  Pod Security Standards (baseline): Host namespaces\n");
     expect(text.stdout).toContain("Fix: Use an image from one of the allowed repositories");
+    // Each rule says what the bot fixes itself, or that its findings are flagged only.
+    expect(text.stdout).toMatch(/PodSecurity\/privileged\n(?:.*\n){3}\s{2}Automatic fix: Set privileged to false\.\n/);
+    expect(text.stdout).toMatch(/K8sAllowedRepos\/K8sAllowedRepos\n(?:.*\n){3}\s{2}Automatic fix: flagged only\n/);
     const markdown = await runCli(["rules", "--format=markdown"]);
-    expect(markdown.stdout.split("\n")[0]).toBe("| Kind | Rule | What it checks | How to fix |");
+    expect(markdown.stdout.split("\n")[0]).toBe("| Kind | Rule | What it checks | How to fix | Automatic fix |");
     expect(markdown.stdout.split("\n").filter((line) => line.startsWith("| ")).length).toBe(allRules().length + 1);
   });
 

@@ -7,6 +7,8 @@ import { evaluate } from "../../src/policy/engine.js";
 import type { Finding } from "../../src/policy/types.js";
 import { loadPolicies } from "../../src/config/policy-files.js";
 import { defaultPolicySources } from "../../src/policy/shipped.js";
+import { memoryFileSystem } from "../../src/render/kustomize/index.js";
+import { renderKustomizeRoots } from "../../src/render/kustomize-roots.js";
 import { planSuggestions, reviewToPost, type ExistingReviewComment, type ReviewToPost, type SuggestionFile } from "../../src/suggestions/plan.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -91,5 +93,45 @@ describe("suggested changes in a review", () => {
     const plan = review([{ path: FILE, text: BREAKOUT, patch: ADDED(BREAKOUT) }], findings, [], 1);
     expect(plan?.comments.map((c) => c.line)).toEqual([6]);
     expect(plan?.body).toMatch(/1 more suggestion\(s\) will follow/);
+  });
+});
+
+describe("suggestions for objects rendered by Kustomize", () => {
+  const files: Record<string, string> = {
+    "base/kustomization.yaml": "resources:\n- deployment.yaml\n",
+    "base/deployment.yaml":
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n",
+    "overlays/prod/kustomization.yaml": "resources:\n- ../../base\npatches:\n- path: debug.yaml\n",
+    "overlays/prod/debug.yaml":
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      hostPID: true\n      containers:\n      - name: web\n        securityContext: {privileged: true}\n",
+  };
+  const judge = async (repository: Record<string, string>) => {
+    const { policies } = loadPolicies(await defaultPolicySources());
+    const rendered = renderKustomizeRoots(memoryFileSystem(repository), Object.keys(repository));
+    return evaluate(rendered.files, policies).findings.filter((finding) => finding.action === "deny");
+  };
+
+  it("are made on the lines of the patch the pull request added, and fix the rendered object", async () => {
+    const patchFile = "overlays/prod/debug.yaml";
+    const findings = await judge(files);
+    expect(findings.map((finding) => [finding.rule, finding.file, finding.fix?.file])).toEqual([
+      ["hostNamespaces", patchFile, patchFile],
+      ["privileged", patchFile, patchFile],
+    ]);
+    const text = files[patchFile] as string;
+    const plan = review([{ path: patchFile, text, patch: ADDED(text) }], findings);
+    expect(plan?.comments.map((c) => [c.path, c.line])).toEqual([
+      [patchFile, 8],
+      [patchFile, 11],
+    ]);
+    const after = { ...files, [patchFile]: commitSuggestions(text, plan?.comments ?? []) };
+    expect(after[patchFile]).toContain("      hostPID: false\n");
+    expect(await judge(after)).toEqual([]);
+  });
+
+  it("are not made on a patch the pull request did not change", async () => {
+    const findings = await judge(files);
+    const text = files["overlays/prod/debug.yaml"] as string;
+    expect(review([{ path: "overlays/prod/debug.yaml", text, patch: undefined }], findings)).toBeUndefined();
   });
 });

@@ -23,7 +23,7 @@ export const privilegedContainers = defineKind<Parameters>({
   fix: "Remove `securityContext.privileged` from the container or set it to `false`.",
   target: "pod",
   exemptsUpdates: true,
-  mechanicalFix: setTo(false),
+  mechanicalFix: setTo(false, "Set privileged to false."),
   parameters: obj({ exemptImages }),
   build: (parameters) => (pod) =>
     podContainers(pod)

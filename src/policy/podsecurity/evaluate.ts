@@ -20,7 +20,7 @@ export function evaluatePod(pod: JsonObject, checks: readonly SelectedCheck[]): 
         rule: check.id,
       };
       if (finding.container !== undefined) violation.container = finding.container;
-      const fix = check.fix?.(pod, finding.path);
+      const fix = check.fix?.fixFor(pod, finding.path);
       if (fix) violation.fix = fix;
       violations.push(violation);
     }

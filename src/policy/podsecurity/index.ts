@@ -36,6 +36,7 @@ export const podSecurity: PolicyKind = {
     checks: check.doc.checks,
     fix: check.doc.fix,
     messageSaysFix: true,
+    ...(check.mechanicalFix ? { mechanicalFix: check.mechanicalFix } : {}),
     helpUri: `${PSS_URL}#${check.level}`,
     tags: ["security", "kubernetes", "pod-security-standards", check.level],
   })),

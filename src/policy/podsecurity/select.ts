@@ -39,7 +39,7 @@ export function selectChecks(
     id: check.id,
     reason: check.reason,
     checkPod: version.checkPod,
-    ...(check.fix ? { fix: check.fix } : {}),
+    ...(check.mechanicalFix ? { fix: check.mechanicalFix } : {}),
   }));
 }
 

@@ -51,5 +51,5 @@ export interface PodSecurityCheck {
   /** Strictly increasing minimum versions. */
   versions: readonly VersionedCheck[];
   /** The mechanical fix of a finding of this check, for the pod the check judged; absent: flagged only. */
-  fix?: RuleFix;
+  mechanicalFix?: RuleFix;
 }

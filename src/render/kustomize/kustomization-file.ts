@@ -87,7 +87,7 @@ export function readKustomization(fs: RenderFileSystem, directory: string, refer
   const problem = parsed.errors[0];
   if (problem) throw new KustomizeError(file, problem.line, problem.column, "kustomization", `invalid Kustomization: ${problem.message}`);
   const document = parsed.documents.find((candidate) => candidate.value !== null);
-  const source: SourceFile = { file, locate: document?.locate ?? (() => ({ line: 1, column: 1, endLine: 1, endColumn: 1 })) };
+  const source: SourceFile = { file, locate: document?.locate ?? (() => ({ line: 1, column: 1, endLine: 1, endColumn: 1 })), ...(document ? { document: document.index } : {}) };
   const top: Place = { source, path: [] };
   if (!document) throw errorAt(top, "kustomization", "kustomization.yaml is empty");
   const written = document.value;

@@ -72,7 +72,7 @@ function parseTagged(path: string, content: Uint8Array | string, dialect: Scalar
   let source: SourceFile = { file: path, locate: () => firstLine };
   let lines: string[] | undefined;
   for (const document of result.documents) {
-    source = { file: path, locate: document.locate };
+    source = { file: path, locate: document.locate, document: document.index };
     tagTree(document.value, { source, path: [] });
     // Only files with nulls pay for this: kustomize drops `key:` (no value) but keeps `key: null`.
     if (hasNull(document.value)) markBareNulls(document.value, source, (lines ??= textOf(content).split(/\r?\n|\r/)));

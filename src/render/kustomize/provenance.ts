@@ -15,6 +15,16 @@ import { KustomizeError } from "./errors.js";
 export interface SourceFile {
   file: string;
   locate: Locator;
+  /**
+   * The document's index in the file's stream (as the manifest reader numbers it), for a document
+   * read from a file of its own; absent for text inside another file (an inline patch).
+   */
+  document?: number;
+  /**
+   * For text inside another file (an inline patch): the entry holding it, the text as it was read,
+   * and the document's index in that text.
+   */
+  within?: { place: Place; text: string; document: number };
 }
 
 /** A node of a source file: the file, and the path to the node inside the document. */

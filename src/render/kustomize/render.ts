@@ -122,8 +122,8 @@ function parseInline(text: string, at: Place, feature: string, dialect: ScalarDi
   const problem = parsed.errors[0];
   if (problem) throw errorAt(at, feature, `invalid inline YAML: ${problem.message}`);
   const range = at.source.locate(at.path);
-  const source: SourceFile = { file: at.source.file, locate: () => range };
   return parsed.documents.map((document) => {
+    const source: SourceFile = { file: at.source.file, locate: () => range, within: { place: at, text, document: document.index } };
     tagTree(document.value, { source, path: [] });
     return document.value;
   });

@@ -39,10 +39,7 @@ export interface KindDefinition<P> {
   check?(parameters: P): ParameterError[];
   /** Builds the evaluator from parameters that passed `parameters` and `check`. */
   build(parameters: P): (object: JsonObject, context: EvaluationContext) => Violation[];
-  /**
-   * The mechanical fix of a violation, where one is safe; absent: flagged only. (Issue 16's edit
-   * model: richer than `RuleDoc.mechanicalFix`, which it predates; see src/fix/types.ts.)
-   */
+  /** The mechanical fix of a violation, where one is safe (listed with the rule); absent: flagged only. */
   mechanicalFix?: RuleFix;
 }
 
@@ -73,6 +70,7 @@ export function defineKind<P>(definition: KindDefinition<P>): GatekeeperKind {
         fix: definition.fix,
         helpUri: `${GATEKEEPER_LIBRARY_URL}validation/${definition.template.split("/").pop() ?? ""}`,
         tags: ["security", "kubernetes", "gatekeeper"],
+        ...(definition.mechanicalFix ? { mechanicalFix: definition.mechanicalFix } : {}),
       },
     ],
     compile(parameters: JsonValue | undefined) {
@@ -98,7 +96,7 @@ function withFixes(
   if (!fix) return evaluate;
   return (object, context) =>
     evaluate(object, context).map((violation) => {
-      const edits = fix(object, violation.path);
+      const edits = fix.fixFor(object, violation.path);
       return edits ? { ...violation, fix: edits } : violation;
     });
 }

@@ -24,7 +24,7 @@ export const allowPrivilegeEscalation: PodSecurityCheck = {
     { minimumVersion: "v1.8", checkPod: allowPrivilegeEscalationV1Dot8 },
     { minimumVersion: "v1.25", checkPod: allowPrivilegeEscalationV1Dot25 },
   ],
-  fix: disallowPrivilegeEscalation,
+  mechanicalFix: disallowPrivilegeEscalation,
 };
 
 function allowPrivilegeEscalationV1Dot8(pod: DecodedPod): CheckFinding[] {

@@ -19,7 +19,7 @@ export const hostNamespaces: PodSecurityCheck = {
     fix: "Remove `hostNetwork`, `hostPID` and `hostIPC` from the pod spec (or set them to `false`).",
   },
   versions: [{ minimumVersion: "v1.0", checkPod: hostNamespacesV1Dot0 }],
-  fix: setTo(false),
+  mechanicalFix: setTo(false, "Set hostNetwork, hostPID and hostIPC to false."),
 };
 
 function hostNamespacesV1Dot0(pod: DecodedPod): CheckFinding[] {

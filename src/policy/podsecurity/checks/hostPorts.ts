@@ -18,7 +18,7 @@ export const hostPorts: PodSecurityCheck = {
     fix: "Remove `hostPort` from the container ports and expose the port with a Service instead.",
   },
   versions: [{ minimumVersion: "v1.0", checkPod: hostPortsV1Dot0 }],
-  fix: removeField,
+  mechanicalFix: removeField("Remove the hostPort."),
 };
 
 function hostPortsV1Dot0(pod: DecodedPod): CheckFinding[] {

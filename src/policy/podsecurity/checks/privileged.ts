@@ -18,7 +18,7 @@ export const privileged: PodSecurityCheck = {
     fix: "Remove `securityContext.privileged` from the container or set it to `false`.",
   },
   versions: [{ minimumVersion: "v1.0", checkPod: privilegedV1Dot0 }],
-  fix: setTo(false),
+  mechanicalFix: setTo(false, "Set privileged to false."),
 };
 
 function privilegedV1Dot0(pod: DecodedPod): CheckFinding[] {

@@ -26,7 +26,7 @@ export const procMount: PodSecurityCheck = {
     { minimumVersion: "v1.0", checkPod: (pod) => unmaskedProcMounts(pod, "Remove securityContext.procMount or set it to Default.") },
     { minimumVersion: "v1.35", checkPod: procMountBaselineV1Dot35 },
   ],
-  fix: setTo("Default"),
+  mechanicalFix: setTo("Default", "Set procMount to Default."),
 };
 
 /** Upstream `procMount_1_0`: any container whose procMount is set to something other than Default. */

@@ -23,5 +23,5 @@ export const procMountRestricted: PodSecurityCheck = {
       overrides: ["procMount"],
     },
   ],
-  fix: setTo("Default"),
+  mechanicalFix: setTo("Default", "Set procMount to Default."),
 };

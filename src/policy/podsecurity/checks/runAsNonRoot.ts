@@ -23,7 +23,7 @@ export const runAsNonRoot: PodSecurityCheck = {
     { minimumVersion: "v1.0", checkPod: runAsNonRootV1Dot0 },
     { minimumVersion: "v1.35", checkPod: runAsNonRootV1Dot35 },
   ],
-  fix: setTo(true),
+  mechanicalFix: setTo(true, "Set runAsNonRoot to true (at pod level where containers set none)."),
 };
 
 function runAsNonRootV1Dot0(pod: DecodedPod): CheckFinding[] {

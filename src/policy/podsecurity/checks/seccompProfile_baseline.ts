@@ -32,7 +32,7 @@ export const seccompProfileBaseline: PodSecurityCheck = {
     { minimumVersion: "v1.0", checkPod: seccompProfileBaselineV1Dot0 },
     { minimumVersion: "v1.19", checkPod: seccompProfileBaselineV1Dot19 },
   ],
-  fix: runtimeDefaultSeccomp,
+  mechanicalFix: runtimeDefaultSeccomp,
 };
 
 export function validSeccompType(profile: TypedProfile): boolean {

@@ -25,7 +25,7 @@ export const seccompProfileRestricted: PodSecurityCheck = {
     { minimumVersion: "v1.19", checkPod: seccompProfileRestrictedV1Dot19, overrides: ["seccompProfile_baseline"] },
     { minimumVersion: "v1.25", checkPod: seccompProfileRestrictedV1Dot25, overrides: ["seccompProfile_baseline"] },
   ],
-  fix: runtimeDefaultSeccomp,
+  mechanicalFix: runtimeDefaultSeccomp,
 };
 
 function seccompProfileRestrictedV1Dot19(pod: DecodedPod): CheckFinding[] {
