@@ -15,6 +15,8 @@ export interface CheckRequest {
   paths: string[];
   /** `--base REF`: only findings not already at REF block (read with git, the work tree untouched). */
   base?: string;
+  /** `--kustomize-root GLOB`: the Kustomize roots, as the org config's `kustomize.roots`; absent: automatic. */
+  kustomizeRoots?: string[];
 }
 
 export const RULES_FORMATS = ["text", "json", "markdown"] as const;
@@ -43,7 +45,7 @@ export type CliRequest =
   | { command: "version" }
   | { command: "usage-error"; message: string };
 
-export const USAGE = `Usage: kube-policy-bot check [--policies PATH]... [--format text|json|sarif] [--base REF] PATH...
+export const USAGE = `Usage: kube-policy-bot check [--policies PATH]... [--format text|json|sarif] [--base REF] [--kustomize-root GLOB]... PATH...
        kube-policy-bot render [--format yaml|json] DIR
        kube-policy-bot rules [--format text|json|markdown]
 
@@ -64,6 +66,9 @@ Options:
                         rules: text (default), json or markdown
   --base REF            check: compare with the same PATHs at git commit REF (e.g. origin/main):
                         findings already there are reported as pre-existing and do not block
+  --kustomize-root GLOB check: render and judge only the kustomization directories matching GLOB
+                        (repeatable; relative to the working directory, \`.\` for itself), as the
+                        org config's kustomize.roots; default: every kustomization no other one uses
   -h, --help            show this help
   --version             show the version
 
@@ -105,6 +110,7 @@ export function parseArgs(argv: readonly string[]): CliRequest {
   const paths: string[] = [];
   let format: OutputFormat | undefined;
   let base: string | undefined;
+  let kustomizeRoots: string[] | undefined;
   let optionsEnded = false;
 
   for (let i = 0; i < rest.length; ) {
@@ -142,13 +148,25 @@ export function parseArgs(argv: readonly string[]): CliRequest {
       if (base !== undefined && base !== value) return usageError("--base given twice with different values");
       base = value;
       i = next;
+    } else if (name === "--kustomize-root") {
+      const { value, next } = takeValue(rest, i, inline);
+      if (value === undefined || value === "") return usageError("--kustomize-root needs a directory glob, e.g. --kustomize-root 'overlays/*'");
+      (kustomizeRoots ??= []).push(value);
+      i = next;
     } else {
       return usageError(`unknown option ${JSON.stringify(name)}`);
     }
   }
 
   if (paths.length === 0) return usageError("missing PATH: give at least one manifest file or directory");
-  return { command: "check", policies, format: format ?? "text", paths, ...(base !== undefined ? { base } : {}) };
+  return {
+    command: "check",
+    policies,
+    format: format ?? "text",
+    paths,
+    ...(base !== undefined ? { base } : {}),
+    ...(kustomizeRoots !== undefined ? { kustomizeRoots } : {}),
+  };
 }
 
 function parseRulesArgs(rest: readonly string[]): CliRequest {

@@ -54,6 +54,7 @@ async function readAndRender(
   discovered: readonly string[],
   cwd: string,
   read: (file: string) => Promise<LoadedFile>,
+  rootGlobs?: readonly string[],
 ): Promise<LoadedFile[]> {
   const top = fileSystemRoot(cwd);
   // Repository paths for the renderer are relative to the file system's root, so a base beside the
@@ -61,7 +62,7 @@ async function readAndRender(
   const toRenderPath = (file: string): string => path.relative(top, path.resolve(cwd, file)).split(path.sep).join("/");
   const show = (renderPath: string): string => path.relative(cwd, path.join(top, renderPath)) || ".";
   const renderPaths = discovered.map(toRenderPath);
-  const kustomize = renderKustomizeRoots(fs, renderPaths, { show });
+  const kustomize = renderKustomizeRoots(fs, renderPaths, { show, ...(rootGlobs ? { rootGlobs } : {}) });
   const files: LoadedFile[] = [];
   for (const [index, file] of discovered.entries()) {
     const renderPath = renderPaths[index] as string;
@@ -150,7 +151,7 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
     );
   }
 
-  const files = await readAndRender(diskFileSystem(fileSystemRoot(io.cwd)), discovery.files, io.cwd, (file) => readManifest(file, io.cwd));
+  const files = await readAndRender(diskFileSystem(fileSystemRoot(io.cwd)), discovery.files, io.cwd, (file) => readManifest(file, io.cwd), request.kustomizeRoots);
   let baseline: LoadedFile[] | undefined;
   if (request.base !== undefined) {
     let base: GitBaseline;
@@ -162,7 +163,7 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
     }
     // The base is read and rendered exactly like the work tree, from its files at REF.
     const read = async (file: string): Promise<LoadedFile> => loadManifestFile(file, base.contentOf(file) ?? new Uint8Array());
-    baseline = await readAndRender(base.fileSystem, base.files, io.cwd, read);
+    baseline = await readAndRender(base.fileSystem, base.files, io.cwd, read, request.kustomizeRoots);
   }
   // Directories that could not be listed are not files the engine saw, but they block all the same.
   const verdict = decideVerdict({

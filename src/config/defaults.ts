@@ -64,6 +64,7 @@ export const DEFAULT_ORG_CONFIG: Readonly<OrgConfig> = Object.freeze({
   check: { name: DEFAULT_CHECK_NAME, failureMode: "fail-closed", gate: "new" },
   exceptions: { approvers: [], maxDurationMs: 30 * DAY_MS, defaultDurationMs: 14 * DAY_MS },
   podTemplates: [],
+  kustomize: {},
 }) as OrgConfig;
 
 export function defaultOrgConfig(): OrgConfig {

@@ -23,8 +23,15 @@ export function parseOrgConfig(file: string, content: string | Uint8Array): Pars
   const config = defaultOrgConfig();
   const root = reader.root;
   if (root) {
-    reader.keys(root, [], ["manifests", "namespaces", "policies", "check", "exceptions", "podTemplates"]);
+    reader.keys(root, [], ["manifests", "namespaces", "policies", "check", "exceptions", "podTemplates", "kustomize"]);
     config.podTemplates = readPodTemplates(reader, root);
+    const kustomize = reader.mapping(root, ["kustomize"]);
+    if (kustomize) {
+      reader.keys(kustomize, ["kustomize"], ["roots"]);
+      // `.` is the repository's top directory (a kustomization.yaml at the root of the repository).
+      const roots = reader.globs(kustomize, ["kustomize", "roots"]);
+      if (roots) config.kustomize.roots = roots;
+    }
     const manifests = reader.mapping(root, ["manifests"]);
     if (manifests) {
       reader.keys(manifests, ["manifests"], ["include", "exclude"]);
@@ -103,7 +110,11 @@ export function parseRepoConfig(file: string, content: string | Uint8Array): Par
     if ("exceptions" in root) {
       reader.fail(["exceptions"], "exceptions can only be set in the organisation's config (the .github repository), not in a repository", "not-allowed-here");
     }
-    reader.keys(root, [], ["manifests", "namespaces", "policies", "check", "exceptions"]);
+    if ("kustomize" in root) {
+      // Choosing roots chooses what is judged: a repository could leave an overlay out.
+      reader.fail(["kustomize"], "kustomize can only be set in the organisation's config (the .github repository): which roots are rendered decides what is judged", "not-allowed-here");
+    }
+    reader.keys(root, [], ["manifests", "namespaces", "policies", "check", "exceptions", "kustomize"]);
     const namespaces = reader.mapping(root, ["namespaces"]);
     if (namespaces) {
       if ("maxFiles" in namespaces) reader.fail(["namespaces", "maxFiles"], "namespaces.maxFiles can only be set in the organisation's config: it bounds the work of every check");

@@ -122,6 +122,18 @@ export class FakeGitHub implements GitHubGateway {
       changedFiles: files.length,
       author: options.author ?? "octocat",
     };
+    // The head commit's tree: the base branch with the pull request's changes (what GET git/trees lists).
+    const state = this.repos.get(key(repo));
+    if (state) {
+      const head = new Map(state.branches.get(base) ?? []);
+      for (const [filename, content] of Object.entries(options.files)) {
+        const previousName = options.renamed?.[filename];
+        if (previousName) head.delete(previousName);
+        if (content === null) head.delete(filename);
+        else head.set(filename, content);
+      }
+      state.branches.set(info.headSha, head);
+    }
     const previous = this.pulls.get(`${key(repo)}#${number}`)?.heads ?? [];
     this.pulls.set(`${key(repo)}#${number}`, { info, files, heads: previous.includes(info.headSha) ? previous : [...previous, info.headSha] });
     return info;
@@ -132,6 +144,9 @@ export class FakeGitHub implements GitHubGateway {
   }
 
   setComparison(repo: RepoRef, base: string, head: string, files: Record<string, string>): void {
+    // The head commit's tree: the default branch with the compared files.
+    const state = this.repos.get(key(repo));
+    if (state) state.branches.set(head, new Map([...(state.branches.get(state.defaultBranch) ?? []), ...Object.entries(files)]));
     this.comparisons.set(`${key(repo)}:${base}...${head}`, Object.entries(files).map(([filename, content]) => {
       const sha = blobSha(content);
       this.blobs.set(sha, Buffer.from(content, "utf8"));

@@ -203,7 +203,7 @@ describe("help, version and colour", () => {
   it("prints usage for --help and exits 0", async () => {
     const { code, stdout } = await runCli(["--help"]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^Usage: kube-policy-bot check \[--policies PATH\]\.\.\. \[--format text\|json\|sarif\] \[--base REF\] PATH\.\.\./);
+    expect(stdout).toMatch(/^Usage: kube-policy-bot check \[--policies PATH\]\.\.\. \[--format text\|json\|sarif\] \[--base REF\] \[--kustomize-root GLOB\]\.\.\. PATH\.\.\./);
   });
 
   it("prints the package version for --version", async () => {

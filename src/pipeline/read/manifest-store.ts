@@ -22,14 +22,16 @@ export interface ManifestStoreOptions {
 
 interface Cached {
   loaded: LoadedFile;
+  /** The blob's bytes, for what is read as more than a manifest (a Kustomize render's inputs). */
+  content?: Uint8Array;
   bytes: number;
   notManifest: boolean;
   /** A one-line file that is no manifest: possibly a symbolic link (git stores its target as the blob). */
   linkText?: string;
 }
 
-/** Parsed objects with their positions cost several times their source text. */
-const PARSED_SIZE_FACTOR = 6;
+/** Parsed objects with their positions cost several times their source text (kept too, for Kustomize renders). */
+const PARSED_SIZE_FACTOR = 7;
 
 export interface LoadResult {
   files: LoadedFile[];
@@ -43,6 +45,13 @@ export interface LoadResult {
   fetched: number;
   /** What the summary should say about special files (a symbolic link checked through its target). */
   notes: string[];
+}
+
+export interface ContentsResult {
+  contents: Map<string, Uint8Array>;
+  /** Blobs that could not be read, at their paths. */
+  errors: InputError[];
+  fetched: number;
 }
 
 export class ManifestStore {
@@ -134,6 +143,28 @@ export class ManifestStore {
     }
   }
 
+  /**
+   * The bytes of blobs (a Kustomize render reads them as files, not as manifests), through the same
+   * cache and in-flight sharing as `load`. A blob GitHub does not serve is an error at its path.
+   */
+  async readContents(gateway: GitHubGateway, repo: RepoRef, files: readonly ChangedFile[]): Promise<ContentsResult> {
+    const contents = new Map<string, Uint8Array>();
+    const errors: InputError[] = [];
+    let fetched = 0;
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < files.length) {
+        const file = files[next++] as ChangedFile;
+        const { entry, read } = await this.loadOne(gateway, repo, file, undefined);
+        if (read) fetched++;
+        if (entry.content) contents.set(file.filename, entry.content);
+        else errors.push(...atPath(entry.loaded, file.filename).errors);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, files.length) }, worker));
+    return { contents, errors, fetched };
+  }
+
   get cachedFiles(): number {
     return this.cache.size;
   }
@@ -147,7 +178,7 @@ function parse(file: string, content: Uint8Array): Cached {
     const parsed = parseDocuments(file, content);
     notManifest = parsed.errors.length === 0 && !parsed.documents.some((document) => looksLikeObject(document.value));
   }
-  const entry: Cached = { loaded, bytes: content.byteLength, notManifest };
+  const entry: Cached = { loaded, content, bytes: content.byteLength, notManifest };
   if (notManifest && mayBeSymlinkBlob(content)) entry.linkText = Buffer.from(content).toString("utf8");
   return entry;
 }
