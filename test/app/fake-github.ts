@@ -79,6 +79,8 @@ export class FakeGitHub implements GitHubGateway {
   botLogin = "kube-policy-bot[bot]";
   /** GitHub's clock: when comments are created and check runs completed (second precision). */
   clock: () => Date = () => new Date("2025-06-01T11:00:00Z");
+  /** Every tree listing says GitHub truncated it (a repository of more than 100,000 files). */
+  treesTruncated = false;
   /** When the pull requests' head branches were force-pushed (`head_ref_force_pushed` events). */
   readonly forcePushes = new Map<string, string[]>();
 
@@ -245,7 +247,7 @@ export class FakeGitHub implements GitHubGateway {
     this.record("getTree", `${key(repo)}@${ref}`);
     const files = this.repos.get(key(repo))?.branches.get(ref);
     if (!files) return undefined;
-    return { entries: [...files.entries()].map(([path, content]) => ({ path, type: "blob", sha: blobSha(content) })), truncated: false };
+    return { entries: [...files.entries()].map(([path, content]) => ({ path, type: "blob", sha: blobSha(content) })), truncated: this.treesTruncated };
   }
 
   async listCheckRunsForRef(repo: RepoRef, ref: string, appId?: number): Promise<CheckRunSummary[]> {

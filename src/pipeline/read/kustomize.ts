@@ -84,8 +84,10 @@ export async function readKustomize(gateway: GitHubGateway, store: ManifestStore
   const blobs = new Map<string, string>();
   const directories = new Set<string>([""]);
   for (const entry of tree.entries) {
-    if (entry.type === "blob") blobs.set(entry.path, entry.sha);
-    else if (entry.type === "tree") directories.add(entry.path);
+    if (entry.type === "blob") {
+      blobs.set(entry.path, entry.sha);
+      for (let directory = directoryOf(entry.path); directory !== "" && !directories.has(directory); directory = directoryOf(directory)) directories.add(directory);
+    } else if (entry.type === "tree") directories.add(entry.path);
   }
   const kustomizationFiles = [...blobs.keys()].filter(isKustomizationFile).sort();
   const kustomizationDirectories = [...new Set(kustomizationFiles.map(directoryOf))];
