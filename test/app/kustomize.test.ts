@@ -97,6 +97,7 @@ describe("Kustomize in the app's check", () => {
     expect(finding).toMatchObject({ path: "overlays/staging/patch.yaml", start_line: 11 });
     expect(finding?.message).toContain("Deployment staging/web in overlays/staging");
     expect(finding?.message).not.toContain("overlays/prod");
+    expect(run?.output?.summary).toContain("the Kustomize root this change affects was rendered and judged as it deploys: `overlays/staging`.");
   });
 
   test("a render error fails closed at the kustomization entry, and no input is judged on its own", async () => {

@@ -15,6 +15,7 @@ import { changedRuleFiles, selectManifestFiles } from "../../config/select-files
 import type { GitHubGateway } from "../../github/gateway.js";
 import type { ChangedFile, RepoRef, Tree } from "../../github/model.js";
 import { isKustomizationFile } from "../../render/kustomize-graph.js";
+import { kustomizeRootsNote } from "../../report/notes.js";
 import type { Snapshot } from "../snapshot.js";
 import { pullNumberOf, type CheckTarget } from "../target.js";
 import { readBaseline } from "./baseline.js";
@@ -75,7 +76,7 @@ export async function readSnapshot(gateway: GitHubGateway, target: CheckTarget, 
       selected: selected.length,
       files,
       notManifests: loaded.notManifests,
-      notes: [...skipped.notes, ...loaded.notes],
+      notes: [...(kustomize.roots.length > 0 ? [kustomizeRootsNote(kustomize.roots)] : []), ...skipped.notes, ...loaded.notes],
       blobsFetched: loaded.fetched + skipped.fetched + kustomize.blobsFetched,
     };
     snapshot.namespaces = await readNamespaceFiles(gateway, deps.manifests, {
