@@ -11,6 +11,8 @@ import type { RequestFilter, RequestLog, RequestLogEntry } from "./request-log.j
 import type { CheckRunAction, CheckRunRecord, EmulatorState, FileSpec, InstallationPermissions, RepoRole } from "./state.js";
 import { advanceClock, nowIso } from "./state.js";
 import type { PullRequestAction } from "./webhook-payloads.js";
+import { applySuggestions } from "./reviews.js";
+import { reviewCommentJson, reviewJson } from "./routes-reviews.js";
 import {
   checkRunPayload,
   checkSuitePayload,
@@ -263,6 +265,30 @@ export class EmulatorClient {
     const delivery =
       spec.deliver === false ? undefined : await this.emulator.webhooks.send("pull_request", pullRequestPayload(this.state, pr, "synchronize", { before, sender: spec.author ?? pr.user }));
     return { headSha: pr.headSha, before, delivery };
+  }
+
+  /**
+   * GitHub's "Commit suggestions": the chosen review comments' suggested changes committed together
+   * on the head branch by `author`, then pull_request.synchronize.
+   */
+  async commitSuggestions(spec: { repo: string; number: number; commentIds: number[]; author: string; deliver?: boolean }) {
+    const pr = this.state.requirePull(spec.repo, spec.number);
+    const files = applySuggestions(this.state, pr, spec.commentIds);
+    return this.push({ repo: spec.repo, number: spec.number, files, author: spec.author, message: "Apply suggestions from code review", ...(spec.deliver === false ? { deliver: false } : {}) });
+  }
+
+  /** The pull request's review comments as the REST API lists them (current `line`, or null when outdated). */
+  reviewComments(repo: string, number: number): Array<Record<string, unknown> & { id: number; body: string; path: string; line: number | null }> {
+    const pr = this.state.requirePull(repo, number);
+    return [...this.state.reviewComments.values()]
+      .filter((c) => c.repo === pr.repo && c.number === number)
+      .sort((a, b) => a.id - b.id)
+      .map((c) => reviewCommentJson(this.state, pr, c) as Record<string, unknown> & { id: number; body: string; path: string; line: number | null });
+  }
+
+  reviews(repo: string, number: number): Array<Record<string, unknown>> {
+    const pr = this.state.requirePull(repo, number);
+    return [...this.state.reviews.values()].filter((r) => r.repo === pr.repo && r.number === number).sort((a, b) => a.id - b.id).map((r) => reviewJson(this.state, r));
   }
 
   /**

@@ -25,7 +25,7 @@ type Json = Record<string, unknown>;
 const REACTION_CONTENTS = ["+1", "-1", "laugh", "hooray", "confused", "heart", "rocket", "eyes"] as const;
 export const VALID_REACTIONS: readonly string[] = REACTION_CONTENTS;
 
-function nodeId(kind: string, id: number): string {
+export function nodeId(kind: string, id: number): string {
   return Buffer.from(`${kind}:${id}`).toString("base64");
 }
 
@@ -192,7 +192,7 @@ export function appJson(state: EmulatorState): Json {
     html_url: `${state.baseUrl}/apps/${state.app.slug}`,
     created_at: state.app.createdAt,
     updated_at: state.app.createdAt,
-    permissions: { checks: "write", contents: "read", issues: "write", members: "read", metadata: "read", pull_requests: "read" },
+    permissions: { checks: "write", contents: "read", issues: "write", members: "read", metadata: "read", pull_requests: "write" },
     events: ["check_run", "check_suite", "issue_comment", "merge_group", "pull_request"],
     installations_count: state.installations.size,
   };
@@ -223,7 +223,7 @@ export function installationJson(state: EmulatorState, installation: Installatio
   };
 }
 
-function authorAssociation(state: EmulatorState, repo: RepoRecord, login: string): string {
+export function authorAssociation(state: EmulatorState, repo: RepoRecord, login: string): string {
   if (repo.owner.toLowerCase() === login.toLowerCase()) return "OWNER";
   const org = state.org(repo.owner);
   if (org?.members.has(login.toLowerCase())) return "MEMBER";

@@ -23,6 +23,7 @@ import { compareRoutes } from "./routes-compare.js";
 import { issueRoutes } from "./routes-issues.js";
 import { orgRoutes } from "./routes-orgs.js";
 import { repoRoutes } from "./routes-repos.js";
+import { reviewRoutes } from "./routes-reviews.js";
 import type { CheckRunRecord, CommentRecord } from "./state.js";
 import { EmulatorState } from "./state.js";
 import { checkRunPayload, issueCommentPayload } from "./webhook-payloads.js";
@@ -90,7 +91,7 @@ export class GitHubEmulator {
     this.webhooks = new WebhookSender({ secret: options.webhookSecret, appId, ...(options.webhookUrl ? { url: options.webhookUrl } : {}) });
     this.client = new EmulatorClient(this);
     // Order matters only where patterns overlap: /commits/:ref/check-runs before /commits/*ref.
-    this.routes = compile([...appRoutes(this.auth), ...checkRoutes(), ...issueRoutes(), ...orgRoutes(), ...repoRoutes(), ...compareRoutes()]);
+    this.routes = compile([...appRoutes(this.auth), ...checkRoutes(), ...issueRoutes(), ...orgRoutes(), ...repoRoutes(), ...compareRoutes(), ...reviewRoutes()]);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => this.fail(res, error));
     });

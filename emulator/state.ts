@@ -10,6 +10,7 @@
 import { EventEmitter } from "node:events";
 import { diffLines, splitLines } from "./diff.js";
 import type { FileEntry, FileMode, Signature, TreeEntry } from "./git.js";
+import type { ReviewCommentRecord, ReviewRecord } from "./review-records.js";
 import { blobSha, buildTrees, commitObjectBody, gitObjectSha, isBinary } from "./git.js";
 
 export type AccountType = "User" | "Bot" | "Organization";
@@ -245,7 +246,7 @@ const MAX_PATCHED_BYTES = 1024 * 1024;
 export const DEFAULT_INSTALLATION_PERMISSIONS: InstallationPermissions = {
   metadata: "read",
   contents: "read",
-  pull_requests: "read",
+  pull_requests: "write",
   checks: "write",
   issues: "write",
   members: "read",
@@ -298,6 +299,9 @@ export class EmulatorState {
   readonly trees = new Map<string, TreeEntry[]>();
   readonly commits = new Map<string, CommitRecord>();
   readonly comments = new Map<number, CommentRecord>();
+  /** Pull request reviews and their line comments (see reviews.ts). */
+  readonly reviews = new Map<number, ReviewRecord>();
+  readonly reviewComments = new Map<number, ReviewCommentRecord>();
   readonly issueEvents: IssueEventRecord[] = [];
   readonly checkRuns = new Map<number, CheckRunRecord>();
   readonly checkSuites = new Map<number, CheckSuiteRecord>();

@@ -64,6 +64,18 @@ async function demo(e2e: E2E): Promise<void> {
   console.log(`\n${run.annotations.length} annotation(s):`);
   for (const a of run.annotations) console.log(annotationLine(a));
 
+  // The review of suggested changes follows the completed check run.
+  const deadline = Date.now() + 10_000;
+  while (github.reviews(REPO, pr.number).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  const suggestions = github.reviewComments(REPO, pr.number);
+  console.log(`
+Review of suggested changes: ${suggestions.length} comment(s)`);
+  for (const comment of suggestions) {
+    const lines = typeof comment["start_line"] === "number" ? `${comment["start_line"]}-${comment.line}` : `${comment.line}`;
+    const block = /```suggestion\n([\s\S]*?)\n?```/.exec(comment.body)?.[1] ?? "";
+    console.log(`${comment.path}:${lines}: suggests\n${block.replace(/^/gm, "  | ")}`);
+  }
+
   const others = github.checkRuns(REPO, pr.headSha).filter((r) => r.id !== run.id);
   for (const other of others) console.log(`\nAlso on this commit: check run "${other.name}" ${other.status}/${other.conclusion}`);
   const calls = github.requests().filter((r) => r.installationId !== undefined || r.route?.startsWith("/app")).length;

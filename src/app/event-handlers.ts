@@ -147,6 +147,7 @@ export class EventHandlers {
       try {
         report = await runPipeline(event.gateway, target, deps, event.id);
         this.deps.onCheckFinished?.(target, report);
+        if (report.followUp) this.deps.runner.submit(`${key}:follow-up`, report.followUp, log);
       } finally {
         // No verdict reached GitHub: a redelivery of this event may retry.
         if (!report || !report.published || report.retryable) this.deliveries.release(event.id);

@@ -17,6 +17,10 @@ export interface CheckRequest {
   base?: string;
   /** `--kustomize-root GLOB`: the Kustomize roots, as the org config's `kustomize.roots`; absent: automatic. */
   kustomizeRoots?: string[];
+  /** `--fix`: apply the rules' fixes to the findings that block; `--fix-warnings`: to warnings too. */
+  fix: "none" | "blocking" | "warnings";
+  /** `--dry-run`: print the fixes as a unified diff instead of writing them. */
+  dryRun: boolean;
 }
 
 export const RULES_FORMATS = ["text", "json", "markdown"] as const;
@@ -45,7 +49,8 @@ export type CliRequest =
   | { command: "version" }
   | { command: "usage-error"; message: string };
 
-export const USAGE = `Usage: kube-policy-bot check [--policies PATH]... [--format text|json|sarif] [--base REF] [--kustomize-root GLOB]... PATH...
+export const USAGE = `Usage: kube-policy-bot check [--policies PATH]... [--format text|json|sarif] [--base REF] [--kustomize-root GLOB]...
+                             [--fix [--fix-warnings] [--dry-run]] PATH...
        kube-policy-bot render [--format yaml|json] DIR
        kube-policy-bot rules [--format text|json|markdown]
 
@@ -69,6 +74,10 @@ Options:
   --kustomize-root GLOB check: render and judge only the kustomization directories matching GLOB
                         (repeatable; relative to the working directory, \`.\` for itself), as the
                         org config's kustomize.roots; default: every kustomization no other one uses
+  --fix                 check: apply the rules' fixes to the findings that block, in place, then check
+                        again and report what remains (findings without a safe fix are left as they are)
+  --fix-warnings        with --fix: fix warnings too
+  --dry-run             with --fix: print the fixes as a unified diff, change no file
   -h, --help            show this help
   --version             show the version
 
@@ -112,6 +121,9 @@ export function parseArgs(argv: readonly string[]): CliRequest {
   let base: string | undefined;
   let kustomizeRoots: string[] | undefined;
   let optionsEnded = false;
+  let fix = false;
+  let fixWarnings = false;
+  let dryRun = false;
 
   for (let i = 0; i < rest.length; ) {
     const arg = rest[i] as string;
@@ -122,6 +134,13 @@ export function parseArgs(argv: readonly string[]): CliRequest {
     }
     if (arg === "--") {
       optionsEnded = true;
+      i += 1;
+      continue;
+    }
+    if (arg === "--fix" || arg === "--fix-warnings" || arg === "--dry-run") {
+      if (arg === "--fix") fix = true;
+      else if (arg === "--fix-warnings") fixWarnings = true;
+      else dryRun = true;
       i += 1;
       continue;
     }
@@ -159,11 +178,15 @@ export function parseArgs(argv: readonly string[]): CliRequest {
   }
 
   if (paths.length === 0) return usageError("missing PATH: give at least one manifest file or directory");
+  if (!fix && (fixWarnings || dryRun)) return usageError(`${fixWarnings ? "--fix-warnings" : "--dry-run"} needs --fix`);
+  const fixMode = !fix ? "none" : fixWarnings ? "warnings" : "blocking";
   return {
     command: "check",
     policies,
     format: format ?? "text",
     paths,
+    fix: fixMode,
+    dryRun,
     ...(base !== undefined ? { base } : {}),
     ...(kustomizeRoots !== undefined ? { kustomizeRoots } : {}),
   };

@@ -3,8 +3,10 @@
  * policies, hands plain data to `decideVerdict` (the same function the app uses), and turns the
  * verdict into output and an exit status. Every failure mode ends in a message and a non-zero status, never in a pass.
  */
-import { readFile, stat } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { unifiedDiff } from "../fix/diff.js";
+import { fixFiles } from "../fix/files.js";
 import { loadManifestFile } from "../manifests/load.js";
 import { diskFileSystem, type RenderFileSystem } from "../render/kustomize/index.js";
 import { isKustomizationFile, renderKustomizeRoots } from "../render/kustomize-roots.js";
@@ -17,7 +19,7 @@ import type { Policy } from "../policy/types.js";
 import { formatJson } from "../report/json.js";
 import { formatSarif } from "../report/sarif.js";
 import { formatText } from "../report/text.js";
-import { decideVerdict, type Verdict } from "../verdict/verdict.js";
+import { classify, decideVerdict, type Verdict, type VerdictInput } from "../verdict/verdict.js";
 import type { CheckRequest } from "./args.js";
 import { discoverManifestFiles, MANIFEST_EXTENSIONS } from "./discover.js";
 import { BaselineError, readGitBaseline, type GitBaseline } from "./git-baseline.js";
@@ -33,28 +35,29 @@ export const EXIT_USAGE = 2;
 
 export class UsageError extends Error {}
 
-async function readManifest(file: string, cwd: string): Promise<LoadedFile> {
+async function readManifest(file: string, cwd: string): Promise<{ loaded: LoadedFile; content?: Buffer }> {
   let content: Buffer;
   try {
     content = await readFile(path.resolve(cwd, file));
   } catch (error) {
     // One unreadable file must not hide the findings in the others; it still blocks the run.
-    return { file, manifests: [], errors: [{ file, line: 1, column: 1, message: `cannot read file: ${describeFsError(error)}` }] };
+    return { loaded: { file, manifests: [], errors: [{ file, line: 1, column: 1, message: `cannot read file: ${describeFsError(error)}` }] } };
   }
-  return loadManifestFile(file, content);
+  return { loaded: loadManifestFile(file, content), content };
 }
 
 /**
  * Kustomization directories among the files are rendered and their roots judged as what they
  * deploy; every other file that no kustomization reads is judged as a manifest of its own. Kustomize
- * inputs (patches, components, generator sources) are never judged standalone.
+ * inputs (patches, components, generator sources) are never judged standalone. `contents` receives
+ * the bytes of the files judged on their own (the only ones `--fix` edits).
  */
 async function readAndRender(
   fs: RenderFileSystem,
   discovered: readonly string[],
   cwd: string,
-  read: (file: string) => Promise<LoadedFile>,
-  rootGlobs?: readonly string[],
+  read: (file: string) => Promise<{ loaded: LoadedFile; content?: Buffer | Uint8Array }>,
+  options: { contents?: Map<string, Buffer>; rootGlobs?: readonly string[] | undefined } = {},
 ): Promise<LoadedFile[]> {
   const top = fileSystemRoot(cwd);
   // Repository paths for the renderer are relative to the file system's root, so a base beside the
@@ -62,12 +65,15 @@ async function readAndRender(
   const toRenderPath = (file: string): string => path.relative(top, path.resolve(cwd, file)).split(path.sep).join("/");
   const show = (renderPath: string): string => path.relative(cwd, path.join(top, renderPath)) || ".";
   const renderPaths = discovered.map(toRenderPath);
+  const { contents, rootGlobs } = options;
   const kustomize = renderKustomizeRoots(fs, renderPaths, { show, ...(rootGlobs ? { rootGlobs } : {}) });
   const files: LoadedFile[] = [];
   for (const [index, file] of discovered.entries()) {
     const renderPath = renderPaths[index] as string;
     if (kustomize.inputs.has(renderPath) || isKustomizationFile(renderPath)) continue;
-    files.push(await read(file));
+    const { loaded, content } = await read(file);
+    files.push(loaded);
+    if (contents && content) contents.set(file, Buffer.from(content));
   }
   return [...files, ...kustomize.files];
 }
@@ -151,7 +157,12 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
     );
   }
 
-  const files = await readAndRender(diskFileSystem(fileSystemRoot(io.cwd)), discovery.files, io.cwd, (file) => readManifest(file, io.cwd), request.kustomizeRoots);
+  // The text of every file read as a manifest of its own: what `--fix` edits.
+  const contents = new Map<string, Buffer>();
+  const files = await readAndRender(diskFileSystem(fileSystemRoot(io.cwd)), discovery.files, io.cwd, (file) => readManifest(file, io.cwd), {
+    contents,
+    rootGlobs: request.kustomizeRoots,
+  });
   let baseline: LoadedFile[] | undefined;
   if (request.base !== undefined) {
     let base: GitBaseline;
@@ -162,21 +173,65 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
       throw error;
     }
     // The base is read and rendered exactly like the work tree, from its files at REF.
-    const read = async (file: string): Promise<LoadedFile> => loadManifestFile(file, base.contentOf(file) ?? new Uint8Array());
-    baseline = await readAndRender(base.fileSystem, base.files, io.cwd, read, request.kustomizeRoots);
+    const read = async (file: string) => ({ loaded: loadManifestFile(file, base.contentOf(file) ?? new Uint8Array()) });
+    baseline = await readAndRender(base.fileSystem, base.files, io.cwd, read, { rootGlobs: request.kustomizeRoots });
   }
   // Directories that could not be listed are not files the engine saw, but they block all the same.
-  const verdict = decideVerdict({
+  const input: VerdictInput = {
     files,
     ...(baseline ? { baseline } : {}),
     policies,
     exceptionDocuments: loaded.exceptions,
     inputErrors: discovery.errors,
     now: io.now?.() ?? new Date(),
-  });
+  };
+  let verdict = decideVerdict(input);
   reportExpired(verdict.exceptions.expiredDocuments, io);
+
+  if (request.fix !== "none") {
+    const fixed = await applyFixes(verdict, contents, request, io);
+    if (fixed.size > 0) {
+      const refreshed = files.map((file) => (fixed.has(file.file) ? loadManifestFile(file.file, fixed.get(file.file) as string) : file));
+      verdict = decideVerdict({ ...input, files: refreshed });
+    }
+  }
+
   io.stdout.write(render(verdict, request, io));
   return verdict.conclusion === "block" ? EXIT_BLOCKED : EXIT_OK;
+}
+
+/**
+ * `--fix`: the rules' fixes of the selected findings (what blocks; with `--fix-warnings`, warnings
+ * too) applied to the files' text and written in place, or with `--dry-run` printed as a unified diff.
+ * What was fixed and what could not be goes to stderr. Returns the new text of every changed file,
+ * for the check that follows.
+ */
+async function applyFixes(verdict: Verdict, contents: ReadonlyMap<string, Buffer>, request: CheckRequest, io: CliIo): Promise<Map<string, string>> {
+  const selected = verdict.findings.filter((finding) => {
+    const kind = classify(finding);
+    return kind === "blocking" || (request.fix === "warnings" && kind === "warning");
+  });
+  const texts = new Map<string, string>();
+  for (const finding of selected) {
+    const content = contents.get(finding.file);
+    // A file that is not UTF-8 never gets this far: it does not parse, so it has no findings.
+    if (content && !texts.has(finding.file)) texts.set(finding.file, content.toString("utf8"));
+  }
+  const outcome = fixFiles(texts, selected);
+  for (const [file, text] of outcome.texts) {
+    if (request.dryRun) io.stdout.write(unifiedDiff(file, texts.get(file) as string, text));
+    else await writeFile(path.resolve(io.cwd, file), text);
+  }
+  const flaggedOnly = selected.filter((finding) => !finding.fix);
+  const verb = request.dryRun ? "would fix" : "fixed";
+  io.stderr.write(
+    `kube-policy-bot: ${verb} ${outcome.applied.length + outcome.unchanged.length} finding(s) in ${outcome.texts.size} file(s); ` +
+      `${flaggedOnly.length} finding(s) have no automatic fix, ${outcome.refused.length} fix(es) could not be applied safely\n`,
+  );
+  for (const { item, reason } of outcome.refused) {
+    io.stderr.write(`${item.file}:${item.line}:${item.column}: fix not applied: ${item.policy}/${item.rule}: ${reason}\n`);
+  }
+  return outcome.texts;
 }
 
 /** An expired exception is not applied; say so, or its findings blocking again would be a surprise. */

@@ -42,6 +42,10 @@ export const DEFAULT_EXCLUDE: readonly string[] = [
   "**/{pnpm-lock,mkdocs,codecov,renovate,dependabot,action,buildspec,azure-pipelines,bitbucket-pipelines,cloudbuild,skaffold,kind}.{yaml,yml}",
 ];
 
+/** Suggested-change comments per push: enough for a typical manifest, few enough to stay reviewable. */
+export const DEFAULT_MAX_SUGGESTIONS = 10;
+/** GitHub does not bound comments per review; a reviewer's attention does. */
+export const MAX_SUGGESTIONS = 50;
 /**
  * Where GitOps repositories conventionally keep their Namespace manifests: a file named after them,
  * or a `namespaces/` folder. Reading these costs one tree listing and at most `maxFiles` blob reads.
@@ -63,6 +67,7 @@ export const DEFAULT_ORG_CONFIG: Readonly<OrgConfig> = Object.freeze({
   policies: { shipped: true, paths: [], overridable: [] },
   check: { name: DEFAULT_CHECK_NAME, failureMode: "fail-closed", gate: "new" },
   exceptions: { approvers: [], maxDurationMs: 30 * DAY_MS, defaultDurationMs: 14 * DAY_MS },
+  suggestions: { enabled: true, maxComments: DEFAULT_MAX_SUGGESTIONS },
   podTemplates: [],
   kustomize: {},
 }) as OrgConfig;

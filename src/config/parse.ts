@@ -5,7 +5,7 @@
 import { DocumentReader } from "../documents/reader.js";
 import type { InputError, JsonObject } from "../manifests/types.js";
 import type { EnforcementAction } from "../policy/types.js";
-import { MAX_NAMESPACE_FILES, defaultOrgConfig } from "./defaults.js";
+import { MAX_NAMESPACE_FILES, MAX_SUGGESTIONS, defaultOrgConfig } from "./defaults.js";
 import { parsePathPattern } from "../manifests/pod-templates.js";
 import type { ApproverRule, OrgConfig, PodTemplateSetting, PolicyOverride, RepoConfig, RepoPermission } from "./types.js";
 import { isObject } from "../manifests/json.js";
@@ -23,7 +23,7 @@ export function parseOrgConfig(file: string, content: string | Uint8Array): Pars
   const config = defaultOrgConfig();
   const root = reader.root;
   if (root) {
-    reader.keys(root, [], ["manifests", "namespaces", "policies", "check", "exceptions", "podTemplates", "kustomize"]);
+    reader.keys(root, [], ["manifests", "namespaces", "policies", "check", "exceptions", "suggestions", "podTemplates", "kustomize"]);
     config.podTemplates = readPodTemplates(reader, root);
     const kustomize = reader.mapping(root, ["kustomize"]);
     if (kustomize) {
@@ -84,6 +84,17 @@ export function parseOrgConfig(file: string, content: string | Uint8Array): Pars
       }
       config.exceptions.approvers = readApprovers(reader, exceptions) ?? [];
     }
+    const suggestions = reader.mapping(root, ["suggestions"]);
+    if (suggestions) {
+      reader.keys(suggestions, ["suggestions"], ["enabled", "maxComments"]);
+      config.suggestions.enabled = reader.boolean(suggestions, ["suggestions", "enabled"]) ?? config.suggestions.enabled;
+      const max = suggestions["maxComments"];
+      if (max !== undefined) {
+        if (typeof max !== "number" || !Number.isInteger(max) || max < 1 || max > MAX_SUGGESTIONS) {
+          reader.fail(["suggestions", "maxComments"], `suggestions.maxComments must be a whole number from 1 to ${MAX_SUGGESTIONS}`, "invalid-value");
+        } else config.suggestions.maxComments = max;
+      }
+    }
   }
   return reader.problems.length > 0 ? { config: undefined, problems: reader.problems } : { config, problems: [] };
 }
@@ -107,14 +118,14 @@ export function parseRepoConfig(file: string, content: string | Uint8Array): Par
       }
       if (gate === "all") config.check.gate = "all";
     }
-    if ("exceptions" in root) {
-      reader.fail(["exceptions"], "exceptions can only be set in the organisation's config (the .github repository), not in a repository", "not-allowed-here");
+    for (const key of ["exceptions", "suggestions"]) {
+      if (key in root) reader.fail([key], `${key} can only be set in the organisation's config (the .github repository), not in a repository`, "not-allowed-here");
     }
     if ("kustomize" in root) {
       // Choosing roots chooses what is judged: a repository could leave an overlay out.
       reader.fail(["kustomize"], "kustomize can only be set in the organisation's config (the .github repository): which roots are rendered decides what is judged", "not-allowed-here");
     }
-    reader.keys(root, [], ["manifests", "namespaces", "policies", "check", "exceptions", "kustomize"]);
+    reader.keys(root, [], ["manifests", "namespaces", "policies", "check", "exceptions", "suggestions", "kustomize"]);
     const namespaces = reader.mapping(root, ["namespaces"]);
     if (namespaces) {
       if ("maxFiles" in namespaces) reader.fail(["namespaces", "maxFiles"], "namespaces.maxFiles can only be set in the organisation's config: it bounds the work of every check");

@@ -47,6 +47,8 @@ export interface OrgConfig {
   };
   check: { name: string; failureMode: FailureMode; gate: Gate };
   exceptions: ExceptionSettings;
+  /** The review of suggested changes on pull requests: on or off, and at most how many comments per push. */
+  suggestions: { enabled: boolean; maxComments: number };
   /** Custom resources that create pods, beyond the well-known ones (README: "Pod-creating custom resources"). */
   podTemplates: PodTemplateSetting[];
   kustomize: KustomizeSettings;

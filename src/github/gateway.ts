@@ -4,6 +4,8 @@
  * implementation lives in `octokit-gateway.ts` and tests use an in-memory fake.
  */
 import type {
+  ReviewComment,
+  ReviewCreate,
   RepoRef,
   ChangedFile,
   PullRequestInfo,
@@ -67,4 +69,8 @@ export interface GitHubGateway {
   createCommentReaction(repo: RepoRef, commentId: number, content: CommentReaction): Promise<void>;
   /** The app's own account, e.g. `kube-policy-bot[bot]`: only its comments carry exception records. */
   getBotLogin(): Promise<string>;
+  /** Every review comment (line comment) of a pull request, oldest first, 100 per request. */
+  listReviewComments(repo: RepoRef, number: number): Promise<ReviewComment[]>;
+  /** Submits a review with its line comments in one request (all or nothing). */
+  createReview(repo: RepoRef, number: number, review: ReviewCreate): Promise<{ id: number }>;
 }

@@ -24,6 +24,11 @@ export interface ChangedFile {
    * pull request has moved on and the list is not that commit's.
    */
   listedFor?: string;
+  /**
+   * The file's diff in the pull request (unified, GitHub's `patch`): which lines it changed, and
+   * where a review comment may sit. Absent when GitHub sends none (binary, or too large to diff).
+   */
+  patch?: string;
 }
 
 export interface PullRequestInfo {
@@ -162,6 +167,25 @@ export interface IssueComment {
   created_at: string;
   updated_at: string;
   html_url: string;
+}
+
+/** A pull request review comment (the comment on a line of the diff), fields the app uses only. */
+export interface ReviewComment {
+  id: number;
+  path: string;
+  /** The line it sits on at the pull request's head; null once outdated (its lines changed since). */
+  line: number | null;
+  body: string;
+  /** Null for a deleted account ("ghost"). */
+  user: { login: string; type: string } | null;
+}
+
+/** `POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews`: a submitted review with line comments. */
+export interface ReviewCreate {
+  commit_id: string;
+  event: "COMMENT";
+  body: string;
+  comments: { path: string; line: number; side: "RIGHT"; start_line?: number; start_side?: "RIGHT"; body: string }[];
 }
 
 /** `GET /repos/{owner}/{repo}/collaborators/{username}/permission`, as GitHub answers it. */

@@ -19,6 +19,8 @@ import {
   type PullRequestInfo,
   type RepoFile,
   type RepoRef,
+  type ReviewComment,
+  type ReviewCreate,
   type Tree,
   type TreeEntry,
 } from "./gateway.js";
@@ -359,6 +361,26 @@ export class OctokitGateway implements GitHubGateway {
     await this.call(operation, "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", { ...repo, comment_id: commentId, content });
   }
 
+  async listReviewComments(repo: RepoRef, number: number): Promise<ReviewComment[]> {
+    const operation = `listing the review comments of pull request #${number}`;
+    const comments: ReviewComment[] = [];
+    for (let page = 1; ; page++) {
+      const response = await this.send(operation, "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments", { ...repo, pull_number: number, per_page: 100, page });
+      const entries = array(response.data, operation);
+      comments.push(...entries.map((entry) => reviewComment(entry, operation)));
+      if (entries.length < 100 || !hasNextPage(response.headers)) break;
+      // Only the bot's own earlier suggestions are looked for: past this many, some may be repeated, which is harmless.
+      if (page >= MAX_COMMENT_PAGES) break;
+    }
+    return comments;
+  }
+
+  async createReview(repo: RepoRef, number: number, review: ReviewCreate): Promise<{ id: number }> {
+    const operation = `posting the review of suggested changes on pull request #${number}`;
+    const data = await this.call(operation, "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", { ...repo, pull_number: number, ...review });
+    return { id: integer(object(data, operation)["id"], operation) };
+  }
+
   async getBotLogin(): Promise<string> {
     if (this.identity) return this.identity.botLogin();
     return botLoginOf(await this.call("reading the app's identity (GET /app)", "GET /app", {}));
@@ -438,6 +460,24 @@ export function botLoginOf(data: unknown): string {
   return `${slug}[bot]`;
 }
 
+function reviewComment(raw: unknown, operation: string): ReviewComment {
+  const entry = object(raw, operation);
+  const user = entry["user"];
+  let author: ReviewComment["user"] = null;
+  if (user !== null && user !== undefined) {
+    const fields = object(user, operation);
+    author = { login: string(fields["login"], operation), type: typeof fields["type"] === "string" ? fields["type"] : "User" };
+  }
+  const line = entry["line"];
+  return {
+    id: integer(entry["id"], operation),
+    path: string(entry["path"], operation),
+    line: line === null || line === undefined ? null : integer(line, operation),
+    body: typeof entry["body"] === "string" ? entry["body"] : "",
+    user: author,
+  };
+}
+
 function issueComment(raw: unknown, operation: string): IssueComment {
   const entry = object(raw, operation);
   const user = entry["user"];
@@ -468,6 +508,7 @@ function changedFile(raw: unknown, operation: string): ChangedFile {
     sha: typeof entry["sha"] === "string" && entry["sha"] !== "" ? entry["sha"] : null,
   };
   if (typeof entry["previous_filename"] === "string") file.previousFilename = entry["previous_filename"];
+  if (typeof entry["patch"] === "string") file.patch = entry["patch"];
   const listedFor = refOf(entry["contents_url"]);
   if (listedFor) file.listedFor = listedFor;
   return file;

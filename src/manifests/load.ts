@@ -8,7 +8,7 @@ import { describeValue } from "./describe-value.js";
 import { isAdmissionReview, unwrapAdmissionReview } from "./admission-review.js";
 import type { LoadLimits } from "./limits.js";
 import { parseDocuments } from "./yaml.js";
-import type { InputError, JsonValue, LoadedFile, Locator, Manifest } from "./types.js";
+import type { FieldPath, InputError, JsonValue, LoadedFile, Locator, Manifest } from "./types.js";
 import { isObject } from "./json.js";
 
 export { DEFAULT_LIMITS, type LoadLimits } from "./limits.js";
@@ -18,7 +18,7 @@ export function loadManifestFile(file: string, content: string | Uint8Array, lim
   const manifests: Manifest[] = [];
   const errors: InputError[] = [...parsed.errors];
   for (const document of parsed.documents) {
-    collect({ file, manifests, errors }, document.value, document.locate, `document ${document.index + 1}`);
+    collect({ file, manifests, errors }, document.value, document.locate, `document ${document.index + 1}`, { document: document.index, path: [] });
   }
   return { file, manifests, errors };
 }
@@ -29,7 +29,7 @@ interface Collector {
   errors: InputError[];
 }
 
-function collect(into: Collector, value: JsonValue, locate: Locator, what: string): void {
+function collect(into: Collector, value: JsonValue, locate: Locator, what: string, written: { document: number; path: FieldPath }): void {
   const fail = (path: readonly (string | number)[], message: string) => {
     const at = locate(path);
     into.errors.push({ file: into.file, line: at.line, column: at.column, message });
@@ -71,11 +71,12 @@ function collect(into: Collector, value: JsonValue, locate: Locator, what: strin
     }
     const inherited = { apiVersion: apiVersion as string, kind: (kind as string).replace(/List$/, "") };
     items.forEach((item, index) => {
-      collect(into, withListType(item, inherited), (path) => locate(["items", index, ...path]), `item ${index} of ${kind as string} (${what})`);
+      const itemWritten = { document: written.document, path: [...written.path, "items", index] };
+      collect(into, withListType(item, inherited), (path) => locate(["items", index, ...path]), `item ${index} of ${kind as string} (${what})`, itemWritten);
     });
     return;
   }
-  into.manifests.push({ file: into.file, object: value, locate });
+  into.manifests.push({ file: into.file, object: value, locate, written });
 }
 
 /**

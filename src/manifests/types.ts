@@ -92,6 +92,12 @@ export interface Manifest {
    * reads one). Absent for a plain manifest, which is reviewed as a CREATE of the object.
    */
   review?: AdmissionRequest;
+  /**
+   * Where the object is written: its document (0-based index in the stream) and its path in that
+   * document (`[]`, or `["items", 3]` for an item of a List). Absent for an object under review in an
+   * AdmissionReview, which is a request, not a manifest anyone edits.
+   */
+  written?: { document: number; path: FieldPath };
 }
 
 export type AdmissionOperation = "CREATE" | "UPDATE" | "DELETE" | "CONNECT";

@@ -26,6 +26,8 @@ import { SupersededError, confirmedNewerHead } from "./read/superseded.js";
 import { describeTarget, pullNumberOf, type CheckTarget } from "./target.js";
 import { createCheckRun, createCompletedCheckRun, findStartedRun, publishCheckRun } from "./write/check-run.js";
 import { postReplies } from "./write/replies.js";
+import { postSuggestions } from "./write/review.js";
+import type { SuggestionPlan } from "../suggestions/plan.js";
 
 export interface PipelineDeps {
   config: ConfigLoader;
@@ -61,6 +63,8 @@ export interface PipelineReport {
   published: boolean;
   /** The check could not judge the change because of an outage: running it again may succeed. */
   retryable?: boolean;
+  /** Writes that follow the completed check (the review of suggested changes); never fail, never change the check. */
+  followUp?: () => Promise<void>;
 }
 
 export async function runPipeline(gateway: GitHubGateway, target: CheckTarget, deps: PipelineDeps, deliveryId: string): Promise<PipelineReport> {
@@ -104,6 +108,7 @@ export async function runPipeline(gateway: GitHubGateway, target: CheckTarget, d
 
   let outcome: CheckOutcome;
   let checkRun: CheckRunResult;
+  let suggestions: SuggestionPlan | undefined;
   let blobsFetched = 0;
   let superseded = false;
   try {
@@ -124,6 +129,7 @@ export async function runPipeline(gateway: GitHubGateway, target: CheckTarget, d
     });
     outcome = plan.outcome;
     checkRun = plan.checkRun;
+    suggestions = plan.suggestions;
   } catch (error) {
     if (error instanceof SupersededError) {
       log.info({ newerHead: error.newerHead }, "superseded while checking: the run completes as cancelled");
@@ -144,9 +150,17 @@ export async function runPipeline(gateway: GitHubGateway, target: CheckTarget, d
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
   });
   log.info({ checkRunId, conclusion: checkRun.conclusion, title: checkRun.title, annotations: checkRun.annotations.length, blobsFetched, published }, "check run completed");
+  // After the check is complete: the review points at findings the check run already shows. It is a
+  // follow-up of its own, so that a re-run clicked meanwhile starts a new check instead of joining this one.
+  const pullNumber = pullNumberOf(target);
+  let followUp: (() => Promise<void>) | undefined;
+  if (suggestions && published && !superseded && target.kind === "pull_request" && pullNumber !== undefined) {
+    const plan = suggestions;
+    followUp = () => underCommentLock(target, deps, () => postSuggestions(gateway, target.repo, pullNumber, plan, log));
+  }
   // A superseded commit's run is final: running it again cannot give it a verdict.
   const retryable = !superseded && outcome.kind === "not-evaluated" && outcome.retryable;
-  return { status: "completed", checkRunId, conclusion: checkRun.conclusion, title: checkRun.title, blobsFetched, published, retryable };
+  return { status: "completed", checkRunId, conclusion: checkRun.conclusion, title: checkRun.title, blobsFetched, published, retryable, ...(followUp ? { followUp } : {}) };
 }
 
 /** The pull request whose comments the check reads and answers: one evaluation of it at a time. */

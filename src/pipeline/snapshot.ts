@@ -7,6 +7,7 @@
 import type { ResolvedConfig } from "../config/types.js";
 import type { LoadedFile, Manifest } from "../manifests/types.js";
 import type { BaselineRead } from "./read/baseline.js";
+import type { SuggestionFile } from "../suggestions/plan.js";
 import type { CommentFacts } from "./read/exception-facts.js";
 import type { BindingFacts } from "./read/pull-history.js";
 import type { CheckTarget } from "./target.js";
@@ -61,4 +62,9 @@ export interface Snapshot {
   };
   /** A merge group: comment exceptions of other queued pull requests do not apply here. */
   mergeQueue?: { pullNumber?: number };
+  /**
+   * A pull request's changed manifests as text, with their diffs: where suggested changes can be made.
+   * Absent for a merge group, and when the organisation turned suggestions off.
+   */
+  suggestionFiles?: SuggestionFile[];
 }

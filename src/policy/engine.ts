@@ -90,7 +90,7 @@ export function evaluate(files: readonly LoadedFile[], policies: readonly Policy
     for (const policy of objectPolicies) {
       if (!matchesRequest(policy.match, manifest, context)) continue;
       for (const violation of policy.evaluate(manifest.object, reviewed)) {
-        findings.push(toFinding(policy, manifest, violation, violation.path, views[0]));
+        findings.push(toFinding(policy, manifest, violation, (path) => path, views[0]));
       }
     }
     if (views.length === 0) {
@@ -104,7 +104,7 @@ export function evaluate(files: readonly LoadedFile[], policies: readonly Policy
         const podContext = podJudgement(policy, manifest, view, context, reviewed);
         if (!podContext) continue;
         for (const violation of policy.evaluate(view.pod, podContext)) {
-          findings.push(toFinding(policy, manifest, violation, view.toSourcePath(violation.path), view));
+          findings.push(toFinding(policy, manifest, violation, view.toSourcePath, view));
         }
       }
     }
@@ -211,7 +211,18 @@ function referenceOf(manifest: Manifest): ResourceRef {
   return ref;
 }
 
-function toFinding(policy: Policy, manifest: Manifest, violation: Violation, sourcePath: FieldPath, view: PodView | undefined): KeyedFinding {
+/**
+ * `toSourcePath` maps a path in the judged object (a Pod made from a template) to the manifest's
+ * object; `view` is the pod the finding is about, when there is one (for its images).
+ */
+function toFinding(
+  policy: Policy,
+  manifest: Manifest,
+  violation: Violation,
+  toSourcePath: (path: FieldPath) => FieldPath,
+  view: PodView | undefined,
+): KeyedFinding {
+  const sourcePath = toSourcePath(violation.path);
   const { file, range } = sourceOf(manifest, sourcePath);
   const finding: Finding = {
     policy: policy.name,
@@ -232,6 +243,11 @@ function toFinding(policy: Policy, manifest: Manifest, violation: Violation, sou
   if (violation.docs !== undefined) finding.docs = violation.docs;
   if (view) finding.images = imagesOf(view.pod, violation.container);
   if (violation.basis !== undefined) finding.basis = violation.basis;
+  if (violation.fix && manifest.written) {
+    const prefix = manifest.written.path;
+    const edits = violation.fix.edits.map((edit) => ({ ...edit, path: [...prefix, ...toSourcePath(edit.path)] }));
+    finding.fix = { document: manifest.written.document, fix: { description: violation.fix.description, edits } };
+  }
   const { resource } = finding;
   // A source line rendered into several overlays (a base's field, a shared component's patch) is
   // one problem to fix in one place: one finding, naming every overlay it reaches.

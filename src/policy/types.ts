@@ -3,6 +3,7 @@
  * A policy kind (PodSecurity, K8sAllowedRepos, ...) is a pure function from an object to violations;
  * the engine does matching, enforcement actions and source positions for all of them.
  */
+import type { DocumentFix, Fix } from "../fix/types.js";
 import type { AdmissionRequest, FieldPath, JsonObject, JsonValue, Manifest, ResourceRef, SourceRange } from "../manifests/types.js";
 import type { RuleDoc } from "./rules.js";
 import type { NamespaceCatalog } from "./namespace-catalog.js";
@@ -19,6 +20,8 @@ export interface Violation {
   rule?: string;
   /** Name of the container concerned, when there is one. */
   container?: string;
+  /** The rule's mechanical fix, when it has a safe one; edit paths are relative to the judged object, like `path`. */
+  fix?: Fix;
   /**
    * The action of this violation when the policy decides it per violation: a namespace-driven
    * PodSecurity policy maps Pod Security admission's modes onto actions, a Kyverno rule has its own
@@ -63,6 +66,11 @@ export interface Finding {
    * field): an exception is bound to it, so changing the content voids the exception.
    */
   fingerprint: string;
+  /**
+   * The rule's fix as edits of the document the resource is written in (paths from the document's
+   * root), when the rule has a safe mechanical fix and the resource is written in a manifest.
+   */
+  fix?: DocumentFix;
   /** Documentation the policy carries about itself, when it does (Kyverno annotations). */
   docs?: PolicyDocs;
   /**

@@ -26,6 +26,8 @@ export interface JsonFinding {
   path: string;
   /** What an exception is bound to: changes when the offending content changes, not when lines move. */
   fingerprint: string;
+  /** What `check --fix` would change for this finding (the rule's safe fix), or null: flagged only. */
+  fix: string | null;
   /** The exception that excuses the finding (it then does not block), or null. */
   exception: { id: string; approver: string; reason: string; expires: string; source: string } | null;
   /** `pre-existing`: already at the base the change was compared with (`--base`), so it does not block. */
@@ -86,6 +88,7 @@ function toJsonFinding(finding: Finding): JsonFinding {
     basis: finding.basis ?? null,
     path: finding.path,
     fingerprint: finding.fingerprint,
+    fix: finding.fix ? finding.fix.fix.description : null,
     exception: finding.exception
       ? { id: finding.exception.id, approver: finding.exception.approver, reason: finding.exception.reason, expires: finding.exception.expires, source: finding.exception.source }
       : null,

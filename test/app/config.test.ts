@@ -37,6 +37,9 @@ check:
   failureMode: fail-open
 kustomize:
   roots: ["clusters/*", "."]
+suggestions:
+  enabled: false
+  maxComments: 5
 exceptions:
   maxDuration: 2w
   defaultDuration: 7d
@@ -57,6 +60,7 @@ exceptions:
         defaultDurationMs: 7 * 86_400_000,
         approvers: [{ team: "platform-security" }, { permission: "admin", policies: ["pod-security-restricted"] }],
       },
+      suggestions: { enabled: false, maxComments: 5 },
       podTemplates: [],
       kustomize: { roots: ["clusters/*", "."] },
     });
@@ -73,6 +77,16 @@ exceptions:
     expect(parseRepoConfig("repo.yml", "kustomize:\n  roots: [overlays/*]\n").problems).toEqual([
       expect.objectContaining({ line: 1, code: "not-allowed-here", message: expect.stringContaining("organisation's config") }),
     ]);
+  });
+
+  test("suggestions: maxComments is bounded, and only the organisation sets suggestions", () => {
+    const parsed = parseOrgConfig("org.yml", "suggestions:\n  maxComments: 500\n  enbled: true\n");
+    expect(parsed.problems.map((problem) => `${problem.line}: ${problem.message}`)).toEqual([
+      expect.stringMatching(/^3: .*enbled.*did you mean "enabled"/),
+      "2: suggestions.maxComments must be a whole number from 1 to 50",
+    ]);
+    const repo = parseRepoConfig("repo.yml", "suggestions:\n  enabled: false\n");
+    expect(repo.problems.map((problem) => problem.message)).toContainEqual(expect.stringMatching(/^suggestions can only be set in the organisation's config/));
   });
 
   test("namespaces: maxFiles is bounded, and only the organisation sets it", () => {

@@ -19,6 +19,8 @@ import {
   type PullRequestInfo,
   type RepoFile,
   type RepoRef,
+  type ReviewComment,
+  type ReviewCreate,
   type Tree,
 } from "../../src/github/gateway.js";
 
@@ -113,7 +115,10 @@ export class FakeGitHub implements GitHubGateway {
       const sha = blobSha(content);
       this.blobs.set(sha, Buffer.from(content, "utf8"));
       const previous = options.renamed?.[filename];
-      return previous ? { filename, status: "renamed", sha, previousFilename: previous } : { filename, status: "added", sha };
+      if (previous) return { filename, status: "renamed", sha, previousFilename: previous };
+      // As GitHub lists an added file: every line is an added line of one hunk.
+      const lines = content.replace(/\n$/, "").split("\n");
+      return { filename, status: "added", sha, patch: [`@@ -0,0 +1,${lines.length} @@`, ...lines.map((line) => `+${line}`)].join("\n") };
     });
     const info: PullRequestInfo = {
       number,
@@ -344,6 +349,23 @@ export class FakeGitHub implements GitHubGateway {
   async getBotLogin(): Promise<string> {
     this.record("getBotLogin", "GET /app");
     return this.botLogin;
+  }
+
+  /** Reviews posted, with their pull request. */
+  readonly reviews: { pull: string; review: ReviewCreate }[] = [];
+
+  async listReviewComments(repo: RepoRef, number: number): Promise<ReviewComment[]> {
+    this.record("listReviewComments", `${key(repo)}#${number}`);
+    const pull = `${key(repo)}#${number}`;
+    return this.reviews
+      .filter((posted) => posted.pull === pull)
+      .flatMap((posted) => posted.review.comments.map((comment, index) => ({ id: index + 1, path: comment.path, line: comment.line, body: comment.body, user: { login: this.botLogin, type: "Bot" } })));
+  }
+
+  async createReview(repo: RepoRef, number: number, review: ReviewCreate): Promise<{ id: number }> {
+    this.record("createReview", `${key(repo)}#${number}`);
+    this.reviews.push({ pull: `${key(repo)}#${number}`, review });
+    return { id: this.reviews.length };
   }
 
   // --- internals -----------------------------------------------------------------------------

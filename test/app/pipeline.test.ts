@@ -36,6 +36,8 @@ function pullRequest(github: FakeGitHub, number: number, files: Record<string, s
 
 async function check(github: FakeGitHub, target: CheckTarget, deps: PipelineDeps) {
   const report = await runPipeline(github, target, deps, "delivery-1");
+  // As the app's job runner does: the review of suggested changes follows the completed check.
+  await report.followUp?.();
   const run = github.checkRuns.find((candidate) => candidate.id === report.checkRunId);
   return { report, run };
 }
@@ -64,7 +66,7 @@ describe("a pull request check", () => {
     expect(run?.output?.summary).toMatch(/Blocked/);
   });
 
-  test("costs one org lookup, one config read, one list, one blob, one create and one completing update", async () => {
+  test("costs one org lookup, one config read, one list, one blob, one create and one completing update, then the review", async () => {
     const { github, deps } = setup();
     await check(github, pullRequest(github, 1, { "deploy/pod.yaml": BREAKOUT_POD }), deps);
     expect(github.calls.map((call) => call.method)).toEqual([
@@ -75,7 +77,21 @@ describe("a pull request check", () => {
       "getTree", // the head's tree: which changed files are Kustomize inputs (none here)
       "getBlob",
       "updateCheckRun",
+      // The breakout pod's findings are fixable: the bot's earlier review comments, who the bot is, the review.
+      "listReviewComments",
+      "getBotLogin",
+      "createReview",
     ]);
+    expect(github.reviews[0]?.review).toMatchObject({ event: "COMMENT", comments: [expect.objectContaining({ path: "deploy/pod.yaml", line: 6 }), expect.anything()] });
+  });
+
+  test("a review that cannot be posted is logged and leaves the check as it is", async () => {
+    const { github, deps } = setup();
+    github.failNext("createReview", new GitHubApiError("posting the review", 422, "Unprocessable Entity"));
+    const { run } = await check(github, pullRequest(github, 1, { "deploy/pod.yaml": BREAKOUT_POD }), deps);
+    expect(run?.conclusion).toBe("failure");
+    expect(run?.status).toBe("completed");
+    expect(github.reviews).toEqual([]);
   });
 
   test("a compliant deployment passes without failure annotations", async () => {

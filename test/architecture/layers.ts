@@ -40,6 +40,10 @@ export const UNITS: Readonly<Record<string, readonly string[]>> = {
   documents: ["src/documents/"],
   // Rendering what GitOps deploys (Kustomize) into manifests whose fields know their source line.
   render: ["src/render/"],
+  // Fixes: the edit model rules produce, and the engine that writes edits into a file's text.
+  fix: ["src/fix/"],
+  // The pull request review of suggested changes (planned in decide, posted in write).
+  suggestions: ["src/suggestions/"],
   manifests: ["src/manifests/"],
   // Plain data shapes of GitHub (no calls): usable anywhere above.
   "github-model": ["src/github/model.ts"],
@@ -53,12 +57,12 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["app", "queue"],
   ["pipeline"],
   ["github"],
-  ["report"],
+  ["report", "suggestions"],
   ["verdict"],
   ["config"],
   ["exceptions"],
   ["policy", "render"],
-  ["documents"],
+  ["documents", "fix"],
   ["manifests"],
   ["github-model", "text"],
 ];

@@ -3,7 +3,13 @@ import { parseArgs } from "../../src/cli/args.js";
 
 describe("command-line arguments", () => {
   it("reads check with its defaults", () => {
-    expect(parseArgs(["check", "examples/"])).toEqual({ command: "check", policies: [], format: "text", paths: ["examples/"] });
+    expect(parseArgs(["check", "examples/"])).toEqual({ command: "check", policies: [], format: "text", paths: ["examples/"], fix: "none", dryRun: false });
+  });
+
+  it("reads --fix, --fix-warnings and --dry-run, which need --fix", () => {
+    expect(parseArgs(["check", "--fix", "k8s"])).toMatchObject({ fix: "blocking", dryRun: false, paths: ["k8s"] });
+    expect(parseArgs(["check", "--dry-run", "--fix-warnings", "--fix", "k8s"])).toMatchObject({ fix: "warnings", dryRun: true });
+    expect(parseArgs(["check", "--dry-run", "k8s"])).toEqual({ command: "usage-error", message: "--dry-run needs --fix" });
   });
 
   it("reads repeated --policies, --format in both spellings, and several paths in order", () => {
@@ -12,6 +18,8 @@ describe("command-line arguments", () => {
       policies: ["a.yaml", "c/"],
       format: "sarif",
       paths: ["b/", "x.yaml"],
+      fix: "none",
+      dryRun: false,
     });
     expect(parseArgs(["check", "--format", "json", "k8s"])).toMatchObject({ format: "json" });
   });

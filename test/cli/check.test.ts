@@ -208,7 +208,9 @@ describe("help, version and colour", () => {
   it("prints usage for --help and exits 0", async () => {
     const { code, stdout } = await runCli(["--help"]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^Usage: kube-policy-bot check \[--policies PATH\]\.\.\. \[--format text\|json\|sarif\] \[--base REF\] \[--kustomize-root GLOB\]\.\.\. PATH\.\.\./);
+    expect(stdout).toMatch(
+      /^Usage: kube-policy-bot check \[--policies PATH\]\.\.\. \[--format text\|json\|sarif\] \[--base REF\] \[--kustomize-root GLOB\]\.\.\.\n +\[--fix \[--fix-warnings\] \[--dry-run\]\] PATH\.\.\./,
+    );
   });
 
   it("prints the package version for --version", async () => {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { BREAKOUT_POD } from "../app/fixtures.js";
 import { hardenedDeployment } from "../fixtures/manifests.js";
 import { startE2E, type E2E } from "../../emulator/harness.js";
+import { waitIdle } from "./idle.js";
 
 
 const compliantDeployment = (name: string): string => hardenedDeployment({ name });
@@ -239,6 +240,8 @@ describe("GitHub API requests per pull request", () => {
 
   async function measure(files: Record<string, string>): Promise<Counts> {
     const repo = newRepo();
+    // Earlier tests' follow-up writes (reviews of suggested changes) must not count here.
+    await waitIdle(e2e.app);
     e2e.github.resetRequests();
     const pr = await e2e.github.openPullRequest({ repo, files });
     await e2e.waitForCheckRun(repo, pr.headSha);

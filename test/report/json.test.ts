@@ -14,7 +14,7 @@ describe("json report", () => {
   it("gives every finding the documented keys, with null for absent namespace and container", () => {
     for (const finding of report.findings) {
       expect(Object.keys(finding).sort()).toEqual(
-        ["action", "basis", "column", "container", "endColumn", "endLine", "exception", "file", "fingerprint", "line", "message", "path", "policy", "policyKind", "resource", "rule", "state"].sort(),
+        ["action", "basis", "column", "container", "endColumn", "endLine", "exception", "file", "fingerprint", "fix", "line", "message", "path", "policy", "policyKind", "resource", "rule", "state"].sort(),
       );
       expect(Object.keys(finding.resource).sort()).toEqual(["apiVersion", "kind", "name", "namespace", "renderedIn"]);
     }
@@ -41,6 +41,7 @@ describe("json report", () => {
       basis: null,
       path: "spec.containers[0].securityContext.privileged",
       fingerprint: privilegedFinding.fingerprint,
+      fix: null,
       exception: null,
     });
   });

@@ -14,6 +14,7 @@ import { withConfiguredKinds } from "../../manifests/pod-templates.js";
 import type { LoadedFile } from "../../manifests/types.js";
 import { namespaceMarkdown } from "../../report/namespaces.js";
 import { baselineUnavailableNote, mergeQueueNote, noticeNote, notManifestNote, policyNoticeNote, ruleChangeNote } from "../../report/notes.js";
+import { planSuggestions, type SuggestionPlan } from "../../suggestions/plan.js";
 import { decideVerdict, type Verdict } from "../../verdict/verdict.js";
 import type { Snapshot } from "../snapshot.js";
 
@@ -24,6 +25,8 @@ export interface Plan {
   checkRun: CheckRunResult;
   /** Answers to commands not yet answered, in order; posting one records its grant. */
   replies: PlannedReply[];
+  /** Suggested changes for fixable findings on lines the pull request changed, posted as one review. */
+  suggestions?: SuggestionPlan;
 }
 
 export interface DecideOptions {
@@ -34,7 +37,16 @@ export interface DecideOptions {
 export function decide(snapshot: Snapshot, options: DecideOptions): Plan {
   const outcome = decideOutcome(snapshot, options.now);
   const checkRun = buildCheckRun(outcome.outcome, options.maxAnnotations !== undefined ? { maxAnnotations: options.maxAnnotations } : {});
-  return { ...outcome, checkRun };
+  const suggestions = outcome.verdict && snapshot.suggestionFiles && snapshot.config ? decideSuggestions(snapshot, outcome.verdict) : undefined;
+  return { ...outcome, checkRun, ...(suggestions ? { suggestions } : {}) };
+}
+
+/** The review of suggested changes: only for fixable findings on lines this pull request changed. */
+function decideSuggestions(snapshot: Snapshot, verdict: Verdict): SuggestionPlan | undefined {
+  const files = snapshot.suggestionFiles ?? [];
+  const settings = snapshot.config?.org.suggestions;
+  if (files.length === 0 || !settings?.enabled) return undefined;
+  return planSuggestions(files, verdict.findings, { headSha: snapshot.target.headSha, maxComments: settings.maxComments });
 }
 
 /** What the head is compared with: nothing with `gate: all`, or when the base could not be read (every finding then counts as new). */

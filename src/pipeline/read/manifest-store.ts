@@ -24,14 +24,16 @@ interface Cached {
   loaded: LoadedFile;
   /** The blob's bytes, for what is read as more than a manifest (a Kustomize render's inputs). */
   content?: Uint8Array;
+  /** The file's text, when it holds objects: what a suggested change is made in. */
+  text?: string;
   bytes: number;
   notManifest: boolean;
   /** A one-line file that is no manifest: possibly a symbolic link (git stores its target as the blob). */
   linkText?: string;
 }
 
-/** Parsed objects with their positions cost several times their source text (kept too, for Kustomize renders). */
-const PARSED_SIZE_FACTOR = 7;
+/** Parsed objects with their positions cost several times their source text (and the bytes and text are kept too). */
+const PARSED_SIZE_FACTOR = 8;
 
 export interface LoadResult {
   files: LoadedFile[];
@@ -45,6 +47,8 @@ export interface LoadResult {
   fetched: number;
   /** What the summary should say about special files (a symbolic link checked through its target). */
   notes: string[];
+  /** The text of each loaded file read at its own path (not through a symbolic link), by path. */
+  texts: Map<string, string>;
 }
 
 export interface ContentsResult {
@@ -73,6 +77,7 @@ export class ManifestStore {
     const results: (LoadedFile | undefined)[] = new Array(files.length);
     const notManifests: string[] = [];
     const notes: string[] = [];
+    const texts = new Map<string, string>();
     let fetched = 0;
     let next = 0;
     const worker = async (): Promise<void> => {
@@ -95,14 +100,18 @@ export class ManifestStore {
           }
         }
         if (entry.notManifest) notManifests.push(file.filename);
-        else results[index] = atPath(entry.loaded, file.filename);
+        else {
+          results[index] = atPath(entry.loaded, file.filename);
+          // A link's target is changed in its own file, not through the link: no text for the link's path.
+          if (entry.text !== undefined && file === files[index]) texts.set(file.filename, entry.text);
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, files.length) }, worker));
     // A link's target may be in the pull request too: judge each path once.
     const loaded = new Map<string, LoadedFile>();
     for (const file of results) if (file && !loaded.has(file.file)) loaded.set(file.file, file);
-    return { files: [...loaded.values()], notManifests: [...new Set(notManifests)].sort(), fetched, notes: notes.sort() };
+    return { files: [...loaded.values()], notManifests: [...new Set(notManifests)].sort(), fetched, notes: notes.sort(), texts };
   }
 
   private async loadOne(gateway: GitHubGateway, repo: RepoRef, file: ChangedFile, ref: string | undefined): Promise<{ entry: Cached; read: boolean }> {
@@ -179,6 +188,7 @@ function parse(file: string, content: Uint8Array): Cached {
     notManifest = parsed.errors.length === 0 && !parsed.documents.some((document) => looksLikeObject(document.value));
   }
   const entry: Cached = { loaded, content, bytes: content.byteLength, notManifest };
+  if (loaded.manifests.length > 0) entry.text = Buffer.from(content).toString("utf8");
   if (notManifest && mayBeSymlinkBlob(content)) entry.linkText = Buffer.from(content).toString("utf8");
   return entry;
 }

@@ -70,7 +70,7 @@ export async function readSnapshot(gateway: GitHubGateway, target: CheckTarget, 
   const skipped = await readSkippedFiles(gateway, target.repo, changed.files.filter(standalone), config.selection, target.headSha, deps.manifests);
   snapshot.manifests = { ...snapshot.manifests, notes: skipped.notes, blobsFetched: skipped.fetched + kustomize.blobsFetched };
   if (plain.length > 0 || kustomize.files.length > 0) {
-    const loaded = plain.length > 0 ? await deps.manifests.load(gateway, target.repo, plain, target.headSha) : { files: [], notManifests: [], notes: [], fetched: 0 };
+    const loaded = plain.length > 0 ? await deps.manifests.load(gateway, target.repo, plain, target.headSha) : { files: [], notManifests: [], notes: [], fetched: 0, texts: new Map<string, string>() };
     const files = [...loaded.files, ...kustomize.files];
     snapshot.manifests = {
       selected: selected.length,
@@ -91,6 +91,13 @@ export async function readSnapshot(gateway: GitHubGateway, target: CheckTarget, 
     });
     if (config.gate === "new") {
       snapshot.baseline = await readBaseline(gateway, target, changed.files, config.selection, deps.manifests, { rendersKustomize: kustomize.roots.length > 0, rootGlobs });
+    }
+    // Suggested changes are made in files judged as written; a rendered object's field is not the text of one file.
+    if (target.kind === "pull_request" && config.org.suggestions.enabled) {
+      snapshot.suggestionFiles = plain.flatMap((file) => {
+        const text = loaded.texts.get(file.filename);
+        return text === undefined ? [] : [{ path: file.filename, text, patch: file.patch }];
+      });
     }
   }
 

@@ -11,6 +11,7 @@ import { isExemptImage } from "./lib/exempt-images.js";
 import { get } from "./lib/json.js";
 import { msg } from "./lib/rego-format.js";
 import { exemptImages, obj } from "./lib/schema.js";
+import { disallowPrivilegeEscalation } from "../fixes.js";
 
 interface Parameters {
   exemptImages?: string[];
@@ -23,6 +24,7 @@ export const allowPrivilegeEscalation = defineKind<Parameters>({
   fix: "Set `securityContext.allowPrivilegeEscalation: false` on every container.",
   target: "pod",
   exemptsUpdates: true,
+  mechanicalFix: disallowPrivilegeEscalation,
   parameters: obj({ exemptImages }),
   build: (parameters) => (pod) =>
     podContainers(pod)

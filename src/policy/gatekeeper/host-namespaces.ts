@@ -8,6 +8,7 @@ import { defineKind } from "./lib/define.js";
 import { get, isSet } from "./lib/json.js";
 import { msg } from "./lib/rego-format.js";
 import { obj } from "./lib/schema.js";
+import { unshareHostNamespaces } from "../fixes.js";
 
 export const hostNamespaces = defineKind<Record<string, never>>({
   kind: "K8sPSPHostNamespace",
@@ -16,6 +17,7 @@ export const hostNamespaces = defineKind<Record<string, never>>({
   fix: "Remove `hostPID` and `hostIPC` from the pod spec, or set them to `false`.",
   target: "pod",
   exemptsUpdates: true,
+  mechanicalFix: unshareHostNamespaces(["hostPID", "hostIPC"]),
   parameters: obj({}),
   build: () => (pod) => {
     const field = ["hostPID", "hostIPC"].find((name) => isSet(get(pod, "spec", name)));

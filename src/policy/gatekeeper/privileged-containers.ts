@@ -10,6 +10,7 @@ import { isExemptImage } from "./lib/exempt-images.js";
 import { get, isSet } from "./lib/json.js";
 import { msg } from "./lib/rego-format.js";
 import { exemptImages, obj } from "./lib/schema.js";
+import { setTo } from "../fixes.js";
 
 interface Parameters {
   exemptImages?: string[];
@@ -22,6 +23,7 @@ export const privilegedContainers = defineKind<Parameters>({
   fix: "Remove `securityContext.privileged` from the container or set it to `false`.",
   target: "pod",
   exemptsUpdates: true,
+  mechanicalFix: setTo(false),
   parameters: obj({ exemptImages }),
   build: (parameters) => (pod) =>
     podContainers(pod)

@@ -20,6 +20,8 @@ export function evaluatePod(pod: JsonObject, checks: readonly SelectedCheck[]): 
         rule: check.id,
       };
       if (finding.container !== undefined) violation.container = finding.container;
+      const fix = check.fix?.(pod, finding.path);
+      if (fix) violation.fix = fix;
       violations.push(violation);
     }
   }

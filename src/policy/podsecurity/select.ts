@@ -5,6 +5,7 @@
  * `restricted` runs the restricted checks plus every baseline check that none of them overrides;
  * `privileged` runs nothing.
  */
+import type { RuleFix } from "../../fix/types.js";
 import { POD_SECURITY_CHECKS } from "./checks/index.js";
 import type { CheckPodFn, Level, PodSecurityCheck, VersionedCheck } from "./types.js";
 import { minorOf } from "./version.js";
@@ -13,6 +14,7 @@ export interface SelectedCheck {
   id: string;
   reason: string;
   checkPod: CheckPodFn;
+  fix?: RuleFix;
 }
 
 /** The newest minimum version of any check: what `latest` means (upstream `maxVersion`). */
@@ -37,6 +39,7 @@ export function selectChecks(
     id: check.id,
     reason: check.reason,
     checkPod: version.checkPod,
+    ...(check.fix ? { fix: check.fix } : {}),
   }));
 }
 

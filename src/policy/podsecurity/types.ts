@@ -4,6 +4,7 @@
  * changed. Keeping upstream's structure makes each check file comparable line by line with its
  * `check_*.go` original.
  */
+import type { RuleFix } from "../../fix/types.js";
 import type { FieldPath } from "../../manifests/types.js";
 import type { DecodedPod } from "./pod.js";
 
@@ -49,4 +50,6 @@ export interface PodSecurityCheck {
   doc: { title: string; checks: string; fix: string };
   /** Strictly increasing minimum versions. */
   versions: readonly VersionedCheck[];
+  /** The mechanical fix of a finding of this check, for the pod the check judged; absent: flagged only. */
+  fix?: RuleFix;
 }

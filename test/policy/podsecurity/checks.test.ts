@@ -7,7 +7,7 @@ import { describe, expect, test } from "@jest/globals";
 import { judge, pod, RESTRICTED_POD, restrictedPodWith, rules, where } from "./judge.js";
 
 describe("violations", () => {
-  test("carry the check id, the offending field's path, the container and upstream's wording", () => {
+  test("carry the check id, the offending field's path, the container, upstream's wording and the rule's fix", () => {
     const violations = judge("baseline", "latest", `
       spec:
         containers:
@@ -21,6 +21,7 @@ describe("violations", () => {
         container: "1",
         message:
           'privileged (container "1" must not set securityContext.privileged=true). Remove securityContext.privileged or set it to false.',
+        fix: { description: "Set privileged to false.", edits: [{ op: "set", path: ["spec", "containers", 0, "securityContext", "privileged"], value: false }] },
       },
     ]);
   });

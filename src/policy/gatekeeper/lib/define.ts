@@ -5,6 +5,7 @@
  * a Rego `violation[{"msg": msg}]` rule is a set — two rules (or two identical containers) producing
  * the same message are one violation in Gatekeeper, and counts must agree with it.
  */
+import type { RuleFix } from "../../../fix/types.js";
 import type { JsonObject, JsonValue } from "../../../manifests/types.js";
 import type { EvaluationContext, Evaluator, ParameterError, PolicyKind, Violation } from "../../types.js";
 import { isUpdate } from "./review.js";
@@ -37,6 +38,11 @@ export interface KindDefinition<P> {
   check?(parameters: P): ParameterError[];
   /** Builds the evaluator from parameters that passed `parameters` and `check`. */
   build(parameters: P): (object: JsonObject, context: EvaluationContext) => Violation[];
+  /**
+   * The mechanical fix of a violation, where one is safe; absent: flagged only. (Issue 16's edit
+   * model: richer than `RuleDoc.mechanicalFix`, which it predates; see src/fix/types.ts.)
+   */
+  mechanicalFix?: RuleFix;
 }
 
 export interface GatekeeperKind extends PolicyKind {
@@ -75,13 +81,25 @@ export function defineKind<P>(definition: KindDefinition<P>): GatekeeperKind {
       const typed = given as unknown as P;
       const checkErrors = definition.check?.(typed) ?? [];
       if (checkErrors.length > 0) return { errors: checkErrors };
-      const evaluate = definition.build(typed);
+      const evaluate = withFixes(definition.build(typed), definition.mechanicalFix);
       const evaluator: Evaluator = definition.exemptsUpdates
         ? (object, context) => (isUpdate(context) ? [] : uniqueByMessage(evaluate(object, context)))
         : (object, context) => uniqueByMessage(evaluate(object, context));
       return { evaluator };
     },
   };
+}
+
+function withFixes(
+  evaluate: (object: JsonObject, context: EvaluationContext) => Violation[],
+  fix: RuleFix | undefined,
+): (object: JsonObject, context: EvaluationContext) => Violation[] {
+  if (!fix) return evaluate;
+  return (object, context) =>
+    evaluate(object, context).map((violation) => {
+      const edits = fix(object, violation.path);
+      return edits ? { ...violation, fix: edits } : violation;
+    });
 }
 
 function uniqueByMessage(violations: Violation[]): Violation[] {

@@ -9,6 +9,7 @@ import { containerFinding } from "../finding.js";
 import { containerLabel } from "../format.js";
 import { isWindowsPod, type DecodedPod } from "../pod.js";
 import type { CheckFinding, PodSecurityCheck } from "../types.js";
+import { disallowPrivilegeEscalation } from "../../fixes.js";
 
 export const allowPrivilegeEscalation: PodSecurityCheck = {
   id: "allowPrivilegeEscalation",
@@ -23,6 +24,7 @@ export const allowPrivilegeEscalation: PodSecurityCheck = {
     { minimumVersion: "v1.8", checkPod: allowPrivilegeEscalationV1Dot8 },
     { minimumVersion: "v1.25", checkPod: allowPrivilegeEscalationV1Dot25 },
   ],
+  fix: disallowPrivilegeEscalation,
 };
 
 function allowPrivilegeEscalationV1Dot8(pod: DecodedPod): CheckFinding[] {

@@ -7,6 +7,7 @@ import { containerFinding } from "../finding.js";
 import { containerLabel, quote } from "../format.js";
 import type { DecodedPod } from "../pod.js";
 import type { CheckFinding, PodSecurityCheck } from "../types.js";
+import { removeAddedCapability } from "../../fixes.js";
 
 const ADDABLE_CAPABILITIES_V1_0: ReadonlySet<string> = new Set([
   "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "SETFCAP",
@@ -23,6 +24,7 @@ export const capabilitiesBaseline: PodSecurityCheck = {
     fix: "Only add capabilities from the baseline list (e.g. NET_BIND_SERVICE); remove the others from `securityContext.capabilities.add`.",
   },
   versions: [{ minimumVersion: "v1.0", checkPod: capabilitiesBaselineV1Dot0 }],
+  fix: removeAddedCapability,
 };
 
 function capabilitiesBaselineV1Dot0(pod: DecodedPod): CheckFinding[] {

@@ -8,6 +8,7 @@ import { containerFinding } from "../finding.js";
 import { containerLabel, quote } from "../format.js";
 import { isWindowsPod, type DecodedPod } from "../pod.js";
 import type { CheckFinding, PodSecurityCheck } from "../types.js";
+import { dropAllCapabilities, removeAddedCapability } from "../../fixes.js";
 
 const CAPABILITY_ALL = "ALL";
 const CAPABILITY_NET_BIND_SERVICE = "NET_BIND_SERVICE";
@@ -25,6 +26,8 @@ export const capabilitiesRestricted: PodSecurityCheck = {
     { minimumVersion: "v1.22", checkPod: capabilitiesRestrictedV1Dot22, overrides: ["capabilities_baseline"] },
     { minimumVersion: "v1.25", checkPod: capabilitiesRestrictedV1Dot25, overrides: ["capabilities_baseline"] },
   ],
+  // A finding is either the missing `drop: ["ALL"]` or one capability in `add`.
+  fix: (pod, path) => (path[path.length - 1] === "drop" ? dropAllCapabilities(pod, path) : removeAddedCapability(pod, path)),
 };
 
 function capabilitiesRestrictedV1Dot22(pod: DecodedPod): CheckFinding[] {

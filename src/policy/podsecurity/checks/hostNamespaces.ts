@@ -5,6 +5,7 @@
 import { podFinding } from "../finding.js";
 import type { DecodedPod } from "../pod.js";
 import type { CheckFinding, PodSecurityCheck } from "../types.js";
+import { setTo } from "../../fixes.js";
 
 const HOST_NAMESPACE_FIELDS = ["hostNetwork", "hostPID", "hostIPC"] as const;
 
@@ -18,6 +19,7 @@ export const hostNamespaces: PodSecurityCheck = {
     fix: "Remove `hostNetwork`, `hostPID` and `hostIPC` from the pod spec (or set them to `false`).",
   },
   versions: [{ minimumVersion: "v1.0", checkPod: hostNamespacesV1Dot0 }],
+  fix: setTo(false),
 };
 
 function hostNamespacesV1Dot0(pod: DecodedPod): CheckFinding[] {

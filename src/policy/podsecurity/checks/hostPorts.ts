@@ -6,6 +6,7 @@ import { containerFinding } from "../finding.js";
 import { containerLabel } from "../format.js";
 import type { DecodedPod } from "../pod.js";
 import type { CheckFinding, PodSecurityCheck } from "../types.js";
+import { removeField } from "../../fixes.js";
 
 export const hostPorts: PodSecurityCheck = {
   id: "hostPorts",
@@ -17,6 +18,7 @@ export const hostPorts: PodSecurityCheck = {
     fix: "Remove `hostPort` from the container ports and expose the port with a Service instead.",
   },
   versions: [{ minimumVersion: "v1.0", checkPod: hostPortsV1Dot0 }],
+  fix: removeField,
 };
 
 function hostPortsV1Dot0(pod: DecodedPod): CheckFinding[] {

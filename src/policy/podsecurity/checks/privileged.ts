@@ -6,6 +6,7 @@ import { containerFinding } from "../finding.js";
 import { containerLabel } from "../format.js";
 import type { DecodedPod } from "../pod.js";
 import type { CheckFinding, PodSecurityCheck } from "../types.js";
+import { setTo } from "../../fixes.js";
 
 export const privileged: PodSecurityCheck = {
   id: "privileged",
@@ -17,6 +18,7 @@ export const privileged: PodSecurityCheck = {
     fix: "Remove `securityContext.privileged` from the container or set it to `false`.",
   },
   versions: [{ minimumVersion: "v1.0", checkPod: privilegedV1Dot0 }],
+  fix: setTo(false),
 };
 
 function privilegedV1Dot0(pod: DecodedPod): CheckFinding[] {

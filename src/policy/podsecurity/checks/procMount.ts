@@ -9,6 +9,7 @@ import { containerFinding } from "../finding.js";
 import { containerLabel, quote } from "../format.js";
 import { inUserNamespace, type DecodedPod } from "../pod.js";
 import type { CheckFinding, PodSecurityCheck } from "../types.js";
+import { setTo } from "../../fixes.js";
 
 const DEFAULT_PROC_MOUNT = "Default";
 
@@ -25,6 +26,7 @@ export const procMount: PodSecurityCheck = {
     { minimumVersion: "v1.0", checkPod: (pod) => unmaskedProcMounts(pod, "Remove securityContext.procMount or set it to Default.") },
     { minimumVersion: "v1.35", checkPod: procMountBaselineV1Dot35 },
   ],
+  fix: setTo("Default"),
 };
 
 /** Upstream `procMount_1_0`: any container whose procMount is set to something other than Default. */

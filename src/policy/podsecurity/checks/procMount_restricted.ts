@@ -5,6 +5,7 @@
  */
 import type { PodSecurityCheck } from "../types.js";
 import { unmaskedProcMounts } from "./procMount.js";
+import { setTo } from "../../fixes.js";
 
 export const procMountRestricted: PodSecurityCheck = {
   id: "procMount_restricted",
@@ -22,4 +23,5 @@ export const procMountRestricted: PodSecurityCheck = {
       overrides: ["procMount"],
     },
   ],
+  fix: setTo("Default"),
 };

@@ -8,6 +8,7 @@ import { containerFinding, podFinding } from "../finding.js";
 import { containerLabel } from "../format.js";
 import { inUserNamespace, type DecodedPod } from "../pod.js";
 import type { CheckFinding, PodSecurityCheck } from "../types.js";
+import { setTo } from "../../fixes.js";
 
 export const runAsNonRoot: PodSecurityCheck = {
   id: "runAsNonRoot",
@@ -22,6 +23,7 @@ export const runAsNonRoot: PodSecurityCheck = {
     { minimumVersion: "v1.0", checkPod: runAsNonRootV1Dot0 },
     { minimumVersion: "v1.35", checkPod: runAsNonRootV1Dot35 },
   ],
+  fix: setTo(true),
 };
 
 function runAsNonRootV1Dot0(pod: DecodedPod): CheckFinding[] {

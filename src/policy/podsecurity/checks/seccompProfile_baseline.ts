@@ -12,6 +12,7 @@ import { annotationFinding, containerFinding, podFinding } from "../finding.js";
 import { containerLabel, quote } from "../format.js";
 import type { DecodedPod, TypedProfile } from "../pod.js";
 import type { CheckFinding, PodSecurityCheck } from "../types.js";
+import { runtimeDefaultSeccomp } from "../../fixes.js";
 
 const ANNOTATION_KEY_POD = "seccomp.security.alpha.kubernetes.io/pod";
 const ANNOTATION_KEY_CONTAINER_PREFIX = "container.seccomp.security.alpha.kubernetes.io/";
@@ -31,6 +32,7 @@ export const seccompProfileBaseline: PodSecurityCheck = {
     { minimumVersion: "v1.0", checkPod: seccompProfileBaselineV1Dot0 },
     { minimumVersion: "v1.19", checkPod: seccompProfileBaselineV1Dot19 },
   ],
+  fix: runtimeDefaultSeccomp,
 };
 
 export function validSeccompType(profile: TypedProfile): boolean {

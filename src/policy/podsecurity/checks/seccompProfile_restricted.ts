@@ -10,6 +10,7 @@ import { containerLabel } from "../format.js";
 import { isWindowsPod, type DecodedPod } from "../pod.js";
 import type { CheckFinding, PodSecurityCheck } from "../types.js";
 import { forbiddenSeccompProfiles, validSeccompType } from "./seccompProfile_baseline.js";
+import { runtimeDefaultSeccomp } from "../../fixes.js";
 
 export const seccompProfileRestricted: PodSecurityCheck = {
   id: "seccompProfile_restricted",
@@ -24,6 +25,7 @@ export const seccompProfileRestricted: PodSecurityCheck = {
     { minimumVersion: "v1.19", checkPod: seccompProfileRestrictedV1Dot19, overrides: ["seccompProfile_baseline"] },
     { minimumVersion: "v1.25", checkPod: seccompProfileRestrictedV1Dot25, overrides: ["seccompProfile_baseline"] },
   ],
+  fix: runtimeDefaultSeccomp,
 };
 
 function seccompProfileRestrictedV1Dot19(pod: DecodedPod): CheckFinding[] {
