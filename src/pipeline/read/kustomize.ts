@@ -15,12 +15,14 @@
  *    read yet (a patch named only inside a transformer file, a component's own files); those are read
  *    and the render repeated, until nothing is missing (at most MAX_ROUNDS rounds).
  *
- * Why this shape: the renderer is synchronous, so it cannot wait for a blob. Rendering first and
- * reading what it misses, one file per round, costs one round trip per file of a base (10 resources:
- * 10 sequential rounds); reading every file of every root costs a blob read per overlay patch the
- * change cannot reach (20 overlays: 20 reads). Reading what the affected kustomizations name ahead
- * makes the usual layout one round (measured in test/e2e/kustomize.test.ts), and the recorded misses
- * make it complete whatever the kustomization names indirectly.
+ * Why this shape: the renderer is synchronous, so it cannot wait for a blob, and a render stops at the
+ * first file it lacks. Rendering first and reading what it misses costs one sequential round trip per
+ * file a root reads (one base Deployment and one overlay patch: 3 renders and 2 waits; a base of 10
+ * resources: 11 renders); reading every file of every root costs a blob read per overlay the change
+ * cannot reach (20 overlays: 20 patches nobody needs). Reading ahead what the affected kustomizations
+ * name makes the usual layout one round (the 20-overlay case of test/e2e/kustomize.test.ts renders
+ * once: base Deployment and patch read ahead, in parallel), and the recorded misses make it complete
+ * whatever a kustomization reaches only indirectly.
  */
 import type { GitHubGateway } from "../../github/gateway.js";
 import type { ChangedFile, RepoRef, Tree } from "../../github/model.js";
