@@ -109,6 +109,21 @@ describe("Kustomize in the app's check", () => {
     expect(annotations[0]?.message).toMatch(/missing\.yaml/);
   });
 
+  test("a file named only inside a transformer file is read when the render asks for it (a second round)", async () => {
+    const { github, deps } = setup();
+    const patcher = "apiVersion: builtin\nkind: PatchTransformer\nmetadata:\n  name: debug\npath: debug.yaml\ntarget:\n  kind: Deployment\n";
+    const debug = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      hostPID: true\n";
+    github.setFiles(repo, "main", { "overlays/prod/debug.yaml": debug });
+    const target = pullRequest(github, {
+      "overlays/prod/kustomization.yaml": `${KUSTOMIZATION}namespace: prod\nresources:\n  - ../../base\ntransformers:\n  - patcher.yaml\n`,
+      "overlays/prod/patcher.yaml": patcher,
+    });
+    const { annotations } = await check(github, target, deps);
+    const finding = annotations.find((annotation) => annotation.title === "pod-security-baseline/hostNamespaces");
+    expect(finding).toMatchObject({ path: "overlays/prod/debug.yaml", start_line: 8, annotation_level: "failure" });
+    expect(annotations.filter((annotation) => annotation.path === "overlays/prod/patcher.yaml")).toEqual([]);
+  });
+
   test("kustomize.roots chooses the roots: an overlay it leaves out is not judged", async () => {
     const { github, deps } = setup('kustomize:\n  roots: ["overlays/prod"]\n');
     const privileged = DEPLOYMENT.replace("allowPrivilegeEscalation: false", "allowPrivilegeEscalation: false\n            privileged: true");
