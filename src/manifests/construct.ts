@@ -9,7 +9,7 @@
 import { CHOMPING_MODE, EVENT_ID, SCALAR_STYLE, getScalarValue } from "js-yaml";
 import type { DocumentDirective, DocumentEvent, Event, MappingEvent, ScalarEvent, SequenceEvent } from "js-yaml";
 import { MAPPING_SLOTS, MAPPING_TABLE, SEQUENCE_SLOTS, SEQUENCE_TABLE, type LineIndex, type NodePosition, type PositionTable } from "./positions.js";
-import { ScalarError, keyString, plainScalarValue, resolveScalar, type ScalarTag } from "./scalars.js";
+import { ScalarError, keyString, plainScalarValue, resolveScalar, type ScalarDialect, type ScalarTag } from "./scalars.js";
 import type { JsonObject, JsonValue } from "./types.js";
 import { isObject } from "./json.js";
 
@@ -33,6 +33,8 @@ export interface ConstructionOptions {
   aliasBudget: number;
   /** Line numbers of offsets, for messages that point at a second place. */
   lines: Pick<LineIndex, "position">;
+  /** How plain scalars read (default: as Kubernetes reads them). */
+  dialect?: ScalarDialect;
 }
 
 class ConstructionError extends Error {
@@ -261,7 +263,7 @@ class Constructor {
 
   private scalarValue(event: ScalarEvent, text: string, start: number): JsonValue {
     if (event.tagStart !== NO_RANGE) return this.taggedScalar(event, text, start);
-    return event.style === SCALAR_STYLE.PLAIN ? plainScalarValue(text) : text;
+    return event.style === SCALAR_STYLE.PLAIN ? plainScalarValue(text, this.options.dialect) : text;
   }
 
   private open(event: MappingEvent | SequenceEvent, mapping: boolean): void {
@@ -481,7 +483,7 @@ class Constructor {
     try {
       if (event.tagStart === NO_RANGE) {
         if (event.style !== SCALAR_STYLE.PLAIN) return text;
-        const value = plainScalarValue(text);
+        const value = plainScalarValue(text, this.options.dialect);
         if (typeof value === "string") return value;
         return keyString(resolveScalar(text), text);
       }

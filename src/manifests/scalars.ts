@@ -11,6 +11,16 @@ import type { JsonValue } from "./types.js";
 
 export type ScalarTag = "str" | "int" | "float" | "bool" | "null" | "timestamp";
 
+/**
+ * Whose reading of plain scalars: `kubernetes` is go-yaml v2 (kubectl, the API machinery);
+ * `kustomize` is go-yaml v3 as kyaml keeps the nodes of what it renders, where the YAML 1.1-only
+ * booleans (`yes`, `on`, `n`, ...) stay strings — and kustomize prints them quoted, so that is what
+ * a cluster receives from an overlay.
+ */
+export type ScalarDialect = "kubernetes" | "kustomize";
+
+const YAML_1_1_ONLY_BOOLEANS = new Set(["y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off", "OFF"]);
+
 export interface ResolvedScalar {
   tag: ScalarTag;
   value: JsonValue;
@@ -130,7 +140,7 @@ function resolveUntagged(text: string, timestampWanted: boolean): ResolvedScalar
  * The value of an untagged plain scalar, allocation-free for the common cases (words, small ints).
  * Numbers may come out NaN or infinite: the caller rejects those, JSON cannot carry them.
  */
-export function plainScalarValue(text: string): JsonValue {
+export function plainScalarValue(text: string, dialect: ScalarDialect = "kubernetes"): JsonValue {
   const length = text.length;
   if (length === 0) return null;
   const code = text.charCodeAt(0);
@@ -139,6 +149,7 @@ export function plainScalarValue(text: string): JsonValue {
   if (hint === HINT_MAP) {
     if (length > LONGEST_FIXED_WORD) return text;
     const word = FIXED.get(text);
+    if (word && dialect === "kustomize" && YAML_1_1_ONLY_BOOLEANS.has(text)) return text;
     return word ? word.value : text;
   }
   return resolveUntagged(text, false).value;

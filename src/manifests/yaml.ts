@@ -12,6 +12,7 @@ import { ChunkText } from "./chunk-text.js";
 import { constructDocuments } from "./construct.js";
 import { aliasBudget, resolveLimits, type LoadLimits } from "./limits.js";
 import { LineIndex, makeLocator } from "./positions.js";
+import type { ScalarDialect } from "./scalars.js";
 import { splitStream, type StreamChunk } from "./stream.js";
 import type { InputError, ParsedFile, SourceDocument } from "./types.js";
 
@@ -29,7 +30,8 @@ const IGNORED_REST =
 const SECOND_DOCUMENT =
   "a second YAML document without a line `---` before it (after `...`, or after a `---` that follows a line break other than \"\\n\"): kubectl silently ignores it while kustomize and Flux apply it; separate documents with a line `---`";
 
-export function parseDocuments(file: string, content: string | Uint8Array, limits?: Partial<LoadLimits>): ParsedFile {
+/** `dialect`: whose reading of plain scalars (see scalars.ts); kustomize's for the files a render reads. */
+export function parseDocuments(file: string, content: string | Uint8Array, limits?: Partial<LoadLimits>, dialect: ScalarDialect = "kubernetes"): ParsedFile {
   const resolved = resolveLimits(limits);
   const decoded = decodeText(file, content, resolved.maxBytes);
   if (typeof decoded !== "string") return { file, documents: [], errors: [decoded] };
@@ -47,6 +49,7 @@ export function parseDocuments(file: string, content: string | Uint8Array, limit
     aliasNodesLeft: aliasBudget(resolved, decoded.length),
     repairsLeft: MAX_REPAIRS,
     nextIndex: 0,
+    dialect,
   };
   for (const chunk of stream.chunks) {
     if (!readChunk(state, decoded, chunk, stream.format === "json")) break;
@@ -66,6 +69,7 @@ interface ReadState {
   repairsLeft: number;
   /** Index of the next document in the file, empty ones included. */
   nextIndex: number;
+  dialect: ScalarDialect;
 }
 
 /** Reads one chunk; false when the file must not be read further (a limit was reached). */
@@ -113,6 +117,7 @@ function readChunk(state: ReadState, decoded: string, chunk: StreamChunk, json: 
     maxDepth: state.limits.maxDepth,
     aliasBudget: state.aliasNodesLeft,
     lines: { position: (offset: number) => state.lines.position(toFile(offset)) },
+    dialect: state.dialect,
   });
   state.aliasNodesLeft = aliasNodesLeft;
   const base = state.nextIndex;

@@ -11,6 +11,16 @@
  */
 export type FieldSchema = string | readonly [string | null, readonly string[] | null];
 
+/**
+ * The facts strategic merge reads from an OpenAPI document: object types by name (field → schema;
+ * `*` for the values of a map type) and the type of each resource (`apiVersion kind`). The built-in
+ * one below, or one read from a kustomization's `openapi: {path}` (openapi-schema.ts).
+ */
+export interface MergeSchema {
+  types: Readonly<Record<string, Readonly<Record<string, FieldSchema>>>>;
+  resources: Readonly<Record<string, string>>;
+}
+
 export const MERGE_TYPES: Readonly<Record<string, Readonly<Record<string, FieldSchema>>>> = {
   "admissionregistration.v1.MutatingWebhookConfiguration": { metadata: "meta.v1.ObjectMeta", webhooks: [null, ["name"]] },
   "admissionregistration.v1.MutatingWebhookConfigurationList": { items: ["admissionregistration.v1.MutatingWebhookConfiguration", null] },
@@ -425,3 +435,5 @@ export const CLUSTER_SCOPED: ReadonlySet<string> = new Set([
   "v1 NodeProxyOptions",
   "v1 PersistentVolume",
 ]);
+
+export const BUILTIN_MERGE_SCHEMA: MergeSchema = { types: MERGE_TYPES, resources: RESOURCE_TYPES };

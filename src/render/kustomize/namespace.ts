@@ -11,7 +11,17 @@ import { idKey, isClusterScopedGvk } from "./resource-id.js";
 
 export class NamespaceConflictError extends Error {}
 
-export function applyNamespace(resources: readonly Resource[], namespace: string, specs: readonly FieldSpec[], place: Place): void {
+/**
+ * `checkConflicts: false` is for kustomize's value-add filter, which sets namespaces without the
+ * namespace transformer's check that no two resources end up with the same id.
+ */
+export function applyNamespace(
+  resources: readonly Resource[],
+  namespace: string,
+  specs: readonly FieldSpec[],
+  place: Place,
+  options: { checkConflicts: boolean } = { checkConflicts: true },
+): void {
   for (const resource of resources) {
     resource.storePreviousId();
     const gvk = resource.gvk();
@@ -40,6 +50,7 @@ export function applyNamespace(resources: readonly Resource[], namespace: string
     }
     for (const spec of applicable) visitFieldSpec(object, gvk, spec, setter, "scalar", place);
   }
+  if (!options.checkConflicts) return;
   const seen = new Set<string>();
   for (const resource of resources) {
     const id = resource.currentId();

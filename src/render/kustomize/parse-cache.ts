@@ -59,7 +59,8 @@ export class ParseCache {
 }
 
 function parseTagged(path: string, content: Uint8Array | string): ParsedSource | KustomizeError {
-  const result = parseDocuments(path, content);
+  // Scalars as kustomize keeps them (`yes` stays a string), not as kubectl would read the file alone.
+  const result = parseDocuments(path, content, undefined, "kustomize");
   const problem = result.errors[0];
   if (problem) return new KustomizeError(path, problem.line, problem.column, "yaml", problem.message);
   const documents: JsonValue[] = [];

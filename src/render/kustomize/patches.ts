@@ -9,6 +9,7 @@ import { cloneTagged, isCollection, placeOf, type Place } from "./provenance.js"
 import type { Resource } from "./resource.js";
 import { sameId, splitApiVersion, idString, type ResId } from "./resource-id.js";
 import { selectResources, type Selector } from "./selector.js";
+import type { MergeSchema } from "./builtin-schema.js";
 import { applyStrategicMerge } from "./strategic-merge.js";
 
 export class PatchError extends Error {}
@@ -38,13 +39,20 @@ function patchId(patch: JsonObject): ResId {
 }
 
 /** Applies one strategic merge patch document to a resource; returns false when the patch deleted it. */
-export function patchResource(resource: Resource, patch: JsonObject, options: { allowNameChange: boolean; allowKindChange: boolean }): boolean {
+export interface PatchOptions {
+  allowNameChange: boolean;
+  allowKindChange: boolean;
+  /** The schema strategic merge reads merge keys from (a kustomization's `openapi:`); default: built-in types. */
+  schema?: MergeSchema;
+}
+
+export function patchResource(resource: Resource, patch: JsonObject, options: PatchOptions): boolean {
   const { name, namespace, kind } = resource;
   if (options.allowNameChange || options.allowKindChange) resource.storePreviousId();
   const copy = cloneTagged(patch);
   if (resource.apiVersion !== "" || copy.apiVersion !== undefined) copy.apiVersion = resource.apiVersion;
   if (typeof patch.kind !== "string") delete copy.kind;
-  const merged = applyStrategicMerge(resource.object, copy, resource.apiVersion, kind);
+  const merged = applyStrategicMerge(resource.object, copy, resource.apiVersion, kind, options.schema);
   if (merged === null) return false;
   resource.object = merged;
   const metadata = isCollection(merged.metadata) && !Array.isArray(merged.metadata) ? merged.metadata : undefined;
@@ -61,7 +69,7 @@ export function patchResource(resource: Resource, patch: JsonObject, options: { 
  * Applies a parsed patch to the resources (in place; deleted resources are removed from the list).
  * `target` undefined: strategic patches find their own target, JSON patches are an error.
  */
-export function applyPatch(resources: Resource[], patch: ParsedPatch, target: Selector | undefined, options: { allowNameChange: boolean; allowKindChange: boolean }): void {
+export function applyPatch(resources: Resource[], patch: ParsedPatch, target: Selector | undefined, options: PatchOptions): void {
   if (patch.kind === "json") {
     if (!target) throw new PatchError("must specify a target for a JSON patch");
     for (const resource of selectResources(resources, target)) {

@@ -18,7 +18,9 @@ import { applyPairs, pairsOf } from "./labels.js";
 import { applyNameAffix } from "./name-affixes.js";
 import { fixNameReferences } from "./name-references.js";
 import { applyNamespace } from "./namespace.js";
-import { applyPatch, classifyPatch, type ParsedPatch } from "./patches.js";
+import { applyPatch, classifyPatch, type ParsedPatch, type PatchOptions } from "./patches.js";
+import { BUILTIN_OPENAPI_VERSION, OpenApiSchemaError, readOpenApiSchema } from "./openapi-schema.js";
+import { BUILTIN_MERGE_SCHEMA, type MergeSchema } from "./builtin-schema.js";
 import { cloneTagged, errorAt, isCollection, placeAt, setField, tagTree, type Place, type SourceFile } from "./provenance.js";
 import { ParseCache, type ParsedSource } from "./parse-cache.js";
 import { applyReplacements } from "./replacements.js";
@@ -26,6 +28,7 @@ import { applyReplicas } from "./replicas.js";
 import { Resource } from "./resource.js";
 import { idKey, idString, sameId } from "./resource-id.js";
 import { readSelector } from "./selector.js";
+import { applyValueAdd, readValueAddTargets, type ValueAddConfig } from "./value-add.js";
 import { legacySort } from "./sort.js";
 import { mergeTransformerConfigs, parseSpecs, parseTransformerConfig, withDefaults } from "./transformer-config.js";
 import { mergeVars, readVar, resolveVars, type VarDefinition } from "./vars.js";
@@ -68,6 +71,12 @@ export function isRemoteReference(reference: string): boolean {
 class Renderer {
   readonly filesRead = new Set<string>();
   readonly cache: ParseCache;
+  /**
+   * Build-wide, as kustomize's global OpenAPI schema: the built-in one until a kustomization's
+   * `openapi:` sets another (the root's always; a base's only when nothing set one before).
+   */
+  mergeSchema: MergeSchema = BUILTIN_MERGE_SCHEMA;
+  schemaSet = false;
 
   constructor(
     readonly fs: RenderFileSystem,
@@ -104,7 +113,7 @@ const firstLine: SourceRange = { line: 1, column: 1, endLine: 1, endColumn: 1 };
 
 /** Inline text (an inline patch, an inline transformer): every node is placed on the kustomization entry. */
 function parseInline(text: string, at: Place, feature: string): JsonValue[] {
-  const parsed = parseDocuments(at.source.file, text);
+  const parsed = parseDocuments(at.source.file, text, undefined, "kustomize");
   const problem = parsed.errors[0];
   if (problem) throw errorAt(at, feature, `invalid inline YAML: ${problem.message}`);
   const range = at.source.locate(at.path);
@@ -180,7 +189,7 @@ class Target {
     for (const key of ["buildMetadata"]) {
       if (Array.isArray(k[key]) && (k[key] as JsonValue[]).length > 0) throw errorAt(placeAt(this.top, key), key, "`buildMetadata` (origin/transformer annotations) is not supported");
     }
-    this.checkOpenApi();
+    this.applyOpenApi();
     const resources = [...list(this.kustomization, "resources", this.top), ...list(this.kustomization, "bases", this.top)];
     for (const entry of resources) this.accumulateResource(acc, entry.value, entry.place, "resources");
     const configs = list(this.kustomization, "configurations", this.top).map(({ value, place }) => {
@@ -206,11 +215,46 @@ class Target {
     return acc;
   }
 
-  private checkOpenApi(): void {
-    const openapi = asObject(this.kustomization.value.openapi);
-    if (openapi && Object.keys(openapi).length > 0) {
-      throw errorAt(placeAt(this.top, "openapi"), "openapi", "custom OpenAPI schemas (`openapi:`) are not supported");
+  /** kustomize's openapi.SetSchema: the root resets the schema, a base sets it only if nothing has. */
+  private applyOpenApi(): void {
+    const isRoot = this.visiting.length === 1;
+    if (this.renderer.schemaSet && !isRoot) return;
+    const written = this.kustomization.value.openapi;
+    const place = placeAt(this.top, this.kustomization.writtenKeys["openapi"] ?? "openapi");
+    const openapi = written === undefined || written === null ? {} : asObject(written);
+    if (!openapi) throw errorAt(place, "openapi", "`openapi` must be a mapping (`path:` or `version:`)");
+    const { path, version } = openapi;
+    if (path !== undefined && path !== null && path !== "") {
+      if (typeof path !== "string") throw errorAt(placeAt(place, "path"), "openapi", "`openapi.path` must be a file path");
+      if (version !== undefined) throw errorAt(place, "openapi", "builtin version and custom schema provided, cannot use both");
+      const file = this.resolveFile(path, placeAt(place, "path"), "openapi");
+      const documents = this.renderer.parse(file, "openapi", placeAt(place, "path")).documents;
+      try {
+        this.renderer.mergeSchema = readOpenApiSchema(documents[0] ?? null);
+      } catch (error) {
+        if (error instanceof OpenApiSchemaError) throw errorAt(placeAt(place, "path"), "openapi", `${file}: ${error.message}`);
+        throw error;
+      }
+      this.renderer.schemaSet = true;
+      return;
     }
+    if (version === undefined || version === null || version === "") {
+      if (isRoot) {
+        this.renderer.mergeSchema = BUILTIN_MERGE_SCHEMA;
+        this.renderer.schemaSet = false;
+      }
+      return;
+    }
+    if (version !== BUILTIN_OPENAPI_VERSION) {
+      throw errorAt(placeAt(place, "version"), "openapi", `the specified OpenAPI version is not built in: kustomize v5.5 embeds only ${BUILTIN_OPENAPI_VERSION}`);
+    }
+    this.renderer.mergeSchema = BUILTIN_MERGE_SCHEMA;
+    this.renderer.schemaSet = true;
+  }
+
+  /** Patches resources with the build's current OpenAPI schema for strategic merge. */
+  private applyPatch(resources: Resource[], patch: ParsedPatch, target: Parameters<typeof applyPatch>[2], options: PatchOptions): void {
+    applyPatch(resources, patch, target, { ...options, schema: this.renderer.mergeSchema });
   }
 
   private child(directory: string, place: Place, isComponent: boolean): Target {
@@ -383,7 +427,7 @@ class Target {
                 throw errorAt(entry.place, "patchesStrategicMerge", `'${value}' does not exist`);
               })();
       const patch = at(entry.place, "patchesStrategicMerge", () => classifyPatch(documents, entry.place));
-      at(entry.place, "patchesStrategicMerge", () => applyPatch(resources, patch, undefined, noChange));
+      at(entry.place, "patchesStrategicMerge", () => this.applyPatch(resources, patch, undefined, noChange));
     }
     for (const entry of list(this.kustomization, "patches", top)) {
       const object = asObject(entry.value);
@@ -392,7 +436,7 @@ class Target {
       const target = asObject(object.target);
       const options = asObject(object.options) ?? {};
       at(entry.place, "patches", () =>
-        applyPatch(resources, patch, target ? readSelector(target) : undefined, {
+        this.applyPatch(resources, patch, target ? readSelector(target) : undefined, {
           allowNameChange: options.allowNameChange === true,
           allowKindChange: options.allowKindChange === true,
         }),
@@ -434,7 +478,7 @@ class Target {
       const target = object ? asObject(object.target) : undefined;
       if (!object || !target) throw errorAt(entry.place, "patchesJson6902", "a patchesJson6902 entry needs a target");
       const patch = this.readPatch(object, entry.place, "patchesJson6902");
-      at(entry.place, "patchesJson6902", () => applyPatch(resources, patch, readSelector(target), noChange));
+      at(entry.place, "patchesJson6902", () => this.applyPatch(resources, patch, readSelector(target), noChange));
     }
     for (const entry of list(this.kustomization, "replicas", top)) {
       const object = asObject(entry.value) ?? {};
@@ -471,6 +515,27 @@ class Target {
     return result;
   }
 
+  /** A ValueAddTransformer's value (default: the name of this kustomization's directory) and targets. */
+  private valueAddConfig(config: JsonObject, place: Place): ValueAddConfig {
+    let value = typeof config.value === "string" ? config.value.trim() : "";
+    if (config.value !== undefined && config.value !== null && typeof config.value !== "string") throw errorAt(place, "transformers", "ValueAddTransformer: value must be a string");
+    if (value === "") {
+      const name = this.directory.slice(this.directory.lastIndexOf("/") + 1);
+      // kustomize takes the base name of the directory on disk; at the top of a repository we cannot know it.
+      if (name === "") throw errorAt(place, "transformers", "ValueAddTransformer without `value:` at the top of the repository: the directory name it would use is unknown here; set `value:`");
+      value = name;
+    }
+    const targets = at(place, "transformers", () => readValueAddTargets(config.targets));
+    if (config.targetFilePath !== undefined && config.targetFilePath !== null && config.targetFilePath !== "") {
+      if (typeof config.targetFilePath !== "string") throw errorAt(place, "transformers", "ValueAddTransformer: targetFilePath must be a path");
+      const file = this.resolveFile(config.targetFilePath, place, "transformers");
+      for (const document of this.renderer.parse(file, "transformers", place).documents) {
+        targets.push(...at(place, "transformers", () => readValueAddTargets(asObject(document)?.targets)));
+      }
+    }
+    return { value, targets };
+  }
+
   private runTransformerPlugin(acc: Accumulator, config: JsonObject, place: Place): void {
     const resources = acc.resources;
     const specsOf = (value: JsonValue | undefined): FieldSpec[] => (value === undefined || value === null ? [] : at(place, "transformers", () => parseSpecs(value, place)));
@@ -480,7 +545,7 @@ class Target {
         const target = asObject(config.target);
         const options = asObject(config.options) ?? {};
         at(place, "transformers", () =>
-          applyPatch(resources, patch, target ? readSelector(target) : undefined, {
+          this.applyPatch(resources, patch, target ? readSelector(target) : undefined, {
             allowNameChange: options.allowNameChange === true,
             allowKindChange: options.allowKindChange === true,
           }),
@@ -491,7 +556,7 @@ class Target {
         const target = asObject(config.target);
         if (!target) throw errorAt(place, "transformers", "PatchJson6902Transformer needs a target");
         const patch = this.readPatch({ path: config.path ?? null, patch: config.jsonOp ?? null }, place, "transformers");
-        at(place, "transformers", () => applyPatch(resources, patch, readSelector(target), { allowNameChange: false, allowKindChange: false }));
+        at(place, "transformers", () => this.applyPatch(resources, patch, readSelector(target), { allowNameChange: false, allowKindChange: false }));
         return;
       }
       case "PatchStrategicMergeTransformer": {
@@ -500,11 +565,11 @@ class Target {
           if (typeof path !== "string") continue;
           const file = this.resolveFile(path, place, "transformers");
           const patch = at(place, "transformers", () => classifyPatch(this.renderer.parse(file, "transformers", place).documents, place));
-          at(place, "transformers", () => applyPatch(resources, patch, undefined, { allowNameChange: false, allowKindChange: false }));
+          at(place, "transformers", () => this.applyPatch(resources, patch, undefined, { allowNameChange: false, allowKindChange: false }));
         }
         if (typeof config.patches === "string") {
           const patch = at(place, "transformers", () => classifyPatch(parseInline(config.patches as string, place, "transformers"), place));
-          at(place, "transformers", () => applyPatch(resources, patch, undefined, { allowNameChange: false, allowKindChange: false }));
+          at(place, "transformers", () => this.applyPatch(resources, patch, undefined, { allowNameChange: false, allowKindChange: false }));
         }
         return;
       }
@@ -543,6 +608,11 @@ class Target {
       case "ReplacementTransformer": {
         const entries = Array.isArray(config.replacements) ? config.replacements.map((value) => ({ value, place })) : [];
         at(place, "transformers", () => applyReplacements(resources, this.replacementsOf(entries)));
+        return;
+      }
+      case "ValueAddTransformer": {
+        const value = this.valueAddConfig(config, place);
+        at(place, "transformers", () => applyValueAdd(resources, value, place));
         return;
       }
       default:

@@ -8,7 +8,7 @@
  * Fields set from the patch record the patch's place, so a finding on them points at the patch.
  */
 import type { JsonObject, JsonValue } from "../../manifests/types.js";
-import { MERGE_TYPES, RESOURCE_TYPES, type FieldSchema } from "./builtin-schema.js";
+import { BUILTIN_MERGE_SCHEMA, type FieldSchema, type MergeSchema } from "./builtin-schema.js";
 import { cloneTagged, isBareNull, isCollection, markField, provenanceOf, tagNew, placeOf } from "./provenance.js";
 
 export class MergeError extends Error {}
@@ -23,28 +23,35 @@ interface ListSchema {
   keys: readonly string[] | null;
 }
 
-type Schema = { type: string } | { list: ListSchema } | undefined;
+/** Where a node sits in the schema: a named object type, or a list; `in` is the schema the names belong to. */
+type Schema = { type: string; in: MergeSchema } | { list: ListSchema; in: MergeSchema } | undefined;
 
 function fieldSchema(schema: Schema, key: string): Schema {
   if (!schema || !("type" in schema)) return undefined;
-  const field: FieldSchema | undefined = MERGE_TYPES[schema.type]?.[key];
+  const fields = schema.in.types[schema.type];
+  // `*`: the type of every value of a map type (OpenAPI additionalProperties).
+  const field: FieldSchema | undefined = fields?.[key] ?? fields?.["*"];
   if (field === undefined) return undefined;
-  if (typeof field === "string") return { type: field };
-  return { list: { itemType: field[0], keys: field[1] } };
+  if (typeof field === "string") return { type: field, in: schema.in };
+  return { list: { itemType: field[0], keys: field[1] }, in: schema.in };
 }
 
-/** The schema kustomize uses for a built-in resource type, if it knows one. */
-export function schemaForResource(apiVersion: string, kind: string): Schema {
-  const type = RESOURCE_TYPES[`${apiVersion} ${kind}`];
-  return type ? { type } : undefined;
+function itemSchema(list: ListSchema, schema: MergeSchema): Schema {
+  return list.itemType ? { type: list.itemType, in: schema } : undefined;
+}
+
+/** The schema kustomize uses for a resource type, if it knows one. */
+export function schemaForResource(apiVersion: string, kind: string, schema: MergeSchema = BUILTIN_MERGE_SCHEMA): Schema {
+  const type = schema.resources[`${apiVersion} ${kind}`];
+  return type ? { type, in: schema } : undefined;
 }
 
 /**
  * Merges `patch` into `target` (mutated) and returns the result: the target, the patch's replacement,
  * or null when the patch deletes the whole object.
  */
-export function applyStrategicMerge(target: JsonObject, patch: JsonObject, apiVersion: string, kind: string): JsonObject | null {
-  const result = mergeValue(target, cloneTagged(patch), schemaForResource(apiVersion, kind), "");
+export function applyStrategicMerge(target: JsonObject, patch: JsonObject, apiVersion: string, kind: string, schema: MergeSchema = BUILTIN_MERGE_SCHEMA): JsonObject | null {
+  const result = mergeValue(target, cloneTagged(patch), schemaForResource(apiVersion, kind, schema), "");
   if (result === CLEAR || result === undefined || result === null) return null;
   return result as JsonObject;
 }
@@ -131,8 +138,8 @@ function dropNulls(value: JsonValue, schema: Schema): void {
   if (!isCollection(value)) return;
   if (Array.isArray(value)) {
     const list = schema && "list" in schema ? schema.list : undefined;
-    if (!list || !list.keys || list.keys.length === 0) return;
-    const itemType: Schema = list.itemType ? { type: list.itemType } : undefined;
+    if (!schema || !list || !list.keys || list.keys.length === 0) return;
+    const itemType = itemSchema(list, schema.in);
     for (const item of value) dropNulls(item, itemType);
     return;
   }
@@ -157,7 +164,7 @@ function listDirective(patch: JsonValue[]): string | undefined {
 
 function mergeList(dest: JsonValue[] | null | undefined, patch: JsonValue[] | null | undefined, schema: Schema, path: string): Merged {
   const list = schema && "list" in schema ? schema.list : undefined;
-  if (!list || list.keys === null) return patch !== undefined ? patch : dest;
+  if (!schema || !list || list.keys === null) return patch !== undefined ? patch : dest;
   if (dest === undefined || dest === null) {
     if (patch === undefined || patch === null) return dest;
     dest = cloneTagged(patch);
@@ -168,7 +175,7 @@ function mergeList(dest: JsonValue[] | null | undefined, patch: JsonValue[] | nu
   if (directive === "delete") return CLEAR;
   if (directive === "replace") return patch;
   if (list.keys.length === 0) return mergeScalarList(dest, patch);
-  return mergeKeyedList(dest, patch, list, path);
+  return mergeKeyedList(dest, patch, list, schema.in, path);
 }
 
 function scalarText(value: JsonValue | undefined): string {
@@ -230,7 +237,7 @@ function joinTuples(tuples: string[][]): string[][] {
   return tuples;
 }
 
-function mergeKeyedList(dest: JsonValue[], patch: JsonValue[], list: ListSchema, path: string): JsonValue[] {
+function mergeKeyedList(dest: JsonValue[], patch: JsonValue[], list: ListSchema, schema: MergeSchema, path: string): JsonValue[] {
   const keys = list.keys as readonly string[];
   const seen = new Set<string>();
   let tuples: string[][] = [];
@@ -252,7 +259,7 @@ function mergeKeyedList(dest: JsonValue[], patch: JsonValue[], list: ListSchema,
     const actual = keyValues(item, validKeys);
     return actual.every((value, index) => value === values[index]);
   };
-  const itemType: Schema = list.itemType ? { type: list.itemType } : undefined;
+  const itemType = itemSchema(list, schema);
   const items: JsonValue[] = [];
   const itemValues: string[][] = [];
   const done = new Set<string>();

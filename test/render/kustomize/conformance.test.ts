@@ -29,15 +29,7 @@ interface Root {
 }
 
 /** Roots kustomize renders and we do not render identically, each with why. */
-const KNOWN_MISMATCHES: Record<string, string> = {
-  "flux2/internal/build/testdata/invalid-labels/resources":
-    "an unquoted `yes` label value: we read YAML 1.1 as Kubernetes does (a boolean), kustomize's YAML 1.2 reader keeps the string",
-  "kustomize-docs-examples/customOpenAPIschema/step1": "`openapi:` (a custom OpenAPI schema for merge keys) is refused as unsupported",
-  "kustomize-docs-examples/valueAdd/step1/all": "the alpha ValueAddTransformer built-in is refused as unsupported",
-  "kustomize-docs-examples/valueAdd/step1/projects/cat-111": "the alpha ValueAddTransformer built-in is refused as unsupported",
-  "kustomize-docs-examples/valueAdd/step1/projects/dog-222": "the alpha ValueAddTransformer built-in is refused as unsupported",
-  "kustomize-docs-examples/valueAdd/step1/projects/fox-333": "the alpha ValueAddTransformer built-in is refused as unsupported",
-};
+const KNOWN_MISMATCHES: Record<string, string> = {};
 
 /**
  * Roots also rendered with `--load-restrictor LoadRestrictionsNone` that we do not compare, with why.

@@ -4,7 +4,8 @@
  */
 import { describe, expect, test } from "@jest/globals";
 import type { FieldPath, JsonObject } from "../../../src/manifests/types.js";
-import { KustomizeError, locatePlace, memoryFileSystem, provenanceOf, renderKustomization } from "../../../src/render/kustomize/index.js";
+import { locatePlace, memoryFileSystem, provenanceOf, renderKustomization } from "../../../src/render/kustomize/index.js";
+import { render, renderError } from "./render-helpers.js";
 
 const BASE_DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
@@ -59,9 +60,6 @@ const FILES = {
   ].join("\n"),
 };
 
-function render(files: Record<string, string>, root: string): JsonObject[] {
-  return renderKustomization(memoryFileSystem(files), root).objects;
-}
 
 function where(object: JsonObject, path: FieldPath): string {
   const place = provenanceOf(object, path);
@@ -70,15 +68,6 @@ function where(object: JsonObject, path: FieldPath): string {
   return `${file}:${range.line}`;
 }
 
-function renderError(files: Record<string, string>, root: string): KustomizeError {
-  try {
-    renderKustomization(memoryFileSystem(files), root);
-  } catch (error) {
-    if (error instanceof KustomizeError) return error;
-    throw error;
-  }
-  throw new Error("rendered");
-}
 
 describe("an overlay over a base", () => {
   const objects = render(FILES, "overlays/prod");
