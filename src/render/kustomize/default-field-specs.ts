@@ -19,7 +19,6 @@ export interface TransformerConfig {
   namespace: FieldSpec[];
   commonLabels: FieldSpec[];
   templateLabels: FieldSpec[];
-  volumeClaimTemplateLabels: FieldSpec[];
   commonAnnotations: FieldSpec[];
   varReference: FieldSpec[];
   nameReference: NameReference[];
@@ -67,9 +66,10 @@ const METADATA_LABELS: FieldSpec[] = [
   ...onKinds("spec/template/metadata/labels", true, { version: "v1", kind: "ReplicationController" }, { kind: "Deployment" }, { kind: "ReplicaSet" }, { kind: "DaemonSet" }, { group: "apps", kind: "StatefulSet" }, { group: "batch", kind: "Job" }),
   { group: "batch", kind: "CronJob", path: "spec/jobTemplate/metadata/labels", create: true },
   { group: "batch", kind: "CronJob", path: "spec/jobTemplate/spec/template/metadata/labels", create: true },
+  // In kustomize v5.5 a StatefulSet's claim templates are template labels too (`labels` with
+  // includeTemplates labels them); later versions moved them behind their own option.
+  { group: "apps", kind: "StatefulSet", path: "spec/volumeClaimTemplates[]/metadata/labels", create: true },
 ];
-
-const VOLUME_CLAIM_TEMPLATE_LABELS: FieldSpec[] = [{ group: "apps", kind: "StatefulSet", path: "spec/volumeClaimTemplates[]/metadata/labels", create: true }];
 
 const AFFINITY_SELECTORS = [
   "spec/template/spec/affinity/podAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels",
@@ -97,7 +97,6 @@ const COMMON_LABELS: FieldSpec[] = [
     create: false,
   })),
   ...METADATA_LABELS,
-  ...VOLUME_CLAIM_TEMPLATE_LABELS,
 ];
 
 const COMMON_ANNOTATIONS: FieldSpec[] = [
@@ -258,7 +257,6 @@ export function defaultTransformerConfig(): TransformerConfig {
     namespace: [...NAMESPACE],
     commonLabels: [...COMMON_LABELS],
     templateLabels: [...METADATA_LABELS],
-    volumeClaimTemplateLabels: [...VOLUME_CLAIM_TEMPLATE_LABELS],
     commonAnnotations: [...COMMON_ANNOTATIONS],
     varReference: [...VAR_REFERENCE],
     nameReference: NAME_REFERENCE.map((reference) => ({ ...reference, fieldSpecs: [...reference.fieldSpecs] })),

@@ -5,6 +5,7 @@
 import { parseDocuments } from "../../manifests/yaml.js";
 import type { JsonObject, JsonValue } from "../../manifests/types.js";
 import { KustomizeError } from "./errors.js";
+import { checkKustomizationTypes } from "./kustomization-schema.js";
 import { joinPath, type RenderFileSystem } from "./filesystem.js";
 import { errorAt, isCollection, placeAt, type Place, type SourceFile } from "./provenance.js";
 
@@ -99,6 +100,7 @@ export function readKustomization(fs: RenderFileSystem, directory: string, refer
     value[canonical] = written[key] as JsonValue;
     writtenKeys[canonical] = key;
   }
+  checkKustomizationTypes(written, top);
   const kind = value.kind ?? "";
   const apiVersion = value.apiVersion ?? "";
   if (kind !== "" && kind !== "Kustomization" && kind !== "Component") {

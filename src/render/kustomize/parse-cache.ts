@@ -3,6 +3,7 @@
  * (20 overlays of one base read the base 20 times); parsing each file once per content serves them
  * all. Parsed values are never mutated by a render (resources are copies), so sharing is safe.
  */
+import type { ScalarDialect } from "../../manifests/scalars.js";
 import { parseDocuments } from "../../manifests/yaml.js";
 import type { JsonValue, SourceRange } from "../../manifests/types.js";
 import { KustomizeError } from "./errors.js";
@@ -42,14 +43,19 @@ function textOf(content: Uint8Array | string): string {
 export class ParseCache {
   private readonly entries = new Map<string, Entry>();
 
-  /** The file parsed and tagged; a YAML error becomes a KustomizeError naming `feature`. */
-  parse(path: string, content: Uint8Array | string, feature: string): ParsedSource {
-    const cached = this.entries.get(path);
+  /**
+   * The file parsed and tagged; a YAML error becomes a KustomizeError naming `feature`. Scalars read
+   * as kustomize keeps them, except where kustomize itself converts with sigs.k8s.io/yaml (JSON 6902
+   * patches): `dialect` "kubernetes".
+   */
+  parse(path: string, content: Uint8Array | string, feature: string, dialect: ScalarDialect = "kustomize"): ParsedSource {
+    const key = dialect === "kustomize" ? path : `${dialect}:${path}`;
+    const cached = this.entries.get(key);
     let parsed: ParsedSource | KustomizeError;
     if (cached && sameContent(cached.content, content)) parsed = cached.parsed;
     else {
-      parsed = parseTagged(path, content);
-      this.entries.set(path, { content, parsed });
+      parsed = parseTagged(path, content, dialect);
+      this.entries.set(key, { content, parsed });
     }
     if (parsed instanceof KustomizeError) {
       throw new KustomizeError(parsed.file, parsed.line, parsed.column, feature, parsed.message);
@@ -58,9 +64,8 @@ export class ParseCache {
   }
 }
 
-function parseTagged(path: string, content: Uint8Array | string): ParsedSource | KustomizeError {
-  // Scalars as kustomize keeps them (`yes` stays a string), not as kubectl would read the file alone.
-  const result = parseDocuments(path, content, undefined, "kustomize");
+function parseTagged(path: string, content: Uint8Array | string, dialect: ScalarDialect): ParsedSource | KustomizeError {
+  const result = parseDocuments(path, content, undefined, dialect);
   const problem = result.errors[0];
   if (problem) return new KustomizeError(path, problem.line, problem.column, "yaml", problem.message);
   const documents: JsonValue[] = [];

@@ -75,6 +75,7 @@ export function applyPatch(resources: Resource[], patch: ParsedPatch, target: Se
     for (const resource of selectResources(resources, target)) {
       resource.storePreviousId();
       applyJsonPatch(resource.object, patch.operations);
+      resource.canonicalScalars = true;
     }
     return;
   }

@@ -5,6 +5,7 @@
  *
  * Anything that cannot be rendered faithfully throws a KustomizeError at the file and line involved.
  */
+import type { ScalarDialect } from "../../manifests/scalars.js";
 import { parseDocuments } from "../../manifests/yaml.js";
 import type { JsonObject, JsonValue, SourceRange } from "../../manifests/types.js";
 import type { TransformerConfig } from "./default-field-specs.js";
@@ -28,6 +29,7 @@ import { applyReplicas } from "./replicas.js";
 import { Resource } from "./resource.js";
 import { idKey, idString, sameId } from "./resource-id.js";
 import { readSelector } from "./selector.js";
+import { stringifyAnnotations } from "./annotation-text.js";
 import { applyValueAdd, readValueAddTargets, type ValueAddConfig } from "./value-add.js";
 import { legacySort } from "./sort.js";
 import { mergeTransformerConfigs, parseSpecs, parseTransformerConfig, withDefaults } from "./transformer-config.js";
@@ -96,11 +98,14 @@ class Renderer {
     return content;
   }
 
-  /** A YAML file parsed (through the shared cache) and tagged with where its collections sit. */
-  parse(path: string, feature: string, referencedAt: Place): ParsedSource {
+  /**
+   * A YAML file parsed (through the shared cache) and tagged with where its collections sit; its
+   * scalars as kustomize keeps them (`yes` stays a string), unless `dialect` says otherwise.
+   */
+  parse(path: string, feature: string, referencedAt: Place, dialect: ScalarDialect = "kustomize"): ParsedSource {
     const content = this.read(path);
     if (content === undefined) throw errorAt(referencedAt, feature, `file '${path}' does not exist`);
-    return this.cache.parse(path, content, feature);
+    return this.cache.parse(path, content, feature, dialect);
   }
 
   readKustomization(directory: string, referencedFrom?: Place): Kustomization {
@@ -112,8 +117,8 @@ class Renderer {
 const firstLine: SourceRange = { line: 1, column: 1, endLine: 1, endColumn: 1 };
 
 /** Inline text (an inline patch, an inline transformer): every node is placed on the kustomization entry. */
-function parseInline(text: string, at: Place, feature: string): JsonValue[] {
-  const parsed = parseDocuments(at.source.file, text, undefined, "kustomize");
+function parseInline(text: string, at: Place, feature: string, dialect: ScalarDialect = "kustomize"): JsonValue[] {
+  const parsed = parseDocuments(at.source.file, text, undefined, dialect);
   const problem = parsed.errors[0];
   if (problem) throw errorAt(at, feature, `invalid inline YAML: ${problem.message}`);
   const range = at.source.locate(at.path);
@@ -398,13 +403,28 @@ class Target {
     const path = entry.path;
     const inline = entry.patch;
     if (typeof path === "string" && path !== "" && typeof inline === "string" && inline.trim() !== "") throw errorAt(place, feature, "patch and path can't be set at the same time");
-    let documents: JsonValue[];
-    if (typeof path === "string" && path !== "") {
-      const file = this.resolveFile(path, placeAt(place, "path"), feature);
-      documents = this.renderer.parse(file, feature, placeAt(place, "path")).documents;
-    } else if (typeof inline === "string" && inline.trim() !== "") documents = parseInline(inline.trim(), placeAt(place, "patch"), feature);
-    else throw errorAt(place, feature, "must specify one of patch and path");
-    return at(place, feature, () => classifyPatch(documents, place));
+    // kustomize reads a JSON 6902 patch with sigs.k8s.io/yaml (`yes` is true there), a strategic merge
+    // patch as kyaml nodes (`yes` stays a string): read as the latter, and again if it is the former.
+    const read = (dialect: ScalarDialect): JsonValue[] => {
+      if (typeof path === "string" && path !== "") {
+        const file = this.resolveFile(path, placeAt(place, "path"), feature);
+        return this.renderer.parse(file, feature, placeAt(place, "path"), dialect).documents;
+      }
+      if (typeof inline === "string" && inline.trim() !== "") return parseInline(inline.trim(), placeAt(place, "patch"), feature, dialect);
+      throw errorAt(place, feature, "must specify one of patch and path");
+    };
+    // Text that starts with `[` is decoded by kustomize as JSON as it is, not as YAML: `[{op: add}]` is refused.
+    const text = typeof path === "string" && path !== "" ? this.renderer.read(this.resolveFile(path, placeAt(place, "path"), feature)) : typeof inline === "string" ? inline.trim() : undefined;
+    const raw = text === undefined ? "" : typeof text === "string" ? text : Buffer.from(text).toString("utf8");
+    if (raw.startsWith("[")) {
+      try {
+        JSON.parse(raw);
+      } catch (error) {
+        throw errorAt(place, feature, `unable to parse SM or JSON patch: a patch starting with '[' must be JSON (${describe(error)})`);
+      }
+    }
+    const patch = at(place, feature, () => classifyPatch(read("kustomize"), place));
+    return patch.kind === "json" ? at(place, feature, () => classifyPatch(read("kubernetes"), place)) : patch;
   }
 
   private runTransformers(acc: Accumulator): void {
@@ -709,7 +729,12 @@ export function renderKustomization(fs: RenderFileSystem, directory: string, opt
     const target = new Target(renderer, kustomization, [directory]);
     const acc = target.accumulate({ resources: [], config: withDefaults([]), vars: [] });
     const top: Place = { source: kustomization.source, path: [] };
+    const canonical = new Set(acc.resources.filter((resource) => resource.canonicalScalars).map((resource) => resource.object));
     const objects = at(top, "kustomization", () => finish(acc, kustomization.value.sortOptions));
+    stringifyAnnotations(objects, canonical, (file) => {
+      const content = renderer.read(file);
+      return content === undefined ? undefined : typeof content === "string" ? content : Buffer.from(content).toString("utf8");
+    });
     return { objects, files: [...renderer.filesRead].sort() };
   } catch (error) {
     // A root that fails still has a closure: a pull request that fixes one of its files re-renders it.

@@ -22,6 +22,11 @@ export class Resource {
   /** Set on a patch whose options let it rename (or re-kind) its target. */
   allowNameChange = false;
   allowKindChange = false;
+  /**
+   * Set once a JSON 6902 patch has changed the resource: kustomize applies those to the object's
+   * JSON, so every scalar is written in canonical form afterwards (`010` is `8`, `True` is `true`).
+   */
+  canonicalScalars = false;
 
   constructor(
     public object: JsonObject,
@@ -109,6 +114,7 @@ export class Resource {
     copy.refVarNames = [...this.refVarNames];
     copy.allowNameChange = this.allowNameChange;
     copy.allowKindChange = this.allowKindChange;
+    copy.canonicalScalars = this.canonicalScalars;
     return copy;
   }
 }

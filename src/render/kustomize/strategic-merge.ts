@@ -8,6 +8,7 @@
  * Fields set from the patch record the patch's place, so a finding on them points at the patch.
  */
 import type { JsonObject, JsonValue } from "../../manifests/types.js";
+import { plainScalarValue } from "../../manifests/scalars.js";
 import { BUILTIN_MERGE_SCHEMA, type FieldSchema, type MergeSchema } from "./builtin-schema.js";
 import { cloneTagged, isBareNull, isCollection, markField, provenanceOf, tagNew, placeOf } from "./provenance.js";
 
@@ -208,6 +209,72 @@ function keyValues(item: JsonValue, keys: readonly string[]): string[] {
   return keys.map((key) => scalarText(item[key]));
 }
 
+function isMapping(value: JsonValue | undefined): value is JsonObject {
+  return isCollection(value) && !Array.isArray(value);
+}
+
+/** kyaml's MatchField: the item has the field, written as `value`. */
+function hasFieldWritten(item: JsonValue, key: string, value: string): boolean {
+  return isMapping(item) && key in item && scalarText(item[key]) === value;
+}
+
+/** kyaml's FieldMatcher with a string value: an empty value matches any item that has the field. */
+function fieldMatches(item: JsonObject, key: string, value: string): boolean {
+  return key in item && (value === "" || scalarText(item[key]) === value);
+}
+
+/**
+ * kyaml's ElementSetter on a list of mappings: every item matching keys=values is replaced by
+ * `element`, or removed when `element` is undefined; `element` is appended when none matched. Like
+ * kyaml, it drops null and empty items on the way, and with no values it keeps no unmatched item.
+ */
+function setElement(list: readonly JsonValue[], keys: readonly string[], values: readonly string[], element: JsonValue | undefined): JsonValue[] {
+  const result: JsonValue[] = [];
+  let matched = false;
+  for (const item of list) {
+    if (item === null || (isMapping(item) && Object.keys(item).length === 0)) continue;
+    if (!isMapping(item)) {
+      result.push(item);
+      continue;
+    }
+    // A key past the end of `values` repeats the previous key's outcome, as kyaml's loop does.
+    let found = values.length > 0;
+    for (let index = 0; index < keys.length && index < values.length; index++) {
+      if (!fieldMatches(item, keys[index] as string, values[index] as string)) {
+        found = false;
+        break;
+      }
+    }
+    if (!found) {
+      if (values.length > 0) result.push(item);
+      continue;
+    }
+    matched = true;
+    if (element !== undefined) result.push(element);
+  }
+  if (element !== undefined && !matched) result.push(element);
+  return result;
+}
+
+/** kyaml's appendListNode(dst, src, keys): each item of `source`, in order, set onto `into`. */
+function appendTargetItems(into: JsonValue[], source: readonly JsonValue[], keys: readonly string[]): JsonValue[] {
+  let result = into;
+  for (const item of source) {
+    const values: string[] = [];
+    for (const key of keys) {
+      if (!isMapping(item) || !(key in item)) {
+        // kyaml appends an item that lacks a key before setting it (so it may then appear twice).
+        result = [...result, item];
+        continue;
+      }
+      values.push(scalarText(item[key]));
+    }
+    if (keys.length > 1) result = setElement(result, keys, values, undefined);
+    result = setElement(result, keys, values, item);
+  }
+  return result;
+}
+
 /** kyaml joins two key tuples that agree where both are set (a port with and without `protocol`). */
 function joinTuples(tuples: string[][]): string[][] {
   for (let first = 0; first < tuples.length; first++) {
@@ -255,45 +322,39 @@ function mergeKeyedList(dest: JsonValue[], patch: JsonValue[], list: ListSchema,
   const used = keys.map((_, index) => tuples.some((tuple) => tuple[index] !== ""));
   const validKeys = used.some(Boolean) ? keys.filter((_, index) => used[index]) : [...keys];
   const project = (tuple: string[]): string[] => (used.some(Boolean) ? tuple.filter((_, index) => used[index]) : tuple);
-  const matches = (item: JsonValue, values: string[]): boolean => {
-    const actual = keyValues(item, validKeys);
-    return actual.every((value, index) => value === values[index]);
-  };
   const itemType = itemSchema(list, schema);
-  const items: JsonValue[] = [];
-  const itemValues: string[][] = [];
+  // kyaml's dest node: the target list, merged items changed in place, deleted ones taken out.
+  let target = dest;
+  let items: JsonValue[] = [];
   const done = new Set<string>();
   for (const tuple of tuples) {
     const values = project(tuple);
     const text = JSON.stringify(values);
     if (done.has(text)) continue;
     done.add(text);
-    const destIndex = dest.findIndex((item) => matches(item, values));
-    const patchItem = patch.find((item) => matches(item, values));
-    const destItem = destIndex === -1 ? undefined : dest[destIndex];
+    // Each source's first item with this tuple's set keys (all keys when none is set), as kyaml's ElementList.
+    const set = validKeys.filter((_, index) => values[index] !== "");
+    const lookupKeys = set.length > 0 ? set : validKeys;
+    const lookupValues = set.length > 0 ? values.filter((value) => value !== "") : values;
+    const find = (items: JsonValue[]): JsonValue | undefined => items.find((item) => lookupKeys.every((key, index) => hasFieldWritten(item, key, lookupValues[index] as string)));
+    const destItem = find(target);
+    const patchItem = find(patch);
     const merged = mergeValue(destItem, patchItem, itemType, `${path}[${validKeys.map((key, index) => `${key}=${values[index]}`).join(",")}]`);
     if (merged === CLEAR || merged === undefined || merged === null || (isCollection(merged) && !Array.isArray(merged) && Object.keys(merged).length === 0)) {
-      if (destIndex !== -1) dest.splice(destIndex, 1);
+      target = setElement(target, validKeys, values, undefined);
       continue;
     }
     if (isCollection(merged) && !Array.isArray(merged)) {
       validKeys.forEach((key, index) => {
-        if (merged[key] === undefined && values[index] !== "") merged[key] = values[index] as string;
+        if (merged[key] === undefined && values[index] !== "") merged[key] = plainScalarValue(values[index] as string, "kustomize");
       });
     }
-    items.push(merged);
-    itemValues.push(values);
+    items = setElement(items, validKeys, values, merged);
   }
-  // Items of the target the patch did not mention keep their place after the patch's.
-  for (const item of dest) {
-    if (items.includes(item)) continue;
-    const values = keyValues(item, validKeys);
-    const at = itemValues.findIndex((candidate) => JSON.stringify(candidate) === JSON.stringify(values));
-    if (at === -1 || values.some((value) => value === "")) {
-      items.push(item);
-      itemValues.push(values);
-    } else items[at] = item;
-  }
+  // kustomize prepends what the patch adds: the target's items are then set again, in their order,
+  // onto the merged ones (kyaml's appendListNode) — which moves them after the patch-only items
+  // when the list has several merge keys.
+  items = appendTargetItems(items, target, validKeys);
   const place = placeOf(dest) ?? placeOf(patch);
   return place ? tagNew(items, place) : items;
 }
