@@ -1,14 +1,19 @@
 /**
  * Policy documents written in CEL that are read as a set rather than one by one: ValidatingAdmission
- * Policies with their bindings and params, Kyverno ValidatingPolicies, and Gatekeeper ConstraintTemplates
- * with CEL code, which define constraint kinds the rest of the policy files then use.
+ * Policies with their bindings and params, Kyverno ValidatingPolicies, Kyverno ClusterPolicies/Policies
+ * whose `validate.cel` rules take params, and Gatekeeper ConstraintTemplates with CEL code, which define
+ * constraint kinds the rest of the policy files then use.
  */
 import type { InputError, SourceDocument } from "../manifests/types.js";
+import { isObject } from "../manifests/json.js";
 import { celSourcePath, celTemplateKind, templateKindName } from "./gatekeeper/cel-template.js";
 import type { RuleDoc } from "./rules.js";
 import type { PolicyKind } from "./types.js";
 import { collectAdmissionPolicies, type CollectedPolicies, type PolicyDocument } from "./vap/collect.js";
 import { readValidatingPolicy, VPOL_API_VERSIONS, VPOL_KIND } from "./vpol/policy.js";
+import { celParamKinds, isParamObject } from "./kyverno/cel-params.js";
+import { isKyvernoPolicyDocument, readKyvernoPolicy } from "./kyverno/index.js";
+import type { ParamObject } from "./vap/params.js";
 
 export interface CelPolicies extends CollectedPolicies {
   /** The policy kinds, with the constraint kinds of CEL templates added. */
@@ -81,7 +86,32 @@ export function readCelPolicies(documents: readonly PolicyDocument[], kinds: Rea
     }
     extended.set(kind, read.kind);
   }
+  readKyvernoWithParams(documents, collected);
   return { ...collected, kinds: extended };
+}
+
+/** Kyverno policies whose `validate.cel` rules name params, read with the param objects among the documents. */
+function readKyvernoWithParams(documents: readonly PolicyDocument[], collected: CollectedPolicies): void {
+  const withParams = documents.filter(({ document }) => {
+    const root = document.value;
+    return isObject(root) && isKyvernoPolicyDocument(String(root["apiVersion"]), String(root["kind"])) && celParamKinds(root).length > 0;
+  });
+  if (withParams.length === 0) return;
+  const kinds = withParams.flatMap(({ document }) => celParamKinds(document.value));
+  const params: ParamObject[] = [];
+  for (const { file, document } of documents) {
+    const root = document.value;
+    if (!isObject(root) || !isParamObject(root, kinds)) continue;
+    // A VAP's params may serve a Kyverno rule too; they are claimed once.
+    collected.claimed.add(document);
+    params.push({ object: root, file, line: document.locate([]).line });
+  }
+  for (const { file, document } of withParams) {
+    collected.claimed.add(document);
+    const read = readKyvernoPolicy(file, document, params);
+    collected.errors.push(...read.errors);
+    if (read.policy) collected.policies.push(read.policy);
+  }
 }
 
 function at(file: string, document: SourceDocument, path: readonly (string | number)[], message: string): InputError {

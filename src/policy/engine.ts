@@ -205,10 +205,18 @@ function sourceOf(manifest: Manifest, sourcePath: FieldPath): { file: string; ra
   return manifest.origin ? manifest.origin(sourcePath) : { file: manifest.file, range: manifest.locate(sourcePath) };
 }
 
+/** Each finding gets its own copy: a manifest's reference is computed once, however many findings it has. */
+const references = new WeakMap<Manifest, ResourceRef>();
+
 function referenceOf(manifest: Manifest): ResourceRef {
-  const ref = resourceRef(manifest.object);
-  if (manifest.renderedIn !== undefined) ref.renderedIn = [manifest.renderedIn];
-  return ref;
+  let ref = references.get(manifest);
+  if (!ref) {
+    ref = resourceRef(manifest.object);
+    references.set(manifest, ref);
+  }
+  const copy = { ...ref };
+  if (manifest.renderedIn !== undefined) copy.renderedIn = [manifest.renderedIn];
+  return copy;
 }
 
 /**
@@ -264,6 +272,33 @@ const CONTAINER_LISTS = ["containers", "initContainers", "ephemeralContainers"] 
  * non-string image is written as such, so it is content like any other.
  */
 function imagesOf(pod: JsonObject, container: string | undefined): string[] {
+  const all = containerImages(pod);
+  if (container === undefined) {
+    // A finding on the pod as a whole: every image, computed once per pod; each finding gets its own copy.
+    let every = allImages.get(all);
+    if (!every) {
+      every = distinctSorted(all);
+      allImages.set(all, every);
+    }
+    return every.slice();
+  }
+  const named = all.filter((entry) => entry.name === container);
+  // Two containers of one name (invalid, but possible in a file) are one subject: bind to both images.
+  return distinctSorted(named.length > 0 ? named : all);
+}
+
+const allImages = new WeakMap<object, string[]>();
+
+function distinctSorted(entries: readonly { image: string }[]): string[] {
+  return [...new Set(entries.map((entry) => entry.image))].sort();
+}
+
+/** Every container's name and image, read once per pod (a pod may carry many findings). */
+const podImages = new WeakMap<JsonObject, readonly { name: JsonValue | undefined; image: string }[]>();
+
+function containerImages(pod: JsonObject): readonly { name: JsonValue | undefined; image: string }[] {
+  const cached = podImages.get(pod);
+  if (cached) return cached;
   const spec = pod["spec"];
   const all: { name: JsonValue | undefined; image: string }[] = [];
   if (spec && typeof spec === "object" && !Array.isArray(spec)) {
@@ -277,10 +312,8 @@ function imagesOf(pod: JsonObject, container: string | undefined): string[] {
       }
     }
   }
-  const named = container === undefined ? [] : all.filter((entry) => entry.name === container);
-  // Two containers of one name (invalid, but possible in a file) are one subject: bind to both images.
-  const chosen = named.length > 0 ? named : all;
-  return [...new Set(chosen.map((entry) => entry.image))].sort();
+  podImages.set(pod, all);
+  return all;
 }
 
 const ACTION_STRENGTH = { deny: 2, warn: 1, dryrun: 0 } as const;
@@ -300,6 +333,10 @@ function strongestPerField(findings: readonly KeyedFinding[]): Finding[] {
   for (const { finding, key } of findings) {
     const { resource } = finding;
     const previous = kept.get(key);
+    if (!previous && !resource.renderedIn) {
+      kept.set(key, finding);
+      continue;
+    }
     const roots = [...new Set([...(previous?.resource.renderedIn ?? []), ...(resource.renderedIn ?? [])])].sort();
     const strongest = !previous || ACTION_STRENGTH[finding.action] > ACTION_STRENGTH[previous.action] ? finding : previous;
     kept.set(key, roots.length > 0 ? { ...strongest, resource: { ...strongest.resource, renderedIn: roots } } : strongest);
@@ -325,8 +362,22 @@ function fingerprintOf(rule: string, object: JsonObject, path: FieldPath): strin
       value = value && typeof value === "object" && !Array.isArray(value) ? value[String(segment)] : undefined;
     }
   }
-  const content = JSON.stringify([rule, stablePath, value === undefined ? "absent" : value]);
+  // Byte for byte JSON.stringify([rule, stablePath, value]); a node's JSON is made once, however many findings it carries.
+  const content = `[${JSON.stringify(rule)},${JSON.stringify(stablePath)},${value === undefined ? '"absent"' : jsonOf(value)}]`;
   return hash("sha256", content, "hex").slice(0, 16);
+}
+
+/** The JSON text of manifest nodes, by identity: manifests are never mutated once loaded. */
+const jsonTexts = new WeakMap<object, string>();
+
+function jsonOf(value: JsonValue): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  let text = jsonTexts.get(value);
+  if (text === undefined) {
+    text = JSON.stringify(value);
+    jsonTexts.set(value, text);
+  }
+  return text;
 }
 
 function objectsOf(catalog: NamespaceCatalog): Map<string, JsonObject> {

@@ -31,7 +31,7 @@ const KYVERNO_RULES: readonly RuleDoc[] = (["ClusterPolicy", "Policy"] as const)
   id: kind,
   kind,
   title: `Kyverno ${kind} validate rules`,
-  checks: `An organisation's Kyverno ${kind}: validate rules (patterns, anchors, deny conditions, foreach, podSecurity) evaluated as Kyverno evaluates them, including the rules Kyverno generates for Pod controllers. Each finding names the policy and rule, documented by the policy's own annotations.`,
+  checks: `An organisation's Kyverno ${kind}: validate rules (patterns, anchors, deny conditions, foreach, podSecurity, CEL expressions) evaluated as Kyverno evaluates them, including the rules Kyverno generates for Pod controllers. Each finding names the policy and rule, documented by the policy's own annotations.`,
   fix: `Change the resource as the rule's message says, or ask the owners of the Kyverno ${kind} for an approved exception.`,
   helpUri: KYVERNO_POLICIES_URL,
   tags: ["kubernetes", "kyverno"],

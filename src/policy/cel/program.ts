@@ -7,6 +7,7 @@ import type { ASTNode } from "@marcbachmann/cel-js";
 import { celEnvironment, type CelLibrary } from "./environment.js";
 import { COST_BUDGET, estimateCost, inputBounds, withinBudget } from "./cost.js";
 import { errorSummary } from "./errors.js";
+import { relaxOrValue } from "./or-value-compat.js";
 
 export interface CelProgram {
   expression: string;
@@ -17,7 +18,8 @@ export interface CelProgram {
 }
 
 export type CelResult = { ok: true; value: unknown } | { ok: false; error: string };
-export type CompileResult = { ok: true; program: CelProgram } | { ok: false; error: string };
+/** `needs`, on a failure: what the expression needs that no file can give (a live cluster, the network). */
+export type CompileResult = { ok: true; program: CelProgram } | { ok: false; error: string; needs?: string };
 
 export interface CompileOptions {
   /** Extra functions (e.g. Kyverno's libraries). */
@@ -33,6 +35,8 @@ export interface CompileOptions {
    * is created; without it, unknown names fail at evaluation.
    */
   declared?: readonly string[];
+  /** Kyverno's `orValue` on a value that is not an optional returns the value (or-value-compat.ts). */
+  orValueCompat?: boolean;
 }
 
 const DEFAULT_CLUSTER_ONLY: Readonly<Record<string, string>> = { authorizer: "the cluster's authorizer (authorizer.* checks)" };
@@ -45,9 +49,13 @@ export function compileCel(expression: string, options: CompileOptions = {}): Co
   } catch (error) {
     return { ok: false, error: `invalid CEL expression ${quote(expression)}: ${errorSummary(error)}` };
   }
+  if (options.orValueCompat) relaxOrValue(parsed.ast);
   const clusterOnly = { ...DEFAULT_CLUSTER_ONLY, ...options.clusterOnly };
   const needed = identifiers(parsed.ast).find((name) => name in clusterOnly);
-  if (needed) return { ok: false, error: `CEL expression ${quote(expression)} needs a live cluster: ${clusterOnly[needed]}; it cannot be judged offline` };
+  if (needed) {
+    const needs = clusterOnly[needed] as string;
+    return { ok: false, error: `CEL expression ${quote(expression)} needs a live cluster: ${needs}; it cannot be judged offline`, needs };
+  }
   if (options.declared) {
     const known = new Set([...options.declared, ...NAMESPACES, ...Object.keys(clusterOnly)]);
     const unknown = freeIdentifiers(parsed.ast).filter((name) => !known.has(name));

@@ -40,9 +40,11 @@ export interface ConditionsResult {
   message: string;
 }
 
+const NO_CONDITIONS: ConditionsResult = Object.freeze({ holds: true, message: "" });
+
 /** `conditions` is the raw YAML: `{any, all}` or a list (all). Throws when a variable cannot be resolved. */
 export function evaluateConditions(conditions: JsonValue | undefined, context: JsonObject): ConditionsResult {
-  if (conditions === undefined || conditions === null) return { holds: true, message: "" };
+  if (conditions === undefined || conditions === null) return NO_CONDITIONS;
   if (Array.isArray(conditions)) {
     const trueMessages: string[] = [];
     for (const condition of conditions) {

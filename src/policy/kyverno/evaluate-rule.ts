@@ -8,7 +8,7 @@ import { evaluateConditions } from "./conditions.js";
 import { loadContextEntries } from "./context-entries.js";
 import { NotEvaluableError } from "./jmespath.js";
 import { evaluatePodSecurity, readPodSecurity } from "./pod-security.js";
-import { validate } from "./validate.js";
+import { validate, type ValidationBlock } from "./validate.js";
 import { substituteString } from "./variables.js";
 import { isObject } from "../../manifests/json.js";
 
@@ -31,34 +31,54 @@ export function evaluateRule(rule: JsonObject, name: string, input: RuleInput): 
   const message = typeof validateBlock["message"] === "string" ? validateBlock["message"] : undefined;
   try {
     if (validateBlock["podSecurity"] !== undefined) return podSecurityOutcome(rule, validateBlock["podSecurity"], name, message, input);
-    return validate(
-      {
-        context: rule["context"],
-        preconditions: rule["preconditions"],
-        deny: validateBlock["deny"],
-        pattern: validateBlock["pattern"],
-        anyPattern: validateBlock["anyPattern"],
-        foreach: validateBlock["foreach"],
-      },
-      { ruleName: name, message, context: input.context, object: input.object, locate: input.locate, nesting: 0 },
-    );
+    return validate(blockOf(rule, validateBlock), { ruleName: name, message, context: input.context, object: input.object, locate: input.locate, nesting: 0 });
   } catch (error) {
     if (error instanceof NotEvaluableError) return { status: "notEvaluated", message: error.needs, path: [] };
     return { status: "error", message: error instanceof Error ? error.message : String(error), path: [] };
   }
 }
 
+/** Rules never change: the validator's view of each is made once. */
+const blocks = new WeakMap<JsonObject, ValidationBlock>();
+
+function blockOf(rule: JsonObject, validateBlock: JsonObject): ValidationBlock {
+  let block = blocks.get(rule);
+  if (!block) {
+    block = {
+      context: rule["context"],
+      preconditions: rule["preconditions"],
+      deny: validateBlock["deny"],
+      pattern: validateBlock["pattern"],
+      anyPattern: validateBlock["anyPattern"],
+      foreach: validateBlock["foreach"],
+    };
+    blocks.set(rule, block);
+  }
+  return block;
+}
+
+/**
+ * What Kyverno's engine does before any rule handler (kyverno pkg/engine/engine.go invokeRuleHandler):
+ * load the rule's `context` entries, then check its JMESPath `preconditions`. The context on success,
+ * or the outcome that ends the rule (skip, error, not evaluated).
+ */
+export function ruleGate(rule: JsonObject, context: JsonObject): { context: JsonObject } | { outcome: RuleResult } {
+  try {
+    const loaded = loadContextEntries(rule["context"], context);
+    if (!evaluateConditions(rule["preconditions"], loaded).holds) return { outcome: { status: "skip", message: "preconditions not met", path: [] } };
+    return { context: loaded };
+  } catch (error) {
+    if (error instanceof NotEvaluableError) return { outcome: { status: "notEvaluated", message: error.needs, path: [] } };
+    return { outcome: { status: "error", message: `failed to evaluate preconditions: ${(error as Error).message}`, path: [] } };
+  }
+}
+
 function podSecurityOutcome(rule: JsonObject, podSecurity: JsonValue, name: string, message: string | undefined, input: RuleInput): RuleResult {
   const read = readPodSecurity(podSecurity);
   if ("errors" in read) return { status: "error", message: read.errors.map((error) => error.message).join("; "), path: [] };
-  let context: JsonObject;
-  try {
-    context = loadContextEntries(rule["context"], input.context);
-    if (!evaluateConditions(rule["preconditions"], context).holds) return { status: "skip", message: "preconditions not met", path: [] };
-  } catch (error) {
-    if (error instanceof NotEvaluableError) throw error;
-    return { status: "error", message: `failed to evaluate preconditions: ${(error as Error).message}`, path: [] };
-  }
+  const gate = ruleGate(rule, input.context);
+  if ("outcome" in gate) return gate.outcome;
+  const { context } = gate;
   const found = evaluatePodSecurity(input.object, read.spec);
   if (found.length === 0) return { status: "pass", message: `validation rule '${name}' passed.`, path: [] };
   const level = `${read.spec.level}:${read.spec.version}`;

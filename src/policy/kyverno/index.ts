@@ -6,16 +6,20 @@
  * Audit: warn). A rule that cannot be judged from the files alone is a finding "not evaluated: needs
  * <what>" on every object it matches, never a silent pass.
  */
-import type { InputError, JsonObject, SourceDocument } from "../../manifests/types.js";
+import type { InputError, JsonObject, JsonValue, SourceDocument } from "../../manifests/types.js";
+import { evaluateConditions } from "./conditions.js";
 import type { EnforcementAction, EvaluationContext, Policy, PolicyDocs, Violation } from "../types.js";
 import { computeRules } from "./autogen.js";
-import { evaluateRule, type RuleResult } from "./evaluate-rule.js";
+import { evaluateRule, ruleGate, type RuleResult } from "./evaluate-rule.js";
 import { kindGate, kindMatches, ruleMatches } from "./match.js";
 import { requestNeeds, requestReads, staticNeeds, type RequestReads } from "./needs.js";
 import { readWrittenPolicy, type WrittenPolicy } from "./read-policy.js";
-import { ruleAction } from "./rule-action.js";
+import { readRuleAction, ruleAction, type RuleAction } from "./rule-action.js";
 import { locationsOf, requestContext } from "./request-context.js";
 import { isObject } from "../../manifests/json.js";
+import type { ParamObject } from "../vap/params.js";
+import { compileCelRule, type CelRule, type SpecError } from "../vpol/cel-rule.js";
+import { validateCel } from "./validate-cel.js";
 
 /** `v2beta1` is the same ClusterPolicy schema without fields deprecated in v1. */
 export const KYVERNO_API_VERSIONS = ["kyverno.io/v1", "kyverno.io/v2beta1"];
@@ -38,9 +42,22 @@ interface PreparedRule {
   reads: RequestReads;
   /** Kind selectors the object must satisfy for `match` to select it; undefined: any kind may. */
   kinds: string[] | undefined;
+  /** The compiled `validate.cel`, for a CEL rule that can be judged here. */
+  cel?: CelRule;
+  /** What a failure does, but for namespace overrides. */
+  action: RuleAction;
+  /**
+   * A rule that reads `request.operation` only in its preconditions (no context entries): judging it
+   * as an UPDATE can only differ from a CREATE if its preconditions do.
+   */
+  operationOnlyInPreconditions: boolean;
 }
 
-export function readKyvernoPolicy(file: string, document: SourceDocument): { policy?: Policy; errors: InputError[] } {
+/**
+ * `params`: the objects among the policy files that a `validate.cel` paramKind may name (see
+ * `celParamKinds`); without them, a rule whose paramRef names one is not evaluated.
+ */
+export function readKyvernoPolicy(file: string, document: SourceDocument, params: readonly ParamObject[] = []): { policy?: Policy; errors: InputError[] } {
   const errors: InputError[] = [];
   const fail = (path: readonly (string | number)[], message: string): void => {
     const at = document.locate(path);
@@ -54,22 +71,47 @@ export function readKyvernoPolicy(file: string, document: SourceDocument): { pol
   const notEvaluated = readNotEvaluatedAction(written, fail);
   if (!written || errors.length > 0) return { errors };
 
-  const rules: PreparedRule[] = computeRules(written.rules, written.annotations).map(({ rule, source }) => ({
-    name: String(rule["name"]),
-    rule,
-    line: document.locate(["spec", "rules", source]).line,
-    needs: staticNeeds(rule),
-    reads: requestReads(rule),
-    kinds: kindGate(rule["match"]),
-  }));
+  const failedCel = new Set<number>();
+  const rules: PreparedRule[] = computeRules(written.rules, written.annotations).map(({ rule, source }) => {
+    const prepared: PreparedRule = {
+      name: String(rule["name"]),
+      rule,
+      line: document.locate(["spec", "rules", source]).line,
+      needs: staticNeeds(rule),
+      reads: requestReads(rule),
+      kinds: kindGate(rule["match"]),
+      action: readRuleAction(written, rule),
+      operationOnlyInPreconditions: operationOnlyInPreconditions(rule),
+    };
+    const validate = rule["validate"];
+    if (prepared.needs === undefined && isObject(validate) && validate["cel"] !== undefined && validate["cel"] !== null) {
+      const compiled = compileRuleCel(rule, source, written.rules[source] === rule);
+      if ("rule" in compiled) prepared.cel = compiled.rule;
+      else if (compiled.needs !== undefined) prepared.needs = compiled.needs;
+      else if (!failedCel.has(source)) {
+        // A generated rule repeats its written rule's mistakes: each is said once, at the written rule.
+        failedCel.add(source);
+        for (const error of compiled.errors) fail(error.path, error.message);
+      }
+    }
+    return prepared;
+  });
+  if (errors.length > 0) return { errors };
   const docs = docsOf(written.annotations);
-  const byKind = new Map<string, PreparedRule[]>();
+  // Most objects match no rule of a policy: which rules a kind may reach is found once per apiVersion and kind.
+  const byKind = new Map<unknown, Map<unknown, PreparedRule[]>>();
   const rulesFor = (object: JsonObject): PreparedRule[] => {
-    const key = `${String(object["apiVersion"])}\u0000${String(object["kind"])}`;
-    let candidates = byKind.get(key);
+    const kind = object["kind"];
+    let byVersion = byKind.get(kind);
+    if (!byVersion) {
+      byVersion = new Map();
+      byKind.set(kind, byVersion);
+    }
+    const apiVersion = object["apiVersion"];
+    let candidates = byVersion.get(apiVersion);
     if (!candidates) {
       candidates = rules.filter((rule) => rule.kinds === undefined || kindMatches(rule.kinds, object));
-      byKind.set(key, candidates);
+      byVersion.set(apiVersion, candidates);
     }
     return candidates;
   };
@@ -81,17 +123,35 @@ export function readKyvernoPolicy(file: string, document: SourceDocument): { pol
     range: document.locate([]),
     // The ceiling of what its rules do: each violation carries its own rule's action (rule-action.ts),
     // and the engine never lets a violation exceed its policy's action, which a repository may lower.
-    enforcementAction: mayEnforce(root) ? "deny" : "warn",
+    // An org that annotates an Audit policy to block on what cannot be evaluated raises the ceiling too.
+    enforcementAction: mayEnforce(root) || notEvaluated === "deny" ? "deny" : "warn",
     match: {},
     parameters: undefined,
     target: "object",
     evaluate: (object, context) => {
       const candidates = rulesFor(object);
       if (candidates.length === 0) return [];
-      return evaluatePolicy(written, candidates, notEvaluated, file, object, context).map((violation) => ({ ...violation, docs }));
+      return evaluatePolicy(written, candidates, { notEvaluated, file, params, docs }, object, context);
     },
   };
   return { policy, errors };
+}
+
+/**
+ * A rule's `validate.cel` compiled, at the written rule's path (`written`: the rule as written, not
+ * generated). What an expression needs that no file gives (the authorizer) makes the rule not
+ * evaluated instead of the policy unreadable.
+ */
+function compileRuleCel(rule: JsonObject, source: number, written: boolean): { rule: CelRule } | { errors: SpecError[]; needs?: string } {
+  const validate = rule["validate"] as JsonObject;
+  const message = typeof validate["message"] === "string" ? validate["message"] : undefined;
+  const compiled = compileCelRule({ cel: validate["cel"], message, preconditions: rule["celPreconditions"] }, ["spec", "rules", source]);
+  if ("rule" in compiled) return compiled;
+  const needs = compiled.errors.find((error) => error.needs !== undefined)?.needs;
+  if (needs !== undefined && compiled.errors.every((error) => error.needs !== undefined)) return { errors: compiled.errors, needs };
+  if (written) return compiled;
+  const what = `the rule Kyverno generates for Pod controllers, "${String(rule["name"])}", does not compile`;
+  return { errors: compiled.errors.map((error) => ({ ...error, message: `${what}: ${error.message}` })) };
 }
 
 /** The policy library's annotations document each of its rules. */
@@ -112,14 +172,15 @@ function readNotEvaluatedAction(written: WrittenPolicy | undefined, fail: (path:
   return undefined;
 }
 
-function evaluatePolicy(
-  policy: WrittenPolicy,
-  rules: readonly PreparedRule[],
-  notEvaluated: EnforcementAction | undefined,
-  file: string,
-  object: JsonObject,
-  context: EvaluationContext,
-): Violation[] {
+interface PolicySetting {
+  notEvaluated: EnforcementAction | undefined;
+  file: string;
+  params: readonly ParamObject[];
+  docs: PolicyDocs;
+}
+
+function evaluatePolicy(policy: WrittenPolicy, rules: readonly PreparedRule[], setting: PolicySetting, object: JsonObject, context: EvaluationContext): Violation[] {
+  const { notEvaluated, file, params, docs } = setting;
   const metadata = isObject(object["metadata"]) ? object["metadata"] : {};
   const namespace = typeof metadata["namespace"] === "string" ? metadata["namespace"] : "";
   // A namespaced Policy judges its own namespace; a manifest that names none may be applied there.
@@ -140,10 +201,15 @@ function evaluatePolicy(
 
   for (const prepared of rules) {
     if (!ruleMatches(prepared.rule["match"], prepared.rule["exclude"], request)) continue;
-    const action = ruleAction(policy, prepared.rule, namespace, namespaceLabels);
+    const action = ruleAction(prepared.action, namespace, namespaceLabels);
     const needs = prepared.needs ?? requestNeeds(prepared.reads, knowledge);
     let outcome: RuleResult | undefined;
     if (needs !== undefined) outcome = { status: "notEvaluated", message: needs, path: [] };
+    else if (prepared.cel) {
+      base ??= requestContext(object, review);
+      const gate = ruleGate(prepared.rule, base);
+      outcome = "outcome" in gate ? gate.outcome : validateCel(prepared.cel, prepared.name, params, object, context);
+    }
     else {
       base ??= requestContext(object, review);
       outcome = evaluateRule(prepared.rule, prepared.name, { context: base, object, locate });
@@ -153,7 +219,7 @@ function evaluatePolicy(
     if (outcome.status === "fail") {
       const violationAction = scored ? action : "warn";
       for (const violation of outcome.violations ?? [{ message: outcome.message, path: outcome.path }]) {
-        violations.push({ ...violation, rule: prepared.name, action: violationAction });
+        violations.push({ message: violation.message, path: violation.path, rule: prepared.name, action: violationAction, docs });
       }
     } else if (outcome.status === "error" || outcome.status === "notEvaluated") {
       const what = outcome.status === "error" ? `could not be evaluated: ${outcome.message}` : `not evaluated: needs ${outcome.message}`;
@@ -163,6 +229,7 @@ function evaluatePolicy(
         path: [],
         rule: prepared.name,
         action: notEvaluated ?? (isChange ? "warn" : action),
+        docs,
       });
     }
     if (policy.applyRules === "One") break;
@@ -183,11 +250,26 @@ function sameForUpdate(
   locate: (value: object) => (string | number)[] | undefined,
 ): RuleResult | undefined {
   const context = { ...base, request: { ...(base["request"] as JsonObject), operation: "UPDATE" } };
+  if (prepared.operationOnlyInPreconditions && samePreconditions(prepared.rule["preconditions"], base, context)) return created;
   const updated = evaluateRule(prepared.rule, prepared.name, { context, object, locate });
   const failing = (outcome: RuleResult | undefined): boolean => outcome !== undefined && outcome.status !== "pass" && outcome.status !== "skip";
   if (failing(created) === failing(updated)) return created;
   const [outcome, when] = failing(created) ? [created as RuleResult, "creates the object"] : [updated as RuleResult, "updates an existing object"];
   return { ...outcome, message: `${outcome.message} (if this change ${when})` };
+}
+
+function operationOnlyInPreconditions(rule: JsonObject): boolean {
+  const { match: _match, exclude: _exclude, preconditions: _preconditions, ...body } = rule;
+  return rule["context"] === undefined && !JSON.stringify(body).includes("request.operation");
+}
+
+/** Whether the preconditions decide the same for both requests; an error in either: not known to be the same. */
+function samePreconditions(preconditions: JsonValue | undefined, created: JsonObject, updated: JsonObject): boolean {
+  try {
+    return evaluateConditions(preconditions, created).holds === evaluateConditions(preconditions, updated).holds;
+  } catch {
+    return false;
+  }
 }
 
 /** Labels of the object's Namespace when the check sees it; `{}` for an object in no namespace. */

@@ -66,17 +66,43 @@ function parse(expression: string): Node {
   return node;
 }
 
-/** Follows the field chain from the root, raising on a missing key; everything else goes to the interpreter. */
-function walk(node: Node, value: JsonValue): JsonValue {
+/** What `queryUnlessMissing` returns for a path through a missing map key (where `query` throws). */
+export const MISSING: unique symbol = Symbol("missing key");
+
+/**
+ * `query`, except that a path through a missing map key is `MISSING` rather than an error: for callers
+ * that treat it as an absent optional field (a `foreach` list), without the cost of an exception.
+ */
+export function queryUnlessMissing(expression: string, data: JsonValue): JsonValue | typeof MISSING {
+  const node = parse(expression.trim());
+  let result: JsonValue | typeof MISSING;
+  try {
+    result = walk(node, data, true);
+  } catch (error) {
+    if (error instanceof NotEvaluableError || error instanceof QueryError) throw error;
+    throw new QueryError(`JMESPath query failed: ${(error as Error).message}`);
+  }
+  return result ?? null;
+}
+
+/** Follows the field chain from the root, raising on a missing key (or, `lenient`, returning MISSING); the rest goes to the interpreter. */
+function walk(node: Node, value: JsonValue, lenient: true): JsonValue | typeof MISSING;
+function walk(node: Node, value: JsonValue, lenient?: false): JsonValue;
+function walk(node: Node, value: JsonValue, lenient = false): JsonValue | typeof MISSING {
   switch (node.type) {
     case "Field": {
-      if (isObject(value) && !Object.hasOwn(value, node.name)) throw new QueryError(`Unknown key "${node.name}" in path`);
+      if (isObject(value) && !Object.hasOwn(value, node.name)) {
+        if (lenient) return MISSING;
+        throw new QueryError(`Unknown key "${node.name}" in path`);
+      }
       return isObject(value) ? (value[node.name] as JsonValue) : null;
     }
     case "Subexpression":
     case "IndexExpression": {
       const binary = node as { left: Node; right: Node };
-      return walk(binary.right, walk(binary.left, value));
+      const left = lenient ? walk(binary.left, value, true) : walk(binary.left, value);
+      if (left === MISSING) return MISSING;
+      return lenient ? walk(binary.right, left, true) : walk(binary.right, left);
     }
     default:
       return TreeInterpreter.search(node, value) as JsonValue;

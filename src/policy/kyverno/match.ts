@@ -41,13 +41,47 @@ function matchesBlock(block: JsonObject, request: MatchRequest, mode: "match" | 
 /** One ResourceFilter: `resources` plus user info. An empty filter matches nothing. */
 function filterMatches(filter: JsonValue, request: MatchRequest, mode: "match" | "exclude"): boolean {
   if (!isObject(filter)) return false;
-  const resources = isObject(filter["resources"]) ? filter["resources"] : {};
-  const userKeys = ["subjects", "roles", "clusterRoles"].filter((key) => Array.isArray(filter[key]) && (filter[key] as JsonValue[]).length > 0);
-  const hasResources = Object.values(resources).some((value) => !isEmpty(value));
+  const { resources, userKeys, hasResources } = filterShape(filter);
   if (!hasResources && userKeys.length === 0) return false;
   if (hasResources && !resourcesMatch(resources, request, mode)) return false;
   if (userKeys.length > 0 && mode === "exclude") return userMatches(filter, request);
   return true;
+}
+
+interface FilterShape {
+  resources: JsonObject;
+  userKeys: string[];
+  hasResources: boolean;
+}
+
+/** Policies never change: what a filter names is read once, not per object. */
+const filterShapes = new WeakMap<JsonObject, FilterShape>();
+
+function filterShape(filter: JsonObject): FilterShape {
+  let shape = filterShapes.get(filter);
+  if (!shape) {
+    const resources = isObject(filter["resources"]) ? filter["resources"] : {};
+    shape = {
+      resources,
+      userKeys: ["subjects", "roles", "clusterRoles"].filter((key) => Array.isArray(filter[key]) && (filter[key] as JsonValue[]).length > 0),
+      hasResources: Object.values(resources).some((value) => !isEmpty(value)),
+    };
+    filterShapes.set(filter, shape);
+  }
+  return shape;
+}
+
+/** The strings of a policy's list (kinds, names, operations), read once per list. */
+const policyLists = new WeakMap<JsonValue[], string[]>();
+
+function policyStrings(value: JsonValue | undefined): string[] {
+  if (!Array.isArray(value)) return [];
+  let strings = policyLists.get(value);
+  if (!strings) {
+    strings = stringsOf(value);
+    policyLists.set(value, strings);
+  }
+  return strings;
 }
 
 /** Only subjects of kind User/Group can be checked, and only when the request says who makes it. */
@@ -73,15 +107,15 @@ function resourcesMatch(resources: JsonObject, request: MatchRequest, mode: "mat
   const name = stringField(metadata, "name") || stringField(metadata, "generateName");
   const namespace = kind === "Namespace" ? stringField(metadata, "name") : stringField(metadata, "namespace");
 
-  const operations = stringsOf(resources["operations"]);
+  const operations = policyStrings(resources["operations"]);
   if (operations.length > 0 && !operations.includes(request.operation)) return false;
-  const kinds = stringsOf(resources["kinds"]);
+  const kinds = policyStrings(resources["kinds"]);
   if (kinds.length > 0 && !kindMatches(kinds, object)) return false;
   const single = resources["name"];
   if (typeof single === "string" && single !== "" && !wildcardMatch(single, name)) return false;
-  const names = stringsOf(resources["names"]);
+  const names = policyStrings(resources["names"]);
   if (names.length > 0 && !names.some((pattern) => wildcardMatch(pattern, name))) return false;
-  const namespaces = stringsOf(resources["namespaces"]);
+  const namespaces = policyStrings(resources["namespaces"]);
   if (namespaces.length > 0 && !namespaces.some((pattern) => wildcardMatch(pattern, namespace))) return false;
   const annotations = resources["annotations"];
   if (isObject(annotations) && !annotationsMatch(annotations, stringMap(metadata["annotations"]))) return false;

@@ -20,6 +20,7 @@ const CLUSTER_CONTEXT: Readonly<Record<string, string>> = {
 };
 const USER_VARIABLES = /\b(request\.(userInfo|roles|clusterRoles)|serviceAccountName|serviceAccountNamespace)\b/;
 const OLD_OBJECT = /\brequest\.oldObject\b/;
+const CEL_USER = /\brequest\.userInfo\b/;
 
 /** The static reason a rule cannot be judged here, or undefined when it can. */
 export function staticNeeds(rule: JsonObject): string | undefined {
@@ -32,7 +33,6 @@ export function staticNeeds(rule: JsonObject): string | undefined {
   if (!isObject(validate)) return undefined;
   if (validate["manifests"] !== undefined) return "signature verification of manifests (validate.manifests)";
   if (validate["assert"] !== undefined) return "assertion trees (validate.assert), which kube-policy-bot does not implement";
-  if (validate["cel"] !== undefined) return "CEL evaluation of validate.cel, which is not wired to ClusterPolicies yet";
   return foreachContextNeeds(validate["foreach"]);
 }
 
@@ -45,6 +45,12 @@ export interface RequestReads {
 
 export function requestReads(rule: JsonObject): RequestReads {
   const text = JSON.stringify(rule);
+  const validate = rule["validate"];
+  // A CEL rule sees the request as the API server gives it: a plain manifest is a CREATE with no
+  // oldObject (null, which CEL rules test for); only who applies it is unknown.
+  if (isObject(validate) && validate["cel"] !== undefined && validate["cel"] !== null) {
+    return { userInfo: CEL_USER.test(text), oldObject: false, operation: false };
+  }
   const { match: _match, exclude: _exclude, ...body } = rule;
   return { userInfo: USER_VARIABLES.test(text), oldObject: OLD_OBJECT.test(text), operation: JSON.stringify(body).includes("request.operation") };
 }

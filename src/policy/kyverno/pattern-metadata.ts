@@ -9,7 +9,17 @@ import { anchorText, parseAnchor } from "./anchor.js";
 import { containsWildcard, wildcardMatch } from "./wildcard.js";
 import { isObject } from "../../manifests/json.js";
 
+/** Whether a pattern's metadata labels/annotations hold a wildcard key or a non-string value: found once per pattern. */
+const rewritable = new WeakMap<JsonObject, boolean>();
+
 export function expandMetadataWildcards(pattern: JsonObject, resource: JsonObject): JsonObject {
+  let rewrites = rewritable.get(pattern);
+  if (rewrites === undefined) {
+    rewrites = mayRewrite(pattern);
+    rewritable.set(pattern, rewrites);
+  }
+  // Without wildcard keys or values to drop, the rewrite copies the pattern as it is.
+  if (!rewrites) return pattern;
   const metadataKey = keyFor(pattern, "metadata");
   const patternMetadata = metadataKey === undefined ? undefined : pattern[metadataKey];
   const resourceMetadata = resource["metadata"];
@@ -37,6 +47,17 @@ export function expandMetadataWildcards(pattern: JsonObject, resource: JsonObjec
     expanded[tagKey] = replaced;
   }
   return expanded ? { ...pattern, [metadataKey as string]: expanded } : pattern;
+}
+
+function mayRewrite(pattern: JsonObject): boolean {
+  const metadataKey = keyFor(pattern, "metadata");
+  const metadata = metadataKey === undefined ? undefined : pattern[metadataKey];
+  if (!isObject(metadata)) return false;
+  return ["labels", "annotations"].some((tag) => {
+    const tagKey = keyFor(metadata, tag);
+    const values = tagKey === undefined ? undefined : metadata[tagKey];
+    return isObject(values) && Object.entries(values).some(([key, value]) => typeof value !== "string" || containsWildcard(key));
+  });
 }
 
 function keyFor(map: JsonObject, tag: string): string | undefined {

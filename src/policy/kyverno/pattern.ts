@@ -96,16 +96,35 @@ function validateElement(resource: JsonValue | undefined, pattern: JsonValue, pa
   return matchesValue(resource, pattern) ? undefined : mismatch();
 }
 
+/** The order a pattern map's keys are judged in: anchors (sorted), then plain keys (see orderPlainKeys). */
+interface KeyOrder {
+  anchored: string[];
+  plain: string[];
+}
+
+/** Patterns never change: each map's key order is found once. */
+const keyOrders = new WeakMap<JsonObject, KeyOrder>();
+
+function keyOrderOf(pattern: JsonObject): KeyOrder {
+  let order = keyOrders.get(pattern);
+  if (!order) {
+    const anchored: string[] = [];
+    const plainKeys: string[] = [];
+    for (const key of Object.keys(pattern)) {
+      const anchor = parseAnchor(key);
+      const phaseOne = anchor && anchor.type !== "global" && anchor.type !== "addIfNotPresent";
+      (phaseOne ? anchored : plainKeys).push(key);
+    }
+    anchored.sort();
+    order = { anchored, plain: orderPlainKeys(plainKeys, pattern) };
+    keyOrders.set(pattern, order);
+  }
+  return order;
+}
+
 function validateMap(resource: JsonObject, rawPattern: JsonObject, path: Trail, anchors: AnchorPresence): Step {
   const pattern = expandMetadataWildcards(rawPattern, resource);
-  const anchored: string[] = [];
-  const plainKeys: string[] = [];
-  for (const key of Object.keys(pattern)) {
-    const anchor = parseAnchor(key);
-    const phaseOne = anchor && anchor.type !== "global" && anchor.type !== "addIfNotPresent";
-    (phaseOne ? anchored : plainKeys).push(key);
-  }
-  anchored.sort();
+  const { anchored, plain: plainKeys } = keyOrderOf(pattern);
 
   // Phase 1: the anchors. A failed condition skips; a real failure wins unless a sibling condition skipped.
   const skipErrors: WalkError[] = [];
@@ -127,7 +146,7 @@ function validateMap(resource: JsonObject, rawPattern: JsonObject, path: Trail, 
   }
 
   // Phase 2: plain keys, global anchors and keys holding nested anchors first (upstream's order).
-  for (const key of orderPlainKeys(plainKeys, pattern)) {
+  for (const key of plainKeys) {
     const error = handleKey(key, pattern[key] as JsonValue, resource, path, anchors);
     if (error) return error;
   }
@@ -260,11 +279,9 @@ class AnchorPresence {
   private readonly seen = new Map<string, boolean>();
 
   record(pattern: JsonObject, resource: JsonValue): void {
-    for (const key of Object.keys(pattern)) {
-      const anchor = parseAnchor(key);
-      if (!anchor || !["condition", "existence", "negation"].includes(anchor.type)) continue;
+    for (const [key, anchorKey] of recordedAnchors(pattern)) {
       if (this.seen.get(key) === true) continue;
-      this.seen.set(key, hasKey(resource, anchor.key));
+      this.seen.set(key, hasKey(resource, anchorKey));
     }
   }
 
@@ -274,6 +291,21 @@ class AnchorPresence {
     }
     return false;
   }
+}
+
+/** A pattern map's condition, existence and negation anchors (written key, resource key): found once per map. */
+const anchorsOfPattern = new WeakMap<JsonObject, readonly [string, string][]>();
+
+function recordedAnchors(pattern: JsonObject): readonly [string, string][] {
+  let found = anchorsOfPattern.get(pattern);
+  if (!found) {
+    found = Object.keys(pattern).flatMap((key): [string, string][] => {
+      const anchor = parseAnchor(key);
+      return anchor && ["condition", "existence", "negation"].includes(anchor.type) ? [[key, anchor.key]] : [];
+    });
+    anchorsOfPattern.set(pattern, found);
+  }
+  return found;
 }
 
 function hasKey(resource: JsonValue, key: string): boolean {

@@ -165,6 +165,11 @@ function readRule(rule: JsonValue, at: FieldPath, names: Set<string>, fail: Fail
   readConditions(rule["preconditions"], [...at, "preconditions"], fail);
   const validate = rule["validate"];
   if (validate !== undefined && validate !== null) readValidate(validate, [...at, "validate"], fail);
+  // Kyverno refuses the policy: only a validate.cel rule has CEL to run its celPreconditions with.
+  const celRule = isObject(validate) && validate["cel"] !== undefined && validate["cel"] !== null;
+  if (rule["celPreconditions"] !== undefined && rule["celPreconditions"] !== null && !celRule) {
+    fail([...at, "celPreconditions"], "celPreconditions can only be used with validate.cel; use preconditions with other rules");
+  }
   checkExpressions(rule, at, fail);
 }
 

@@ -6,7 +6,7 @@
 import type { JsonObject, JsonValue, PathSegment } from "../../manifests/types.js";
 import { evaluateConditions } from "./conditions.js";
 import { loadContextEntries } from "./context-entries.js";
-import { NotEvaluableError, query, QueryError } from "./jmespath.js";
+import { MISSING, NotEvaluableError, queryUnlessMissing, QueryError } from "./jmespath.js";
 import { anyPatternMessage, denyMessage, patternMessage } from "./messages.js";
 import { matchPattern } from "./pattern.js";
 import type { RuleOutcome, Scope } from "./scope.js";
@@ -31,7 +31,7 @@ export function validate(block: ValidationBlock, scope: Scope): RuleOutcome | un
   } catch (error) {
     return errorOutcome("failed to load context", error);
   }
-  const inner: Scope = { ...scope, context };
+  const inner: Scope = context === scope.context ? scope : { ...scope, context };
   let preconditions;
   try {
     preconditions = evaluateConditions(block.preconditions, context);
@@ -119,10 +119,12 @@ function validateForEach(entries: JsonValue[], scope: Scope): RuleOutcome | unde
     if (!isObject(entry)) continue;
     let listed: JsonValue;
     try {
-      listed = query(String(entry["list"] ?? ""), scope.context);
+      const found = queryUnlessMissing(String(entry["list"] ?? ""), scope.context);
+      // A list through an absent field is an optional field: upstream skips that foreach.
+      if (found === MISSING) continue;
+      listed = found;
     } catch (error) {
       if (error instanceof NotEvaluableError) throw error;
-      // A list through an absent field is an optional field: upstream skips that foreach.
       if (error instanceof QueryError && error.message.includes("Unknown key")) continue;
       listError = messageOf(error);
       continue;
@@ -145,6 +147,14 @@ function validateElements(
 ): { outcome: RuleOutcome; applied: number } {
   let applied = 0;
   const scoped = entry["elementScope"];
+  const block: ValidationBlock = {
+    context: entry["context"],
+    preconditions: entry["preconditions"],
+    deny: entry["deny"],
+    pattern: entry["pattern"],
+    anyPattern: entry["anyPattern"],
+    foreach: entry["foreach"],
+  };
   for (const [index, element] of elements.entries()) {
     if (element === null || element === undefined) continue;
     const isMap = isObject(element);
@@ -167,17 +177,7 @@ function validateElements(
       nesting: scope.nesting + 1,
       element: inScope && isMap ? { value: element, path: elementPath } : scope.element,
     };
-    const outcome = validate(
-      {
-        context: entry["context"],
-        preconditions: entry["preconditions"],
-        deny: entry["deny"],
-        pattern: entry["pattern"],
-        anyPattern: entry["anyPattern"],
-        foreach: entry["foreach"],
-      },
-      elementScope,
-    );
+    const outcome = validate(block, elementScope);
     if (!outcome || outcome.status === "skip") continue;
     if (outcome.status === "error" && outcome.message.includes("failed to evaluate preconditions")) continue;
     if (outcome.status !== "pass") {

@@ -58,13 +58,7 @@ export function readAdmissionPolicy(file: string, document: SourceDocument, root
   if (!spec || name === undefined) return { errors };
   const failurePolicy = readFailurePolicy(spec["failurePolicy"], ["spec", "failurePolicy"], errors);
   const match = readMatchResources(spec["matchConstraints"], ["spec", "matchConstraints"], errors, true);
-  let paramKind: ParamKind | undefined;
-  const rawParamKind = spec["paramKind"];
-  if (rawParamKind !== undefined) {
-    if (!isObject(rawParamKind) || typeof rawParamKind["apiVersion"] !== "string" || typeof rawParamKind["kind"] !== "string") {
-      errors.push({ path: ["spec", "paramKind"], message: "paramKind needs apiVersion and kind" });
-    } else paramKind = { apiVersion: rawParamKind["apiVersion"], kind: rawParamKind["kind"] };
-  }
+  const paramKind = spec["paramKind"] === undefined ? undefined : readParamKind(spec["paramKind"], ["spec", "paramKind"], errors);
   const compiled = compileValidator(spec, ["spec"], { failurePolicy, requireValidations: spec["auditAnnotations"] === undefined });
   if ("errors" in compiled) errors.push(...compiled.errors);
   if (errors.length > 0 || "errors" in compiled) return { errors };
@@ -108,13 +102,23 @@ function readActions(value: JsonValue | undefined, errors: SpecError[]): Enforce
   return names.map((n) => ACTIONS[n] as EnforcementAction).reduce((a, b) => (STRENGTH[b] > STRENGTH[a] ? b : a));
 }
 
-function readParamRef(value: JsonValue, errors: SpecError[]): ParamRef | undefined {
-  const at = ["spec", "paramRef"];
+/** `paramKind`: the apiVersion and kind of the objects that hold a policy's params. */
+export function readParamKind(value: JsonValue, at: FieldPath, errors: SpecError[]): ParamKind | undefined {
+  if (isObject(value) && typeof value["apiVersion"] === "string" && typeof value["kind"] === "string") return { apiVersion: value["apiVersion"], kind: value["kind"] };
+  errors.push({ path: at, message: "paramKind needs apiVersion and kind" });
+  return undefined;
+}
+
+/**
+ * `paramRef`: which params by name or label selector. A binding must say what a missing param means;
+ * Kyverno's `validate.cel` may leave it out (`notFoundDefault`), which allows.
+ */
+export function readParamRef(value: JsonValue, errors: SpecError[], at: FieldPath = ["spec", "paramRef"], notFoundDefault?: "Allow"): ParamRef | undefined {
   if (!isObject(value)) {
     errors.push({ path: at, message: "paramRef must be a mapping" });
     return undefined;
   }
-  const action = value["parameterNotFoundAction"];
+  const action = value["parameterNotFoundAction"] ?? notFoundDefault;
   if (action !== "Allow" && action !== "Deny") {
     errors.push({ path: [...at, "parameterNotFoundAction"], message: "parameterNotFoundAction is required with paramRef: Allow or Deny" });
     return undefined;

@@ -15,6 +15,8 @@ import { isObject } from "../../manifests/json.js";
 export interface SpecError {
   path: FieldPath;
   message: string;
+  /** Set when the problem is not a mistake but what the expression needs (a live cluster): see CompileResult. */
+  needs?: string;
 }
 
 export type FailurePolicy = "Fail" | "Ignore";
@@ -83,7 +85,7 @@ export function compileValidator(spec: JsonObject, at: FieldPath, options: Valid
     }
     const compiled = compileCel(expression, { declared: ADMISSION_VARIABLES, ...options });
     if (!compiled.ok) {
-      errors.push({ path, message: compiled.error });
+      errors.push(compiled.needs === undefined ? { path, message: compiled.error } : { path, message: compiled.error, needs: compiled.needs });
       return undefined;
     }
     return { program: compiled.program, ast: compiled.program.ast };

@@ -90,7 +90,7 @@ export function readValidatingPolicy(file: string, document: SourceDocument, roo
 
 function compileVariant(spec: JsonObject, at: FieldPath, failurePolicy: FailurePolicy, errors: SpecError[]): Variant | undefined {
   const match = readMatchResources(spec["matchConstraints"], [...at, "matchConstraints"], errors, true);
-  const compiled = compileValidator(spec, at, { failurePolicy, library: kyvernoLibrary, clusterOnly: KYVERNO_CLUSTER_ONLY, requireValidations: spec["auditAnnotations"] === undefined });
+  const compiled = compileValidator(spec, at, { failurePolicy, library: kyvernoLibrary, clusterOnly: KYVERNO_CLUSTER_ONLY, orValueCompat: true, requireValidations: spec["auditAnnotations"] === undefined });
   if ("errors" in compiled) {
     errors.push(...compiled.errors);
     return undefined;

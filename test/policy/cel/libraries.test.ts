@@ -161,6 +161,10 @@ describe("Kubernetes CEL libraries", () => {
 
   test("the authorizer needs a live cluster and says so, naming the expression", () => {
     const compiled = compileCel("authorizer.group('apps').resource('deployments').check('create').allowed()");
-    expect(compiled).toEqual({ ok: false, error: expect.stringMatching(/"authorizer.group\('apps'\).*" needs a live cluster: the cluster's authorizer/) });
+    expect(compiled).toEqual({
+      ok: false,
+      error: expect.stringMatching(/"authorizer.group\('apps'\).*" needs a live cluster: the cluster's authorizer/),
+      needs: "the cluster's authorizer (authorizer.* checks)",
+    });
   });
 });

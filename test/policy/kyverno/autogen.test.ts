@@ -32,6 +32,41 @@ describe("autogen", () => {
     expect((cronjob["validate"] as JsonObject)["message"]).toBe("{{ request.object.spec.jobTemplate.spec.template.metadata.name }} needs a team");
   });
 
+  it("moves validate.cel expressions, variables and celPreconditions to the template by text, as Kyverno does", () => {
+    const celRule: JsonObject = {
+      name: "no-host-network",
+      match: { any: [{ resources: { kinds: ["Pod"], operations: ["CREATE"] } }] },
+      celPreconditions: [{ name: "labelled", expression: "has(object.metadata.labels)" }],
+      validate: {
+        message: "no host network",
+        cel: {
+          variables: [{ name: "spec", expression: "object.spec" }],
+          expressions: [{ expression: "!has(variables.spec.hostNetwork) || oldObject.spec.hostNetwork == false", messageExpression: "object.metadata.name" }],
+        },
+      },
+    };
+    const [, controllers, cronjob] = computeRules([celRule], {}).map(({ rule }) => rule) as [JsonObject, JsonObject, JsonObject];
+    expect(controllers).toEqual({
+      name: "autogen-no-host-network",
+      match: { any: [{ resources: { kinds: ["apps/v1/DaemonSet", "apps/v1/Deployment", "batch/v1/Job", "apps/v1/ReplicaSet", "v1/ReplicationController", "apps/v1/StatefulSet"], operations: ["CREATE"] } }] },
+      celPreconditions: [{ name: "labelled", expression: "has(object.spec.template.metadata.labels)" }],
+      validate: {
+        message: "no host network",
+        cel: {
+          variables: [{ name: "spec", expression: "object.spec.template.spec" }],
+          expressions: [{ expression: "!has(variables.spec.hostNetwork) || oldObject.spec.template.spec.hostNetwork == false", messageExpression: "object.spec.template.metadata.name" }],
+        },
+      },
+    });
+    expect(cronjob["match"]).toEqual({ any: [{ resources: { kinds: ["batch/v1/CronJob"], operations: ["CREATE"] } }] });
+    expect((cronjob["validate"] as JsonObject)["cel"]).toEqual({
+      variables: [{ name: "spec", expression: "object.spec.jobTemplate.spec.template.spec" }],
+      expressions: [
+        { expression: "!has(variables.spec.hostNetwork) || oldObject.spec.jobTemplate.spec.template.spec.hostNetwork == false", messageExpression: "object.spec.jobTemplate.spec.template.metadata.name" },
+      ],
+    });
+  });
+
   it("follows the autogen-controllers annotation", () => {
     const names = (annotation: string): unknown[] =>
       computeRules([podRule], { "pod-policies.kyverno.io/autogen-controllers": annotation }).map(({ rule }) => rule["name"]);

@@ -182,6 +182,109 @@ ${exclude}`;
   });
 });
 
+describe("validate.cel rules", () => {
+  const celPolicy = (validate: string, extra = "") => `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: cel-images
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: no-latest
+    match:
+      any:
+      - resources:
+          kinds: [Pod]
+${extra}    validate:
+      message: "images must not use the latest tag"
+      cel:
+${validate}`;
+  const noLatest = `        variables:
+        - name: containers
+          expression: "object.spec.containers"
+        expressions:
+        - expression: "variables.containers.all(c, !c.image.endsWith(':latest'))"
+`;
+  const containers = "  - name: app\n    image: nginx:1.25\n  - name: sidecar\n    image: busybox:latest\n";
+  const cronJob = `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+  namespace: shop
+spec:
+  schedule: "0 0 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers:
+          - name: job
+            image: busybox:latest
+`;
+
+  it("fails on the offending container with the rule's message, for Pods and, through autogen, their controllers", () => {
+    const policy = celPolicy(noLatest);
+    expect(check(policy, pod("    team: a\n", containers))).toEqual([
+      expect.objectContaining({ policy: "cel-images", rule: "no-latest", action: "deny", line: 12, message: "images must not use the latest tag" }),
+    ]);
+    // The Deployment's container is on line 13; the CronJob starts on line 16, its container on line 28.
+    const generated = check(policy, `${deployment}---\n${cronJob}`);
+    expect(generated.map((finding) => [finding.rule, finding.resource.kind, finding.line])).toEqual([
+      ["autogen-no-latest", "Deployment", 13],
+      ["autogen-cronjob-no-latest", "CronJob", 28],
+    ]);
+    expect(check(policy, pod("    team: a\n"))).toEqual([]);
+  });
+
+  it("celPreconditions that do not hold skip the rule", () => {
+    const guarded = celPolicy(noLatest, '    celPreconditions:\n    - name: shop-only\n      expression: "object.metadata.namespace == \'other\'"\n');
+    expect(check(guarded, pod("    team: a\n", containers))).toEqual([]);
+  });
+
+  it("JMESPath preconditions and context variables gate a CEL rule too, as Kyverno's engine checks them before any handler", () => {
+    const gated = celPolicy(noLatest, '    context:\n    - name: tier\n      variable:\n        value: "{{ request.object.metadata.labels.tier || \'none\' }}"\n    preconditions:\n      all:\n      - key: "{{ tier }}"\n        operator: Equals\n        value: web\n');
+    expect(check(gated, pod("    team: a\n", containers))).toEqual([]);
+    expect(check(gated, pod("    tier: web\n", containers))).toEqual([expect.objectContaining({ rule: "no-latest", line: 12 })]);
+  });
+
+  it("an expression that errs fails the rule, as under Kyverno's failurePolicy Fail", () => {
+    const erring = celPolicy('        expressions:\n        - expression: "object.spec.missing.size() == 0"\n');
+    expect(check(erring, pod("    team: a\n"))[0]?.message).toMatch(/^expression 'object.spec.missing.size\(\) == 0' resulted in error/);
+  });
+
+  const withParams = celPolicy(`        paramKind:
+          apiVersion: v1
+          kind: ConfigMap
+        paramRef:
+          name: allowed-tags
+          namespace: shop
+          parameterNotFoundAction: Deny
+        expressions:
+        - expression: "object.spec.containers.all(c, c.image.split(':')[1] in params.data.tags.split(','))"
+          messageExpression: "'tags allowed: ' + params.data.tags"
+`);
+  const configMap = "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: allowed-tags\n  namespace: shop\ndata:\n  tags: '1.25'\n";
+
+  it("params come from the policy files; a named param that is not there leaves the rule not evaluated", () => {
+    expect(check(withParams + configMap, pod("    team: a\n", containers))).toEqual([expect.objectContaining({ rule: "no-latest", line: 12, message: "tags allowed: 1.25" })]);
+    expect(check(withParams + configMap, pod("    team: a\n"))).toEqual([]);
+    expect(check(withParams, pod("    team: a\n"))[0]?.message).toMatch(/^not evaluated: needs the ConfigMap "allowed-tags" in namespace "shop"/);
+  });
+
+  it("celPreconditions belong to validate.cel rules: elsewhere they are a load error, as Kyverno refuses them", () => {
+    const misplaced = requireLabels().replace("    validate:\n", '    celPreconditions:\n    - name: x\n      expression: "true"\n    validate:\n');
+    expect(load(misplaced).errors).toEqual([expect.objectContaining({ line: 15, message: expect.stringMatching(/^celPreconditions can only be used with validate.cel/) })]);
+  });
+
+  it("what needs the cluster's authorizer is not evaluated; a mistake is a load error at its line", () => {
+    const authorizer = celPolicy('        expressions:\n        - expression: "authorizer.group(\'\').resource(\'pods\').check(\'create\').allowed()"\n');
+    expect(check(authorizer, pod("    team: a\n"))[0]?.message).toMatch(/^not evaluated: needs the cluster's authorizer/);
+    const broken = load(celPolicy('        expressions:\n        - expression: "object.spec.containers.all(c,"\n'));
+    expect(broken.policies).toEqual([]);
+    expect(broken.errors).toEqual([expect.objectContaining({ line: 17, message: expect.stringMatching(/invalid CEL expression/) })]);
+  });
+});
+
 describe("rules that cannot be judged from the files", () => {
   const mixed = `apiVersion: kyverno.io/v1
 kind: ClusterPolicy
@@ -248,6 +351,15 @@ spec:
   it("an org may choose how not-evaluated rules are reported", () => {
     const annotated = mixed.replace("  name: mixed\n", "  name: mixed\n  annotations:\n    kube-policy-bot.dev/not-evaluated: dryrun\n");
     expect(new Set(check(annotated, pod("    team: a\n")).map((finding) => finding.action))).toEqual(new Set(["dryrun"]));
+  });
+
+  it("an Audit policy annotated to block on what it cannot evaluate blocks, while its failures still warn", () => {
+    const audit = mixed
+      .replace("  name: mixed\n", "  name: mixed\n  annotations:\n    kube-policy-bot.dev/not-evaluated: deny\n")
+      .replace("validationFailureAction: Enforce", "validationFailureAction: Audit");
+    const findings = check(audit + requireLabels("Audit").replace("name: require-labels", "name: audit-labels").replace(/^/, "---\n"), pod("    app: a\n"));
+    expect(findings.filter((finding) => finding.message.startsWith("not evaluated")).map((finding) => finding.action)).toEqual(["deny", "deny", "deny"]);
+    expect(findings.find((finding) => finding.policy === "audit-labels")?.action).toBe("warn");
   });
 
   it("user info is unknown for a manifest, so a rule that reads it is not evaluated", () => {
