@@ -15,6 +15,8 @@ export interface CheckRequest {
   paths: string[];
   /** `--base REF`: only findings not already at REF block (read with git, the work tree untouched). */
   base?: string;
+  /** `--kustomize-root GLOB`: the Kustomize roots, as the org config's `kustomize.roots`; absent: automatic. */
+  kustomizeRoots?: string[];
   /** `--fix`: apply the rules' fixes to the findings that block; `--fix-warnings`: to warnings too. */
   fix: "none" | "blocking" | "warnings";
   /** `--dry-run`: print the fixes as a unified diff instead of writing them. */
@@ -47,7 +49,8 @@ export type CliRequest =
   | { command: "version" }
   | { command: "usage-error"; message: string };
 
-export const USAGE = `Usage: kube-policy-bot check [--policies PATH]... [--format text|json|sarif] [--base REF] [--fix [--fix-warnings] [--dry-run]] PATH...
+export const USAGE = `Usage: kube-policy-bot check [--policies PATH]... [--format text|json|sarif] [--base REF] [--kustomize-root GLOB]...
+                             [--fix [--fix-warnings] [--dry-run]] PATH...
        kube-policy-bot render [--format yaml|json] DIR
        kube-policy-bot rules [--format text|json|markdown]
 
@@ -68,6 +71,9 @@ Options:
                         rules: text (default), json or markdown
   --base REF            check: compare with the same PATHs at git commit REF (e.g. origin/main):
                         findings already there are reported as pre-existing and do not block
+  --kustomize-root GLOB check: render and judge only the kustomization directories matching GLOB
+                        (repeatable; relative to the working directory, \`.\` for itself), as the
+                        org config's kustomize.roots; default: every kustomization no other one uses
   --fix                 check: apply the rules' fixes to the findings that block, in place, then check
                         again and report what remains (findings without a safe fix are left as they are)
   --fix-warnings        with --fix: fix warnings too
@@ -161,7 +167,7 @@ export function parseArgs(argv: readonly string[]): CliRequest {
 }
 
 function parseCheck(rest: readonly string[]): CliRequest {
-  const read = readArgs(rest, ["--policies", "--format", "--base"], ["--fix", "--fix-warnings", "--dry-run"]);
+  const read = readArgs(rest, ["--policies", "--format", "--base", "--kustomize-root"], ["--fix", "--fix-warnings", "--dry-run"]);
   if ("unknown" in read) return usageError(`unknown option ${JSON.stringify(read.unknown)}`);
   const policies = read.values.get("--policies") ?? [];
   if (!policies.every(nonEmpty)) return usageError("--policies needs a file or directory");
@@ -171,6 +177,8 @@ function parseCheck(rest: readonly string[]): CliRequest {
   if ("error" in format) return usageError(format.error);
   const base = single(read, "--base", nonEmpty, () => "--base needs a git revision, e.g. --base origin/main");
   if ("error" in base) return usageError(base.error);
+  const kustomizeRoots = read.values.get("--kustomize-root");
+  if (kustomizeRoots && !kustomizeRoots.every(nonEmpty)) return usageError("--kustomize-root needs a directory glob, e.g. --kustomize-root 'overlays/*'");
 
   if (read.operands.length === 0) return usageError("missing PATH: give at least one manifest file or directory");
   const fix = read.flags.has("--fix");
@@ -186,6 +194,7 @@ function parseCheck(rest: readonly string[]): CliRequest {
     fix: fixMode,
     dryRun,
     ...(base.value !== undefined ? { base: base.value } : {}),
+    ...(kustomizeRoots !== undefined ? { kustomizeRoots: kustomizeRoots as string[] } : {}),
   };
 }
 

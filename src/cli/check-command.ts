@@ -57,14 +57,14 @@ async function readAndRender(
   discovered: readonly string[],
   cwd: string,
   read: (file: string) => Promise<{ loaded: LoadedFile; content?: Buffer | Uint8Array }>,
-  contents?: Map<string, Buffer>,
-  fixes = true,
+  options: { contents?: Map<string, Buffer>; rootGlobs?: readonly string[] | undefined; fixes?: boolean } = {},
 ): Promise<LoadedFile[]> {
   const top = fileSystemRoot(cwd);
   const toRenderPath = (file: string): string => renderPathOf(cwd, file);
   const show = (renderPath: string): string => path.relative(cwd, path.join(top, renderPath)) || ".";
   const renderPaths = discovered.map(toRenderPath);
-  const kustomize = renderKustomizeRoots(fs, renderPaths, { show, fixes });
+  const { contents, rootGlobs, fixes = true } = options;
+  const kustomize = renderKustomizeRoots(fs, renderPaths, { show, fixes, ...(rootGlobs ? { rootGlobs } : {}) });
   const files: LoadedFile[] = [];
   for (const [index, file] of discovered.entries()) {
     const renderPath = renderPaths[index] as string;
@@ -165,7 +165,10 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
 
   // The text of every file read as a manifest of its own: what `--fix` edits.
   const contents = new Map<string, Buffer>();
-  const files = await readAndRender(diskFileSystem(fileSystemRoot(io.cwd)), discovery.files, io.cwd, (file) => readManifest(file, io.cwd), contents);
+  const files = await readAndRender(diskFileSystem(fileSystemRoot(io.cwd)), discovery.files, io.cwd, (file) => readManifest(file, io.cwd), {
+    contents,
+    rootGlobs: request.kustomizeRoots,
+  });
   let baseline: LoadedFile[] | undefined;
   if (request.base !== undefined) {
     let base: GitBaseline;
@@ -178,7 +181,7 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
     // The base is read and rendered exactly like the work tree, from its files at REF.
     const read = async (file: string) => ({ loaded: loadManifestFile(file, base.contentOf(file) ?? new Uint8Array()) });
     // Nothing at the base is fixed: its rendered objects need no fix hooks.
-    baseline = await readAndRender(base.fileSystem, base.files, io.cwd, read, undefined, false);
+    baseline = await readAndRender(base.fileSystem, base.files, io.cwd, read, { rootGlobs: request.kustomizeRoots, fixes: false });
   }
   // Directories that could not be listed are not files the engine saw, but they block all the same.
   const input: VerdictInput = {
@@ -203,7 +206,7 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
         const text = fixed.get(file);
         return text === undefined ? readManifest(file, io.cwd) : { loaded: loadManifestFile(file, text) };
       };
-      verdict = decideVerdict({ ...input, files: await readAndRender(fixedFs, discovery.files, io.cwd, readFixed) });
+      verdict = decideVerdict({ ...input, files: await readAndRender(fixedFs, discovery.files, io.cwd, readFixed, { rootGlobs: request.kustomizeRoots }) });
     }
   }
 

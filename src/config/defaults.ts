@@ -69,6 +69,7 @@ export const DEFAULT_ORG_CONFIG: Readonly<OrgConfig> = Object.freeze({
   exceptions: { approvers: [], maxDurationMs: 30 * DAY_MS, defaultDurationMs: 14 * DAY_MS },
   suggestions: { enabled: true, maxComments: DEFAULT_MAX_SUGGESTIONS },
   podTemplates: [],
+  kustomize: {},
 }) as OrgConfig;
 
 export function defaultOrgConfig(): OrgConfig {

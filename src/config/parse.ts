@@ -22,8 +22,15 @@ export function parseOrgConfig(file: string, content: string | Uint8Array): Pars
   const config = defaultOrgConfig();
   const root = reader.root;
   if (root) {
-    reader.keys(root, [], ["manifests", "namespaces", "policies", "check", "exceptions", "suggestions", "podTemplates"]);
+    reader.keys(root, [], ["manifests", "namespaces", "policies", "check", "exceptions", "suggestions", "podTemplates", "kustomize"]);
     config.podTemplates = readPodTemplates(reader, root);
+    const kustomize = reader.mapping(root, ["kustomize"]);
+    if (kustomize) {
+      reader.keys(kustomize, ["kustomize"], ["roots"]);
+      // `.` is the repository's top directory (a kustomization.yaml at the root of the repository).
+      const roots = reader.globs(kustomize, ["kustomize", "roots"]);
+      if (roots) config.kustomize.roots = roots;
+    }
     const manifests = reader.mapping(root, ["manifests"]);
     if (manifests) {
       reader.keys(manifests, ["manifests"], ["include", "exclude"]);
@@ -113,7 +120,11 @@ export function parseRepoConfig(file: string, content: string | Uint8Array): Par
     for (const key of ["exceptions", "suggestions"]) {
       if (key in root) reader.fail([key], `${key} can only be set in the organisation's config (the .github repository), not in a repository`, "not-allowed-here");
     }
-    reader.keys(root, [], ["manifests", "namespaces", "policies", "check", "exceptions", "suggestions"]);
+    if ("kustomize" in root) {
+      // Choosing roots chooses what is judged: a repository could leave an overlay out.
+      reader.fail(["kustomize"], "kustomize can only be set in the organisation's config (the .github repository): which roots are rendered decides what is judged", "not-allowed-here");
+    }
+    reader.keys(root, [], ["manifests", "namespaces", "policies", "check", "exceptions", "suggestions", "kustomize"]);
     const namespaces = reader.mapping(root, ["namespaces"]);
     if (namespaces) {
       if ("maxFiles" in namespaces) reader.fail(["namespaces", "maxFiles"], "namespaces.maxFiles can only be set in the organisation's config: it bounds the work of every check");

@@ -51,6 +51,16 @@ export interface OrgConfig {
   suggestions: { enabled: boolean; maxComments: number };
   /** Custom resources that create pods, beyond the well-known ones (README: "Pod-creating custom resources"). */
   podTemplates: PodTemplateSetting[];
+  kustomize: KustomizeSettings;
+}
+
+/**
+ * Which kustomization directories are roots (rendered and judged as what is deployed). Without
+ * `roots`, every kustomization directory no other one uses; `roots: []` renders nothing.
+ */
+export interface KustomizeSettings {
+  /** Globs of root directories (`.` is the repository's top). */
+  roots?: string[];
 }
 
 /** A kind whose pod templates are judged: any version of `apiVersion`'s group; paths like `spec.jobs[*].template`. */

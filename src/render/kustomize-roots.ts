@@ -5,14 +5,16 @@
  * the app the Git blobs of a pull request.
  *
  * A root is a kustomization directory no other kustomization of the repository uses (as a resource,
- * base or component): what Argo CD or Flux would be pointed at. A root that cannot be rendered is
- * one error at the file and line that stops it; none of its objects are judged.
+ * base or component): what Argo CD or Flux would be pointed at; or, with explicit root globs (the
+ * `kustomize.roots` setting), the kustomization directories they match (kustomize-graph.ts decides,
+ * for the CLI and the app alike). A root that cannot be rendered is one error at the file and line
+ * that stops it; none of its objects are judged.
  */
 import type { InputError, JsonObject, LoadedFile, Manifest } from "../manifests/types.js";
 import { sourceFixer, type RenderedRoots } from "./kustomize-fixes.js";
 import { directoryOf } from "./kustomize/filesystem.js";
+import { isKustomizationFile, kustomizeGraph, rootsOf } from "./kustomize-graph.js";
 import {
-  KUSTOMIZATION_FILE_NAMES,
   KustomizeError,
   locatePlace,
   ParseCache,
@@ -36,9 +38,30 @@ export interface KustomizeRoots {
   closures: Map<string, string[]>;
 }
 
-export function isKustomizationFile(path: string): boolean {
-  const name = path.slice(path.lastIndexOf("/") + 1);
-  return (KUSTOMIZATION_FILE_NAMES as readonly string[]).includes(name);
+export { isKustomizationFile };
+
+export interface RootSelection {
+  /** The roots to render and judge (repository directories). */
+  roots: readonly string[];
+  /** Kustomization directories rendered only to learn which files are their inputs (never judged). */
+  alsoRender: readonly string[];
+}
+
+export interface KustomizeRootsOptions extends RenderOptions {
+  /** How a repository path is shown (the CLI prints paths relative to where it runs). */
+  show?: (path: string) => string;
+  /** Explicit root globs (`kustomize.roots`), matched against shown directories; default: automatic. */
+  rootGlobs?: readonly string[];
+  /**
+   * What to render, decided by the caller (the app renders only what a change affects); default:
+   * every kustomization directory among the files, with the roots the graph gives.
+   */
+  select?: RootSelection;
+  /**
+   * `false` leaves the objects without fix hooks (a render nobody fixes: the base of a diff), which
+   * saves rendering again to check each fix.
+   */
+  fixes?: boolean;
 }
 
 const firstLine = { line: 1, column: 1, endLine: 1, endColumn: 1 };
@@ -49,19 +72,22 @@ function rootName(directory: string): string {
 }
 
 /**
- * Renders every kustomization directory among `files` (repository paths) and keeps the roots.
- * `show` maps a repository path to how it is shown (the CLI prints paths relative to where it runs).
- * `fixes: false` leaves the objects without fix hooks (a render nobody fixes: the base of a diff),
- * which saves rendering again to check each fix.
+ * Renders the kustomization directories among `files` (repository paths) and keeps the roots: by
+ * default every directory is rendered (so every Kustomize input is known), `select` narrows it.
  */
-export function renderKustomizeRoots(
-  fs: RenderFileSystem,
-  files: readonly string[],
-  options: RenderOptions & { show?: (path: string) => string; fixes?: boolean } = {},
-): KustomizeRoots {
+export function renderKustomizeRoots(fs: RenderFileSystem, files: readonly string[], options: KustomizeRootsOptions = {}): KustomizeRoots {
   const show = options.show ?? ((path: string) => path);
   const cache = options.cache ?? new ParseCache();
-  const directories = [...new Set(files.filter(isKustomizationFile).map(directoryOf))].sort();
+  let directories: string[];
+  let roots: string[];
+  if (options.select) {
+    roots = [...options.select.roots].sort();
+    directories = [...new Set([...options.select.roots, ...options.select.alsoRender])].sort();
+  } else {
+    const graph = kustomizeGraph(files, (path) => fs.contentOf(path));
+    directories = graph.directories;
+    roots = rootsOf(graph, options.rootGlobs, (directory) => show(directory) || ".");
+  }
   const renders = new Map<string, { files: string[]; loaded: LoadedFile; objects?: JsonObject[] }>();
   // What the roots render, for checking a fix by rendering again; filled once the roots are known.
   const rendered: RenderedRoots = { fs, options: { loadRestrictor: options.loadRestrictor ?? "rootOnly", cache }, show, roots: new Map() };
@@ -99,19 +125,12 @@ export function renderKustomizeRoots(
     }
   }
   const inputs = new Set<string>();
-  const usedByOthers = new Set<string>();
-  for (const [directory, render] of renders) {
-    for (const file of render.files) {
-      inputs.add(file);
-      if (isKustomizationFile(file) && directoryOf(file) !== directory) usedByOthers.add(directoryOf(file));
-    }
-  }
-  const roots = directories.filter((directory) => !usedByOthers.has(directory));
+  for (const render of renders.values()) for (const file of render.files) inputs.add(file);
+  const closures = new Map<string, string[]>();
+  for (const [directory, render] of renders) closures.set(directory, render.files);
   for (const root of roots) {
     const render = renders.get(root);
     if (render?.objects) rendered.roots.set(root, { objects: render.objects, files: render.files });
   }
-  const closures = new Map<string, string[]>();
-  for (const [directory, render] of renders) closures.set(directory, render.files);
   return { files: roots.map((root) => (renders.get(root) as { loaded: LoadedFile }).loaded), roots, inputs, closures };
 }

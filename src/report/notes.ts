@@ -9,6 +9,13 @@ export function notManifestNote(files: readonly string[]): string {
   return `${files.length} changed ${one ? "file matches" : "files match"} the manifest globs but ${one ? "holds" : "hold"} no Kubernetes object (no document has apiVersion or kind), so ${one ? "it was" : "they were"} not checked: ${listed}.`;
 }
 
+/** Which Kustomize roots the change affected and were rendered (the others were not read). */
+export function kustomizeRootsNote(roots: readonly string[]): string {
+  const listed = roots.slice(0, 10).map((root) => `\`${(root === "" ? "." : root).replace(/`/g, "")}\``).join(", ") + (roots.length > 10 ? ` and ${roots.length - 10} more` : "");
+  const one = roots.length === 1;
+  return `${one ? "the Kustomize root" : `${roots.length} Kustomize roots`} this change affects ${one ? "was" : "were"} rendered and judged as ${one ? "it deploys" : "they deploy"}: ${listed}.`;
+}
+
 /** A policy document that is valid but does nothing here (e.g. a ValidatingAdmissionPolicy no binding binds). */
 export function policyNoticeNote(notice: InputError): string {
   return `\`${notice.file.replace(/`/g, "")}:${notice.line}\`: ${notice.message}`;

@@ -5,6 +5,7 @@
  * the counts, the conclusion and what became of each exception come out. Front ends only gather the
  * inputs and format the verdict; neither corrects a count after the fact.
  */
+import { notRenderedHelm } from "../render/helm-sources.js";
 import { applyExceptions } from "../exceptions/apply.js";
 import type { AuthorizationFacts } from "../exceptions/authorize.js";
 import { deriveExceptions, type DerivedExceptions, type PullRequestComment } from "../exceptions/derive.js";
@@ -131,7 +132,8 @@ export function decideVerdict(input: VerdictInput): Verdict {
   return {
     findings,
     errors,
-    notices: [...(evaluated.notices ?? [])].sort(byLocation),
+    // Helm charts (a HelmRelease, an Argo CD Application with a Helm source) are not rendered: said, never silently passed.
+    notices: [...(evaluated.notices ?? []), ...notRenderedHelm(input.files)].sort(byLocation),
     summary,
     counts,
     fixed: evaluated.fixed,

@@ -36,6 +36,8 @@ policies:
 check:
   name: k8s-policy
   failureMode: fail-open
+kustomize:
+  roots: ["clusters/*", "."]
 suggestions:
   enabled: false
   maxComments: 5
@@ -61,7 +63,21 @@ exceptions:
       },
       suggestions: { enabled: false, maxComments: 5 },
       podTemplates: [],
+      kustomize: { roots: ["clusters/*", "."] },
     });
+  });
+
+  test("kustomize.roots: a list of directory globs, only in the organisation's config", () => {
+    expect(parseOrgConfig("org.yml", "check:\n  gate: new\n").config?.kustomize).toEqual({});
+    expect(parseOrgConfig("org.yml", "kustomize:\n  roots: []\n").config?.kustomize).toEqual({ roots: [] });
+    expect(parseOrgConfig("org.yml", "kustomize:\n  roots: overlays/*\n").problems).toEqual([expect.objectContaining({ line: 2, code: "wrong-type" })]);
+    expect(parseOrgConfig("org.yml", "kustomize:\n  root: [overlays/*]\n").problems).toEqual([
+      expect.objectContaining({ line: 2, code: "unknown-key", suggestion: "roots" }),
+    ]);
+    expect(parseOrgConfig("org.yml", "kustomize:\n  roots: [/overlays/*]\n").problems).toEqual([expect.objectContaining({ line: 2 })]);
+    expect(parseRepoConfig("repo.yml", "kustomize:\n  roots: [overlays/*]\n").problems).toEqual([
+      expect.objectContaining({ line: 1, code: "not-allowed-here", message: expect.stringContaining("organisation's config") }),
+    ]);
   });
 
   test("suggestions: maxComments is bounded, and only the organisation sets suggestions", () => {

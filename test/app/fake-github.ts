@@ -81,6 +81,8 @@ export class FakeGitHub implements GitHubGateway {
   botLogin = "kube-policy-bot[bot]";
   /** GitHub's clock: when comments are created and check runs completed (second precision). */
   clock: () => Date = () => new Date("2025-06-01T11:00:00Z");
+  /** Every tree listing says GitHub truncated it (a repository of more than 100,000 files). */
+  treesTruncated = false;
   /** When the pull requests' head branches were force-pushed (`head_ref_force_pushed` events). */
   readonly forcePushes = new Map<string, string[]>();
 
@@ -127,6 +129,18 @@ export class FakeGitHub implements GitHubGateway {
       changedFiles: files.length,
       author: options.author ?? "octocat",
     };
+    // The head commit's tree: the base branch with the pull request's changes (what GET git/trees lists).
+    const state = this.repos.get(key(repo));
+    if (state) {
+      const head = new Map(state.branches.get(base) ?? []);
+      for (const [filename, content] of Object.entries(options.files)) {
+        const previousName = options.renamed?.[filename];
+        if (previousName) head.delete(previousName);
+        if (content === null) head.delete(filename);
+        else head.set(filename, content);
+      }
+      state.branches.set(info.headSha, head);
+    }
     const previous = this.pulls.get(`${key(repo)}#${number}`)?.heads ?? [];
     this.pulls.set(`${key(repo)}#${number}`, { info, files, heads: previous.includes(info.headSha) ? previous : [...previous, info.headSha] });
     return info;
@@ -137,6 +151,9 @@ export class FakeGitHub implements GitHubGateway {
   }
 
   setComparison(repo: RepoRef, base: string, head: string, files: Record<string, string>): void {
+    // The head commit's tree: the default branch with the compared files.
+    const state = this.repos.get(key(repo));
+    if (state) state.branches.set(head, new Map([...(state.branches.get(state.defaultBranch) ?? []), ...Object.entries(files)]));
     this.comparisons.set(`${key(repo)}:${base}...${head}`, Object.entries(files).map(([filename, content]) => {
       const sha = blobSha(content);
       this.blobs.set(sha, Buffer.from(content, "utf8"));
@@ -235,7 +252,7 @@ export class FakeGitHub implements GitHubGateway {
     this.record("getTree", `${key(repo)}@${ref}`);
     const files = this.repos.get(key(repo))?.branches.get(ref);
     if (!files) return undefined;
-    return { entries: [...files.entries()].map(([path, content]) => ({ path, type: "blob", sha: blobSha(content) })), truncated: false };
+    return { entries: [...files.entries()].map(([path, content]) => ({ path, type: "blob", sha: blobSha(content) })), truncated: this.treesTruncated };
   }
 
   async listCheckRunsForRef(repo: RepoRef, ref: string, appId?: number): Promise<CheckRunSummary[]> {

@@ -74,6 +74,7 @@ describe("a pull request check", () => {
       "createCheckRun",
       "listPullRequestFiles",
       "readFile", // .github/kube-policy.yml on the base branch
+      "getTree", // the head's tree: which changed files are Kustomize inputs (none here)
       "getBlob",
       "updateCheckRun",
       // The breakout pod's findings are fixable: the bot's earlier review comments, who the bot is, the review.

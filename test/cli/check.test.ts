@@ -37,7 +37,12 @@ describe("check examples/ (the seed case)", () => {
     );
     // The web and billing Deployments land in shop, whose Namespace is among the files: its label decides.
     expect(lines).toContain("  shop: pod-security-baseline enforce=restricted:latest from label pod-security.kubernetes.io/enforce of Namespace shop (examples/cluster/namespaces.yaml:3)");
-    expect(lines.at(-1)).toMatch(/^5 files, 5 resources: [1-9]\d* deny, \d+ warn, 0 dryrun, 0 errors$/);
+    // The Kustomize overlay's patch makes its compliant base a breakout, on the patch's lines.
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^examples\/kustomize\/overlays\/prod\/debug-patch\.yaml:14:\d+: deny pod-security-baseline\/privileged: .+ \(Deployment shop\/api in examples\/kustomize\/overlays\/prod, container "api";/),
+    );
+    // Five plain files and one rendered root; the kustomization files and the patch are not judged alone.
+    expect(lines.at(-1)).toMatch(/^6 files, 6 resources: [1-9]\d* deny, \d+ warn, 0 dryrun, 0 errors$/);
   });
 
   it("json: the same two findings, with field paths, and nothing against the compliant web Deployment", async () => {
@@ -63,7 +68,7 @@ describe("check examples/ (the seed case)", () => {
     // The billing image breaks no Pod Security rule: only the allowed-repos constraint catches it.
     expect(report.findings.filter((f) => f.file === "examples/apps/billing/deployment.yaml")).toEqual([]);
     expect(report.errors).toEqual([]);
-    expect(report.summary).toMatchObject({ files: 5, resources: 5, errors: 0 });
+    expect(report.summary).toMatchObject({ files: 6, resources: 6, errors: 0 });
   });
 
   it("json twin of the breakout pod: findings on its hostPID line (8) and privileged line (18)", async () => {
@@ -205,7 +210,9 @@ describe("help, version and colour", () => {
   it("prints usage for --help and exits 0", async () => {
     const { code, stdout } = await runCli(["--help"]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^Usage: kube-policy-bot check \[--policies PATH\]\.\.\. \[--format text\|json\|sarif\] \[--base REF\] \[--fix \[--fix-warnings\] \[--dry-run\]\] PATH\.\.\./);
+    expect(stdout).toMatch(
+      /^Usage: kube-policy-bot check \[--policies PATH\]\.\.\. \[--format text\|json\|sarif\] \[--base REF\] \[--kustomize-root GLOB\]\.\.\.\n +\[--fix \[--fix-warnings\] \[--dry-run\]\] PATH\.\.\./,
+    );
   });
 
   it("prints the package version for --version", async () => {

@@ -88,6 +88,39 @@ describe("check on a repository with Kustomize overlays", () => {
   });
 });
 
+describe("choosing roots and what is not rendered", () => {
+  test("--kustomize-root GLOB judges only the roots it matches; the others' inputs are still not judged alone", async () => {
+    const cwd = await writeRepository();
+    const run = await runCli(["check", "--format", "json", "--kustomize-root", "repo/overlays/prod", "repo"], { cwd });
+    const report = JSON.parse(run.stdout) as { findings: { file: string; rule: string; resource: { renderedIn: string[] } }[]; errors: unknown[] };
+    expect(report.errors).toEqual([]);
+    const hostPid = report.findings.filter((finding) => finding.rule === "hostNamespaces");
+    expect(hostPid.map((finding) => [finding.file, finding.resource.renderedIn])).toEqual([["repo/components/debug/debug-patch.yaml", ["repo/overlays/prod"]]]);
+  });
+
+  test("a HelmRelease and an Argo CD Application with a Helm chart are listed as not rendered, at their lines", async () => {
+    const cwd = await writeRepository();
+    await scratch.file(
+      "repo/apps/podinfo.yaml",
+      "apiVersion: helm.toolkit.fluxcd.io/v2beta1\nkind: HelmRelease\nmetadata:\n  name: podinfo\nspec:\n  chart:\n    spec: {chart: podinfo}\n",
+    );
+    await scratch.file(
+      "repo/apps/argo.yaml",
+      "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: redis\nspec:\n  sources:\n    - repoURL: https://example.com/git\n      path: deploy\n    - repoURL: https://charts.example.com\n      chart: redis\n",
+    );
+    const text = await runCli(["check", "repo/apps"], { cwd });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain("repo/apps/argo.yaml:10:");
+    expect(text.stdout).toMatch(/not rendered: Application redis deploys a Helm chart/);
+    const json = await runCli(["check", "--format", "json", "repo/apps"], { cwd });
+    const report = JSON.parse(json.stdout) as { notices: { file: string; line: number; message: string }[] };
+    expect(report.notices.map((notice) => [notice.file, notice.line])).toEqual([
+      ["repo/apps/argo.yaml", 10],
+      ["repo/apps/podinfo.yaml", 6],
+    ]);
+  });
+});
+
 describe("render", () => {
   test("prints the rendered objects as YAML, keys sorted as kustomize prints them", async () => {
     const cwd = await writeRepository();

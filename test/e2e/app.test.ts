@@ -280,6 +280,17 @@ describe("GitHub API requests per pull request", () => {
     );
   });
 
+  test("a 1-file pull request whose workload needs no Namespace lookup still lists the head's tree once (for Kustomize inputs)", async () => {
+    const counts = await measure({ "deploy/app.yaml": hardenedDeployment({ name: "plain", namespace: null }) });
+    console.log(`requests for a 1-file PR without a namespace: ${JSON.stringify(counts)}`);
+    expect(counts.namespaces).toBe(1); // the tree listing, here made for Kustomize only
+    expect(counts.blobs).toBe(1);
+    expect(counts.total).toBe(
+      counts.token + counts.config + counts.list + counts.blobs + counts.create + counts.update + counts.comments + counts.events + counts.namespaces,
+    );
+    expect(counts.total - counts.token).toBe(9); // 8 before the app rendered Kustomize: the tree listing is the one more
+  });
+
   test("a 300-file pull request", async () => {
     const files = Object.fromEntries(Array.from({ length: 300 }, (_, index) => [`apps/app-${index}/deployment.yaml`, compliantDeployment(`app-${index}`)]));
     const counts = await measure(files);

@@ -22,6 +22,8 @@ export interface ManifestStoreOptions {
 
 interface Cached {
   loaded: LoadedFile;
+  /** The blob's bytes, for what is read as more than a manifest (a Kustomize render's inputs). */
+  content?: Uint8Array;
   /** The file's text, when it holds objects: what a suggested change is made in. */
   text?: string;
   bytes: number;
@@ -30,8 +32,8 @@ interface Cached {
   linkText?: string;
 }
 
-/** Parsed objects with their positions cost several times their source text (and the text is kept too). */
-const PARSED_SIZE_FACTOR = 7;
+/** Parsed objects with their positions cost several times their source text (and the bytes and text are kept too). */
+const PARSED_SIZE_FACTOR = 8;
 
 export interface LoadResult {
   files: LoadedFile[];
@@ -47,6 +49,13 @@ export interface LoadResult {
   notes: string[];
   /** The text of each loaded file read at its own path (not through a symbolic link), by path. */
   texts: Map<string, string>;
+}
+
+export interface ContentsResult {
+  contents: Map<string, Uint8Array>;
+  /** Blobs that could not be read, at their paths. */
+  errors: InputError[];
+  fetched: number;
 }
 
 export class ManifestStore {
@@ -143,6 +152,28 @@ export class ManifestStore {
     }
   }
 
+  /**
+   * The bytes of blobs (a Kustomize render reads them as files, not as manifests), through the same
+   * cache and in-flight sharing as `load`. A blob GitHub does not serve is an error at its path.
+   */
+  async readContents(gateway: GitHubGateway, repo: RepoRef, files: readonly ChangedFile[]): Promise<ContentsResult> {
+    const contents = new Map<string, Uint8Array>();
+    const errors: InputError[] = [];
+    let fetched = 0;
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < files.length) {
+        const file = files[next++] as ChangedFile;
+        const { entry, read } = await this.loadOne(gateway, repo, file, undefined);
+        if (read) fetched++;
+        if (entry.content) contents.set(file.filename, entry.content);
+        else errors.push(...atPath(entry.loaded, file.filename).errors);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, files.length) }, worker));
+    return { contents, errors, fetched };
+  }
+
   get cachedFiles(): number {
     return this.cache.size;
   }
@@ -156,7 +187,7 @@ function parse(file: string, content: Uint8Array): Cached {
     const parsed = parseDocuments(file, content);
     notManifest = parsed.errors.length === 0 && !parsed.documents.some((document) => looksLikeObject(document.value));
   }
-  const entry: Cached = { loaded, bytes: content.byteLength, notManifest };
+  const entry: Cached = { loaded, content, bytes: content.byteLength, notManifest };
   if (loaded.manifests.length > 0) entry.text = Buffer.from(content).toString("utf8");
   if (notManifest && mayBeSymlinkBlob(content)) entry.linkText = Buffer.from(content).toString("utf8");
   return entry;

@@ -36,6 +36,8 @@ export interface NamespaceReadRequest {
   settings: { paths: readonly string[]; maxFiles: number };
   /** What the policies need to know (see `namespaceNeeds`). */
   needs: NamespaceNeeds;
+  /** Lists a commit's tree: the check's own lister, so a tree already listed (for Kustomize) is not listed again. */
+  listTree?: (ref: string) => Promise<Tree | undefined>;
 }
 
 export interface NamespaceNeeds {
@@ -77,9 +79,10 @@ export interface NamespaceReadResult {
 export async function readNamespaceFiles(gateway: GitHubGateway, store: ManifestStore, request: NamespaceReadRequest): Promise<NamespaceReadResult> {
   const result: NamespaceReadResult = { current: [], base: [], notes: [], blobsFetched: 0 };
   if (request.settings.maxFiles === 0 || (!request.needs.current && !request.needs.base)) return result;
+  const listTree = request.listTree ?? ((ref: string) => gateway.getTree(request.repo, ref));
   const [headTree, baseTree] = await Promise.all([
-    request.needs.current && request.settings.paths.length > 0 ? gateway.getTree(request.repo, request.headRef) : undefined,
-    request.needs.base ? gateway.getTree(request.repo, request.baseRef) : undefined,
+    request.needs.current && request.settings.paths.length > 0 ? listTree(request.headRef) : undefined,
+    request.needs.base ? listTree(request.baseRef) : undefined,
   ]);
   for (const [tree, label, needed] of [[headTree, "head", request.needs.current && request.settings.paths.length > 0], [baseTree, "base", request.needs.base]] as const) {
     if (!needed) continue;

@@ -5,18 +5,23 @@
  * rules changed, and whose comments count for exceptions.
  *
  * Order of requests: the file list, the repository's config (the org's layer is read before the
- * check run exists, see run.ts), the changed manifests (by blob SHA, cached), the repository's
- * Namespace manifests when a judged workload's Namespace is not among them, then the comments.
+ * check run exists, see run.ts), the head's tree (once, for Kustomize and Namespaces) and the
+ * kustomizations and files of the Kustomize roots the change affects, the changed manifests no
+ * kustomization reads (by blob SHA, cached), the repository's Namespace manifests when a judged
+ * workload's Namespace is not among them, the base side (`gate: new`), then the comments.
  */
 import type { OrgLayer } from "../../config/types.js";
 import { changedRuleFiles, selectManifestFiles } from "../../config/select-files.js";
 import type { GitHubGateway } from "../../github/gateway.js";
-import type { ChangedFile } from "../../github/model.js";
+import type { ChangedFile, RepoRef, Tree } from "../../github/model.js";
+import { isKustomizationFile } from "../../render/kustomize-graph.js";
+import { kustomizeRootsNote } from "../../report/notes.js";
 import type { Snapshot } from "../snapshot.js";
 import { pullNumberOf, type CheckTarget } from "../target.js";
 import { readBaseline } from "./baseline.js";
 import type { ConfigLoader } from "./config.js";
 import { readCommentFacts } from "./exception-facts.js";
+import { changedPaths, readKustomize } from "./kustomize.js";
 import { readBindingFacts } from "./pull-history.js";
 import type { ManifestStore } from "./manifest-store.js";
 import { namespaceNeeds, readNamespaceFiles } from "./namespace-files.js";
@@ -49,29 +54,47 @@ export async function readSnapshot(gateway: GitHubGateway, target: CheckTarget, 
   if (config.problems.length > 0) return snapshot;
 
   const selected = selectManifestFiles(changed.files, config.selection);
-  const skipped = await readSkippedFiles(gateway, target.repo, changed.files, config.selection, target.headSha, deps.manifests);
-  snapshot.manifests = { ...snapshot.manifests, notes: skipped.notes, blobsFetched: skipped.fetched };
-  if (selected.length > 0) {
-    const loaded = await deps.manifests.load(gateway, target.repo, selected, target.headSha);
+  const listTree = treeLister(gateway, target.repo);
+  const rootGlobs = config.org.kustomize.roots;
+  const kustomize = await readKustomize(gateway, deps.manifests, {
+    repo: target.repo,
+    listTree: () => listTree(target.headSha),
+    sha: target.headSha,
+    changed: changedPaths(changed.files),
+    rootGlobs,
+  });
+  if (kustomize.tooLarge) return emptySnapshot(target, changed.files.length, { config, ruleFilesChanged, tooLarge: kustomize.tooLarge });
+  // Kustomize inputs (kustomization files, patches, generator sources) are judged in their roots' renders only.
+  const standalone = (file: ChangedFile): boolean => !isKustomizationFile(file.filename) && !kustomize.inputs.has(file.filename);
+  const plain = selected.filter(standalone);
+  const skipped = await readSkippedFiles(gateway, target.repo, changed.files.filter(standalone), config.selection, target.headSha, deps.manifests);
+  snapshot.manifests = { ...snapshot.manifests, notes: skipped.notes, blobsFetched: skipped.fetched + kustomize.blobsFetched };
+  if (plain.length > 0 || kustomize.files.length > 0) {
+    const loaded = plain.length > 0 ? await deps.manifests.load(gateway, target.repo, plain, target.headSha) : { files: [], notManifests: [], notes: [], fetched: 0, texts: new Map<string, string>() };
+    const files = [...loaded.files, ...kustomize.files];
     snapshot.manifests = {
       selected: selected.length,
-      files: loaded.files,
+      files,
       notManifests: loaded.notManifests,
-      notes: [...skipped.notes, ...loaded.notes],
-      blobsFetched: loaded.fetched + skipped.fetched,
+      notes: [...(kustomize.roots.length > 0 ? [kustomizeRootsNote(kustomize.roots)] : []), ...skipped.notes, ...loaded.notes],
+      blobsFetched: loaded.fetched + skipped.fetched + kustomize.blobsFetched,
     };
     snapshot.namespaces = await readNamespaceFiles(gateway, deps.manifests, {
       repo: target.repo,
       headRef: target.headSha,
       baseRef: target.kind === "merge_group" ? target.baseSha : target.baseRef,
       changed: changed.files,
-      judged: loaded.files,
+      judged: files,
       settings: config.namespaces,
-      needs: namespaceNeeds(loaded.files, config.policies),
+      needs: namespaceNeeds(files, config.policies),
+      listTree,
     });
-    if (config.gate === "new") snapshot.baseline = await readBaseline(gateway, target, changed.files, config.selection, deps.manifests);
+    if (config.gate === "new") {
+      snapshot.baseline = await readBaseline(gateway, target, changed.files, config.selection, deps.manifests, { rendersKustomize: kustomize.roots.length > 0, rootGlobs });
+    }
+    // Suggested changes are made in files judged as written; a rendered object's field is not the text of one file.
     if (target.kind === "pull_request" && config.org.suggestions.enabled) {
-      snapshot.suggestionFiles = selected.flatMap((file) => {
+      snapshot.suggestionFiles = plain.flatMap((file) => {
         const text = loaded.texts.get(file.filename);
         return text === undefined ? [] : [{ path: file.filename, text, patch: file.patch }];
       });
@@ -132,6 +155,16 @@ async function readChangedFiles(gateway: GitHubGateway, target: CheckTarget): Pr
       reason: `the pull request changes ${MAX_PULL_REQUEST_FILES} files or more, the most GitHub lists`,
       whatToDo: "split the pull request so that each part changes fewer than 3000 files; a change that cannot be checked completely is not passed.",
     },
+  };
+}
+
+/** Tree listings of one check, by commit: the head's is needed by Kustomize and Namespaces alike. */
+function treeLister(gateway: GitHubGateway, repo: RepoRef): (ref: string) => Promise<Tree | undefined> {
+  const listed = new Map<string, Promise<Tree | undefined>>();
+  return (ref) => {
+    let tree = listed.get(ref);
+    if (!tree) listed.set(ref, (tree = gateway.getTree(repo, ref)));
+    return tree;
   };
 }
 
