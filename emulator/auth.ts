@@ -17,10 +17,7 @@ export interface IssuedToken {
 }
 
 export type Credentials =
-  | { kind: "none" }
-  | { kind: "app" }
-  | { kind: "installation"; token: IssuedToken }
-  | { kind: "invalid"; message: string };
+  { kind: "none" } | { kind: "app" } | { kind: "installation"; token: IssuedToken } | { kind: "invalid"; message: string };
 
 const LEVELS: PermissionLevel[] = ["read", "write", "admin"];
 /** GitHub allows a minute of clock drift on `iat`, and at most ten minutes between now and `exp`. */
@@ -58,7 +55,8 @@ export function verifyAppJwt(jwt: string, publicKey: KeyObject, appId: number, n
   if (typeof claims.exp !== "number" || claims.exp <= nowSeconds) {
     return "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires";
   }
-  if (claims.exp > nowSeconds + MAX_JWT_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS) return "'Expiration time' claim ('exp') is too far in the future";
+  if (claims.exp > nowSeconds + MAX_JWT_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS)
+    return "'Expiration time' claim ('exp') is too far in the future";
   return undefined;
 }
 
@@ -85,7 +83,8 @@ export class AppAuth {
     if (!match) return { kind: "invalid", message: "Bad credentials" };
     const secret = match[2] as string;
     const issued = this.tokens.get(secret);
-    if (issued) return issued.expiresAt.getTime() > nowMs ? { kind: "installation", token: issued } : { kind: "invalid", message: "Bad credentials" };
+    if (issued)
+      return issued.expiresAt.getTime() > nowMs ? { kind: "installation", token: issued } : { kind: "invalid", message: "Bad credentials" };
     if (secret.split(".").length === 3) {
       const problem = verifyAppJwt(secret, this.publicKey, this.appId, Math.floor(nowMs / 1000));
       return problem === undefined ? { kind: "app" } : { kind: "invalid", message: problem };
@@ -93,7 +92,10 @@ export class AppAuth {
     return { kind: "invalid", message: "Bad credentials" };
   }
 
-  issue(installation: InstallationRecord, narrowTo: { repositories?: Set<string>; permissions?: InstallationPermissions } = {}): IssuedToken {
+  issue(
+    installation: InstallationRecord,
+    narrowTo: { repositories?: Set<string>; permissions?: InstallationPermissions } = {},
+  ): IssuedToken {
     const token: IssuedToken = {
       // Real tokens are "ghs_" + 36 characters; apps must not rely on the length, so this one differs.
       token: `ghs_${randomBytes(24).toString("base64url")}`,

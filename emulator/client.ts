@@ -137,7 +137,10 @@ export class EmulatorClient {
     this.state.ensureUser(login, type);
   }
 
-  createOrg(login: string, options: { members?: Record<string, "admin" | "member">; memberPermission?: "none" | "read" | "write" | "admin" } = {}): void {
+  createOrg(
+    login: string,
+    options: { members?: Record<string, "admin" | "member">; memberPermission?: "none" | "read" | "write" | "admin" } = {},
+  ): void {
     const org = this.state.createOrg(login);
     if (options.memberPermission) org.memberPermission = options.memberPermission;
     for (const [member, role] of Object.entries(options.members ?? {})) this.state.addOrgMember(login, member, role);
@@ -152,7 +155,12 @@ export class EmulatorClient {
     for (const [member, role] of Object.entries(options.members ?? {})) this.state.addTeamMember(org, slug, member, { role });
   }
 
-  addTeamMember(org: string, slug: string, login: string, membership: { role?: "member" | "maintainer"; state?: "active" | "pending" } = {}): void {
+  addTeamMember(
+    org: string,
+    slug: string,
+    login: string,
+    membership: { role?: "member" | "maintainer"; state?: "active" | "pending" } = {},
+  ): void {
     this.state.addTeamMember(org, slug, login, membership);
   }
 
@@ -166,29 +174,47 @@ export class EmulatorClient {
   }
 
   /** Installs the app and sends installation.created, as GitHub does when an owner installs it. */
-  async installAndNotify(account: string, options: { repositories?: string[]; permissions?: InstallationPermissions; sender?: string } = {}): Promise<{ id: number; delivery: DeliveryResult }> {
+  async installAndNotify(
+    account: string,
+    options: { repositories?: string[]; permissions?: InstallationPermissions; sender?: string } = {},
+  ): Promise<{ id: number; delivery: DeliveryResult }> {
     const installation = this.state.install(account, options);
-    const delivery = await this.emulator.webhooks.send("installation", installationPayload(this.state, installation, "created", options.sender ?? account));
+    const delivery = await this.emulator.webhooks.send(
+      "installation",
+      installationPayload(this.state, installation, "created", options.sender ?? account),
+    );
     return { id: installation.id, delivery };
   }
 
   /** Adds repositories to (or removes them from) an installation with selected repositories, and says so. */
-  async changeInstallationRepositories(installationId: number, action: "added" | "removed", repositories: string[], sender = "octocat"): Promise<DeliveryResult> {
+  async changeInstallationRepositories(
+    installationId: number,
+    action: "added" | "removed",
+    repositories: string[],
+    sender = "octocat",
+  ): Promise<DeliveryResult> {
     const installation = this.state.installations.get(installationId);
     if (!installation) throw new Error(`no installation ${installationId}`);
-    if (installation.repositorySelection !== "selected") throw new Error("installation_repositories events apply to installations with selected repositories");
+    if (installation.repositorySelection !== "selected")
+      throw new Error("installation_repositories events apply to installations with selected repositories");
     const repos = repositories.map((r) => this.state.requireRepo(r));
     for (const repo of repos) {
       if (action === "added") installation.repositories.add(repo.fullName.toLowerCase());
       else installation.repositories.delete(repo.fullName.toLowerCase());
     }
-    return this.emulator.webhooks.send("installation_repositories", installationRepositoriesPayload(this.state, installation, action, repos, sender));
+    return this.emulator.webhooks.send(
+      "installation_repositories",
+      installationRepositoriesPayload(this.state, installation, action, repos, sender),
+    );
   }
 
   // ---- repositories ---------------------------------------------------------------------------
 
   /** Creates a repository with one commit on the default branch (README.md unless `files` is given). */
-  createRepo(fullName: string, options: { defaultBranch?: string; private?: boolean; files?: Record<string, FileSpec> } = {}): { fullName: string; id: number; headSha: string } {
+  createRepo(
+    fullName: string,
+    options: { defaultBranch?: string; private?: boolean; files?: Record<string, FileSpec> } = {},
+  ): { fullName: string; id: number; headSha: string } {
     const repo = this.state.createRepo(fullName, options);
     const files = options.files ?? { "README.md": `# ${repo.name}\n` };
     const commit = this.state.commit(repo.fullName, { branch: repo.defaultBranch, changes: files, message: "Initial commit" });
@@ -200,7 +226,10 @@ export class EmulatorClient {
   }
 
   /** Commits on a branch (created from `from`, default the default branch); returns the commit SHA. */
-  commit(repo: string, options: { branch?: string; files: Record<string, FileSpec | null>; message?: string; author?: string; from?: string }): string {
+  commit(
+    repo: string,
+    options: { branch?: string; files: Record<string, FileSpec | null>; message?: string; author?: string; from?: string },
+  ): string {
     const branch = options.branch ?? this.state.requireRepo(repo).defaultBranch;
     return this.state.commit(repo, {
       branch,
@@ -224,7 +253,9 @@ export class EmulatorClient {
   async openPullRequest(spec: OpenPullRequestSpec): Promise<OpenedPullRequest> {
     const base = this.state.requireRepo(spec.repo);
     const baseRef = spec.base ?? base.defaultBranch;
-    const headRepo = spec.fork ? (this.state.repo(`${spec.fork}/${base.name}`)?.fullName ?? this.state.fork(base.fullName, spec.fork).fullName) : base.fullName;
+    const headRepo = spec.fork
+      ? (this.state.repo(`${spec.fork}/${base.name}`)?.fullName ?? this.state.fork(base.fullName, spec.fork).fullName)
+      : base.fullName;
     const headRef = spec.head ?? `change-${++this.branchCounter}`;
     const author = spec.author ?? spec.fork ?? "octocat";
     if (spec.files) {
@@ -248,7 +279,8 @@ export class EmulatorClient {
       draft: spec.draft ?? false,
       user: author,
     });
-    const delivery = spec.deliver === false ? undefined : await this.emulator.webhooks.send("pull_request", pullRequestPayload(this.state, pr, "opened"));
+    const delivery =
+      spec.deliver === false ? undefined : await this.emulator.webhooks.send("pull_request", pullRequestPayload(this.state, pr, "opened"));
     return { number: pr.number, headSha: pr.headSha, baseSha: pr.baseSha, headRef, headRepo, delivery };
   }
 
@@ -263,7 +295,12 @@ export class EmulatorClient {
       ...(spec.message !== undefined ? { message: spec.message } : {}),
     });
     const delivery =
-      spec.deliver === false ? undefined : await this.emulator.webhooks.send("pull_request", pullRequestPayload(this.state, pr, "synchronize", { before, sender: spec.author ?? pr.user }));
+      spec.deliver === false
+        ? undefined
+        : await this.emulator.webhooks.send(
+            "pull_request",
+            pullRequestPayload(this.state, pr, "synchronize", { before, sender: spec.author ?? pr.user }),
+          );
     return { headSha: pr.headSha, before, delivery };
   }
 
@@ -274,21 +311,37 @@ export class EmulatorClient {
   async commitSuggestions(spec: { repo: string; number: number; commentIds: number[]; author: string; deliver?: boolean }) {
     const pr = this.state.requirePull(spec.repo, spec.number);
     const files = applySuggestions(this.state, pr, spec.commentIds);
-    return this.push({ repo: spec.repo, number: spec.number, files, author: spec.author, message: "Apply suggestions from code review", ...(spec.deliver === false ? { deliver: false } : {}) });
+    return this.push({
+      repo: spec.repo,
+      number: spec.number,
+      files,
+      author: spec.author,
+      message: "Apply suggestions from code review",
+      ...(spec.deliver === false ? { deliver: false } : {}),
+    });
   }
 
   /** The pull request's review comments as the REST API lists them (current `line`, or null when outdated). */
-  reviewComments(repo: string, number: number): Array<Record<string, unknown> & { id: number; body: string; path: string; line: number | null }> {
+  reviewComments(
+    repo: string,
+    number: number,
+  ): Array<Record<string, unknown> & { id: number; body: string; path: string; line: number | null }> {
     const pr = this.state.requirePull(repo, number);
     return [...this.state.reviewComments.values()]
       .filter((c) => c.repo === pr.repo && c.number === number)
       .sort((a, b) => a.id - b.id)
-      .map((c) => reviewCommentJson(this.state, pr, c) as Record<string, unknown> & { id: number; body: string; path: string; line: number | null });
+      .map(
+        (c) =>
+          reviewCommentJson(this.state, pr, c) as Record<string, unknown> & { id: number; body: string; path: string; line: number | null },
+      );
   }
 
   reviews(repo: string, number: number): Array<Record<string, unknown>> {
     const pr = this.state.requirePull(repo, number);
-    return [...this.state.reviews.values()].filter((r) => r.repo === pr.repo && r.number === number).sort((a, b) => a.id - b.id).map((r) => reviewJson(this.state, r));
+    return [...this.state.reviews.values()]
+      .filter((r) => r.repo === pr.repo && r.number === number)
+      .sort((a, b) => a.id - b.id)
+      .map((r) => reviewJson(this.state, r));
   }
 
   /**
@@ -302,10 +355,25 @@ export class EmulatorClient {
     const onto = spec.onto ?? this.state.commits.get(before)?.parents[0];
     if (!onto) throw new Error(`the head of #${spec.number} has no parent to force-push onto`);
     const author = spec.author ?? pr.user;
-    this.state.commit(pr.headRepo, { branch: pr.headRef, changes: spec.files, author, onto, ...(spec.message !== undefined ? { message: spec.message } : {}) });
-    this.state.issueEvents.push({ id: this.state.nextId(), repo: pr.repo, number: pr.number, event: "head_ref_force_pushed", actor: author, createdAt: nowIso() });
+    this.state.commit(pr.headRepo, {
+      branch: pr.headRef,
+      changes: spec.files,
+      author,
+      onto,
+      ...(spec.message !== undefined ? { message: spec.message } : {}),
+    });
+    this.state.issueEvents.push({
+      id: this.state.nextId(),
+      repo: pr.repo,
+      number: pr.number,
+      event: "head_ref_force_pushed",
+      actor: author,
+      createdAt: nowIso(),
+    });
     const delivery =
-      spec.deliver === false ? undefined : await this.emulator.webhooks.send("pull_request", pullRequestPayload(this.state, pr, "synchronize", { before, sender: author }));
+      spec.deliver === false
+        ? undefined
+        : await this.emulator.webhooks.send("pull_request", pullRequestPayload(this.state, pr, "synchronize", { before, sender: author }));
     return { headSha: pr.headSha, before, delivery };
   }
 
@@ -352,13 +420,25 @@ export class EmulatorClient {
     }
     pr.updatedAt = now;
     if (options.deliver === false) return undefined;
-    const payload = pullRequestPayload(this.state, pr, action, { ...(options.sender ? { sender: options.sender } : {}), ...(action === "edited" ? { changes } : {}) });
+    const payload = pullRequestPayload(this.state, pr, action, {
+      ...(options.sender ? { sender: options.sender } : {}),
+      ...(action === "edited" ? { changes } : {}),
+    });
     return this.emulator.webhooks.send("pull_request", payload);
   }
 
-  async comment(spec: { repo: string; number: number; body: string; author: string; deliver?: boolean }): Promise<{ id: number; delivery: DeliveryResult | undefined }> {
+  async comment(spec: {
+    repo: string;
+    number: number;
+    body: string;
+    author: string;
+    deliver?: boolean;
+  }): Promise<{ id: number; delivery: DeliveryResult | undefined }> {
     const comment = this.state.addComment(spec.repo, spec.number, spec.body, spec.author);
-    const delivery = spec.deliver === false ? undefined : await this.emulator.webhooks.send("issue_comment", issueCommentPayload(this.state, comment, "created"));
+    const delivery =
+      spec.deliver === false
+        ? undefined
+        : await this.emulator.webhooks.send("issue_comment", issueCommentPayload(this.state, comment, "created"));
     return { id: comment.id, delivery };
   }
 
@@ -376,7 +456,10 @@ export class EmulatorClient {
     comment.body = spec.body;
     comment.updatedAt = nowIso();
     if (spec.deliver === false) return undefined;
-    return this.emulator.webhooks.send("issue_comment", issueCommentPayload(this.state, comment, "edited", { from, sender: spec.editor ?? comment.user }));
+    return this.emulator.webhooks.send(
+      "issue_comment",
+      issueCommentPayload(this.state, comment, "edited", { from, sender: spec.editor ?? comment.user }),
+    );
   }
 
   async deleteComment(spec: { id: number; sender?: string; deliver?: boolean }): Promise<DeliveryResult | undefined> {
@@ -399,7 +482,10 @@ export class EmulatorClient {
   async requestAction(spec: { checkRunId: number; identifier: string; sender?: string }): Promise<DeliveryResult> {
     const run = this.requireRun(spec.checkRunId);
     if (!run.actions.some((a) => a.identifier === spec.identifier)) throw new Error(`check run ${run.id} has no action ${spec.identifier}`);
-    return this.emulator.webhooks.send("check_run", checkRunPayload(this.state, run, "requested_action", { sender: spec.sender ?? "octocat", identifier: spec.identifier }));
+    return this.emulator.webhooks.send(
+      "check_run",
+      checkRunPayload(this.state, run, "requested_action", { sender: spec.sender ?? "octocat", identifier: spec.identifier }),
+    );
   }
 
   /** "Re-run all checks" on a commit's check suite (the app's own suite on that SHA). */
@@ -439,7 +525,8 @@ export class EmulatorClient {
           if (f.status === "renamed" && f.previousFilename) drop(f.previousFilename);
           const entry = head?.files.get(f.filename);
           if (entry) {
-            changes[f.filename] = entry.mode === "160000" ? { submodule: entry.sha } : { content: this.state.blobs.get(entry.sha) as Buffer, mode: entry.mode };
+            changes[f.filename] =
+              entry.mode === "160000" ? { submodule: entry.sha } : { content: this.state.blobs.get(entry.sha) as Buffer, mode: entry.mode };
             present.add(f.filename);
           }
         }
@@ -448,9 +535,18 @@ export class EmulatorClient {
     const last = spec.pullNumbers[spec.pullNumbers.length - 1];
     const branch = `gh-readonly-queue/${baseRef}/pr-${last}-${baseSha}`;
     const sender = spec.sender ?? "octocat";
-    const commit = this.state.commit(repo.fullName, { branch, changes, from: baseRef, author: sender, message: `Merge queue: ${spec.pullNumbers.map((n) => `#${n}`).join(", ")}` });
+    const commit = this.state.commit(repo.fullName, {
+      branch,
+      changes,
+      from: baseRef,
+      author: sender,
+      message: `Merge queue: ${spec.pullNumbers.map((n) => `#${n}`).join(", ")}`,
+    });
     const group = { headSha: commit.sha, headRef: `refs/heads/${branch}`, baseSha, baseRef: `refs/heads/${baseRef}` };
-    const delivery = spec.deliver === false ? undefined : await this.emulator.webhooks.send("merge_group", mergeGroupPayload(this.state, repo, group, sender));
+    const delivery =
+      spec.deliver === false
+        ? undefined
+        : await this.emulator.webhooks.send("merge_group", mergeGroupPayload(this.state, repo, group, sender));
     return { headSha: commit.sha, headRef: group.headRef, baseSha, delivery };
   }
 
@@ -482,7 +578,10 @@ export class EmulatorClient {
   waitForCheckRun(repo: string, sha: string, options: WaitOptions = {}): Promise<CheckRunView> {
     const until = options.until ?? ((r: CheckRunView) => r.status === "completed");
     const matches = (run: CheckRunRecord): boolean =>
-      run.repo.toLowerCase() === repo.toLowerCase() && run.headSha === sha && (options.name === undefined || run.name === options.name) && until(this.view(run));
+      run.repo.toLowerCase() === repo.toLowerCase() &&
+      run.headSha === sha &&
+      (options.name === undefined || run.name === options.name) &&
+      until(this.view(run));
     const already = this.state.checkRunsFor(repo, sha).filter(matches).pop();
     if (already) return Promise.resolve(this.view(already));
     const timeoutMs = options.timeoutMs ?? 30_000;
@@ -495,7 +594,9 @@ export class EmulatorClient {
       const timer = setTimeout(() => {
         cleanup();
         const seen = this.checkRuns(repo, sha).map((r) => `${r.name}: ${r.status}/${r.conclusion}`);
-        reject(new Error(`no matching check run on ${repo}@${sha.slice(0, 7)} within ${timeoutMs} ms (runs: ${seen.join("; ") || "none"})`));
+        reject(
+          new Error(`no matching check run on ${repo}@${sha.slice(0, 7)} within ${timeoutMs} ms (runs: ${seen.join("; ") || "none"})`),
+        );
       }, timeoutMs);
       const cleanup = (): void => {
         clearTimeout(timer);

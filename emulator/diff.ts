@@ -130,7 +130,10 @@ function functionContext(oldLines: readonly string[], hunkStart: number): string
     const line = (oldLines[i] as string).replace(/\n$/, "");
     if (/^[A-Za-z_$]/.test(line)) {
       const bytes = Buffer.from(line.replace(/\s+$/, ""));
-      return ` ${bytes.subarray(0, 80).toString("utf8").replace(/\uFFFD+$/, "")}`;
+      return ` ${bytes
+        .subarray(0, 80)
+        .toString("utf8")
+        .replace(/\uFFFD+$/, "")}`;
     }
   }
   return "";

@@ -62,8 +62,10 @@ class FaultEntry implements ActiveFault {
   private readonly random: (() => number) | undefined;
 
   constructor(readonly rule: FaultRule) {
-    if (rule.times !== undefined && (!Number.isInteger(rule.times) || rule.times < 0)) throw new Error("fault times must be a non-negative integer");
-    if (rule.probability !== undefined && (rule.probability < 0 || rule.probability > 1)) throw new Error("fault probability must be within 0..1");
+    if (rule.times !== undefined && (!Number.isInteger(rule.times) || rule.times < 0))
+      throw new Error("fault times must be a non-negative integer");
+    if (rule.probability !== undefined && (rule.probability < 0 || rule.probability > 1))
+      throw new Error("fault probability must be within 0..1");
     if (rule.action.kind === "hang" && !(rule.action.ms >= 0)) throw new Error("hang needs ms >= 0");
     const path = rule.path;
     if (typeof path === "string") {

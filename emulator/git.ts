@@ -91,7 +91,8 @@ export function buildTrees(files: ReadonlyMap<string, FileEntry>): BuiltTrees {
   const hashNode = (node: DirNode): string => {
     const entries: TreeEntry[] = [];
     for (const [name, child] of node.dirs) entries.push({ mode: "040000", type: "tree", name, sha: hashNode(child) });
-    for (const [name, file] of node.files) entries.push({ mode: file.mode, type: file.mode === "160000" ? "commit" : "blob", name, sha: file.sha });
+    for (const [name, file] of node.files)
+      entries.push({ mode: file.mode, type: file.mode === "160000" ? "commit" : "blob", name, sha: file.sha });
     const sorted = sortTreeEntries(entries);
     const sha = gitObjectSha("tree", treeObjectBody(sorted));
     trees.set(sha, sorted);

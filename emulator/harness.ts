@@ -78,7 +78,13 @@ export interface AppProcess {
   stop(options?: { signal?: NodeJS.Signals; killAfterMs?: number }): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-async function waitUntilServing(url: string, child: ChildProcess, exited: Promise<unknown>, deadlineMs: number, logs: () => string): Promise<void> {
+async function waitUntilServing(
+  url: string,
+  child: ChildProcess,
+  exited: Promise<unknown>,
+  deadlineMs: number,
+  logs: () => string,
+): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   let done = false;
   void exited.then(() => (done = true));
@@ -235,7 +241,8 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
   }
   const logTail = (): string => {
     const lines = `${app.stdout()}${app.stderr()}`.trim().split("\n");
-    const unknown = unknownRoutes.length > 0 ? `\nrequests to routes the emulator does not know: ${[...new Set(unknownRoutes)].join(", ")}` : "";
+    const unknown =
+      unknownRoutes.length > 0 ? `\nrequests to routes the emulator does not know: ${[...new Set(unknownRoutes)].join(", ")}` : "";
     return `app log (last 40 lines):\n${lines.slice(-40).join("\n")}${unknown}`;
   };
   const e2e: E2E = {

@@ -68,7 +68,15 @@ export function patchLines(patch: string | undefined): DiffLine[] {
     const kind = text[0];
     if (kind !== " " && kind !== "+" && kind !== "-") continue;
     position++;
-    lines.push({ kind, oldLine: kind === "+" ? null : oldLine, newLine: kind === "-" ? null : newLine, hunk, position, text, header: headerText });
+    lines.push({
+      kind,
+      oldLine: kind === "+" ? null : oldLine,
+      newLine: kind === "-" ? null : newLine,
+      hunk,
+      position,
+      text,
+      header: headerText,
+    });
     if (kind !== "+") oldLine++;
     if (kind !== "-") newLine++;
   }
@@ -88,7 +96,13 @@ function fileDiffAt(state: EmulatorState, pr: PullRecord, commitId: string, path
 }
 
 /** Validates one comment against the diff at the review's commit and records it. */
-function buildComment(state: EmulatorState, pr: PullRecord, review: ReviewRecord, input: ReviewCommentInput, now: string): ReviewCommentRecord {
+function buildComment(
+  state: EmulatorState,
+  pr: PullRecord,
+  review: ReviewRecord,
+  input: ReviewCommentInput,
+  now: string,
+): ReviewCommentRecord {
   const errors: string[] = [];
   if (typeof input.path !== "string" || input.path === "") throw new ReviewRefused(["Path can't be blank"]);
   if (typeof input.body !== "string" || input.body.trim() === "") throw new ReviewRefused(["Body can't be blank"]);
@@ -98,7 +112,8 @@ function buildComment(state: EmulatorState, pr: PullRecord, review: ReviewRecord
   let line: number;
   if (input.line !== undefined) {
     if (!Number.isInteger(input.line) || (input.line as number) < 1) throw new ReviewRefused(["Line could not be resolved"]);
-    if (input.side !== undefined && input.side !== "LEFT" && input.side !== "RIGHT") throw new ReviewRefused(["Side is not included in the list"]);
+    if (input.side !== undefined && input.side !== "LEFT" && input.side !== "RIGHT")
+      throw new ReviewRefused(["Side is not included in the list"]);
     side = (input.side as Side | undefined) ?? "RIGHT";
     line = input.line as number;
   } else if (input.position !== undefined) {
@@ -167,7 +182,11 @@ export function createReview(
   let commitId = pr.headSha;
   if (request.commit_id !== undefined) {
     const repo = state.requireRepo(pr.repo);
-    if (typeof request.commit_id !== "string" || !state.commitIn(repo, request.commit_id) || !state.ancestors(pr.headSha).has(request.commit_id)) {
+    if (
+      typeof request.commit_id !== "string" ||
+      !state.commitIn(repo, request.commit_id) ||
+      !state.ancestors(pr.headSha).has(request.commit_id)
+    ) {
       throw new ReviewRefused([`No commit found for SHA: ${String(request.commit_id)}`]);
     }
     commitId = request.commit_id;
@@ -184,7 +203,9 @@ export function createReview(
     submittedAt: reviewState === "PENDING" ? null : now,
     viaApp: author.viaApp,
   };
-  const comments = ((request.comments as ReviewCommentInput[] | undefined) ?? []).map((input) => buildComment(state, pr, review, input, now));
+  const comments = ((request.comments as ReviewCommentInput[] | undefined) ?? []).map((input) =>
+    buildComment(state, pr, review, input, now),
+  );
   state.reviews.set(review.id, review);
   for (const comment of comments) state.reviewComments.set(comment.id, comment);
   return review;
@@ -194,7 +215,11 @@ export function createReview(
  * Where a comment sits at the pull request's head: its lines there, or null when outdated (the file
  * changed on those lines, or they left the diff).
  */
-export function currentPosition(state: EmulatorState, pr: PullRecord, comment: ReviewCommentRecord): { line: number; startLine: number | null; position: number } | null {
+export function currentPosition(
+  state: EmulatorState,
+  pr: PullRecord,
+  comment: ReviewCommentRecord,
+): { line: number; startLine: number | null; position: number } | null {
   if (comment.commitId === pr.headSha) return { line: comment.line, startLine: comment.startLine, position: comment.position };
   if (comment.side === "LEFT") return null;
   const before = fileText(state, comment.commitId, comment.path);
@@ -229,7 +254,8 @@ export function applySuggestions(state: EmulatorState, pr: PullRecord, commentId
     const replacement = content === "" ? [] : content.replace(/\n$/, "").split("\n");
     const list = byFile.get(comment.path) ?? [];
     const first = at.startLine ?? at.line;
-    if (list.some((other) => first <= other.last && other.first <= at.line)) throw new Error("suggestions on overlapping lines cannot be applied in one batch");
+    if (list.some((other) => first <= other.last && other.first <= at.line))
+      throw new Error("suggestions on overlapping lines cannot be applied in one batch");
     list.push({ first, last: at.line, replacement });
     byFile.set(comment.path, list);
   }

@@ -91,10 +91,16 @@ export const notFound = (): HttpError => new HttpError(404, "Not Found");
 
 /** GitHub's 422 body: "Validation Failed" with one entry per problem. */
 export function validationFailed(errors: Array<{ field?: string; code?: string; message?: string; resource?: string }>): HttpError {
-  return new HttpError(422, "Validation Failed", { errors: errors.map((e) => ({ resource: e.resource ?? "Request", code: e.code ?? "invalid", ...e })) });
+  return new HttpError(422, "Validation Failed", {
+    errors: errors.map((e) => ({ resource: e.resource ?? "Request", code: e.code ?? "invalid", ...e })),
+  });
 }
 
-export const ok = (json: unknown, status = 200, headers?: Record<string, string>): Reply => ({ status, json, ...(headers ? { headers } : {}) });
+export const ok = (json: unknown, status = 200, headers?: Record<string, string>): Reply => ({
+  status,
+  json,
+  ...(headers ? { headers } : {}),
+});
 
 export function installationToken(ctx: RequestContext): IssuedToken {
   if (ctx.credentials.kind !== "installation") throw new HttpError(401, "Bad credentials");

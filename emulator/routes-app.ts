@@ -27,12 +27,14 @@ function createAccessToken(ctx: RequestContext, auth: AppAuth): Reply {
     narrowed = new Set();
     for (const name of names ?? []) {
       const repo = covered.find((r) => r.name.toLowerCase() === String(name).toLowerCase());
-      if (!repo) throw new HttpError(422, "There is at least one repository that does not exist or is not accessible to the parent installation.");
+      if (!repo)
+        throw new HttpError(422, "There is at least one repository that does not exist or is not accessible to the parent installation.");
       narrowed.add(repo.fullName.toLowerCase());
     }
     for (const id of ids ?? []) {
       const repo = covered.find((r) => r.id === Number(id));
-      if (!repo) throw new HttpError(422, "There is at least one repository that does not exist or is not accessible to the parent installation.");
+      if (!repo)
+        throw new HttpError(422, "There is at least one repository that does not exist or is not accessible to the parent installation.");
       narrowed.add(repo.fullName.toLowerCase());
     }
   }
@@ -81,7 +83,12 @@ export function appRoutes(auth: AppAuth): Route[] {
       auth: "app",
       handler: (ctx) => installationOr404(ctx, ctx.state.installations.get(intParam(ctx.params.installation_id))),
     },
-    { method: "POST", pattern: "/app/installations/:installation_id/access_tokens", auth: "app", handler: (ctx) => createAccessToken(ctx, auth) },
+    {
+      method: "POST",
+      pattern: "/app/installations/:installation_id/access_tokens",
+      auth: "app",
+      handler: (ctx) => createAccessToken(ctx, auth),
+    },
     {
       method: "GET",
       pattern: "/repos/:owner/:repo/installation",
@@ -95,7 +102,8 @@ export function appRoutes(auth: AppAuth): Route[] {
       method: "GET",
       pattern: "/orgs/:org/installation",
       auth: "app",
-      handler: (ctx) => installationOr404(ctx, ctx.state.org(ctx.params.org as string) && ctx.state.installationForAccount(ctx.params.org as string)),
+      handler: (ctx) =>
+        installationOr404(ctx, ctx.state.org(ctx.params.org as string) && ctx.state.installationForAccount(ctx.params.org as string)),
     },
     {
       method: "GET",

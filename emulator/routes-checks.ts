@@ -22,7 +22,11 @@ const MAX_TITLE_CHARS = 255;
 type Problem = { field: string; code: string; message: string };
 
 function isIsoTime(value: unknown): value is string {
-  return typeof value === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value));
+  return (
+    typeof value === "string" &&
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) &&
+    !Number.isNaN(Date.parse(value))
+  );
 }
 
 const isPositiveInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 1;
@@ -36,13 +40,19 @@ function validateAnnotation(a: unknown, i: number, problems: Problem[]): Annotat
   const r = a as Record<string, unknown>;
   const before = problems.length;
   for (const f of ["path", "message"]) {
-    if (typeof r[f] !== "string" || r[f] === "") problems.push({ field: `${at}.${f}`, code: "missing_field", message: `${at}.${f} is required` });
+    if (typeof r[f] !== "string" || r[f] === "")
+      problems.push({ field: `${at}.${f}`, code: "missing_field", message: `${at}.${f} is required` });
   }
   for (const f of ["start_line", "end_line"]) {
-    if (!isPositiveInt(r[f])) problems.push({ field: `${at}.${f}`, code: "missing_field", message: `${at}.${f} must be a positive integer` });
+    if (!isPositiveInt(r[f]))
+      problems.push({ field: `${at}.${f}`, code: "missing_field", message: `${at}.${f} must be a positive integer` });
   }
   if (typeof r.annotation_level !== "string" || !LEVELS.includes(r.annotation_level)) {
-    problems.push({ field: `${at}.annotation_level`, code: "invalid", message: `${at}.annotation_level must be one of ${LEVELS.join(", ")}` });
+    problems.push({
+      field: `${at}.annotation_level`,
+      code: "invalid",
+      message: `${at}.annotation_level must be one of ${LEVELS.join(", ")}`,
+    });
   }
   for (const f of ["start_column", "end_column"]) {
     if (r[f] === undefined || r[f] === null) continue;
@@ -53,13 +63,15 @@ function validateAnnotation(a: unknown, i: number, problems: Problem[]): Annotat
   }
   if (r.title !== undefined && r.title !== null) {
     if (typeof r.title !== "string") problems.push({ field: `${at}.title`, code: "invalid", message: `${at}.title must be a string` });
-    else if ([...r.title].length > MAX_TITLE_CHARS) problems.push({ field: `${at}.title`, code: "too_long", message: `${at}.title is longer than ${MAX_TITLE_CHARS} characters` });
+    else if ([...r.title].length > MAX_TITLE_CHARS)
+      problems.push({ field: `${at}.title`, code: "too_long", message: `${at}.title is longer than ${MAX_TITLE_CHARS} characters` });
   }
   for (const f of ["message", "raw_details"]) {
     const v = r[f];
     if (v === undefined || v === null) continue;
     if (typeof v !== "string") problems.push({ field: `${at}.${f}`, code: "invalid", message: `${at}.${f} must be a string` });
-    else if (Buffer.byteLength(v) > MAX_ANNOTATION_TEXT_BYTES) problems.push({ field: `${at}.${f}`, code: "too_long", message: `${at}.${f} is larger than 64 KB` });
+    else if (Buffer.byteLength(v) > MAX_ANNOTATION_TEXT_BYTES)
+      problems.push({ field: `${at}.${f}`, code: "too_long", message: `${at}.${f} is larger than 64 KB` });
   }
   if (problems.length > before) return undefined;
   const out: AnnotationRecord = {
@@ -117,23 +129,33 @@ function validateBody(body: unknown, creating: boolean): ValidUpdate {
 
   const status = optionalString("status");
   if (status !== undefined) {
-    if (ACTIONS_ONLY_STATUSES.includes(status)) problems.push({ field: "status", code: "invalid", message: `status ${status} can only be set by GitHub Actions` });
-    else if (!STATUSES.includes(status)) problems.push({ field: "status", code: "invalid", message: `status must be one of ${STATUSES.join(", ")}` });
+    if (ACTIONS_ONLY_STATUSES.includes(status))
+      problems.push({ field: "status", code: "invalid", message: `status ${status} can only be set by GitHub Actions` });
+    else if (!STATUSES.includes(status))
+      problems.push({ field: "status", code: "invalid", message: `status must be one of ${STATUSES.join(", ")}` });
     else out.status = status;
   }
   const conclusion = optionalString("conclusion");
   if (conclusion !== undefined) {
-    if (!CONCLUSIONS.includes(conclusion)) problems.push({ field: "conclusion", code: "invalid", message: `conclusion must be one of ${CONCLUSIONS.join(", ")}` });
+    if (!CONCLUSIONS.includes(conclusion))
+      problems.push({ field: "conclusion", code: "invalid", message: `conclusion must be one of ${CONCLUSIONS.join(", ")}` });
     else out.conclusion = conclusion;
   }
-  for (const [field, key] of [["started_at", "startedAt"], ["completed_at", "completedAt"]] as const) {
+  for (const [field, key] of [
+    ["started_at", "startedAt"],
+    ["completed_at", "completedAt"],
+  ] as const) {
     if (b[field] === undefined || b[field] === null) continue;
     if (!isIsoTime(b[field])) problems.push({ field, code: "invalid", message: `${field} must be an ISO 8601 timestamp` });
     else out[key] = new Date(b[field] as string).toISOString().replace(/\.\d{3}Z$/, "Z");
   }
   // "conclusion: Required if you provide completed_at or a status of completed."
   if ((status === "completed" || b.completed_at !== undefined) && conclusion === undefined) {
-    problems.push({ field: "conclusion", code: "missing_field", message: "conclusion is required when status is completed or completed_at is given" });
+    problems.push({
+      field: "conclusion",
+      code: "missing_field",
+      message: "conclusion is required when status is completed or completed_at is given",
+    });
   }
 
   if (b.output !== undefined && b.output !== null) {
@@ -148,12 +170,18 @@ function validateBody(body: unknown, creating: boolean): ValidUpdate {
           problems.push({ field: `output.${f}`, code: "too_long", message: `output.${f} is longer than ${MAX_OUTPUT_CHARS} characters` });
         }
       }
-      if (o.text !== undefined && o.text !== null && typeof o.text !== "string") problems.push({ field: "output.text", code: "invalid", message: "output.text must be a string" });
+      if (o.text !== undefined && o.text !== null && typeof o.text !== "string")
+        problems.push({ field: "output.text", code: "invalid", message: "output.text must be a string" });
       const annotations: AnnotationRecord[] = [];
       if (o.annotations !== undefined && o.annotations !== null) {
-        if (!Array.isArray(o.annotations)) problems.push({ field: "output.annotations", code: "invalid", message: "output.annotations must be an array" });
+        if (!Array.isArray(o.annotations))
+          problems.push({ field: "output.annotations", code: "invalid", message: "output.annotations must be an array" });
         else if (o.annotations.length > MAX_ANNOTATIONS_PER_REQUEST) {
-          problems.push({ field: "output.annotations", code: "too_many", message: `Only ${MAX_ANNOTATIONS_PER_REQUEST} annotations are allowed per request` });
+          problems.push({
+            field: "output.annotations",
+            code: "too_many",
+            message: `Only ${MAX_ANNOTATIONS_PER_REQUEST} annotations are allowed per request`,
+          });
         } else {
           o.annotations.forEach((a, i) => {
             const valid = validateAnnotation(a, i, problems);
@@ -161,7 +189,8 @@ function validateBody(body: unknown, creating: boolean): ValidUpdate {
           });
         }
       }
-      if (o.images !== undefined && o.images !== null && !Array.isArray(o.images)) problems.push({ field: "output.images", code: "invalid", message: "output.images must be an array" });
+      if (o.images !== undefined && o.images !== null && !Array.isArray(o.images))
+        problems.push({ field: "output.images", code: "invalid", message: "output.images must be an array" });
       if (typeof o.title === "string" && typeof o.summary === "string") {
         out.output = { title: o.title, summary: o.summary, annotations, ...(typeof o.text === "string" ? { text: o.text } : {}) };
       }
@@ -175,14 +204,22 @@ function validateBody(body: unknown, creating: boolean): ValidUpdate {
       const actions: CheckRunAction[] = [];
       b.actions.forEach((a: unknown, i: number) => {
         const r = (typeof a === "object" && a !== null ? a : {}) as Record<string, unknown>;
-        const limits: Array<[string, number]> = [["label", 20], ["description", 40], ["identifier", 20]];
+        const limits: Array<[string, number]> = [
+          ["label", 20],
+          ["description", 40],
+          ["identifier", 20],
+        ];
         let valid = true;
         for (const [f, max] of limits) {
           if (typeof r[f] !== "string" || r[f] === "") {
             problems.push({ field: `actions[${i}].${f}`, code: "missing_field", message: `actions[${i}].${f} is required` });
             valid = false;
           } else if ([...(r[f] as string)].length > max) {
-            problems.push({ field: `actions[${i}].${f}`, code: "too_long", message: `actions[${i}].${f} is longer than ${max} characters` });
+            problems.push({
+              field: `actions[${i}].${f}`,
+              code: "too_long",
+              message: `actions[${i}].${f} is longer than ${max} characters`,
+            });
             valid = false;
           }
         }
@@ -194,7 +231,6 @@ function validateBody(body: unknown, creating: boolean): ValidUpdate {
   if (problems.length > 0) throw validationFailed(problems.map((p) => ({ resource: "CheckRun", ...p })));
   return out;
 }
-
 
 function apply(run: CheckRunRecord, update: ValidUpdate): void {
   if (update.name !== undefined) run.name = update.name;
@@ -227,7 +263,8 @@ function createCheckRun(ctx: RequestContext): Reply {
   requirePermission(ctx, [["checks", "write"]]);
   const update = validateBody(ctx.body, true);
   const headSha = (update.headSha as string).toLowerCase();
-  if (!/^[0-9a-f]{40}$/.test(headSha) || !ctx.state.commitIn(repo, headSha)) throw new HttpError(422, `No commit found for SHA: ${update.headSha}`);
+  if (!/^[0-9a-f]{40}$/.test(headSha) || !ctx.state.commitIn(repo, headSha))
+    throw new HttpError(422, `No commit found for SHA: ${update.headSha}`);
   const suite = ctx.state.suiteFor(repo, headSha);
   const run: CheckRunRecord = {
     id: ctx.state.nextId(),

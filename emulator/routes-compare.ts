@@ -50,7 +50,8 @@ function compare(ctx: RequestContext): Reply {
   const mergeBase = mergeBaseSha ? state.commits.get(mergeBaseSha) : undefined;
   const ahead = commitsBetween(state, base.sha, head.sha);
   const behind = commitsBetween(state, head.sha, base.sha);
-  const status = ahead.length === 0 && behind.length === 0 ? "identical" : behind.length === 0 ? "ahead" : ahead.length === 0 ? "behind" : "diverged";
+  const status =
+    ahead.length === 0 && behind.length === 0 ? "identical" : behind.length === 0 ? "ahead" : ahead.length === 0 ? "behind" : "diverged";
   const files = state.diffCommits(mergeBase?.sha, head.sha).slice(0, COMPARE_MAX_FILES);
   const html = `${state.baseUrl}/${repo.fullName}/compare/${baseRef}...${headRef}`;
   return ok({

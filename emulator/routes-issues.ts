@@ -18,13 +18,15 @@ const WRITE: Array<[string, "write"]> = [
   ["pull_requests", "write"],
 ];
 
-
 function commentBody(ctx: RequestContext): string {
   const body = (ctx.body as { body?: unknown } | undefined)?.body;
   if (typeof body !== "string") throw validationFailed([{ resource: "IssueComment", field: "body", code: "missing_field" }]);
-  if (body.trim() === "") throw validationFailed([{ resource: "IssueComment", field: "body", code: "missing_field", message: "body cannot be blank" }]);
+  if (body.trim() === "")
+    throw validationFailed([{ resource: "IssueComment", field: "body", code: "missing_field", message: "body cannot be blank" }]);
   if (body.length > MAX_COMMENT_BODY) {
-    throw validationFailed([{ resource: "IssueComment", field: "body", code: "custom", message: `Body is too long (maximum is ${MAX_COMMENT_BODY} characters)` }]);
+    throw validationFailed([
+      { resource: "IssueComment", field: "body", code: "custom", message: `Body is too long (maximum is ${MAX_COMMENT_BODY} characters)` },
+    ]);
   }
   return body;
 }
@@ -153,7 +155,9 @@ export function issueRoutes(): Route[] {
         requirePermission(ctx, READ);
         const number = intParam(ctx.params.issue_number);
         if (!issueExists(repo, number)) throw notFound();
-        const events = ctx.state.issueEvents.filter((event) => event.repo.toLowerCase() === repo.fullName.toLowerCase() && event.number === number);
+        const events = ctx.state.issueEvents.filter(
+          (event) => event.repo.toLowerCase() === repo.fullName.toLowerCase() && event.number === number,
+        );
         const page = paginate(events, ctx.query, `${ctx.state.apiBase}/repositories/${repo.id}/issues/${number}/events`);
         return ok(
           page.items.map((event) => issueEventJson(ctx.state, repo, event)),

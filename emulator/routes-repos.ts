@@ -42,7 +42,15 @@ function encodedPath(path: string): string {
   return path.split("/").map(encodeURIComponent).join("/");
 }
 
-function contentEntry(state: EmulatorState, repo: RepoRecord, ref: string, path: string, type: string, sha: string, size: number): Record<string, unknown> {
+function contentEntry(
+  state: EmulatorState,
+  repo: RepoRecord,
+  ref: string,
+  path: string,
+  type: string,
+  sha: string,
+  size: number,
+): Record<string, unknown> {
   const api = `${state.apiBase}/repos/${repo.fullName}`;
   const self = `${api}/contents/${encodedPath(path)}?ref=${encodeURIComponent(ref)}`;
   const git = `${api}/git/${type === "dir" ? "trees" : "blobs"}/${sha}`;
@@ -86,7 +94,11 @@ function getContents(ctx: RequestContext): Reply {
   let filePath = path;
   if (file?.mode === "160000") {
     // GitHub describes a submodule with its commit and the url from .gitmodules.
-    return ok({ ...contentEntry(state, repo, ref, path, "submodule", file.sha, 0), download_url: null, submodule_git_url: submoduleUrl(state, commit, path) });
+    return ok({
+      ...contentEntry(state, repo, ref, path, "submodule", file.sha, 0),
+      download_url: null,
+      submodule_git_url: submoduleUrl(state, commit, path),
+    });
   }
   if (file?.mode === "120000") {
     // A symlink to a file in the repository answers with that file; any other symlink describes itself.
@@ -124,13 +136,17 @@ function getContents(ctx: RequestContext): Reply {
       children.set(rest, contentEntry(state, repo, ref, p, type, entry.sha, size));
     } else {
       const dirName = rest.slice(0, slash);
-      if (!children.has(dirName)) children.set(dirName, contentEntry(state, repo, ref, prefix + dirName, "dir", treeShaOf(state, commit, prefix + dirName), 0));
+      if (!children.has(dirName))
+        children.set(dirName, contentEntry(state, repo, ref, prefix + dirName, "dir", treeShaOf(state, commit, prefix + dirName), 0));
     }
   }
   if (children.size === 0) throw notFound();
   const entries = [...children.entries()].sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b))).map(([, v]) => v);
   if (format === "object") {
-    const self = path === "" ? { ...contentEntry(state, repo, ref, "", "dir", commit.tree, 0), name: "" } : contentEntry(state, repo, ref, path, "dir", treeShaOf(state, commit, path), 0);
+    const self =
+      path === ""
+        ? { ...contentEntry(state, repo, ref, "", "dir", commit.tree, 0), name: "" }
+        : contentEntry(state, repo, ref, path, "dir", treeShaOf(state, commit, path), 0);
     return ok({ ...self, entries });
   }
   return ok(entries);
@@ -164,7 +180,8 @@ function getTree(ctx: RequestContext): Reply {
   const state = ctx.state;
   const wanted = ctx.params.tree_sha as string;
   let treeSha: string | undefined;
-  if (/^[0-9a-f]{40}$/i.test(wanted) && repo.objects.has(wanted.toLowerCase()) && state.trees.has(wanted.toLowerCase())) treeSha = wanted.toLowerCase();
+  if (/^[0-9a-f]{40}$/i.test(wanted) && repo.objects.has(wanted.toLowerCase()) && state.trees.has(wanted.toLowerCase()))
+    treeSha = wanted.toLowerCase();
   else {
     const commitSha = state.resolveRef(repo, wanted);
     treeSha = commitSha ? state.commits.get(commitSha)?.tree : undefined;
@@ -191,7 +208,12 @@ function getTree(ctx: RequestContext): Reply {
   };
   walk(treeSha, "");
   const truncated = out.length > state.limits.treeEntriesMax;
-  return ok({ sha: treeSha, url: `${api}/git/trees/${treeSha}`, tree: truncated ? out.slice(0, state.limits.treeEntriesMax) : out, truncated });
+  return ok({
+    sha: treeSha,
+    url: `${api}/git/trees/${treeSha}`,
+    tree: truncated ? out.slice(0, state.limits.treeEntriesMax) : out,
+    truncated,
+  });
 }
 
 function getBlob(ctx: RequestContext): Reply {
@@ -217,7 +239,12 @@ function getCommit(ctx: RequestContext): Reply {
   const commit = resolveCommit(ctx, repo, ctx.params.ref as string);
   const files = ctx.state.diffCommits(commit.parents[0], commit.sha);
   // The commit endpoint lists at most 300 files per page; past that it paginates them.
-  const page = paginate(files, ctx.query, `${ctx.state.apiBase}/repositories/${repo.id}/commits/${commit.sha}`, ctx.state.limits.commitFilesMax);
+  const page = paginate(
+    files,
+    ctx.query,
+    `${ctx.state.apiBase}/repositories/${repo.id}/commits/${commit.sha}`,
+    ctx.state.limits.commitFilesMax,
+  );
   return ok(commitJson(ctx.state, repo, commit, page.items), 200, page.headers);
 }
 
@@ -242,7 +269,14 @@ function getPull(ctx: RequestContext): PullRecord {
   return pr;
 }
 
-const PERMISSION_OF_ROLE: Record<string, string> = { admin: "admin", maintain: "write", write: "write", triage: "read", read: "read", none: "none" };
+const PERMISSION_OF_ROLE: Record<string, string> = {
+  admin: "admin",
+  maintain: "write",
+  write: "write",
+  triage: "read",
+  read: "read",
+  none: "none",
+};
 
 export function repoRoutes(): Route[] {
   return [
@@ -265,10 +299,15 @@ export function repoRoutes(): Route[] {
       auth: "installation",
       handler: (ctx) => {
         const repo = accessibleRepo(ctx);
-        requirePermission(ctx, [["pull_requests", "read"], ["contents", "read"]]);
+        requirePermission(ctx, [
+          ["pull_requests", "read"],
+          ["contents", "read"],
+        ]);
         const sha = ctx.state.resolveRef(repo, ctx.params.commit_sha as string);
         if (!sha) throw new HttpError(422, `No commit found for SHA: ${ctx.params.commit_sha}`);
-        const prs = [...repo.pulls.values()].filter((pr) => pr.headSha === sha || ctx.state.mergeBase(pr.headSha, sha) === sha).sort((a, b) => b.number - a.number);
+        const prs = [...repo.pulls.values()]
+          .filter((pr) => pr.headSha === sha || ctx.state.mergeBase(pr.headSha, sha) === sha)
+          .sort((a, b) => b.number - a.number);
         const page = paginate(prs, ctx.query, `${ctx.state.apiBase}/repositories/${repo.id}/commits/${sha}/pulls`);
         return ok(
           page.items.map((pr) => pullJson(ctx.state, pr)),
@@ -314,7 +353,12 @@ export function repoRoutes(): Route[] {
         );
       },
     },
-    { method: "GET", pattern: "/repos/:owner/:repo/pulls/:pull_number", auth: "installation", handler: (ctx) => ok(pullJson(ctx.state, getPull(ctx))) },
+    {
+      method: "GET",
+      pattern: "/repos/:owner/:repo/pulls/:pull_number",
+      auth: "installation",
+      handler: (ctx) => ok(pullJson(ctx.state, getPull(ctx))),
+    },
     {
       method: "GET",
       pattern: "/repos/:owner/:repo/pulls/:pull_number/files",
@@ -323,7 +367,12 @@ export function repoRoutes(): Route[] {
         const pr = getPull(ctx);
         const repo = accessibleRepo(ctx);
         const files = ctx.state.pullFiles(pr);
-        const page = paginate(files, ctx.query, `${ctx.state.apiBase}/repositories/${repo.id}/pulls/${pr.number}/files`, ctx.state.limits.pullFilesMax);
+        const page = paginate(
+          files,
+          ctx.query,
+          `${ctx.state.apiBase}/repositories/${repo.id}/pulls/${pr.number}/files`,
+          ctx.state.limits.pullFilesMax,
+        );
         return ok(
           page.items.map((f) => fileChangeJson(ctx.state, repo, pr.headSha, f)),
           200,
@@ -340,7 +389,11 @@ export function repoRoutes(): Route[] {
         const repo = accessibleRepo(ctx);
         const stop = ctx.state.mergeBase(repo.branches.get(pr.baseRef) ?? pr.baseSha, pr.headSha);
         const commits: CommitRecord[] = [];
-        for (let sha: string | undefined = pr.headSha; sha && sha !== stop && commits.length < 250; sha = ctx.state.commits.get(sha)?.parents[0]) {
+        for (
+          let sha: string | undefined = pr.headSha;
+          sha && sha !== stop && commits.length < 250;
+          sha = ctx.state.commits.get(sha)?.parents[0]
+        ) {
           commits.unshift(ctx.state.commits.get(sha) as CommitRecord);
         }
         const page = paginate(commits, ctx.query, `${ctx.state.apiBase}/repositories/${repo.id}/pulls/${pr.number}/commits`);

@@ -65,7 +65,11 @@ export function reviewCommentJson(state: EmulatorState, pr: PullRecord, comment:
     html_url: html,
     pull_request_url: `${api}/pulls/${comment.number}`,
     author_association: authorAssociation(state, repo, comment.user),
-    _links: { self: { href: `${api}/pulls/comments/${comment.id}` }, html: { href: html }, pull_request: { href: `${api}/pulls/${comment.number}` } },
+    _links: {
+      self: { href: `${api}/pulls/comments/${comment.id}` },
+      html: { href: html },
+      pull_request: { href: `${api}/pulls/${comment.number}` },
+    },
     start_line: now ? now.startLine : null,
     original_start_line: comment.startLine,
     start_side: comment.startSide,
@@ -101,10 +105,16 @@ export function reviewRoutes(): Route[] {
       auth: "installation",
       handler: (ctx) => {
         const pr = pullOf(ctx, "read");
-        const reviews = [...ctx.state.reviews.values()].filter((r) => r.repo === pr.repo && r.number === pr.number).sort((a, b) => a.id - b.id);
+        const reviews = [...ctx.state.reviews.values()]
+          .filter((r) => r.repo === pr.repo && r.number === pr.number)
+          .sort((a, b) => a.id - b.id);
         const repo = ctx.state.requireRepo(pr.repo);
         const page = paginate(reviews, ctx.query, `${ctx.state.apiBase}/repositories/${repo.id}/pulls/${pr.number}/reviews`);
-        return ok(page.items.map((r) => reviewJson(ctx.state, r)), 200, page.headers);
+        return ok(
+          page.items.map((r) => reviewJson(ctx.state, r)),
+          200,
+          page.headers,
+        );
       },
     },
     {
@@ -121,7 +131,11 @@ export function reviewRoutes(): Route[] {
         if (ctx.query.get("direction") === "desc") comments.reverse();
         const repo = ctx.state.requireRepo(pr.repo);
         const page = paginate(comments, ctx.query, `${ctx.state.apiBase}/repositories/${repo.id}/pulls/${pr.number}/comments`);
-        return ok(page.items.map((c) => reviewCommentJson(ctx.state, pr, c)), 200, page.headers);
+        return ok(
+          page.items.map((c) => reviewCommentJson(ctx.state, pr, c)),
+          200,
+          page.headers,
+        );
       },
     },
   ];

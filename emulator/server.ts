@@ -91,7 +91,15 @@ export class GitHubEmulator {
     this.webhooks = new WebhookSender({ secret: options.webhookSecret, appId, ...(options.webhookUrl ? { url: options.webhookUrl } : {}) });
     this.client = new EmulatorClient(this);
     // Order matters only where patterns overlap: /commits/:ref/check-runs before /commits/*ref.
-    this.routes = compile([...appRoutes(this.auth), ...checkRoutes(), ...issueRoutes(), ...orgRoutes(), ...repoRoutes(), ...compareRoutes(), ...reviewRoutes()]);
+    this.routes = compile([
+      ...appRoutes(this.auth),
+      ...checkRoutes(),
+      ...issueRoutes(),
+      ...orgRoutes(),
+      ...repoRoutes(),
+      ...compareRoutes(),
+      ...reviewRoutes(),
+    ]);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => this.fail(res, error));
     });
@@ -99,11 +107,22 @@ export class GitHubEmulator {
       this.sockets.add(socket);
       socket.on("close", () => this.sockets.delete(socket));
     });
-    this.state.events.on("comment", (comment: CommentRecord, action: "created" | "edited" | "deleted", info: { byApp?: boolean; from?: string }) => {
-      if (this.options.selfEvents && info.byApp) {
-        this.inBackground(this.webhooks.send("issue_comment", issueCommentPayload(this.state, comment, action, { sender: this.state.botLogin(), ...(info.from !== undefined ? { from: info.from } : {}) })));
-      }
-    });
+    this.state.events.on(
+      "comment",
+      (comment: CommentRecord, action: "created" | "edited" | "deleted", info: { byApp?: boolean; from?: string }) => {
+        if (this.options.selfEvents && info.byApp) {
+          this.inBackground(
+            this.webhooks.send(
+              "issue_comment",
+              issueCommentPayload(this.state, comment, action, {
+                sender: this.state.botLogin(),
+                ...(info.from !== undefined ? { from: info.from } : {}),
+              }),
+            ),
+          );
+        }
+      },
+    );
     this.state.events.on("check_run", (run: CheckRunRecord, kind: string) => {
       if (this.options.selfEvents && (kind === "created" || kind === "completed")) {
         this.inBackground(this.webhooks.send("check_run", checkRunPayload(this.state, run, kind, { sender: this.state.botLogin() })));
@@ -264,7 +283,16 @@ export class GitHubEmulator {
           throw new HttpError(400, "Problems parsing JSON");
         }
       }
-      const ctx: RequestContext = { method, path, params, query: url.searchParams, headers: req.headers, body, credentials, state: this.state };
+      const ctx: RequestContext = {
+        method,
+        path,
+        params,
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+        credentials,
+        state: this.state,
+      };
       reply = await route.handler(ctx);
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
@@ -284,7 +312,8 @@ export class GitHubEmulator {
   }
 
   private authProblem(route: Route, credentials: Credentials): HttpError | undefined {
-    if (credentials.kind === "none") return new HttpError(401, route.auth === "app" ? "A JSON web token could not be decoded" : "Requires authentication");
+    if (credentials.kind === "none")
+      return new HttpError(401, route.auth === "app" ? "A JSON web token could not be decoded" : "Requires authentication");
     if (credentials.kind === "invalid") return new HttpError(401, credentials.message);
     if (route.auth === "app" && credentials.kind !== "app") return new HttpError(401, "A JSON web token could not be decoded");
     if (route.auth === "installation" && credentials.kind !== "installation") return new HttpError(401, "Bad credentials");
@@ -314,14 +343,32 @@ export class GitHubEmulator {
           "x-ratelimit-resource": "core",
         };
         if (fault.retryAfterSeconds !== undefined) headers["retry-after"] = String(fault.retryAfterSeconds);
-        this.send(res, { status, json: errorBody(status, "API rate limit exceeded for installation.", { documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api` }) }, headers);
+        this.send(
+          res,
+          {
+            status,
+            json: errorBody(status, "API rate limit exceeded for installation.", {
+              documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api`,
+            }),
+          },
+          headers,
+        );
         return false;
       }
       case "secondary-rate-limit": {
         const status = fault.status ?? 403;
         const headers = { ...base, "retry-after": String(fault.retryAfterSeconds ?? 60) };
         const message = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.";
-        this.send(res, { status, json: errorBody(status, message, { documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits` }) }, headers);
+        this.send(
+          res,
+          {
+            status,
+            json: errorBody(status, message, {
+              documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits`,
+            }),
+          },
+          headers,
+        );
         return false;
       }
       case "malformed-json": {

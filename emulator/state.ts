@@ -370,7 +370,13 @@ export class EmulatorState {
   createTeam(orgLogin: string, slug: string, options: { name?: string; parent?: string } = {}): TeamRecord {
     const org = this.requireOrg(orgLogin);
     if (options.parent !== undefined && !org.teams.has(key(options.parent))) throw new Error(`no team ${options.parent} in ${orgLogin}`);
-    const team: TeamRecord = { id: this.nextId(), slug, name: options.name ?? slug, parent: options.parent && key(options.parent), members: new Map() };
+    const team: TeamRecord = {
+      id: this.nextId(),
+      slug,
+      name: options.name ?? slug,
+      parent: options.parent && key(options.parent),
+      members: new Map(),
+    };
     org.teams.set(key(slug), team);
     return team;
   }
@@ -488,7 +494,8 @@ export class EmulatorState {
     if (tip) return tip;
     const pull = /^refs\/pull\/(\d+)\/head$/.exec(ref);
     if (pull) return repo.pulls.get(Number(pull[1]))?.headSha;
-    if (/^[0-9a-f]{40}$/i.test(ref)) return repo.objects.has(ref.toLowerCase()) && this.commits.has(ref.toLowerCase()) ? ref.toLowerCase() : undefined;
+    if (/^[0-9a-f]{40}$/i.test(ref))
+      return repo.objects.has(ref.toLowerCase()) && this.commits.has(ref.toLowerCase()) ? ref.toLowerCase() : undefined;
     if (/^[0-9a-f]{7,39}$/i.test(ref)) {
       const matches = [...repo.objects].filter((o) => o.startsWith(ref.toLowerCase()) && this.commits.has(o));
       return matches.length === 1 ? matches[0] : undefined;
@@ -523,11 +530,20 @@ export class EmulatorState {
    */
   commit(
     repoName: string,
-    options: { branch: string; changes: Record<string, FileSpec | null>; message?: string; author?: string; from?: string; replaceAll?: boolean; onto?: string },
+    options: {
+      branch: string;
+      changes: Record<string, FileSpec | null>;
+      message?: string;
+      author?: string;
+      from?: string;
+      replaceAll?: boolean;
+      onto?: string;
+    },
   ): CommitRecord {
     const repo = this.requireRepo(repoName);
     const existingTip = repo.branches.get(options.branch);
-    if (options.onto !== undefined && !this.commitIn(repo, options.onto)) throw new Error(`commit ${options.onto} is not in ${repo.fullName}`);
+    if (options.onto !== undefined && !this.commitIn(repo, options.onto))
+      throw new Error(`commit ${options.onto} is not in ${repo.fullName}`);
     let parentSha = options.onto ?? existingTip;
     if (parentSha === undefined && repo.branches.size > 0) {
       const from = options.from ?? repo.defaultBranch;
@@ -561,7 +577,10 @@ export class EmulatorState {
     const signature: Signature = { name: author.name, email: `${author.id}+${author.login}@users.noreply.github.com`, date };
     const message = options.message ?? `Update ${Object.keys(options.changes).join(", ") || "files"}`;
     const parents = parentSha ? [parentSha] : [];
-    const sha = gitObjectSha("commit", commitObjectBody({ tree: built.rootSha, parents, author: signature, committer: signature, message }));
+    const sha = gitObjectSha(
+      "commit",
+      commitObjectBody({ tree: built.rootSha, parents, author: signature, committer: signature, message }),
+    );
     const record: CommitRecord = {
       sha,
       tree: built.rootSha,
@@ -637,7 +656,8 @@ export class EmulatorState {
       const old = before.get(path);
       if (!old) added.push(path);
       else if (old.sha !== entry.sha) changes.push(this.fileChange("modified", path, old.sha, entry.sha));
-      else if (old.mode !== entry.mode) changes.push({ filename: path, status: "changed", sha: entry.sha, additions: 0, deletions: 0, patch: undefined });
+      else if (old.mode !== entry.mode)
+        changes.push({ filename: path, status: "changed", sha: entry.sha, additions: 0, deletions: 0, patch: undefined });
     }
     for (const path of before.keys()) if (!after.has(path)) removed.push(path);
     const renamedFrom = this.pairRenames(removed, added, before, after);
@@ -658,7 +678,12 @@ export class EmulatorState {
   }
 
   /** git's rename detection: identical blobs first, then text files at least 50% similar. */
-  private pairRenames(removed: string[], added: string[], before: Map<string, FileEntry>, after: Map<string, FileEntry>): Map<string, string> {
+  private pairRenames(
+    removed: string[],
+    added: string[],
+    before: Map<string, FileEntry>,
+    after: Map<string, FileEntry>,
+  ): Map<string, string> {
     const pairs = new Map<string, string>();
     const free = new Set(removed);
     for (const path of added) {
@@ -704,7 +729,14 @@ export class EmulatorState {
       const minus = oldSha ? [`-${oldIsCommit ? `Subproject commit ${oldSha}` : "(file)"}`] : [];
       const plus = newSha ? [`+${newIsCommit ? `Subproject commit ${newSha}` : "(file)"}`] : [];
       const header = `@@ -${oldSha ? "1" : "0,0"} +${newSha ? "1" : "0,0"} @@`;
-      return { filename, status, sha: (newSha ?? oldSha) as string, additions: plus.length, deletions: minus.length, patch: [header, ...minus, ...plus].join("\n") };
+      return {
+        filename,
+        status,
+        sha: (newSha ?? oldSha) as string,
+        additions: plus.length,
+        deletions: minus.length,
+        patch: [header, ...minus, ...plus].join("\n"),
+      };
     }
     const oldContent = oldSha ? (this.blobs.get(oldSha) as Buffer) : Buffer.alloc(0);
     const newContent = newSha ? (this.blobs.get(newSha) as Buffer) : Buffer.alloc(0);
@@ -713,7 +745,14 @@ export class EmulatorState {
     // GitHub does not render diffs past 1 MB of a file and leaves `patch` out of the API answer.
     if (oldContent.length > MAX_PATCHED_BYTES || newContent.length > MAX_PATCHED_BYTES) {
       const lines = (content: Buffer): number => splitLines(content.toString("utf8")).length;
-      return { filename, status, sha, additions: newSha ? lines(newContent) : 0, deletions: oldSha ? lines(oldContent) : 0, patch: undefined };
+      return {
+        filename,
+        status,
+        sha,
+        additions: newSha ? lines(newContent) : 0,
+        deletions: oldSha ? lines(oldContent) : 0,
+        patch: undefined,
+      };
     }
     const d = diffLines(oldContent.toString("utf8"), newContent.toString("utf8"));
     return { filename, status, sha, additions: d.additions, deletions: d.deletions, patch: d.patch };
@@ -738,7 +777,12 @@ export class EmulatorState {
     if (!headSha) throw new Error(`no branch ${options.headRef} in ${head.fullName}`);
     if (!baseSha) throw new Error(`no branch ${options.baseRef} in ${base.fullName}`);
     for (const pr of base.pulls.values()) {
-      if (pr.state === "open" && key(pr.headRepo) === key(head.fullName) && pr.headRef === options.headRef && pr.baseRef === options.baseRef) {
+      if (
+        pr.state === "open" &&
+        key(pr.headRepo) === key(head.fullName) &&
+        pr.headRef === options.headRef &&
+        pr.baseRef === options.baseRef
+      ) {
         throw new Error(`A pull request already exists for ${head.owner}:${options.headRef}.`);
       }
     }
@@ -786,7 +830,16 @@ export class EmulatorState {
     const repo = this.requireRepo(repoName);
     this.ensureUser(options.user);
     const now = nowIso();
-    const issue: IssueRecord = { number: repo.nextNumber++, id: this.nextId(), title: options.title, body: options.body ?? null, user: options.user, state: "open", createdAt: now, updatedAt: now };
+    const issue: IssueRecord = {
+      number: repo.nextNumber++,
+      id: this.nextId(),
+      title: options.title,
+      body: options.body ?? null,
+      user: options.user,
+      state: "open",
+      createdAt: now,
+      updatedAt: now,
+    };
     repo.issues.set(issue.number, issue);
     return issue;
   }
@@ -796,7 +849,17 @@ export class EmulatorState {
     if (!repo.pulls.has(number) && !repo.issues.has(number)) throw new NotFound(`no issue #${number} in ${repoName}`);
     this.ensureUser(user);
     const now = nowIso();
-    const comment: CommentRecord = { id: this.nextId(), repo: repo.fullName, number, body, user, viaApp, createdAt: now, updatedAt: now, reactions: [] };
+    const comment: CommentRecord = {
+      id: this.nextId(),
+      repo: repo.fullName,
+      number,
+      body,
+      user,
+      viaApp,
+      createdAt: now,
+      updatedAt: now,
+      reactions: [],
+    };
     this.comments.set(comment.id, comment);
     this.events.emit("comment", comment, "created", { byApp: viaApp });
     return comment;
@@ -814,7 +877,15 @@ export class EmulatorState {
     }
     const headBranch = [...repo.branches.entries()].find(([, sha]) => sha === headSha)?.[0] ?? null;
     const now = nowIso();
-    const suite: CheckSuiteRecord = { id: this.nextId(), repo: repo.fullName, headSha, headBranch, appId: this.app.id, createdAt: now, updatedAt: now };
+    const suite: CheckSuiteRecord = {
+      id: this.nextId(),
+      repo: repo.fullName,
+      headSha,
+      headBranch,
+      appId: this.app.id,
+      createdAt: now,
+      updatedAt: now,
+    };
     this.checkSuites.set(suite.id, suite);
     return suite;
   }
@@ -830,7 +901,10 @@ export class EmulatorState {
 
   // ---- installations --------------------------------------------------------------------------
 
-  install(account: string, options: { repositories?: string[]; permissions?: InstallationPermissions; events?: string[] } = {}): InstallationRecord {
+  install(
+    account: string,
+    options: { repositories?: string[]; permissions?: InstallationPermissions; events?: string[] } = {},
+  ): InstallationRecord {
     if (!this.user(account)) throw new Error(`no account ${account} to install the app on`);
     const installation: InstallationRecord = {
       id: this.nextId(),

@@ -15,7 +15,15 @@ import {
   simpleCommitJson,
   userJson,
 } from "./representations.js";
-import type { CheckRunRecord, CheckSuiteRecord, CommentRecord, EmulatorState, InstallationRecord, PullRecord, RepoRecord } from "./state.js";
+import type {
+  CheckRunRecord,
+  CheckSuiteRecord,
+  CommentRecord,
+  EmulatorState,
+  InstallationRecord,
+  PullRecord,
+  RepoRecord,
+} from "./state.js";
 
 type Json = Record<string, unknown>;
 
@@ -83,12 +91,22 @@ export function checkRunPayload(
   };
 }
 
-export function checkSuitePayload(state: EmulatorState, suite: CheckSuiteRecord, action: "requested" | "rerequested" | "completed", sender: string): Json {
+export function checkSuitePayload(
+  state: EmulatorState,
+  suite: CheckSuiteRecord,
+  action: "requested" | "rerequested" | "completed",
+  sender: string,
+): Json {
   const repo = state.requireRepo(suite.repo);
   return { action, check_suite: checkSuiteJson(state, suite), ...envelope(state, repo, sender) };
 }
 
-export function mergeGroupPayload(state: EmulatorState, repo: RepoRecord, group: { headSha: string; headRef: string; baseSha: string; baseRef: string }, sender: string): Json {
+export function mergeGroupPayload(
+  state: EmulatorState,
+  repo: RepoRecord,
+  group: { headSha: string; headRef: string; baseSha: string; baseRef: string },
+  sender: string,
+): Json {
   const commit = state.commits.get(group.headSha);
   if (!commit) throw new Error(`unknown merge group commit ${group.headSha}`);
   return {
@@ -105,11 +123,22 @@ export function mergeGroupPayload(state: EmulatorState, repo: RepoRecord, group:
 }
 
 function repoRef(repo: RepoRecord): Json {
-  return { id: repo.id, node_id: Buffer.from(`Repository:${repo.id}`).toString("base64"), name: repo.name, full_name: repo.fullName, private: repo.private };
+  return {
+    id: repo.id,
+    node_id: Buffer.from(`Repository:${repo.id}`).toString("base64"),
+    name: repo.name,
+    full_name: repo.fullName,
+    private: repo.private,
+  };
 }
 
 /** installation.created / deleted / new_permissions_accepted: the installation and its repositories. */
-export function installationPayload(state: EmulatorState, installation: InstallationRecord, action: "created" | "deleted" | "new_permissions_accepted", sender: string): Json {
+export function installationPayload(
+  state: EmulatorState,
+  installation: InstallationRecord,
+  action: "created" | "deleted" | "new_permissions_accepted",
+  sender: string,
+): Json {
   return {
     action,
     installation: installationJson(state, installation),

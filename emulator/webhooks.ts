@@ -100,7 +100,12 @@ export class WebhookSender {
       // Checked by name: errors from fetch may come from another realm (e.g. under Jest's VM modules).
       const name = (error as { name?: unknown } | null)?.name;
       const timedOut = name === "TimeoutError" || name === "AbortError";
-      result = { ...base, status: 0, body: "", error: timedOut ? `timed out after ${this.timeoutMs} ms` : String((error as { cause?: unknown }).cause ?? error) };
+      result = {
+        ...base,
+        status: 0,
+        body: "",
+        error: timedOut ? `timed out after ${this.timeoutMs} ms` : String((error as { cause?: unknown }).cause ?? error),
+      };
     }
     record.results.push(result);
     return result;

@@ -20,7 +20,13 @@ async function measure(label: string, count: number, env: Record<string, string>
     e2e.github.install("bench");
     const times: number[] = [];
     for (let index = 0; index < count; index++) {
-      const pr = await e2e.github.openPullRequest({ repo: "bench/gitops", files: { [`deploy/app-${index}.yaml`]: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-${index}\ndata:\n  mode: fast\n` }, deliver: false });
+      const pr = await e2e.github.openPullRequest({
+        repo: "bench/gitops",
+        files: {
+          [`deploy/app-${index}.yaml`]: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-${index}\ndata:\n  mode: fast\n`,
+        },
+        deliver: false,
+      });
       const payload = pullRequestPayload(e2e.github.state, e2e.github.state.requirePull("bench/gitops", pr.number), "opened");
       const started = performance.now();
       const result = await e2e.deliver("pull_request", payload);

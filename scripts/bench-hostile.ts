@@ -43,28 +43,90 @@ const REQUEST = "/policy-exception pod-security-baseline Pod/default/x\nReason: 
 
 function generated(): Case[] {
   return [
-    { name: "scalar just under the size limit (one 5 MiB line)", reader: "manifest", large: true, input: () => `${head}  x: ${"b".repeat(MAX - head.length - 10)}\n` },
+    {
+      name: "scalar just under the size limit (one 5 MiB line)",
+      reader: "manifest",
+      large: true,
+      input: () => `${head}  x: ${"b".repeat(MAX - head.length - 10)}\n`,
+    },
     { name: "one byte over the size limit", reader: "manifest", large: true, input: () => `${head}  x: ${"b".repeat(MAX)}\n` },
-    { name: "150,000 keys in one mapping (3 MB)", reader: "manifest", large: true, input: () => `${head}${Array.from({ length: 150_000 }, (_, index) => `  k${index}: v\n`).join("")}` },
-    { name: "flow mapping of 190,000 keys on one line (3 MB)", reader: "manifest", large: true, input: () => `${head}  m: {${Array.from({ length: 190_000 }, (_, index) => `k${index}: ${index}`).join(", ")}}\n` },
-    { name: "flow mapping of 300,000 keys (4.9 MB, over the node limit)", reader: "manifest", large: true, input: () => `${head}  m: {${Array.from({ length: 300_000 }, (_, index) => `k${index}: ${index}`).join(", ")}}\n` },
-    { name: "20,000 small ConfigMaps in one file (1.6 MB)", reader: "manifest", large: true, input: () => Array.from({ length: 20_000 }, (_, index) => `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${index}\ndata:\n  k: v\n`).join("") },
+    {
+      name: "150,000 keys in one mapping (3 MB)",
+      reader: "manifest",
+      large: true,
+      input: () => `${head}${Array.from({ length: 150_000 }, (_, index) => `  k${index}: v\n`).join("")}`,
+    },
+    {
+      name: "flow mapping of 190,000 keys on one line (3 MB)",
+      reader: "manifest",
+      large: true,
+      input: () => `${head}  m: {${Array.from({ length: 190_000 }, (_, index) => `k${index}: ${index}`).join(", ")}}\n`,
+    },
+    {
+      name: "flow mapping of 300,000 keys (4.9 MB, over the node limit)",
+      reader: "manifest",
+      large: true,
+      input: () => `${head}  m: {${Array.from({ length: 300_000 }, (_, index) => `k${index}: ${index}`).join(", ")}}\n`,
+    },
+    {
+      name: "20,000 small ConfigMaps in one file (1.6 MB)",
+      reader: "manifest",
+      large: true,
+      input: () =>
+        Array.from(
+          { length: 20_000 },
+          (_, index) => `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${index}\ndata:\n  k: v\n`,
+        ).join(""),
+    },
     { name: "100,000 empty documents", reader: "manifest", input: () => "---\n".repeat(100_000) },
     { name: "1 MiB of '['", reader: "manifest", input: () => "[".repeat(1024 * 1024) },
     { name: "alias fan-out just inside the budget", reader: "manifest", input: () => aliasBomb(10, 4) },
     { name: "alias fan-out 10^12 (refused)", reader: "manifest", input: () => aliasBomb(10, 12) },
-    { name: "alias fan-out in a 5 MiB file (budget grows with size)", reader: "manifest", large: true, input: () => `${aliasBomb(10, 6)}  pad: ${"p".repeat(MAX - 200_000)}\n` },
+    {
+      name: "alias fan-out in a 5 MiB file (budget grows with size)",
+      reader: "manifest",
+      large: true,
+      input: () => `${aliasBomb(10, 6)}  pad: ${"p".repeat(MAX - 200_000)}\n`,
+    },
     { name: "99 levels of block nesting (the limit is 100)", reader: "manifest", input: () => nested(96) },
     { name: "101 levels of block nesting (refused)", reader: "manifest", input: () => nested(98) },
     { name: "5 MiB of random bytes", reader: "manifest", large: true, input: () => pseudoRandomBytes(MAX - 1) },
-    { name: "5 MiB of YAML punctuation", reader: "manifest", large: true, input: () => "- [{? &a *a: |\n".repeat(Math.floor((MAX - 1) / 15)) },
-    { name: "policy file: 1,000 constraints", reader: "policy", input: () => Array.from({ length: 1000 }, (_, index) => `---\napiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sAllowedRepos\nmetadata:\n  name: repos-${index}\nspec:\n  parameters:\n    repos: ["registry.example.com/"]\n`).join("") },
-    { name: "policy file: 5 MiB of junk", reader: "policy", large: true, input: () => "spec: {match: [".repeat(Math.floor((MAX - 1) / 16)) },
-    { name: "org config: 5 MiB of globs", reader: "config", large: true, input: () => `manifests:\n  include:\n${"    - '**/*.yaml'\n".repeat(Math.floor((MAX - 30) / 19))}` },
+    {
+      name: "5 MiB of YAML punctuation",
+      reader: "manifest",
+      large: true,
+      input: () => "- [{? &a *a: |\n".repeat(Math.floor((MAX - 1) / 15)),
+    },
+    {
+      name: "policy file: 1,000 constraints",
+      reader: "policy",
+      input: () =>
+        Array.from(
+          { length: 1000 },
+          (_, index) =>
+            `---\napiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sAllowedRepos\nmetadata:\n  name: repos-${index}\nspec:\n  parameters:\n    repos: ["registry.example.com/"]\n`,
+        ).join(""),
+    },
+    {
+      name: "policy file: 5 MiB of junk",
+      reader: "policy",
+      large: true,
+      input: () => "spec: {match: [".repeat(Math.floor((MAX - 1) / 16)),
+    },
+    {
+      name: "org config: 5 MiB of globs",
+      reader: "config",
+      large: true,
+      input: () => `manifests:\n  include:\n${"    - '**/*.yaml'\n".repeat(Math.floor((MAX - 30) / 19))}`,
+    },
     { name: "comment: 65,536 characters of fences", reader: "comment", input: () => "```\n".repeat(16_384) },
     { name: "comment: 963 commands", reader: "comment", input: () => `${REQUEST}\n`.repeat(963) },
     { name: "comment: 65,536 characters on one command line", reader: "comment", input: () => `/policy-exception ${"a".repeat(65_500)}` },
-    { name: "comment: 4,000 resources on one line", reader: "comment", input: () => `/policy-exception pod-security-baseline ${"Pod/default/x ".repeat(4000)}`.slice(0, 65_536) },
+    {
+      name: "comment: 4,000 resources on one line",
+      reader: "comment",
+      input: () => `/policy-exception pod-security-baseline ${"Pod/default/x ".repeat(4000)}`.slice(0, 65_536),
+    },
   ];
 }
 
@@ -75,7 +137,8 @@ function nested(keys: number): string {
 
 function aliasBomb(fanout: number, levels: number): string {
   const lines = ['a0: &a0 "x"'];
-  for (let level = 1; level < levels; level++) lines.push(`a${level}: &a${level} [${Array.from({ length: fanout }, () => `*a${level - 1}`).join(", ")}]`);
+  for (let level = 1; level < levels; level++)
+    lines.push(`a${level}: &a${level} [${Array.from({ length: fanout }, () => `*a${level - 1}`).join(", ")}]`);
   return `${head}  ${lines.join("\n  ")}\n`;
 }
 
@@ -109,7 +172,9 @@ function read(reader: Reader, input: string | Uint8Array): string {
     }
     case "policy": {
       const loaded = loadPolicies([{ file: "bench.yaml", content: input }]);
-      return loaded.errors.length > 0 ? `${loaded.policies.length} policies, ${loaded.errors.length} errors` : `${loaded.policies.length} policies`;
+      return loaded.errors.length > 0
+        ? `${loaded.policies.length} policies, ${loaded.errors.length} errors`
+        : `${loaded.policies.length} policies`;
     }
     case "config": {
       const parsed = parseOrgConfig("bench.yml", input);
@@ -154,12 +219,24 @@ function main(): void {
   const cases = allCases(root).filter((candidate) => !(quick && candidate.large));
   const script = fileURLToPath(import.meta.url);
   console.log(`hostile inputs: ${cases.length} (${RUNS} timed runs each after a warm-up, one child process per input; medians)`);
-  console.log(`${"input".padEnd(58)} ${"reader".padEnd(8)} ${"bytes".padStart(9)} ${"ms".padStart(8)} ${"MB/s".padStart(7)} ${"peak RSS".padStart(9)}  outcome`);
+  console.log(
+    `${"input".padEnd(58)} ${"reader".padEnd(8)} ${"bytes".padStart(9)} ${"ms".padStart(8)} ${"MB/s".padStart(7)} ${"peak RSS".padStart(9)}  outcome`,
+  );
   let worstMs = 0;
   let worstPeak = 0;
   for (const candidate of cases) {
-    const output = execFileSync(process.execPath, ["--expose-gc", script, "--one", candidate.name], { encoding: "utf8", maxBuffer: 1024 * 1024 });
-    const result = JSON.parse(output.trim().split("\n").at(-1) as string) as { name: string; reader: string; bytes: number; ms: number; peakMb: number; outcome: string };
+    const output = execFileSync(process.execPath, ["--expose-gc", script, "--one", candidate.name], {
+      encoding: "utf8",
+      maxBuffer: 1024 * 1024,
+    });
+    const result = JSON.parse(output.trim().split("\n").at(-1) as string) as {
+      name: string;
+      reader: string;
+      bytes: number;
+      ms: number;
+      peakMb: number;
+      outcome: string;
+    };
     worstMs = Math.max(worstMs, result.ms);
     worstPeak = Math.max(worstPeak, result.peakMb);
     const rate = result.ms > 0 ? result.bytes / 1024 / 1024 / (result.ms / 1000) : 0;

@@ -75,7 +75,10 @@ function parseOnly(inputs: readonly Input[]): { documents: number; failedFiles: 
   return { documents, failedFiles };
 }
 
-function check(inputs: readonly Input[], policies: Parameters<typeof evaluate>[1]): { loadMs: number; evaluateMs: number; result: ReturnType<typeof evaluate> } {
+function check(
+  inputs: readonly Input[],
+  policies: Parameters<typeof evaluate>[1],
+): { loadMs: number; evaluateMs: number; result: ReturnType<typeof evaluate> } {
   const start = performance.now();
   const files: LoadedFile[] = inputs.map((input) => loadManifestFile(input.file, input.text));
   const loaded = performance.now();
@@ -110,7 +113,9 @@ async function main(): Promise<void> {
   for (const error of kyvernoSet.errors) console.log(`policy error: ${error.file}:${error.line}:${error.column}: ${error.message}`);
   const allPolicies = [...shippedPolicies, ...kyvernoSet.policies];
   const kinds = [...new Set(allPolicies.map((policy) => policy.kind))].sort();
-  console.log(`policies: ${allPolicies.length} (${kinds.join(", ")}): ${shippedPolicies.length} from ${SHIPPED_POLICIES_DIR}, ${kyvernoSet.policies.length} Kyverno from ${kyvernoDir}`);
+  console.log(
+    `policies: ${allPolicies.length} (${kinds.join(", ")}): ${shippedPolicies.length} from ${SHIPPED_POLICIES_DIR}, ${kyvernoSet.policies.length} Kyverno from ${kyvernoDir}`,
+  );
 
   const paths = await listManifestFiles(corpus);
   const inputs: Input[] = await Promise.all(
@@ -169,12 +174,18 @@ async function main(): Promise<void> {
   const fmt = (values: readonly number[]): string => values.map((v) => v.toFixed(0)).join(", ");
 
   console.log(`documents: ${floor.documents} parsed by js-yaml (${floor.failedFiles} files failed to parse)`);
-  console.log(`checked: ${summary.files} files, ${summary.resources} resources: ${summary.deny} deny, ${summary.warn} warn, ${summary.dryrun} dryrun, ${summary.errors} errors`);
+  console.log(
+    `checked: ${summary.files} files, ${summary.resources} resources: ${summary.deny} deny, ${summary.warn} warn, ${summary.dryrun} dryrun, ${summary.errors} errors`,
+  );
   console.log(`rounds: ${ROUNDS} (after one warm-up), medians below`);
-  console.log(`parse (js-yaml loadAll):   ${parseMedian.toFixed(1)} ms  [${fmt(parseMs)}]  ${perSecond(floor.documents, parseMedian)} documents/s`);
+  console.log(
+    `parse (js-yaml loadAll):   ${parseMedian.toFixed(1)} ms  [${fmt(parseMs)}]  ${perSecond(floor.documents, parseMedian)} documents/s`,
+  );
   console.log(`load (manifests+positions): ${median(loadMs).toFixed(1)} ms  [${fmt(loadMs)}]`);
   console.log(`evaluate (policies):        ${median(evaluateMs).toFixed(1)} ms  [${fmt(evaluateMs)}]`);
-  console.log(`check (load+evaluate):      ${totalMedian.toFixed(1)} ms  [${fmt(totalMs)}]  ${perSecond(floor.documents, totalMedian)} documents/s`);
+  console.log(
+    `check (load+evaluate):      ${totalMedian.toFixed(1)} ms  [${fmt(totalMs)}]  ${perSecond(floor.documents, totalMedian)} documents/s`,
+  );
   console.log(`ratio of medians (for judging noise): ${(totalMedian / parseMedian).toFixed(2)}`);
   const withoutRatio = median(withoutKyvernoMs.map((ms, round) => ms / (parseMs[round] as number)));
   console.log(`ratio evaluate/parse without the Kyverno policies: ${withoutRatio.toFixed(2)}  [${fmt(withoutKyvernoMs)}]`);
@@ -200,7 +211,15 @@ function gateStep(inputs: readonly Input[], policies: Parameters<typeof evaluate
   const headMs: number[] = [];
   const gatedMs: number[] = [];
   for (let round = 0; round < 5; round++) {
-    for (const [run, into] of round % 2 === 0 ? ([[headOnly, headMs], [gated, gatedMs]] as const) : ([[gated, gatedMs], [headOnly, headMs]] as const)) {
+    for (const [run, into] of round % 2 === 0
+      ? ([
+          [headOnly, headMs],
+          [gated, gatedMs],
+        ] as const)
+      : ([
+          [gated, gatedMs],
+          [headOnly, headMs],
+        ] as const)) {
       collectGarbage();
       const start = performance.now();
       run();
@@ -208,7 +227,9 @@ function gateStep(inputs: readonly Input[], policies: Parameters<typeof evaluate
     }
   }
   const ratio = median(gatedMs.map((ms, round) => ms / (headMs[round] as number)));
-  console.log(`gate new (base + head, every file modified): ${median(gatedMs).toFixed(1)} ms; head only: ${median(headMs).toFixed(1)} ms; ratio ${ratio.toFixed(2)}`);
+  console.log(
+    `gate new (base + head, every file modified): ${median(gatedMs).toFixed(1)} ms; head only: ${median(headMs).toFixed(1)} ms; ratio ${ratio.toFixed(2)}`,
+  );
 }
 
 interface KustomizeTree {
@@ -228,7 +249,10 @@ async function readTree(dir: string, base = dir, files = new Map<string, string>
 }
 
 /** Every kustomization directory of each tree rendered, the roots judged; and the parse floor of what they read. */
-function renderAndJudge(trees: readonly KustomizeTree[], policies: Parameters<typeof evaluate>[1]): { directories: number; roots: number; objects: number; errors: number; reads: string[][] } {
+function renderAndJudge(
+  trees: readonly KustomizeTree[],
+  policies: Parameters<typeof evaluate>[1],
+): { directories: number; roots: number; objects: number; errors: number; reads: string[][] } {
   let directories = 0;
   let roots = 0;
   let objects = 0;
@@ -304,7 +328,9 @@ async function renderStep(root: string, policies: Parameters<typeof evaluate>[1]
     `kustomize: ${trees.length} trees, ${warm.directories} kustomization directories rendered, ${warm.roots} roots judged ` +
       `(${warm.objects} objects, ${warm.errors} roots not renderable)`,
   );
-  console.log(`render+judge: ${renderMedian.toFixed(1)} ms  [${fmt(renderMs)}]  ${Math.round((warm.directories / renderMedian) * 1000)} roots/s`);
+  console.log(
+    `render+judge: ${renderMedian.toFixed(1)} ms  [${fmt(renderMs)}]  ${Math.round((warm.directories / renderMedian) * 1000)} roots/s`,
+  );
   console.log(`parse (js-yaml loadAll of the files each render read): ${median(parseMs).toFixed(1)} ms  [${fmt(parseMs)}]`);
   console.log(`target render ratio <= ${TARGET_RENDER_RATIO}: ${ratio <= TARGET_RENDER_RATIO ? "met" : "NOT met"}`);
   console.log(`ratio render/parse: ${ratio.toFixed(2)}`);

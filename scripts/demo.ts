@@ -36,7 +36,7 @@ async function demo(e2e: E2E): Promise<void> {
   // the example allowed-registries constraint, copied there unchanged.
   github.createRepo("acme/.github", {
     files: {
-      ".github/kube-policy.yml": "policies:\n  shipped: true\n  paths: [\"policies/*.yaml\"]\n",
+      ".github/kube-policy.yml": 'policies:\n  shipped: true\n  paths: ["policies/*.yaml"]\n',
       "policies/allowed-registries.yaml": readFileSync(path.join(findRepoRoot(), "policies/gatekeeper/allowed-registries.yaml"), "utf8"),
     },
   });
@@ -53,7 +53,9 @@ async function demo(e2e: E2E): Promise<void> {
     title: "Add the example manifests",
     body: "Adds everything under examples/.",
   });
-  console.log(`Opened ${REPO}#${pr.number} from ${pr.headRef} (head ${pr.headSha.slice(0, 7)}), adding ${Object.keys(files).length} files from examples/`);
+  console.log(
+    `Opened ${REPO}#${pr.number} from ${pr.headRef} (head ${pr.headSha.slice(0, 7)}), adding ${Object.keys(files).length} files from examples/`,
+  );
   if (!pr.delivery || pr.delivery.status < 200 || pr.delivery.status >= 300) {
     throw new Error(`the app did not accept the pull_request webhook: ${JSON.stringify(pr.delivery)}`);
   }

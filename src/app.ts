@@ -77,7 +77,10 @@ export function createKubePolicyApp(options: AppOptions = {}): KubePolicyApp {
       // answered by one evaluation at a time.
       lock: options.commentLock ?? new KeyedLock(),
     };
-    const handlersWith = (jobs: JobRunner, extra: Partial<EventHandlerDeps> = {}): { handlers: EventHandlers; comments: CommentHandlers } => {
+    const handlersWith = (
+      jobs: JobRunner,
+      extra: Partial<EventHandlerDeps> = {},
+    ): { handlers: EventHandlers; comments: CommentHandlers } => {
       const handlers = new EventHandlers({
         config: shared.config,
         manifests: shared.manifests,
@@ -111,7 +114,9 @@ export function createKubePolicyApp(options: AppOptions = {}): KubePolicyApp {
       });
       work = async (delivery, attempt) => {
         const installationId = (delivery.payload["installation"] as Record<string, unknown> | undefined)?.["id"];
-        const octokit = (await probot.auth(typeof installationId === "number" ? installationId : undefined)) as unknown as Context["octokit"];
+        const octokit = (await probot.auth(
+          typeof installationId === "number" ? installationId : undefined,
+        )) as unknown as Context["octokit"];
         const log = probot.log.child({ name: "queue", attempt: attempt.started });
         const jobs = new JobRunner(log, options.maxConcurrentChecks);
         const unfinished: string[] = [];
@@ -124,7 +129,8 @@ export function createKubePolicyApp(options: AppOptions = {}): KubePolicyApp {
         });
         route({ id: delivery.id, name: delivery.name, payload: delivery.payload, gateway: gatewayFor(octokit), log }, handlers, comments);
         await jobs.drain();
-        if (unfinished.length > 0) throw new Error(`delivery ${delivery.id}: no verdict reached GitHub (${unfinished.join(", ")}); the queue tries again`);
+        if (unfinished.length > 0)
+          throw new Error(`delivery ${delivery.id}: no verdict reached GitHub (${unfinished.join(", ")}); the queue tries again`);
       };
       return;
     }
@@ -138,7 +144,9 @@ export function createKubePolicyApp(options: AppOptions = {}): KubePolicyApp {
     probot.on(["check_run.rerequested", "check_run.requested_action"], async (context) => handlers.checkRun(event(context)));
     probot.on("check_suite.rerequested", async (context) => handlers.checkSuite(event(context)));
     probot.on(["installation", "installation_repositories"], async (context) => handlers.installation(event(context)));
-    probot.on(["issue_comment.created", "issue_comment.edited", "issue_comment.deleted"], async (context) => comments.issueComment(event(context)));
+    probot.on(["issue_comment.created", "issue_comment.edited", "issue_comment.deleted"], async (context) =>
+      comments.issueComment(event(context)),
+    );
   };
   return { app, runner: () => runner, work: (delivery, attempt) => work(delivery, attempt) };
 }

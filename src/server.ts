@@ -50,7 +50,11 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
     health: async () => {
       if (!queue) return { checksRunning: kubePolicy.runner()?.size ?? 0 };
       const redis = await queue.reachable();
-      return { checksRunning: kubePolicy.runner()?.size ?? 0, redis: redis ? "up" : "down", queue: (redis ? await queue.depth() : undefined) ?? null };
+      return {
+        checksRunning: kubePolicy.runner()?.size ?? 0,
+        redis: redis ? "up" : "down",
+        queue: (redis ? await queue.depth() : undefined) ?? null,
+      };
     },
     // Without Redis an accepted delivery could not be stored: 503, and GitHub keeps it for a redelivery.
     ...(queue ? { acceptingWebhooks: () => queue.reachable() } : {}),
@@ -66,7 +70,10 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
   });
   const bound = server.address();
   const port = typeof bound === "object" && bound ? bound.port : settings.port;
-  log.info({ host: settings.host, port, webhookPath: settings.webhookPath, github: settings.baseUrl, appId: settings.appId }, "kube-policy-bot listening");
+  log.info(
+    { host: settings.host, port, webhookPath: settings.webhookPath, github: settings.baseUrl, appId: settings.appId },
+    "kube-policy-bot listening",
+  );
 
   return {
     address: { host: settings.host, port },
@@ -78,7 +85,10 @@ export async function startServer(settings: ServerSettings, log: Logger): Promis
       if (queue) {
         // Running jobs finish; queued ones stay in Redis for the other replicas. A job still running at the
         // deadline is recovered by another replica once its lock lapses (the stalled-job bound).
-        const closed = await Promise.race([queue.close().then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), settings.shutdownTimeoutMs).unref())]);
+        const closed = await Promise.race([
+          queue.close().then(() => true),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), settings.shutdownTimeoutMs).unref()),
+        ]);
         if (!closed) log.warn("shutdown: queued work still running; another replica takes it over once its lock lapses");
         await commentLock?.close();
       }
@@ -131,7 +141,7 @@ async function main(): Promise<void> {
 // Run only as the entry point, so tests can import startServer.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((error: unknown) => {
-    process.stderr.write(`kube-policy-bot: failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(`kube-policy-bot: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   });
 }

@@ -81,7 +81,9 @@ const lineOf = fc.oneof(
   fc.tuple(indent, key, indent, word, indent).map(([i, k, i2, v, i3]) => `${i}${k}: [\n${i2}${v || "x"},\n${i3}]`),
   fc.tuple(indent, key, indent, word, indent).map(([i, k, i2, v, i3]) => `${i}${k}: {\n${i2}a: ${v},\n${i3}}`),
   fc.tuple(indent, key, word).map(([i, k, v]) => `${i}${k}: {a: 1,\t${k}: ${v}}`),
-  fc.tuple(indent, key, fc.constantFrom("|", ">", "|+", "|-", ">-"), word).map(([i, k, style, v]) => `${i}${k}: ${style}\n${i}  ${v || "x"}`),
+  fc
+    .tuple(indent, key, fc.constantFrom("|", ">", "|+", "|-", ">-"), word)
+    .map(([i, k, style, v]) => `${i}${k}: ${style}\n${i}  ${v || "x"}`),
   fc.tuple(indent, key, word).map(([i, k, v]) => `${i}- ${k}: ${v}`),
   separator,
   fc.constant("# comment"),
@@ -104,7 +106,10 @@ const jsonValue = fc.oneof(
   fc.constant('{"a": 1e3, "b": -0.5}'),
 );
 const jsonCase = fc
-  .tuple(fc.array(fc.tuple(jsonValue, fc.constantFrom("", "\n", " ", "\r\n\t")), { minLength: 1, maxLength: 4 }), fc.constantFrom("", "\n", "x", "---\n"))
+  .tuple(
+    fc.array(fc.tuple(jsonValue, fc.constantFrom("", "\n", " ", "\r\n\t")), { minLength: 1, maxLength: 4 }),
+    fc.constantFrom("", "\n", "x", "---\n"),
+  )
   .map(([values, tail]) => values.map(([value, gap]) => value + gap).join("") + tail);
 
 const cases = fc.sample(fc.oneof({ arbitrary: yamlCase, weight: 4 }, { arbitrary: jsonCase, weight: 1 }), { numRuns: RUNS, seed: SEED });
@@ -117,7 +122,9 @@ try {
     writeFileSync(file, text);
     return file;
   });
-  const output = execFileSync(ORACLE_BINARY, files, { maxBuffer: 1 << 28, encoding: "utf8" }).trim().split("\n");
+  const output = execFileSync(ORACLE_BINARY, files, { maxBuffer: 1 << 28, encoding: "utf8" })
+    .trim()
+    .split("\n");
   let documents = 0;
   let identical = 0;
   let differing = 0;
@@ -130,16 +137,22 @@ try {
     // We may refuse what go-yaml accepts only where the refusal is deliberate (duplicate keys, a
     // merge that overrides an earlier key, a second document kubectl silently ignores).
     const explained = comparison.differences.some((difference) => DELIBERATE.some((pattern) => pattern.test(difference)));
-    const known = explained || comparison.differences.length === 0 ? undefined : KNOWN.find((difference) => difference.applies(cases[index] as string, comparison.differences));
+    const known =
+      explained || comparison.differences.length === 0
+        ? undefined
+        : KNOWN.find((difference) => difference.applies(cases[index] as string, comparison.differences));
     if (known) knownCounts.set(known.name, (knownCounts.get(known.name) ?? 0) + 1);
     const unexplained = explained || known ? [] : comparison.differences;
     if (unexplained.length > 0) {
       differing++;
-      if (differing <= 20) console.log(JSON.stringify({ text: cases[index], oracle: JSON.parse(line) as unknown, differences: unexplained }));
+      if (differing <= 20)
+        console.log(JSON.stringify({ text: cases[index], oracle: JSON.parse(line) as unknown, differences: unexplained }));
     }
   });
   console.log(`known differences (README "Reading manifests"): ${JSON.stringify(Object.fromEntries(knownCounts))}`);
-  console.log(`cases: ${cases.length} (seed ${SEED}); oracle documents: ${documents}; read identically: ${identical}; cases with unexplained differences: ${differing}`);
+  console.log(
+    `cases: ${cases.length} (seed ${SEED}); oracle documents: ${documents}; read identically: ${identical}; cases with unexplained differences: ${differing}`,
+  );
   process.exitCode = differing > 0 ? 1 : 0;
 } finally {
   if (keep) console.log(`cases kept in ${directory}`);

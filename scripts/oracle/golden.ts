@@ -17,7 +17,11 @@ import { CORPUS, GOLDEN_FILE, ORACLE_BINARY, corpusFiles } from "./paths.js";
 const measureAt = process.argv.indexOf("--measure");
 const root = measureAt === -1 ? CORPUS : path.resolve(process.argv[measureAt + 1] ?? ".");
 const files = corpusFiles(root);
-const output = execFileSync(ORACLE_BINARY, files.map((file) => path.join(root, file)), { maxBuffer: 1 << 30, encoding: "utf8" });
+const output = execFileSync(
+  ORACLE_BINARY,
+  files.map((file) => path.join(root, file)),
+  { maxBuffer: 1 << 30, encoding: "utf8" },
+);
 const golden: Record<string, OracleReading> = {};
 output
   .trim()

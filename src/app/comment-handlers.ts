@@ -52,17 +52,28 @@ export class CommentHandlers {
   private created(event: WebhookEvent, repo: RepoRef, number: number, comment: PullRequestComment, log: Logger): void {
     if (!comment.user || comment.user.type === "Bot") return;
     if (parseComment(comment.body, comment.id).length === 0) return;
-    this.deps.runner.submit(`comment:${event.id}`, async () => {
-      try {
-        await acknowledgeCommand(event.gateway, repo, comment.id);
-      } catch (error) {
-        log.warn({ err: error, commentId: comment.id }, "could not add the eyes reaction; the command is still evaluated");
-      }
-      await this.recheck(event, repo, number, `comment:${comment.id}`, log);
-    }, log);
+    this.deps.runner.submit(
+      `comment:${event.id}`,
+      async () => {
+        try {
+          await acknowledgeCommand(event.gateway, repo, comment.id);
+        } catch (error) {
+          log.warn({ err: error, commentId: comment.id }, "could not add the eyes reaction; the command is still evaluated");
+        }
+        await this.recheck(event, repo, number, `comment:${comment.id}`, log);
+      },
+      log,
+    );
   }
 
-  private changed(event: WebhookEvent, repo: RepoRef, number: number, comment: PullRequestComment, action: "edited" | "deleted", log: Logger): void {
+  private changed(
+    event: WebhookEvent,
+    repo: RepoRef,
+    number: number,
+    comment: PullRequestComment,
+    action: "edited" | "deleted",
+    log: Logger,
+  ): void {
     const changes = obj(event.payload["changes"]);
     const from = obj(changes?.["body"])?.["from"];
     const previousBody = typeof from === "string" ? from : undefined;
@@ -72,19 +83,32 @@ export class CommentHandlers {
       log.warn("issue_comment payload without a sender: ignored");
       return;
     }
-    this.deps.runner.submit(`comment:${event.id}`, async () => {
-      try {
-        const result = await recordCommentChange(event.gateway, repo, number, { action, comment, ...(previousBody !== undefined ? { previousBody } : {}), sender });
-        // The app's own edits change nothing that needs recording, nor a re-check.
-        if (result === "own-change") return;
-        if (result === "posted") log.info({ commentId: comment.id, editor: sender.login }, "posted a void notice for a changed exception comment");
-      } catch (error) {
-        // Without the notice the exception would still count: say so loudly, GitHub's "Redeliver" retries.
-        log.error({ err: error, commentId: comment.id }, "could not record that an exception comment was changed; redeliver this webhook once GitHub answers again");
-        return;
-      }
-      await this.recheck(event, repo, number, `comment:${comment.id}:${action}`, log);
-    }, log);
+    this.deps.runner.submit(
+      `comment:${event.id}`,
+      async () => {
+        try {
+          const result = await recordCommentChange(event.gateway, repo, number, {
+            action,
+            comment,
+            ...(previousBody !== undefined ? { previousBody } : {}),
+            sender,
+          });
+          // The app's own edits change nothing that needs recording, nor a re-check.
+          if (result === "own-change") return;
+          if (result === "posted")
+            log.info({ commentId: comment.id, editor: sender.login }, "posted a void notice for a changed exception comment");
+        } catch (error) {
+          // Without the notice the exception would still count: say so loudly, GitHub's "Redeliver" retries.
+          log.error(
+            { err: error, commentId: comment.id },
+            "could not record that an exception comment was changed; redeliver this webhook once GitHub answers again",
+          );
+          return;
+        }
+        await this.recheck(event, repo, number, `comment:${comment.id}:${action}`, log);
+      },
+      log,
+    );
   }
 
   private async recheck(event: WebhookEvent, repo: RepoRef, number: number, reason: string, log: Logger): Promise<void> {
@@ -92,7 +116,10 @@ export class CommentHandlers {
     try {
       resolution = await pullRequestAtCurrentHead(event.gateway, repo, number);
     } catch (error) {
-      log.error({ err: error, number }, "could not read the pull request to re-check after an exception comment; it is evaluated on the next push or re-run");
+      log.error(
+        { err: error, number },
+        "could not read the pull request to re-check after an exception comment; it is evaluated on the next push or re-run",
+      );
       return;
     }
     for (const skipped of resolution.skipped) log.info({ reason: skipped }, "re-check skipped");

@@ -12,7 +12,15 @@ import { RERUN_ACTION } from "../report/checkrun.js";
 import { runPipeline, type PipelineDeps, type PipelineReport } from "../pipeline/run.js";
 import { targetKey, type CheckTarget } from "../pipeline/target.js";
 import { DeliveryLog } from "./delivery-log.js";
-import { checkRunTargets, checkSuiteTargets, isBaseChange, mergeGroupTarget, pullRequestTarget, repoOf, type Resolution } from "../pipeline/read/targets.js";
+import {
+  checkRunTargets,
+  checkSuiteTargets,
+  isBaseChange,
+  mergeGroupTarget,
+  pullRequestTarget,
+  repoOf,
+  type Resolution,
+} from "../pipeline/read/targets.js";
 
 export interface WebhookEvent {
   /** The delivery id (`X-GitHub-Delivery`): in every log line and in failure messages. */
@@ -29,7 +37,9 @@ export interface EventHandlerDeps {
   heads: HeadTracker;
   runner: JobRunner;
   /** Extra options for every check (annotation cap, retry delays, comment exceptions; tests use a fake clock). */
-  pipelineOptions?: Partial<Pick<PipelineDeps, "maxAnnotations" | "now" | "completionRetryDelaysMs" | "sleep" | "commentExceptions" | "adoptRunsSince">>;
+  pipelineOptions?: Partial<
+    Pick<PipelineDeps, "maxAnnotations" | "now" | "completionRetryDelaysMs" | "sleep" | "commentExceptions" | "adoptRunsSince">
+  >;
   /** Called with each finished check (tests and metrics). */
   onCheckFinished?: (target: CheckTarget, report: PipelineReport) => void;
   /** Deliveries already handled (a fresh log when absent). */
@@ -63,8 +73,15 @@ export class EventHandlers {
       return;
     }
     const pull = event.payload["pull_request"] as Record<string, unknown>;
-    const before = event.payload["action"] === "synchronize" && typeof event.payload["before"] === "string" ? event.payload["before"] : undefined;
-    this.deps.heads.observe(`${target.repo.owner}/${target.repo.repo}`, target.number, target.headSha, typeof pull["updated_at"] === "string" ? pull["updated_at"] : undefined, before);
+    const before =
+      event.payload["action"] === "synchronize" && typeof event.payload["before"] === "string" ? event.payload["before"] : undefined;
+    this.deps.heads.observe(
+      `${target.repo.owner}/${target.repo.repo}`,
+      target.number,
+      target.headSha,
+      typeof pull["updated_at"] === "string" ? pull["updated_at"] : undefined,
+      before,
+    );
     if (!this.firstDelivery(event, log)) return;
     this.schedule(event, target, log);
   }
@@ -103,9 +120,17 @@ export class EventHandlers {
     const installation = payload["installation"] as Record<string, unknown> | undefined;
     const account = (installation?.["account"] as Record<string, unknown> | undefined)?.["login"];
     const names = (key: string): string[] =>
-      (Array.isArray(payload[key]) ? (payload[key] as unknown[]) : []).map((repo) => String((repo as Record<string, unknown>)?.["full_name"] ?? "?"));
+      (Array.isArray(payload[key]) ? (payload[key] as unknown[]) : []).map((repo) =>
+        String((repo as Record<string, unknown>)?.["full_name"] ?? "?"),
+      );
     eventLog(event).info(
-      { installationId: installation?.["id"], account, added: names("repositories_added"), removed: names("repositories_removed"), repositories: names("repositories") },
+      {
+        installationId: installation?.["id"],
+        account,
+        added: names("repositories_added"),
+        removed: names("repositories_removed"),
+        repositories: names("repositories"),
+      },
       "installation changed",
     );
   }
@@ -113,18 +138,22 @@ export class EventHandlers {
   private resolveAndSchedule(event: WebhookEvent, log: Logger, resolve: () => Promise<Resolution>): void {
     if (!this.firstDelivery(event, log)) return;
     const repo = repoOf(event.payload);
-    this.deps.runner.submit(`resolve:${event.id}`, async () => {
-      let resolution: Resolution;
-      try {
-        resolution = await resolve();
-      } catch (error) {
-        log.error({ err: error, repo }, "could not find the pull request to re-check; no check run was created");
-        this.deliveries.release(event.id);
-        return;
-      }
-      for (const reason of resolution.skipped) log.info({ reason }, "re-run skipped");
-      for (const target of resolution.targets) this.schedule(event, target, log);
-    }, log);
+    this.deps.runner.submit(
+      `resolve:${event.id}`,
+      async () => {
+        let resolution: Resolution;
+        try {
+          resolution = await resolve();
+        } catch (error) {
+          log.error({ err: error, repo }, "could not find the pull request to re-check; no check run was created");
+          this.deliveries.release(event.id);
+          return;
+        }
+        for (const reason of resolution.skipped) log.info({ reason }, "re-run skipped");
+        for (const target of resolution.targets) this.schedule(event, target, log);
+      },
+      log,
+    );
   }
 
   /**
@@ -139,20 +168,25 @@ export class EventHandlers {
       manifests: this.deps.manifests,
       log,
       isSuperseded: (candidate) =>
-        candidate.kind === "pull_request" && this.deps.heads.isSuperseded(`${candidate.repo.owner}/${candidate.repo.repo}`, candidate.number, candidate.headSha),
+        candidate.kind === "pull_request" &&
+        this.deps.heads.isSuperseded(`${candidate.repo.owner}/${candidate.repo.repo}`, candidate.number, candidate.headSha),
       ...this.deps.pipelineOptions,
     };
-    this.deps.runner.submit(key, async () => {
-      let report: PipelineReport | undefined;
-      try {
-        report = await runPipeline(event.gateway, target, deps, event.id);
-        this.deps.onCheckFinished?.(target, report);
-        if (report.followUp) this.deps.runner.submit(`${key}:follow-up`, report.followUp, log);
-      } finally {
-        // No verdict reached GitHub: a redelivery of this event may retry.
-        if (!report || !report.published || report.retryable) this.deliveries.release(event.id);
-      }
-    }, log);
+    this.deps.runner.submit(
+      key,
+      async () => {
+        let report: PipelineReport | undefined;
+        try {
+          report = await runPipeline(event.gateway, target, deps, event.id);
+          this.deps.onCheckFinished?.(target, report);
+          if (report.followUp) this.deps.runner.submit(`${key}:follow-up`, report.followUp, log);
+        } finally {
+          // No verdict reached GitHub: a redelivery of this event may retry.
+          if (!report || !report.published || report.retryable) this.deliveries.release(event.id);
+        }
+      },
+      log,
+    );
   }
 }
 

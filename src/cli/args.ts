@@ -42,12 +42,7 @@ export interface RenderRequest {
 }
 
 export type CliRequest =
-  | CheckRequest
-  | RulesRequest
-  | RenderRequest
-  | { command: "help" }
-  | { command: "version" }
-  | { command: "usage-error"; message: string };
+  CheckRequest | RulesRequest | RenderRequest | { command: "help" } | { command: "version" } | { command: "usage-error"; message: string };
 
 export const USAGE = `Usage: kube-policy-bot check [--policies PATH]... [--format text|json|sarif] [--base REF] [--kustomize-root GLOB]...
                              [--fix [--fix-warnings] [--dry-run]] PATH...
@@ -103,10 +98,14 @@ interface ReadArgs {
  * The one reading of options every command shares: `--name value` and `--name=value`, boolean flags,
  * `--` ending the options, `-` as an operand. An option the command does not take is a usage error.
  */
-function readArgs(argv: readonly string[], valueOptions: readonly string[], flagOptions: readonly string[] = []): ReadArgs | { unknown: string } {
+function readArgs(
+  argv: readonly string[],
+  valueOptions: readonly string[],
+  flagOptions: readonly string[] = [],
+): ReadArgs | { unknown: string } {
   const read: ReadArgs = { operands: [], values: new Map(), flags: new Set() };
   let optionsEnded = false;
-  for (let i = 0; i < argv.length; ) {
+  for (let i = 0; i < argv.length;) {
     const arg = argv[i] as string;
     if (optionsEnded || !arg.startsWith("-") || arg === "-") {
       read.operands.push(arg);
@@ -172,13 +171,16 @@ function parseCheck(rest: readonly string[]): CliRequest {
   const policies = read.values.get("--policies") ?? [];
   if (!policies.every(nonEmpty)) return usageError("--policies needs a file or directory");
   const format = single(read, "--format", oneOf(OUTPUT_FORMATS), (value) =>
-    value === undefined ? `--format needs a value: ${OUTPUT_FORMATS.join(", ")}` : `unknown --format ${JSON.stringify(value)}: expected one of ${OUTPUT_FORMATS.join(", ")}`,
+    value === undefined
+      ? `--format needs a value: ${OUTPUT_FORMATS.join(", ")}`
+      : `unknown --format ${JSON.stringify(value)}: expected one of ${OUTPUT_FORMATS.join(", ")}`,
   );
   if ("error" in format) return usageError(format.error);
   const base = single(read, "--base", nonEmpty, () => "--base needs a git revision, e.g. --base origin/main");
   if ("error" in base) return usageError(base.error);
   const kustomizeRoots = read.values.get("--kustomize-root");
-  if (kustomizeRoots && !kustomizeRoots.every(nonEmpty)) return usageError("--kustomize-root needs a directory glob, e.g. --kustomize-root 'overlays/*'");
+  if (kustomizeRoots && !kustomizeRoots.every(nonEmpty))
+    return usageError("--kustomize-root needs a directory glob, e.g. --kustomize-root 'overlays/*'");
 
   if (read.operands.length === 0) return usageError("missing PATH: give at least one manifest file or directory");
   const fix = read.flags.has("--fix");
@@ -202,8 +204,12 @@ function parseRules(rest: readonly string[]): CliRequest {
   const read = readArgs(rest, ["--format"]);
   if ("unknown" in read) return usageError(`unknown option ${JSON.stringify(read.unknown)}`);
   if (read.operands.length > 0) return usageError(`rules takes no PATH (got ${JSON.stringify(read.operands[0])})`);
-  const format = single(read, "--format", oneOf(RULES_FORMATS), (value) =>
-    `--format for rules must be one of ${RULES_FORMATS.join(", ")}${value === undefined ? "" : ` (got ${JSON.stringify(value)})`}`,
+  const format = single(
+    read,
+    "--format",
+    oneOf(RULES_FORMATS),
+    (value) =>
+      `--format for rules must be one of ${RULES_FORMATS.join(", ")}${value === undefined ? "" : ` (got ${JSON.stringify(value)})`}`,
   );
   if ("error" in format) return usageError(format.error);
   return { command: "rules", format: format.value ?? "text" };

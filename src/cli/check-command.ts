@@ -41,7 +41,9 @@ async function readManifest(file: string, cwd: string): Promise<{ loaded: Loaded
     content = await readFile(path.resolve(cwd, file));
   } catch (error) {
     // One unreadable file must not hide the findings in the others; it still blocks the run.
-    return { loaded: { file, manifests: [], errors: [{ file, line: 1, column: 1, message: `cannot read file: ${describeFsError(error)}` }] } };
+    return {
+      loaded: { file, manifests: [], errors: [{ file, line: 1, column: 1, message: `cannot read file: ${describeFsError(error)}` }] },
+    };
   }
   return { loaded: loadManifestFile(file, content), content };
 }
@@ -112,7 +114,10 @@ function render(result: Verdict, request: CheckRequest, io: CliIo): string {
       return formatJson(result);
     case "sarif": {
       const info = packageInfo();
-      return formatSarif(result, { tool: { name: info.name, version: info.version, informationUri: info.informationUri }, baseDir: io.cwd });
+      return formatSarif(result, {
+        tool: { name: info.name, version: info.version, informationUri: info.informationUri },
+        baseDir: io.cwd,
+      });
     }
     case "text":
       return formatText(result, { color: wantsColor(io) });
@@ -144,9 +149,18 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
   // usernames): said, never silently dropped.
   for (const notice of loaded.notices) io.stderr.write(`${notice.file}:${notice.line}:${notice.column}: notice: ${notice.message}\n`);
   // An exception naming a policy that is not loaded would silently do nothing: a policy error.
-  const policyErrors = [...loaded.errors, ...unknownPolicyErrors(loaded.exceptions, loaded.policies.map((policy) => policy.name))];
+  const policyErrors = [
+    ...loaded.errors,
+    ...unknownPolicyErrors(
+      loaded.exceptions,
+      loaded.policies.map((policy) => policy.name),
+    ),
+  ];
   if (policyErrors.length > 0) {
-    for (const error of policyErrors) io.stderr.write(`${error.file}:${error.line}:${error.column}: error: ${error.message}${error.code !== undefined ? ` [${error.code}]` : ""}\n`);
+    for (const error of policyErrors)
+      io.stderr.write(
+        `${error.file}:${error.line}:${error.column}: error: ${error.message}${error.code !== undefined ? ` [${error.code}]` : ""}\n`,
+      );
     io.stderr.write(`kube-policy-bot: ${policyErrors.length} policy error(s); no manifests were checked\n`);
     return EXIT_USAGE;
   }
@@ -201,12 +215,18 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
       // Judged again as the files now read (with --dry-run, as they would): a fixed patch or base is rendered again.
       const disk = diskFileSystem(fileSystemRoot(io.cwd));
       const byRenderPath = new Map([...fixed].map(([file, text]) => [renderPathOf(io.cwd, file), text]));
-      const fixedFs: RenderFileSystem = { contentOf: (p) => byRenderPath.get(p) ?? disk.contentOf(p), isDirectory: (p) => disk.isDirectory(p) };
+      const fixedFs: RenderFileSystem = {
+        contentOf: (p) => byRenderPath.get(p) ?? disk.contentOf(p),
+        isDirectory: (p) => disk.isDirectory(p),
+      };
       const readFixed = async (file: string) => {
         const text = fixed.get(file);
         return text === undefined ? readManifest(file, io.cwd) : { loaded: loadManifestFile(file, text) };
       };
-      verdict = decideVerdict({ ...input, files: await readAndRender(fixedFs, discovery.files, io.cwd, readFixed, { rootGlobs: request.kustomizeRoots }) });
+      verdict = decideVerdict({
+        ...input,
+        files: await readAndRender(fixedFs, discovery.files, io.cwd, readFixed, { rootGlobs: request.kustomizeRoots }),
+      });
     }
   }
 
@@ -220,7 +240,12 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
  * What was fixed and what could not be goes to stderr. Returns the new text of every changed file,
  * for the check that follows.
  */
-async function applyFixes(verdict: Verdict, contents: ReadonlyMap<string, Buffer>, request: CheckRequest, io: CliIo): Promise<Map<string, string>> {
+async function applyFixes(
+  verdict: Verdict,
+  contents: ReadonlyMap<string, Buffer>,
+  request: CheckRequest,
+  io: CliIo,
+): Promise<Map<string, string>> {
   const selected = verdict.findings.filter((finding) => {
     const kind = classify(finding);
     return kind === "blocking" || (request.fix === "warnings" && kind === "warning");
@@ -231,7 +256,9 @@ async function applyFixes(verdict: Verdict, contents: ReadonlyMap<string, Buffer
     const file = fixedFile(finding);
     if (texts.has(file)) continue;
     // A manifest judged on its own was read already; a Kustomize patch or base a fix goes into is read now.
-    const content = contents.get(file) ?? (finding.fix.file !== undefined ? await readFile(path.resolve(io.cwd, file)).catch(() => undefined) : undefined);
+    const content =
+      contents.get(file) ??
+      (finding.fix.file !== undefined ? await readFile(path.resolve(io.cwd, file)).catch(() => undefined) : undefined);
     // A file that is not UTF-8 never gets this far: it does not parse, so it has no findings.
     if (content) texts.set(file, content.toString("utf8"));
   }
@@ -251,7 +278,8 @@ async function applyFixes(verdict: Verdict, contents: ReadonlyMap<string, Buffer
   }
   // A rule with a fix whose value comes from a place no fix may edit (Kustomize): say where and why.
   for (const item of flaggedOnly) {
-    if (item.fixUnavailable) io.stderr.write(`${item.file}:${item.line}:${item.column}: no automatic fix: ${item.policy}/${item.rule}: ${item.fixUnavailable}\n`);
+    if (item.fixUnavailable)
+      io.stderr.write(`${item.file}:${item.line}:${item.column}: no automatic fix: ${item.policy}/${item.rule}: ${item.fixUnavailable}\n`);
   }
   return outcome.texts;
 }

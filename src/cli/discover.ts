@@ -66,7 +66,13 @@ export async function discoverManifestFiles(paths: readonly string[], cwd: strin
       else if (!hasManifestExtension(entry.name)) continue;
       else if (entry.isFile()) addFile(child);
       else if (entry.isSymbolicLink()) await addLink(child);
-      else errors.push({ file: child, line: 1, column: 1, message: "not a regular file: kubectl apply -R would try to read it, and it cannot be checked" });
+      else
+        errors.push({
+          file: child,
+          line: 1,
+          column: 1,
+          message: "not a regular file: kubectl apply -R would try to read it, and it cannot be checked",
+        });
     }
   };
 
@@ -76,7 +82,13 @@ export async function discoverManifestFiles(paths: readonly string[], cwd: strin
     try {
       const target = await stat(path.resolve(cwd, shown));
       if (target.isFile()) addFile(shown);
-      else errors.push({ file: shown, line: 1, column: 1, message: "a symbolic link to a directory, named like a manifest: kubectl apply -R fails reading it" });
+      else
+        errors.push({
+          file: shown,
+          line: 1,
+          column: 1,
+          message: "a symbolic link to a directory, named like a manifest: kubectl apply -R fails reading it",
+        });
     } catch (error) {
       errors.push({ file: shown, line: 1, column: 1, message: `a symbolic link that cannot be followed: ${describeFsError(error)}` });
     }

@@ -77,7 +77,11 @@ interface BlobEntry {
 
 /** Every blob of the commit, paths relative to the repository's top (`--full-tree --full-name`). */
 async function listBlobs(sha: string, options: readonly string[], cwd: string): Promise<BlobEntry[]> {
-  const { stdout } = await run("git", ["ls-tree", "-r", "-z", "--long", ...options, "--full-name", sha], { cwd, maxBuffer: MAX_LISTING_BYTES, encoding: "buffer" });
+  const { stdout } = await run("git", ["ls-tree", "-r", "-z", "--long", ...options, "--full-name", sha], {
+    cwd,
+    maxBuffer: MAX_LISTING_BYTES,
+    encoding: "buffer",
+  });
   const entries: BlobEntry[] = [];
   let total = 0;
   for (const record of stdout.toString("utf8").split("\0")) {
@@ -87,7 +91,10 @@ async function listBlobs(sha: string, options: readonly string[], cwd: string): 
     // Symbolic links (120000) are not followed and submodules (commit) have no content here, as in discovery.
     if (type !== "blob" || mode === "120000" || !objectSha) continue;
     total += Number(size) || 0;
-    if (total > MAX_TREE_BYTES) throw new BaselineError(`--base: the repository at ${sha.slice(0, 12)} holds more than ${MAX_TREE_BYTES >> 20} MiB of files; compare a smaller checkout`);
+    if (total > MAX_TREE_BYTES)
+      throw new BaselineError(
+        `--base: the repository at ${sha.slice(0, 12)} holds more than ${MAX_TREE_BYTES >> 20} MiB of files; compare a smaller checkout`,
+      );
     entries.push({ path: record.slice(tab + 1), sha: objectSha });
   }
   return entries;
@@ -115,7 +122,9 @@ async function readBlobs(shas: readonly string[], cwd: string): Promise<Map<stri
     child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(Buffer.concat(chunks)) : reject(new BaselineError(`git cat-file failed: ${stderr.trim()}`))));
+    child.on("close", (code) =>
+      code === 0 ? resolve(Buffer.concat(chunks)) : reject(new BaselineError(`git cat-file failed: ${stderr.trim()}`)),
+    );
     child.stdin.end(unique.join("\n") + "\n");
   });
   let offset = 0;
@@ -123,7 +132,8 @@ async function readBlobs(shas: readonly string[], cwd: string): Promise<Map<stri
     const newline = output.indexOf(0x0a, offset);
     if (newline === -1) break;
     const [objectSha, type, size] = output.subarray(offset, newline).toString("utf8").split(" ");
-    if (type !== "blob" || !objectSha || size === undefined) throw new BaselineError(`git cat-file: unexpected answer for ${objectSha}: ${type}`);
+    if (type !== "blob" || !objectSha || size === undefined)
+      throw new BaselineError(`git cat-file: unexpected answer for ${objectSha}: ${type}`);
     const start = newline + 1;
     const end = start + Number(size);
     contents.set(objectSha, output.subarray(start, end));

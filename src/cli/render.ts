@@ -21,7 +21,8 @@ export function renderDirectory(directory: string, cwd: string): { objects: Json
   const fs = diskFileSystem(path.parse(absolute).root);
   const relativeToRoot = path.relative(path.parse(absolute).root, absolute).split(path.sep).join("/");
   if (!fs.isDirectory(relativeToRoot)) throw new UsageError(`${JSON.stringify(directory)}: not a directory`);
-  if (findKustomizationFile(fs, relativeToRoot) === undefined) throw new UsageError(`${JSON.stringify(directory)}: no kustomization.yaml, kustomization.yml or Kustomization in it`);
+  if (findKustomizationFile(fs, relativeToRoot) === undefined)
+    throw new UsageError(`${JSON.stringify(directory)}: no kustomization.yaml, kustomization.yml or Kustomization in it`);
   const shown = (file: string): string => path.relative(cwd, path.join(path.parse(absolute).root, file)) || ".";
   return { objects: renderKustomization(fs, relativeToRoot).objects, shown };
 }

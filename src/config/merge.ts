@@ -59,7 +59,11 @@ export function mergePolicies(layers: PolicyLayers): MergedPolicies {
       });
       continue;
     }
-    entries.set(policy.name, { policy, origin: existing ? `this repository (replaces ${existing.origin})` : "this repository", repoOwned: true });
+    entries.set(policy.name, {
+      policy,
+      origin: existing ? `this repository (replaces ${existing.origin})` : "this repository",
+      repoOwned: true,
+    });
   }
 
   for (const [name, override] of layers.overrides) {
@@ -68,7 +72,9 @@ export function mergePolicies(layers: PolicyLayers): MergedPolicies {
       problems.push({ file: layers.repoConfigFile, line: override.line, column: override.column, message });
     };
     if (!entry) {
-      fail(`policies.overrides names "${name}", which is not a policy in effect here; known policies: ${[...entries.keys()].sort().join(", ") || "none"}`);
+      fail(
+        `policies.overrides names "${name}", which is not a policy in effect here; known policies: ${[...entries.keys()].sort().join(", ") || "none"}`,
+      );
       continue;
     }
     const mayRelax = entry.repoOwned || overridable.has(name);
@@ -88,7 +94,9 @@ export function mergePolicies(layers: PolicyLayers): MergedPolicies {
     if (override.enforcementAction !== undefined && override.enforcementAction !== policy.enforcementAction) {
       const lowers = STRENGTH[override.enforcementAction] < STRENGTH[policy.enforcementAction];
       if (lowers && !mayRelax) {
-        fail(`${notOverridable}: a repository may raise its enforcementAction but not lower it from ${policy.enforcementAction} to ${override.enforcementAction}`);
+        fail(
+          `${notOverridable}: a repository may raise its enforcementAction but not lower it from ${policy.enforcementAction} to ${override.enforcementAction}`,
+        );
         ok = false;
       } else {
         policy = { ...policy, enforcementAction: override.enforcementAction };
@@ -103,7 +111,12 @@ export function mergePolicies(layers: PolicyLayers): MergedPolicies {
         policy = { ...policy, match: { ...policy.match, excludedNamespaces: excluded } };
       }
     }
-    if (ok) entries.set(name, { ...entry, policy, origin: policy === entry.policy ? entry.origin : `${entry.origin}, adjusted by this repository` });
+    if (ok)
+      entries.set(name, {
+        ...entry,
+        policy,
+        origin: policy === entry.policy ? entry.origin : `${entry.origin}, adjusted by this repository`,
+      });
   }
 
   const ordered = [...entries.values()].sort((a, b) => (a.policy.name < b.policy.name ? -1 : a.policy.name > b.policy.name ? 1 : 0));

@@ -44,7 +44,11 @@ export function parseOrgConfig(file: string, content: string | Uint8Array): Pars
       const maxFiles = namespaces["maxFiles"];
       if (maxFiles !== undefined && maxFiles !== null) {
         if (typeof maxFiles !== "number" || !Number.isInteger(maxFiles) || maxFiles < 0 || maxFiles > MAX_NAMESPACE_FILES) {
-          reader.fail(["namespaces", "maxFiles"], `namespaces.maxFiles must be a whole number from 0 to ${MAX_NAMESPACE_FILES}, not ${JSON.stringify(maxFiles)}`, "invalid-value");
+          reader.fail(
+            ["namespaces", "maxFiles"],
+            `namespaces.maxFiles must be a whole number from 0 to ${MAX_NAMESPACE_FILES}, not ${JSON.stringify(maxFiles)}`,
+            "invalid-value",
+          );
         } else config.namespaces.maxFiles = maxFiles;
       }
     }
@@ -55,7 +59,10 @@ export function parseOrgConfig(file: string, content: string | Uint8Array): Pars
       config.policies.paths = reader.globs(policies, ["policies", "paths"]) ?? [];
       config.policies.overridable = reader.strings(policies, ["policies", "overridable"]) ?? [];
       if (!config.policies.shipped && config.policies.paths.length === 0) {
-        reader.fail(["policies", "shipped"], "with shipped: false, list the organisation's policy files in policies.paths; otherwise no policy would apply");
+        reader.fail(
+          ["policies", "shipped"],
+          "with shipped: false, list the organisation's policy files in policies.paths; otherwise no policy would apply",
+        );
       }
     }
     const check = reader.mapping(root, ["check"]);
@@ -63,7 +70,8 @@ export function parseOrgConfig(file: string, content: string | Uint8Array): Pars
       reader.keys(check, ["check"], ["name", "failureMode", "gate"]);
       const name = reader.string(check, ["check", "name"]);
       if (name !== undefined) {
-        if (name.trim() === "" || name.length > MAX_CHECK_NAME || /[\r\n]/.test(name)) reader.fail(["check", "name"], `check.name must be one line of 1 to ${MAX_CHECK_NAME} characters`);
+        if (name.trim() === "" || name.length > MAX_CHECK_NAME || /[\r\n]/.test(name))
+          reader.fail(["check", "name"], `check.name must be one line of 1 to ${MAX_CHECK_NAME} characters`);
         else config.check.name = name.trim();
       }
       const mode = reader.choice(check, ["check", "failureMode"], ["fail-closed", "fail-open"] as const);
@@ -79,7 +87,10 @@ export function parseOrgConfig(file: string, content: string | Uint8Array): Pars
       const byDefault = reader.duration(exceptions, ["exceptions", "defaultDuration"]);
       if (byDefault !== undefined) config.exceptions.defaultDurationMs = byDefault;
       if (config.exceptions.defaultDurationMs > config.exceptions.maxDurationMs) {
-        reader.fail(["exceptions", byDefault !== undefined ? "defaultDuration" : "maxDuration"], "exceptions.defaultDuration must not be longer than exceptions.maxDuration");
+        reader.fail(
+          ["exceptions", byDefault !== undefined ? "defaultDuration" : "maxDuration"],
+          "exceptions.defaultDuration must not be longer than exceptions.maxDuration",
+        );
       }
       config.exceptions.approvers = readApprovers(reader, exceptions) ?? [];
     }
@@ -90,7 +101,11 @@ export function parseOrgConfig(file: string, content: string | Uint8Array): Pars
       const max = suggestions["maxComments"];
       if (max !== undefined) {
         if (typeof max !== "number" || !Number.isInteger(max) || max < 1 || max > MAX_SUGGESTIONS) {
-          reader.fail(["suggestions", "maxComments"], `suggestions.maxComments must be a whole number from 1 to ${MAX_SUGGESTIONS}`, "invalid-value");
+          reader.fail(
+            ["suggestions", "maxComments"],
+            `suggestions.maxComments must be a whole number from 1 to ${MAX_SUGGESTIONS}`,
+            "invalid-value",
+          );
         } else config.suggestions.maxComments = max;
       }
     }
@@ -100,7 +115,12 @@ export function parseOrgConfig(file: string, content: string | Uint8Array): Pars
 
 export function parseRepoConfig(file: string, content: string | Uint8Array): Parsed<RepoConfig> {
   const reader = DocumentReader.open(file, content, "the config");
-  const config: RepoConfig = { check: {}, manifests: { include: [] }, namespaces: { paths: [] }, policies: { paths: [], overrides: new Map() } };
+  const config: RepoConfig = {
+    check: {},
+    manifests: { include: [] },
+    namespaces: { paths: [] },
+    policies: { paths: [], overrides: new Map() },
+  };
   const root = reader.root;
   if (root) {
     const check = reader.mapping(root, ["check"]);
@@ -108,32 +128,58 @@ export function parseRepoConfig(file: string, content: string | Uint8Array): Par
       // The name and failure mode are the organisation's; a repository may only ask for a stricter gate.
       for (const key of Object.keys(check)) {
         if (key !== "gate") {
-          reader.fail(["check", key], `check.${key} can only be set in the organisation's config (the .github repository), not in a repository; a repository may set only check.gate: all`, "not-allowed-here");
+          reader.fail(
+            ["check", key],
+            `check.${key} can only be set in the organisation's config (the .github repository), not in a repository; a repository may set only check.gate: all`,
+            "not-allowed-here",
+          );
         }
       }
       const gate = reader.choice(check, ["check", "gate"], ["new", "all"] as const);
       if (gate === "new") {
-        reader.fail(["check", "gate"], "a repository may only tighten the gate: check.gate: all (every finding in changed files blocks); the organisation decides whether pre-existing findings may pass", "not-allowed-here");
+        reader.fail(
+          ["check", "gate"],
+          "a repository may only tighten the gate: check.gate: all (every finding in changed files blocks); the organisation decides whether pre-existing findings may pass",
+          "not-allowed-here",
+        );
       }
       if (gate === "all") config.check.gate = "all";
     }
     for (const key of ["exceptions", "suggestions"]) {
-      if (key in root) reader.fail([key], `${key} can only be set in the organisation's config (the .github repository), not in a repository`, "not-allowed-here");
+      if (key in root)
+        reader.fail(
+          [key],
+          `${key} can only be set in the organisation's config (the .github repository), not in a repository`,
+          "not-allowed-here",
+        );
     }
     if ("kustomize" in root) {
       // Choosing roots chooses what is judged: a repository could leave an overlay out.
-      reader.fail(["kustomize"], "kustomize can only be set in the organisation's config (the .github repository): which roots are rendered decides what is judged", "not-allowed-here");
+      reader.fail(
+        ["kustomize"],
+        "kustomize can only be set in the organisation's config (the .github repository): which roots are rendered decides what is judged",
+        "not-allowed-here",
+      );
     }
     reader.keys(root, [], ["manifests", "namespaces", "policies", "check", "exceptions", "suggestions", "kustomize"]);
     const namespaces = reader.mapping(root, ["namespaces"]);
     if (namespaces) {
-      if ("maxFiles" in namespaces) reader.fail(["namespaces", "maxFiles"], "namespaces.maxFiles can only be set in the organisation's config: it bounds the work of every check");
+      if ("maxFiles" in namespaces)
+        reader.fail(
+          ["namespaces", "maxFiles"],
+          "namespaces.maxFiles can only be set in the organisation's config: it bounds the work of every check",
+        );
       reader.keys(namespaces, ["namespaces"], ["paths", "maxFiles"]);
       config.namespaces.paths = reader.globs(namespaces, ["namespaces", "paths"]) ?? [];
     }
     const manifests = reader.mapping(root, ["manifests"]);
     if (manifests) {
-      if ("exclude" in manifests) reader.fail(["manifests", "exclude"], "a repository may add manifest globs (include) but not exclude files: excluding would let files skip the organisation's policies", "not-allowed-here");
+      if ("exclude" in manifests)
+        reader.fail(
+          ["manifests", "exclude"],
+          "a repository may add manifest globs (include) but not exclude files: excluding would let files skip the organisation's policies",
+          "not-allowed-here",
+        );
       reader.keys(manifests, ["manifests"], ["include", "exclude"]);
       config.manifests.include = reader.globs(manifests, ["manifests", "include"]) ?? [];
     }
@@ -191,7 +237,8 @@ function readPodTemplates(reader: DocumentReader, root: JsonObject): PodTemplate
       return;
     }
     paths.forEach((path, pathIndex) => {
-      if (!parsePathPattern(path)) reader.fail([...entryAt, "podTemplatePaths", pathIndex], `"${path}" is not a path like spec.template or spec.jobs[*].template`);
+      if (!parsePathPattern(path))
+        reader.fail([...entryAt, "podTemplatePaths", pathIndex], `"${path}" is not a path like spec.template or spec.jobs[*].template`);
     });
     settings.push({ apiVersion, kind, podTemplatePaths: paths });
   });
@@ -203,7 +250,10 @@ function readApprovers(reader: DocumentReader, exceptions: JsonObject): Approver
   const list = exceptions["approvers"];
   if (list === undefined || list === null) return undefined;
   if (!Array.isArray(list)) {
-    reader.fail(at, "exceptions.approvers must be a list of {team: slug} or {permission: admin|maintain|write|triage|read}, each optionally with policies: [...]");
+    reader.fail(
+      at,
+      "exceptions.approvers must be a list of {team: slug} or {permission: admin|maintain|write|triage|read}, each optionally with policies: [...]",
+    );
     return undefined;
   }
   const rules: ApproverRule[] = [];
@@ -217,13 +267,14 @@ function readApprovers(reader: DocumentReader, exceptions: JsonObject): Approver
     const rule: ApproverRule = {};
     const team = reader.string(entry, [...entryAt, "team"]);
     const permission = reader.choice(entry, [...entryAt, "permission"], PERMISSIONS);
-    if (("team" in entry) === ("permission" in entry)) {
+    if ("team" in entry === "permission" in entry) {
       reader.fail(entryAt, "each approver names exactly one of team or permission");
       return;
     }
     if (team === undefined && permission === undefined) return; // already reported as invalid
     if (team !== undefined) {
-      if (!/^[A-Za-z0-9._-]+$/.test(team)) reader.fail([...entryAt, "team"], `"${team}" is not a team slug (letters, digits, ".", "_" and "-", e.g. platform-security)`);
+      if (!/^[A-Za-z0-9._-]+$/.test(team))
+        reader.fail([...entryAt, "team"], `"${team}" is not a team slug (letters, digits, ".", "_" and "-", e.g. platform-security)`);
       rule.team = team;
     }
     if (permission !== undefined) rule.permission = permission;

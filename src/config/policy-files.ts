@@ -10,7 +10,11 @@ import type { PolicyException } from "../exceptions/model.js";
 import { readCelPolicies } from "../policy/cel-policies.js";
 import { policyKinds } from "../policy/kinds.js";
 import { readPolicyDocument, type PolicySource } from "../policy/load.js";
-import { isAdmissionConfigurationDocument, readAdmissionConfiguration, type PodSecurityAdmission } from "../policy/podsecurity/admission-configuration.js";
+import {
+  isAdmissionConfigurationDocument,
+  readAdmissionConfiguration,
+  type PodSecurityAdmission,
+} from "../policy/podsecurity/admission-configuration.js";
 import type { CompileEnvironment, Policy, PolicyKind } from "../policy/types.js";
 
 export type { PolicySource } from "../policy/load.js";
@@ -64,7 +68,13 @@ export function loadPolicies(
     if (!read.admission) continue;
     if (own) {
       const line = document.locate([]).line;
-      errors.push({ file, line, column: 1, message: `a second Pod Security admission configuration; the first is at ${own.source}. A cluster has one: keep one document.`, code: "duplicate" });
+      errors.push({
+        file,
+        line,
+        column: 1,
+        message: `a second Pod Security admission configuration; the first is at ${own.source}. A cluster has one: keep one document.`,
+        code: "duplicate",
+      });
       continue;
     }
     own = read.admission;
@@ -87,7 +97,13 @@ export function loadPolicies(
       const line = document.locate([]).line;
       const previous = seenExceptions.get(read.exception.id);
       if (previous) {
-        errors.push({ file, line, column: 1, message: `PolicyException name "${read.exception.id}" is already used at ${previous}; names must be unique (summaries refer to exceptions by name)`, code: "duplicate" });
+        errors.push({
+          file,
+          line,
+          column: 1,
+          message: `PolicyException name "${read.exception.id}" is already used at ${previous}; names must be unique (summaries refer to exceptions by name)`,
+          code: "duplicate",
+        });
         continue;
       }
       seenExceptions.set(read.exception.id, `${file}:${line}`);

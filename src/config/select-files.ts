@@ -29,6 +29,11 @@ export function isManifestPath(path: string, selection: FileSelection): boolean 
 /** Changed files that are rules rather than subjects: edits to them take effect only after merge. */
 export function changedRuleFiles(files: readonly ChangedFile[], configPath: string, policyGlobs: readonly string[]): string[] {
   return files
-    .filter((file) => file.filename === configPath || file.previousFilename === configPath || policyGlobs.some((glob) => minimatch(file.filename, glob, GLOB_OPTIONS)))
+    .filter(
+      (file) =>
+        file.filename === configPath ||
+        file.previousFilename === configPath ||
+        policyGlobs.some((glob) => minimatch(file.filename, glob, GLOB_OPTIONS)),
+    )
     .map((file) => file.filename);
 }

@@ -35,11 +35,18 @@ export class DocumentReader {
   static open(file: string, content: string | Uint8Array, noun: string): DocumentReader {
     const reader = new DocumentReader(file, noun);
     const parsed = parseDocuments(file, content);
-    for (const error of parsed.errors) reader.problems.push({ file, line: error.line, column: error.column, message: error.message, code: "yaml-syntax" });
+    for (const error of parsed.errors)
+      reader.problems.push({ file, line: error.line, column: error.column, message: error.message, code: "yaml-syntax" });
     const documents = parsed.documents.filter((document) => document.value !== null);
     if (documents.length > 1) {
       const at = (documents[1] as SourceDocument).locate([]);
-      reader.problems.push({ file, line: at.line, column: at.column, message: `${noun} must be a single YAML document; remove the extra \`---\` document`, code: "multiple-documents" });
+      reader.problems.push({
+        file,
+        line: at.line,
+        column: at.column,
+        message: `${noun} must be a single YAML document; remove the extra \`---\` document`,
+        code: "multiple-documents",
+      });
     }
     if (parsed.errors.length === 0) reader.load(documents[0]);
     return reader;
@@ -69,7 +76,8 @@ export class DocumentReader {
   private load(document: SourceDocument | undefined): void {
     this.document = document;
     if (!document || document.value === null) return; // an empty document: all defaults
-    if (!isObject(document.value)) this.fail([], `${this.noun} must be a mapping (key: value), see the README's configuration reference`, "not-a-mapping");
+    if (!isObject(document.value))
+      this.fail([], `${this.noun} must be a mapping (key: value), see the README's configuration reference`, "not-a-mapping");
     else this.root = document.value;
   }
 
@@ -79,7 +87,14 @@ export class DocumentReader {
 
   fail(path: FieldPath, message: string, code: ProblemCode = "invalid-value", suggestion?: string): void {
     const at = this.locate(path);
-    this.problems.push({ file: this.file, line: at.line, column: at.column, message, code, ...(suggestion !== undefined ? { suggestion } : {}) });
+    this.problems.push({
+      file: this.file,
+      line: at.line,
+      column: at.column,
+      message,
+      code,
+      ...(suggestion !== undefined ? { suggestion } : {}),
+    });
   }
 
   keys(object: JsonObject, at: FieldPath, allowed: readonly string[]): void {
@@ -119,7 +134,12 @@ export class DocumentReader {
     if (value === undefined || value === null) return undefined;
     if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
     const suggestion = typeof value === "string" ? closest(value, allowed) : undefined;
-    this.fail(path, `${path.join(".")} must be one of ${allowed.join(", ")}, not ${JSON.stringify(value)}${hint(suggestion)}`, "not-one-of", suggestion);
+    this.fail(
+      path,
+      `${path.join(".")} must be one of ${allowed.join(", ")}, not ${JSON.stringify(value)}${hint(suggestion)}`,
+      "not-one-of",
+      suggestion,
+    );
     return undefined;
   }
 
@@ -136,13 +156,19 @@ export class DocumentReader {
     const globs = this.strings(parent, path);
     if (!globs) return undefined;
     if (globs.length > MAX_GLOBS) {
-      this.fail(path, `${path.join(".")} lists ${globs.length} globs; at most ${MAX_GLOBS} are allowed (use ** patterns to cover folders)`, "too-many");
+      this.fail(
+        path,
+        `${path.join(".")} lists ${globs.length} globs; at most ${MAX_GLOBS} are allowed (use ** patterns to cover folders)`,
+        "too-many",
+      );
       return undefined;
     }
     globs.forEach((glob, index) => {
       if (glob.length > MAX_GLOB_LENGTH) return this.fail([...path, index], `a glob may be at most ${MAX_GLOB_LENGTH} characters long`);
-      if (glob.startsWith("/") || glob.startsWith("./")) this.fail([...path, index], `glob "${glob}" must be relative to the repository root, without a leading "/" or "./"`);
-      else if (glob.startsWith("!")) this.fail([...path, index], `glob "${glob}": negation is not supported here; use manifests.exclude (org config) instead`);
+      if (glob.startsWith("/") || glob.startsWith("./"))
+        this.fail([...path, index], `glob "${glob}" must be relative to the repository root, without a leading "/" or "./"`);
+      else if (glob.startsWith("!"))
+        this.fail([...path, index], `glob "${glob}": negation is not supported here; use manifests.exclude (org config) instead`);
     });
     return globs;
   }

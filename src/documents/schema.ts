@@ -112,7 +112,8 @@ function visit(schema: Schema, value: JsonValue | undefined, path: FieldPath, co
         const suggestion = closest(value, schema.enum);
         return report("not-one-of", `${name} must be ${describe(schema)}, got ${JSON.stringify(value)}${hint(suggestion)}`, suggestion);
       }
-      if (schema.nonBlank && value.trim() === "") return report("empty", `${name} is required${schema.hint ? `: ${schema.hint}` : ""} (it is blank)`);
+      if (schema.nonBlank && value.trim() === "")
+        return report("empty", `${name} is required${schema.hint ? `: ${schema.hint}` : ""} (it is blank)`);
       if ((schema.pattern && !schema.pattern.test(value)) || (schema.maxLength !== undefined && value.length > schema.maxLength)) {
         return report("invalid-value", `${name} ${JSON.stringify(value)} is not ${schema.describe ?? "valid"}`);
       }
@@ -124,8 +125,10 @@ function visit(schema: Schema, value: JsonValue | undefined, path: FieldPath, co
       break;
     case "integer":
     case "number":
-      if (typeof value !== "number" || !Number.isFinite(value) || (schema.type === "integer" && !Number.isInteger(value))) return wrongType();
-      if ((schema.minimum !== undefined && value < schema.minimum) || (schema.maximum !== undefined && value > schema.maximum)) return wrongType();
+      if (typeof value !== "number" || !Number.isFinite(value) || (schema.type === "integer" && !Number.isInteger(value)))
+        return wrongType();
+      if ((schema.minimum !== undefined && value < schema.minimum) || (schema.maximum !== undefined && value > schema.maximum))
+        return wrongType();
       shaped = true;
       break;
     case "array": {
@@ -137,7 +140,8 @@ function visit(schema: Schema, value: JsonValue | undefined, path: FieldPath, co
         if (!visit(schema.items, item, [...path, index], context)) shaped = false;
         else if (schema.unique) {
           const key = JSON.stringify(item);
-          if (seen.has(key)) shaped = report("duplicate", `${context.name([...path, index])}: duplicate value ${key}`, undefined, [...path, index]);
+          if (seen.has(key))
+            shaped = report("duplicate", `${context.name([...path, index])}: duplicate value ${key}`, undefined, [...path, index]);
           seen.add(key);
         }
       });
@@ -186,10 +190,18 @@ function visitObject(schema: ObjectSchema, value: JsonObject, path: FieldPath, c
 }
 
 /** The message (and suggestion) for a key that is not allowed: the one wording every reader uses. */
-export function unknownKey(key: string, where: string, allowed: readonly string[], word = "field"): { message: string; suggestion?: string } {
+export function unknownKey(
+  key: string,
+  where: string,
+  allowed: readonly string[],
+  word = "field",
+): { message: string; suggestion?: string } {
   const suggestion = closest(key, allowed);
   const rest = allowed.length > 0 ? `allowed: ${allowed.join(", ")}` : `no ${word} is allowed here`;
-  return { message: `unknown ${word} "${key}" in ${where}${hint(suggestion)}; ${rest}`, ...(suggestion !== undefined ? { suggestion } : {}) };
+  return {
+    message: `unknown ${word} "${key}" in ${where}${hint(suggestion)}; ${rest}`,
+    ...(suggestion !== undefined ? { suggestion } : {}),
+  };
 }
 
 /** Whether `value` has the JSON type of `schema` (how a `oneOf` picks its option). */
@@ -270,12 +282,21 @@ function plural(description: string): string {
 export const string = (options: Omit<Extract<Schema, { type: "string" }>, "type"> = {}): Schema => ({ type: "string", ...options });
 export const choice = (values: readonly string[], options: Common = {}): Schema => ({ type: "string", enum: values, ...options });
 export const any: Schema = { type: "any" };
-export const list = (items: Schema, options: Omit<Extract<Schema, { type: "array" }>, "type" | "items"> = {}): Schema => ({ type: "array", items, ...options });
+export const list = (items: Schema, options: Omit<Extract<Schema, { type: "array" }>, "type" | "items"> = {}): Schema => ({
+  type: "array",
+  items,
+  ...options,
+});
 export const mapping = (properties: Record<string, Schema>, options: Omit<ObjectSchema, "type" | "properties"> = {}): ObjectSchema => ({
   type: "object",
   properties,
   ...options,
 });
 /** A map with any key, each value of `values` (labels, annotations). */
-export const mapOf = (values: Schema, options: Common = {}): ObjectSchema => ({ type: "object", properties: {}, additional: values, ...options });
+export const mapOf = (values: Schema, options: Common = {}): ObjectSchema => ({
+  type: "object",
+  properties: {},
+  additional: values,
+  ...options,
+});
 export const either = (options: readonly Schema[], common: Common = {}): Schema => ({ type: "oneOf", options, ...common });

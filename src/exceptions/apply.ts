@@ -29,7 +29,11 @@ export function applyExceptions(findings: readonly Finding[], exceptions: readon
     let chosen: PolicyException | undefined;
     for (const exception of live) {
       if (!covers(exception, plain, now)) continue;
-      if (!chosen || exception.expires.getTime() > chosen.expires.getTime() || (exception.expires.getTime() === chosen.expires.getTime() && exception.id < chosen.id)) {
+      if (
+        !chosen ||
+        exception.expires.getTime() > chosen.expires.getTime() ||
+        (exception.expires.getTime() === chosen.expires.getTime() && exception.id < chosen.id)
+      ) {
         chosen = exception;
       }
     }

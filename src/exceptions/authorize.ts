@@ -68,11 +68,18 @@ export type AuthorizationDecision =
 
 export type SettingsForAuthorization = Pick<ExceptionSettings, "approvers" | "maxDurationMs" | "defaultDurationMs">;
 
-export function authorize(request: AuthorizationRequest, facts: AuthorizationFacts, settings: SettingsForAuthorization): AuthorizationDecision {
+export function authorize(
+  request: AuthorizationRequest,
+  facts: AuthorizationFacts,
+  settings: SettingsForAuthorization,
+): AuthorizationDecision {
   const login = request.actor.login;
   if (request.actor.type === "Bot") return { granted: false, reason: `@${login} is a bot; bots cannot grant exceptions` };
   if (sameLogin(login, facts.prAuthor)) {
-    return { granted: false, reason: `@${login} opened this pull request, and nobody can approve an exception on their own pull request: another approver must approve it` };
+    return {
+      granted: false,
+      reason: `@${login} opened this pull request, and nobody can approve an exception on their own pull request: another approver must approve it`,
+    };
   }
   const standing = approverStanding(login, request.policy, facts, settings);
   if (!standing.approver) return { granted: false, reason: standing.reason };
@@ -89,25 +96,47 @@ export type ApproverStanding = { approver: true; via: string } | { approver: fal
  * Whether a user is an approver for a policy, and why (not). `policy` undefined: for any policy,
  * which is what withdrawing an exception needs (revoking only ever makes the check stricter).
  */
-export function approverStanding(login: string, policy: string | undefined, facts: AuthorizationFacts, settings: Pick<ExceptionSettings, "approvers">): ApproverStanding {
+export function approverStanding(
+  login: string,
+  policy: string | undefined,
+  facts: AuthorizationFacts,
+  settings: Pick<ExceptionSettings, "approvers">,
+): ApproverStanding {
   if (settings.approvers.length === 0) {
-    return { approver: false, reason: "no approvers are configured: the organisation's .github/kube-policy.yml has no exceptions.approvers, so nobody can grant exceptions" };
+    return {
+      approver: false,
+      reason:
+        "no approvers are configured: the organisation's .github/kube-policy.yml has no exceptions.approvers, so nobody can grant exceptions",
+    };
   }
   const userFacts = facts.users.get(login.toLowerCase());
-  if (!userFacts) return { approver: false, reason: `could not verify whether @${login} is an approver (their team membership and permission were not looked up), so the answer is no` };
+  if (!userFacts)
+    return {
+      approver: false,
+      reason: `could not verify whether @${login} is an approver (their team membership and permission were not looked up), so the answer is no`,
+    };
 
   const qualifying = settings.approvers.filter((rule) => qualifies(rule, userFacts));
   const forPolicy = qualifying.find((rule) => policy === undefined || rule.policies === undefined || rule.policies.includes(policy));
   if (forPolicy) return { approver: true, via: describeRule(forPolicy) };
   if (qualifying.length > 0 && policy !== undefined) {
     const allowed = [...new Set(qualifying.flatMap((rule) => rule.policies ?? []))].sort();
-    return { approver: false, reason: `@${login} is an approver only for ${allowed.join(", ")} (${qualifying.map(describeRule).join("; ")}), not for ${policy}` };
+    return {
+      approver: false,
+      reason: `@${login} is an approver only for ${allowed.join(", ")} (${qualifying.map(describeRule).join("; ")}), not for ${policy}`,
+    };
   }
   const pending = settings.approvers.filter((rule) => rule.team !== undefined && userFacts.teams[rule.team] === "pending");
-  const pendingNote = pending.length > 0 ? ` (@${login}'s membership of ${pending.map((rule) => `team ${rule.team}`).join(", ")} is pending: an invitation not yet accepted does not count)` : "";
+  const pendingNote =
+    pending.length > 0
+      ? ` (@${login}'s membership of ${pending.map((rule) => `team ${rule.team}`).join(", ")} is pending: an invitation not yet accepted does not count)`
+      : "";
   const unknownPermission = settings.approvers.some((rule) => rule.permission !== undefined) && userFacts.permission === undefined;
   const permissionNote = unknownPermission ? ` (their repository permission could not be looked up)` : "";
-  return { approver: false, reason: `@${login} is not an approver${policy ? ` for ${policy}` : ""}: approvers are ${describeApprovers(settings.approvers, policy)}${pendingNote}${permissionNote}` };
+  return {
+    approver: false,
+    reason: `@${login} is not an approver${policy ? ` for ${policy}` : ""}: approvers are ${describeApprovers(settings.approvers, policy)}${pendingNote}${permissionNote}`,
+  };
 }
 
 function qualifies(rule: ApproverRule, facts: UserFacts): boolean {
@@ -130,7 +159,10 @@ export function describeApprovers(approvers: readonly ApproverRule[], policy?: s
   if (relevant.length === 0) return policy ? `not configured for ${policy}` : "not configured";
   return relevant
     .map((rule) => {
-      const who = rule.team !== undefined ? `active members of team ${rule.team}` : `people with ${rule.permission} permission or higher on this repository`;
+      const who =
+        rule.team !== undefined
+          ? `active members of team ${rule.team}`
+          : `people with ${rule.permission} permission or higher on this repository`;
       return rule.policies && policy === undefined ? `${who} (for ${rule.policies.join(", ")})` : who;
     })
     .join(", or ");

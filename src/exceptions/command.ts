@@ -88,9 +88,29 @@ export const REASON_PLACEHOLDER = "<why this exception is needed, e.g. a ticket>
 
 /** Kinds people commonly write in lower case (kubectl style), for a precise suggestion. */
 const WELL_KNOWN_KINDS = [
-  "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob",
-  "PodTemplate", "Service", "Ingress", "ConfigMap", "Secret", "ServiceAccount", "Namespace", "Role", "RoleBinding",
-  "ClusterRole", "ClusterRoleBinding", "PersistentVolume", "PersistentVolumeClaim", "NetworkPolicy", "HorizontalPodAutoscaler",
+  "Pod",
+  "Deployment",
+  "StatefulSet",
+  "DaemonSet",
+  "ReplicaSet",
+  "ReplicationController",
+  "Job",
+  "CronJob",
+  "PodTemplate",
+  "Service",
+  "Ingress",
+  "ConfigMap",
+  "Secret",
+  "ServiceAccount",
+  "Namespace",
+  "Role",
+  "RoleBinding",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "PersistentVolume",
+  "PersistentVolumeClaim",
+  "NetworkPolicy",
+  "HorizontalPodAutoscaler",
 ];
 
 export function requestId(commentId: number, index: number): string {
@@ -203,14 +223,27 @@ function reasonAfter(lines: readonly string[], index: number, visible: ReadonlyS
   return undefined;
 }
 
-function parseIdCommand(verb: "approve" | "revoke", args: readonly string[], text: string, line: number): ApproveCommand | RevokeCommand | ParseError {
+function parseIdCommand(
+  verb: "approve" | "revoke",
+  args: readonly string[],
+  text: string,
+  line: number,
+): ApproveCommand | RevokeCommand | ParseError {
   const example = `${COMMAND} ${verb} ${EXAMPLE_ID}`;
-  const fail = (message: string): ParseError => ({ kind: "error", line, text, message, example: `${example}\n\n(use the id from the bot's reply to the request)` });
+  const fail = (message: string): ParseError => ({
+    kind: "error",
+    line,
+    text,
+    message,
+    example: `${example}\n\n(use the id from the bot's reply to the request)`,
+  });
   if (args.length === 0) return fail(`\`${verb}\` needs the id of an exception request, e.g. ${EXAMPLE_ID}`);
   const id = args[0] as string;
   const match = EXCEPTION_ID.exec(id);
-  if (!match) return fail(`\`${truncate(id)}\` is not an exception id: ids look like ${EXAMPLE_ID} (the bot's reply to a request names it)`);
-  if (args.length > 1) return fail(`\`${verb}\` takes exactly one id; unexpected \`${truncate(args.slice(1).join(" "))}\` (one command per line)`);
+  if (!match)
+    return fail(`\`${truncate(id)}\` is not an exception id: ids look like ${EXAMPLE_ID} (the bot's reply to a request names it)`);
+  if (args.length > 1)
+    return fail(`\`${verb}\` takes exactly one id; unexpected \`${truncate(args.slice(1).join(" "))}\` (one command per line)`);
   const normalised = `E${match[1]}${match[2] !== undefined ? `-${match[2]}` : ""}`;
   return { kind: verb, id: normalised, line };
 }
@@ -223,7 +256,12 @@ interface Understood {
   reason?: string;
 }
 
-function parseRequest(tokens: readonly string[], reason: string | undefined, text: string, line: number): Omit<ExceptionRequest, "id"> | ParseError {
+function parseRequest(
+  tokens: readonly string[],
+  reason: string | undefined,
+  text: string,
+  line: number,
+): Omit<ExceptionRequest, "id"> | ParseError {
   const understood: Understood = { resources: [] };
   if (reason !== undefined && reason !== "" && reason !== REASON_PLACEHOLDER && reason.length <= MAX_REASON) understood.reason = reason;
   const fail = (message: string): ParseError => ({ kind: "error", line, text, message, example: exampleFrom(understood) });
@@ -247,7 +285,9 @@ function parseRequest(tokens: readonly string[], reason: string | undefined, tex
       const equals = token.indexOf("=");
       const flag = (equals === -1 ? token : token.slice(0, equals)).toLowerCase();
       if (flag !== "--container" && flag !== "--expires") {
-        return fail(`unknown option \`${truncate(flag)}\`${suggestion(flag, ["--container", "--expires"])}; the options are --container NAME and --expires 14d|YYYY-MM-DD`);
+        return fail(
+          `unknown option \`${truncate(flag)}\`${suggestion(flag, ["--container", "--expires"])}; the options are --container NAME and --expires 14d|YYYY-MM-DD`,
+        );
       }
       if (seen.has(flag)) return fail(`${flag} is given twice; give it once`);
       seen.add(flag);
@@ -260,10 +300,17 @@ function parseRequest(tokens: readonly string[], reason: string | undefined, tex
         }
       }
       if (value === undefined || value === "") {
-        return fail(flag === "--container" ? "--container needs the container's name, e.g. --container fluent-bit" : "--expires needs a value: a duration like 14d, 36h or 2w, or a date like 2026-12-31");
+        return fail(
+          flag === "--container"
+            ? "--container needs the container's name, e.g. --container fluent-bit"
+            : "--expires needs a value: a duration like 14d, 36h or 2w, or a date like 2026-12-31",
+        );
       }
       if (flag === "--container") {
-        if (!CONTAINER.test(value) || value.length > 63) return fail(`--container \`${truncate(value)}\` is not a container name (lower-case letters, digits and "-", as in the manifest's containers[].name)`);
+        if (!CONTAINER.test(value) || value.length > 63)
+          return fail(
+            `--container \`${truncate(value)}\` is not a container name (lower-case letters, digits and "-", as in the manifest's containers[].name)`,
+          );
         understood.container = value;
       } else {
         const expiry = parseExpiry(value);
@@ -275,14 +322,19 @@ function parseRequest(tokens: readonly string[], reason: string | undefined, tex
     if (/^reason\s*:/i.test(token)) return fail("the reason goes on its own line below the command, starting with `Reason:`");
     const resource = parseResource(token);
     if ("error" in resource) return fail(resource.error);
-    if (!understood.resources.some((known) => formatNamedResource(known) === formatNamedResource(resource))) understood.resources.push(resource);
+    if (!understood.resources.some((known) => formatNamedResource(known) === formatNamedResource(resource)))
+      understood.resources.push(resource);
   }
 
   if (understood.resources.length > MAX_RESOURCES) {
-    return fail(`the command names ${understood.resources.length} resources; name at most ${MAX_RESOURCES} per command (the reply lists each one)`);
+    return fail(
+      `the command names ${understood.resources.length} resources; name at most ${MAX_RESOURCES} per command (the reply lists each one)`,
+    );
   }
   if (understood.resources.length === 0) {
-    return fail("the command names no resource: an exception only covers the resources it names, written Kind/namespace/name (Kind/name for a cluster-scoped resource)");
+    return fail(
+      "the command names no resource: an exception only covers the resources it names, written Kind/namespace/name (Kind/name for a cluster-scoped resource)",
+    );
   }
   if (reason === undefined) {
     return fail("a reason is required: put it on the line after the command, starting with `Reason:`");
@@ -317,7 +369,8 @@ function checkPolicyToken(token: string): string | undefined {
 }
 
 function parseResource(token: string): NamedResource | { error: string } {
-  const shape = "resources are written Kind/namespace/name, or Kind/name for a cluster-scoped resource (e.g. Deployment/logging/fluent-bit)";
+  const shape =
+    "resources are written Kind/namespace/name, or Kind/name for a cluster-scoped resource (e.g. Deployment/logging/fluent-bit)";
   const parts = token.split("/");
   if (parts.length < 2 || parts.length > 3 || parts.some((part) => part === "")) {
     return { error: `\`${truncate(token)}\` is not a resource: ${shape}` };
@@ -326,11 +379,15 @@ function parseResource(token: string): NamedResource | { error: string } {
   if (!KIND.test(kind)) {
     const known = WELL_KNOWN_KINDS.find((candidate) => candidate.toLowerCase() === kind.toLowerCase());
     const hint = known ? ` (did you mean ${known}?)` : "";
-    return { error: `\`${truncate(kind)}\` in \`${truncate(token)}\` is not a kind: write the kind as in the manifest's \`kind:\` field${hint}; ${shape}` };
+    return {
+      error: `\`${truncate(kind)}\` in \`${truncate(token)}\` is not a kind: write the kind as in the manifest's \`kind:\` field${hint}; ${shape}`,
+    };
   }
   const name = parts[parts.length - 1] as string;
   if (name.length > 253 || !OBJECT_NAME.test(name)) {
-    return { error: `\`${truncate(name)}\` in \`${truncate(token)}\` is not an object name: names are exact (no wildcards), as in the manifest's metadata.name` };
+    return {
+      error: `\`${truncate(name)}\` in \`${truncate(token)}\` is not an object name: names are exact (no wildcards), as in the manifest's metadata.name`,
+    };
   }
   if (parts.length === 2) return { kind, name };
   const namespace = parts[1] as string;
@@ -343,7 +400,9 @@ function parseResource(token: string): NamedResource | { error: string } {
 /** A command that works, keeping whatever the author got right. */
 function exampleFrom(understood: Understood): string {
   const parts = [COMMAND, understood.policy ?? EXAMPLE_POLICY];
-  parts.push(...(understood.resources.length > 0 ? understood.resources.slice(0, MAX_RESOURCES).map(formatNamedResource) : [EXAMPLE_RESOURCE]));
+  parts.push(
+    ...(understood.resources.length > 0 ? understood.resources.slice(0, MAX_RESOURCES).map(formatNamedResource) : [EXAMPLE_RESOURCE]),
+  );
   if (understood.container !== undefined) parts.push("--container", understood.container);
   parts.push("--expires", understood.expires?.text ?? "14d");
   return `${parts.join(" ")}\nReason: ${understood.reason || REASON_PLACEHOLDER}`;

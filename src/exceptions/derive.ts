@@ -117,7 +117,13 @@ export interface GrantToRecord {
 
 export type CommandResult =
   | { kind: "request"; exception: DerivedException }
-  | { kind: "approve"; id: string; outcome: "granted" | "refused" | "unchanged" | "unconfirmed"; message: string; exception?: DerivedException }
+  | {
+      kind: "approve";
+      id: string;
+      outcome: "granted" | "refused" | "unchanged" | "unconfirmed";
+      message: string;
+      exception?: DerivedException;
+    }
   | { kind: "revoke"; id: string; outcome: "revoked" | "refused" | "unchanged"; message: string; exception?: DerivedException }
   | { kind: "help" }
   | { kind: "malformed"; error: ParseError };
@@ -220,7 +226,9 @@ type Event =
   | { at: number; order: number; kind: "marker-revoke"; ids: string[]; by: string; commentId: number };
 
 export function deriveExceptions(input: DeriveInput): DerivedExceptions {
-  const comments = input.comments.filter((comment): comment is PullRequestComment & { user: GitHubUser } => comment.user !== null && comment.user !== undefined);
+  const comments = input.comments.filter(
+    (comment): comment is PullRequestComment & { user: GitHubUser } => comment.user !== null && comment.user !== undefined,
+  );
   const isOurs = (comment: { user: GitHubUser }) => comment.user.type === "Bot" && sameLogin(comment.user.login, input.botLogin);
   const ledger = readLedger(comments.filter(isOurs).sort(byTime));
   const present = new Set(input.comments.map((comment) => comment.id));
@@ -232,7 +240,14 @@ export function deriveExceptions(input: DeriveInput): DerivedExceptions {
     events.push({ at: time(comment.created_at), order: comment.id, kind: "comment", comment });
   }
   for (const revoke of ledger.markerRevokes) {
-    events.push({ at: revoke.at.getTime(), order: revoke.commentId, kind: "marker-revoke", ids: revoke.ids, by: revoke.by, commentId: revoke.commentId });
+    events.push({
+      at: revoke.at.getTime(),
+      order: revoke.commentId,
+      kind: "marker-revoke",
+      ids: revoke.ids,
+      by: revoke.by,
+      commentId: revoke.commentId,
+    });
   }
   events.sort((a, b) => a.at - b.at || a.order - b.order);
 
@@ -276,7 +291,14 @@ export function deriveExceptions(input: DeriveInput): DerivedExceptions {
       }
     }
     outcomes.push({
-      outcome: { commentId: comment.id, url: comment.html_url, author: comment.user.login, at: new Date(time(comment.created_at)), answered: ledger.answered.has(comment.id), results: [] },
+      outcome: {
+        commentId: comment.id,
+        url: comment.html_url,
+        author: comment.user.login,
+        at: new Date(time(comment.created_at)),
+        answered: ledger.answered.has(comment.id),
+        results: [],
+      },
       pending: results,
     });
   }
@@ -307,7 +329,11 @@ export function deriveExceptions(input: DeriveInput): DerivedExceptions {
   const vanished: DerivedExceptions["vanished"] = [];
   for (const { marker } of ledger.grants.values()) {
     if (states.has(marker.id) || vanished.some((entry) => entry.id === marker.id)) continue;
-    vanished.push({ id: marker.id, approver: marker.approver, explanation: `the comment requesting ${marker.id} was deleted, so the exception no longer applies` });
+    vanished.push({
+      id: marker.id,
+      approver: marker.approver,
+      explanation: `the comment requesting ${marker.id} was deleted, so the exception no longer applies`,
+    });
   }
 
   needs.unreadRuns = [...new Set(needs.unreadRuns)];
@@ -331,7 +357,11 @@ export function loginsToVerify(comments: readonly PullRequestComment[], botLogin
       }
       continue;
     }
-    if (parseComment(comment.body, comment.id).some((command) => command.kind === "request" || command.kind === "approve" || command.kind === "revoke")) {
+    if (
+      parseComment(comment.body, comment.id).some(
+        (command) => command.kind === "request" || command.kind === "approve" || command.kind === "revoke",
+      )
+    ) {
       add(comment.user.login);
     }
   }
@@ -339,12 +369,20 @@ export function loginsToVerify(comments: readonly PullRequestComment[], botLogin
 }
 
 function readLedger(ours: readonly PullRequestComment[]): Ledger {
-  const ledger: Ledger = { answered: new Set(), unbound: new Set(), grants: new Map(), voidedComments: new Set(), voidedExceptions: new Map(), markerRevokes: [] };
+  const ledger: Ledger = {
+    answered: new Set(),
+    unbound: new Set(),
+    grants: new Map(),
+    voidedComments: new Set(),
+    voidedExceptions: new Map(),
+    markerRevokes: [],
+  };
   for (const comment of ours) {
     for (const marker of readMarkers(comment.body)) {
       if (marker.kind === "reply") ledger.answered.add(marker.to);
       else if (marker.kind === "unbound") ledger.unbound.add(`${marker.id}@${marker.approvalCommentId}`);
-      else if (marker.kind === "revoke") ledger.markerRevokes.push({ ids: marker.ids, by: marker.by, at: marker.at, commentId: marker.commentId });
+      else if (marker.kind === "revoke")
+        ledger.markerRevokes.push({ ids: marker.ids, by: marker.by, at: marker.at, commentId: marker.commentId });
       else if (marker.kind === "grant") {
         const key = `${marker.id}@${marker.approvalCommentId}`;
         // The first record wins: a second one (a race, a redelivery) cannot rebind to newer content.
@@ -369,7 +407,14 @@ interface Context {
 
 function request(context: Context, command: ExceptionRequest, comment: PullRequestComment & { user: GitHubUser }): RequestState {
   const { input, ledger } = context;
-  const state: RequestState = { request: command, comment, requester: comment.user.login, refusedApprovals: [], voidedApprovals: [], unconfirmed: [] };
+  const state: RequestState = {
+    request: command,
+    comment,
+    requester: comment.user.login,
+    refusedApprovals: [],
+    voidedApprovals: [],
+    unconfirmed: [],
+  };
   const at = new Date(time(comment.created_at));
   if (input.policyNames && !input.policyNames.includes(command.policy)) {
     const near = closest(command.policy, input.policyNames);
@@ -390,9 +435,19 @@ function request(context: Context, command: ExceptionRequest, comment: PullReque
       return state;
     }
   }
-  const decision = authorize({ actor: comment.user, policy: command.policy, ...(command.expires ? { expires: command.expires } : {}), at }, input.facts, input.settings);
+  const decision = authorize(
+    { actor: comment.user, policy: command.policy, ...(command.expires ? { expires: command.expires } : {}), at },
+    input.facts,
+    input.settings,
+  );
   if (decision.granted) {
-    bindGrant(context, state, { approver: decision.approver, via: decision.via, expires: decision.expires, comment, ...(decision.expiryNote ? { expiryNote: decision.expiryNote } : {}) });
+    bindGrant(context, state, {
+      approver: decision.approver,
+      via: decision.via,
+      expires: decision.expires,
+      comment,
+      ...(decision.expiryNote ? { expiryNote: decision.expiryNote } : {}),
+    });
   } else {
     state.notSelfGranted = decision.reason;
   }
@@ -404,7 +459,11 @@ function request(context: Context, command: ExceptionRequest, comment: PullReque
  * comment was evidently answered before and the answer is gone, void; otherwise bound to the head
  * its approver could have seen, or, when that head cannot be established, left unconfirmed.
  */
-function bindGrant(context: Context, state: RequestState, grant: GrantState): { outcome: "granted" } | { outcome: "unconfirmed" | "void" | "waiting"; reason: string } {
+function bindGrant(
+  context: Context,
+  state: RequestState,
+  grant: GrantState,
+): { outcome: "granted" } | { outcome: "unconfirmed" | "void" | "waiting"; reason: string } {
   const { input, ledger, needs } = context;
   const id = state.request.id;
   const comment = grant.comment;
@@ -436,7 +495,11 @@ function bindGrant(context: Context, state: RequestState, grant: GrantState): { 
   {
     // Answered and not recorded is an approval refused before (its approver joined the team since),
     // unless the app's 👍 says a grant was answered: then the reply that recorded it is gone.
-    const evidence = ledger.answered.has(comment.id) ? (reactions.includes("+1") ? "the app reacted 👍 to it" : undefined) : earlierAnswer({ id: comment.id }, reactions, history);
+    const evidence = ledger.answered.has(comment.id)
+      ? reactions.includes("+1")
+        ? "the app reacted 👍 to it"
+        : undefined
+      : earlierAnswer({ id: comment.id }, reactions, history);
     if (evidence !== undefined) {
       const reason = `this comment was answered before (${evidence}), but the app's reply recording that answer is gone, so what it granted cannot be known and is void; post a new request`;
       state.voided = reason;
@@ -467,10 +530,15 @@ function approve(context: Context, id: string, comment: PullRequestComment & { u
   const { input, ledger, states } = context;
   const refuse = (message: string): CommandResult => ({ kind: "approve", id, outcome: "refused", message });
   const state = states.get(id);
-  if (!state) return refuse(`there is no exception request ${id} on this pull request before this comment (ids are in the bot's reply to each request)`);
+  if (!state)
+    return refuse(
+      `there is no exception request ${id} on this pull request before this comment (ids are in the bot's reply to each request)`,
+    );
   if (ledger.voidedComments.has(comment.id)) {
     state.voidedApprovals.push(comment.id);
-    return refuse(`this comment was edited by someone other than its author, so its approval does not count; approve again in a new comment`);
+    return refuse(
+      `this comment was edited by someone other than its author, so its approval does not count; approve again in a new comment`,
+    );
   }
   if (state.refused) return refuse(`${id} cannot be granted: ${state.refused}`);
   if (state.voided) return refuse(`${id} is void: ${state.voided}`);
@@ -487,7 +555,12 @@ function approve(context: Context, id: string, comment: PullRequestComment & { u
   }
   const request = state.request;
   const decision = authorize(
-    { actor: comment.user, policy: request.policy, ...(request.expires ? { expires: request.expires } : {}), at: new Date(time(comment.created_at)) },
+    {
+      actor: comment.user,
+      policy: request.policy,
+      ...(request.expires ? { expires: request.expires } : {}),
+      at: new Date(time(comment.created_at)),
+    },
     input.facts,
     input.settings,
   );
@@ -495,8 +568,15 @@ function approve(context: Context, id: string, comment: PullRequestComment & { u
     state.refusedApprovals.push(`approval by @${comment.user.login} refused: ${decision.reason}`);
     return refuse(decision.reason);
   }
-  const bound = bindGrant(context, state, { approver: decision.approver, via: decision.via, expires: decision.expires, comment, ...(decision.expiryNote ? { expiryNote: decision.expiryNote } : {}) });
-  if (bound.outcome === "granted") return { kind: "approve", id, outcome: "granted", message: `${id} granted by @${decision.approver} (${decision.via})` };
+  const bound = bindGrant(context, state, {
+    approver: decision.approver,
+    via: decision.via,
+    expires: decision.expires,
+    comment,
+    ...(decision.expiryNote ? { expiryNote: decision.expiryNote } : {}),
+  });
+  if (bound.outcome === "granted")
+    return { kind: "approve", id, outcome: "granted", message: `${id} granted by @${decision.approver} (${decision.via})` };
   if (bound.outcome === "void") return refuse(`${id} is void: ${bound.reason}`);
   return { kind: "approve", id, outcome: "unconfirmed", message: bound.reason };
 }
@@ -505,7 +585,12 @@ function approve(context: Context, id: string, comment: PullRequestComment & { u
  * Withdrawing only ever makes the check stricter, so the requester, the granting approver and any
  * approver (whatever policies they are limited to) may do it.
  */
-function revoke({ input, states }: Context, id: string, by: string, commentId: number): { outcome: "revoked" | "refused" | "unchanged"; message: string } {
+function revoke(
+  { input, states }: Context,
+  id: string,
+  by: string,
+  commentId: number,
+): { outcome: "revoked" | "refused" | "unchanged"; message: string } {
   const state = states.get(id);
   if (!state) return { outcome: "refused", message: `there is no exception request ${id} on this pull request before this comment` };
   if (state.revoked) return { outcome: "unchanged", message: `${id} was already revoked by @${state.revoked.by}` };
@@ -514,13 +599,22 @@ function revoke({ input, states }: Context, id: string, by: string, commentId: n
     (state.grant !== undefined && sameLogin(by, state.grant.approver)) ||
     approverStanding(by, undefined, input.facts, input.settings).approver;
   if (!allowed) {
-    return { outcome: "refused", message: `@${by} may not revoke ${id}: only its requester (@${state.requester}), the approver who granted it, or an approver (${describeApprovers(input.settings.approvers)}) can` };
+    return {
+      outcome: "refused",
+      message: `@${by} may not revoke ${id}: only its requester (@${state.requester}), the approver who granted it, or an approver (${describeApprovers(input.settings.approvers)}) can`,
+    };
   }
   state.revoked = { by, commentId };
   return { outcome: "revoked", message: `${id} revoked by @${by}` };
 }
 
-function resolve(state: RequestState, input: DeriveInput, ledger: Ledger, present: ReadonlySet<number>, toRecord: GrantToRecord[]): DerivedException {
+function resolve(
+  state: RequestState,
+  input: DeriveInput,
+  ledger: Ledger,
+  present: ReadonlySet<number>,
+  toRecord: GrantToRecord[],
+): DerivedException {
   const { request, comment } = state;
   const base = {
     id: request.id,
@@ -534,17 +628,29 @@ function resolve(state: RequestState, input: DeriveInput, ledger: Ledger, presen
   if (state.voided) return { ...base, status: "voided", explanation: state.voided };
   const tampered = ledger.voidedExceptions.get(request.id);
   if (tampered !== undefined) {
-    return { ...base, status: "voided", explanation: `the bot's record of this grant (comment ${tampered}) was edited or deleted by someone else, so it no longer applies; post a new request` };
+    return {
+      ...base,
+      status: "voided",
+      explanation: `the bot's record of this grant (comment ${tampered}) was edited or deleted by someone else, so it no longer applies; post a new request`,
+    };
   }
   if (state.revoked) return { ...base, status: "revoked", explanation: `revoked by @${state.revoked.by}` };
 
   if (!state.grant) {
     const orphan = [...ledger.grants.values()].find(({ marker }) => marker.id === request.id && !present.has(marker.approvalCommentId));
     if (orphan) {
-      return { ...base, status: "voided", explanation: `the comment approving it (${orphan.marker.approvalCommentId}) was deleted; ${approveHint}` };
+      return {
+        ...base,
+        status: "voided",
+        explanation: `the comment approving it (${orphan.marker.approvalCommentId}) was deleted; ${approveHint}`,
+      };
     }
     if (state.voidedApprovals.length > 0) {
-      return { ...base, status: "voided", explanation: `its approval (comment ${state.voidedApprovals.join(", ")}) was edited by someone other than its author, so it no longer counts; ${approveHint}` };
+      return {
+        ...base,
+        status: "voided",
+        explanation: `its approval (comment ${state.voidedApprovals.join(", ")}) was edited by someone other than its author, so it no longer counts; ${approveHint}`,
+      };
     }
     if (request.expires?.kind === "date" && request.expires.date.getTime() <= input.now.getTime()) {
       return { ...base, status: "expired", explanation: `its --expires date ${request.expires.text} passed before anyone approved it` };
@@ -558,9 +664,14 @@ function resolve(state: RequestState, input: DeriveInput, ledger: Ledger, presen
         explanation: `approved by @${unconfirmed.approver} in comment ${unconfirmed.commentId}, but ${unconfirmed.reason}, so the approval covers nothing; once this app's check of the current head has completed, @${unconfirmed.approver} can confirm with \`/policy-exception approve ${request.id}\``,
       };
     }
-    if (state.waiting) return { ...base, status: "pending", explanation: "approved; the head its approver could have seen is being established" };
+    if (state.waiting)
+      return { ...base, status: "pending", explanation: "approved; the head its approver could have seen is being established" };
     const why = [state.notSelfGranted, ...state.refusedApprovals].filter((text): text is string => text !== undefined);
-    return { ...base, status: "pending", explanation: `waiting for approval: ${approveHint}.${why.length > 0 ? ` (${why.join("; ")})` : ""}` };
+    return {
+      ...base,
+      status: "pending",
+      explanation: `waiting for approval: ${approveHint}.${why.length > 0 ? ` (${why.join("; ")})` : ""}`,
+    };
   }
 
   const grantComment = state.grant.comment;
@@ -571,13 +682,25 @@ function resolve(state: RequestState, input: DeriveInput, ledger: Ledger, presen
   let unseen: Finding[] = [];
   if (record) {
     if (ledger.voidedComments.has(record.commentId)) {
-      return { ...base, status: "voided", explanation: `the bot's record of this grant (comment ${record.commentId}) was edited by someone else, so it no longer applies; post a new request` };
+      return {
+        ...base,
+        status: "voided",
+        explanation: `the bot's record of this grant (comment ${record.commentId}) was edited by someone else, so it no longer applies; post a new request`,
+      };
     }
     if (record.marker.requestSha !== bodyDigest(comment.body)) {
-      return { ...base, status: "voided", explanation: `the request comment was edited after the exception was granted, so the grant no longer applies; post a new request` };
+      return {
+        ...base,
+        status: "voided",
+        explanation: `the request comment was edited after the exception was granted, so the grant no longer applies; post a new request`,
+      };
     }
     if (!sameLogin(record.marker.approver, state.grant.approver)) {
-      return { ...base, status: "voided", explanation: `the grant was recorded for @${record.marker.approver}, but the approving comment is now by @${state.grant.approver}` };
+      return {
+        ...base,
+        status: "voided",
+        explanation: `the grant was recorded for @${record.marker.approver}, but the approving comment is now by @${state.grant.approver}`,
+      };
     }
     if (record.marker.expires.getTime() < expires.getTime()) expires = record.marker.expires;
     bindings = record.marker.bindings;
@@ -613,14 +736,27 @@ function resolve(state: RequestState, input: DeriveInput, ledger: Ledger, presen
   if (expires.getTime() <= input.now.getTime()) {
     return { ...base, status: "expired", explanation: `expired at ${expires.toISOString()}`, grant, exception };
   }
-  const derived = { ...base, status: "active" as const, explanation: `granted by @${grant.approver} until ${expires.toISOString()}`, grant, exception };
+  const derived = {
+    ...base,
+    status: "active" as const,
+    explanation: `granted by @${grant.approver} until ${expires.toISOString()}`,
+    grant,
+    exception,
+  };
   if (!record && covered) {
     toRecord.push({
       exception: derived,
       covered,
       unseen,
       inReplyTo: grantComment.id,
-      marker: grantMarker({ id: request.id, approvalCommentId: grantComment.id, requestSha: bodyDigest(comment.body), approver: grant.approver, expires, bindings: [...bindings] }),
+      marker: grantMarker({
+        id: request.id,
+        approvalCommentId: grantComment.id,
+        requestSha: bodyDigest(comment.body),
+        approver: grant.approver,
+        expires,
+        bindings: [...bindings],
+      }),
     });
   }
   return derived;

@@ -41,9 +41,11 @@ const exact: Schema = {
   type: "string",
   describe: "a non-empty string",
   pattern: /^[^]+$/,
-  check: (value: string, name) => (WILDCARD.test(value) ? [{ message: `${name}: "${value}" looks like a wildcard; values are exact, so list each one` }] : []),
+  check: (value: string, name) =>
+    WILDCARD.test(value) ? [{ message: `${name}: "${value}" looks like a wildcard; values are exact, so list each one` }] : [],
 };
-const exactList = (item: Schema = exact): Schema => list(item, { minItems: 1, describe: "a non-empty list of strings (omit it to mean any)" });
+const exactList = (item: Schema = exact): Schema =>
+  list(item, { minItems: 1, describe: "a non-empty list of strings (omit it to mean any)" });
 
 const RESOURCE_KEYS = ["kinds", "namespaces", "names"];
 
@@ -78,20 +80,35 @@ const SCHEMA = mapping(
         resources: list(
           mapping(
             {
-              kinds: exactList({ ...exact, pattern: /^[A-Z][A-Za-z0-9]*$/, describe: "a kind: write it as in the manifest's kind: field, e.g. Deployment" }),
-              namespaces: exactList({ ...exact, pattern: /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/, describe: 'a namespace name (lower-case letters, digits and "-")' }),
+              kinds: exactList({
+                ...exact,
+                pattern: /^[A-Z][A-Za-z0-9]*$/,
+                describe: "a kind: write it as in the manifest's kind: field, e.g. Deployment",
+              }),
+              namespaces: exactList({
+                ...exact,
+                pattern: /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/,
+                describe: 'a namespace name (lower-case letters, digits and "-")',
+              }),
               names: exactList(),
             },
             {
               check: (entry: JsonObject): Issue[] =>
                 RESOURCE_KEYS.some((key) => entry[key] !== undefined && entry[key] !== null)
                   ? []
-                  : [{ code: "empty", message: "a spec.resources entry needs at least one of kinds, namespaces or names: an empty entry would cover every resource" }],
+                  : [
+                      {
+                        code: "empty",
+                        message:
+                          "a spec.resources entry needs at least one of kinds, namespaces or names: an empty entry would cover every resource",
+                      },
+                    ],
             },
           ),
           {
             minItems: 1,
-            describe: "a non-empty list of {kinds, namespaces, names} (at least one of them in each entry): an exception covers only the resources it names",
+            describe:
+              "a non-empty list of {kinds, namespaces, names} (at least one of them in each entry): an exception covers only the resources it names",
           },
         ),
         containers: exactList(),
@@ -101,7 +118,13 @@ const SCHEMA = mapping(
           describe: "a date (2026-12-31) or a timestamp with a zone (2026-12-31T18:00:00Z)",
           hint: "every exception ends, e.g. expires: 2026-12-31 (a date means 00:00 UTC that day)",
           check: (value: string, name) =>
-            parseInstant(value.trim()) ? [] : [{ message: `${name} must be a date (2026-12-31) or a timestamp with a zone (2026-12-31T18:00:00Z), not ${JSON.stringify(value)}` }],
+            parseInstant(value.trim())
+              ? []
+              : [
+                  {
+                    message: `${name} must be a date (2026-12-31) or a timestamp with a zone (2026-12-31T18:00:00Z), not ${JSON.stringify(value)}`,
+                  },
+                ],
         }),
       },
       { required: ["policies", "resources", "reason", "approver", "expires"], hint: "policies, resources, reason, approver and expires" },
@@ -222,7 +245,11 @@ export function exceptionDocumentYaml(input: ExceptionDocumentInput): string {
     fields.forEach((field, index) => lines.push(`${index === 0 ? "    - " : "      "}${field}`));
   }
   if (input.containers) lines.push(`  containers: ${flowList(input.containers)}`);
-  lines.push(`  reason: ${scalar(input.reason)}`, `  approver: ${scalar(input.approver)}`, `  expires: ${scalar(input.expires.toISOString())}`);
+  lines.push(
+    `  reason: ${scalar(input.reason)}`,
+    `  approver: ${scalar(input.approver)}`,
+    `  expires: ${scalar(input.expires.toISOString())}`,
+  );
   return `${lines.join("\n")}\n`;
 }
 
@@ -241,7 +268,9 @@ export function documentName(...parts: string[]): string {
 
 function scalar(text: string): string {
   // JSON leaves U+2028/U+2029 raw; YAML 1.1 readers take them as line breaks.
-  return JSON.stringify(text).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(text)
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 function flowList(items: readonly string[]): string {

@@ -53,9 +53,7 @@ export interface ExpiryLimits {
   defaultDurationMs: number;
 }
 
-export type ResolvedExpiry =
-  | { expires: Date; capped: boolean; note?: string }
-  | { error: string };
+export type ResolvedExpiry = { expires: Date; capped: boolean; note?: string } | { error: string };
 
 /**
  * The instant a granted exception expires. Durations count from the grant, so a request approved a
@@ -70,7 +68,9 @@ export function resolveExpiry(spec: ExpirySpec | undefined, grantedAt: Date, lim
   else {
     wanted = spec.date.getTime();
     if (wanted <= start) {
-      return { error: `--expires ${spec.text} is not after ${grantedAt.toISOString()}, when the exception was granted: an exception must end in the future` };
+      return {
+        error: `--expires ${spec.text} is not after ${grantedAt.toISOString()}, when the exception was granted: an exception must end in the future`,
+      };
     }
   }
   if (wanted > latest) {

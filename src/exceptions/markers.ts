@@ -98,7 +98,8 @@ export function unboundMarker(marker: Omit<UnboundMarker, "kind">): string {
 }
 
 export function findingsMarker(record: FindingsRecord): string {
-  const what = record.bindings === undefined || record.bindings.length > MAX_RECORDED_BINDINGS ? "overflow=1" : `bound=${record.bindings.join(",")}`;
+  const what =
+    record.bindings === undefined || record.bindings.length > MAX_RECORDED_BINDINGS ? "overflow=1" : `bound=${record.bindings.join(",")}`;
   return `<!-- ${PREFIX}:findings pr=${record.pullNumber} head=${record.headSha} read=${record.commentsRead} forced=${record.forcePushesSeen} ${what} -->`;
 }
 
@@ -142,7 +143,10 @@ export function voidMarker(marker: Omit<VoidMarker, "kind">): string {
 
 /** Digest of a request comment's text as granted: an edit after the grant changes it. */
 export function bodyDigest(body: string | null | undefined): string {
-  return createHash("sha256").update(body ?? "").digest("hex").slice(0, 16);
+  return createHash("sha256")
+    .update(body ?? "")
+    .digest("hex")
+    .slice(0, 16);
 }
 
 /** Markers in a comment body; malformed ones are ignored (they were not written by this code). */
@@ -172,7 +176,8 @@ function toMarker(kind: Marker["kind"], fields: ReadonlyMap<string, string>): Ma
     const ids = list(fields.get("ids"));
     const by = fields.get("by") ?? "";
     const at = new Date(fields.get("at") ?? "");
-    if (id === undefined || ids.length === 0 || !ids.every((item) => ID.test(item)) || !LOGIN.test(by) || Number.isNaN(at.getTime())) return undefined;
+    if (id === undefined || ids.length === 0 || !ids.every((item) => ID.test(item)) || !LOGIN.test(by) || Number.isNaN(at.getTime()))
+      return undefined;
     return { kind, commentId: id, ids, by, at };
   }
   if (kind === "unbound") {

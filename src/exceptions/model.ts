@@ -36,9 +36,7 @@ export interface NamedResource {
   name: string;
 }
 
-export type ExceptionSource =
-  | { kind: "comment"; commentId: number; url: string }
-  | { kind: "document"; file: string; line: number };
+export type ExceptionSource = { kind: "comment"; commentId: number; url: string } | { kind: "document"; file: string; line: number };
 
 export interface PolicyException {
   /** `E<comment id>` for a comment exception, `metadata.name` for a document. */
@@ -60,7 +58,6 @@ export interface PolicyException {
    */
   bindings?: readonly string[];
 }
-
 
 export function selectorOf(resource: NamedResource): ResourceSelector {
   return resource.namespace === undefined
@@ -86,7 +83,8 @@ export function formatSelector(selector: ResourceSelector): string {
   const parts: string[] = [];
   if (selector.kinds) parts.push(`${selector.kinds.length === 1 ? "kind" : "kinds"} ${selector.kinds.join(", ")}`);
   if (selector.names) parts.push(`${selector.names.length === 1 ? "named" : "named any of"} ${selector.names.join(", ")}`);
-  if (selector.namespaces) parts.push(`in ${selector.namespaces.length === 1 ? "namespace" : "namespaces"} ${selector.namespaces.join(", ")}`);
+  if (selector.namespaces)
+    parts.push(`in ${selector.namespaces.length === 1 ? "namespace" : "namespaces"} ${selector.namespaces.join(", ")}`);
   if (selector.clusterScoped) parts.push("(cluster-scoped)");
   return parts.join(" ");
 }

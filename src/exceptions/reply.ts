@@ -10,7 +10,14 @@ import type { Finding } from "../policy/types.js";
 import { escape } from "../text/markdown.js";
 import { describeApprovers, type SettingsForAuthorization } from "./authorize.js";
 import { COMMAND, REASON_PLACEHOLDER, type ParseError } from "./command.js";
-import { scopeOf, type CommandResult, type CommentOutcome, type DerivedException, type DerivedExceptions, type GrantToRecord } from "./derive.js";
+import {
+  scopeOf,
+  type CommandResult,
+  type CommentOutcome,
+  type DerivedException,
+  type DerivedExceptions,
+  type GrantToRecord,
+} from "./derive.js";
 import { documentName, exceptionDocumentYaml } from "./document.js";
 import { formatDuration } from "./expiry.js";
 import { RECORD_PREFIX, replyMarker, revokeMarker, voidMarker } from "./markers.js";
@@ -36,13 +43,17 @@ const LISTED_FINDINGS = 20;
 export function planReplies(derived: DerivedExceptions, settings: SettingsForAuthorization): PlannedReply[] {
   const replies: PlannedReply[] = [];
   const recordsByComment = new Map<number, GrantToRecord[]>();
-  for (const record of derived.toRecord) recordsByComment.set(record.inReplyTo, [...(recordsByComment.get(record.inReplyTo) ?? []), record]);
+  for (const record of derived.toRecord)
+    recordsByComment.set(record.inReplyTo, [...(recordsByComment.get(record.inReplyTo) ?? []), record]);
 
   for (const outcome of derived.comments) {
     if (outcome.answered) continue;
     const records = recordsByComment.get(outcome.commentId) ?? [];
     recordsByComment.delete(outcome.commentId);
-    const reply: PlannedReply = { commentId: outcome.commentId, body: replyForComment(outcome, records, settings, derived.markersFor.get(outcome.commentId) ?? []) };
+    const reply: PlannedReply = {
+      commentId: outcome.commentId,
+      body: replyForComment(outcome, records, settings, derived.markersFor.get(outcome.commentId) ?? []),
+    };
     const reaction = reactionFor(outcome.results);
     if (reaction) reply.reaction = reaction;
     replies.push(reply);
@@ -59,7 +70,11 @@ export function planReplies(derived: DerivedExceptions, settings: SettingsForAut
   }
   for (const [commentId, records] of recordsByComment) {
     const header = `> Granted by the approval in ${records[0]?.exception.grant.url ?? `comment ${commentId}`}, now that its approver is authorised`;
-    const body = [header, ...records.map((record) => grantedText(record.exception, record)), ...records.map((record) => record.marker)].join("\n\n");
+    const body = [
+      header,
+      ...records.map((record) => grantedText(record.exception, record)),
+      ...records.map((record) => record.marker),
+    ].join("\n\n");
     replies.push({ commentId, body: `${body}\n${replyMarker(commentId)}`, reaction: "+1" });
   }
   return replies;
@@ -84,13 +99,23 @@ export function reactionFor(results: readonly CommandResult[]): Reaction | undef
   return reaction;
 }
 
-export function replyForComment(outcome: CommentOutcome, records: readonly GrantToRecord[], settings: SettingsForAuthorization, markers: readonly string[] = []): string {
+export function replyForComment(
+  outcome: CommentOutcome,
+  records: readonly GrantToRecord[],
+  settings: SettingsForAuthorization,
+  markers: readonly string[] = [],
+): string {
   const sections = outcome.results.map((result) => resultText(result, records, settings));
   const header = `> In reply to ${outcome.url} by ${mention(outcome.author)}`;
   // A revoke is recorded in the reply too: should its comment vanish unseen, the revoke stays.
   const revoked = outcome.results.flatMap((result) => (result.kind === "revoke" && result.outcome === "revoked" ? [result.id] : []));
-  const revokeRecord = revoked.length > 0 && !Number.isNaN(outcome.at.getTime()) ? [revokeMarker({ commentId: outcome.commentId, ids: revoked, by: outcome.author, at: outcome.at })] : [];
-  return [header, ...sections, ...records.map((record) => record.marker), ...markers, ...revokeRecord, replyMarker(outcome.commentId)].join("\n\n");
+  const revokeRecord =
+    revoked.length > 0 && !Number.isNaN(outcome.at.getTime())
+      ? [revokeMarker({ commentId: outcome.commentId, ids: revoked, by: outcome.author, at: outcome.at })]
+      : [];
+  return [header, ...sections, ...records.map((record) => record.marker), ...markers, ...revokeRecord, replyMarker(outcome.commentId)].join(
+    "\n\n",
+  );
 }
 
 function resultText(result: CommandResult, records: readonly GrantToRecord[], settings: SettingsForAuthorization): string {
@@ -107,7 +132,8 @@ function resultText(result: CommandResult, records: readonly GrantToRecord[], se
       if (result.outcome === "unconfirmed") return unconfirmedText(result.id, result.message);
       return `ℹ️ ${defuse(result.message)}.`;
     case "revoke":
-      if (result.outcome === "revoked") return `✅ **Revoked ${result.id}.** ${defuse(result.message)}; the findings it excused block again from the next check run.`;
+      if (result.outcome === "revoked")
+        return `✅ **Revoked ${result.id}.** ${defuse(result.message)}; the findings it excused block again from the next check run.`;
       if (result.outcome === "refused") return refusedText(`revoke ${result.id}`, result.message);
       return `ℹ️ ${defuse(result.message)}.`;
   }
@@ -118,7 +144,8 @@ function requestText(exception: DerivedException, records: readonly GrantToRecor
     case "active":
       return grantedText(exception, boundBy(records, exception.id));
     case "pending":
-      if (exception.unconfirmedIn?.includes(exception.comment.id)) return `⏸️ **Exception ${exception.id} is not granted yet.** ${defuse(exception.explanation)}.`;
+      if (exception.unconfirmedIn?.includes(exception.comment.id))
+        return `⏸️ **Exception ${exception.id} is not granted yet.** ${defuse(exception.explanation)}.`;
       return [
         `⏳ **Exception ${exception.id} requested**: ${scopeLine(exception)}.`,
         defuse(exception.explanation),
@@ -161,7 +188,9 @@ export function grantedText(exception: DerivedException, bound: Pick<GrantToReco
         `⚠️ It covers **no current finding**, so it excuses nothing: an exception is bound to the findings it covers when granted. Check the policy, rule and resource names against the check run's findings (\`Kind/name\` is for cluster-scoped resources; namespaced ones are \`Kind/namespace/name\`).`,
       );
     } else {
-      lines.push(`It excuses ${covered.length === 1 ? "this finding" : `these ${covered.length} findings`}, as they are now; if their content or image changes, they block again:`);
+      lines.push(
+        `It excuses ${covered.length === 1 ? "this finding" : `these ${covered.length} findings`}, as they are now; if their content or image changes, they block again:`,
+      );
       for (const finding of covered.slice(0, LISTED_FINDINGS)) lines.push(`- ${findingLine(finding)}`);
       if (covered.length > LISTED_FINDINGS) lines.push(`- … and ${covered.length - LISTED_FINDINGS} more`);
     }
@@ -226,9 +255,13 @@ export function helpText(settings: SettingsForAuthorization): string {
   return [
     "**`/policy-exception`: a scoped, approved, expiring exception to a policy on this pull request**",
     "",
-    fenced(`${COMMAND} <policy>[/<rule>] <Kind>/<namespace>/<name> [more resources] [--container NAME] [--expires 14d|36h|2w|YYYY-MM-DD]\nReason: ${REASON_PLACEHOLDER}`),
+    fenced(
+      `${COMMAND} <policy>[/<rule>] <Kind>/<namespace>/<name> [more resources] [--container NAME] [--expires 14d|36h|2w|YYYY-MM-DD]\nReason: ${REASON_PLACEHOLDER}`,
+    ),
     "For example:",
-    fenced(`${COMMAND} pod-security-baseline/hostPathVolumes Deployment/logging/fluent-bit --expires 14d\nReason: node log shipping needs hostPath /var/log; tracked in SEC-123`),
+    fenced(
+      `${COMMAND} pod-security-baseline/hostPathVolumes Deployment/logging/fluent-bit --expires 14d\nReason: node log shipping needs hostPath /var/log; tracked in SEC-123`,
+    ),
     "- The policy is its name in the check run (e.g. `pod-security-baseline`); the rule is optional: a check id (e.g. `hostPathVolumes`) or a constraint kind (e.g. `K8sAllowedRepos`). Without it, every rule of the policy is excepted.",
     "- Resources are written `Kind/namespace/name`, or `Kind/name` for cluster-scoped ones; `--container` narrows it to one container. An exception never covers more than it names.",
     "- `Reason:` on the next line is required.",
@@ -241,14 +274,27 @@ export function helpText(settings: SettingsForAuthorization): string {
 }
 
 /** The comment to post when someone edited a comment they did not write (or deleted one that mattered). */
-export function voidNoticeText(notice: { commentId: number; url?: string; editor?: string; deleted: boolean; exceptions: readonly string[]; revokes?: { ids: readonly string[]; by: string; at: Date } }): string {
-  const what = notice.deleted ? `Comment ${notice.url ?? notice.commentId} was deleted` : `Comment ${notice.url ?? notice.commentId} was edited by ${notice.editor ? mention(notice.editor) : "someone"}, who did not write it`;
+export function voidNoticeText(notice: {
+  commentId: number;
+  url?: string;
+  editor?: string;
+  deleted: boolean;
+  exceptions: readonly string[];
+  revokes?: { ids: readonly string[]; by: string; at: Date };
+}): string {
+  const what = notice.deleted
+    ? `Comment ${notice.url ?? notice.commentId} was deleted`
+    : `Comment ${notice.url ?? notice.commentId} was edited by ${notice.editor ? mention(notice.editor) : "someone"}, who did not write it`;
   const effects = [
     "anything it granted no longer counts",
     notice.exceptions.length > 0 ? `exceptions ${notice.exceptions.join(", ")} are void` : "",
     notice.revokes && notice.revokes.ids.length > 0 ? `the revokes it carried (${notice.revokes.ids.join(", ")}) stay in force` : "",
   ].filter(Boolean);
-  const marker = voidMarker({ commentId: notice.commentId, exceptions: [...notice.exceptions], ...(notice.revokes ? { revokes: { ids: [...notice.revokes.ids], by: notice.revokes.by, at: notice.revokes.at } } : {}) });
+  const marker = voidMarker({
+    commentId: notice.commentId,
+    exceptions: [...notice.exceptions],
+    ...(notice.revokes ? { revokes: { ids: [...notice.revokes.ids], by: notice.revokes.by, at: notice.revokes.at } } : {}),
+  });
   return `⚠️ ${what}: ${effects.join("; ")}. The check runs again.\n\n${marker}`;
 }
 
@@ -265,7 +311,10 @@ function boundBy(records: readonly GrantToRecord[], id: string): GrantToRecord |
 
 function findingLine(finding: Finding): string {
   const container = finding.container === undefined ? "" : ` container \`${finding.container}\``;
-  const images = finding.images && finding.images.length > 0 ? ` (image ${finding.images.map((image) => `\`${image.replace(/`/g, "")}\``).join(", ")})` : "";
+  const images =
+    finding.images && finding.images.length > 0
+      ? ` (image ${finding.images.map((image) => `\`${image.replace(/`/g, "")}\``).join(", ")})`
+      : "";
   return `\`${finding.policy}/${finding.rule}\` on \`${describe(finding.resource)}\`${container}${images} at \`${finding.file}:${finding.line}\` (\`${finding.path}\`)`;
 }
 

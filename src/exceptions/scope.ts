@@ -38,6 +38,14 @@ function selects(selector: ResourceSelector, finding: Finding): boolean {
  */
 export function bindingOf(finding: Finding): string {
   const { kind, namespace, name } = finding.resource;
-  const identity = JSON.stringify([finding.policy, kind, namespace ?? null, name, finding.container ?? null, finding.images ?? null, finding.fingerprint]);
+  const identity = JSON.stringify([
+    finding.policy,
+    kind,
+    namespace ?? null,
+    name,
+    finding.container ?? null,
+    finding.images ?? null,
+    finding.fingerprint,
+  ]);
   return createHash("sha256").update(identity).digest("hex").slice(0, 16);
 }

@@ -62,9 +62,14 @@ export type SeenHead =
 export function seenHead(history: PullHistory, commentCreatedAt: Date): SeenHead {
   const at = commentCreatedAt.getTime();
   if (Number.isNaN(at)) return { kind: "unknown", reason: "the comment has no readable creation time" };
-  if (!history.complete) return { kind: "unknown", reason: "the pull request has more commits than GitHub lists (250), so its earlier heads cannot be told apart" };
+  if (!history.complete)
+    return {
+      kind: "unknown",
+      reason: "the pull request has more commits than GitHub lists (250), so its earlier heads cannot be told apart",
+    };
   const { chain, offChain } = firstParentLine(history);
-  if (chain[0] !== history.headSha) return { kind: "unknown", reason: "GitHub's list of the pull request's commits does not include its head" };
+  if (chain[0] !== history.headSha)
+    return { kind: "unknown", reason: "GitHub's list of the pull request's commits does not include its head" };
 
   // Runs of newer heads that completed in the comment's own second: maybe seen, maybe not.
   const maybe: ReadonlySet<string>[] = [];
@@ -92,14 +97,20 @@ export function seenHead(history: PullHistory, commentCreatedAt: Date): SeenHead
   }
   if (!found) {
     return maybe.length > 0
-      ? { kind: "unknown", reason: "this app's check completed in the same second as the comment, so it cannot be told whether the approver saw it" }
+      ? {
+          kind: "unknown",
+          reason: "this app's check completed in the same second as the comment, so it cannot be told whether the approver saw it",
+        }
       : { kind: "unknown", reason: "no check of this app had completed on this pull request when the comment was written" };
   }
 
   const unread = offChain.filter((sha) => !history.runs.has(sha));
   if (unread.length > 0) return { kind: "incomplete", unread };
   if (offChain.some((sha) => (history.runs.get(sha) ?? []).some((run) => shownBefore(run, at)))) {
-    return { kind: "unknown", reason: "a commit of this pull request off its head's first-parent line was checked, so the order of its heads is not known" };
+    return {
+      kind: "unknown",
+      reason: "a commit of this pull request off its head's first-parent line was checked, so the order of its heads is not known",
+    };
   }
 
   const forcePushes = history.forcePushes.length;
@@ -110,7 +121,10 @@ export function seenHead(history: PullHistory, commentCreatedAt: Date): SeenHead
     const afterEveryForcePush = found.runs.some((run) => Array.isArray(run.findings) && (run.forcePushesSeen ?? -1) >= forcePushes);
     if (!afterEveryForcePush) {
       const last = history.forcePushes.at(-1);
-      return { kind: "unknown", reason: `the branch was force-pushed${last && !Number.isNaN(last.getTime()) ? ` at ${last.toISOString()}` : ""} after this app's check of ${found.sha.slice(0, 7)}, and a head it replaced may be the one the approver saw` };
+      return {
+        kind: "unknown",
+        reason: `the branch was force-pushed${last && !Number.isNaN(last.getTime()) ? ` at ${last.toISOString()}` : ""} after this app's check of ${found.sha.slice(0, 7)}, and a head it replaced may be the one the approver saw`,
+      };
     }
   }
   return { kind: "head", sha: found.sha, bindings: found.bindings };
@@ -133,7 +147,10 @@ function latest(runs: readonly RecordedRun[]): RecordedRun | undefined {
 }
 
 function noRecord(sha: string): SeenHead {
-  return { kind: "unknown", reason: `this app's check of ${sha.slice(0, 7)} recorded no findings the approver could have seen (it did not complete an evaluation, or showed too many findings to record)` };
+  return {
+    kind: "unknown",
+    reason: `this app's check of ${sha.slice(0, 7)} recorded no findings the approver could have seen (it did not complete an evaluation, or showed too many findings to record)`,
+  };
 }
 
 function intersection(sets: readonly ReadonlySet<string>[]): Set<string> {
@@ -148,7 +165,11 @@ function intersection(sets: readonly ReadonlySet<string>[]): Set<string> {
 export function firstParentLine(history: Pick<PullHistory, "headSha" | "commits">): { chain: string[]; offChain: string[] } {
   const bySha = new Map(history.commits.map((commit) => [commit.sha, commit]));
   const chain: string[] = [];
-  for (let sha: string | undefined = history.headSha; sha !== undefined && bySha.has(sha) && !chain.includes(sha); sha = bySha.get(sha)?.parents[0]) {
+  for (
+    let sha: string | undefined = history.headSha;
+    sha !== undefined && bySha.has(sha) && !chain.includes(sha);
+    sha = bySha.get(sha)?.parents[0]
+  ) {
     chain.push(sha);
   }
   const onChain = new Set(chain);

@@ -67,7 +67,11 @@ export function summarizeExceptions(input: SummaryInput): ExceptionsSummary {
     const entry = commentEntry(derived);
     switch (derived.status) {
       case "active":
-        summary.active.push({ ...entry, excuses: excused.get(derived.id) ?? 0, ...(derived.grant?.bindings.length === 0 ? { explanation: "covered no finding when it was granted, so it excuses nothing" } : {}) });
+        summary.active.push({
+          ...entry,
+          excuses: excused.get(derived.id) ?? 0,
+          ...(derived.grant?.bindings.length === 0 ? { explanation: "covered no finding when it was granted, so it excuses nothing" } : {}),
+        });
         break;
       case "expired":
         summary.expired.push({ ...entry, explanation: derived.explanation });
@@ -85,7 +89,14 @@ export function summarizeExceptions(input: SummaryInput): ExceptionsSummary {
     }
   }
   for (const gone of input.derived?.vanished ?? []) {
-    summary.withdrawn.push({ id: gone.id, scope: "(request deleted)", approver: gone.approver, reason: "", source: "deleted comment", explanation: `voided: ${gone.explanation}` });
+    summary.withdrawn.push({
+      id: gone.id,
+      scope: "(request deleted)",
+      approver: gone.approver,
+      reason: "",
+      source: "deleted comment",
+      explanation: `voided: ${gone.explanation}`,
+    });
   }
   return summary;
 }
@@ -108,7 +119,9 @@ function commentEntry(derived: DerivedException): ExceptionEntry {
 export function describeScope(exception: Pick<PolicyException, "policies" | "resources" | "containers">): string {
   const policies = exception.policies.map(formatPolicyScope).join(", ");
   const resources = exception.resources.map(formatSelector).join("; ");
-  const containers = exception.containers ? ` (${exception.containers.length === 1 ? "container" : "containers"} ${exception.containers.join(", ")})` : "";
+  const containers = exception.containers
+    ? ` (${exception.containers.length === 1 ? "container" : "containers"} ${exception.containers.join(", ")})`
+    : "";
   return `${policies} on ${resources}${containers}`;
 }
 
@@ -128,12 +141,20 @@ export function exceptionsMarkdown(summary: ExceptionsSummary): string {
   const table = (title: string, entries: readonly ExceptionEntry[], withCount: boolean): void => {
     if (entries.length === 0) return;
     lines.push("", `**${title}** (${entries.length})`, "");
-    lines.push(withCount ? "| Exception | Covers | Approved by | Expires | Reason | Excuses |" : "| Exception | Covers | Approved by | Expires | Reason | Why |");
+    lines.push(
+      withCount
+        ? "| Exception | Covers | Approved by | Expires | Reason | Excuses |"
+        : "| Exception | Covers | Approved by | Expires | Reason | Why |",
+    );
     lines.push("|---|---|---|---|---|---|");
     for (const entry of entries.slice(0, ROWS_PER_TABLE)) {
-      const last = withCount ? `${entry.excuses ?? 0}${entry.explanation ? ` (${escape(clip(entry.explanation))})` : ""}` : escape(clip(entry.explanation ?? ""));
+      const last = withCount
+        ? `${entry.excuses ?? 0}${entry.explanation ? ` (${escape(clip(entry.explanation))})` : ""}`
+        : escape(clip(entry.explanation ?? ""));
       // escape() already escapes pipes; cell() is for inline code, which escape() leaves alone.
-      lines.push(`| ${cell(code(entry.id))} | ${escape(clip(entry.scope))} | ${entry.approver ? escape(entry.approver) : "—"} | ${entry.expires ?? "—"} | ${escape(clip(entry.reason))} | ${last} |`);
+      lines.push(
+        `| ${cell(code(entry.id))} | ${escape(clip(entry.scope))} | ${entry.approver ? escape(entry.approver) : "—"} | ${entry.expires ?? "—"} | ${escape(clip(entry.reason))} | ${last} |`,
+      );
     }
     if (entries.length > ROWS_PER_TABLE) lines.push("", `_… and ${entries.length - ROWS_PER_TABLE} more._`);
   };

@@ -48,7 +48,12 @@ export function applyFixes(file: string, text: string, fixes: readonly DocumentF
 }
 
 /** An edit that does not fit the value (a field below a scalar) is a refusal, never a crash. */
-function applyGuarded(file: string, text: string, documents: Documents, fix: DocumentFix): { text: string; documents: Documents } | { refused: string } {
+function applyGuarded(
+  file: string,
+  text: string,
+  documents: Documents,
+  fix: DocumentFix,
+): { text: string; documents: Documents } | { refused: string } {
   try {
     return applyOne(file, text, documents, fix);
   } catch (error) {
@@ -56,7 +61,12 @@ function applyGuarded(file: string, text: string, documents: Documents, fix: Doc
   }
 }
 
-function applyOne(file: string, text: string, documents: Documents, fix: DocumentFix): { text: string; documents: Documents } | { refused: string } {
+function applyOne(
+  file: string,
+  text: string,
+  documents: Documents,
+  fix: DocumentFix,
+): { text: string; documents: Documents } | { refused: string } {
   let current = { text, documents };
   for (const edit of fix.fix.edits) {
     // One text change at a time, each planned on the text as it is now, until the edit is in place.
@@ -99,7 +109,13 @@ function nextStep(edit: FieldEdit, value: JsonValue): FieldEdit | undefined {
   return isNoop(value, edit) ? undefined : edit;
 }
 
-function applyEdit(file: string, text: string, documents: Documents, index: number, edit: FieldEdit): { text: string; documents: Documents } | { refused: string } {
+function applyEdit(
+  file: string,
+  text: string,
+  documents: Documents,
+  index: number,
+  edit: FieldEdit,
+): { text: string; documents: Documents } | { refused: string } {
   const value = documents.get(index) as JsonValue;
   if (isNoop(value, edit)) return { text, documents };
   const syntax = readSyntax(text)?.find((document) => document.index === index);

@@ -42,7 +42,11 @@ export function fixFiles<T extends Fixable>(texts: ReadonlyMap<string, string>, 
     // Positions are those of the text the loader reads, which drops a byte-order mark; it is kept on write.
     const bom = original.startsWith(BYTE_ORDER_MARK) ? BYTE_ORDER_MARK : "";
     const text = original.slice(bom.length);
-    const outcome = applyFixes(file, text, fileItems.map((item) => item.fix as DocumentFix));
+    const outcome = applyFixes(
+      file,
+      text,
+      fileItems.map((item) => item.fix as DocumentFix),
+    );
     for (const item of fileItems) {
       const fix = item.fix as DocumentFix;
       const refusal = outcome.refused.find((refused) => refused.fix === fix);

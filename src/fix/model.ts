@@ -18,7 +18,11 @@ export function applyToValue(value: JsonValue, edit: FieldEdit): JsonValue {
     case "pull": {
       const existing = valueAt(copy, edit.path);
       if (!Array.isArray(existing)) return copy;
-      return setAt(copy, edit.path, existing.filter((item) => !deepEqual(item, edit.value)));
+      return setAt(
+        copy,
+        edit.path,
+        existing.filter((item) => !deepEqual(item, edit.value)),
+      );
     }
     case "append": {
       const existing = valueAt(copy, edit.path);
@@ -64,7 +68,8 @@ function setAt(root: JsonValue, path: readonly PathSegment[], value: JsonValue):
 /** A mapping value merges into an existing mapping (keys it does not name stay); anything else replaces. */
 function mergeInto(existing: JsonValue, value: JsonValue): JsonValue {
   if (!isObject(existing) || !isObject(value)) return structuredClone(value);
-  for (const [key, child] of Object.entries(value)) existing[key] = Object.hasOwn(existing, key) ? mergeInto(existing[key] as JsonValue, child) : structuredClone(child);
+  for (const [key, child] of Object.entries(value))
+    existing[key] = Object.hasOwn(existing, key) ? mergeInto(existing[key] as JsonValue, child) : structuredClone(child);
   return existing;
 }
 

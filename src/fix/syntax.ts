@@ -112,7 +112,12 @@ function shifted<T extends SyntaxNode>(node: T, by: number): T {
         ...node,
         start: at(node.start),
         end: at(node.end),
-        entries: node.entries.map((entry) => ({ ...entry, keyStart: at(entry.keyStart), keyEnd: at(entry.keyEnd), value: shifted(entry.value, by) })),
+        entries: node.entries.map((entry) => ({
+          ...entry,
+          keyStart: at(entry.keyStart),
+          keyEnd: at(entry.keyEnd),
+          value: shifted(entry.value, by),
+        })),
       };
   }
 }

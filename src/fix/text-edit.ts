@@ -67,7 +67,9 @@ class Planner {
         if (!parent) return { refused: "cannot remove a whole document" };
         if (containsAnchorOrAlias(found)) return { refused: `${describe(edit.path)} holds an anchor or alias used elsewhere` };
         if (isLastInBlock(parent.node)) return this.emptyBlock(parent.node, steps[steps.length - 2]);
-        return parent.node.kind === "mapping" ? this.removeEntry(parent.node, parent.slot) : this.removeItem(parent.node as SequenceNode, parent.slot);
+        return parent.node.kind === "mapping"
+          ? this.removeEntry(parent.node, parent.slot)
+          : this.removeItem(parent.node as SequenceNode, parent.slot);
       }
     }
   }
@@ -83,7 +85,8 @@ class Planner {
       if (node.kind === "mapping" && typeof segment === "string") slot = node.entries.findIndex((entry) => entry.key === segment);
       else if (node.kind === "sequence" && typeof segment === "number" && segment < node.items.length) slot = segment;
       if (slot < 0) {
-        if (node.kind === "mapping" && node.irregular) return { refused: `${describe(path.slice(0, steps.length))} has a merge key: the field may come from it` };
+        if (node.kind === "mapping" && node.irregular)
+          return { refused: `${describe(path.slice(0, steps.length))} has a merge key: the field may come from it` };
         break;
       }
       steps.push({ node, slot });
@@ -112,7 +115,8 @@ class Planner {
     const block = node.block;
     if (!block?.literal || block.chomping === "keep" || typeof value !== "string") return { refused: "the field is a block scalar" };
     const body = block.chomping === "strip" ? value : value.endsWith("\n") ? value.slice(0, -1) : undefined;
-    if (body === undefined || body.endsWith("\n") || body === "" || /^[ \t]/.test(body)) return { refused: "the new text cannot be written as this block scalar" };
+    if (body === undefined || body.endsWith("\n") || body === "" || /^[ \t]/.test(body))
+      return { refused: "the new text cannot be written as this block scalar" };
     const indent = " ".repeat(block.indent);
     const lines = body.split("\n").map((line) => (line === "" ? "" : indent + line));
     return { change: { start: node.start, end: node.end, text: `${lines.join(this.newline)}${this.newline}` } };
@@ -120,7 +124,8 @@ class Planner {
 
   /** Adds the missing part of a path, as nested mappings, under the deepest mapping that exists. */
   private create(node: SyntaxNode, missing: FieldPath, value: JsonValue): TextEditPlan {
-    if (node.kind !== "mapping") return { refused: node.kind === "scalar" && node.start < 0 ? "the parent field has an empty value" : `the parent is a ${node.kind}` };
+    if (node.kind !== "mapping")
+      return { refused: node.kind === "scalar" && node.start < 0 ? "the parent field has an empty value" : `the parent is a ${node.kind}` };
     if (missing.some((segment) => typeof segment !== "string")) return { refused: "a sequence item cannot be created by index" };
     let nested: JsonValue = value;
     for (let index = missing.length - 1; index >= 1; index--) nested = { [missing[index] as string]: nested };
@@ -131,7 +136,8 @@ class Planner {
     const last = mapping.entries[mapping.entries.length - 1];
     if (mapping.flow) {
       const style = this.flowStyle(mapping);
-      if (!last) return { change: { start: mapping.end - 1, end: mapping.end - 1, text: `${keyText(key, style)}: ${flowText(value, style)}` } };
+      if (!last)
+        return { change: { start: mapping.end - 1, end: mapping.end - 1, text: `${keyText(key, style)}: ${flowText(value, style)}` } };
       const after = nodeEnd(last.value, last.keyEnd);
       if (this.startsLine(last.keyStart)) {
         const indent = this.indentAt(last.keyStart);
@@ -155,7 +161,13 @@ class Planner {
       if (last.start < 0) return { refused: "the last item is empty" };
       if (this.startsLine(last.start)) {
         const indent = this.indentAt(last.start);
-        return { change: { start: last.end, end: last.end, text: `,${this.newline}${indent}${multilineFlowText(value, indent, this.step(), this.newline, style)}` } };
+        return {
+          change: {
+            start: last.end,
+            end: last.end,
+            text: `,${this.newline}${indent}${multilineFlowText(value, indent, this.step(), this.newline, style)}`,
+          },
+        };
       }
       return { change: { start: last.end, end: last.end, text: `, ${flowText(value, style)}` } };
     }
@@ -177,7 +189,8 @@ class Planner {
       return { change: { start: entry.keyStart, end, text: "" } };
     }
     if (mapping.entries.length === 1) return { refused: "removing the only key would leave an empty block mapping" };
-    if (this.startsLine(entry.keyStart)) return { change: { start: this.lineStart(entry.keyStart), end: this.lineEndAfter(end), text: "" } };
+    if (this.startsLine(entry.keyStart))
+      return { change: { start: this.lineStart(entry.keyStart), end: this.lineEndAfter(end), text: "" } };
     // The first key of a sequence item (`- name: x`): the next key moves up onto the `- ` line.
     if (next) return { change: { start: entry.keyStart, end: next.keyStart, text: "" } };
     return { refused: "the entry shares its line with another node" };
@@ -189,7 +202,8 @@ class Planner {
    */
   private emptyBlock(collection: SyntaxNode, owner: Step | undefined): TextEditPlan {
     const what = collection.kind === "mapping" ? "mapping" : "sequence";
-    if (!owner || owner.node.kind !== "mapping" || owner.node.flow) return { refused: `removing the only entry would leave an empty block ${what}` };
+    if (!owner || owner.node.kind !== "mapping" || owner.node.flow)
+      return { refused: `removing the only entry would leave an empty block ${what}` };
     const entry = owner.node.entries[owner.slot];
     if (!entry || entry.value !== collection) return { refused: "no such entry" };
     let colon = entry.keyEnd;
@@ -310,5 +324,8 @@ function containsAnchorOrAlias(node: SyntaxNode): boolean {
 
 function describe(path: FieldPath): string {
   if (path.length === 0) return "the document";
-  return path.map((segment) => (typeof segment === "number" ? `[${segment}]` : `.${segment}`)).join("").replace(/^\./, "");
+  return path
+    .map((segment) => (typeof segment === "number" ? `[${segment}]` : `.${segment}`))
+    .join("")
+    .replace(/^\./, "");
 }

@@ -199,7 +199,6 @@ export interface CollaboratorPermission {
 /** Reactions the app puts on comments: eyes on receipt, +1 granted, -1 refused. */
 export type CommentReaction = "eyes" | "+1" | "-1";
 
-
 /**
  * A GitHub request that failed after the client's own retries, or answered with something that is not
  * what GitHub documents. `operation` says what we were doing, in words a user can act on.

@@ -43,14 +43,23 @@ interface LoggingOctokit {
 }
 
 export function createOctokitClass(policy: RetryPolicy = DEFAULT_RETRY_POLICY): typeof ProbotOctokit {
-  const handler = (limit: "primary" | "secondary") => (retryAfter: number, request: LimitedRequest, octokit: LoggingOctokit, retryCount: number): boolean => {
-    const wait = shouldWaitForRateLimit(retryAfter, retryCount, policy);
-    octokit.log.warn(
-      { limit, method: request.method, url: request.url, retryAfterSeconds: retryAfter, retryCount, maxWaitSeconds: policy.maxRateLimitWaitSeconds },
-      wait ? "GitHub rate limit hit: waiting, then retrying" : "GitHub rate limit hit: not waiting that long, the request fails",
-    );
-    return wait;
-  };
+  const handler =
+    (limit: "primary" | "secondary") =>
+    (retryAfter: number, request: LimitedRequest, octokit: LoggingOctokit, retryCount: number): boolean => {
+      const wait = shouldWaitForRateLimit(retryAfter, retryCount, policy);
+      octokit.log.warn(
+        {
+          limit,
+          method: request.method,
+          url: request.url,
+          retryAfterSeconds: retryAfter,
+          retryCount,
+          maxWaitSeconds: policy.maxRateLimitWaitSeconds,
+        },
+        wait ? "GitHub rate limit hit: waiting, then retrying" : "GitHub rate limit hit: not waiting that long, the request fails",
+      );
+      return wait;
+    };
   // A function, not an object: Probot layers its own throttle options on top of the class it is
   // given, and only a function sees (and can override) them.
   return ProbotOctokit.defaults((options: Record<string, unknown>) => {
@@ -64,7 +73,9 @@ export function createOctokitClass(policy: RetryPolicy = DEFAULT_RETRY_POLICY): 
         // Writes are paced (about one a second) per throttle id. Probot's webhook clients all share
         // one id, so one installation's checks would queue behind every other's; GitHub's secondary
         // limits are per installation, and so is the pacing here.
-        ...(installationId !== undefined && (throttle["id"] === undefined || throttle["id"] === "no-id") ? { id: `installation-${String(installationId)}` } : {}),
+        ...(installationId !== undefined && (throttle["id"] === undefined || throttle["id"] === "no-id")
+          ? { id: `installation-${String(installationId)}` }
+          : {}),
         onRateLimit: handler("primary"),
         onSecondaryRateLimit: handler("secondary"),
       },

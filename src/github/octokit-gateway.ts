@@ -28,7 +28,10 @@ import { classifyRequestError } from "./request-errors.js";
 
 /** The slice of Octokit this module uses; a Probot context's `octokit` satisfies it. */
 export interface OctokitRequester {
-  request(route: string, parameters?: Record<string, unknown>): Promise<{ status: number; data: unknown; headers: Record<string, unknown> }>;
+  request(
+    route: string,
+    parameters?: Record<string, unknown>,
+  ): Promise<{ status: number; data: unknown; headers: Record<string, unknown> }>;
 }
 
 /** GitHub serves at most 30 pages of 100 files (3000) for a pull request. */
@@ -68,7 +71,8 @@ export class OctokitGateway implements GitHubGateway {
       baseSha: string(base["sha"], operation),
       changedFiles: typeof pull["changed_files"] === "number" ? pull["changed_files"] : 0,
     };
-    const author = typeof pull["user"] === "object" && pull["user"] !== null ? (pull["user"] as Record<string, unknown>)["login"] : undefined;
+    const author =
+      typeof pull["user"] === "object" && pull["user"] !== null ? (pull["user"] as Record<string, unknown>)["login"] : undefined;
     if (typeof author === "string" && author !== "") info.author = author;
     return info;
   }
@@ -93,7 +97,10 @@ export class OctokitGateway implements GitHubGateway {
 
   async compareCommits(repo: RepoRef, base: string, head: string): Promise<ChangedFile[]> {
     const operation = `comparing ${base.slice(0, 12)}...${head.slice(0, 12)}`;
-    const data = object(await this.call(operation, "GET /repos/{owner}/{repo}/compare/{basehead}", { ...repo, basehead: `${base}...${head}` }), operation);
+    const data = object(
+      await this.call(operation, "GET /repos/{owner}/{repo}/compare/{basehead}", { ...repo, basehead: `${base}...${head}` }),
+      operation,
+    );
     const files = data["files"] ?? [];
     return array(files, operation).map((entry) => changedFile(entry, operation));
   }
@@ -110,14 +117,21 @@ export class OctokitGateway implements GitHubGateway {
 
   async getBlob(repo: RepoRef, sha: string): Promise<Uint8Array> {
     const operation = `reading blob ${sha}`;
-    const blob = object(await this.call(operation, "GET /repos/{owner}/{repo}/git/blobs/{file_sha}", { ...repo, file_sha: sha }), operation);
+    const blob = object(
+      await this.call(operation, "GET /repos/{owner}/{repo}/git/blobs/{file_sha}", { ...repo, file_sha: sha }),
+      operation,
+    );
     return decodeContent(blob, operation);
   }
 
   async readFile(repo: RepoRef, path: string, ref?: string): Promise<RepoFile | undefined> {
     const operation = `reading ${path}${ref ? ` at ${ref}` : ""} in ${repo.owner}/${repo.repo}`;
     // `{+path}` keeps the slashes of the path as GitHub documents the URL (`{path}` would send %2F).
-    const data = await this.callOptional(operation, "GET /repos/{owner}/{repo}/contents/{+path}", { ...repo, path, ...(ref ? { ref } : {}) });
+    const data = await this.callOptional(operation, "GET /repos/{owner}/{repo}/contents/{+path}", {
+      ...repo,
+      path,
+      ...(ref ? { ref } : {}),
+    });
     if (data === undefined) return undefined;
     if (Array.isArray(data)) throw new GitHubApiError(operation, 200, `${path} is a directory, not a file`);
     const file = object(data, operation);
@@ -161,13 +175,18 @@ export class OctokitGateway implements GitHubGateway {
 
   async getTree(repo: RepoRef, ref: string): Promise<Tree | undefined> {
     const operation = `listing the files of ${repo.owner}/${repo.repo} at ${ref}`;
-    const data = await this.callOptional(operation, "GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { ...repo, tree_sha: ref, recursive: "1" });
+    const data = await this.callOptional(operation, "GET /repos/{owner}/{repo}/git/trees/{tree_sha}", {
+      ...repo,
+      tree_sha: ref,
+      recursive: "1",
+    });
     if (data === undefined) return undefined;
     const tree = object(data, operation);
     const entries: TreeEntry[] = array(tree["tree"], operation).map((raw) => {
       const entry = object(raw, operation);
       const type = entry["type"];
-      if (type !== "blob" && type !== "tree" && type !== "commit") throw new GitHubApiError(operation, 200, `unexpected tree entry type ${JSON.stringify(type)}`);
+      if (type !== "blob" && type !== "tree" && type !== "commit")
+        throw new GitHubApiError(operation, 200, `unexpected tree entry type ${JSON.stringify(type)}`);
       return { path: string(entry["path"], operation), type, sha: string(entry["sha"], operation) };
     });
     return { entries, truncated: tree["truncated"] === true };
@@ -195,7 +214,9 @@ export class OctokitGateway implements GitHubGateway {
         name: string(run["name"], operation),
         headSha: string(run["head_sha"], operation),
         externalId: typeof run["external_id"] === "string" ? run["external_id"] : null,
-        ...(app && typeof app === "object" && typeof (app as Record<string, unknown>)["slug"] === "string" ? { appSlug: (app as Record<string, unknown>)["slug"] as string } : {}),
+        ...(app && typeof app === "object" && typeof (app as Record<string, unknown>)["slug"] === "string"
+          ? { appSlug: (app as Record<string, unknown>)["slug"] as string }
+          : {}),
         ...(typeof run["status"] === "string" ? { status: run["status"] } : {}),
         conclusion: optional(run["conclusion"]),
         startedAt: optional(run["started_at"]),
@@ -209,7 +230,12 @@ export class OctokitGateway implements GitHubGateway {
     const operation = `listing the commits of pull request #${number}`;
     const commits: PullRequestCommit[] = [];
     for (let page = 1; page <= 3; page++) {
-      const response = await this.send(operation, "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits", { ...repo, pull_number: number, per_page: 100, page });
+      const response = await this.send(operation, "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits", {
+        ...repo,
+        pull_number: number,
+        per_page: 100,
+        page,
+      });
       const entries = array(response.data, operation);
       for (const entry of entries) {
         const commit = object(entry, operation);
@@ -226,14 +252,20 @@ export class OctokitGateway implements GitHubGateway {
     const operation = `listing the events of pull request #${number}`;
     const times: string[] = [];
     for (let page = 1; ; page++) {
-      const response = await this.send(operation, "GET /repos/{owner}/{repo}/issues/{issue_number}/events", { ...repo, issue_number: number, per_page: 100, page });
+      const response = await this.send(operation, "GET /repos/{owner}/{repo}/issues/{issue_number}/events", {
+        ...repo,
+        issue_number: number,
+        per_page: 100,
+        page,
+      });
       const entries = array(response.data, operation);
       for (const entry of entries) {
         const event = object(entry, operation);
         if (event["event"] === "head_ref_force_pushed") times.push(string(event["created_at"], operation));
       }
       if (entries.length < 100 || !hasNextPage(response.headers)) break;
-      if (page >= MAX_COMMENT_PAGES) throw new GitHubApiError(operation, 200, `the pull request has more than ${MAX_COMMENT_PAGES * 100} events`);
+      if (page >= MAX_COMMENT_PAGES)
+        throw new GitHubApiError(operation, 200, `the pull request has more than ${MAX_COMMENT_PAGES * 100} events`);
     }
     return times;
   }
@@ -242,15 +274,24 @@ export class OctokitGateway implements GitHubGateway {
     const operation = `listing the reactions to comment ${commentId}`;
     const reactions: CommentReactionEntry[] = [];
     for (let page = 1; ; page++) {
-      const response = await this.send(operation, "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", { ...repo, comment_id: commentId, per_page: 100, page });
+      const response = await this.send(operation, "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", {
+        ...repo,
+        comment_id: commentId,
+        per_page: 100,
+        page,
+      });
       const entries = array(response.data, operation);
       for (const entry of entries) {
         const reaction = object(entry, operation);
         const user = reaction["user"];
-        reactions.push({ content: string(reaction["content"], operation), user: user && typeof user === "object" ? string((user as Record<string, unknown>)["login"], operation) : null });
+        reactions.push({
+          content: string(reaction["content"], operation),
+          user: user && typeof user === "object" ? string((user as Record<string, unknown>)["login"], operation) : null,
+        });
       }
       if (entries.length < 100 || !hasNextPage(response.headers)) break;
-      if (page >= MAX_COMMENT_PAGES) throw new GitHubApiError(operation, 200, `comment ${commentId} has more than ${MAX_COMMENT_PAGES * 100} reactions`);
+      if (page >= MAX_COMMENT_PAGES)
+        throw new GitHubApiError(operation, 200, `comment ${commentId} has more than ${MAX_COMMENT_PAGES * 100} reactions`);
     }
     return reactions;
   }
@@ -293,7 +334,13 @@ export class OctokitGateway implements GitHubGateway {
   private async findCreatedCheckRun(repo: RepoRef, params: CheckRunCreate): Promise<number | undefined> {
     const operation = `looking for check run "${params.name}" after a failed create`;
     const data = object(
-      await this.call(operation, "GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { ...repo, ref: params.headSha, check_name: params.name, filter: "all", per_page: 100 }),
+      await this.call(operation, "GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+        ...repo,
+        ref: params.headSha,
+        check_name: params.name,
+        filter: "all",
+        per_page: 100,
+      }),
       operation,
     );
     const second = (iso: unknown): number => (typeof iso === "string" ? Math.floor(Date.parse(iso) / 1000) : Number.NaN);
@@ -322,12 +369,21 @@ export class OctokitGateway implements GitHubGateway {
     const operation = `listing the comments of pull request #${number}`;
     const comments: IssueComment[] = [];
     for (let page = 1; ; page++) {
-      const response = await this.send(operation, "GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...repo, issue_number: number, per_page: 100, page });
+      const response = await this.send(operation, "GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+        ...repo,
+        issue_number: number,
+        per_page: 100,
+        page,
+      });
       const entries = array(response.data, operation);
       comments.push(...entries.map((entry) => issueComment(entry, operation)));
       if (entries.length < 100 || !hasNextPage(response.headers)) break;
       if (page >= MAX_COMMENT_PAGES) {
-        throw new GitHubApiError(operation, 200, `the pull request has more than ${MAX_COMMENT_PAGES * 100} comments; exceptions are only derived from a conversation read in full`);
+        throw new GitHubApiError(
+          operation,
+          200,
+          `the pull request has more than ${MAX_COMMENT_PAGES * 100} comments; exceptions are only derived from a conversation read in full`,
+        );
       }
     }
     return comments;
@@ -335,7 +391,11 @@ export class OctokitGateway implements GitHubGateway {
 
   async getTeamMembership(org: string, teamSlug: string, login: string): Promise<"active" | "pending" | undefined> {
     const operation = `checking whether ${login} is a member of team ${org}/${teamSlug}`;
-    const data = await this.callOptional404(operation, "GET /orgs/{org}/teams/{team_slug}/memberships/{username}", { org, team_slug: teamSlug, username: login });
+    const data = await this.callOptional404(operation, "GET /orgs/{org}/teams/{team_slug}/memberships/{username}", {
+      org,
+      team_slug: teamSlug,
+      username: login,
+    });
     if (data === undefined) return undefined;
     const state = object(data, operation)["state"];
     if (state === "active" || state === "pending") return state;
@@ -344,28 +404,47 @@ export class OctokitGateway implements GitHubGateway {
 
   async getCollaboratorPermission(repo: RepoRef, login: string): Promise<CollaboratorPermission | undefined> {
     const operation = `reading ${login}'s permission on ${repo.owner}/${repo.repo}`;
-    const data = await this.callOptional404(operation, "GET /repos/{owner}/{repo}/collaborators/{username}/permission", { ...repo, username: login });
+    const data = await this.callOptional404(operation, "GET /repos/{owner}/{repo}/collaborators/{username}/permission", {
+      ...repo,
+      username: login,
+    });
     if (data === undefined) return undefined;
     const answer = object(data, operation);
-    return { permission: string(answer["permission"], operation), roleName: typeof answer["role_name"] === "string" ? answer["role_name"] : null };
+    return {
+      permission: string(answer["permission"], operation),
+      roleName: typeof answer["role_name"] === "string" ? answer["role_name"] : null,
+    };
   }
 
   async createIssueComment(repo: RepoRef, number: number, body: string): Promise<{ id: number }> {
     const operation = `commenting on pull request #${number}`;
-    const data = await this.call(operation, "POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...repo, issue_number: number, body });
+    const data = await this.call(operation, "POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      ...repo,
+      issue_number: number,
+      body,
+    });
     return { id: integer(object(data, operation)["id"], operation) };
   }
 
   async createCommentReaction(repo: RepoRef, commentId: number, content: CommentReaction): Promise<void> {
     const operation = `reacting ${content} to comment ${commentId}`;
-    await this.call(operation, "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", { ...repo, comment_id: commentId, content });
+    await this.call(operation, "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", {
+      ...repo,
+      comment_id: commentId,
+      content,
+    });
   }
 
   async listReviewComments(repo: RepoRef, number: number): Promise<ReviewComment[]> {
     const operation = `listing the review comments of pull request #${number}`;
     const comments: ReviewComment[] = [];
     for (let page = 1; ; page++) {
-      const response = await this.send(operation, "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments", { ...repo, pull_number: number, per_page: 100, page });
+      const response = await this.send(operation, "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments", {
+        ...repo,
+        pull_number: number,
+        per_page: 100,
+        page,
+      });
       const entries = array(response.data, operation);
       comments.push(...entries.map((entry) => reviewComment(entry, operation)));
       if (entries.length < 100 || !hasNextPage(response.headers)) break;
@@ -377,7 +456,11 @@ export class OctokitGateway implements GitHubGateway {
 
   async createReview(repo: RepoRef, number: number, review: ReviewCreate): Promise<{ id: number }> {
     const operation = `posting the review of suggested changes on pull request #${number}`;
-    const data = await this.call(operation, "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", { ...repo, pull_number: number, ...review });
+    const data = await this.call(operation, "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
+      ...repo,
+      pull_number: number,
+      ...review,
+    });
     return { id: integer(object(data, operation)["id"], operation) };
   }
 
@@ -426,7 +509,12 @@ export class OctokitGateway implements GitHubGateway {
       }
       if (!isMalformedJson(response)) return response;
       if (attempt >= delays.length) {
-        throw new GitHubApiError(operation, response.status, `GitHub's response is not valid JSON (${describe(response.data)}), even after ${attempt + 1} attempt(s)`, "malformed");
+        throw new GitHubApiError(
+          operation,
+          response.status,
+          `GitHub's response is not valid JSON (${describe(response.data)}), even after ${attempt + 1} attempt(s)`,
+          "malformed",
+        );
       }
       await sleep(delays[attempt] as number);
     }

@@ -24,7 +24,12 @@ export function classifyRequestError(operation: string, error: unknown, now: Dat
   const headers = record.response.headers ?? {};
   const refusedOver = headerOf(headers, REFUSED_HEADER);
   if (refusedOver !== undefined) {
-    return new GitHubApiError(operation, status, `GitHub's response is larger than ${refusedOver} bytes, more than the app reads for it`, "too-large");
+    return new GitHubApiError(
+      operation,
+      status,
+      `GitHub's response is larger than ${refusedOver} bytes, more than the app reads for it`,
+      "too-large",
+    );
   }
   const limit = rateLimitOf(status, message, headers, now);
   if (limit) return new GitHubApiError(operation, status, limit.detail, "rate-limit", limit.retryAt);
@@ -37,7 +42,12 @@ export function classifyRequestError(operation: string, error: unknown, now: Dat
  * seconds); a secondary limit answers 403 or 429 with a message naming it, usually with
  * `retry-after` (seconds). `retry-after`, when present, is the time to wait.
  */
-function rateLimitOf(status: number, message: string, headers: Record<string, unknown>, now: Date): { detail: string; retryAt?: Date } | undefined {
+function rateLimitOf(
+  status: number,
+  message: string,
+  headers: Record<string, unknown>,
+  now: Date,
+): { detail: string; retryAt?: Date } | undefined {
   if (status !== 403 && status !== 429) return undefined;
   const remaining = headerOf(headers, "x-ratelimit-remaining");
   const secondary = /secondary rate limit/i.test(message);
@@ -54,7 +64,9 @@ function rateLimitOf(status: number, message: string, headers: Record<string, un
   const which = secondary
     ? "GitHub's secondary rate limit was hit (too many requests at once or in a short time)"
     : `GitHub's API rate limit for this installation is used up${resource ? ` (resource "${resource}")` : ""}`;
-  const when = retryAt ? `; GitHub accepts requests again at ${retryAt.toISOString()} (in ${describeWait(retryAt.getTime() - now.getTime())})` : "";
+  const when = retryAt
+    ? `; GitHub accepts requests again at ${retryAt.toISOString()} (in ${describeWait(retryAt.getTime() - now.getTime())})`
+    : "";
   return { detail: `${which}${when}`, ...(retryAt ? { retryAt } : {}) };
 }
 

@@ -67,15 +67,22 @@ export function unwrapAdmissionReview(review: JsonObject, what: string, fail: Fa
   const apiVersion = review["apiVersion"] as string;
   const version = apiVersion.slice(ADMISSION_GROUP.length + 1);
   if (!ADMISSION_VERSIONS.includes(version)) {
-    problem(["apiVersion"], `AdmissionReview version ${JSON.stringify(apiVersion)} is not supported: use ${ADMISSION_VERSIONS.map((v) => `${ADMISSION_GROUP}/${v}`).join(" or ")}`);
+    problem(
+      ["apiVersion"],
+      `AdmissionReview version ${JSON.stringify(apiVersion)} is not supported: use ${ADMISSION_VERSIONS.map((v) => `${ADMISSION_GROUP}/${v}`).join(" or ")}`,
+    );
   }
   for (const key of Object.keys(review)) {
-    if (!REVIEW_FIELDS.has(key)) problem([key], `unknown field ${JSON.stringify(key)} in an AdmissionReview (expected ${[...REVIEW_FIELDS].join(", ")})`);
+    if (!REVIEW_FIELDS.has(key))
+      problem([key], `unknown field ${JSON.stringify(key)} in an AdmissionReview (expected ${[...REVIEW_FIELDS].join(", ")})`);
   }
 
   const request = review["request"];
   if (!isObject(request)) {
-    problem(request === undefined || request === null ? [] : ["request"], "an AdmissionReview needs a request (a mapping) holding the object to review");
+    problem(
+      request === undefined || request === null ? [] : ["request"],
+      "an AdmissionReview needs a request (a mapping) holding the object to review",
+    );
     return undefined;
   }
   const at = (...path: FieldPath): FieldPath => ["request", ...path];
@@ -135,7 +142,12 @@ function reviewedObject(request: JsonObject, field: "object" | "oldObject", prob
   for (const key of ["apiVersion", "kind"] as const) {
     const given = value[key];
     if (typeof given !== "string" || given === "") {
-      problem([...path, key], given === undefined ? `request.${field} has no ${key}` : `request.${field}.${key} must be a non-empty string, not ${describeValue(given)}`);
+      problem(
+        [...path, key],
+        given === undefined
+          ? `request.${field} has no ${key}`
+          : `request.${field}.${key} must be a non-empty string, not ${describeValue(given)}`,
+      );
       valid = false;
     }
   }
@@ -175,7 +187,6 @@ function hasType(value: JsonValue, type: "string" | "mapping" | "boolean"): bool
   if (type === "mapping") return isObject(value);
   return typeof value === type;
 }
-
 
 function isStringList(value: JsonValue | undefined): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === "string");

@@ -8,7 +8,15 @@
  */
 import { CHOMPING_MODE, EVENT_ID, SCALAR_STYLE, getScalarValue } from "js-yaml";
 import type { DocumentDirective, DocumentEvent, Event, MappingEvent, ScalarEvent, SequenceEvent } from "js-yaml";
-import { MAPPING_SLOTS, MAPPING_TABLE, SEQUENCE_SLOTS, SEQUENCE_TABLE, type LineIndex, type NodePosition, type PositionTable } from "./positions.js";
+import {
+  MAPPING_SLOTS,
+  MAPPING_TABLE,
+  SEQUENCE_SLOTS,
+  SEQUENCE_TABLE,
+  type LineIndex,
+  type NodePosition,
+  type PositionTable,
+} from "./positions.js";
 import { ScalarError, keyString, plainScalarValue, resolveScalar, type ScalarDialect, type ScalarTag } from "./scalars.js";
 import type { JsonObject, JsonValue } from "./types.js";
 import { isObject } from "./json.js";
@@ -291,7 +299,10 @@ class Constructor {
     if (isKey) {
       // `key: {{ VALUE }}` is the usual way to get here: a template that was never rendered.
       const hint = this.source.startsWith("{{", start - 1) ? " (is this an unrendered template placeholder like {{VALUE}}?)" : "";
-      throw new ConstructionError(`a ${mapping ? "mapping" : "sequence"} cannot be a mapping key: JSON object keys are strings${hint}`, start);
+      throw new ConstructionError(
+        `a ${mapping ? "mapping" : "sequence"} cannot be a mapping key: JSON object keys are strings${hint}`,
+        start,
+      );
     }
     if (event.tagStart !== NO_RANGE) {
       const tag = this.tagOf(event.tagStart, event.tagEnd);
@@ -344,7 +355,8 @@ class Constructor {
     const start = nameStart - 1; // the `*`
     const anchor = this.anchors.get(name);
     if (!anchor) throw new ConstructionError(`unknown anchor '${name}' referenced by an alias`, start);
-    if (!anchor.complete) throw new ConstructionError(`alias *${name} is inside the value of anchor &${name}: the value would contain itself`, start);
+    if (!anchor.complete)
+      throw new ConstructionError(`alias *${name} is inside the value of anchor &${name}: the value would contain itself`, start);
 
     this.aliasNodesLeft -= anchor.nodes;
     if (this.aliasNodesLeft < 0) {
@@ -361,7 +373,8 @@ class Constructor {
 
     const top = this.depth - 1;
     if (top >= 0 && this.isMapping[top] === true && this.pendingKeys[top] === null) {
-      if (anchor.scalar === null) throw new ConstructionError(`alias *${name} used as a mapping key is not a scalar: JSON object keys are strings`, start);
+      if (anchor.scalar === null)
+        throw new ConstructionError(`alias *${name} used as a mapping key is not a scalar: JSON object keys are strings`, start);
       // go-yaml v2 sees an alias node here, never a merge key, even when its anchor is a `<<`.
       this.mappingKey(top, anchor.scalar, anchor.scalarText, start, nameEnd, false);
       return;
@@ -388,7 +401,10 @@ class Constructor {
   /** Places a finished value (scalar, collection or alias) in the open collection or as the root. */
   private add(value: JsonValue, start: number, end: number, table: PositionTable | null, nodes: number, height: number): void {
     if (typeof value === "number" && !Number.isFinite(value)) {
-      throw new ConstructionError(`${value > 0 ? ".inf" : value < 0 ? "-.inf" : ".nan"} cannot be represented in JSON: Kubernetes rejects this value`, start);
+      throw new ConstructionError(
+        `${value > 0 ? ".inf" : value < 0 ? "-.inf" : ".nan"} cannot be represented in JSON: Kubernetes rejects this value`,
+        start,
+      );
     }
     const top = this.depth - 1;
     if (top < 0) {
@@ -425,7 +441,10 @@ class Constructor {
       const slot = this.slotOfKey(top, key);
       const merged = this.mergedKeys[top];
       if (!merged || !merged.has(key)) {
-        throw new ConstructionError(`duplicate key "${key}" (first at ${this.describeOffset(scratch[slot + 1] as number)}): Kubernetes would silently keep only one of the values`, keyStart);
+        throw new ConstructionError(
+          `duplicate key "${key}" (first at ${this.describeOffset(scratch[slot + 1] as number)}): Kubernetes would silently keep only one of the values`,
+          keyStart,
+        );
       }
       // An explicit key overrides what a merge brought in.
       merged.delete(key);
@@ -445,7 +464,8 @@ class Constructor {
   /** Where the entry of `key` sits in the open mapping at `level` (it must have one). */
   private slotOfKey(level: number, key: string): number {
     const scratch = this.scratch;
-    for (let slot = (this.bases[level] as number) + 1; slot < this.scratchTop; slot += MAPPING_SLOTS) if (scratch[slot] === key) return slot;
+    for (let slot = (this.bases[level] as number) + 1; slot < this.scratchTop; slot += MAPPING_SLOTS)
+      if (scratch[slot] === key) return slot;
     return -1;
   }
 
@@ -459,7 +479,8 @@ class Constructor {
     const isMerge = mayMerge && text === "<<" && this.isMergeKey(event);
     const key = isMerge ? text : this.keyValue(event, text);
     if (isMerge) {
-      if (this.hasMerge[top] === true) throw new ConstructionError('duplicate merge key "<<" in one mapping: put all sources in one list, `<<: [*a, *b]`', start);
+      if (this.hasMerge[top] === true)
+        throw new ConstructionError('duplicate merge key "<<" in one mapping: put all sources in one list, `<<: [*a, *b]`', start);
       this.hasMerge[top] = true;
     }
     this.pendingKeys[top] = key;
@@ -633,7 +654,6 @@ function propertiesStart(event: { tagStart: number; anchorStart: number }, start
 function isBlank(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13;
 }
-
 
 /** `__proto__` is an ordinary JSON key; assigning it would change the object's prototype instead. */
 function setProperty(object: JsonObject, key: string, value: JsonValue): void {

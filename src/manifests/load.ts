@@ -18,7 +18,10 @@ export function loadManifestFile(file: string, content: string | Uint8Array, lim
   const manifests: Manifest[] = [];
   const errors: InputError[] = [...parsed.errors];
   for (const document of parsed.documents) {
-    collect({ file, manifests, errors }, document.value, document.locate, `document ${document.index + 1}`, { document: document.index, path: [] });
+    collect({ file, manifests, errors }, document.value, document.locate, `document ${document.index + 1}`, {
+      document: document.index,
+      path: [],
+    });
   }
   return { file, manifests, errors };
 }
@@ -43,7 +46,12 @@ function collect(into: Collector, value: JsonValue, locate: Locator, what: strin
   const kind = value["kind"];
   let valid = true;
   if (typeof apiVersion !== "string" || apiVersion === "") {
-    fail(["apiVersion"], apiVersion === undefined ? `${what} has no apiVersion` : `${what}: apiVersion must be a non-empty string, not ${describeValue(apiVersion)}`);
+    fail(
+      ["apiVersion"],
+      apiVersion === undefined
+        ? `${what} has no apiVersion`
+        : `${what}: apiVersion must be a non-empty string, not ${describeValue(apiVersion)}`,
+    );
     valid = false;
   }
   if (typeof kind !== "string" || kind === "") {
@@ -72,7 +80,13 @@ function collect(into: Collector, value: JsonValue, locate: Locator, what: strin
     const inherited = { apiVersion: apiVersion as string, kind: (kind as string).replace(/List$/, "") };
     items.forEach((item, index) => {
       const itemWritten = { document: written.document, path: [...written.path, "items", index] };
-      collect(into, withListType(item, inherited), (path) => locate(["items", index, ...path]), `item ${index} of ${kind as string} (${what})`, itemWritten);
+      collect(
+        into,
+        withListType(item, inherited),
+        (path) => locate(["items", index, ...path]),
+        `item ${index} of ${kind as string} (${what})`,
+        itemWritten,
+      );
     });
     return;
   }

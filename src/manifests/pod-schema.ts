@@ -140,8 +140,9 @@ function scalarProblem(value: JsonValue, type: "boolean" | "integer" | "string" 
       // Quantities may be written as numbers (`cpu: 1`); label and annotation values must be strings.
       const allowed = type === "quantityMap" ? ["string", "number"] : ["string"];
       const bad = Object.entries(value).find(([, item]) => item !== null && !allowed.includes(typeof item));
-      return bad ? `must map to ${type === "quantityMap" ? "quantities" : "strings"}, but "${bad[0]}" is ${describeValue(bad[1] as JsonValue)} (quote it)` : undefined;
+      return bad
+        ? `must map to ${type === "quantityMap" ? "quantities" : "strings"}, but "${bad[0]}" is ${describeValue(bad[1] as JsonValue)} (quote it)`
+        : undefined;
     }
   }
 }
-

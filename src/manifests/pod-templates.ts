@@ -103,7 +103,12 @@ export const WELL_KNOWN_POD_TEMPLATE_KINDS: readonly PodTemplateKind[] = [
   { group: "keda.sh", kind: "ScaledJob", project: "KEDA", pods: [template("spec", "jobTargetRef", "template")] },
   { group: "serving.knative.dev", kind: "Service", project: "Knative Serving", pods: [template("spec", "template")] },
   { group: "serving.knative.dev", kind: "Configuration", project: "Knative Serving", pods: [template("spec", "template")] },
-  { group: "jobset.x-k8s.io", kind: "JobSet", project: "JobSet", pods: [template("spec", "replicatedJobs", "*", "template", "spec", "template")] },
+  {
+    group: "jobset.x-k8s.io",
+    kind: "JobSet",
+    project: "JobSet",
+    pods: [template("spec", "replicatedJobs", "*", "template", "spec", "template")],
+  },
   { group: "batch.volcano.sh", kind: "Job", project: "Volcano", pods: [template("spec", "tasks", "*", "template")] },
   {
     group: "tekton.dev",
@@ -149,19 +154,19 @@ function keyOf(group: string, kind: string): string {
 export const WELL_KNOWN_KINDS = new PodTemplateKinds(WELL_KNOWN_POD_TEMPLATE_KINDS);
 
 /** The well-known kinds plus an organisation's own (`apiVersion`'s group; paths already validated). */
-export function withConfiguredKinds(settings: readonly { apiVersion: string; kind: string; podTemplatePaths: readonly string[] }[]): PodTemplateKinds {
+export function withConfiguredKinds(
+  settings: readonly { apiVersion: string; kind: string; podTemplatePaths: readonly string[] }[],
+): PodTemplateKinds {
   if (settings.length === 0) return WELL_KNOWN_KINDS;
-  const configured = settings.map(
-    (setting): PodTemplateKind => ({
-      group: apiGroupOf(setting.apiVersion),
-      kind: setting.kind,
-      project: "organisation config",
-      pods: setting.podTemplatePaths.flatMap((text) => {
-        const at = parsePathPattern(text);
-        return at ? [{ shape: "template" as const, at }] : [];
-      }),
+  const configured = settings.map((setting): PodTemplateKind => ({
+    group: apiGroupOf(setting.apiVersion),
+    kind: setting.kind,
+    project: "organisation config",
+    pods: setting.podTemplatePaths.flatMap((text) => {
+      const at = parsePathPattern(text);
+      return at ? [{ shape: "template" as const, at }] : [];
     }),
-  );
+  }));
   return new PodTemplateKinds([...WELL_KNOWN_POD_TEMPLATE_KINDS, ...configured]);
 }
 
@@ -192,7 +197,8 @@ export function expandPattern(value: JsonValue, pattern: PathPattern): { path: F
       if (segment === "*") {
         if (Array.isArray(current)) current.forEach((item, index) => next.push({ path: [...match.path, index], value: item }));
       } else if (typeof segment === "number") {
-        if (Array.isArray(current) && segment < current.length) next.push({ path: [...match.path, segment], value: current[segment] as JsonValue });
+        if (Array.isArray(current) && segment < current.length)
+          next.push({ path: [...match.path, segment], value: current[segment] as JsonValue });
       } else if (isObject(current) && Object.hasOwn(current, segment)) {
         next.push({ path: [...match.path, segment], value: current[segment] as JsonValue });
       }

@@ -193,7 +193,8 @@ export function keyString(resolved: ResolvedScalar, text: string): string {
       const plain = text.replace(/_/g, "");
       const integer = parseGoInteger(plain);
       if (integer === undefined) return String(resolved.value); // an explicit !!int of something resolved otherwise
-      if (integer.fits !== "int64") throw new ScalarError(`integer mapping key \`${text}\` is out of range and cannot be converted to JSON`);
+      if (integer.fits !== "int64")
+        throw new ScalarError(`integer mapping key \`${text}\` is out of range and cannot be converted to JSON`);
       return integer.value.toString();
     }
     case "float":

@@ -27,8 +27,7 @@ export interface StreamProblem {
 }
 
 export type SplitStream =
-  | { format: "yaml"; chunks: StreamChunk[]; problem?: StreamProblem }
-  | { format: "json"; chunks: StreamChunk[]; problem?: StreamProblem };
+  { format: "yaml"; chunks: StreamChunk[]; problem?: StreamProblem } | { format: "json"; chunks: StreamChunk[]; problem?: StreamProblem };
 
 /** How far apimachinery looks for the `{` of a JSON stream (cli-runtime's buffer size). */
 const SNIFF_BYTES = 4096;
@@ -40,9 +39,17 @@ export function splitStream(text: string): SplitStream {
 /** Go's `unicode.IsSpace`, which apimachinery uses to skip to the first character. */
 function isGoSpace(code: number): boolean {
   return (
-    (code >= 9 && code <= 13) || code === 32 || code === 0x85 || code === 0xa0 || code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f ||
-    code === 0x205f || code === 0x3000
+    (code >= 9 && code <= 13) ||
+    code === 32 ||
+    code === 0x85 ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000
   );
 }
 
@@ -121,7 +128,10 @@ function splitJsonStream(text: string): SplitStream {
       return {
         format: "json",
         chunks,
-        problem: { offset: start, message: "the file is a JSON stream (it starts with `{`), and this value is not complete JSON: kubectl refuses the file here" },
+        problem: {
+          offset: start,
+          message: "the file is a JSON stream (it starts with `{`), and this value is not complete JSON: kubectl refuses the file here",
+        },
       };
     }
     chunks.push({ start, end });

@@ -123,15 +123,25 @@ function podMetadata(object: JsonObject, templateMetadata: JsonValue | undefined
  * A pod put together from parts (Argo's and Tekton's shapes): each container, volume and field
  * remembers where it came from, so a finding on the pod lands on the part's own line.
  */
-function assembledView(object: JsonObject, unitPath: FieldPath, unit: JsonValue, source: Extract<PodSource, { shape: "parts" }>): PodView | undefined {
+function assembledView(
+  object: JsonObject,
+  unitPath: FieldPath,
+  unit: JsonValue,
+  source: Extract<PodSource, { shape: "parts" }>,
+): PodView | undefined {
   if (!isObject(unit)) return undefined;
-  const resolve = (part: { from: "unit" | "object"; path: readonly (string | number)[] }): { path: FieldPath; value: JsonValue } | undefined => {
+  const resolve = (part: {
+    from: "unit" | "object";
+    path: readonly (string | number)[];
+  }): { path: FieldPath; value: JsonValue } | undefined => {
     const base = part.from === "unit" ? unitPath : [];
     const value = valueAt(object, [...base, ...part.path]);
     return value === undefined || value === null ? undefined : { path: [...base, ...part.path], value };
   };
   /** Items of lists (or single objects), each with its source path. */
-  const collect = (parts: readonly { from: "unit" | "object"; path: readonly (string | number)[] }[]): { items: JsonValue[]; paths: FieldPath[] } => {
+  const collect = (
+    parts: readonly { from: "unit" | "object"; path: readonly (string | number)[] }[],
+  ): { items: JsonValue[]; paths: FieldPath[] } => {
     const items: JsonValue[] = [];
     const paths: FieldPath[] = [];
     for (const part of parts) {

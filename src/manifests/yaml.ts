@@ -28,10 +28,15 @@ const IGNORED_REST =
   "YAML syntax error: the text from here on does not continue the document above (it is indented less than the document's first line, or follows its end): kubectl (go-yaml v2) silently ignores it, other tools refuse the file; fix the indentation or start a new document with a line `---`";
 
 const SECOND_DOCUMENT =
-  "a second YAML document without a line `---` before it (after `...`, or after a `---` that follows a line break other than \"\\n\"): kubectl silently ignores it while kustomize and Flux apply it; separate documents with a line `---`";
+  'a second YAML document without a line `---` before it (after `...`, or after a `---` that follows a line break other than "\\n"): kubectl silently ignores it while kustomize and Flux apply it; separate documents with a line `---`';
 
 /** `dialect`: whose reading of plain scalars (see scalars.ts); kustomize's for the files a render reads. */
-export function parseDocuments(file: string, content: string | Uint8Array, limits?: Partial<LoadLimits>, dialect: ScalarDialect = "kubernetes"): ParsedFile {
+export function parseDocuments(
+  file: string,
+  content: string | Uint8Array,
+  limits?: Partial<LoadLimits>,
+  dialect: ScalarDialect = "kubernetes",
+): ParsedFile {
   const resolved = resolveLimits(limits);
   const decoded = decodeText(file, content, resolved.maxBytes);
   if (typeof decoded !== "string") return { file, documents: [], errors: [decoded] };
@@ -82,11 +87,19 @@ function readChunk(state: ReadState, decoded: string, chunk: StreamChunk, json: 
   let parsedUpTo = Infinity;
   while (events === undefined) {
     try {
-      events = parseEvents(parsedUpTo === Infinity ? text.text : text.text.slice(0, parsedUpTo), { filename: state.file, maxDepth: state.limits.maxDepth });
+      events = parseEvents(parsedUpTo === Infinity ? text.text : text.text.slice(0, parsedUpTo), {
+        filename: state.file,
+        maxDepth: state.limits.maxDepth,
+      });
     } catch (error) {
       const offset = error instanceof YAMLException ? (error.mark?.position ?? 0) : 0;
       const reason = error instanceof YAMLException ? error.reason : "";
-      if (reason === "deficient indentation" && state.repairsLeft > 0 && parsedUpTo === Infinity && text.repairDeficientIndentation(offset)) {
+      if (
+        reason === "deficient indentation" &&
+        state.repairsLeft > 0 &&
+        parsedUpTo === Infinity &&
+        text.repairDeficientIndentation(offset)
+      ) {
         state.repairsLeft--;
         continue;
       }
@@ -133,7 +146,8 @@ function readChunk(state: ReadState, decoded: string, chunk: StreamChunk, json: 
   for (const problem of problems) {
     if (second === undefined || problem.offset < second) state.errors.push(errorAt(problem.offset, problem.message));
   }
-  if (second !== undefined) state.errors.push(errorAt(second, json ? "a second document inside one JSON value: kubectl reads only the first" : SECOND_DOCUMENT));
+  if (second !== undefined)
+    state.errors.push(errorAt(second, json ? "a second document inside one JSON value: kubectl reads only the first" : SECOND_DOCUMENT));
   return true;
 }
 
@@ -191,7 +205,10 @@ function nodeLimitProblem(events: readonly Event[], nodesLeft: number, maxNodes:
     if (type !== EVENT_ID.SCALAR && type !== EVENT_ID.MAPPING && type !== EVENT_ID.SEQUENCE && type !== EVENT_ID.ALIAS) continue;
     if (++nodes > nodesLeft) {
       const offset = type === EVENT_ID.SCALAR ? event.valueStart : type === EVENT_ID.ALIAS ? event.anchorStart : event.start;
-      return { offset: Math.max(0, offset), message: `more than ${maxNodes} YAML nodes (keys, values, items) in one file: refusing to read it; split it into smaller files` };
+      return {
+        offset: Math.max(0, offset),
+        message: `more than ${maxNodes} YAML nodes (keys, values, items) in one file: refusing to read it; split it into smaller files`,
+      };
     }
   }
   return undefined;

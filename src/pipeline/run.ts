@@ -67,7 +67,12 @@ export interface PipelineReport {
   followUp?: () => Promise<void>;
 }
 
-export async function runPipeline(gateway: GitHubGateway, target: CheckTarget, deps: PipelineDeps, deliveryId: string): Promise<PipelineReport> {
+export async function runPipeline(
+  gateway: GitHubGateway,
+  target: CheckTarget,
+  deps: PipelineDeps,
+  deliveryId: string,
+): Promise<PipelineReport> {
   const log = deps.log.child({ target: describeTarget(target), headSha: target.headSha });
   const now = deps.now ?? (() => new Date());
 
@@ -121,9 +126,15 @@ export async function runPipeline(gateway: GitHubGateway, target: CheckTarget, d
         readComments: deps.commentExceptions !== undefined,
       });
       blobsFetched =
-        snapshot.manifests.blobsFetched + snapshot.namespaces.blobsFetched + (snapshot.baseline?.kind === "read" ? snapshot.baseline.blobsFetched : 0);
-      const decided = decide(snapshot, { now: now(), ...(deps.maxAnnotations !== undefined ? { maxAnnotations: deps.maxAnnotations } : {}) });
-      if (snapshot.comments && decided.replies.length > 0) await postReplies(gateway, target.repo, snapshot.comments.pullNumber, decided.replies, log);
+        snapshot.manifests.blobsFetched +
+        snapshot.namespaces.blobsFetched +
+        (snapshot.baseline?.kind === "read" ? snapshot.baseline.blobsFetched : 0);
+      const decided = decide(snapshot, {
+        now: now(),
+        ...(deps.maxAnnotations !== undefined ? { maxAnnotations: deps.maxAnnotations } : {}),
+      });
+      if (snapshot.comments && decided.replies.length > 0)
+        await postReplies(gateway, target.repo, snapshot.comments.pullNumber, decided.replies, log);
       logExceptions(decided, snapshot.comments?.facts?.verified, log);
       return decided;
     });
@@ -149,7 +160,17 @@ export async function runPipeline(gateway: GitHubGateway, target: CheckTarget, d
     ...(deps.completionRetryDelaysMs ? { retryDelaysMs: deps.completionRetryDelaysMs } : {}),
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
   });
-  log.info({ checkRunId, conclusion: checkRun.conclusion, title: checkRun.title, annotations: checkRun.annotations.length, blobsFetched, published }, "check run completed");
+  log.info(
+    {
+      checkRunId,
+      conclusion: checkRun.conclusion,
+      title: checkRun.title,
+      annotations: checkRun.annotations.length,
+      blobsFetched,
+      published,
+    },
+    "check run completed",
+  );
   // After the check is complete: the review points at findings the check run already shows. It is a
   // follow-up of its own, so that a re-run clicked meanwhile starts a new check instead of joining this one.
   const pullNumber = pullNumberOf(target);
@@ -160,7 +181,16 @@ export async function runPipeline(gateway: GitHubGateway, target: CheckTarget, d
   }
   // A superseded commit's run is final: running it again cannot give it a verdict.
   const retryable = !superseded && outcome.kind === "not-evaluated" && outcome.retryable;
-  return { status: "completed", checkRunId, conclusion: checkRun.conclusion, title: checkRun.title, blobsFetched, published, retryable, ...(followUp ? { followUp } : {}) };
+  return {
+    status: "completed",
+    checkRunId,
+    conclusion: checkRun.conclusion,
+    title: checkRun.title,
+    blobsFetched,
+    published,
+    retryable,
+    ...(followUp ? { followUp } : {}),
+  };
 }
 
 /** The pull request whose comments the check reads and answers: one evaluation of it at a time. */
@@ -176,17 +206,34 @@ function safeBuild(outcome: CheckOutcome, deps: PipelineDeps, log: Logger): Chec
     return buildCheckRun(outcome, deps.maxAnnotations !== undefined ? { maxAnnotations: deps.maxAnnotations } : {});
   } catch (error) {
     log.error({ err: error }, "building the check result failed");
-    return buildCheckRun({ kind: "not-evaluated", reason: "internal error while building the result", whatToDo: "Re-run the check.", conclusion: "failure", retryable: true, notes: [] });
+    return buildCheckRun({
+      kind: "not-evaluated",
+      reason: "internal error while building the result",
+      whatToDo: "Re-run the check.",
+      conclusion: "failure",
+      retryable: true,
+      notes: [],
+    });
   }
 }
 
 function logExceptions(plan: Plan, verified: number | undefined, log: Logger): void {
   const derived = plan.verdict?.exceptions.fromComments;
   if (!derived) return;
-  log.info({ verified, replies: plan.replies.length, active: derived.active.length, recorded: derived.toRecord.length }, "exception commands evaluated");
+  log.info(
+    { verified, replies: plan.replies.length, active: derived.active.length, recorded: derived.toRecord.length },
+    "exception commands evaluated",
+  );
 }
 
-async function completeAsSuperseded(gateway: GitHubGateway, target: CheckTarget, checkName: string, newerHead: string, now: () => Date, log: Logger): Promise<PipelineReport> {
+async function completeAsSuperseded(
+  gateway: GitHubGateway,
+  target: CheckTarget,
+  checkName: string,
+  newerHead: string,
+  now: () => Date,
+  log: Logger,
+): Promise<PipelineReport> {
   try {
     const id = await createCompletedCheckRun(gateway, target, checkName, supersededResult(target, newerHead), now().toISOString());
     log.info({ checkRunId: id, newerHead }, "superseded: check run completed as cancelled without checking");

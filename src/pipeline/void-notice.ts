@@ -16,7 +16,12 @@ const VOID_MARKER = /<!-- kube-policy-bot:void [^>]*-->/g;
 
 export type VoidNoticeResult = "own-change" | "not-needed" | "already-posted" | "posted";
 
-export async function recordCommentChange(gateway: GitHubGateway, repo: RepoRef, pullNumber: number, change: CommentChange): Promise<VoidNoticeResult> {
+export async function recordCommentChange(
+  gateway: GitHubGateway,
+  repo: RepoRef,
+  pullNumber: number,
+  change: CommentChange,
+): Promise<VoidNoticeResult> {
   const botLogin = await readBotLogin(gateway);
   if (change.sender.type === "Bot" && sameLogin(change.sender.login, botLogin)) return "own-change";
   const notice = voidNoticeFor(change, botLogin);

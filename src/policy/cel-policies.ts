@@ -69,19 +69,28 @@ export function readCelPolicies(documents: readonly PolicyDocument[], kinds: Rea
       if (read.policy) collected.policies.push(read.policy);
       continue;
     }
-    if (root["kind"] !== "ConstraintTemplate" || typeof root["apiVersion"] !== "string" || !root["apiVersion"].startsWith(TEMPLATE_API)) continue;
+    if (root["kind"] !== "ConstraintTemplate" || typeof root["apiVersion"] !== "string" || !root["apiVersion"].startsWith(TEMPLATE_API))
+      continue;
     const kind = templateKindName(root);
     const sourcePath = celSourcePath(root);
     // A kind implemented natively keeps its native code; a template without CEL is the loader's to refuse.
     if (!kind || !sourcePath || kinds.has(kind)) continue;
     collected.claimed.add(document);
     if (extended.has(kind)) {
-      collected.errors.push(at(file, document, ["spec", "crd", "spec", "names", "kind"], `ConstraintTemplate for "${kind}": another template already defines this kind`));
+      collected.errors.push(
+        at(
+          file,
+          document,
+          ["spec", "crd", "spec", "names", "kind"],
+          `ConstraintTemplate for "${kind}": another template already defines this kind`,
+        ),
+      );
       continue;
     }
     const read = celTemplateKind(root, kind, sourcePath);
     if ("errors" in read) {
-      for (const error of read.errors) collected.errors.push(at(file, document, error.path, `ConstraintTemplate for "${kind}": ${error.message}`));
+      for (const error of read.errors)
+        collected.errors.push(at(file, document, error.path, `ConstraintTemplate for "${kind}": ${error.message}`));
       continue;
     }
     extended.set(kind, read.kind);

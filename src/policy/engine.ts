@@ -4,7 +4,17 @@
  */
 import { hash } from "node:crypto";
 import { resourceRef } from "../manifests/resource.js";
-import type { FieldPath, InputError, JsonObject, JsonValue, LoadedFile, Manifest, PathSegment, ResourceRef, SourceRange } from "../manifests/types.js";
+import type {
+  FieldPath,
+  InputError,
+  JsonObject,
+  JsonValue,
+  LoadedFile,
+  Manifest,
+  PathSegment,
+  ResourceRef,
+  SourceRange,
+} from "../manifests/types.js";
 import { isObject } from "../manifests/json.js";
 import { podTypeErrors } from "../manifests/pod-schema.js";
 import { WELL_KNOWN_KINDS, type PodTemplateKinds } from "../manifests/pod-templates.js";
@@ -145,7 +155,12 @@ function namespaceLabelErrors(manifest: Manifest): InputError[] {
   if (!isObject(labels)) return [];
   return invalidLabelProblems(labelsOf(metadata as JsonObject)).map(({ label, message }) => {
     const at = manifest.locate(["metadata", "labels", label]);
-    return { file: manifest.file, line: at.line, column: at.column, message: `label ${label} ${message}: the API server (Pod Security admission) rejects this Namespace` };
+    return {
+      file: manifest.file,
+      line: at.line,
+      column: at.column,
+      message: `label ${label} ${message}: the API server (Pod Security admission) rejects this Namespace`,
+    };
   });
 }
 
@@ -155,7 +170,11 @@ function conflictErrors(catalog: NamespaceCatalog, touched: ReadonlySet<string |
   return [...touched].flatMap((namespace) => (namespace === undefined ? [] : (catalog.conflicts.get(namespace) ?? [])));
 }
 
-function namespaceSummaries(touched: ReadonlySet<string | undefined>, policies: readonly Policy[], context: EvaluationContext): NamespaceSummary[] {
+function namespaceSummaries(
+  touched: ReadonlySet<string | undefined>,
+  policies: readonly Policy[],
+  context: EvaluationContext,
+): NamespaceSummary[] {
   const describing = policies.filter((policy) => policy.describeNamespace);
   const namespaces = [...touched].sort((a, b) => (a === b ? 0 : a === undefined ? 1 : b === undefined ? -1 : a < b ? -1 : 1));
   return namespaces.flatMap((namespace) =>
@@ -170,7 +189,8 @@ function namespaceSummaries(touched: ReadonlySet<string | undefined>, policies: 
 function matchesRequest(match: MatchSpec, manifest: Manifest, context: EvaluationContext): boolean {
   const { review } = manifest;
   if (!review) return matches(match, { object: manifest.object, namespaces: context.namespaces });
-  const matchesObject = (object: JsonObject): boolean => matches(match, { object, namespaces: context.namespaces, requestNamespace: review.namespace });
+  const matchesObject = (object: JsonObject): boolean =>
+    matches(match, { object, namespaces: context.namespaces, requestNamespace: review.namespace });
   if (matchesObject(manifest.object)) return true;
   return review.oldObject !== undefined && review.oldObject !== manifest.object && matchesObject(review.oldObject);
 }
@@ -184,7 +204,13 @@ function matchesRequest(match: MatchSpec, manifest: Manifest, context: Evaluatio
  * Deployment's template creates Pods, which a template's UPDATE exemption must not wave through.
  * Deleting a workload creates none.
  */
-function podJudgement(policy: Policy, manifest: Manifest, view: PodView, context: EvaluationContext, reviewed: EvaluationContext): EvaluationContext | undefined {
+function podJudgement(
+  policy: Policy,
+  manifest: Manifest,
+  view: PodView,
+  context: EvaluationContext,
+  reviewed: EvaluationContext,
+): EvaluationContext | undefined {
   const review = manifest.review;
   if (view.pod !== manifest.object && review?.operation !== "DELETE") {
     if (matches(policy.match, { object: view.pod, namespaces: context.namespaces, requestNamespace: review?.namespace })) return context;
@@ -197,7 +223,12 @@ function toTypeError(manifest: Manifest, sourcePath: FieldPath, problem: string)
   const { file, range: at } = sourceOf(manifest, sourcePath);
   const { kind, namespace, name } = resourceRef(manifest.object);
   const resource = `${kind} ${namespace ? `${namespace}/` : ""}${name}${manifest.renderedIn ? ` in ${manifest.renderedIn}` : ""}`;
-  return { file, line: at.line, column: at.column, message: `${formatPath(sourcePath)} ${problem}: the API server rejects this ${resource}` };
+  return {
+    file,
+    line: at.line,
+    column: at.column,
+    message: `${formatPath(sourcePath)} ${problem}: the API server rejects this ${resource}`,
+  };
 }
 
 /** Where a field of a manifest is written: its own file, or for a rendered object the file its value came from. */
@@ -262,13 +293,18 @@ function toFinding(
       sourcePath,
     );
     if ("unfixable" in placed) finding.fixUnavailable = placed.unfixable;
-    else finding.fix = { file: placed.file, document: placed.document, fix: { description: violation.fix.description, edits: placed.edits } };
+    else
+      finding.fix = { file: placed.file, document: placed.document, fix: { description: violation.fix.description, edits: placed.edits } };
   }
   const { resource } = finding;
   // A source line rendered into several overlays (a base's field, a shared component's patch) is
   // one problem to fix in one place: one finding, naming every overlay it reaches.
-  const identity = resource.renderedIn ? [String(finding.line), String(finding.column), resource.kind] : [resource.kind, resource.namespace, resource.name];
-  const key = [finding.policyKind, finding.rule, finding.file, ...identity, finding.path, finding.container, finding.message].join("\u0000");
+  const identity = resource.renderedIn
+    ? [String(finding.line), String(finding.column), resource.kind]
+    : [resource.kind, resource.namespace, resource.name];
+  const key = [finding.policyKind, finding.rule, finding.file, ...identity, finding.path, finding.container, finding.message].join(
+    "\u0000",
+  );
   return { finding, key };
 }
 
@@ -316,7 +352,10 @@ function containerImages(pod: JsonObject): readonly { name: JsonValue | undefine
       for (const item of items) {
         if (!item || typeof item !== "object" || Array.isArray(item)) continue;
         const image = item["image"];
-        all.push({ name: item["name"], image: typeof image === "string" ? image : `<${image === undefined ? "no image" : JSON.stringify(image)}>` });
+        all.push({
+          name: item["name"],
+          image: typeof image === "string" ? image : `<${image === undefined ? "no image" : JSON.stringify(image)}>`,
+        });
       }
     }
   }

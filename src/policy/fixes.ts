@@ -62,14 +62,16 @@ const CAP_SYS_ADMIN = "CAP_SYS_ADMIN";
  * must leave an object the cluster accepts.
  */
 export const disallowPrivilegeEscalation: RuleFix = {
-  summary: "Set allowPrivilegeEscalation to false (and privileged to false, CAP_SYS_ADMIN out of capabilities.add, which the API server rejects beside it).",
+  summary:
+    "Set allowPrivilegeEscalation to false (and privileged to false, CAP_SYS_ADMIN out of capabilities.add, which the API server rejects beside it).",
   fixFor(pod, path) {
     if (path[path.length - 1] !== "allowPrivilegeEscalation" || path[path.length - 2] !== "securityContext") return undefined;
     const context = path.slice(0, -1);
     const edits: FieldEdit[] = [];
     if (valueAt(pod, [...context, "privileged"]) === true) edits.push({ op: "set", path: [...context, "privileged"], value: false });
     const added = valueAt(pod, [...context, "capabilities", "add"]);
-    if (Array.isArray(added) && added.includes(CAP_SYS_ADMIN)) edits.push({ op: "pull", path: [...context, "capabilities", "add"], value: CAP_SYS_ADMIN });
+    if (Array.isArray(added) && added.includes(CAP_SYS_ADMIN))
+      edits.push({ op: "pull", path: [...context, "capabilities", "add"], value: CAP_SYS_ADMIN });
     edits.push({ op: "set", path, value: false });
     return { description: "Set allowPrivilegeEscalation to false.", edits };
   },
@@ -97,7 +99,8 @@ export const removeAddedCapabilities: RuleFix = {
 export const dropAllAndRemoveAdded: RuleFix = {
   summary: 'Add "ALL" to capabilities.drop; remove capabilities other than NET_BIND_SERVICE from capabilities.add.',
   fixFor(pod, path) {
-    if (path[path.length - 1] === "drop") return { description: 'Add "ALL" to capabilities.drop.', edits: [{ op: "append", path, value: "ALL" }] };
+    if (path[path.length - 1] === "drop")
+      return { description: 'Add "ALL" to capabilities.drop.', edits: [{ op: "append", path, value: "ALL" }] };
     return removeAddedCapability(pod, path);
   },
 };
@@ -115,12 +118,17 @@ export const runtimeDefaultSeccomp: RuleFix = {
   fixFor(pod, path) {
     const last = path[path.length - 1];
     if (last === "type" && path[path.length - 2] === "seccompProfile") {
-      return onlyType(pod, path.slice(0, -1)) ? { description: "Set seccompProfile.type to RuntimeDefault.", edits: [{ op: "set", path, value: "RuntimeDefault" }] } : undefined;
+      return onlyType(pod, path.slice(0, -1))
+        ? { description: "Set seccompProfile.type to RuntimeDefault.", edits: [{ op: "set", path, value: "RuntimeDefault" }] }
+        : undefined;
     }
     if (last !== "seccompProfile" || path[0] !== "spec") return undefined;
     const podProfile: FieldPath = ["spec", "securityContext", "seccompProfile"];
     if (!onlyType(pod, podProfile)) return undefined;
-    return { description: "Set the pod's securityContext.seccompProfile.type to RuntimeDefault.", edits: [{ op: "set", path: podProfile, value: RUNTIME_DEFAULT }] };
+    return {
+      description: "Set the pod's securityContext.seccompProfile.type to RuntimeDefault.",
+      edits: [{ op: "set", path: podProfile, value: RUNTIME_DEFAULT }],
+    };
   },
 };
 

@@ -43,8 +43,10 @@ const SELECTOR = mapping({
         check: (expression: JsonObject, name): Issue[] => {
           const values = Array.isArray(expression["values"]) ? expression["values"] : [];
           const operator = String(expression["operator"]);
-          if ((operator === "In" || operator === "NotIn") && values.length === 0) return [{ code: "empty", message: `${name}: operator ${operator} needs a non-empty values list` }];
-          if ((operator === "Exists" || operator === "DoesNotExist") && values.length > 0) return [{ path: ["values"], message: `${name}: operator ${operator} takes no values` }];
+          if ((operator === "In" || operator === "NotIn") && values.length === 0)
+            return [{ code: "empty", message: `${name}: operator ${operator} needs a non-empty values list` }];
+          if ((operator === "Exists" || operator === "DoesNotExist") && values.length > 0)
+            return [{ path: ["values"], message: `${name}: operator ${operator} takes no values` }];
           return [];
         },
       },
@@ -73,7 +75,10 @@ const ENVELOPE = mapping(
   {
     apiVersion: any, // checked against the kind first
     kind: any,
-    metadata: mapping({ name: string({ pattern: /./, describe: "a name", hint: "every policy needs a name" }) }, { required: ["name"], additional: any }),
+    metadata: mapping(
+      { name: string({ pattern: /./, describe: "a name", hint: "every policy needs a name" }) },
+      { required: ["name"], additional: any },
+    ),
     spec: mapping(
       {
         enforcementAction: choice([...ACTIONS, "scoped"]),
@@ -82,7 +87,9 @@ const ENVELOPE = mapping(
             {
               action: choice(ACTIONS),
               // Upstream EnforcementPoint has only a name; other fields are left to Gatekeeper.
-              enforcementPoints: list(mapping({ name: string() }, { required: ["name"], additional: any }), { describe: "a list of {name: ...}" }),
+              enforcementPoints: list(mapping({ name: string() }, { required: ["name"], additional: any }), {
+                describe: "a list of {name: ...}",
+              }),
             },
             { required: ["action", "enforcementPoints"] },
           ),
@@ -95,10 +102,22 @@ const ENVELOPE = mapping(
           const scoped = spec["scopedEnforcementActions"];
           const listed = Array.isArray(scoped) && scoped.length > 0;
           if (spec["enforcementAction"] === "scoped" && !listed) {
-            return [{ path: ["enforcementAction"], code: "missing-required", message: "enforcementAction: scoped needs a non-empty scopedEnforcementActions list" }];
+            return [
+              {
+                path: ["enforcementAction"],
+                code: "missing-required",
+                message: "enforcementAction: scoped needs a non-empty scopedEnforcementActions list",
+              },
+            ];
           }
           if (spec["enforcementAction"] !== "scoped" && scoped !== undefined && scoped !== null) {
-            return [{ path: ["scopedEnforcementActions"], code: "not-allowed-here", message: "scopedEnforcementActions needs enforcementAction: scoped" }];
+            return [
+              {
+                path: ["scopedEnforcementActions"],
+                code: "not-allowed-here",
+                message: "scopedEnforcementActions needs enforcementAction: scoped",
+              },
+            ];
           }
           return [];
         },
@@ -165,7 +184,11 @@ export function readPolicyDocument(
     return done();
   }
   if (!handler.apiVersions.includes(apiVersion)) {
-    reader.fail(["apiVersion"], `kind ${kind} needs apiVersion ${handler.apiVersions.join(" or ")}, not "${apiVersion}"`, "wrong-api-version");
+    reader.fail(
+      ["apiVersion"],
+      `kind ${kind} needs apiVersion ${handler.apiVersions.join(" or ")}, not "${apiVersion}"`,
+      "wrong-api-version",
+    );
   }
   const envelope = reader.check(ENVELOPE, root);
   if (root["spec"] !== undefined && root["spec"] !== null && !isObject(root["spec"])) return done();

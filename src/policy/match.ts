@@ -104,7 +104,6 @@ export function selectorMatches(selector: LabelSelector, labels: Readonly<Record
   return true;
 }
 
-
 function stringField(object: JsonObject | undefined, key: string): string {
   const value = object?.[key];
   return typeof value === "string" ? value : "";

@@ -40,7 +40,9 @@ export function buildNamespaceCatalog(judged: readonly Manifest[], repository: r
   const byName = new Map<string, NamespaceRecord>();
   const conflicts = new Map<string, InputError[]>();
   const judgedFiles = new Set(judged.map((manifest) => manifest.file));
-  const sortedRepository = [...repository].filter((manifest) => !judgedFiles.has(manifest.file)).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const sortedRepository = [...repository]
+    .filter((manifest) => !judgedFiles.has(manifest.file))
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const add = (manifest: Manifest, isJudged: boolean): void => {
     const name = namespaceName(manifest.object);
     if (name === undefined) return;

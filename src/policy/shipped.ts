@@ -28,10 +28,12 @@ const POLICY_FILE = /\.ya?ml$/i;
 /** The shipped default set: top-level `policies/*.yaml` only. */
 export async function defaultPolicySources(): Promise<PolicySource[]> {
   const names = (await readdir(SHIPPED_POLICIES_DIR)).filter((name) => POLICY_FILE.test(name)).sort();
-  return Promise.all(names.map(async (name) => {
-    const file = join(SHIPPED_POLICIES_DIR, name);
-    return { file, content: await readFile(file) };
-  }));
+  return Promise.all(
+    names.map(async (name) => {
+      const file = join(SHIPPED_POLICIES_DIR, name);
+      return { file, content: await readFile(file) };
+    }),
+  );
 }
 
 /** Policy files named directly, or every `*.yaml`/`*.yml` below a directory (sorted, dot-folders skipped). */

@@ -218,4 +218,3 @@ export interface Policy {
   /** Set by policies whose rules depend on the namespace (namespace-driven Pod Security). */
   describeNamespace?: NamespaceDescriber;
 }
-

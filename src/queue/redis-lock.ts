@@ -33,9 +33,12 @@ export class RedisLock {
     while ((await this.redis.set(name, token, "PX", this.leaseMs, "NX")) !== "OK") {
       await new Promise((resolve) => setTimeout(resolve, this.pollMs));
     }
-    const renew = setInterval(() => {
-      this.redis.eval(RENEW, 1, name, token, String(this.leaseMs)).catch(() => undefined);
-    }, Math.max(100, Math.floor(this.leaseMs / 3)));
+    const renew = setInterval(
+      () => {
+        this.redis.eval(RENEW, 1, name, token, String(this.leaseMs)).catch(() => undefined);
+      },
+      Math.max(100, Math.floor(this.leaseMs / 3)),
+    );
     try {
       return await work();
     } finally {

@@ -88,7 +88,8 @@ export class WebhookQueue {
     this.workerConnection = new Redis(this.settings.redisUrl, { maxRetriesPerRequest: null });
     this.worker = new Worker<QueuedDelivery>(
       this.settings.name ?? "webhooks",
-      async (job: Job<QueuedDelivery>) => work(job.data, { started: job.attemptsStarted, enqueuedAt: new Date(job.timestamp).toISOString() }),
+      async (job: Job<QueuedDelivery>) =>
+        work(job.data, { started: job.attemptsStarted, enqueuedAt: new Date(job.timestamp).toISOString() }),
       {
         connection: this.workerConnection,
         concurrency: this.settings.concurrency,
@@ -99,7 +100,9 @@ export class WebhookQueue {
       },
     );
     this.worker.on("error", (error) => this.log.warn({ err: error }, "queue worker: Redis connection error"));
-    this.worker.on("failed", (job, error) => this.log.warn({ err: error, deliveryId: job?.data.id, attemptsMade: job?.attemptsMade }, "queued delivery failed"));
+    this.worker.on("failed", (job, error) =>
+      this.log.warn({ err: error, deliveryId: job?.data.id, attemptsMade: job?.attemptsMade }, "queued delivery failed"),
+    );
     this.worker.on("stalled", (jobId) => this.log.warn({ jobId }, "a worker died with this delivery: it is queued again"));
   }
 
@@ -123,7 +126,11 @@ export class WebhookQueue {
   async depth(): Promise<{ waiting: number; active: number; delayed: number } | undefined> {
     try {
       const counts = await this.queue.getJobCounts("waiting", "active", "delayed", "prioritized");
-      return { waiting: (counts["waiting"] ?? 0) + (counts["prioritized"] ?? 0), active: counts["active"] ?? 0, delayed: counts["delayed"] ?? 0 };
+      return {
+        waiting: (counts["waiting"] ?? 0) + (counts["prioritized"] ?? 0),
+        active: counts["active"] ?? 0,
+        delayed: counts["delayed"] ?? 0,
+      };
     } catch {
       return undefined;
     }

@@ -14,7 +14,16 @@ import { applyFixes } from "../fix/apply.js";
 import { applyToValue, deepEqual, isObject, valueAt } from "../fix/model.js";
 import type { FieldEdit, FieldPath, JsonObject, JsonValue, PlacedEdits } from "../manifests/types.js";
 import { parseDocuments } from "../manifests/yaml.js";
-import { KustomizeError, KUSTOMIZATION_FILE_NAMES, locatePlace, provenanceOf, renderKustomization, type Place, type RenderFileSystem, type RenderOptions } from "./kustomize/index.js";
+import {
+  KustomizeError,
+  KUSTOMIZATION_FILE_NAMES,
+  locatePlace,
+  provenanceOf,
+  renderKustomization,
+  type Place,
+  type RenderFileSystem,
+  type RenderOptions,
+} from "./kustomize/index.js";
 
 /** What the roots of a repository rendered: what a fix is checked against. */
 export interface RenderedRoots {
@@ -31,7 +40,11 @@ export interface RenderedRoots {
 type Placed = PlacedEdits | { unfixable: string };
 
 /** The fix hook of the object at `index` of `root`'s output (`Manifest.fixAtSource`). */
-export function sourceFixer(context: RenderedRoots, root: string, index: number): (edits: readonly FieldEdit[], finding: FieldPath) => Placed {
+export function sourceFixer(
+  context: RenderedRoots,
+  root: string,
+  index: number,
+): (edits: readonly FieldEdit[], finding: FieldPath) => Placed {
   return (edits, finding) => placeFix(context, root, index, edits, finding);
 }
 
@@ -53,7 +66,12 @@ function placeFix(context: RenderedRoots, root: string, index: number, edits: re
     ? inlinePlaced(context, first.within, edited)
     : { file: first.file, document: first.document, edits: edited };
   if ("unfixable" in placed) return placed;
-  const problem = checkByRendering(context, { root, index, findingPath: finding, findingPlace: provenanceOf(object, finding) }, edits, placed);
+  const problem = checkByRendering(
+    context,
+    { root, index, findingPath: finding, findingPlace: provenanceOf(object, finding) },
+    edits,
+    placed,
+  );
   return problem ? { unfixable: problem } : { ...placed, file: context.show(placed.file) };
 }
 
@@ -80,7 +98,8 @@ function targetOf(context: RenderedRoots, object: JsonObject, edit: FieldEdit): 
   let depth = edit.path.length;
   while (depth > 0 && valueAt(object, edit.path.slice(0, depth)) === undefined) depth--;
   const existing = edit.path.slice(0, depth);
-  if (depth < edit.path.length && !isObject(valueAt(object, existing))) return { unfixable: "the fix adds a field below something that is not a mapping" };
+  if (depth < edit.path.length && !isObject(valueAt(object, existing)))
+    return { unfixable: "the fix adds a field below something that is not a mapping" };
   const place = provenanceOf(object, existing);
   if (!place) return { unfixable: "where the value comes from is not known" };
   const unwritable = unwritablePlace(context, place);
@@ -104,7 +123,9 @@ function inlinePlaced(context: RenderedRoots, within: InlineText, edits: FieldEd
   const written = document ? valueAt(document.value, within.place.path) : undefined;
   const at = typeof written === "string" ? written.indexOf(within.text) : -1;
   if (typeof written !== "string" || at < 0) return { unfixable: `${where} cannot be read back` };
-  const outcome = applyFixes(`${source.file} (inline patch)`, within.text, [{ document: within.document, fix: { description: "", edits } }]);
+  const outcome = applyFixes(`${source.file} (inline patch)`, within.text, [
+    { document: within.document, fix: { description: "", edits } },
+  ]);
   const refused = outcome.refused[0];
   if (refused) return { unfixable: `the fix cannot be written into ${where}: ${refused.reason}` };
   // A line added at the end of the text brings a line break the block (`|-`) does not keep: the same YAML without it.
@@ -143,10 +164,13 @@ function checkByRendering(
   if (content === undefined) return `${context.show(placed.file)} cannot be read`;
   const original = typeof content === "string" ? content : new TextDecoder().decode(content);
   const bom = original.startsWith("\uFEFF") ? "\uFEFF" : "";
-  const outcome = applyFixes(placed.file, original.slice(bom.length), [{ document: placed.document, fix: { description: "", edits: placed.edits } }]);
+  const outcome = applyFixes(placed.file, original.slice(bom.length), [
+    { document: placed.document, fix: { description: "", edits: placed.edits } },
+  ]);
   const refused = outcome.refused[0];
   if (refused) return `the fix cannot be written into ${context.show(placed.file)}: ${refused.reason}`;
-  if (outcome.text === original.slice(bom.length)) return `the fix is already written in ${context.show(placed.file)}, yet the rendered value differs: it comes from elsewhere`;
+  if (outcome.text === original.slice(bom.length))
+    return `the fix is already written in ${context.show(placed.file)}, yet the rendered value differs: it comes from elsewhere`;
   const text = bom + outcome.text;
   for (const [name, rendered] of context.roots) {
     if (!rendered.files.includes(placed.file)) continue;
@@ -159,7 +183,8 @@ function checkByRendering(
       if (!judged && deepEqual(now, before)) continue;
       const fixedLikeJudged = deepEqual(now, expectedAfter(before, edits)) && !deepEqual(now, before);
       if (fixedLikeJudged && (judged || samePlace(provenanceOf(before, findingPath), judgedAt.findingPlace))) continue;
-      if (judged) return `editing ${context.show(placed.file)} would not render the fixed value (a later patch or transformer sets the field)`;
+      if (judged)
+        return `editing ${context.show(placed.file)} would not render the fixed value (a later patch or transformer sets the field)`;
       return `editing ${context.show(placed.file)} would also change ${describe(before)} in ${context.show(name)}, which renders it too`;
     }
   }
@@ -192,7 +217,10 @@ function rerender(context: RenderedRoots, root: string, file: string, text: stri
   }
   const known = byRoot.get(root);
   if (known !== undefined) return known;
-  const fs: RenderFileSystem = { contentOf: (path) => (path === file ? text : context.fs.contentOf(path)), isDirectory: (path) => context.fs.isDirectory(path) };
+  const fs: RenderFileSystem = {
+    contentOf: (path) => (path === file ? text : context.fs.contentOf(path)),
+    isDirectory: (path) => context.fs.isDirectory(path),
+  };
   let result: JsonObject[] | string;
   try {
     result = renderKustomization(fs, root, context.options).objects;

@@ -80,7 +80,11 @@ export function kustomizeGraph(
  * (the repository's top is `.`); otherwise every kustomization directory no other one uses, which is
  * what Argo CD or Flux is pointed at. `show` maps a directory to the path the globs are written against.
  */
-export function rootsOf(graph: KustomizeGraph, globs?: readonly string[], show: (directory: string) => string = (directory) => directory): string[] {
+export function rootsOf(
+  graph: KustomizeGraph,
+  globs?: readonly string[],
+  show: (directory: string) => string = (directory) => directory,
+): string[] {
   if (globs !== undefined) return graph.directories.filter((directory) => matchesRootGlob(show(directory), globs));
   const used = new Set([...graph.uses.values()].flat());
   return graph.directories.filter((directory) => !used.has(directory));
@@ -121,9 +125,16 @@ export interface AffectedDirectories {
  * one of its parent directories; a root is affected when it reaches one of those. With the load
  * restrictor off (`loadRestrictor: "none"`) any kustomization may read any file: every root is.
  */
-export function affectedBy(graph: KustomizeGraph, roots: readonly string[], changed: readonly string[], loadRestrictor: "rootOnly" | "none" = "rootOnly"): AffectedDirectories {
+export function affectedBy(
+  graph: KustomizeGraph,
+  roots: readonly string[],
+  changed: readonly string[],
+  loadRestrictor: "rootOnly" | "none" = "rootOnly",
+): AffectedDirectories {
   const readers = new Set(
-    loadRestrictor === "none" ? graph.directories : graph.directories.filter((directory) => changed.some((path) => isWithin(path, directory))),
+    loadRestrictor === "none"
+      ? graph.directories
+      : graph.directories.filter((directory) => changed.some((path) => isWithin(path, directory))),
   );
   if (readers.size === 0) return { roots: [], readersOutsideRoots: [] };
   const reached = new Set<string>();

@@ -112,7 +112,11 @@ export function renderKustomizeRoots(fs: RenderFileSystem, files: readonly strin
         renderedIn: show(rootName(directory)),
         ...(options.fixes === false ? {} : { fixAtSource: sourceFixer(rendered, directory, index) }),
       }));
-      renders.set(directory, { files: result.files, loaded: { file: show(kustomizationFile), manifests, errors: [] }, objects: result.objects });
+      renders.set(directory, {
+        files: result.files,
+        loaded: { file: show(kustomizationFile), manifests, errors: [] },
+        objects: result.objects,
+      });
     } catch (error) {
       if (!(error instanceof KustomizeError)) throw error;
       const problem: InputError = {

@@ -12,7 +12,15 @@ import { classify, type Verdict } from "../verdict/verdict.js";
 import type { EnforcementAction, Finding } from "../policy/types.js";
 import type { InputError } from "../manifests/types.js";
 import type { AnnotationLevel, CheckAnnotation, CheckConclusion, CheckRunAction, CheckRunUpdate } from "../github/model.js";
-import { ANNOTATIONS_PER_REQUEST, MAX_ANNOTATION_BYTES, MAX_OUTPUT_CHARS, MAX_TITLE_CHARS, truncateBytes, truncateLine, truncateText } from "./limits.js";
+import {
+  ANNOTATIONS_PER_REQUEST,
+  MAX_ANNOTATION_BYTES,
+  MAX_OUTPUT_CHARS,
+  MAX_TITLE_CHARS,
+  truncateBytes,
+  truncateLine,
+  truncateText,
+} from "./limits.js";
 import { cell, code, escape } from "../text/markdown.js";
 import { describeResource, describeSubject, ruleId } from "./describe.js";
 import { ruleDoc } from "./rule-docs.js";
@@ -29,7 +37,14 @@ export type CheckOutcome =
       /** A hidden record of the findings shown (see exceptions/markers.ts), first in the summary so no cut loses it. */
       record?: string;
     }
-  | { kind: "no-manifests"; changedFiles: number; policies: readonly AppliedPolicy[]; notes: readonly string[]; sections?: readonly string[]; record?: string }
+  | {
+      kind: "no-manifests";
+      changedFiles: number;
+      policies: readonly AppliedPolicy[];
+      notes: readonly string[];
+      sections?: readonly string[];
+      record?: string;
+    }
   | { kind: "config-error"; problems: readonly InputError[]; notes: readonly string[] }
   | {
       /** The check could not run to the end: GitHub error, timeout, limit, bug. */
@@ -85,7 +100,9 @@ export function buildCheckRun(outcome: CheckOutcome, options: BuildOptions = {})
           ...(outcome.sections ?? []),
           policyLine(outcome.policies),
           notesBlock(outcome.notes),
-        ].filter(Boolean).join("\n\n"),
+        ]
+          .filter(Boolean)
+          .join("\n\n"),
         annotations: [],
         omittedAnnotations: 0,
       });
@@ -97,7 +114,9 @@ export function buildCheckRun(outcome: CheckOutcome, options: BuildOptions = {})
           "**❌ The policy configuration could not be used, so this pull request was not checked.** Fix the files below (on the branch they are read from) and re-run the check.",
           problemTable(outcome.problems),
           notesBlock(outcome.notes),
-        ].filter(Boolean).join("\n\n"),
+        ]
+          .filter(Boolean)
+          .join("\n\n"),
         annotations: [],
         omittedAnnotations: 0,
       });
@@ -112,7 +131,9 @@ export function buildCheckRun(outcome: CheckOutcome, options: BuildOptions = {})
             ? "_The organisation runs this check fail-open, so this outage does not block the merge._"
             : "_This check fails closed: until it completes, the pull request is blocked._",
           notesBlock(outcome.notes),
-        ].filter(Boolean).join("\n\n"),
+        ]
+          .filter(Boolean)
+          .join("\n\n"),
         annotations: [],
         omittedAnnotations: 0,
         ...(outcome.retryable ? { actions: [RERUN_ACTION] } : {}),
@@ -161,21 +182,32 @@ function evaluatedResult(outcome: Extract<CheckOutcome, { kind: "evaluated" }>, 
   const errors = verdict.errors.length;
   const blocking = count.deny + errors;
 
-  const title = blocking > 0
-    ? [count.deny > 0 ? `${count.deny} ${plural(count.deny, "policy violation")}` : "", errors > 0 ? `${errors} unreadable ${plural(errors, "manifest")}` : ""].filter(Boolean).join(" and ") + (blocking === 1 ? " blocks" : " block") + " this pull request"
-    : count.warn + count.dryrun + preExisting.length > 0
-      ? `Passed with ${[
-          count.warn > 0 ? `${count.warn} ${plural(count.warn, "warning")}` : "",
-          count.dryrun > 0 ? `${count.dryrun} dry-run ${plural(count.dryrun, "finding")}` : "",
-          preExisting.length > 0 ? `${preExisting.length} pre-existing ${plural(preExisting.length, "finding")}` : "",
-        ].filter(Boolean).join(" and ")}`
-      : `Passed: ${verdict.summary.resources} ${plural(verdict.summary.resources, "resource")} in ${verdict.summary.files} ${plural(verdict.summary.files, "file")} comply`;
+  const title =
+    blocking > 0
+      ? [
+          count.deny > 0 ? `${count.deny} ${plural(count.deny, "policy violation")}` : "",
+          errors > 0 ? `${errors} unreadable ${plural(errors, "manifest")}` : "",
+        ]
+          .filter(Boolean)
+          .join(" and ") +
+        (blocking === 1 ? " blocks" : " block") +
+        " this pull request"
+      : count.warn + count.dryrun + preExisting.length > 0
+        ? `Passed with ${[
+            count.warn > 0 ? `${count.warn} ${plural(count.warn, "warning")}` : "",
+            count.dryrun > 0 ? `${count.dryrun} dry-run ${plural(count.dryrun, "finding")}` : "",
+            preExisting.length > 0 ? `${preExisting.length} pre-existing ${plural(preExisting.length, "finding")}` : "",
+          ]
+            .filter(Boolean)
+            .join(" and ")}`
+        : `Passed: ${verdict.summary.resources} ${plural(verdict.summary.resources, "resource")} in ${verdict.summary.files} ${plural(verdict.summary.files, "file")} comply`;
 
-  const headline = blocking > 0
-    ? `**❌ Blocked:** ${[count.deny > 0 ? `${count.deny} deny ${plural(count.deny, "finding")}` : "", errors > 0 ? `${errors} ${plural(errors, "file error")}` : ""].filter(Boolean).join(", ")} must be fixed before merging.`
-    : preExisting.length > 0
-      ? `**✅ Passed:** this pull request introduces no deny findings in ${verdict.summary.resources} ${plural(verdict.summary.resources, "resource")} (${verdict.summary.files} ${plural(verdict.summary.files, "file")}); ${preExisting.length} pre-existing ${plural(preExisting.length, "finding")} listed below.`
-      : `**✅ Passed:** no deny findings in ${verdict.summary.resources} ${plural(verdict.summary.resources, "resource")} (${verdict.summary.files} ${plural(verdict.summary.files, "file")}).`;
+  const headline =
+    blocking > 0
+      ? `**❌ Blocked:** ${[count.deny > 0 ? `${count.deny} deny ${plural(count.deny, "finding")}` : "", errors > 0 ? `${errors} ${plural(errors, "file error")}` : ""].filter(Boolean).join(", ")} must be fixed before merging.`
+      : preExisting.length > 0
+        ? `**✅ Passed:** this pull request introduces no deny findings in ${verdict.summary.resources} ${plural(verdict.summary.resources, "resource")} (${verdict.summary.files} ${plural(verdict.summary.files, "file")}); ${preExisting.length} pre-existing ${plural(preExisting.length, "finding")} listed below.`
+        : `**✅ Passed:** no deny findings in ${verdict.summary.resources} ${plural(verdict.summary.resources, "resource")} (${verdict.summary.files} ${plural(verdict.summary.files, "file")}).`;
   const counts =
     `${ICON.deny} deny ${count.deny} · ${ICON.warn} warn ${count.warn} · ${ICON.dryrun} dry-run ${count.dryrun} · file errors ${errors}` +
     `${excepted.length > 0 ? ` · excepted ${excepted.length}` : ""}`;
@@ -194,14 +226,18 @@ function evaluatedResult(outcome: Extract<CheckOutcome, { kind: "evaluated" }>, 
     headline,
     counts,
     resourceTable(active, verdict.errors, verdict.summary),
-    omitted > 0 ? `_${omitted} more ${plural(omitted, "annotation")} than the ${maxAnnotations} shown on the diff: all findings are listed in the details below._` : "",
+    omitted > 0
+      ? `_${omitted} more ${plural(omitted, "annotation")} than the ${maxAnnotations} shown on the diff: all findings are listed in the details below._`
+      : "",
     ...(outcome.sections ?? []),
     excepted.length > 0 ? exceptionSection(excepted) : "",
     preExisting.length > 0 ? preExistingSection(preExisting) : "",
     verdict.fixed.length > 0 ? fixedSection(verdict.fixed) : "",
     policyLine(outcome.policies),
     notesBlock(outcome.notes),
-  ].filter(Boolean).join("\n\n");
+  ]
+    .filter(Boolean)
+    .join("\n\n");
 
   return finish({
     conclusion: blocking > 0 ? "failure" : "success",
@@ -215,7 +251,14 @@ function evaluatedResult(outcome: Extract<CheckOutcome, { kind: "evaluated" }>, 
 
 /** One row per resource with findings and per unreadable file: the table a reviewer reads first. */
 function resourceTable(findings: readonly Finding[], errors: readonly InputError[], summary: EvaluationSummary): string {
-  interface Row { file: string; resource: string; deny: number; warn: number; dryrun: number; rules: Set<string> }
+  interface Row {
+    file: string;
+    resource: string;
+    deny: number;
+    warn: number;
+    dryrun: number;
+    rules: Set<string>;
+  }
   const rows = new Map<string, Row>();
   for (const finding of findings) {
     const resource = describeResource(finding.resource);
@@ -236,8 +279,13 @@ function resourceTable(findings: readonly Finding[], errors: readonly InputError
   }
   for (const row of ordered) {
     const rules = [...row.rules].sort();
-    const shown = rules.slice(0, 4).map((rule) => cell(code(rule))).join(" ");
-    lines.push(`| ${cell(code(row.file))} | ${cell(code(row.resource))} | ${dot(row.deny)} | ${dot(row.warn)} | ${dot(row.dryrun)} | ${shown}${rules.length > 4 ? ` +${rules.length - 4}` : ""} |`);
+    const shown = rules
+      .slice(0, 4)
+      .map((rule) => cell(code(rule)))
+      .join(" ");
+    lines.push(
+      `| ${cell(code(row.file))} | ${cell(code(row.resource))} | ${dot(row.deny)} | ${dot(row.warn)} | ${dot(row.dryrun)} | ${shown}${rules.length > 4 ? ` +${rules.length - 4}` : ""} |`,
+    );
   }
   const clean = summary.resources - ordered.length;
   if (clean > 0) lines.push("", `${clean} other ${plural(clean, "resource")} passed every policy.`);
@@ -245,10 +293,16 @@ function resourceTable(findings: readonly Finding[], errors: readonly InputError
 }
 
 function exceptionSection(excepted: readonly Finding[]): string {
-  const lines = ["#### Exceptions applied", "| Finding | Resource | Exception | Approved by | Expires | Reason |", "|---|---|---|---|---|---|"];
+  const lines = [
+    "#### Exceptions applied",
+    "| Finding | Resource | Exception | Approved by | Expires | Reason |",
+    "|---|---|---|---|---|---|",
+  ];
   for (const finding of excepted) {
     const exception = finding.exception as NonNullable<Finding["exception"]>;
-    lines.push(`| ${cell(code(ruleId(finding)))} | ${cell(code(describeResource(finding.resource)))} | ${cell(code(exception.id))} | ${escape(exception.approver)} | ${escape(exception.expires)} | ${escape(exception.reason)} |`);
+    lines.push(
+      `| ${cell(code(ruleId(finding)))} | ${cell(code(describeResource(finding.resource)))} | ${cell(code(exception.id))} | ${escape(exception.approver)} | ${escape(exception.expires)} | ${escape(exception.reason)} |`,
+    );
   }
   return lines.join("\n");
 }
@@ -292,7 +346,10 @@ function byProblem(findings: readonly Finding[]): Finding[][] {
 
 function problemRow(problem: readonly Finding[], where: string): string {
   const first = problem[0] as Finding;
-  const rules = [...new Set(problem.map((finding) => ruleId(finding)))].sort().map((rule) => cell(code(rule))).join(" ");
+  const rules = [...new Set(problem.map((finding) => ruleId(finding)))]
+    .sort()
+    .map((rule) => cell(code(rule)))
+    .join(" ");
   return `| ${cell(code(describeResource(first.resource)))} | ${cell(code(first.path))} | ${rules} | ${cell(code(where))} |`;
 }
 
@@ -327,7 +384,11 @@ function detailsText(findings: readonly Finding[], errors: readonly InputError[]
   for (const finding of findings) {
     const where = describeSubject(finding);
     const preExisting = finding.state === "pre-existing" && !finding.exception;
-    const state = finding.exception ? `excepted by ${code(finding.exception.id)}` : preExisting ? `${finding.action}, pre-existing` : finding.action;
+    const state = finding.exception
+      ? `excepted by ${code(finding.exception.id)}`
+      : preExisting
+        ? `${finding.action}, pre-existing`
+        : finding.action;
     add(
       finding.file,
       `- ${finding.exception ? "✔️" : preExisting ? ICON.dryrun : ICON[finding.action]} **line ${finding.line}** ${code(ruleId(finding))} (${state}) ${code(where)}: ${escape(finding.message)}  \n  ${fixOf(finding) ? `Fix: ${fixOf(finding)} ` : ""}Field: ${code(finding.path)}`,
@@ -344,12 +405,16 @@ function findingAnnotation(finding: Finding): CheckAnnotation {
   const preExisting = finding.state === "pre-existing" && !finding.exception;
   if (finding.exception) {
     const exception = finding.exception;
-    lines.push(`Excepted by ${exception.id} (${exception.source}), approved by ${exception.approver} until ${exception.expires}: ${exception.reason}`);
+    lines.push(
+      `Excepted by ${exception.id} (${exception.source}), approved by ${exception.approver} until ${exception.expires}: ${exception.reason}`,
+    );
   } else if (preExisting) {
     lines.unshift("Pre-existing, not introduced by this pull request: the base branch has the same finding, so it does not block.");
     lines.push(`Enforcement: ${finding.action} (not applied: pre-existing)`);
   } else {
-    lines.push(`Enforcement: ${finding.action}${finding.action === "deny" ? " (blocks the merge)" : finding.action === "warn" ? " (does not block)" : " (reported only)"}`);
+    lines.push(
+      `Enforcement: ${finding.action}${finding.action === "deny" ? " (blocks the merge)" : finding.action === "warn" ? " (does not block)" : " (reported only)"}`,
+    );
   }
   return {
     ...position(finding.line, finding.column, finding.endLine, finding.endColumn),
@@ -366,12 +431,20 @@ function errorAnnotation(error: InputError): CheckAnnotation {
     path: error.file,
     annotation_level: "failure",
     title: "manifest could not be read",
-    message: truncateBytes(`${error.message}\nHow to fix: correct the file so that every document is valid YAML or JSON describing a Kubernetes object; files that cannot be read block the merge, because they cannot be checked.`, MAX_ANNOTATION_BYTES - 1024),
+    message: truncateBytes(
+      `${error.message}\nHow to fix: correct the file so that every document is valid YAML or JSON describing a Kubernetes object; files that cannot be read block the merge, because they cannot be checked.`,
+      MAX_ANNOTATION_BYTES - 1024,
+    ),
   };
 }
 
 /** GitHub accepts columns only on single-line annotations. */
-function position(line: number, column: number, endLine: number, endColumn: number): Pick<CheckAnnotation, "start_line" | "end_line" | "start_column" | "end_column"> {
+function position(
+  line: number,
+  column: number,
+  endLine: number,
+  endColumn: number,
+): Pick<CheckAnnotation, "start_line" | "end_line" | "start_column" | "end_column"> {
   const start = Math.max(1, Math.trunc(line) || 1);
   const end = Math.max(start, Math.trunc(endLine) || start);
   if (start !== end || !(column >= 1) || !(endColumn >= column)) return { start_line: start, end_line: end };

@@ -100,7 +100,13 @@ function toJsonFinding(finding: Finding): JsonFinding {
     fixFile: finding.fix?.file ?? null,
     fixUnavailable: finding.fixUnavailable ?? null,
     exception: finding.exception
-      ? { id: finding.exception.id, approver: finding.exception.approver, reason: finding.exception.reason, expires: finding.exception.expires, source: finding.exception.source }
+      ? {
+          id: finding.exception.id,
+          approver: finding.exception.approver,
+          reason: finding.exception.reason,
+          expires: finding.exception.expires,
+          source: finding.exception.source,
+        }
       : null,
     state: finding.state ?? "new",
   };
@@ -124,7 +130,13 @@ export function toJsonReport(result: ReportInput): JsonReport {
     fixed: fixed.map(toJsonFinding),
     summary: { files, resources, deny, warn, dryrun, errors, preExisting, fixed: fixed.length },
     namespaces: (result.namespaces ?? []).flatMap((entry) =>
-      entry.judgements.map((judgement) => ({ namespace: entry.namespace ?? null, policy: entry.policy, mode: judgement.mode, level: judgement.level, source: judgement.source })),
+      entry.judgements.map((judgement) => ({
+        namespace: entry.namespace ?? null,
+        policy: entry.policy,
+        mode: judgement.mode,
+        level: judgement.level,
+        source: judgement.source,
+      })),
     ),
   };
 }

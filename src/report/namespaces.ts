@@ -32,7 +32,9 @@ export function namespaceMarkdown(namespaces: readonly NamespaceSummary[] | unde
   const rows: string[] = [];
   for (const entry of namespaces) {
     for (const judgement of entry.judgements) {
-      rows.push(`| ${cell(code(namespaceLabel(entry.namespace)))} | ${cell(code(entry.policy))} | ${escape(judgement.mode)} | ${cell(code(judgement.level))} | ${escape(judgement.source)} |`);
+      rows.push(
+        `| ${cell(code(namespaceLabel(entry.namespace)))} | ${cell(code(entry.policy))} | ${escape(judgement.mode)} | ${cell(code(judgement.level))} | ${escape(judgement.source)} |`,
+      );
     }
   }
   const shown = rows.slice(0, MAX_NAMESPACE_ROWS);

@@ -4,14 +4,22 @@ import type { InputError } from "../manifests/types.js";
 
 /** Selected files that hold no Kubernetes object at all. */
 export function notManifestNote(files: readonly string[]): string {
-  const listed = files.slice(0, 10).map((file) => `\`${file.replace(/`/g, "")}\``).join(", ") + (files.length > 10 ? ` and ${files.length - 10} more` : "");
+  const listed =
+    files
+      .slice(0, 10)
+      .map((file) => `\`${file.replace(/`/g, "")}\``)
+      .join(", ") + (files.length > 10 ? ` and ${files.length - 10} more` : "");
   const one = files.length === 1;
   return `${files.length} changed ${one ? "file matches" : "files match"} the manifest globs but ${one ? "holds" : "hold"} no Kubernetes object (no document has apiVersion or kind), so ${one ? "it was" : "they were"} not checked: ${listed}.`;
 }
 
 /** Which Kustomize roots the change affected and were rendered (the others were not read). */
 export function kustomizeRootsNote(roots: readonly string[]): string {
-  const listed = roots.slice(0, 10).map((root) => `\`${(root === "" ? "." : root).replace(/`/g, "")}\``).join(", ") + (roots.length > 10 ? ` and ${roots.length - 10} more` : "");
+  const listed =
+    roots
+      .slice(0, 10)
+      .map((root) => `\`${(root === "" ? "." : root).replace(/`/g, "")}\``)
+      .join(", ") + (roots.length > 10 ? ` and ${roots.length - 10} more` : "");
   const one = roots.length === 1;
   return `${one ? "the Kustomize root" : `${roots.length} Kustomize roots`} this change affects ${one ? "was" : "were"} rendered and judged as ${one ? "it deploys" : "they deploy"}: ${listed}.`;
 }
@@ -23,7 +31,11 @@ export function policyNoticeNote(notice: InputError): string {
 
 /** A pull request cannot change the rules that judge it: say so when it tries. */
 export function ruleChangeNote(edited: readonly string[], baseRef: string): string {
-  const listed = edited.slice(0, 5).map((file) => `\`${file.replace(/`/g, "")}\``).join(", ") + (edited.length > 5 ? ` and ${edited.length - 5} more` : "");
+  const listed =
+    edited
+      .slice(0, 5)
+      .map((file) => `\`${file.replace(/`/g, "")}\``)
+      .join(", ") + (edited.length > 5 ? ` and ${edited.length - 5} more` : "");
   return `this pull request changes the policy configuration (${listed}). It was judged by the rules on the base branch \`${baseRef.replace(/`/g, "")}\`; the changes take effect once merged.`;
 }
 

@@ -27,7 +27,10 @@ export function formatRules(rules: readonly RuleDoc[], format: "text" | "json" |
       return rulesMarkdown(rules);
     case "text":
       return rules
-        .map((rule) => `${rule.kind}/${rule.id}\n  ${rule.title}\n  Checks: ${rule.checks}\n  Fix: ${rule.fix}\n  Automatic fix: ${automaticFix(rule)}\n  See: ${rule.helpUri}\n`)
+        .map(
+          (rule) =>
+            `${rule.kind}/${rule.id}\n  ${rule.title}\n  Checks: ${rule.checks}\n  Fix: ${rule.fix}\n  Automatic fix: ${automaticFix(rule)}\n  See: ${rule.helpUri}\n`,
+        )
         .join("\n");
   }
 }
@@ -35,7 +38,9 @@ export function formatRules(rules: readonly RuleDoc[], format: "text" | "json" |
 function rulesMarkdown(rules: readonly RuleDoc[]): string {
   const lines = ["| Kind | Rule | What it checks | How to fix | Automatic fix |", "|---|---|---|---|---|"];
   for (const rule of rules) {
-    lines.push(`| ${cell(rule.kind)} | [\`${rule.id}\`](${rule.helpUri}) | ${cell(rule.title)} | ${cell(rule.fix)} | ${cell(automaticFix(rule))} |`);
+    lines.push(
+      `| ${cell(rule.kind)} | [\`${rule.id}\`](${rule.helpUri}) | ${cell(rule.title)} | ${cell(rule.fix)} | ${cell(automaticFix(rule))} |`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }

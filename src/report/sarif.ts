@@ -132,7 +132,12 @@ export function toSarif(result: EvaluationResult, options: SarifOptions): SarifL
     const id = ruleId(finding);
     // A policy has one enforcement action, so every result of a rule has the same level.
     if (!sources.has(id)) {
-      const source: RuleSource = { policyKind: finding.policyKind, rule: finding.rule, policy: finding.policy, level: LEVEL[finding.action] };
+      const source: RuleSource = {
+        policyKind: finding.policyKind,
+        rule: finding.rule,
+        policy: finding.policy,
+        level: LEVEL[finding.action],
+      };
       if (finding.docs !== undefined) source.docs = finding.docs;
       sources.set(id, source);
     }
@@ -166,7 +171,15 @@ export function toSarif(result: EvaluationResult, options: SarifOptions): SarifL
       locations: [{ physicalLocation: { artifactLocation: { uri }, region: regionOf(finding) } }],
       partialFingerprints: { primaryLocationLineHash: fingerprint([id, uri, ...resourceIdentity(finding.resource), finding.path]) },
       ...(finding.exception
-        ? { suppressions: [{ kind: "external" as const, status: "accepted" as const, justification: `${finding.exception.id}, approved by ${finding.exception.approver} until ${finding.exception.expires}: ${finding.exception.reason}` }] }
+        ? {
+            suppressions: [
+              {
+                kind: "external" as const,
+                status: "accepted" as const,
+                justification: `${finding.exception.id}, approved by ${finding.exception.approver} until ${finding.exception.expires}: ${finding.exception.reason}`,
+              },
+            ],
+          }
         : {}),
       ...(finding.state ? { baselineState: finding.state === "pre-existing" ? ("unchanged" as const) : ("new" as const) } : {}),
       properties: findingProperties(finding),
@@ -181,7 +194,9 @@ export function toSarif(result: EvaluationResult, options: SarifOptions): SarifL
       message: { text: error.message },
       locations: [{ physicalLocation: { artifactLocation: { uri }, region: errorRegion(error) } }],
       partialFingerprints: { primaryLocationLineHash: fingerprint([PARSE_ERROR_RULE, uri, error.message]) },
-      ...(error.code !== undefined ? { properties: { code: error.code, ...(error.suggestion !== undefined ? { suggestion: error.suggestion } : {}) } } : {}),
+      ...(error.code !== undefined
+        ? { properties: { code: error.code, ...(error.suggestion !== undefined ? { suggestion: error.suggestion } : {}) } }
+        : {}),
     });
   }
 

@@ -34,9 +34,14 @@ function findingLine(finding: Finding, paint: Paint): Line {
   const where = paint(`${finding.file}:${finding.line}:${finding.column}:`, "bold");
   // An excepted finding is still shown, so nobody mistakes it for fixed; the suffix says why it does not block.
   const exception = finding.exception;
-  const excepted = exception ? ` ${paint(`excepted by ${exception.id}`, "cyan")} (approved by ${exception.approver}, expires ${exception.expires}: ${exception.reason})` : "";
+  const excepted = exception
+    ? ` ${paint(`excepted by ${exception.id}`, "cyan")} (approved by ${exception.approver}, expires ${exception.expires}: ${exception.reason})`
+    : "";
   // Shown, so nobody takes it for fixed, but marked: it was there before this change and does not block it.
-  const preExisting = finding.state === "pre-existing" && !exception ? ` ${paint("pre-existing", "cyan")} (also at the base: not introduced by this change)` : "";
+  const preExisting =
+    finding.state === "pre-existing" && !exception
+      ? ` ${paint("pre-existing", "cyan")} (also at the base: not introduced by this change)`
+      : "";
   const text = `${where} ${paint(finding.action, ...ACTION_STYLE[finding.action])} ${ruleId(finding)}: ${finding.message} (${describeSubject(finding)})${excepted}${preExisting}`;
   return { file: finding.file, line: finding.line, column: finding.column, text };
 }
@@ -45,7 +50,12 @@ function errorLine(error: InputError, paint: Paint): Line {
   const where = paint(`${error.file}:${error.line}:${error.column}:`, "bold");
   // The stable code last, as compilers print their warning flag: the message stays first and readable.
   const code = error.code !== undefined ? ` [${error.code}]` : "";
-  return { file: error.file, line: error.line, column: error.column, text: `${where} ${paint("error", "bold", "red")}: ${error.message}${code}` };
+  return {
+    file: error.file,
+    line: error.line,
+    column: error.column,
+    text: `${where} ${paint("error", "bold", "red")}: ${error.message}${code}`,
+  };
 }
 
 function noticeLine(notice: InputError, paint: Paint): Line {
@@ -82,5 +92,9 @@ export function formatText(result: EvaluationResult & { fixed?: readonly Finding
     preExisting > 0 ? `${preExisting} pre-existing (not blocking)` : "",
     fixed > 0 ? `${fixed} fixed by this change` : "",
   ].filter((part) => part !== "");
-  return [...lines.map((line) => line.text), ...namespaceTextLines(result.namespaces), [summaryLine(result.summary), ...extra].join(", ")].join("\n") + "\n";
+  return (
+    [...lines.map((line) => line.text), ...namespaceTextLines(result.namespaces), [summaryLine(result.summary), ...extra].join(", ")].join(
+      "\n",
+    ) + "\n"
+  );
 }

@@ -57,26 +57,33 @@ export function readSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
   const appIdText = value("APP_ID");
   const appId = Number(appIdText);
   if (appIdText === undefined) problems.push("APP_ID is not set: use the App ID shown on your GitHub App's settings page");
-  else if (!/^\d+$/.test(appIdText) || appId <= 0) problems.push(`APP_ID must be the numeric App ID of your GitHub App, not "${appIdText}"`);
+  else if (!/^\d+$/.test(appIdText) || appId <= 0)
+    problems.push(`APP_ID must be the numeric App ID of your GitHub App, not "${appIdText}"`);
 
   let privateKey = "";
   const keyText = env["PRIVATE_KEY"]?.trim();
   const keyPath = value("PRIVATE_KEY_PATH");
   if (!keyText && keyPath === undefined) {
-    problems.push("neither PRIVATE_KEY nor PRIVATE_KEY_PATH is set: provide the GitHub App's private key (the .pem file), either its contents or its path");
+    problems.push(
+      "neither PRIVATE_KEY nor PRIVATE_KEY_PATH is set: provide the GitHub App's private key (the .pem file), either its contents or its path",
+    );
   } else {
     try {
       privateKey = keyText ? normalisePem(keyText) : readFileSync(resolve(cwd, keyPath as string), "utf8");
       createPrivateKey(privateKey); // fails now, with a clear message, rather than on the first webhook
     } catch (error) {
       const where = keyText ? "PRIVATE_KEY" : `PRIVATE_KEY_PATH (${keyPath})`;
-      problems.push(`the private key in ${where} could not be read (${error instanceof Error ? error.message : String(error)}); use the .pem file downloaded from the GitHub App's settings page`);
+      problems.push(
+        `the private key in ${where} could not be read (${error instanceof Error ? error.message : String(error)}); use the .pem file downloaded from the GitHub App's settings page`,
+      );
     }
   }
 
   const webhookSecret = env["WEBHOOK_SECRET"] ?? "";
   if (webhookSecret === "") {
-    problems.push('WEBHOOK_SECRET is not set: set it to the webhook secret of your GitHub App. Refusing to start, because Probot would otherwise accept webhooks signed with the publicly known default "development"');
+    problems.push(
+      'WEBHOOK_SECRET is not set: set it to the webhook secret of your GitHub App. Refusing to start, because Probot would otherwise accept webhooks signed with the publicly known default "development"',
+    );
   }
 
   let baseUrl = "https://api.github.com";
@@ -84,7 +91,8 @@ export function readSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
   const protocol = value("GHE_PROTOCOL") ?? "https";
   if (protocol !== "https" && protocol !== "http") problems.push(`GHE_PROTOCOL must be https or http, not "${protocol}"`);
   if (gheHost !== undefined) {
-    if (/[/\s]/.test(gheHost) || gheHost.includes("://")) problems.push(`GHE_HOST must be a host name with an optional port (e.g. github.example.com), not "${gheHost}"`);
+    if (/[/\s]/.test(gheHost) || gheHost.includes("://"))
+      problems.push(`GHE_HOST must be a host name with an optional port (e.g. github.example.com), not "${gheHost}"`);
     else baseUrl = `${protocol}://${gheHost}/api/v3`;
   }
 
@@ -107,7 +115,14 @@ export function readSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
     logLevel,
     webhookPath,
     requestTimeoutMs: integer("GITHUB_REQUEST_TIMEOUT_MS", value("GITHUB_REQUEST_TIMEOUT_MS"), 20_000, 1000, 600_000, problems),
-    rateLimitMaxWaitSeconds: integer("GITHUB_RATE_LIMIT_MAX_WAIT_SECONDS", value("GITHUB_RATE_LIMIT_MAX_WAIT_SECONDS"), 60, 0, 3600, problems),
+    rateLimitMaxWaitSeconds: integer(
+      "GITHUB_RATE_LIMIT_MAX_WAIT_SECONDS",
+      value("GITHUB_RATE_LIMIT_MAX_WAIT_SECONDS"),
+      60,
+      0,
+      3600,
+      problems,
+    ),
     maxConcurrentChecks: integer("MAX_CONCURRENT_CHECKS", value("MAX_CONCURRENT_CHECKS"), 8, 1, 100, problems),
     // GitHub caps webhook payloads at 25 MB; the events this app subscribes to are far smaller.
     maxBodyBytes: integer("WEBHOOK_MAX_BODY_BYTES", value("WEBHOOK_MAX_BODY_BYTES"), 10 * 1024 * 1024, 1024, 25 * 1024 * 1024, problems),
@@ -115,12 +130,27 @@ export function readSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
   };
   const redisUrl = value("REDIS_URL");
   if (redisUrl !== undefined) {
-    if (!/^rediss?:\/\//.test(redisUrl)) problems.push(`REDIS_URL must be a redis:// or rediss:// URL, not "${redisUrl.replace(/\/\/[^@]*@/, "//***@")}"`);
+    if (!/^rediss?:\/\//.test(redisUrl))
+      problems.push(`REDIS_URL must be a redis:// or rediss:// URL, not "${redisUrl.replace(/\/\/[^@]*@/, "//***@")}"`);
     settings.queue = {
       redisUrl,
       concurrency: settings.maxConcurrentChecks,
-      lockDurationMs: integer("QUEUE_LOCK_DURATION_MS", value("QUEUE_LOCK_DURATION_MS"), QUEUE_DEFAULTS.lockDurationMs, 1000, 600_000, problems),
-      stalledIntervalMs: integer("QUEUE_STALLED_INTERVAL_MS", value("QUEUE_STALLED_INTERVAL_MS"), QUEUE_DEFAULTS.stalledIntervalMs, 500, 600_000, problems),
+      lockDurationMs: integer(
+        "QUEUE_LOCK_DURATION_MS",
+        value("QUEUE_LOCK_DURATION_MS"),
+        QUEUE_DEFAULTS.lockDurationMs,
+        1000,
+        600_000,
+        problems,
+      ),
+      stalledIntervalMs: integer(
+        "QUEUE_STALLED_INTERVAL_MS",
+        value("QUEUE_STALLED_INTERVAL_MS"),
+        QUEUE_DEFAULTS.stalledIntervalMs,
+        500,
+        600_000,
+        problems,
+      ),
       attempts: integer("QUEUE_ATTEMPTS", value("QUEUE_ATTEMPTS"), QUEUE_DEFAULTS.attempts, 1, 50, problems),
       backoffMs: integer("QUEUE_BACKOFF_MS", value("QUEUE_BACKOFF_MS"), QUEUE_DEFAULTS.backoffMs, 100, 600_000, problems),
     };

@@ -32,7 +32,8 @@ export function safeError(error: unknown, depth = 0): Record<string, unknown> | 
   }
   if (depth < MAX_DEPTH) {
     if (source["cause"] !== undefined) safe["cause"] = safeError(source["cause"], depth + 1);
-    if (Array.isArray(source["errors"])) safe["errors"] = (source["errors"] as unknown[]).slice(0, 5).map((inner) => safeError(inner, depth + 1));
+    if (Array.isArray(source["errors"]))
+      safe["errors"] = (source["errors"] as unknown[]).slice(0, 5).map((inner) => safeError(inner, depth + 1));
   }
   return safe;
 }
@@ -44,7 +45,16 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
     serializers: { err: safeError, error: safeError },
     // Nothing secret should ever be logged; these paths cover the ways it could slip in.
     redact: {
-      paths: ["privateKey", "webhookSecret", "headers.authorization", "*.headers.authorization", "token", "*.token", "payload", "*.payload"],
+      paths: [
+        "privateKey",
+        "webhookSecret",
+        "headers.authorization",
+        "*.headers.authorization",
+        "token",
+        "*.token",
+        "payload",
+        "*.payload",
+      ],
       censor: "[redacted]",
     },
   };

@@ -23,7 +23,12 @@ export function signatureOf(secret: string, body: Uint8Array): string {
   return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 }
 
-export function checkSignature(secret: string, body: Uint8Array, sha256Header: string | undefined, sha1Header: string | undefined): SignatureCheck {
+export function checkSignature(
+  secret: string,
+  body: Uint8Array,
+  sha256Header: string | undefined,
+  sha1Header: string | undefined,
+): SignatureCheck {
   if (sha256Header === undefined) {
     return sha1Header !== undefined
       ? { ok: false, status: 400, error: "only X-Hub-Signature (SHA-1) was sent: X-Hub-Signature-256 is required" }
@@ -35,7 +40,11 @@ export function checkSignature(secret: string, body: Uint8Array, sha256Header: s
   const received = Buffer.from((form[1] as string).toLowerCase(), "hex");
   // Constant time: how much of a guess matched must not show in the response time.
   if (received.length !== expected.length || !timingSafeEqual(received, expected)) {
-    return { ok: false, status: 401, error: "signature does not match: check that the app's WEBHOOK_SECRET is the GitHub App's webhook secret" };
+    return {
+      ok: false,
+      status: 401,
+      error: "signature does not match: check that the app's WEBHOOK_SECRET is the GitHub App's webhook secret",
+    };
   }
   return { ok: true };
 }

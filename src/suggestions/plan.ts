@@ -87,12 +87,18 @@ interface Group {
 }
 
 /** The suggestions for fixable findings on lines the pull request changed; undefined when there are none. */
-export function planSuggestions(files: readonly SuggestionFile[], findings: readonly Finding[], options: SuggestionOptions): SuggestionPlan | undefined {
+export function planSuggestions(
+  files: readonly SuggestionFile[],
+  findings: readonly Finding[],
+  options: SuggestionOptions,
+): SuggestionPlan | undefined {
   let outsideDiff = 0;
   const groups: Group[] = [];
   for (const file of files) {
     const lines = readPatch(file.patch);
-    const selected = findings.filter((finding) => finding.fix && fixedFile(finding) === file.path && wanted(finding) && onChangedLine(finding, lines.added));
+    const selected = findings.filter(
+      (finding) => finding.fix && fixedFile(finding) === file.path && wanted(finding) && onChangedLine(finding, lines.added),
+    );
     for (const group of groupsOf(file, selected)) {
       if (commentable(lines, group.first, group.last)) groups.push(group);
       else outsideDiff++;
@@ -100,7 +106,11 @@ export function planSuggestions(files: readonly SuggestionFile[], findings: read
   }
   if (groups.length === 0) return undefined;
   // What blocks comes first; then in file order, as a reviewer reads.
-  groups.sort((a, b) => Number(b.findings.some(isBlocking)) - Number(a.findings.some(isBlocking)) || (a.path < b.path ? -1 : a.path > b.path ? 1 : a.first - b.first));
+  groups.sort(
+    (a, b) =>
+      Number(b.findings.some(isBlocking)) - Number(a.findings.some(isBlocking)) ||
+      (a.path < b.path ? -1 : a.path > b.path ? 1 : a.first - b.first),
+  );
   return {
     commitId: options.headSha,
     maxComments: options.maxComments,
@@ -115,7 +125,9 @@ export function planSuggestions(files: readonly SuggestionFile[], findings: read
  * Undefined when nothing is left to suggest.
  */
 export function reviewToPost(plan: SuggestionPlan, existing: readonly ExistingReviewComment[], botLogin: string): ReviewToPost | undefined {
-  const posted = new Set(existing.filter((comment) => comment.author === botLogin && comment.line !== null).flatMap((comment) => markerKeys(comment.body)));
+  const posted = new Set(
+    existing.filter((comment) => comment.author === botLogin && comment.line !== null).flatMap((comment) => markerKeys(comment.body)),
+  );
   const fresh = plan.suggestions.filter((suggestion) => !posted.has(suggestion.key));
   const chosen = fresh.slice(0, plan.maxComments);
   if (chosen.length === 0) return undefined;
@@ -147,7 +159,11 @@ function wanted(finding: Finding): boolean {
 /** The file with all the findings' fixes, cut into groups of adjacent changed lines. */
 function groupsOf(file: SuggestionFile, findings: readonly Finding[]): Group[] {
   if (findings.length === 0) return [];
-  const outcome = applyFixes(file.path, file.text, findings.map((finding) => finding.fix as DocumentFix));
+  const outcome = applyFixes(
+    file.path,
+    file.text,
+    findings.map((finding) => finding.fix as DocumentFix),
+  );
   if (outcome.text === file.text) return [];
   const ranges = changedRanges(file.text, outcome.text);
   const newLines = splitLines(outcome.text);
@@ -159,7 +175,9 @@ function groupsOf(file: SuggestionFile, findings: readonly Finding[]): Group[] {
   return ranges.map((range) => {
     const replacement = newLines.slice(range.newFirst - 1, range.newLast);
     const original = splitLines(file.text).slice(range.first - 1, range.last);
-    const members = touchedBy.filter(({ touched }) => touched.some((line) => line >= range.first && line <= range.last)).map(({ finding }) => finding);
+    const members = touchedBy
+      .filter(({ touched }) => touched.some((line) => line >= range.first && line <= range.last))
+      .map(({ finding }) => finding);
     const key = hash("sha256", JSON.stringify([file.path, original, replacement]), "hex").slice(0, 16);
     return { path: file.path, first: range.first, last: range.last, replacement, findings: members, key };
   });
@@ -218,7 +236,10 @@ function changedRanges(before: string, after: string): ChangedRange[] {
 }
 
 function commentOf(group: Group): PlannedComment {
-  const rules = group.findings.map((finding) => `- \`${finding.policy}/${finding.rule}\`${finding.container ? ` (container "${finding.container}")` : ""}: ${finding.fix?.fix.description ?? ""}`);
+  const rules = group.findings.map(
+    (finding) =>
+      `- \`${finding.policy}/${finding.rule}\`${finding.container ? ` (container "${finding.container}")` : ""}: ${finding.fix?.fix.description ?? ""}`,
+  );
   const fence = group.replacement.some((line) => line.startsWith("```")) ? "````" : "```";
   const body = [
     `**kube-policy-bot** suggests a fix:`,

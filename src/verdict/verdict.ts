@@ -15,7 +15,14 @@ import { inScope } from "../exceptions/scope.js";
 import type { ExceptionSettings } from "../exceptions/settings.js";
 import type { PodTemplateKinds } from "../manifests/pod-templates.js";
 import type { InputError, LoadedFile } from "../manifests/types.js";
-import { evaluate, type EvaluationOptions, type EvaluationResult, type EvaluationSummary, type NamespaceSources, type NamespaceSummary } from "../policy/engine.js";
+import {
+  evaluate,
+  type EvaluationOptions,
+  type EvaluationResult,
+  type EvaluationSummary,
+  type NamespaceSources,
+  type NamespaceSummary,
+} from "../policy/engine.js";
 import type { Finding, Policy } from "../policy/types.js";
 import { compareWithBaseline } from "./baseline.js";
 
@@ -159,7 +166,12 @@ function withStates(evaluated: EvaluationResult, input: VerdictInput, options: E
   return { ...evaluated, findings: evaluated.findings.map((finding, index) => ({ ...finding, state: states[index] ?? "new" })), fixed };
 }
 
-function commentExceptions(input: CommentExceptionsInput, findings: readonly Finding[], policies: readonly Policy[], now: Date): DerivedExceptions {
+function commentExceptions(
+  input: CommentExceptionsInput,
+  findings: readonly Finding[],
+  policies: readonly Policy[],
+  now: Date,
+): DerivedExceptions {
   return deriveExceptions({
     comments: input.comments,
     facts: input.facts,

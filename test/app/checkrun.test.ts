@@ -29,8 +29,22 @@ function finding(overrides: Partial<Finding> = {}): Finding {
 function evaluated(findings: Finding[], options: { errors?: number; resources?: number; fixed?: Finding[] } = {}): CheckOutcome {
   const counts = { blocking: 0, warning: 0, notice: 0, excepted: 0, "pre-existing": 0 };
   for (const item of findings) counts[classify(item)]++;
-  const errors = Array.from({ length: options.errors ?? 0 }, (_, index) => ({ file: "broken.yaml", line: index + 1, column: 3, message: "bad indentation" }));
-  const summary = { files: 1, resources: options.resources ?? 3, deny: counts.blocking, warn: counts.warning, dryrun: counts.notice, errors: errors.length, preExisting: counts["pre-existing"], fixed: options.fixed?.length ?? 0 };
+  const errors = Array.from({ length: options.errors ?? 0 }, (_, index) => ({
+    file: "broken.yaml",
+    line: index + 1,
+    column: 3,
+    message: "bad indentation",
+  }));
+  const summary = {
+    files: 1,
+    resources: options.resources ?? 3,
+    deny: counts.blocking,
+    warn: counts.warning,
+    dryrun: counts.notice,
+    errors: errors.length,
+    preExisting: counts["pre-existing"],
+    fixed: options.fixed?.length ?? 0,
+  };
   const verdict: Verdict = {
     findings,
     errors,
@@ -41,7 +55,12 @@ function evaluated(findings: Finding[], options: { errors?: number; resources?: 
     conclusion: counts.blocking + errors.length > 0 ? "block" : "pass",
     exceptions: { relevantDocuments: [], expiredDocuments: [] },
   };
-  return { kind: "evaluated", verdict, policies: [{ name: "pod-security-baseline", action: "deny", origin: "shipped default" }], notes: [] };
+  return {
+    kind: "evaluated",
+    verdict,
+    policies: [{ name: "pod-security-baseline", action: "deny", origin: "shipped default" }],
+    notes: [],
+  };
 }
 
 describe("verdict", () => {
@@ -65,7 +84,16 @@ describe("verdict", () => {
   });
 
   test("kinds whose messages say what is wrong but not what to do get the rule's fix", () => {
-    const result = buildCheckRun(evaluated([finding({ policy: "registry-only", policyKind: "K8sAllowedRepos", rule: "K8sAllowedRepos", message: 'container <app> has an invalid image repo <nginx>, allowed repos are ["registry.example.com/"]' })]));
+    const result = buildCheckRun(
+      evaluated([
+        finding({
+          policy: "registry-only",
+          policyKind: "K8sAllowedRepos",
+          rule: "K8sAllowedRepos",
+          message: 'container <app> has an invalid image repo <nginx>, allowed repos are ["registry.example.com/"]',
+        }),
+      ]),
+    );
     expect(result.annotations[0]?.message).toContain("How to fix: Use an image from one of the allowed repositories");
   });
 
@@ -86,7 +114,19 @@ describe("verdict", () => {
   });
 
   test("an excepted deny no longer blocks but stays visible as a notice", () => {
-    const result = buildCheckRun(evaluated([finding({ exception: { id: "EX-1", approver: "@sec-lead", reason: "node log shipping", expires: "2025-07-01T00:00:00Z", source: "comment https://github.com/acme/shop/pull/1#issuecomment-1" } })]));
+    const result = buildCheckRun(
+      evaluated([
+        finding({
+          exception: {
+            id: "EX-1",
+            approver: "@sec-lead",
+            reason: "node log shipping",
+            expires: "2025-07-01T00:00:00Z",
+            source: "comment https://github.com/acme/shop/pull/1#issuecomment-1",
+          },
+        }),
+      ]),
+    );
     expect(result.conclusion).toBe("success");
     expect(result.annotations[0]?.annotation_level).toBe("notice");
     expect(result.annotations[0]?.message).toContain("Excepted by EX-1");
@@ -99,14 +139,32 @@ describe("verdict", () => {
   });
 
   test("a config error is a failure listing file, line and problem", () => {
-    const result = buildCheckRun({ kind: "config-error", problems: [{ file: ".github/kube-policy.yml", line: 4, column: 3, message: "unknown key" }], notes: [] });
+    const result = buildCheckRun({
+      kind: "config-error",
+      problems: [{ file: ".github/kube-policy.yml", line: 4, column: 3, message: "unknown key" }],
+      notes: [],
+    });
     expect(result.conclusion).toBe("failure");
     expect(result.summary).toContain("| `.github/kube-policy.yml` | 4 | unknown key |");
   });
 
   test("an outage is failure (fail-closed) or neutral (fail-open), with a Re-run button when retryable", () => {
-    const closed = buildCheckRun({ kind: "not-evaluated", reason: "GitHub API error", whatToDo: "Re-run.", conclusion: "failure", retryable: true, notes: [] });
-    const open = buildCheckRun({ kind: "not-evaluated", reason: "GitHub API error", whatToDo: "Re-run.", conclusion: "neutral", retryable: false, notes: [] });
+    const closed = buildCheckRun({
+      kind: "not-evaluated",
+      reason: "GitHub API error",
+      whatToDo: "Re-run.",
+      conclusion: "failure",
+      retryable: true,
+      notes: [],
+    });
+    const open = buildCheckRun({
+      kind: "not-evaluated",
+      reason: "GitHub API error",
+      whatToDo: "Re-run.",
+      conclusion: "neutral",
+      retryable: false,
+      notes: [],
+    });
     expect(closed.conclusion).toBe("failure");
     expect(closed.actions).toEqual([{ label: "Re-run", identifier: "rerun", description: "Evaluate this pull request again" }]);
     expect(open.conclusion).toBe("neutral");
@@ -158,7 +216,12 @@ describe("the write plan", () => {
 describe("GitHub's limits and untrusted text", () => {
   test("thousands of findings keep summary and text under 65,535 characters", () => {
     const findings = Array.from({ length: 5000 }, (_, index) =>
-      finding({ file: `deploy/service-${index}.yaml`, line: index + 1, endLine: index + 1, resource: { apiVersion: "v1", kind: "Pod", namespace: "ns", name: `pod-${index}-${"x".repeat(40)}` } }),
+      finding({
+        file: `deploy/service-${index}.yaml`,
+        line: index + 1,
+        endLine: index + 1,
+        resource: { apiVersion: "v1", kind: "Pod", namespace: "ns", name: `pod-${index}-${"x".repeat(40)}` },
+      }),
     );
     const result = buildCheckRun(evaluated(findings, { resources: 5000 }));
     expect(result.summary.length).toBeLessThanOrEqual(65535);
@@ -175,7 +238,9 @@ describe("GitHub's limits and untrusted text", () => {
   });
 
   test("a file or resource name cannot break the summary table or inject markup", () => {
-    const result = buildCheckRun(evaluated([finding({ file: "a|b`c`.yaml", resource: { apiVersion: "v1", kind: "Pod", name: "x|<img src=x>" } })]));
+    const result = buildCheckRun(
+      evaluated([finding({ file: "a|b`c`.yaml", resource: { apiVersion: "v1", kind: "Pod", name: "x|<img src=x>" } })]),
+    );
     const row = result.summary.split("\n").find((line) => line.includes("a\\|b"));
     expect(row).toBeDefined();
     // 7 columns: the row has exactly 8 unescaped pipes.
@@ -204,7 +269,17 @@ describe("GitHub's limits and untrusted text", () => {
     fc.assert(
       fc.property(fc.array(arbitraryFinding, { maxLength: 180 }), (raw) => {
         const findings = raw.map((item) =>
-          finding({ action: item.action, message: item.message, file: item.file, line: item.line, endLine: item.line + item.span, column: item.column, endColumn: item.column + 4, rule: item.rule, resource: { apiVersion: "v1", kind: "Pod", name: item.name } }),
+          finding({
+            action: item.action,
+            message: item.message,
+            file: item.file,
+            line: item.line,
+            endLine: item.line + item.span,
+            column: item.column,
+            endColumn: item.column + 4,
+            rule: item.rule,
+            resource: { apiVersion: "v1", kind: "Pod", name: item.name },
+          }),
         );
         const result = buildCheckRun(evaluated(findings));
         const updates = planCheckRunUpdates(result);

@@ -21,7 +21,10 @@ const REQUEST = "/policy-exception pod-security-baseline Pod/default/r00t\nReaso
 
 function setup() {
   const github = new FakeGitHub().addRepo(repo);
-  github.addRepo({ owner: "acme", repo: ".github" }, { ".github/kube-policy.yml": "exceptions:\n  approvers:\n    - team: platform-security\n" });
+  github.addRepo(
+    { owner: "acme", repo: ".github" },
+    { ".github/kube-policy.yml": "exceptions:\n  approvers:\n    - team: platform-security\n" },
+  );
   github.setTeamMember("acme", "platform-security", "alice");
   // The checks run on the real clock: so are the comments, or the exceptions would have expired.
   // `later` moves GitHub's clock on, so a comment comes in a later second than a check it follows.
@@ -37,7 +40,12 @@ function setup() {
   });
   const comments = new CommentHandlers({ checks, runner });
   let delivery = 0;
-  const send = (action: string, comment: FakeComment, extra: Record<string, unknown> = {}, options: { issue?: Record<string, unknown>; id?: string } = {}): string => {
+  const send = (
+    action: string,
+    comment: FakeComment,
+    extra: Record<string, unknown> = {},
+    options: { issue?: Record<string, unknown>; id?: string } = {},
+  ): string => {
     const id = options.id ?? `delivery-${++delivery}`;
     const event: WebhookEvent = {
       id,
@@ -59,7 +67,11 @@ function setup() {
   /** The pull request as opened, and checked: what an approver looks at before commenting. */
   const opened = async () => {
     const pull = github.openPullRequest(repo, 1, { files: { "pod.yaml": BREAKOUT_POD } });
-    const payload = { action: "opened", repository, pull_request: { number: 1, head: { sha: pull.headSha }, base: { ref: pull.baseRef }, user: { login: "octocat" } } };
+    const payload = {
+      action: "opened",
+      repository,
+      pull_request: { number: 1, head: { sha: pull.headSha }, base: { ref: pull.baseRef }, user: { login: "octocat" } },
+    };
     checks.pullRequest({ id: `delivery-${++delivery}`, name: "pull_request", payload, gateway: github, log: silentLog });
     await runner.drain();
     skew += 2000;
@@ -158,7 +170,9 @@ describe("issue_comment.edited and deleted", () => {
     await runner.drain();
     const run = github.checkRuns.at(-1);
     expect(run?.conclusion).toBe("failure");
-    expect(run?.output?.summary).toMatch(new RegExp(`the comment requesting E${request.id} was deleted, so the exception no longer applies`));
+    expect(run?.output?.summary).toMatch(
+      new RegExp(`the comment requesting E${request.id} was deleted, so the exception no longer applies`),
+    );
   });
 
   test("the author editing their own pending request needs no notice, only a re-check", async () => {

@@ -70,7 +70,9 @@ exceptions:
   test("kustomize.roots: a list of directory globs, only in the organisation's config", () => {
     expect(parseOrgConfig("org.yml", "check:\n  gate: new\n").config?.kustomize).toEqual({});
     expect(parseOrgConfig("org.yml", "kustomize:\n  roots: []\n").config?.kustomize).toEqual({ roots: [] });
-    expect(parseOrgConfig("org.yml", "kustomize:\n  roots: overlays/*\n").problems).toEqual([expect.objectContaining({ line: 2, code: "wrong-type" })]);
+    expect(parseOrgConfig("org.yml", "kustomize:\n  roots: overlays/*\n").problems).toEqual([
+      expect.objectContaining({ line: 2, code: "wrong-type" }),
+    ]);
     expect(parseOrgConfig("org.yml", "kustomize:\n  root: [overlays/*]\n").problems).toEqual([
       expect.objectContaining({ line: 2, code: "unknown-key", suggestion: "roots" }),
     ]);
@@ -87,7 +89,9 @@ exceptions:
       "2: suggestions.maxComments must be a whole number from 1 to 50",
     ]);
     const repo = parseRepoConfig("repo.yml", "suggestions:\n  enabled: false\n");
-    expect(repo.problems.map((problem) => problem.message)).toContainEqual(expect.stringMatching(/^suggestions can only be set in the organisation's config/));
+    expect(repo.problems.map((problem) => problem.message)).toContainEqual(
+      expect.stringMatching(/^suggestions can only be set in the organisation's config/),
+    );
   });
 
   test("namespaces: maxFiles is bounded, and only the organisation sets it", () => {
@@ -95,15 +99,25 @@ exceptions:
       expect.objectContaining({ line: 2, message: "namespaces.maxFiles must be a whole number from 0 to 500, not 5000" }),
     ]);
     const repo = parseRepoConfig("repo.yml", "namespaces:\n  paths: [ns/*.yaml]\n  maxFiles: 5\n");
-    expect(repo.problems).toEqual([expect.objectContaining({ line: 3, message: expect.stringContaining("only be set in the organisation's config") })]);
+    expect(repo.problems).toEqual([
+      expect.objectContaining({ line: 3, message: expect.stringContaining("only be set in the organisation's config") }),
+    ]);
     expect(parseRepoConfig("repo.yml", "namespaces:\n  paths: [ns/*.yaml]\n").config?.namespaces).toEqual({ paths: ["ns/*.yaml"] });
   });
 
   test("podTemplates name custom resources that create pods; a path must look like one", () => {
-    const parsed = parseOrgConfig("org.yml", "podTemplates:\n  - apiVersion: example.com/v1\n    kind: Runner\n    podTemplatePaths: [spec.template, \"spec.jobs[*].template\"]\n");
+    const parsed = parseOrgConfig(
+      "org.yml",
+      'podTemplates:\n  - apiVersion: example.com/v1\n    kind: Runner\n    podTemplatePaths: [spec.template, "spec.jobs[*].template"]\n',
+    );
     expect(parsed.problems).toEqual([]);
-    expect(parsed.config?.podTemplates).toEqual([{ apiVersion: "example.com/v1", kind: "Runner", podTemplatePaths: ["spec.template", "spec.jobs[*].template"] }]);
-    const bad = parseOrgConfig("org.yml", "podTemplates:\n  - apiVersion: example.com/v1\n    kind: Runner\n    podTemplatePaths: [\"spec..template\"]\n  - kind: X\n");
+    expect(parsed.config?.podTemplates).toEqual([
+      { apiVersion: "example.com/v1", kind: "Runner", podTemplatePaths: ["spec.template", "spec.jobs[*].template"] },
+    ]);
+    const bad = parseOrgConfig(
+      "org.yml",
+      'podTemplates:\n  - apiVersion: example.com/v1\n    kind: Runner\n    podTemplatePaths: ["spec..template"]\n  - kind: X\n',
+    );
     expect(bad.problems.map((problem) => `${problem.line}: ${problem.message}`)).toEqual([
       '4: "spec..template" is not a path like spec.template or spec.jobs[*].template',
       "5: podTemplates must be a list of {apiVersion: group/version, kind: Kind, podTemplatePaths: [spec.template, ...]}",
@@ -111,10 +125,17 @@ exceptions:
   });
 
   test("problems come with their line and a suggestion", () => {
-    const parsed = parseOrgConfig("acme/.github:.github/kube-policy.yml", "check:\n  nmae: x\n  failureMode: closed\nexceptions:\n  maxDuration: forever\n");
+    const parsed = parseOrgConfig(
+      "acme/.github:.github/kube-policy.yml",
+      "check:\n  nmae: x\n  failureMode: closed\nexceptions:\n  maxDuration: forever\n",
+    );
     expect(parsed.config).toBeUndefined();
     expect(parsed.problems).toEqual([
-      expect.objectContaining({ file: "acme/.github:.github/kube-policy.yml", line: 2, message: expect.stringContaining('unknown key "nmae" in check (did you mean "name"?)') }),
+      expect.objectContaining({
+        file: "acme/.github:.github/kube-policy.yml",
+        line: 2,
+        message: expect.stringContaining('unknown key "nmae" in check (did you mean "name"?)'),
+      }),
       expect.objectContaining({ line: 3, message: expect.stringContaining("check.failureMode must be one of fail-closed, fail-open") }),
       expect.objectContaining({ line: 5, message: expect.stringContaining("duration like 14d") }),
     ]);
@@ -125,7 +146,9 @@ exceptions:
     const parsed = parseOrgConfig("org.yml", `manifests:\n  include: [${globs}]\n`);
     expect(parsed.config).toBeUndefined();
     expect(parsed.problems).toEqual([expect.objectContaining({ line: 2, message: expect.stringContaining(`at most ${MAX_GLOBS}`) })]);
-    expect(parseOrgConfig("org.yml", `manifests:\n  include: ["${"a".repeat(501)}"]\n`).problems[0]?.message).toMatch(/at most 500 characters/);
+    expect(parseOrgConfig("org.yml", `manifests:\n  include: ["${"a".repeat(501)}"]\n`).problems[0]?.message).toMatch(
+      /at most 500 characters/,
+    );
   });
 
   test("YAML syntax errors, several documents and a non-mapping are errors", () => {
@@ -135,7 +158,10 @@ exceptions:
   });
 
   test("approvers name exactly one of team or permission, and a real team slug", () => {
-    const parsed = parseOrgConfig("f", "exceptions:\n  approvers:\n    - team: a\n      permission: admin\n    - team: 'not a slug'\n    - permission: owner\n");
+    const parsed = parseOrgConfig(
+      "f",
+      "exceptions:\n  approvers:\n    - team: a\n      permission: admin\n    - team: 'not a slug'\n    - permission: owner\n",
+    );
     expect(parsed.problems.map((problem) => problem.message)).toEqual([
       expect.stringMatching(/exactly one of team or permission/),
       expect.stringMatching(/not a team slug/),
@@ -148,13 +174,18 @@ exceptions:
   });
 
   test("globs are repository-relative", () => {
-    expect(parseOrgConfig("f", "manifests:\n  include: ['/deploy/*.yaml']\n").problems[0]?.message).toMatch(/relative to the repository root/);
+    expect(parseOrgConfig("f", "manifests:\n  include: ['/deploy/*.yaml']\n").problems[0]?.message).toMatch(
+      /relative to the repository root/,
+    );
   });
 });
 
 describe("repo config", () => {
   test("may add globs, policy files and overrides", () => {
-    const parsed = parseRepoConfig("repo.yml", "manifests:\n  include: ['ops/**/*.json']\npolicies:\n  paths: ['policy/*.yaml']\n  overrides:\n    pod-security-restricted:\n      enforcementAction: deny\n");
+    const parsed = parseRepoConfig(
+      "repo.yml",
+      "manifests:\n  include: ['ops/**/*.json']\npolicies:\n  paths: ['policy/*.yaml']\n  overrides:\n    pod-security-restricted:\n      enforcementAction: deny\n",
+    );
     expect(parsed.problems).toEqual([]);
     expect(parsed.config?.manifests.include).toEqual(["ops/**/*.json"]);
     expect(parsed.config?.policies.paths).toEqual(["policy/*.yaml"]);
@@ -195,7 +226,9 @@ describe("default manifest globs", () => {
   });
 
   test("a repository's own include adds files, even ones the defaults exclude", () => {
-    expect(isManifestPath("charts/web/templates/rendered.yaml", { ...selection, repoInclude: ["charts/*/templates/rendered.yaml"] })).toBe(true);
+    expect(isManifestPath("charts/web/templates/rendered.yaml", { ...selection, repoInclude: ["charts/*/templates/rendered.yaml"] })).toBe(
+      true,
+    );
   });
 });
 
@@ -245,7 +278,11 @@ describe("merging policy layers", () => {
   });
 
   test.each([
-    ["lowering the action", { enforcementAction: "dryrun" as const }, /may raise its enforcementAction but not lower it from deny to dryrun/],
+    [
+      "lowering the action",
+      { enforcementAction: "dryrun" as const },
+      /may raise its enforcementAction but not lower it from deny to dryrun/,
+    ],
     ["excluding namespaces", { excludedNamespaces: ["legacy"] }, /cannot widen its excluded namespaces/],
     ["disabling", { disabled: true }, /cannot disable it/],
   ])("%s a non-overridable policy is an error, and the policy stays as it was", (_name, change, message) => {
@@ -257,18 +294,27 @@ describe("merging policy layers", () => {
   });
 
   test("an overridable policy may be relaxed, excluded from namespaces, or disabled", () => {
-    const relaxed = mergePolicies(layers({ overridable: ["baseline"], overrides: new Map([["baseline", { enforcementAction: "warn", excludedNamespaces: ["legacy"], line: 1, column: 1 }]]) }));
+    const relaxed = mergePolicies(
+      layers({
+        overridable: ["baseline"],
+        overrides: new Map([["baseline", { enforcementAction: "warn", excludedNamespaces: ["legacy"], line: 1, column: 1 }]]),
+      }),
+    );
     expect(relaxed.problems).toEqual([]);
     const baseline = relaxed.policies.find((item) => item.name === "baseline");
     expect(baseline?.enforcementAction).toBe("warn");
     expect(baseline?.match.excludedNamespaces).toEqual(["kube-system", "legacy"]);
-    const disabled = mergePolicies(layers({ overridable: ["baseline"], overrides: new Map([["baseline", { disabled: true, line: 1, column: 1 }]]) }));
+    const disabled = mergePolicies(
+      layers({ overridable: ["baseline"], overrides: new Map([["baseline", { disabled: true, line: 1, column: 1 }]]) }),
+    );
     expect(disabled.policies.map((item) => item.name)).toEqual(["restricted"]);
   });
 
   test("a repository policy may not take the name of a non-overridable org policy", () => {
     const merged = mergePolicies(layers({ repo: [policy("baseline", "dryrun", "policy/weak.yaml")] }));
-    expect(merged.problems).toEqual([expect.objectContaining({ file: "policy/weak.yaml", line: 4, message: expect.stringMatching(/not overridable/) })]);
+    expect(merged.problems).toEqual([
+      expect.objectContaining({ file: "policy/weak.yaml", line: 4, message: expect.stringMatching(/not overridable/) }),
+    ]);
     expect(merged.policies.find((item) => item.name === "baseline")?.enforcementAction).toBe("deny");
   });
 
@@ -282,7 +328,12 @@ describe("the document reader's problems", () => {
   test("carry a stable code and, for a typo, the suggestion", () => {
     const org = parseOrgConfig("org.yml", "chek:\n  name: x\ncheck:\n  failureMode: fail-opn\n");
     expect(org.problems).toEqual([
-      expect.objectContaining({ line: 1, code: "unknown-key", suggestion: "check", message: expect.stringContaining('did you mean "check"?') }),
+      expect.objectContaining({
+        line: 1,
+        code: "unknown-key",
+        suggestion: "check",
+        message: expect.stringContaining('did you mean "check"?'),
+      }),
       expect.objectContaining({ line: 4, code: "not-one-of", suggestion: "fail-open" }),
     ]);
     const repo = parseRepoConfig("repo.yml", "manifests: {}\n---\nmanifests: {}\n");

@@ -11,20 +11,37 @@ const root = resolve(import.meta.dirname, "../..");
 const deployDir = join(root, "deploy");
 
 describe("deploy/", () => {
-  const files = readdirSync(deployDir).filter((name) => name.endsWith(".yaml")).sort();
+  const files = readdirSync(deployDir)
+    .filter((name) => name.endsWith(".yaml"))
+    .sort();
   const loaded = files.map((name) => loadManifestFile(`deploy/${name}`, readFileSync(join(deployDir, name))));
 
   test("every file parses into Kubernetes objects", () => {
     expect(loaded.flatMap((file) => file.errors)).toEqual([]);
     expect(loaded.flatMap((file) => file.manifests.map((manifest) => manifest.object["kind"])).sort()).toEqual(
-      ["Deployment", "Deployment", "Kustomization", "Namespace", "NetworkPolicy", "NetworkPolicy", "PodDisruptionBudget", "Service", "Service", "ServiceAccount"].sort(),
+      [
+        "Deployment",
+        "Deployment",
+        "Kustomization",
+        "Namespace",
+        "NetworkPolicy",
+        "NetworkPolicy",
+        "PodDisruptionBudget",
+        "Service",
+        "Service",
+        "ServiceAccount",
+      ].sort(),
     );
   });
 
   test("the shipped policies find nothing, and neither does the restricted level enforced as deny", async () => {
     const shipped = loadPolicies(await defaultPolicySources());
     const restrictedDeny = loadPolicies([
-      { file: "restricted-deny.yaml", content: "apiVersion: kube-policy-bot.dev/v1\nkind: PodSecurity\nmetadata:\n  name: restricted-deny\nspec:\n  enforcementAction: deny\n  parameters:\n    level: restricted\n    version: latest\n" },
+      {
+        file: "restricted-deny.yaml",
+        content:
+          "apiVersion: kube-policy-bot.dev/v1\nkind: PodSecurity\nmetadata:\n  name: restricted-deny\nspec:\n  enforcementAction: deny\n  parameters:\n    level: restricted\n    version: latest\n",
+      },
     ]);
     expect([...shipped.errors, ...restrictedDeny.errors]).toEqual([]);
     const result = evaluate(loaded, [...shipped.policies, ...restrictedDeny.policies]);
@@ -35,11 +52,20 @@ describe("deploy/", () => {
   test("the container is hardened beyond the Pod Security Standards: read-only root, resources, numeric user matching the image", () => {
     const deployment = loaded
       .flatMap((file) => file.manifests)
-      .find((manifest) => manifest.object["kind"] === "Deployment" && (manifest.object["metadata"] as Record<string, unknown>)["name"] === "kube-policy-bot");
-    const at = (...path: (string | number)[]): unknown => path.reduce<unknown>((value, key) => (value as Record<string | number, unknown> | undefined)?.[key], deployment?.object);
+      .find(
+        (manifest) =>
+          manifest.object["kind"] === "Deployment" &&
+          (manifest.object["metadata"] as Record<string, unknown>)["name"] === "kube-policy-bot",
+      );
+    const at = (...path: (string | number)[]): unknown =>
+      path.reduce<unknown>((value, key) => (value as Record<string | number, unknown> | undefined)?.[key], deployment?.object);
     const container = ["spec", "template", "spec", "containers", 0];
-    expect(at(...container, "securityContext")).toEqual(expect.objectContaining({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, runAsNonRoot: true, runAsUser: 1000 }));
-    expect(at(...container, "resources", "requests")).toEqual(expect.objectContaining({ cpu: expect.any(String), memory: expect.any(String) }));
+    expect(at(...container, "securityContext")).toEqual(
+      expect.objectContaining({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, runAsNonRoot: true, runAsUser: 1000 }),
+    );
+    expect(at(...container, "resources", "requests")).toEqual(
+      expect.objectContaining({ cpu: expect.any(String), memory: expect.any(String) }),
+    );
     expect(at(...container, "resources", "limits", "memory")).toEqual(expect.any(String));
     expect(at("spec", "template", "spec", "automountServiceAccountToken")).toBe(false);
     expect(readFileSync(join(root, "Dockerfile"), "utf8")).toMatch(/^USER 1000:1000$/m);
@@ -47,8 +73,10 @@ describe("deploy/", () => {
 
   test("two replicas, a disruption budget, and the Redis they share", () => {
     const manifests = loaded.flatMap((file) => file.manifests).map((manifest) => manifest.object);
-    const get = (value: unknown, ...path: (string | number)[]): unknown => path.reduce<unknown>((v, key) => (v as Record<string | number, unknown> | undefined)?.[key], value);
-    const named = (kind: string, name: string): unknown => manifests.find((object) => object["kind"] === kind && get(object, "metadata", "name") === name);
+    const get = (value: unknown, ...path: (string | number)[]): unknown =>
+      path.reduce<unknown>((v, key) => (v as Record<string | number, unknown> | undefined)?.[key], value);
+    const named = (kind: string, name: string): unknown =>
+      manifests.find((object) => object["kind"] === kind && get(object, "metadata", "name") === name);
     const app = named("Deployment", "kube-policy-bot");
     expect(get(app, "spec", "replicas")).toBe(2);
     expect(get(named("PodDisruptionBudget", "kube-policy-bot"), "spec", "minAvailable")).toBe(1);

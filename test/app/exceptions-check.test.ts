@@ -74,15 +74,25 @@ describe("comment exceptions in the pull request check", () => {
 
     const run = await check(github, target, deps);
     expect(run.conclusion).toBe("success");
-    const levels = new Set(run.annotations.filter((annotation) => annotation.title?.startsWith("pod-security-baseline")).map((annotation) => annotation.annotation_level));
+    const levels = new Set(
+      run.annotations
+        .filter((annotation) => annotation.title?.startsWith("pod-security-baseline"))
+        .map((annotation) => annotation.annotation_level),
+    );
     expect(levels).toEqual(new Set(["notice"]));
     const privileged = run.annotations.find((annotation) => annotation.title === "pod-security-baseline/privileged");
-    expect(privileged?.message).toMatch(new RegExp(`Excepted by E${request.id} \\(comment .*\\), approved by alice until 2025-06-15T11:00:00.000Z: node debugging pod for incident INC-42`));
+    expect(privileged?.message).toMatch(
+      new RegExp(
+        `Excepted by E${request.id} \\(comment .*\\), approved by alice until 2025-06-15T11:00:00.000Z: node debugging pod for incident INC-42`,
+      ),
+    );
     expect(run.output?.summary).toMatch(/### Exceptions/);
     expect(run.output?.summary).toMatch(new RegExp(`\\*\\*Active\\*\\* \\(1\\)[\\s\\S]*E${request.id}.*alice.*2025-06-15T11:00:00.000Z`));
 
     const [reply] = ourReplies(github, 1);
-    expect(reply?.body).toMatch(new RegExp(`Exception E${request.id} granted\\*\\* by @alice \\(active member of team platform-security\\)`));
+    expect(reply?.body).toMatch(
+      new RegExp(`Exception E${request.id} granted\\*\\* by @alice \\(active member of team platform-security\\)`),
+    );
     expect(reply?.body).toMatch(/kind: PolicyException/);
     expect(reply?.body).toMatch(/kube-policy-bot:grant /);
     expect(request.reactions).toEqual(["+1"]);
@@ -100,8 +110,23 @@ describe("comment exceptions in the pull request check", () => {
     expect(run.conclusion).toBe("success");
     expect(ourReplies(github, 1)).toHaveLength(1);
     // The calls of the check itself: the review of suggested changes comes after the check run is complete.
-    const checkCalls = github.calls.slice(0, github.calls.findIndex((call) => call.method === "updateCheckRun"));
-    const exceptionCalls = checkCalls.map((call) => call.method).filter((method) => ["listIssueComments", "getBotLogin", "getTeamMembership", "getCollaboratorPermission", "createIssueComment", "createCommentReaction", "getPullRequest"].includes(method));
+    const checkCalls = github.calls.slice(
+      0,
+      github.calls.findIndex((call) => call.method === "updateCheckRun"),
+    );
+    const exceptionCalls = checkCalls
+      .map((call) => call.method)
+      .filter((method) =>
+        [
+          "listIssueComments",
+          "getBotLogin",
+          "getTeamMembership",
+          "getCollaboratorPermission",
+          "createIssueComment",
+          "createCommentReaction",
+          "getPullRequest",
+        ].includes(method),
+      );
     // One page of comments, who the bot is (cached per process by the real gateway), one membership read for alice.
     expect(exceptionCalls).toEqual(["listIssueComments", "getBotLogin", "getTeamMembership"]);
   });
@@ -124,7 +149,10 @@ describe("comment exceptions in the pull request check", () => {
     const run = await check(github, target, deps);
     expect(run.conclusion).toBe("failure");
     expect(github.count("listIssueComments")).toBe(1);
-    const checkCalls = github.calls.slice(0, github.calls.findIndex((call) => call.method === "updateCheckRun"));
+    const checkCalls = github.calls.slice(
+      0,
+      github.calls.findIndex((call) => call.method === "updateCheckRun"),
+    );
     expect(checkCalls.filter((call) => call.method === "getBotLogin")).toEqual([]);
     expect(github.count("getTeamMembership")).toBe(0);
     expect(run.output?.summary).not.toMatch(/### Exceptions/);
@@ -183,17 +211,31 @@ describe("comment exceptions in the pull request check", () => {
     const first = pullRequest(github, 1, { "deploy/pod.yaml": BREAKOUT_POD });
     await open(first);
     github.addComment(repo, 1, "alice", REQUEST.replace("pod-security-baseline", "pod-security-baseline/privileged"));
-    expect((await check(github, first, deps)).annotations.filter((annotation) => annotation.title === "pod-security-baseline/privileged").map((a) => a.annotation_level)).toEqual(["notice"]);
+    expect(
+      (await check(github, first, deps)).annotations
+        .filter((annotation) => annotation.title === "pod-security-baseline/privileged")
+        .map((a) => a.annotation_level),
+    ).toEqual(["notice"]);
 
     // Same pod, moved down a line by a comment: same content, still excused.
     const moved = pullRequest(github, 1, { "deploy/pod.yaml": `# moved\n${BREAKOUT_POD}` });
     const movedRun = await check(github, moved, deps);
-    expect(movedRun.annotations.find((annotation) => annotation.title === "pod-security-baseline/privileged")?.annotation_level).toBe("notice");
+    expect(movedRun.annotations.find((annotation) => annotation.title === "pod-security-baseline/privileged")?.annotation_level).toBe(
+      "notice",
+    );
 
     // A second privileged container is new content: it blocks.
-    const changed = pullRequest(github, 1, { "deploy/pod.yaml": BREAKOUT_POD.replace("    - name: shell", "    - name: shell2\n      image: busybox\n      securityContext:\n        privileged: true\n    - name: shell") });
+    const changed = pullRequest(github, 1, {
+      "deploy/pod.yaml": BREAKOUT_POD.replace(
+        "    - name: shell",
+        "    - name: shell2\n      image: busybox\n      securityContext:\n        privileged: true\n    - name: shell",
+      ),
+    });
     const changedRun = await check(github, changed, deps);
-    const privileged = changedRun.annotations.filter((annotation) => annotation.title === "pod-security-baseline/privileged").map((annotation) => annotation.annotation_level).sort();
+    const privileged = changedRun.annotations
+      .filter((annotation) => annotation.title === "pod-security-baseline/privileged")
+      .map((annotation) => annotation.annotation_level)
+      .sort();
     expect(privileged).toEqual(["failure", "notice"]);
   });
 
@@ -224,7 +266,10 @@ describe("comment exceptions in the pull request check", () => {
     const target = pullRequest(github, 1, { "deploy/pod.yaml": COMPLIANT_DEPLOYMENT });
     await open(target);
     github.addComment(repo, 1, "alice", REQUEST);
-    github.failNext("getTeamMembership", new GitHubApiError("checking whether alice is a member of team acme/platform-security", 502, "Bad Gateway"));
+    github.failNext(
+      "getTeamMembership",
+      new GitHubApiError("checking whether alice is a member of team acme/platform-security", 502, "Bad Gateway"),
+    );
     const run = await check(github, target, deps);
     expect(run.conclusion).toBe("failure");
     expect(run.output?.title).toMatch(/Not checked/);
@@ -258,7 +303,10 @@ describe("which pull request a merge group is for", () => {
       repository: { name: "shop", owner: { login: "acme" } },
       merge_group: { head_sha: "c".repeat(40), base_sha: "b".repeat(40), base_ref: "refs/heads/main", head_ref: headRef },
     });
-    expect(mergeGroupTarget(payload(`refs/heads/gh-readonly-queue/main/pr-42-${"b".repeat(40)}`))).toMatchObject({ kind: "merge_group", pullNumber: 42 });
+    expect(mergeGroupTarget(payload(`refs/heads/gh-readonly-queue/main/pr-42-${"b".repeat(40)}`))).toMatchObject({
+      kind: "merge_group",
+      pullNumber: 42,
+    });
     expect(mergeGroupTarget(payload("refs/heads/some-other-branch"))).not.toHaveProperty("pullNumber");
   });
 });
@@ -281,41 +329,64 @@ spec:
 
   test("one from the org repository applies; one past its expires does not and is listed as expired", async () => {
     const { github, deps } = setup({
-      orgFiles: { ".github/kube-policy.yml": `${ORG_CONFIG}policies:\n  paths: ['exceptions/*.yaml']\n`, "exceptions/r00t.yaml": document("r00t-debug", "2025-12-31") },
+      orgFiles: {
+        ".github/kube-policy.yml": `${ORG_CONFIG}policies:\n  paths: ['exceptions/*.yaml']\n`,
+        "exceptions/r00t.yaml": document("r00t-debug", "2025-12-31"),
+      },
     });
     const run = await check(github, pullRequest(github, 1, { "deploy/pod.yaml": BREAKOUT_POD }), deps);
     expect(run.conclusion).toBe("success");
-    expect(run.annotations.find((annotation) => annotation.title === "pod-security-baseline/privileged")?.message).toMatch(/Excepted by r00t-debug \(acme\/\.github:exceptions\/r00t\.yaml:1\), approved by security-board until 2025-12-31T00:00:00.000Z/);
+    expect(run.annotations.find((annotation) => annotation.title === "pod-security-baseline/privileged")?.message).toMatch(
+      /Excepted by r00t-debug \(acme\/\.github:exceptions\/r00t\.yaml:1\), approved by security-board until 2025-12-31T00:00:00.000Z/,
+    );
 
     const expired = setup({
-      orgFiles: { ".github/kube-policy.yml": `${ORG_CONFIG}policies:\n  paths: ['exceptions/*.yaml']\n`, "exceptions/r00t.yaml": document("r00t-debug", "2025-05-31") },
+      orgFiles: {
+        ".github/kube-policy.yml": `${ORG_CONFIG}policies:\n  paths: ['exceptions/*.yaml']\n`,
+        "exceptions/r00t.yaml": document("r00t-debug", "2025-05-31"),
+      },
     });
     const failed = await check(expired.github, pullRequest(expired.github, 1, { "deploy/pod.yaml": BREAKOUT_POD }), expired.deps);
     expect(failed.conclusion).toBe("failure");
     expect(failed.output?.summary).toMatch(/\*\*Expired\*\* \(1\)[\s\S]*r00t-debug/);
 
     // A pull request the document does not concern does not list it.
-    const unrelated = await check(expired.github, pullRequest(expired.github, 2, { "deploy/web.yaml": COMPLIANT_DEPLOYMENT }), expired.deps);
+    const unrelated = await check(
+      expired.github,
+      pullRequest(expired.github, 2, { "deploy/web.yaml": COMPLIANT_DEPLOYMENT }),
+      expired.deps,
+    );
     expect(unrelated.output?.summary).not.toMatch(/r00t-debug/);
   });
 
   test("one naming a policy that does not exist is a configuration error", async () => {
     const { github, deps } = setup({
-      orgFiles: { ".github/kube-policy.yml": `${ORG_CONFIG}policies:\n  paths: ['exceptions/*.yaml']\n`, "exceptions/r00t.yaml": document("r00t-debug", "2025-12-31", "pod-security-basline") },
+      orgFiles: {
+        ".github/kube-policy.yml": `${ORG_CONFIG}policies:\n  paths: ['exceptions/*.yaml']\n`,
+        "exceptions/r00t.yaml": document("r00t-debug", "2025-12-31", "pod-security-basline"),
+      },
     });
     const run = await check(github, pullRequest(github, 1, { "deploy/pod.yaml": BREAKOUT_POD }), deps);
     expect(run.output?.title).toMatch(/Configuration error/);
-    expect(run.output?.summary).toMatch(/names policy "pod-security-basline", which is not loaded \(did you mean "?pod-security-baseline"?\?\)/);
+    expect(run.output?.summary).toMatch(
+      /names policy "pod-security-basline", which is not loaded \(did you mean "?pod-security-baseline"?\?\)/,
+    );
   });
 
   test("a repository cannot except an org policy that is not overridable; it may when the org allows overriding it", async () => {
-    const repoFiles = { ".github/kube-policy.yml": "policies:\n  paths: ['policy/*.yaml']\n", "policy/r00t.yaml": document("r00t-debug", "2025-12-31") };
+    const repoFiles = {
+      ".github/kube-policy.yml": "policies:\n  paths: ['policy/*.yaml']\n",
+      "policy/r00t.yaml": document("r00t-debug", "2025-12-31"),
+    };
     const { github, deps } = setup({ baseFiles: repoFiles });
     const run = await check(github, pullRequest(github, 1, { "deploy/pod.yaml": BREAKOUT_POD }), deps);
     expect(run.output?.title).toMatch(/Configuration error/);
     expect(run.output?.summary).toMatch(/a repository cannot except it/);
 
-    const allowed = setup({ baseFiles: repoFiles, orgFiles: { ".github/kube-policy.yml": `${ORG_CONFIG}policies:\n  overridable: [pod-security-baseline]\n` } });
+    const allowed = setup({
+      baseFiles: repoFiles,
+      orgFiles: { ".github/kube-policy.yml": `${ORG_CONFIG}policies:\n  overridable: [pod-security-baseline]\n` },
+    });
     const passed = await check(allowed.github, pullRequest(allowed.github, 1, { "deploy/pod.yaml": BREAKOUT_POD }), allowed.deps);
     expect(passed.conclusion).toBe("success");
   });

@@ -123,7 +123,11 @@ export class FakeGitHub implements GitHubGateway {
     const info: PullRequestInfo = {
       number,
       state: "open",
-      headSha: options.headSha ?? createHash("sha1").update(`${key(repo)}#${number}:${JSON.stringify(options.files)}`).digest("hex"),
+      headSha:
+        options.headSha ??
+        createHash("sha1")
+          .update(`${key(repo)}#${number}:${JSON.stringify(options.files)}`)
+          .digest("hex"),
       baseRef: base,
       baseSha: "b".repeat(40),
       changedFiles: files.length,
@@ -142,7 +146,11 @@ export class FakeGitHub implements GitHubGateway {
       state.branches.set(info.headSha, head);
     }
     const previous = this.pulls.get(`${key(repo)}#${number}`)?.heads ?? [];
-    this.pulls.set(`${key(repo)}#${number}`, { info, files, heads: previous.includes(info.headSha) ? previous : [...previous, info.headSha] });
+    this.pulls.set(`${key(repo)}#${number}`, {
+      info,
+      files,
+      heads: previous.includes(info.headSha) ? previous : [...previous, info.headSha],
+    });
     return info;
   }
 
@@ -154,11 +162,14 @@ export class FakeGitHub implements GitHubGateway {
     // The head commit's tree: the default branch with the compared files.
     const state = this.repos.get(key(repo));
     if (state) state.branches.set(head, new Map([...(state.branches.get(state.defaultBranch) ?? []), ...Object.entries(files)]));
-    this.comparisons.set(`${key(repo)}:${base}...${head}`, Object.entries(files).map(([filename, content]) => {
-      const sha = blobSha(content);
-      this.blobs.set(sha, Buffer.from(content, "utf8"));
-      return { filename, status: "modified", sha };
-    }));
+    this.comparisons.set(
+      `${key(repo)}:${base}...${head}`,
+      Object.entries(files).map(([filename, content]) => {
+        const sha = blobSha(content);
+        this.blobs.set(sha, Buffer.from(content, "utf8"));
+        return { filename, status: "modified", sha };
+      }),
+    );
   }
 
   /** The next calls of `method` fail with these errors, in order. */
@@ -197,7 +208,12 @@ export class FakeGitHub implements GitHubGateway {
     return this;
   }
 
-  setPermission(repo: RepoRef, login: string, role: string, permission = role === "maintain" ? "write" : role === "triage" ? "read" : role): this {
+  setPermission(
+    repo: RepoRef,
+    login: string,
+    role: string,
+    permission = role === "maintain" ? "write" : role === "triage" ? "read" : role,
+  ): this {
     this.permissions.set(`${key(repo)}/${login.toLowerCase()}`, { permission, roleName: role });
     return this;
   }
@@ -212,7 +228,8 @@ export class FakeGitHub implements GitHubGateway {
   async listPullRequestFiles(repo: RepoRef, number: number): Promise<ChangedFile[]> {
     const files = this.pull(repo, number).files;
     // One request per page of 100, as the real implementation pays.
-    for (let page = 0; page < Math.max(1, Math.ceil(Math.min(files.length, 3000) / 100)); page++) this.record("listPullRequestFiles", `${key(repo)}#${number} page ${page + 1}`);
+    for (let page = 0; page < Math.max(1, Math.ceil(Math.min(files.length, 3000) / 100)); page++)
+      this.record("listPullRequestFiles", `${key(repo)}#${number} page ${page + 1}`);
     return files.slice(0, 3000).map((file) => ({ ...file }));
   }
 
@@ -252,7 +269,10 @@ export class FakeGitHub implements GitHubGateway {
     this.record("getTree", `${key(repo)}@${ref}`);
     const files = this.repos.get(key(repo))?.branches.get(ref);
     if (!files) return undefined;
-    return { entries: [...files.entries()].map(([path, content]) => ({ path, type: "blob", sha: blobSha(content) })), truncated: this.treesTruncated };
+    return {
+      entries: [...files.entries()].map(([path, content]) => ({ path, type: "blob", sha: blobSha(content) })),
+      truncated: this.treesTruncated,
+    };
   }
 
   async listCheckRunsForRef(repo: RepoRef, ref: string, appId?: number): Promise<CheckRunSummary[]> {
@@ -273,10 +293,16 @@ export class FakeGitHub implements GitHubGateway {
       }));
   }
 
-  async listPullRequestCommits(repo: RepoRef, number: number): Promise<{ commits: { sha: string; parents: string[] }[]; complete: boolean }> {
+  async listPullRequestCommits(
+    repo: RepoRef,
+    number: number,
+  ): Promise<{ commits: { sha: string; parents: string[] }[]; complete: boolean }> {
     this.record("listPullRequestCommits", `${key(repo)}#${number}`);
     const heads = this.pull(repo, number).heads;
-    return { commits: heads.map((sha, index) => ({ sha, parents: index === 0 ? ["b".repeat(40)] : [heads[index - 1] as string] })), complete: true };
+    return {
+      commits: heads.map((sha, index) => ({ sha, parents: index === 0 ? ["b".repeat(40)] : [heads[index - 1] as string] })),
+      complete: true,
+    };
   }
 
   async listForcePushes(repo: RepoRef, number: number): Promise<string[]> {
@@ -293,8 +319,22 @@ export class FakeGitHub implements GitHubGateway {
 
   async createCheckRun(repo: RepoRef, params: CheckRunCreate): Promise<{ id: number }> {
     this.record("createCheckRun", `${key(repo)} ${params.name}@${params.headSha}`);
-    const run: FakeCheckRun = { id: this.checkRuns.length + 1, name: params.name, headSha: params.headSha, externalId: params.externalId, status: "in_progress", annotations: [], writes: 1, startedAt: params.startedAt };
-    if (params.conclusion) Object.assign(run, { status: "completed", conclusion: params.conclusion, completedAt: params.completedAt ?? this.stamp() }, params.output ? { output: params.output } : {});
+    const run: FakeCheckRun = {
+      id: this.checkRuns.length + 1,
+      name: params.name,
+      headSha: params.headSha,
+      externalId: params.externalId,
+      status: "in_progress",
+      annotations: [],
+      writes: 1,
+      startedAt: params.startedAt,
+    };
+    if (params.conclusion)
+      Object.assign(
+        run,
+        { status: "completed", conclusion: params.conclusion, completedAt: params.completedAt ?? this.stamp() },
+        params.output ? { output: params.output } : {},
+      );
     this.checkRuns.push(run);
     return { id: run.id };
   }
@@ -303,7 +343,8 @@ export class FakeGitHub implements GitHubGateway {
     this.record("updateCheckRun", `${key(repo)} ${checkRunId} ${params.status}`);
     const run = this.checkRuns.find((candidate) => candidate.id === checkRunId);
     if (!run) throw new GitHubApiError(`updating check run ${checkRunId}`, 404, "Not Found");
-    if ((params.output?.annotations?.length ?? 0) > 50) throw new GitHubApiError(`updating check run ${checkRunId}`, 422, "more than 50 annotations");
+    if ((params.output?.annotations?.length ?? 0) > 50)
+      throw new GitHubApiError(`updating check run ${checkRunId}`, 422, "more than 50 annotations");
     if (params.output && (params.output.summary.length > 65535 || (params.output.text?.length ?? 0) > 65535)) {
       throw new GitHubApiError(`updating check run ${checkRunId}`, 422, "output too long");
     }
@@ -320,8 +361,12 @@ export class FakeGitHub implements GitHubGateway {
 
   async listIssueComments(repo: RepoRef, number: number): Promise<IssueComment[]> {
     const comments = this.commentsOn(repo, number);
-    for (let page = 0; page < Math.max(1, Math.ceil(comments.length / 100)); page++) this.record("listIssueComments", `${key(repo)}#${number} page ${page + 1}`);
-    return comments.map(({ pull: _pull, reactions: _reactions, ...comment }) => ({ ...comment, user: comment.user ? { ...comment.user } : null }));
+    for (let page = 0; page < Math.max(1, Math.ceil(comments.length / 100)); page++)
+      this.record("listIssueComments", `${key(repo)}#${number} page ${page + 1}`);
+    return comments.map(({ pull: _pull, reactions: _reactions, ...comment }) => ({
+      ...comment,
+      user: comment.user ? { ...comment.user } : null,
+    }));
   }
 
   async getTeamMembership(org: string, teamSlug: string, login: string): Promise<"active" | "pending" | undefined> {
@@ -359,7 +404,15 @@ export class FakeGitHub implements GitHubGateway {
     const pull = `${key(repo)}#${number}`;
     return this.reviews
       .filter((posted) => posted.pull === pull)
-      .flatMap((posted) => posted.review.comments.map((comment, index) => ({ id: index + 1, path: comment.path, line: comment.line, body: comment.body, user: { login: this.botLogin, type: "Bot" } })));
+      .flatMap((posted) =>
+        posted.review.comments.map((comment, index) => ({
+          id: index + 1,
+          path: comment.path,
+          line: comment.line,
+          body: comment.body,
+          user: { login: this.botLogin, type: "Bot" },
+        })),
+      );
   }
 
   async createReview(repo: RepoRef, number: number, review: ReviewCreate): Promise<{ id: number }> {
@@ -371,7 +424,9 @@ export class FakeGitHub implements GitHubGateway {
   // --- internals -----------------------------------------------------------------------------
 
   private stamp(): string {
-    return this.clock().toISOString().replace(/\.\d{3}Z$/, "Z");
+    return this.clock()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, "Z");
   }
 
   private record(method: Method, args: string): void {

@@ -57,11 +57,14 @@ spec:
 
 /** A pod with `count` containers each of which is privileged: 2+ findings per container. */
 export function privilegedPods(count: number): string {
-  const containers = Array.from({ length: count }, (_, index) => `    - name: c${index}
+  const containers = Array.from(
+    { length: count },
+    (_, index) => `    - name: c${index}
       image: alpine
       securityContext:
         privileged: true
-`).join("");
+`,
+  ).join("");
   return `apiVersion: v1
 kind: Pod
 metadata:

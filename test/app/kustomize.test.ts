@@ -38,7 +38,8 @@ spec:
             allowPrivilegeEscalation: false
             capabilities: {drop: ["ALL"]}
 `;
-const PRIVILEGED_PATCH = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          securityContext:\n            privileged: true\n";
+const PRIVILEGED_PATCH =
+  "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          securityContext:\n            privileged: true\n";
 
 /** A base and two overlays (prod, staging), each with its own replicas patch. */
 const REPOSITORY: Record<string, string> = {
@@ -77,7 +78,10 @@ async function check(github: FakeGitHub, target: CheckTarget, deps: PipelineDeps
 describe("Kustomize in the app's check", () => {
   test("a base change renders every overlay: one annotation on the base line, listing both overlays", async () => {
     const { github, deps } = setup();
-    const privileged = DEPLOYMENT.replace("allowPrivilegeEscalation: false", "allowPrivilegeEscalation: false\n            privileged: true");
+    const privileged = DEPLOYMENT.replace(
+      "allowPrivilegeEscalation: false",
+      "allowPrivilegeEscalation: false\n            privileged: true",
+    );
     const { run, annotations } = await check(github, pullRequest(github, { "base/deployment.yaml": privileged }), deps);
     expect(run?.conclusion).toBe("failure");
     const finding = annotations.filter((annotation) => annotation.title === "pod-security-baseline/privileged");
@@ -97,7 +101,9 @@ describe("Kustomize in the app's check", () => {
     expect(finding).toMatchObject({ path: "overlays/staging/patch.yaml", start_line: 11 });
     expect(finding?.message).toContain("Deployment staging/web in overlays/staging");
     expect(finding?.message).not.toContain("overlays/prod");
-    expect(run?.output?.summary).toContain("the Kustomize root this change affects was rendered and judged as it deploys: `overlays/staging`.");
+    expect(run?.output?.summary).toContain(
+      "the Kustomize root this change affects was rendered and judged as it deploys: `overlays/staging`.",
+    );
   });
 
   test("a render error fails closed at the kustomization entry, and no input is judged on its own", async () => {
@@ -105,13 +111,16 @@ describe("Kustomize in the app's check", () => {
     const broken = `${KUSTOMIZATION}namespace: prod\nresources:\n  - ../../base\npatches:\n  - path: missing.yaml\n`;
     const { run, annotations } = await check(github, pullRequest(github, { "overlays/prod/kustomization.yaml": broken }), deps);
     expect(run?.conclusion).toBe("failure");
-    expect(annotations).toEqual([expect.objectContaining({ path: "overlays/prod/kustomization.yaml", start_line: 7, annotation_level: "failure" })]);
+    expect(annotations).toEqual([
+      expect.objectContaining({ path: "overlays/prod/kustomization.yaml", start_line: 7, annotation_level: "failure" }),
+    ]);
     expect(annotations[0]?.message).toMatch(/missing\.yaml/);
   });
 
   test("a file named only inside a transformer file is read when the render asks for it (a second round)", async () => {
     const { github, deps } = setup();
-    const patcher = "apiVersion: builtin\nkind: PatchTransformer\nmetadata:\n  name: debug\npath: debug.yaml\ntarget:\n  kind: Deployment\n";
+    const patcher =
+      "apiVersion: builtin\nkind: PatchTransformer\nmetadata:\n  name: debug\npath: debug.yaml\ntarget:\n  kind: Deployment\n";
     const debug = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      hostPID: true\n";
     github.setFiles(repo, "main", { "overlays/prod/debug.yaml": debug });
     const target = pullRequest(github, {
@@ -126,7 +135,10 @@ describe("Kustomize in the app's check", () => {
 
   test("kustomize.roots chooses the roots: an overlay it leaves out is not judged", async () => {
     const { github, deps } = setup('kustomize:\n  roots: ["overlays/prod"]\n');
-    const privileged = DEPLOYMENT.replace("allowPrivilegeEscalation: false", "allowPrivilegeEscalation: false\n            privileged: true");
+    const privileged = DEPLOYMENT.replace(
+      "allowPrivilegeEscalation: false",
+      "allowPrivilegeEscalation: false\n            privileged: true",
+    );
     const { annotations } = await check(github, pullRequest(github, { "base/deployment.yaml": privileged }), deps);
     const finding = annotations.find((annotation) => annotation.title === "pod-security-baseline/privileged");
     expect(finding?.message).toContain("in overlays/prod");
@@ -135,7 +147,11 @@ describe("Kustomize in the app's check", () => {
 
   test("kustomize.roots: [] renders nothing and lists no tree; kustomization files are still never judged", async () => {
     const { github, deps } = setup("kustomize:\n  roots: []\n");
-    const { run, annotations } = await check(github, pullRequest(github, { "overlays/prod/kustomization.yaml": `${KUSTOMIZATION}namespace: prod\nresources:\n  - ../../base\n` }), deps);
+    const { run, annotations } = await check(
+      github,
+      pullRequest(github, { "overlays/prod/kustomization.yaml": `${KUSTOMIZATION}namespace: prod\nresources:\n  - ../../base\n` }),
+      deps,
+    );
     expect(github.count("getTree")).toBe(1); // the org's .github repository, not the pull request's head
     expect(run?.conclusion).toBe("success");
     expect(annotations).toEqual([]);
@@ -152,7 +168,8 @@ describe("Kustomize in the app's check", () => {
 
   test("a Flux HelmRelease is listed as not rendered, at its line", async () => {
     const { github, deps } = setup();
-    const release = "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: apps\nspec:\n  interval: 5m\n  chart:\n    spec:\n      chart: podinfo\n";
+    const release =
+      "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: apps\nspec:\n  interval: 5m\n  chart:\n    spec:\n      chart: podinfo\n";
     const { run, summary } = await check(github, pullRequest(github, { "apps/podinfo.yaml": release }), deps);
     expect(run?.conclusion).toBe("success");
     expect(summary).toMatch(/`apps\/podinfo\.yaml` line 8: not rendered: HelmRelease apps\/podinfo deploys a Helm chart/);

@@ -14,7 +14,8 @@ import { FakeGitHub } from "./fake-github.js";
 const REPO: RepoRef = { owner: "acme", repo: "gitops" };
 const namespace = (name: string, level = "restricted") =>
   `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n  labels:\n    pod-security.kubernetes.io/enforce: ${level}\n`;
-const pod = (ns: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: ${ns}\nspec:\n  containers:\n  - name: c\n    image: nginx\n`;
+const pod = (ns: string) =>
+  `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: ${ns}\nspec:\n  containers:\n  - name: c\n    image: nginx\n`;
 
 function request(overrides: Partial<NamespaceReadRequest> = {}): NamespaceReadRequest {
   return {
@@ -32,12 +33,22 @@ function request(overrides: Partial<NamespaceReadRequest> = {}): NamespaceReadRe
 describe("readNamespaceFiles", () => {
   test("reads the Namespace files at the head, sorted, within maxFiles, and says how many were left", async () => {
     const github = new FakeGitHub().addRepo(REPO, {});
-    github.setFiles(REPO, "change", Object.fromEntries(["a", "b", "c", "d", "e"].map((name) => [`namespaces/${name}.yaml`, namespace(name)])));
-    const result = await readNamespaceFiles(github, new ManifestStore(), request({ settings: { paths: ["namespaces/*.yaml"], maxFiles: 3 } }));
+    github.setFiles(
+      REPO,
+      "change",
+      Object.fromEntries(["a", "b", "c", "d", "e"].map((name) => [`namespaces/${name}.yaml`, namespace(name)])),
+    );
+    const result = await readNamespaceFiles(
+      github,
+      new ManifestStore(),
+      request({ settings: { paths: ["namespaces/*.yaml"], maxFiles: 3 } }),
+    );
     expect(result.current.map((manifest) => manifest.file)).toEqual(["namespaces/a.yaml", "namespaces/b.yaml", "namespaces/c.yaml"]);
     expect(github.count("getBlob")).toBe(3);
     expect(result.blobsFetched).toBe(3);
-    expect(result.notes).toEqual([expect.stringMatching(/^2 Namespace files matching namespaces.paths were not read: at most 3 are read per check/)]);
+    expect(result.notes).toEqual([
+      expect.stringMatching(/^2 Namespace files matching namespaces.paths were not read: at most 3 are read per check/),
+    ]);
   });
 
   test("a file unchanged between base and head is read once; the base version of a changed Namespace file is read wherever it lives", async () => {
@@ -74,7 +85,13 @@ describe("readNamespaceFiles", () => {
   test("nothing is listed when no policy needs it, or when every workload's Namespace is in the change", async () => {
     const github = new FakeGitHub().addRepo(REPO, {});
     const shipped = loadPolicies(await defaultPolicySources()).policies;
-    const gatekeeperOnly = loadPolicies([{ file: "p.yaml", content: "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sDisallowedTags\nmetadata: {name: tags}\nspec:\n  parameters: {tags: [latest]}\n" }]).policies;
+    const gatekeeperOnly = loadPolicies([
+      {
+        file: "p.yaml",
+        content:
+          "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sDisallowedTags\nmetadata: {name: tags}\nspec:\n  parameters: {tags: [latest]}\n",
+      },
+    ]).policies;
     const inPrStrangers = [loadManifestFile("p.yaml", pod("prod"))];
     const inPrWithNamespace = [loadManifestFile("p.yaml", pod("prod")), loadManifestFile("ns.yaml", namespace("prod"))];
     expect(namespaceNeeds(inPrStrangers, shipped)).toEqual({ current: true, base: false });

@@ -10,7 +10,9 @@ import { OctokitGateway, type OctokitRequester } from "../../src/github/octokit-
 type Answer = { status: number; data: unknown; headers?: Record<string, unknown> } | { error: { status: number; message: string } };
 
 /** Answers requests in order and records them. */
-function scripted(...answers: Answer[]): OctokitRequester & { requests: { route: string; parameters: Record<string, unknown> | undefined }[] } {
+function scripted(
+  ...answers: Answer[]
+): OctokitRequester & { requests: { route: string; parameters: Record<string, unknown> | undefined }[] } {
   const requests: { route: string; parameters: Record<string, unknown> | undefined }[] = [];
   return {
     requests,
@@ -18,19 +20,31 @@ function scripted(...answers: Answer[]): OctokitRequester & { requests: { route:
       requests.push({ route, parameters });
       const answer = answers.shift();
       if (!answer) throw new Error(`unexpected request ${route}`);
-      if ("error" in answer) throw Object.assign(new Error(answer.error.message), { status: answer.error.status, response: { status: answer.error.status } });
+      if ("error" in answer)
+        throw Object.assign(new Error(answer.error.message), { status: answer.error.status, response: { status: answer.error.status } });
       return { status: answer.status, data: answer.data, headers: answer.headers ?? {} };
     },
   };
 }
 
 const repo = { owner: "acme", repo: "shop" };
-const comment = (id: number) => ({ id, body: `comment ${id}`, user: { login: "alice", type: "User" }, created_at: "2025-06-01T10:00:00Z", updated_at: "2025-06-01T10:00:00Z", html_url: `https://github.example/acme/shop/pull/1#issuecomment-${id}` });
+const comment = (id: number) => ({
+  id,
+  body: `comment ${id}`,
+  user: { login: "alice", type: "User" },
+  created_at: "2025-06-01T10:00:00Z",
+  updated_at: "2025-06-01T10:00:00Z",
+  html_url: `https://github.example/acme/shop/pull/1#issuecomment-${id}`,
+});
 
 describe("listIssueComments", () => {
   test("reads 100 per page and follows the Link header to the last page", async () => {
     const octokit = scripted(
-      { status: 200, data: Array.from({ length: 100 }, (_, index) => comment(index + 1)), headers: { link: '<https://api/x?page=2>; rel="next"' } },
+      {
+        status: 200,
+        data: Array.from({ length: 100 }, (_, index) => comment(index + 1)),
+        headers: { link: '<https://api/x?page=2>; rel="next"' },
+      },
       { status: 200, data: [comment(101), { ...comment(102), user: null }] },
     );
     const comments = await new OctokitGateway(octokit).listIssueComments(repo, 1);
@@ -60,11 +74,17 @@ describe("who may approve", () => {
     expect(await gateway.getTeamMembership("acme", "platform-security", "alice")).toBe("pending");
     expect(await gateway.getTeamMembership("acme", "platform-security", "mallory")).toBeUndefined();
     await expect(gateway.getTeamMembership("acme", "platform-security", "bob")).rejects.toMatchObject({ status: 403 });
-    expect(octokit.requests[0]).toEqual({ route: "GET /orgs/{org}/teams/{team_slug}/memberships/{username}", parameters: { org: "acme", team_slug: "platform-security", username: "alice" } });
+    expect(octokit.requests[0]).toEqual({
+      route: "GET /orgs/{org}/teams/{team_slug}/memberships/{username}",
+      parameters: { org: "acme", team_slug: "platform-security", username: "alice" },
+    });
   });
 
   test("collaborator permission: permission and role name; undefined for an unknown user", async () => {
-    const octokit = scripted({ status: 200, data: { permission: "write", role_name: "maintain", user: {} } }, { error: { status: 404, message: "Not Found" } });
+    const octokit = scripted(
+      { status: 200, data: { permission: "write", role_name: "maintain", user: {} } },
+      { error: { status: 404, message: "Not Found" } },
+    );
     const gateway = new OctokitGateway(octokit);
     expect(await gateway.getCollaboratorPermission(repo, "alice")).toEqual({ permission: "write", roleName: "maintain" });
     expect(await gateway.getCollaboratorPermission(repo, "ghost")).toBeUndefined();
@@ -91,7 +111,10 @@ describe("writes", () => {
     await gateway.createCommentReaction(repo, 42, "+1");
     expect(octokit.requests).toEqual([
       { route: "POST /repos/{owner}/{repo}/issues/{issue_number}/comments", parameters: { ...repo, issue_number: 1, body: "hello" } },
-      { route: "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", parameters: { ...repo, comment_id: 42, content: "+1" } },
+      {
+        route: "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
+        parameters: { ...repo, comment_id: 42, content: "+1" },
+      },
     ]);
   });
 });

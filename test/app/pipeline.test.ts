@@ -29,7 +29,12 @@ function setup(options: { orgFiles?: Record<string, string>; baseFiles?: Record<
   return { github, deps };
 }
 
-function pullRequest(github: FakeGitHub, number: number, files: Record<string, string | null>, renamed?: Record<string, string>): PullRequestTarget {
+function pullRequest(
+  github: FakeGitHub,
+  number: number,
+  files: Record<string, string | null>,
+  renamed?: Record<string, string>,
+): PullRequestTarget {
   const pull = github.openPullRequest(repo, number, { files, ...(renamed ? { renamed } : {}) });
   return { kind: "pull_request", repo, number, headSha: pull.headSha, baseRef: pull.baseRef, changedFiles: pull.changedFiles };
 }
@@ -82,7 +87,10 @@ describe("a pull request check", () => {
       "getBotLogin",
       "createReview",
     ]);
-    expect(github.reviews[0]?.review).toMatchObject({ event: "COMMENT", comments: [expect.objectContaining({ path: "deploy/pod.yaml", line: 6 }), expect.anything()] });
+    expect(github.reviews[0]?.review).toMatchObject({
+      event: "COMMENT",
+      comments: [expect.objectContaining({ path: "deploy/pod.yaml", line: 6 }), expect.anything()],
+    });
   });
 
   test("a review that cannot be posted is logged and leaves the check as it is", async () => {
@@ -121,7 +129,11 @@ describe("a pull request check", () => {
 
   test("removed files are skipped and renamed files are judged under their new name", async () => {
     const { github, deps } = setup();
-    const { run } = await check(github, pullRequest(github, 5, { "old.yaml": null, "new/pod.yaml": BREAKOUT_POD }, { "new/pod.yaml": "old/pod.yaml" }), deps);
+    const { run } = await check(
+      github,
+      pullRequest(github, 5, { "old.yaml": null, "new/pod.yaml": BREAKOUT_POD }, { "new/pod.yaml": "old/pod.yaml" }),
+      deps,
+    );
     expect(run?.conclusion).toBe("failure");
     expect(new Set(run?.annotations.map((annotation) => annotation.path))).toEqual(new Set(["new/pod.yaml"]));
     expect(github.count("getBlob")).toBe(1);
@@ -129,7 +141,11 @@ describe("a pull request check", () => {
 
   test("YAML that holds no Kubernetes object is not judged, and the summary says so", async () => {
     const { github, deps } = setup();
-    const { run } = await check(github, pullRequest(github, 6, { "config/app.yaml": "server:\n  port: 8080\n", "pod.yaml": COMPLIANT_DEPLOYMENT }), deps);
+    const { run } = await check(
+      github,
+      pullRequest(github, 6, { "config/app.yaml": "server:\n  port: 8080\n", "pod.yaml": COMPLIANT_DEPLOYMENT }),
+      deps,
+    );
     expect(run?.conclusion).toBe("success");
     expect(run?.output?.summary).toMatch(/no Kubernetes object.*not checked: `config\/app\.yaml`/s);
   });
@@ -145,7 +161,9 @@ describe("a pull request check", () => {
     };
     const { run } = await check(github, pullRequest(github, 6, files), deps);
     const summary = run?.output?.summary ?? "";
-    expect(summary).toMatch(/`chart\/templates\/pod\.yaml` was not checked because it matches the exclude glob `\*\*\/templates\/\*\*`, but it holds Kubernetes objects \(Pod\)/);
+    expect(summary).toMatch(
+      /`chart\/templates\/pod\.yaml` was not checked because it matches the exclude glob `\*\*\/templates\/\*\*`, but it holds Kubernetes objects \(Pod\)/,
+    );
     expect(summary).toMatch(/`deploy\/\.hidden\.yaml` was not checked because it matches the exclude glob/);
     expect(summary).not.toMatch(/tsconfig|ci\.yml/);
     // A notice, not a verdict: the organisation's globs decide what is judged.
@@ -154,9 +172,15 @@ describe("a pull request check", () => {
 
   test("a manifest that does not parse blocks, with the error on its line", async () => {
     const { github, deps } = setup();
-    const { run } = await check(github, pullRequest(github, 7, { "broken.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\n" }), deps);
+    const { run } = await check(
+      github,
+      pullRequest(github, 7, { "broken.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\n" }),
+      deps,
+    );
     expect(run?.conclusion).toBe("failure");
-    expect(run?.annotations).toEqual([expect.objectContaining({ path: "broken.yaml", annotation_level: "failure", title: "manifest could not be read" })]);
+    expect(run?.annotations).toEqual([
+      expect.objectContaining({ path: "broken.yaml", annotation_level: "failure", title: "manifest could not be read" }),
+    ]);
   });
 });
 
@@ -218,7 +242,10 @@ describe("failures never leave the check in progress", () => {
 
   test("under fail-open, an outage completes the check as neutral", async () => {
     const { github, deps } = setup({ orgFiles: { ".github/kube-policy.yml": "check:\n  failureMode: fail-open\n" } });
-    github.failNext("listPullRequestFiles", new GitHubApiError("listing the files of pull request #1", 0, "no response from GitHub (timeout)"));
+    github.failNext(
+      "listPullRequestFiles",
+      new GitHubApiError("listing the files of pull request #1", 0, "no response from GitHub (timeout)"),
+    );
     const { run } = await check(github, pullRequest(github, 1, { "pod.yaml": BREAKOUT_POD }), deps);
     expect(run?.status).toBe("completed");
     expect(run?.conclusion).toBe("neutral");
@@ -244,7 +271,9 @@ describe("failures never leave the check in progress", () => {
 
   test("under fail-open, a manifest with kind: constructor beside a privileged Pod is judged, not passed", async () => {
     const { github, deps } = setup({ orgFiles: { ".github/kube-policy.yml": "check:\n  failureMode: fail-open\n" } });
-    const hostile = ["toString", "constructor", "__proto__", "valueOf"].map((kind) => `apiVersion: v1\nkind: ${kind}\nmetadata: {name: ${kind}}\n`).join("---\n");
+    const hostile = ["toString", "constructor", "__proto__", "valueOf"]
+      .map((kind) => `apiVersion: v1\nkind: ${kind}\nmetadata: {name: ${kind}}\n`)
+      .join("---\n");
     const { run } = await check(github, pullRequest(github, 1, { "pod.yaml": `${hostile}---\n${BREAKOUT_POD}` }), deps);
     expect(run?.conclusion).toBe("failure");
     expect(run?.output?.title).not.toMatch(/internal error/);
@@ -323,7 +352,9 @@ describe("stale work", () => {
     const newer = github.openPullRequest(repo, 1, { files: { "pod.yaml": COMPLIANT_DEPLOYMENT } }); // a push: the head moves on
     const report = await runPipeline(github, stale, { ...deps, isSuperseded: () => true }, "d");
     expect(report).toEqual(expect.objectContaining({ status: "skipped", conclusion: "cancelled", published: true }));
-    expect(github.checkRuns).toEqual([expect.objectContaining({ headSha: stale.headSha, status: "completed", conclusion: "cancelled", writes: 1 })]);
+    expect(github.checkRuns).toEqual([
+      expect.objectContaining({ headSha: stale.headSha, status: "completed", conclusion: "cancelled", writes: 1 }),
+    ]);
     expect(github.checkRuns[0]?.output?.title).toBe(`Superseded by ${newer.headSha.slice(0, 7)}`);
     expect(github.count("getBlob")).toBe(0);
   });
@@ -335,7 +366,12 @@ describe("stale work", () => {
     const list = github.listPullRequestFiles.bind(github);
     github.listPullRequestFiles = async (...args) => (await list(...args)).map((file) => ({ ...file, listedFor: newer }));
     const { report, run } = await check(github, target, deps);
-    expect([report.status, run?.status, run?.conclusion, run?.output?.title]).toEqual(["completed", "completed", "cancelled", "Superseded by 9999999"]);
+    expect([report.status, run?.status, run?.conclusion, run?.output?.title]).toEqual([
+      "completed",
+      "completed",
+      "cancelled",
+      "Superseded by 9999999",
+    ]);
     expect(github.count("getBlob")).toBe(0);
   });
 
@@ -362,7 +398,8 @@ describe("configuration", () => {
     const { github, deps } = setup({
       orgFiles: {
         ".github/kube-policy.yml": "check:\n  name: k8s-policy\npolicies:\n  paths: ['policies/*.yaml']\n",
-        "policies/repos.yaml": "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sAllowedRepos\nmetadata:\n  name: registry-only\nspec:\n  parameters:\n    repos: ['registry.example.com/']\n",
+        "policies/repos.yaml":
+          "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sAllowedRepos\nmetadata:\n  name: registry-only\nspec:\n  parameters:\n    repos: ['registry.example.com/']\n",
       },
     });
     const { run } = await check(github, pullRequest(github, 1, { "pod.yaml": BASELINE_ONLY_POD }), deps);
@@ -419,8 +456,11 @@ describe("configuration", () => {
   });
 
   test("a repository policy named like a non-overridable org policy is an error in the check", async () => {
-    const shadow = "apiVersion: kube-policy-bot.dev/v1\nkind: PodSecurity\nmetadata:\n  name: pod-security-baseline\nspec:\n  enforcementAction: dryrun\n  parameters:\n    level: baseline\n";
-    const { github, deps } = setup({ baseFiles: { ".github/kube-policy.yml": "policies:\n  paths: ['policy/*.yaml']\n", "policy/mine.yaml": shadow } });
+    const shadow =
+      "apiVersion: kube-policy-bot.dev/v1\nkind: PodSecurity\nmetadata:\n  name: pod-security-baseline\nspec:\n  enforcementAction: dryrun\n  parameters:\n    level: baseline\n";
+    const { github, deps } = setup({
+      baseFiles: { ".github/kube-policy.yml": "policies:\n  paths: ['policy/*.yaml']\n", "policy/mine.yaml": shadow },
+    });
     const { run } = await check(github, pullRequest(github, 1, { "pod.yaml": BREAKOUT_POD }), deps);
     expect(run?.conclusion).toBe("failure");
     expect(run?.output?.summary).toMatch(/policy\/mine\.yaml/);
@@ -445,7 +485,9 @@ spec:
 `;
 
   test("excused findings are reported as notices and no longer block; the summary lists the exception", async () => {
-    const { github, deps } = setup({ orgFiles: { ".github/kube-policy.yml": "policies:\n  paths: ['exceptions/*.yaml']\n", "exceptions/r00t.yaml": exceptionDocument } });
+    const { github, deps } = setup({
+      orgFiles: { ".github/kube-policy.yml": "policies:\n  paths: ['exceptions/*.yaml']\n", "exceptions/r00t.yaml": exceptionDocument },
+    });
     const { run } = await check(github, pullRequest(github, 1, { "pod.yaml": BREAKOUT_POD }), deps);
     expect(run?.conclusion).toBe("success");
     const baseline = run?.annotations.filter((annotation) => annotation.title?.startsWith("pod-security-baseline/")) ?? [];
@@ -457,7 +499,10 @@ spec:
   test("comments that cannot be read fail the check closed, like any other error", async () => {
     const { github, deps } = setup();
     github.failNext("listIssueComments", new GitHubApiError("listing the comments of pull request #1", 502, "Bad Gateway"));
-    const { run } = await check(github, pullRequest(github, 1, { "pod.yaml": COMPLIANT_DEPLOYMENT }), { ...deps, commentExceptions: { lock: new KeyedLock() } });
+    const { run } = await check(github, pullRequest(github, 1, { "pod.yaml": COMPLIANT_DEPLOYMENT }), {
+      ...deps,
+      commentExceptions: { lock: new KeyedLock() },
+    });
     expect(run?.status).toBe("completed");
     expect(run?.conclusion).toBe("failure");
     expect(run?.output?.title).toMatch(/listing the comments/);

@@ -14,13 +14,24 @@ import { startServer, type RunningServer } from "../../src/server.js";
 import { FakeGitHub } from "./fake-github.js";
 import { BREAKOUT_POD, silentLog } from "./fixtures.js";
 
-const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } }).privateKey;
+const privateKey = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: "pkcs1", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+}).privateKey;
 const baseEnv = { APP_ID: "123", PRIVATE_KEY: privateKey, WEBHOOK_SECRET: "s3cret" };
 
 describe("settings", () => {
   test("defaults: github.com, loopback, port 3000, info logs, Probot's webhook path", () => {
     expect(readSettings(baseEnv)).toEqual(
-      expect.objectContaining({ appId: 123, baseUrl: "https://api.github.com", host: "127.0.0.1", port: 3000, logLevel: "info", webhookPath: "/api/github/webhooks" }),
+      expect.objectContaining({
+        appId: 123,
+        baseUrl: "https://api.github.com",
+        host: "127.0.0.1",
+        port: 3000,
+        logLevel: "info",
+        webhookPath: "/api/github/webhooks",
+      }),
     );
   });
 
@@ -31,7 +42,14 @@ describe("settings", () => {
 
   test("lists every problem at once", () => {
     try {
-      const env: Record<string, string> = { APP_ID: "my-app", PRIVATE_KEY: "not a key", WEBHOOK_SECRET: "x", PORT: "99999", LOG_LEVEL: "loud", GHE_PROTOCOL: "ftp" };
+      const env: Record<string, string> = {
+        APP_ID: "my-app",
+        PRIVATE_KEY: "not a key",
+        WEBHOOK_SECRET: "x",
+        PORT: "99999",
+        LOG_LEVEL: "loud",
+        GHE_PROTOCOL: "ftp",
+      };
       readSettings(env);
       throw new Error("expected a SettingsError");
     } catch (error) {
@@ -49,7 +67,9 @@ describe("settings", () => {
   test("accepts the private key with literal \\n, or from a path, and GHE_HOST for GitHub Enterprise Server", () => {
     const escaped = readSettings({ ...baseEnv, PRIVATE_KEY: privateKey.replace(/\n/g, "\\n") });
     expect(escaped.privateKey).toBe(privateKey);
-    expect(readSettings({ ...baseEnv, GHE_HOST: "github.example.com:8443", GHE_PROTOCOL: "http" }).baseUrl).toBe("http://github.example.com:8443/api/v3");
+    expect(readSettings({ ...baseEnv, GHE_HOST: "github.example.com:8443", GHE_PROTOCOL: "http" }).baseUrl).toBe(
+      "http://github.example.com:8443/api/v3",
+    );
     expect(() => readSettings({ APP_ID: "1", WEBHOOK_SECRET: "x" })).toThrow(/neither PRIVATE_KEY nor PRIVATE_KEY_PATH is set/);
     expect(() => readSettings({ APP_ID: "1", WEBHOOK_SECRET: "x", PRIVATE_KEY_PATH: "/nonexistent/key.pem" })).toThrow(/PRIVATE_KEY_PATH/);
   });
@@ -78,13 +98,20 @@ describe("HTTP front", () => {
   let server: RunningServer;
   let port: number;
   beforeAll(async () => {
-    const settings = { ...readSettings({ ...baseEnv, PORT: "0", GHE_HOST: "127.0.0.1:9", GHE_PROTOCOL: "http", WEBHOOK_MAX_BODY_BYTES: "2048" }) };
+    const settings = {
+      ...readSettings({ ...baseEnv, PORT: "0", GHE_HOST: "127.0.0.1:9", GHE_PROTOCOL: "http", WEBHOOK_MAX_BODY_BYTES: "2048" }),
+    };
     server = await startServer(settings, silentLog);
     port = server.address.port;
   });
   afterAll(async () => server.close());
 
-  function send(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  function send(
+    method: string,
+    path: string,
+    body?: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
       const req = request({ host: "127.0.0.1", port, method, path, headers }, (res) => {
         let text = "";
@@ -100,7 +127,12 @@ describe("HTTP front", () => {
   function webhook(event: string, payload: object, secret = "s3cret") {
     const body = JSON.stringify(payload);
     const signature = `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
-    return send("POST", "/api/github/webhooks", body, { "content-type": "application/json", "x-github-event": event, "x-github-delivery": "d-1", "x-hub-signature-256": signature });
+    return send("POST", "/api/github/webhooks", body, {
+      "content-type": "application/json",
+      "x-github-event": event,
+      "x-github-delivery": "d-1",
+      "x-hub-signature-256": signature,
+    });
   }
 
   test("GET /healthz answers 200 with JSON", async () => {
@@ -124,7 +156,11 @@ describe("HTTP front", () => {
   });
 
   test("a webhook without signature is refused", async () => {
-    const response = await send("POST", "/api/github/webhooks", "{}", { "content-type": "application/json", "x-github-event": "ping", "x-github-delivery": "d-2" });
+    const response = await send("POST", "/api/github/webhooks", "{}", {
+      "content-type": "application/json",
+      "x-github-event": "ping",
+      "x-github-delivery": "d-2",
+    });
     expect(response.status).toBe(400);
   });
 
@@ -138,7 +174,11 @@ describe("Probot routing", () => {
   test("a pull_request.opened delivery becomes a completed check through the app function", async () => {
     const github = new FakeGitHub().addRepo({ owner: "acme", repo: "shop" });
     const pull = github.openPullRequest({ owner: "acme", repo: "shop" }, 5, { files: { "pod.yaml": BREAKOUT_POD } });
-    const probot = new Probot({ githubToken: "test", log: silentLog, Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }) });
+    const probot = new Probot({
+      githubToken: "test",
+      log: silentLog,
+      Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    });
     const kubePolicy = createKubePolicyApp({ gatewayFor: () => github, pipelineOptions: { completionRetryDelaysMs: [0] } });
     await probot.load(kubePolicy.app);
     await probot.receive({
@@ -148,7 +188,13 @@ describe("Probot routing", () => {
         action: "opened",
         number: 5,
         repository: { id: 1, name: "shop", full_name: "acme/shop", owner: { login: "acme" } },
-        pull_request: { number: 5, head: { sha: pull.headSha }, base: { ref: "main" }, changed_files: 1, updated_at: "2025-06-01T00:00:00Z" },
+        pull_request: {
+          number: 5,
+          head: { sha: pull.headSha },
+          base: { ref: "main" },
+          changed_files: 1,
+          updated_at: "2025-06-01T00:00:00Z",
+        },
         installation: { id: 1 },
       },
     } as unknown as Parameters<Probot["receive"]>[0]);

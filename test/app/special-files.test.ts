@@ -12,7 +12,11 @@ import { BREAKOUT_POD } from "./fixtures.js";
 
 const repo: RepoRef = { owner: "acme", repo: "shop" };
 const HEAD = "f".repeat(40);
-const sha = (content: string): string => createHash("sha1").update(`blob ${Buffer.byteLength(content)}\0`).update(content).digest("hex");
+const sha = (content: string): string =>
+  createHash("sha1")
+    .update(`blob ${Buffer.byteLength(content)}\0`)
+    .update(content)
+    .digest("hex");
 
 /** The fake, plus the Contents API answers a test gives it, and blob reads it refuses as too large. */
 class GitHubWithContents extends FakeGitHub {
@@ -26,7 +30,8 @@ class GitHubWithContents extends FakeGitHub {
 
   override async getBlob(target: RepoRef, blobSha: string): Promise<Uint8Array> {
     this.blobReads.push(blobSha);
-    if (this.tooLarge.has(blobSha)) throw new GitHubApiError(`reading blob ${blobSha}`, 413, "GitHub's response is larger than 7 bytes", "too-large");
+    if (this.tooLarge.has(blobSha))
+      throw new GitHubApiError(`reading blob ${blobSha}`, 413, "GitHub's response is larger than 7 bytes", "too-large");
     return super.getBlob(target, blobSha);
   }
 
@@ -49,7 +54,9 @@ describe("special files", () => {
     github.described.set("deploy/pod.yaml", { type: "file", path: "base/pod.yaml", sha: target, size: BREAKOUT_POD.length });
     const result = await new ManifestStore().load(github, repo, [changed("deploy/pod.yaml", link)], HEAD);
     expect(result.files.map((file) => [file.file, file.manifests.length, file.errors.length])).toEqual([["base/pod.yaml", 1, 0]]);
-    expect(result.notes).toEqual(["`deploy/pod.yaml` is a symbolic link to `base/pod.yaml`: `base/pod.yaml` was checked in its place (its findings are reported on its own lines)."]);
+    expect(result.notes).toEqual([
+      "`deploy/pod.yaml` is a symbolic link to `base/pod.yaml`: `base/pod.yaml` was checked in its place (its findings are reported on its own lines).",
+    ]);
     expect(result.notManifests).toEqual([]);
   });
 
@@ -57,15 +64,32 @@ describe("special files", () => {
     const github = new GitHubWithContents().addRepo(repo);
     const target = github.blob(BREAKOUT_POD);
     github.described.set("deploy/pod.yaml", { type: "file", path: "base/pod.yaml", sha: target, size: 1 });
-    const result = await new ManifestStore().load(github, repo, [changed("base/pod.yaml", target), changed("deploy/pod.yaml", github.blob("../base/pod.yaml"))], HEAD);
+    const result = await new ManifestStore().load(
+      github,
+      repo,
+      [changed("base/pod.yaml", target), changed("deploy/pod.yaml", github.blob("../base/pod.yaml"))],
+      HEAD,
+    );
     expect(result.files.map((file) => file.file)).toEqual(["base/pod.yaml"]);
   });
 
   test("a link GitHub does not follow (out of the repository, to a directory) is an error on the link", async () => {
     const github = new GitHubWithContents().addRepo(repo);
-    github.described.set("deploy/away.yaml", { type: "symlink", path: "deploy/away.yaml", sha: "1".repeat(40), size: 11, target: "/etc/passwd" });
+    github.described.set("deploy/away.yaml", {
+      type: "symlink",
+      path: "deploy/away.yaml",
+      sha: "1".repeat(40),
+      size: 11,
+      target: "/etc/passwd",
+    });
     const result = await new ManifestStore().load(github, repo, [changed("deploy/away.yaml", github.blob("/etc/passwd"))], HEAD);
-    expect(result.files).toEqual([{ file: "deploy/away.yaml", manifests: [], errors: [expect.objectContaining({ line: 1, message: expect.stringMatching(/symbolic link to "\/etc\/passwd"/) })] }]);
+    expect(result.files).toEqual([
+      {
+        file: "deploy/away.yaml",
+        manifests: [],
+        errors: [expect.objectContaining({ line: 1, message: expect.stringMatching(/symbolic link to "\/etc\/passwd"/) })],
+      },
+    ]);
   });
 
   test("a one-line file that is really a file stays a non-manifest (one Contents call to find out)", async () => {
@@ -78,9 +102,20 @@ describe("special files", () => {
 
   test("a submodule: its commit is no blob (404), the Contents API says submodule: an error naming it", async () => {
     const github = new GitHubWithContents().addRepo(repo);
-    github.described.set("deploy/vendor", { type: "submodule", path: "deploy/vendor", sha: "2".repeat(40), size: 0, target: "https://github.example/o/m.git" });
+    github.described.set("deploy/vendor", {
+      type: "submodule",
+      path: "deploy/vendor",
+      sha: "2".repeat(40),
+      size: 0,
+      target: "https://github.example/o/m.git",
+    });
     const result = await new ManifestStore().load(github, repo, [changed("deploy/vendor", "2".repeat(40))], HEAD);
-    expect(result.files[0]?.errors).toEqual([expect.objectContaining({ line: 1, message: expect.stringMatching(/git submodule \(commit 222222222222 of https:\/\/github\.example\/o\/m\.git\)/) })]);
+    expect(result.files[0]?.errors).toEqual([
+      expect.objectContaining({
+        line: 1,
+        message: expect.stringMatching(/git submodule \(commit 222222222222 of https:\/\/github\.example\/o\/m\.git\)/),
+      }),
+    ]);
   });
 
   test("a blob refused as too large is an error on line 1, remembered: the same content is not fetched again", async () => {
@@ -90,7 +125,13 @@ describe("special files", () => {
     const store = new ManifestStore();
     for (const name of ["a.yaml", "b.yaml"]) {
       const result = await store.load(github, repo, [changed(name, big)], HEAD);
-      expect(result.files).toEqual([{ file: name, manifests: [], errors: [expect.objectContaining({ line: 1, message: expect.stringMatching(/too large to check .*not passed/) })] }]);
+      expect(result.files).toEqual([
+        {
+          file: name,
+          manifests: [],
+          errors: [expect.objectContaining({ line: 1, message: expect.stringMatching(/too large to check .*not passed/) })],
+        },
+      ]);
     }
     expect(github.blobReads).toEqual([big]);
   });

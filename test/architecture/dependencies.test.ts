@@ -97,7 +97,8 @@ function violations(edges: ReadonlyMap<string, readonly string[]>): string[] {
       const fromLayer = layerOf.get(fromUnit) as number;
       const toLayer = layerOf.get(toUnit) as number;
       if (toLayer < fromLayer) problems.push(`${from} -> ${to}: ${fromUnit} must not depend on the higher ${toUnit}`);
-      else if (toLayer === fromLayer) problems.push(`${from} -> ${to}: ${fromUnit} and ${toUnit} are in the same layer and must stay independent`);
+      else if (toLayer === fromLayer)
+        problems.push(`${from} -> ${to}: ${fromUnit} and ${toUnit} are in the same layer and must stay independent`);
     }
   }
   return problems.sort();
@@ -165,7 +166,16 @@ describe("GitHub calls", () => {
 
 describe("the checks themselves", () => {
   test("find a cycle, an upward import, a same-layer import and a restricted import", () => {
-    expect(cycles(new Map([["a", ["b"]], ["b", ["c"]], ["c", ["a"]], ["d", ["a"]]]))).toEqual([["a", "b", "c"]]);
+    expect(
+      cycles(
+        new Map([
+          ["a", ["b"]],
+          ["b", ["c"]],
+          ["c", ["a"]],
+          ["d", ["a"]],
+        ]),
+      ),
+    ).toEqual([["a", "b", "c"]]);
     const bad = new Map([
       ["src/manifests/x.ts", ["src/policy/y.ts"]],
       ["src/server/x.ts", ["src/cli/y.ts"]],

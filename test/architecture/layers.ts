@@ -73,7 +73,16 @@ export const LAYERS: readonly (readonly string[])[] = [
  * void-notice.ts) and wired up by the app. Never by decide/, the verdict, or anything pure.
  */
 export const RESTRICTED: Readonly<Record<string, readonly string[]>> = {
-  github: ["src/pipeline/read/", "src/pipeline/write/", "src/pipeline/run.ts", "src/pipeline/void-notice.ts", "src/app.ts", "src/app/", "src/server.ts", "scripts/"],
+  github: [
+    "src/pipeline/read/",
+    "src/pipeline/write/",
+    "src/pipeline/run.ts",
+    "src/pipeline/void-notice.ts",
+    "src/app.ts",
+    "src/app/",
+    "src/server.ts",
+    "scripts/",
+  ],
 };
 
 /** Where the GitHub port's methods may be called: the read and write steps only. */

@@ -56,7 +56,12 @@ describe("check on an AdmissionReview file", () => {
     const file = await scratchFile("create-review.yaml", review("CREATE"));
     const text = await runCli(["check", file]);
     expect(text.code).toBe(1);
-    expect(text.stdout).toMatch(new RegExp(`create-review\\.yaml:${PRIVILEGED_LINE}:\\d+: deny pod-security-baseline/privileged: .+ \\(Pod shop/debug, container "shell"; namespace shop not found: default enforce=baseline:latest \\(policy parameters\\)\\)$`, "m"));
+    expect(text.stdout).toMatch(
+      new RegExp(
+        `create-review\\.yaml:${PRIVILEGED_LINE}:\\d+: deny pod-security-baseline/privileged: .+ \\(Pod shop/debug, container "shell"; namespace shop not found: default enforce=baseline:latest \\(policy parameters\\)\\)$`,
+        "m",
+      ),
+    );
 
     const json = await runCli(["check", "--format", "json", file]);
     expect(json.code).toBe(1);

@@ -3,7 +3,14 @@ import { parseArgs } from "../../src/cli/args.js";
 
 describe("command-line arguments", () => {
   it("reads check with its defaults", () => {
-    expect(parseArgs(["check", "examples/"])).toEqual({ command: "check", policies: [], format: "text", paths: ["examples/"], fix: "none", dryRun: false });
+    expect(parseArgs(["check", "examples/"])).toEqual({
+      command: "check",
+      policies: [],
+      format: "text",
+      paths: ["examples/"],
+      fix: "none",
+      dryRun: false,
+    });
   });
 
   it("reads --fix, --fix-warnings and --dry-run, which need --fix", () => {
@@ -29,7 +36,11 @@ describe("command-line arguments", () => {
   });
 
   it("reads render and rules with the same option grammar as check", () => {
-    expect(parseArgs(["render", "--format=json", "overlays/prod"])).toEqual({ command: "render", format: "json", directory: "overlays/prod" });
+    expect(parseArgs(["render", "--format=json", "overlays/prod"])).toEqual({
+      command: "render",
+      format: "json",
+      directory: "overlays/prod",
+    });
     expect(parseArgs(["render", "--", "-odd-dir"])).toEqual({ command: "render", format: "yaml", directory: "-odd-dir" });
     expect(parseArgs(["rules", "--format", "markdown"])).toEqual({ command: "rules", format: "markdown" });
     expect(parseArgs(["rules"])).toEqual({ command: "rules", format: "text" });

@@ -55,10 +55,18 @@ describe("check --base", () => {
   });
 
   test("a new privileged container blocks; only it is new in JSON, and the summary counts", async () => {
-    await workTree(LEGACY.replace("image: registry.example.com/legacy:1.0.0", "image: registry.example.com/legacy:1.0.0\n          securityContext: {privileged: true}"));
+    await workTree(
+      LEGACY.replace(
+        "image: registry.example.com/legacy:1.0.0",
+        "image: registry.example.com/legacy:1.0.0\n          securityContext: {privileged: true}",
+      ),
+    );
     const run = await runCli(["check", "--base", "main", "--format", "json", "k8s"], { cwd: repo });
     expect(run.code).toBe(1);
-    const report = JSON.parse(run.stdout) as { findings: { rule: string; action: string; state: string }[]; summary: { deny: number; preExisting: number; fixed: number } };
+    const report = JSON.parse(run.stdout) as {
+      findings: { rule: string; action: string; state: string }[];
+      summary: { deny: number; preExisting: number; fixed: number };
+    };
     const denies = report.findings.filter((finding) => finding.action === "deny");
     expect(denies.map((finding) => [finding.rule, finding.state]).sort()).toEqual([
       ["hostPathVolumes", "pre-existing"],

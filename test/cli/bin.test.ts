@@ -13,7 +13,11 @@ if (!built) console.log(`skipping the built-CLI smoke test: ${BIN} does not exis
 describe("built kube-policy-bot command", () => {
   (built ? it : it.skip)("starts with a node shebang, checks examples/ and exits 1 on the breakout pod", () => {
     expect(readFileSync(BIN, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
-    const run = spawnSync(process.execPath, [BIN, "check", "examples/"], { cwd: REPO_ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    const run = spawnSync(process.execPath, [BIN, "check", "examples/"], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1" },
+    });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(/^examples\/attacks\/breakout-pod\.yaml:15:\d+: deny pod-security-baseline\/privileged: /m);

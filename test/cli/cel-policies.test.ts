@@ -48,10 +48,15 @@ describe("kube-policy-bot check with ValidatingAdmissionPolicies", () => {
 
   it("says at its line that an unbound policy does nothing", async () => {
     await scratch.file("unbound/policies/vap.yaml", policy);
-    await scratch.file("unbound/policies/psa.yaml", "apiVersion: kube-policy-bot.dev/v1\nkind: PodSecurity\nmetadata:\n  name: baseline\nspec:\n  parameters:\n    level: baseline\n");
+    await scratch.file(
+      "unbound/policies/psa.yaml",
+      "apiVersion: kube-policy-bot.dev/v1\nkind: PodSecurity\nmetadata:\n  name: baseline\nspec:\n  parameters:\n    level: baseline\n",
+    );
     await scratch.file("unbound/manifests/web.yaml", deployment);
     const { code, stderr } = await runCli(["check", "--policies", "policies", "manifests"], { cwd: `${scratch.path()}/unbound` });
-    expect(stderr).toMatch(/policies\/vap\.yaml:1:1: notice: ValidatingAdmissionPolicy "max-replicas": no ValidatingAdmissionPolicyBinding/);
+    expect(stderr).toMatch(
+      /policies\/vap\.yaml:1:1: notice: ValidatingAdmissionPolicy "max-replicas": no ValidatingAdmissionPolicyBinding/,
+    );
     expect(code).toBe(0);
   });
 });

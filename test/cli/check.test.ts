@@ -31,15 +31,29 @@ describe("check examples/ (the seed case)", () => {
     const lines = stdout.trimEnd().split("\n");
     // The pod declares no namespace, so the shipped defaults decide, and the finding says so.
     const basis = "no namespace declared: default enforce=baseline:latest \\(policy parameters\\)";
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^examples/attacks/breakout-pod\\.yaml:6:\\d+: deny pod-security-baseline/hostNamespaces: .+ \\(Pod default/r00t; ${basis}\\)$`)));
     expect(lines).toContainEqual(
-      expect.stringMatching(new RegExp(`^examples/attacks/breakout-pod\\.yaml:15:\\d+: deny pod-security-baseline/privileged: .+ \\(Pod default/r00t, container "1"; ${basis}\\)$`)),
+      expect.stringMatching(
+        new RegExp(
+          `^examples/attacks/breakout-pod\\.yaml:6:\\d+: deny pod-security-baseline/hostNamespaces: .+ \\(Pod default/r00t; ${basis}\\)$`,
+        ),
+      ),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^examples/attacks/breakout-pod\\.yaml:15:\\d+: deny pod-security-baseline/privileged: .+ \\(Pod default/r00t, container "1"; ${basis}\\)$`,
+        ),
+      ),
     );
     // The web and billing Deployments land in shop, whose Namespace is among the files: its label decides.
-    expect(lines).toContain("  shop: pod-security-baseline enforce=restricted:latest from label pod-security.kubernetes.io/enforce of Namespace shop (examples/cluster/namespaces.yaml:3)");
+    expect(lines).toContain(
+      "  shop: pod-security-baseline enforce=restricted:latest from label pod-security.kubernetes.io/enforce of Namespace shop (examples/cluster/namespaces.yaml:3)",
+    );
     // The Kustomize overlay's patch makes its compliant base a breakout, on the patch's lines.
     expect(lines).toContainEqual(
-      expect.stringMatching(/^examples\/kustomize\/overlays\/prod\/debug-patch\.yaml:14:\d+: deny pod-security-baseline\/privileged: .+ \(Deployment shop\/api in examples\/kustomize\/overlays\/prod, container "api";/),
+      expect.stringMatching(
+        /^examples\/kustomize\/overlays\/prod\/debug-patch\.yaml:14:\d+: deny pod-security-baseline\/privileged: .+ \(Deployment shop\/api in examples\/kustomize\/overlays\/prod, container "api";/,
+      ),
     );
     // Five plain files and one rendered root; the kustomization files and the patch are not judged alone.
     expect(lines.at(-1)).toMatch(/^6 files, 6 resources: [1-9]\d* deny, \d+ warn, 0 dryrun, 0 errors$/);
@@ -86,7 +100,13 @@ describe("check examples/ (the seed case)", () => {
     expect(code).toBe(1);
     const findings = (JSON.parse(stdout) as { findings: JsonFinding[] }).findings;
     expect(findings.filter((f) => f.file === "examples/apps/billing/deployment.yaml")).toEqual([
-      expect.objectContaining({ policyKind: "K8sAllowedRepos", action: "deny", line: 30, path: "spec.template.spec.containers[0].image", container: "billing" }),
+      expect.objectContaining({
+        policyKind: "K8sAllowedRepos",
+        action: "deny",
+        line: 30,
+        path: "spec.template.spec.containers[0].image",
+        container: "billing",
+      }),
     ]);
     expect(findings.filter((f) => f.file.startsWith("examples/apps/web/"))).toEqual([]);
   });
@@ -96,7 +116,11 @@ describe("check examples/ (the seed case)", () => {
     expect(code).toBe(1);
     const log = JSON.parse(stdout);
     expect(log.version).toBe("2.1.0");
-    const results = log.runs[0].results as { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[];
+    const results = log.runs[0].results as {
+      ruleId: string;
+      level: string;
+      locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+    }[];
     const privileged = results.find((r) => r.ruleId === "pod-security-baseline/privileged")!;
     expect(privileged.level).toBe("error");
     expect(privileged.locations[0]!.physicalLocation.artifactLocation.uri).toBe(BREAKOUT);
@@ -156,7 +180,9 @@ describe("exit status", () => {
       const { code, stdout } = await runCli(["check", "--format", "json", socketPath, path.join(REPO_ROOT, BREAKOUT)]);
       expect(code).toBe(1);
       const report = JSON.parse(stdout);
-      expect(report.errors).toEqual([expect.objectContaining({ file: socketPath, line: 1, message: expect.stringMatching(/^cannot read file: /) })]);
+      expect(report.errors).toEqual([
+        expect.objectContaining({ file: socketPath, line: 1, message: expect.stringMatching(/^cannot read file: /) }),
+      ]);
       expect(report.findings.length).toBeGreaterThan(0);
     } finally {
       await new Promise((resolve) => server.close(resolve));
@@ -187,7 +213,9 @@ describe("exit status", () => {
     expect(stdout).toBe("");
     expect(stderr).toMatch(new RegExp(`^${policy.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+:\\d+: error: .+$`, "m"));
     // The line of the offending value, the message, and the stable code last (README "Errors: stable codes").
-    expect(stderr).toMatch(/:8:\d+: error: PodSecurity "broken": parameters\.level must be one of privileged, baseline, restricted, got "superstrict" \[not-one-of\]$/m);
+    expect(stderr).toMatch(
+      /:8:\d+: error: PodSecurity "broken": parameters\.level must be one of privileged, baseline, restricted, got "superstrict" \[not-one-of\]$/m,
+    );
   });
 
   it("is 2 when the policy paths hold no policy at all: checking against nothing would pass everything", async () => {

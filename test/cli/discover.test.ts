@@ -110,7 +110,9 @@ describe("manifest file discovery", () => {
     await chmod(locked, 0o000);
     try {
       const { errors } = await discoverManifestFiles(["locked"], root);
-      expect(errors).toEqual([expect.objectContaining({ file: "locked", line: 1, message: expect.stringMatching(/cannot read directory: EACCES/) })]);
+      expect(errors).toEqual([
+        expect.objectContaining({ file: "locked", line: 1, message: expect.stringMatching(/cannot read directory: EACCES/) }),
+      ]);
     } finally {
       await chmod(locked, 0o755);
     }

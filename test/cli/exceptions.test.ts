@@ -34,7 +34,9 @@ describe("PolicyException documents in --policies", () => {
     const { code, stdout, stderr } = await runCli(["check", "--policies", BASELINE, "--policies", file, BREAKOUT]);
     expect(stderr).toBe("");
     expect(code).toBe(0);
-    expect(stdout).toMatch(/breakout-pod\.yaml:15:7: deny pod-security-baseline\/privileged: .* excepted by r00t-debug \(approved by security-board, expires 2999-12-31T00:00:00\.000Z: incident tooling, SEC-9\)/);
+    expect(stdout).toMatch(
+      /breakout-pod\.yaml:15:7: deny pod-security-baseline\/privileged: .* excepted by r00t-debug \(approved by security-board, expires 2999-12-31T00:00:00\.000Z: incident tooling, SEC-9\)/,
+    );
     expect(stdout).toMatch(/breakout-pod\.yaml:6:3: deny pod-security-baseline\/hostNamespaces: .* excepted by r00t-debug/);
     expect(stdout).toMatch(/0 deny, 0 warn, 0 dryrun, 0 errors, 2 excepted\n$/);
   });
@@ -69,7 +71,11 @@ describe("PolicyException documents in --policies", () => {
     const { stdout } = await runCli(["check", "--format", "sarif", "--policies", BASELINE, "--policies", file, BREAKOUT]);
     const results = (JSON.parse(stdout) as { runs: { results: { ruleId: string; suppressions?: unknown[] }[] }[] }).runs[0]?.results ?? [];
     expect(results.find((result) => result.ruleId === "pod-security-baseline/privileged")?.suppressions).toEqual([
-      { kind: "external", status: "accepted", justification: "r00t-debug, approved by security-board until 2999-12-31T00:00:00.000Z: incident tooling, SEC-9" },
+      {
+        kind: "external",
+        status: "accepted",
+        justification: "r00t-debug, approved by security-board until 2999-12-31T00:00:00.000Z: incident tooling, SEC-9",
+      },
     ]);
     expect(results.find((result) => result.ruleId === "pod-security-baseline/hostNamespaces")?.suppressions).toBeUndefined();
   });

@@ -16,7 +16,9 @@ describe("check --fix", () => {
     expect(code).toBe(0);
     expect(stdout).not.toMatch(/ deny /);
     const fixed = await readFile(file, "utf8");
-    const changed = original.split("\n").flatMap((line, index) => (line === fixed.split("\n")[index] ? [] : [[line, fixed.split("\n")[index]]]));
+    const changed = original
+      .split("\n")
+      .flatMap((line, index) => (line === fixed.split("\n")[index] ? [] : [[line, fixed.split("\n")[index]]]));
     expect(fixed.split("\n")).toHaveLength(original.split("\n").length);
     expect(changed).toEqual([
       ["  hostPID: true", "  hostPID: false"],
@@ -76,12 +78,17 @@ describe("check --fix", () => {
 
   it("fixes a Kustomize overlay where the values come from: the patch that sets them, the base that defines the container", async () => {
     const root = scratch.path();
-    const deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n";
-    const patch = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      hostPID: true  # why not\n";
+    const deployment =
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n";
+    const patch =
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      hostPID: true  # why not\n";
     const ops = "- op: add\n  path: /spec/template/spec/hostNetwork\n  value: true\n";
     await scratch.file("kz/base/kustomization.yaml", "resources:\n- deployment.yaml\n");
     await scratch.file("kz/base/deployment.yaml", deployment);
-    await scratch.file("kz/prod/kustomization.yaml", "resources:\n- ../base\npatches:\n- path: host.yaml\n- path: ops.yaml\n  target: {kind: Deployment}\n");
+    await scratch.file(
+      "kz/prod/kustomization.yaml",
+      "resources:\n- ../base\npatches:\n- path: host.yaml\n- path: ops.yaml\n  target: {kind: Deployment}\n",
+    );
     await scratch.file("kz/prod/host.yaml", patch);
     await scratch.file("kz/prod/ops.yaml", ops);
     const dir = path.join(root, "kz");
@@ -93,10 +100,14 @@ describe("check --fix", () => {
 
     const { code, stdout, stderr } = await runCli(["check", "--fix", "--fix-warnings", dir]);
     expect(await readFile(path.join(dir, "prod/host.yaml"), "utf8")).toBe(patch.replace("hostPID: true", "hostPID: false"));
-    expect(await readFile(path.join(dir, "base/deployment.yaml"), "utf8")).toContain("        securityContext:\n          allowPrivilegeEscalation: false\n");
+    expect(await readFile(path.join(dir, "base/deployment.yaml"), "utf8")).toContain(
+      "        securityContext:\n          allowPrivilegeEscalation: false\n",
+    );
     expect(await readFile(path.join(dir, "prod/ops.yaml"), "utf8")).toBe(ops);
     // hostNetwork comes from a JSON 6902 operation: flagged only, with the reason, and still blocking.
-    expect(stderr).toMatch(/ops\.yaml:3:\d+: no automatic fix: pod-security-baseline\/hostNamespaces: the value is set by a JSON 6902 patch operation/);
+    expect(stderr).toMatch(
+      /ops\.yaml:3:\d+: no automatic fix: pod-security-baseline\/hostNamespaces: the value is set by a JSON 6902 patch operation/,
+    );
     expect(stdout).toMatch(/deny pod-security-baseline\/hostNamespaces/);
     expect(stdout).not.toMatch(/allowPrivilegeEscalation/);
     expect(code).toBe(1);

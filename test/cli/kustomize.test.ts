@@ -38,7 +38,10 @@ async function writeRepository(): Promise<string> {
   await scratch.file("repo/base/kustomization.yaml", "resources:\n- deployment.yaml\n");
   await scratch.file("repo/base/deployment.yaml", COMPLIANT_DEPLOYMENT);
   for (const overlay of ["prod", "staging"]) {
-    await scratch.file(`repo/overlays/${overlay}/kustomization.yaml`, `namespace: ${overlay}\nresources:\n- ../../base\ncomponents:\n- ../../components/debug\n`);
+    await scratch.file(
+      `repo/overlays/${overlay}/kustomization.yaml`,
+      `namespace: ${overlay}\nresources:\n- ../../base\ncomponents:\n- ../../components/debug\n`,
+    );
   }
   await scratch.file(
     "repo/components/debug/kustomization.yaml",
@@ -48,7 +51,10 @@ async function writeRepository(): Promise<string> {
     "repo/components/debug/debug-patch.yaml",
     "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      hostPID: true\n",
   );
-  await scratch.file("repo/plain/pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: plain\nspec:\n  containers:\n  - name: c\n    image: busybox\n    securityContext:\n      privileged: true\n");
+  await scratch.file(
+    "repo/plain/pod.yaml",
+    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: plain\nspec:\n  containers:\n  - name: c\n    image: busybox\n    securityContext:\n      privileged: true\n",
+  );
   return scratch.path();
 }
 
@@ -57,7 +63,16 @@ describe("check on a repository with Kustomize overlays", () => {
     const cwd = await writeRepository();
     const run = await runCli(["check", "--format", "json", "repo"], { cwd });
     expect(run.code).toBe(1);
-    const report = JSON.parse(run.stdout) as { findings: { file: string; line: number; rule: string; action: string; resource: { namespace: string; name: string; renderedIn: string[] } }[]; errors: unknown[] };
+    const report = JSON.parse(run.stdout) as {
+      findings: {
+        file: string;
+        line: number;
+        rule: string;
+        action: string;
+        resource: { namespace: string; name: string; renderedIn: string[] };
+      }[];
+      errors: unknown[];
+    };
     expect(report.errors).toEqual([]);
     const denies = report.findings.filter((finding) => finding.action === "deny");
     expect(denies.map((finding) => [finding.file, finding.line, finding.rule, finding.resource.renderedIn])).toEqual([
@@ -77,13 +92,20 @@ describe("check on a repository with Kustomize overlays", () => {
 
   test("a root that cannot be rendered is an error at its line, and nothing of it is judged", async () => {
     const cwd = await writeRepository();
-    await scratch.file("repo/overlays/broken/kustomization.yaml", "resources:\n- ../../base\n- https://github.com/example/repo//deploy?ref=main\n");
+    await scratch.file(
+      "repo/overlays/broken/kustomization.yaml",
+      "resources:\n- ../../base\n- https://github.com/example/repo//deploy?ref=main\n",
+    );
     const run = await runCli(["check", "--format", "json", "repo/overlays/broken", "repo/base"], { cwd });
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as { findings: unknown[]; errors: { file: string; line: number; message: string }[] };
     expect(report.findings).toEqual([]);
     expect(report.errors).toEqual([
-      expect.objectContaining({ file: "repo/overlays/broken/kustomization.yaml", line: 3, message: expect.stringContaining("remote resource") }),
+      expect.objectContaining({
+        file: "repo/overlays/broken/kustomization.yaml",
+        line: 3,
+        message: expect.stringContaining("remote resource"),
+      }),
     ]);
   });
 });
@@ -92,10 +114,15 @@ describe("choosing roots and what is not rendered", () => {
   test("--kustomize-root GLOB judges only the roots it matches; the others' inputs are still not judged alone", async () => {
     const cwd = await writeRepository();
     const run = await runCli(["check", "--format", "json", "--kustomize-root", "repo/overlays/prod", "repo"], { cwd });
-    const report = JSON.parse(run.stdout) as { findings: { file: string; rule: string; resource: { renderedIn: string[] } }[]; errors: unknown[] };
+    const report = JSON.parse(run.stdout) as {
+      findings: { file: string; rule: string; resource: { renderedIn: string[] } }[];
+      errors: unknown[];
+    };
     expect(report.errors).toEqual([]);
     const hostPid = report.findings.filter((finding) => finding.rule === "hostNamespaces");
-    expect(hostPid.map((finding) => [finding.file, finding.resource.renderedIn])).toEqual([["repo/components/debug/debug-patch.yaml", ["repo/overlays/prod"]]]);
+    expect(hostPid.map((finding) => [finding.file, finding.resource.renderedIn])).toEqual([
+      ["repo/components/debug/debug-patch.yaml", ["repo/overlays/prod"]],
+    ]);
   });
 
   test("a HelmRelease and an Argo CD Application with a Helm chart are listed as not rendered, at their lines", async () => {

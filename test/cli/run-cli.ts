@@ -14,7 +14,10 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runCli(argv: string[], options: { cwd?: string; isTTY?: boolean; env?: Record<string, string>; now?: Date } = {}): Promise<CliRun> {
+export async function runCli(
+  argv: string[],
+  options: { cwd?: string; isTTY?: boolean; env?: Record<string, string>; now?: Date } = {},
+): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
   const code = await main(argv, {

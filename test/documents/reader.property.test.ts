@@ -33,7 +33,10 @@ const POD_SECURITY: JsonObject = {
   spec: {
     enforcementAction: "scoped",
     scopedEnforcementActions: [{ action: "warn", enforcementPoints: [{ name: "gator.gatekeeper.sh" }] }],
-    match: { kinds: [{ apiGroups: [""], kinds: ["Pod"] }], namespaceSelector: { matchExpressions: [{ key: "team", operator: "In", values: ["a"] }] } },
+    match: {
+      kinds: [{ apiGroups: [""], kinds: ["Pod"] }],
+      namespaceSelector: { matchExpressions: [{ key: "team", operator: "In", values: ["a"] }] },
+    },
     parameters: { level: "restricted", version: "v1.30", namespaceLabels: ["enforce", "warn"] },
   },
 };
@@ -68,7 +71,11 @@ const ORG_CONFIG: JsonObject = {
   exceptions: { approvers: [{ team: "platform", policies: ["pss"] }], maxDuration: "30d" },
 };
 
-type Mutation = { kind: "remove" } | { kind: "rename"; suffix: string } | { kind: "add"; key: string; value: JsonValue } | { kind: "replace"; value: JsonValue };
+type Mutation =
+  | { kind: "remove" }
+  | { kind: "rename"; suffix: string }
+  | { kind: "add"; key: string; value: JsonValue }
+  | { kind: "replace"; value: JsonValue };
 
 const anyValue = fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<JsonValue>;
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
@@ -81,7 +88,8 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 /** Every place in a value: mapping keys and list items, as paths. */
 function places(value: JsonValue, at: (string | number)[] = []): (string | number)[][] {
   if (Array.isArray(value)) return value.flatMap((item, index) => [[...at, index], ...places(item, [...at, index])]);
-  if (value !== null && typeof value === "object") return Object.entries(value).flatMap(([key, item]) => [[...at, key], ...places(item, [...at, key])]);
+  if (value !== null && typeof value === "object")
+    return Object.entries(value).flatMap(([key, item]) => [[...at, key], ...places(item, [...at, key])]);
   return [];
 }
 
@@ -146,17 +154,20 @@ describe("the document reader, on random documents", () => {
     expect(clean.errors).toEqual([]);
     let refused = 0;
     fc.assert(
-      fc.property(fc.array(fc.tuple(mutation, fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true })), { minLength: 1, maxLength: 3 }), (changes) => {
-        const document = changes.reduce((current, [change, choice]) => mutate(current, change, choice), valid);
-        const text = yaml(document);
-        const loaded = loadPolicies([{ file: "p.yaml", content: text }]);
-        expectPlaced(loaded.errors, text);
-        if (loaded.errors.length > 0) {
-          refused++;
-          expect(loaded.policies).toEqual([]);
-          expect(loaded.exceptions).toEqual([]);
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(mutation, fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true })), { minLength: 1, maxLength: 3 }),
+        (changes) => {
+          const document = changes.reduce((current, [change, choice]) => mutate(current, change, choice), valid);
+          const text = yaml(document);
+          const loaded = loadPolicies([{ file: "p.yaml", content: text }]);
+          expectPlaced(loaded.errors, text);
+          if (loaded.errors.length > 0) {
+            refused++;
+            expect(loaded.policies).toEqual([]);
+            expect(loaded.exceptions).toEqual([]);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
     // The mutations reach the reader: most mutated documents are refused (some mutations are harmless).
@@ -176,9 +187,26 @@ describe("the document reader, on random documents", () => {
   });
 
   test("any JSON document among policies: no throw, every problem coded and placed", () => {
-    const kinds = fc.constantFrom("PolicyException", "PodSecurity", "PodSecurityEnforceFloor", "K8sAllowedRepos", "ConstraintTemplate", "PodSecurityConfiguration", "AdmissionConfiguration");
-    const apiVersions = fc.constantFrom("kube-policy-bot.dev/v1", "constraints.gatekeeper.sh/v1", "templates.gatekeeper.sh/v1", "pod-security.admission.config.k8s.io/v1", "apiserver.config.k8s.io/v1");
-    const document = fc.record({ apiVersion: apiVersions, kind: kinds, metadata: anyValue, spec: anyValue, plugins: anyValue, defaults: anyValue }, { requiredKeys: ["apiVersion", "kind"] });
+    const kinds = fc.constantFrom(
+      "PolicyException",
+      "PodSecurity",
+      "PodSecurityEnforceFloor",
+      "K8sAllowedRepos",
+      "ConstraintTemplate",
+      "PodSecurityConfiguration",
+      "AdmissionConfiguration",
+    );
+    const apiVersions = fc.constantFrom(
+      "kube-policy-bot.dev/v1",
+      "constraints.gatekeeper.sh/v1",
+      "templates.gatekeeper.sh/v1",
+      "pod-security.admission.config.k8s.io/v1",
+      "apiserver.config.k8s.io/v1",
+    );
+    const document = fc.record(
+      { apiVersion: apiVersions, kind: kinds, metadata: anyValue, spec: anyValue, plugins: anyValue, defaults: anyValue },
+      { requiredKeys: ["apiVersion", "kind"] },
+    );
     fc.assert(
       fc.property(document, (value) => {
         const text = yaml(value as JsonValue);

@@ -8,12 +8,14 @@ import { hardenedDeployment } from "../fixtures/manifests.js";
 import { startE2E, type E2E } from "../../emulator/harness.js";
 import { waitIdle } from "./idle.js";
 
-
 const compliantDeployment = (name: string): string => hardenedDeployment({ name });
 
 /** One pod with `count` privileged containers: several deny findings each. */
 function privilegedPod(count: number): string {
-  const containers = Array.from({ length: count }, (_, index) => `    - name: c${index}\n      image: alpine\n      securityContext:\n        privileged: true\n`).join("");
+  const containers = Array.from(
+    { length: count },
+    (_, index) => `    - name: c${index}\n      image: alpine\n      securityContext:\n        privileged: true\n`,
+  ).join("");
   return `apiVersion: v1\nkind: Pod\nmetadata:\n  name: many\nspec:\n  containers:\n${containers}`;
 }
 
@@ -84,14 +86,19 @@ describe("check runs on pull requests", () => {
 
     // GitHub leaves check_run.pull_requests empty for forks: the app finds the PR from external_id.
     await e2e.github.rerequestCheckRun({ checkRunId: run.id });
-    const rerun = await e2e.waitForCheckRun(repo, pr.headSha, { until: (candidate) => candidate.id !== run.id && candidate.status === "completed" });
+    const rerun = await e2e.waitForCheckRun(repo, pr.headSha, {
+      until: (candidate) => candidate.id !== run.id && candidate.status === "completed",
+    });
     expect(rerun.conclusion).toBe("failure");
     expect(rerun.external_id).toBe(`pr:${pr.number}`);
   });
 
   test("a new push re-reads only the changed file and reports on the new head", async () => {
     const repo = newRepo();
-    const pr = await e2e.github.openPullRequest({ repo, files: { "a.yaml": compliantDeployment("a"), "b.yaml": compliantDeployment("b") } });
+    const pr = await e2e.github.openPullRequest({
+      repo,
+      files: { "a.yaml": compliantDeployment("a"), "b.yaml": compliantDeployment("b") },
+    });
     await e2e.waitForCheckRun(repo, pr.headSha);
     e2e.github.resetRequests();
     // Content not seen by any earlier test, so the blob cache cannot already hold it.
@@ -107,7 +114,10 @@ describe("check runs on pull requests", () => {
 describe("configuration", () => {
   test("a repo config on the pull request's head is ignored: the PR is judged by its base branch", async () => {
     const repo = newRepo();
-    const pr = await e2e.github.openPullRequest({ repo, files: { ".github/kube-policy.yml": WEAKEN_BASELINE, "deploy/breakout.yaml": BREAKOUT_POD } });
+    const pr = await e2e.github.openPullRequest({
+      repo,
+      files: { ".github/kube-policy.yml": WEAKEN_BASELINE, "deploy/breakout.yaml": BREAKOUT_POD },
+    });
     const run = await e2e.waitForCheckRun(repo, pr.headSha);
     expect(run.conclusion).toBe("failure");
     expect(run.output.summary).toMatch(/changes the policy configuration/);
@@ -143,7 +153,8 @@ spec:
     e2e.github.createOrg("globex");
     e2e.github.createRepo("globex/.github", {
       files: {
-        ".github/kube-policy.yml": "check:\n  name: globex-policy\npolicies:\n  paths: ['policies/*.yaml']\n  overridable: [pod-security-restricted]\n",
+        ".github/kube-policy.yml":
+          "check:\n  name: globex-policy\npolicies:\n  paths: ['policies/*.yaml']\n  overridable: [pod-security-restricted]\n",
         "policies/registry.yaml": ORG_POLICY,
       },
     });
@@ -152,15 +163,21 @@ spec:
 
   test("names the check and adds the org's policies; an overridable policy may be relaxed by a repository", async () => {
     e2e.github.createRepo("globex/shop", {
-      files: { "README.md": "# shop\n", ".github/kube-policy.yml": "policies:\n  overrides:\n    pod-security-restricted:\n      enforcementAction: dryrun\n" },
+      files: {
+        "README.md": "# shop\n",
+        ".github/kube-policy.yml": "policies:\n  overrides:\n    pod-security-restricted:\n      enforcementAction: dryrun\n",
+      },
     });
-    const pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: miner\n  namespace: shop\nspec:\n  containers:\n    - name: miner\n      image: docker.io/randomuser/miner:latest\n";
+    const pod =
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: miner\n  namespace: shop\nspec:\n  containers:\n    - name: miner\n      image: docker.io/randomuser/miner:latest\n";
     const pr = await e2e.github.openPullRequest({ repo: "globex/shop", files: { "pod.yaml": pod } });
     const run = await e2e.waitForCheckRun("globex/shop", pr.headSha, { name: "globex-policy" });
     expect(run.conclusion).toBe("failure");
-    expect(run.annotations.filter((annotation) => annotation.annotation_level === "failure").map((annotation) => [annotation.title, annotation.start_line])).toEqual([
-      ["registry-only/K8sAllowedRepos", 9],
-    ]);
+    expect(
+      run.annotations
+        .filter((annotation) => annotation.annotation_level === "failure")
+        .map((annotation) => [annotation.title, annotation.start_line]),
+    ).toEqual([["registry-only/K8sAllowedRepos", 9]]);
     // The restricted findings were lowered to dry-run by the repository: notices, not warnings.
     expect(run.annotations.some((annotation) => annotation.annotation_level === "notice")).toBe(true);
     expect(run.annotations.some((annotation) => annotation.annotation_level === "warning")).toBe(false);
@@ -204,7 +221,12 @@ describe("many annotations", () => {
 describe("faults", () => {
   test("a 500 on the completing write still ends with a completed check (the write is retried)", async () => {
     const repo = newRepo();
-    const fault = e2e.github.addFault({ method: "PATCH", path: `/repos/${repo}/check-runs/:check_run_id`, action: { kind: "status", status: 500 }, times: 1 });
+    const fault = e2e.github.addFault({
+      method: "PATCH",
+      path: `/repos/${repo}/check-runs/:check_run_id`,
+      action: { kind: "status", status: 500 },
+      times: 1,
+    });
     try {
       const pr = await e2e.github.openPullRequest({ repo, files: { "deploy/breakout.yaml": BREAKOUT_POD } });
       const run = await e2e.waitForCheckRun(repo, pr.headSha);
@@ -246,12 +268,15 @@ describe("GitHub API requests per pull request", () => {
     const pr = await e2e.github.openPullRequest({ repo, files });
     await e2e.waitForCheckRun(repo, pr.headSha);
     const requests = e2e.github.requests();
-    const byRoute = (route: string, method = "GET"): number => requests.filter((request) => request.route === route && request.method === method).length;
+    const byRoute = (route: string, method = "GET"): number =>
+      requests.filter((request) => request.route === route && request.method === method).length;
     const namespaceTree = (path: string): boolean => path.startsWith(`/repos/${repo}/git/trees/`);
     const counts: Counts = {
       total: requests.length,
       token: byRoute("/app/installations/:installation_id/access_tokens", "POST"),
-      config: requests.filter((request) => /\/contents\/|\/git\/trees\/|^\/repos\/[^/]+\/[^/]+$/.test(request.path) && !namespaceTree(request.path)).length,
+      config: requests.filter(
+        (request) => /\/contents\/|\/git\/trees\/|^\/repos\/[^/]+\/[^/]+$/.test(request.path) && !namespaceTree(request.path),
+      ).length,
       namespaces: requests.filter((request) => namespaceTree(request.path)).length,
       list: byRoute(listRoute),
       blobs: byRoute(blobRoute),
@@ -276,7 +301,15 @@ describe("GitHub API requests per pull request", () => {
     expect(counts.events).toBe(1);
     expect(counts.namespaces).toBe(1); // its namespace (shop) is not in the PR: one tree listing, no Namespace file found
     expect(counts.total).toBe(
-      counts.token + counts.config + counts.list + counts.blobs + counts.create + counts.update + counts.comments + counts.events + counts.namespaces,
+      counts.token +
+        counts.config +
+        counts.list +
+        counts.blobs +
+        counts.create +
+        counts.update +
+        counts.comments +
+        counts.events +
+        counts.namespaces,
     );
   });
 
@@ -286,13 +319,23 @@ describe("GitHub API requests per pull request", () => {
     expect(counts.namespaces).toBe(1); // the tree listing, here made for Kustomize only
     expect(counts.blobs).toBe(1);
     expect(counts.total).toBe(
-      counts.token + counts.config + counts.list + counts.blobs + counts.create + counts.update + counts.comments + counts.events + counts.namespaces,
+      counts.token +
+        counts.config +
+        counts.list +
+        counts.blobs +
+        counts.create +
+        counts.update +
+        counts.comments +
+        counts.events +
+        counts.namespaces,
     );
     expect(counts.total - counts.token).toBe(9); // 8 before the app rendered Kustomize: the tree listing is the one more
   });
 
   test("a 300-file pull request", async () => {
-    const files = Object.fromEntries(Array.from({ length: 300 }, (_, index) => [`apps/app-${index}/deployment.yaml`, compliantDeployment(`app-${index}`)]));
+    const files = Object.fromEntries(
+      Array.from({ length: 300 }, (_, index) => [`apps/app-${index}/deployment.yaml`, compliantDeployment(`app-${index}`)]),
+    );
     const counts = await measure(files);
     console.log(`requests for a 300-file PR: ${JSON.stringify(counts)}`);
     expect(counts.list).toBe(3);
@@ -304,7 +347,15 @@ describe("GitHub API requests per pull request", () => {
     expect(counts.events).toBe(1);
     expect(counts.namespaces).toBe(1); // its namespace (shop) is not in the PR: one tree listing, no Namespace file found
     expect(counts.total).toBe(
-      counts.token + counts.config + counts.list + counts.blobs + counts.create + counts.update + counts.comments + counts.events + counts.namespaces,
+      counts.token +
+        counts.config +
+        counts.list +
+        counts.blobs +
+        counts.create +
+        counts.update +
+        counts.comments +
+        counts.events +
+        counts.namespaces,
     );
   });
 });

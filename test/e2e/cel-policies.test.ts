@@ -85,7 +85,11 @@ beforeAll(async () => {
   e2e = await startE2E();
   e2e.github.createOrg("initech");
   e2e.github.createRepo("initech/.github", {
-    files: { ".github/kube-policy.yml": "policies:\n  shipped: false\n  paths: ['policies/*.yaml']\n", "policies/vap.yaml": VAP, "policies/vpol.yaml": VPOL },
+    files: {
+      ".github/kube-policy.yml": "policies:\n  shipped: false\n  paths: ['policies/*.yaml']\n",
+      "policies/vap.yaml": VAP,
+      "policies/vpol.yaml": VPOL,
+    },
   });
   e2e.github.install("initech");
 });

@@ -107,7 +107,9 @@ describe("only what a pull request introduces blocks", () => {
     expect(run.conclusion).toBe("failure");
     const failures = run.annotations.filter((annotation) => annotation.annotation_level === "failure");
     expect(failures.map((annotation) => annotation.title)).toEqual(["pod-security-baseline/privileged"]);
-    expect(run.annotations.find((annotation) => annotation.title === "pod-security-baseline/hostPathVolumes")?.annotation_level).toBe("notice");
+    expect(run.annotations.find((annotation) => annotation.title === "pod-security-baseline/hostPathVolumes")?.annotation_level).toBe(
+      "notice",
+    );
   });
 
   test("PR 3 removes the hostPath: success, fixed by this pull request: 1", async () => {
@@ -122,7 +124,10 @@ describe("only what a pull request introduces blocks", () => {
 
   test("PR 4 renames the file and reformats it: success, nothing new", async () => {
     const repo = newRepo();
-    const pr = await e2e.github.openPullRequest({ repo, files: { "deploy/legacy.yaml": null, "apps/legacy/deployment.yaml": LEGACY_REFORMATTED } });
+    const pr = await e2e.github.openPullRequest({
+      repo,
+      files: { "deploy/legacy.yaml": null, "apps/legacy/deployment.yaml": LEGACY_REFORMATTED },
+    });
     const run = await e2e.waitForCheckRun(repo, pr.headSha);
     expect(run.conclusion).toBe("success");
     const hostPath = run.annotations.find((annotation) => annotation.title === "pod-security-baseline/hostPathVolumes");
@@ -135,7 +140,9 @@ describe("only what a pull request introduces blocks", () => {
     const pr = await e2e.github.openPullRequest({ repo, files: { "deploy/legacy.yaml": LEGACY.replace("/var/log/legacy", "/") } });
     const run = await e2e.waitForCheckRun(repo, pr.headSha);
     expect(run.conclusion).toBe("failure");
-    expect(run.annotations.find((annotation) => annotation.title === "pod-security-baseline/hostPathVolumes")?.annotation_level).toBe("failure");
+    expect(run.annotations.find((annotation) => annotation.title === "pod-security-baseline/hostPathVolumes")?.annotation_level).toBe(
+      "failure",
+    );
   });
 
   test("with check.gate: all (a repository may tighten), PR 1 fails", async () => {
@@ -144,9 +151,18 @@ describe("only what a pull request introduces blocks", () => {
     const pr = await e2e.github.openPullRequest({ repo, files: { "deploy/legacy.yaml": LEGACY.replace("replicas: 2", "replicas: 3") } });
     const run = await e2e.waitForCheckRun(repo, pr.headSha);
     expect(run.conclusion).toBe("failure");
-    expect(run.annotations.find((annotation) => annotation.title === "pod-security-baseline/hostPathVolumes")?.annotation_level).toBe("failure");
+    expect(run.annotations.find((annotation) => annotation.title === "pod-security-baseline/hostPathVolumes")?.annotation_level).toBe(
+      "failure",
+    );
     // Nothing is compared, so the base is not read.
-    expect(e2e.github.requests().some((request) => request.route === "GET /repos/:owner/:repo/compare/*basehead" || request.route === "/repos/:owner/:repo/compare/:basehead")).toBe(false);
+    expect(
+      e2e.github
+        .requests()
+        .some(
+          (request) =>
+            request.route === "GET /repos/:owner/:repo/compare/*basehead" || request.route === "/repos/:owner/:repo/compare/:basehead",
+        ),
+    ).toBe(false);
   });
 
   test("a repository cannot loosen the gate: check.gate: new in a repository is a configuration error", async () => {

@@ -38,8 +38,10 @@ function pod(options: { image?: string; hostNetwork?: boolean; sidecar?: string 
 }
 
 const GRANT_POLICY = "/policy-exception pod-security-baseline Pod/default/r00t --expires 7d\nReason: incident INC-7 debugging pod";
-const GRANT_PRIVILEGED = "/policy-exception pod-security-baseline/privileged Pod/default/r00t --expires 7d\nReason: incident INC-7 debugging pod";
-const GRANT_HOST = "/policy-exception pod-security-baseline/hostNamespaces Pod/default/r00t --expires 7d\nReason: node network debugging, INC-8";
+const GRANT_PRIVILEGED =
+  "/policy-exception pod-security-baseline/privileged Pod/default/r00t --expires 7d\nReason: incident INC-7 debugging pod";
+const GRANT_HOST =
+  "/policy-exception pod-security-baseline/hostNamespaces Pod/default/r00t --expires 7d\nReason: node network debugging, INC-8";
 
 let e2e: E2E;
 let repoCounter = 0;
@@ -77,7 +79,10 @@ function nextRun(repo: string, sha: string, after: CheckRunView | undefined): Pr
 
 /** Levels of the annotations with this title (e.g. `pod-security-baseline/privileged`), sorted. */
 function levels(run: CheckRunView, title: string): string[] {
-  return run.annotations.filter((annotation) => annotation.title === title || annotation.title.startsWith(`${title} (excepted`)).map((annotation) => annotation.annotation_level).sort();
+  return run.annotations
+    .filter((annotation) => annotation.title === title || annotation.title.startsWith(`${title} (excepted`))
+    .map((annotation) => annotation.annotation_level)
+    .sort();
 }
 
 function replies(repo: string, number: number) {
@@ -85,7 +90,10 @@ function replies(repo: string, number: number) {
 }
 
 function reactionsOf(commentId: number): string[] {
-  return e2e.github.reactions(commentId).filter((reaction) => reaction.user.login === BOT).map((reaction) => reaction.content);
+  return e2e.github
+    .reactions(commentId)
+    .filter((reaction) => reaction.user.login === BOT)
+    .map((reaction) => reaction.content);
 }
 
 const PRIVILEGED = "pod-security-baseline/privileged";
@@ -102,7 +110,11 @@ describe("1. the excepted container's image is part of what the grant covers", (
     expect(levels(granted, PRIVILEGED)).toEqual(["notice"]);
     expect(replies(pr.repo, pr.number)[0]?.body).toMatch(/on `Pod\/default\/r00t` container `1` \(image `alpine:3.20`\)/);
 
-    const swapped = await e2e.github.push({ repo: pr.repo, number: pr.number, files: { "attacks/pod.yaml": pod({ image: "ghcr.io/evil/rootkit:latest" }) } });
+    const swapped = await e2e.github.push({
+      repo: pr.repo,
+      number: pr.number,
+      files: { "attacks/pod.yaml": pod({ image: "ghcr.io/evil/rootkit:latest" }) },
+    });
     const swappedRun = await e2e.waitForCheckRun(pr.repo, swapped.headSha);
     expect(swappedRun.conclusion).toBe("failure");
     expect(levels(swappedRun, PRIVILEGED)).toEqual(["failure"]);
@@ -121,7 +133,11 @@ describe("1. the excepted container's image is part of what the grant covers", (
     expect(levels(granted, HOST)).toEqual(["notice"]);
     expect(levels(granted, PRIVILEGED)).toEqual(["failure"]);
 
-    const sidecar = await e2e.github.push({ repo: pr.repo, number: pr.number, files: { "attacks/pod.yaml": pod({ hostNetwork: true, sidecar: "docker.io/evil/sniffer:1" }) } });
+    const sidecar = await e2e.github.push({
+      repo: pr.repo,
+      number: pr.number,
+      files: { "attacks/pod.yaml": pod({ hostNetwork: true, sidecar: "docker.io/evil/sniffer:1" }) },
+    });
     const run = await e2e.waitForCheckRun(pr.repo, sidecar.headSha);
     expect(levels(run, HOST)).toEqual(["failure"]);
   });
@@ -136,7 +152,11 @@ describe("1. the excepted container's image is part of what the grant covers", (
     await e2e.github.comment({ repo: pr.repo, number: pr.number, author: "alice", body: `/policy-exception approve E${request.id}` });
     expect((await nextRun(pr.repo, pr.headSha, pending)).conclusion).toBe("success");
 
-    const swapped = await e2e.github.push({ repo: pr.repo, number: pr.number, files: { "attacks/pod.yaml": pod({ image: "alpine:3.21" }) } });
+    const swapped = await e2e.github.push({
+      repo: pr.repo,
+      number: pr.number,
+      files: { "attacks/pod.yaml": pod({ image: "alpine:3.21" }) },
+    });
     expect(levels(await e2e.waitForCheckRun(pr.repo, swapped.headSha), PRIVILEGED)).toEqual(["failure"]);
   });
 });
@@ -163,10 +183,14 @@ describe("2. a grant whose record is gone is never bound again", () => {
     expect(rerun.conclusion).toBe("failure");
     expect(levels(rerun, HOST)).toEqual(["failure"]);
     expect(levels(rerun, PRIVILEGED)).toEqual(["failure"]);
-    expect(rerun.output.summary).toMatch(new RegExp(`E${grant.id}[\\s\\S]*answer recording what this comment granted is gone|E${grant.id}[\\s\\S]*was answered before`));
+    expect(rerun.output.summary).toMatch(
+      new RegExp(`E${grant.id}[\\s\\S]*answer recording what this comment granted is gone|E${grant.id}[\\s\\S]*was answered before`),
+    );
     const answers = replies(pr.repo, pr.number);
     expect(answers.some((reply) => /granted\*\* by @alice/.test(reply.body))).toBe(false);
-    expect(answers.at(-1)?.body).toMatch(/was answered before \(the app reacted 👍 to it\), but the app's reply recording that answer is gone/);
+    expect(answers.at(-1)?.body).toMatch(
+      /was answered before \(the app reacted 👍 to it\), but the app's reply recording that answer is gone/,
+    );
 
     // The void is recorded: later checks agree without the reaction.
     settle();
@@ -182,7 +206,12 @@ describe("2. a grant whose record is gone is never bound again", () => {
     const request = await e2e.github.comment({ repo: pr.repo, number: pr.number, author: "octocat", body: GRANT_POLICY });
     const pending = await nextRun(pr.repo, pr.headSha, pr.first);
     settle();
-    const approval = await e2e.github.comment({ repo: pr.repo, number: pr.number, author: "alice", body: `/policy-exception approve E${request.id}` });
+    const approval = await e2e.github.comment({
+      repo: pr.repo,
+      number: pr.number,
+      author: "alice",
+      body: `/policy-exception approve E${request.id}`,
+    });
     const granted = await nextRun(pr.repo, pr.headSha, pending);
     expect(granted.conclusion).toBe("success");
 
@@ -200,7 +229,12 @@ describe("2. a grant whose record is gone is never bound again", () => {
     const grant = await e2e.github.comment({ repo: pr.repo, number: pr.number, author: "alice", body: GRANT_PRIVILEGED });
     const granted = await nextRun(pr.repo, pr.headSha, pr.first);
     expect(granted.conclusion).toBe("success");
-    const revoke = await e2e.github.comment({ repo: pr.repo, number: pr.number, author: "alice", body: `/policy-exception revoke E${grant.id}` });
+    const revoke = await e2e.github.comment({
+      repo: pr.repo,
+      number: pr.number,
+      author: "alice",
+      body: `/policy-exception revoke E${grant.id}`,
+    });
     const revoked = await nextRun(pr.repo, pr.headSha, granted);
     expect(revoked.conclusion).toBe("failure");
 
@@ -230,7 +264,11 @@ describe("3. a push racing the approval", () => {
     }
     const [reply] = replies(pr.repo, pr.number);
     expect(reply?.body).toMatch(/granted\*\* by @alice/);
-    expect(reply?.body).toMatch(new RegExp(`One finding it names was not on \`${pr.headSha.slice(0, 7)}\`, the newest head whose check had completed when the approval was written, so it is \\*\\*not\\*\\* covered:\\n- \`pod-security-baseline/hostNamespaces\``));
+    expect(reply?.body).toMatch(
+      new RegExp(
+        `One finding it names was not on \`${pr.headSha.slice(0, 7)}\`, the newest head whose check had completed when the approval was written, so it is \\*\\*not\\*\\* covered:\\n- \`pod-security-baseline/hostNamespaces\``,
+      ),
+    );
     // Answered once, by the push's check; the late delivery only adds its 👀.
     expect(reactionsOf(grant.id).sort()).toEqual(["+1", "eyes"]);
     expect(replies(pr.repo, pr.number)).toHaveLength(1);
@@ -240,7 +278,12 @@ describe("3. a push racing the approval", () => {
     const pr = await pullRequest({ "attacks/pod.yaml": pod() });
     settle();
     const grant = await e2e.github.comment({ repo: pr.repo, number: pr.number, author: "alice", body: GRANT_POLICY, deliver: false });
-    const push = await e2e.github.push({ repo: pr.repo, number: pr.number, files: { "attacks/pod.yaml": pod({ hostNetwork: true }) }, deliver: false });
+    const push = await e2e.github.push({
+      repo: pr.repo,
+      number: pr.number,
+      files: { "attacks/pod.yaml": pod({ hostNetwork: true }) },
+      deliver: false,
+    });
     // Back up: only the comment's delivery is retried; its re-check judges the new head for the first time.
     await e2e.github.deliverComment(grant.id);
     const run = await e2e.waitForCheckRun(pr.repo, push.headSha);
@@ -255,7 +298,13 @@ describe("3. a push racing the approval", () => {
     const request = await e2e.github.comment({ repo: pr.repo, number: pr.number, author: "octocat", body: GRANT_POLICY });
     const pending = await nextRun(pr.repo, pr.headSha, pr.first);
     settle();
-    const approval = await e2e.github.comment({ repo: pr.repo, number: pr.number, author: "alice", body: `/policy-exception approve E${request.id}`, deliver: false });
+    const approval = await e2e.github.comment({
+      repo: pr.repo,
+      number: pr.number,
+      author: "alice",
+      body: `/policy-exception approve E${request.id}`,
+      deliver: false,
+    });
     const push = await e2e.github.push({ repo: pr.repo, number: pr.number, files: { "attacks/pod.yaml": pod({ hostNetwork: true }) } });
     const pushed = await e2e.waitForCheckRun(pr.repo, push.headSha);
     await e2e.github.deliverComment(approval.id);
@@ -271,10 +320,17 @@ describe("3. a push racing the approval", () => {
     const unconfirmed = await nextRun(pr.repo, pr.headSha, undefined);
     expect(unconfirmed.conclusion).toBe("failure");
     expect(reactionsOf(grant.id)).toEqual(["eyes", "-1"]);
-    expect(replies(pr.repo, pr.number)[0]?.body).toMatch(/not granted yet[\s\S]*no check of this app had completed on this pull request when the comment was written[\s\S]*approve E\d+/);
+    expect(replies(pr.repo, pr.number)[0]?.body).toMatch(
+      /not granted yet[\s\S]*no check of this app had completed on this pull request when the comment was written[\s\S]*approve E\d+/,
+    );
 
     settle();
-    const confirmation = await e2e.github.comment({ repo: pr.repo, number: pr.number, author: "alice", body: `/policy-exception approve E${grant.id}` });
+    const confirmation = await e2e.github.comment({
+      repo: pr.repo,
+      number: pr.number,
+      author: "alice",
+      body: `/policy-exception approve E${grant.id}`,
+    });
     const confirmed = await nextRun(pr.repo, pr.headSha, unconfirmed);
     expect(confirmed.conclusion).toBe("success");
     expect(reactionsOf(confirmation.id)).toEqual(["eyes", "+1"]);
@@ -284,7 +340,11 @@ describe("3. a push racing the approval", () => {
     const pr = await pullRequest({ "attacks/pod.yaml": pod() });
     settle();
     const grant = await e2e.github.comment({ repo: pr.repo, number: pr.number, author: "alice", body: GRANT_POLICY, deliver: false });
-    const forced = await e2e.github.forcePush({ repo: pr.repo, number: pr.number, files: { "attacks/pod.yaml": pod({ hostNetwork: true }) } });
+    const forced = await e2e.github.forcePush({
+      repo: pr.repo,
+      number: pr.number,
+      files: { "attacks/pod.yaml": pod({ hostNetwork: true }) },
+    });
     const forcedRun = await e2e.waitForCheckRun(pr.repo, forced.headSha);
     expect(forcedRun.conclusion).toBe("failure");
     expect(levels(forcedRun, PRIVILEGED)).toEqual(["failure"]);

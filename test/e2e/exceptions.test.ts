@@ -42,7 +42,11 @@ function newRepo(): string {
 async function failingPullRequest(options: { author?: string; name?: string; image?: string } = {}) {
   const repo = newRepo();
   const name = options.name ?? "miner";
-  const pr = await e2e.github.openPullRequest({ repo, author: options.author ?? "octocat", files: { "deploy/app.yaml": deployment(name, options.image ?? "docker.io/evil/miner:1.0") } });
+  const pr = await e2e.github.openPullRequest({
+    repo,
+    author: options.author ?? "octocat",
+    files: { "deploy/app.yaml": deployment(name, options.image ?? "docker.io/evil/miner:1.0") },
+  });
   const first = await e2e.waitForCheckRun(repo, pr.headSha);
   expect(first.conclusion).toBe("failure");
   // Someone reads the check run before commenting: GitHub's timestamps (whole seconds) put the
@@ -61,10 +65,14 @@ function replies(repo: string, number: number) {
 }
 
 function reactionsOf(commentId: number): string[] {
-  return e2e.github.reactions(commentId).filter((reaction) => reaction.user.login === BOT).map((reaction) => reaction.content);
+  return e2e.github
+    .reactions(commentId)
+    .filter((reaction) => reaction.user.login === BOT)
+    .map((reaction) => reaction.content);
 }
 
-const REQUEST = (name = "miner") => `/policy-exception registry-only Deployment/shop/${name} --expires 7d\nReason: vendor image until the mirror exists, SEC-77`;
+const REQUEST = (name = "miner") =>
+  `/policy-exception registry-only Deployment/shop/${name} --expires 7d\nReason: vendor image until the mirror exists, SEC-77`;
 
 beforeAll(async () => {
   e2e = await startE2E();
@@ -87,13 +95,19 @@ describe("granting", () => {
     expect(run.conclusion).toBe("success");
     const notice = run.annotations.find((annotation) => annotation.title === "registry-only/K8sAllowedRepos");
     expect(notice?.annotation_level).toBe("notice");
-    expect(notice?.message).toMatch(new RegExp(`Excepted by E${request.id} \\(comment .*#issuecomment-${request.id}\\), approved by alice until \\d{4}-\\d{2}-\\d{2}T.*: vendor image until the mirror exists, SEC-77`));
+    expect(notice?.message).toMatch(
+      new RegExp(
+        `Excepted by E${request.id} \\(comment .*#issuecomment-${request.id}\\), approved by alice until \\d{4}-\\d{2}-\\d{2}T.*: vendor image until the mirror exists, SEC-77`,
+      ),
+    );
     expect(run.output.summary).toMatch(/### Exceptions/);
     expect(run.output.summary).toMatch(new RegExp(`\\*\\*Active\\*\\* \\(1\\)[\\s\\S]*E${request.id}`));
 
     expect(reactionsOf(request.id)).toEqual(["eyes", "+1"]);
     const [reply] = replies(repo, pr.number);
-    expect(reply?.body).toMatch(new RegExp(`Exception E${request.id} granted\\*\\* by @alice \\(active member of team platform-security\\)`));
+    expect(reply?.body).toMatch(
+      new RegExp(`Exception E${request.id} granted\\*\\* by @alice \\(active member of team platform-security\\)`),
+    );
     expect(reply?.body).toMatch(/- Resources: `Deployment\/shop\/miner`/);
     expect(reply?.body).toMatch(/kind: PolicyException/);
   });
@@ -107,7 +121,12 @@ describe("granting", () => {
     expect(replies(repo, pr.number)[0]?.body).toMatch(new RegExp(`Exception E${request.id} requested`));
     expect(reactionsOf(request.id)).toEqual(["eyes"]);
 
-    const approval = await e2e.github.comment({ repo, number: pr.number, author: "alice", body: `/policy-exception approve E${request.id}` });
+    const approval = await e2e.github.comment({
+      repo,
+      number: pr.number,
+      author: "alice",
+      body: `/policy-exception approve E${request.id}`,
+    });
     const granted = await nextRun(repo, pr.headSha, pending);
     expect(granted.conclusion).toBe("success");
     expect(reactionsOf(approval.id)).toEqual(["eyes", "+1"]);
@@ -122,36 +141,59 @@ describe("refusing", () => {
     const request = await e2e.github.comment({ repo, number: pr.number, author: "alice", body: REQUEST() });
     const afterRequest = await nextRun(repo, pr.headSha, first);
     expect(afterRequest.conclusion).toBe("failure");
-    const approval = await e2e.github.comment({ repo, number: pr.number, author: "alice", body: `/policy-exception approve E${request.id}` });
+    const approval = await e2e.github.comment({
+      repo,
+      number: pr.number,
+      author: "alice",
+      body: `/policy-exception approve E${request.id}`,
+    });
     const run = await nextRun(repo, pr.headSha, afterRequest);
 
     expect(run.conclusion).toBe("failure");
     expect(reactionsOf(approval.id)).toEqual(["eyes", "-1"]);
-    expect(replies(repo, pr.number)[1]?.body).toMatch(/Refused: approve E\d+\.\*\* @\u200b?alice opened this pull request, and nobody can approve an exception on their own pull request/);
+    expect(replies(repo, pr.number)[1]?.body).toMatch(
+      /Refused: approve E\d+\.\*\* @\u200b?alice opened this pull request, and nobody can approve an exception on their own pull request/,
+    );
   });
 
   test("an approval by someone outside the approver team is refused", async () => {
     const { repo, pr, first } = await failingPullRequest();
     const request = await e2e.github.comment({ repo, number: pr.number, author: "octocat", body: REQUEST() });
     const afterRequest = await nextRun(repo, pr.headSha, first);
-    const approval = await e2e.github.comment({ repo, number: pr.number, author: "carol", body: `/policy-exception approve E${request.id}` });
+    const approval = await e2e.github.comment({
+      repo,
+      number: pr.number,
+      author: "carol",
+      body: `/policy-exception approve E${request.id}`,
+    });
     const run = await nextRun(repo, pr.headSha, afterRequest);
 
     expect(run.conclusion).toBe("failure");
     expect(reactionsOf(approval.id)).toEqual(["eyes", "-1"]);
-    expect(replies(repo, pr.number)[1]?.body).toMatch(/@\u200b?carol is not an approver for registry-only: approvers are active members of team platform-security/);
+    expect(replies(repo, pr.number)[1]?.body).toMatch(
+      /@\u200b?carol is not an approver for registry-only: approvers are active members of team platform-security/,
+    );
   });
 
   test("a malformed command gets a reply saying exactly what is wrong, with a command that works", async () => {
     const { repo, pr, first } = await failingPullRequest();
-    const bad = await e2e.github.comment({ repo, number: pr.number, author: "alice", body: "/policy-exception registry-only deployment/shop/miner\nReason: vendor image" });
+    const bad = await e2e.github.comment({
+      repo,
+      number: pr.number,
+      author: "alice",
+      body: "/policy-exception registry-only deployment/shop/miner\nReason: vendor image",
+    });
     const run = await nextRun(repo, pr.headSha, first);
 
     expect(run.conclusion).toBe("failure");
     expect(reactionsOf(bad.id)).toEqual(["eyes", "-1"]);
     const [reply] = replies(repo, pr.number);
-    expect(reply?.body).toMatch(/I could not read the command on line 1:\*\* `deployment` in `deployment\/shop\/miner` is not a kind: .*\(did you mean Deployment\?\)/);
-    expect(reply?.body).toMatch(/A command that works:\n`+\n\/policy-exception registry-only Deployment\/logging\/fluent-bit --expires 14d\nReason: vendor image\n`+/);
+    expect(reply?.body).toMatch(
+      /I could not read the command on line 1:\*\* `deployment` in `deployment\/shop\/miner` is not a kind: .*\(did you mean Deployment\?\)/,
+    );
+    expect(reply?.body).toMatch(
+      /A command that works:\n`+\n\/policy-exception registry-only Deployment\/logging\/fluent-bit --expires 14d\nReason: vendor image\n`+/,
+    );
   });
 });
 
@@ -161,15 +203,27 @@ describe("what an exception stays bound to", () => {
     await e2e.github.comment({ repo, number: pr.number, author: "alice", body: REQUEST() });
     expect((await nextRun(repo, pr.headSha, first)).conclusion).toBe("success");
 
-    const unrelated = await e2e.github.push({ repo, number: pr.number, files: { "deploy/other.yaml": deployment("web", "registry.example.com/web:1.0") } });
+    const unrelated = await e2e.github.push({
+      repo,
+      number: pr.number,
+      files: { "deploy/other.yaml": deployment("web", "registry.example.com/web:1.0") },
+    });
     const unrelatedRun = await e2e.waitForCheckRun(repo, unrelated.headSha);
     expect(unrelatedRun.conclusion).toBe("success");
-    expect(unrelatedRun.annotations.find((annotation) => annotation.title === "registry-only/K8sAllowedRepos")?.annotation_level).toBe("notice");
+    expect(unrelatedRun.annotations.find((annotation) => annotation.title === "registry-only/K8sAllowedRepos")?.annotation_level).toBe(
+      "notice",
+    );
 
-    const changed = await e2e.github.push({ repo, number: pr.number, files: { "deploy/app.yaml": deployment("miner", "docker.io/evil/miner:2.0") } });
+    const changed = await e2e.github.push({
+      repo,
+      number: pr.number,
+      files: { "deploy/app.yaml": deployment("miner", "docker.io/evil/miner:2.0") },
+    });
     const changedRun = await e2e.waitForCheckRun(repo, changed.headSha);
     expect(changedRun.conclusion).toBe("failure");
-    expect(changedRun.annotations.find((annotation) => annotation.title === "registry-only/K8sAllowedRepos")?.annotation_level).toBe("failure");
+    expect(changedRun.annotations.find((annotation) => annotation.title === "registry-only/K8sAllowedRepos")?.annotation_level).toBe(
+      "failure",
+    );
     // Granted once, answered once: pushes add no replies.
     expect(replies(repo, pr.number)).toHaveLength(1);
   });
@@ -184,7 +238,9 @@ describe("what an exception stays bound to", () => {
     const run = await nextRun(repo, pr.headSha, granted);
     expect(run.conclusion).toBe("failure");
     const notice = replies(repo, pr.number).at(-1);
-    expect(notice?.body).toMatch(new RegExp(`Comment .*#issuecomment-${request.id} was edited by @bob, who did not write it: anything it granted no longer counts`));
+    expect(notice?.body).toMatch(
+      new RegExp(`Comment .*#issuecomment-${request.id} was edited by @bob, who did not write it: anything it granted no longer counts`),
+    );
     expect(run.output.summary).toMatch(/Revoked or voided/);
   });
 });
@@ -202,7 +258,10 @@ describe("what it costs", () => {
     const routes = e2e.github.requests().map((request) => `${request.method} ${request.route}`);
     console.log(`requests for a re-run with one granted exception: ${JSON.stringify(routes)}`);
     // The events are the force pushes every check counts; the comments are the exceptions' record.
-    expect(routes.filter((route) => route.includes("/issues/")).sort()).toEqual(["GET /repos/:owner/:repo/issues/:issue_number/comments", "GET /repos/:owner/:repo/issues/:issue_number/events"]);
+    expect(routes.filter((route) => route.includes("/issues/")).sort()).toEqual([
+      "GET /repos/:owner/:repo/issues/:issue_number/comments",
+      "GET /repos/:owner/:repo/issues/:issue_number/events",
+    ]);
     expect(routes.filter((route) => route.includes("/teams/"))).toEqual(["GET /orgs/:org/teams/:team_slug/memberships/:username"]);
     // The bot's login was asked once for the process, already.
     expect(routes.filter((route) => route === "GET /app")).toEqual([]);
@@ -261,7 +320,9 @@ spec:
     const expired = await e2e.github.openPullRequest({ repo: "initech/ops", files: { "old-debug.yaml": hostPidPod("old-debug") } });
     const expiredRun = await e2e.waitForCheckRun("initech/ops", expired.headSha);
     expect(expiredRun.conclusion).toBe("failure");
-    expect(expiredRun.annotations.find((annotation) => annotation.title === "pod-security-baseline/hostNamespaces")?.annotation_level).toBe("failure");
+    expect(expiredRun.annotations.find((annotation) => annotation.title === "pod-security-baseline/hostNamespaces")?.annotation_level).toBe(
+      "failure",
+    );
     expect(expiredRun.output.summary).toMatch(/\*\*Expired\*\* \(1\)[\s\S]*old-debug[\s\S]*expired at 2020-01-01T00:00:00\.000Z/);
   });
 });

@@ -28,7 +28,9 @@ let orgCounter = 0;
 
 beforeAll(async () => {
   // Enough check slots for every scenario at once: retries hold a slot while they wait.
-  e2e = await startE2E({ env: { GITHUB_REQUEST_TIMEOUT_MS: "2000", GITHUB_RATE_LIMIT_MAX_WAIT_SECONDS: "5", MAX_CONCURRENT_CHECKS: "60" } });
+  e2e = await startE2E({
+    env: { GITHUB_REQUEST_TIMEOUT_MS: "2000", GITHUB_RATE_LIMIT_MAX_WAIT_SECONDS: "5", MAX_CONCURRENT_CHECKS: "60" },
+  });
 });
 
 afterAll(async () => {
@@ -39,7 +41,8 @@ afterAll(async () => {
 function newRepo(options: { failOpen?: boolean } = {}): string {
   const org = `faults-${++orgCounter}`;
   e2e.github.createOrg(org);
-  if (options.failOpen) e2e.github.createRepo(`${org}/.github`, { files: { ".github/kube-policy.yml": "check:\n  failureMode: fail-open\n" } });
+  if (options.failOpen)
+    e2e.github.createRepo(`${org}/.github`, { files: { ".github/kube-policy.yml": "check:\n  failureMode: fail-open\n" } });
   e2e.github.createRepo(`${org}/gitops`, { files: { "README.md": "# gitops\n", ".github/kube-policy.yml": REPO_CONFIG } });
   e2e.github.install(org);
   return `${org}/gitops`;
@@ -59,14 +62,24 @@ const PASSING: Array<{ name: string; action: FaultAction; times: number }> = [
   { name: "502", action: { kind: "status", status: 502 }, times: 1 },
   { name: "503", action: { kind: "status", status: 503 }, times: 1 },
   { name: "403 primary rate limit (reset in 1 s)", action: { kind: "rate-limit", status: 403, resetAfterSeconds: 1 }, times: 1 },
-  { name: "429 rate limit with retry-after", action: { kind: "rate-limit", status: 429, resetAfterSeconds: 2, retryAfterSeconds: 2 }, times: 1 },
-  { name: "403 secondary rate limit with retry-after", action: { kind: "secondary-rate-limit", status: 403, retryAfterSeconds: 2 }, times: 1 },
+  {
+    name: "429 rate limit with retry-after",
+    action: { kind: "rate-limit", status: 429, resetAfterSeconds: 2, retryAfterSeconds: 2 },
+    times: 1,
+  },
+  {
+    name: "403 secondary rate limit with retry-after",
+    action: { kind: "secondary-rate-limit", status: 403, retryAfterSeconds: 2 },
+    times: 1,
+  },
   { name: "hang past the 2 s timeout", action: { kind: "hang", ms: 3000 }, times: 1 },
   { name: "connection reset", action: { kind: "reset" }, times: 1 },
   { name: "malformed JSON (200)", action: { kind: "malformed-json" }, times: 1 },
 ];
 
-const CASES = (Object.keys(READS) as Read[]).flatMap((read) => PASSING.map((fault) => ({ read, ...fault, name: `${read}: ${fault.name}` })));
+const CASES = (Object.keys(READS) as Read[]).flatMap((read) =>
+  PASSING.map((fault) => ({ read, ...fault, name: `${read}: ${fault.name}` })),
+);
 
 /** Opens a pull request with a compliant deployment unique to `repo` (so no blob is already cached). */
 async function openAndWait(repo: string): Promise<{ run: CheckRunView; headSha: string }> {
@@ -91,7 +104,9 @@ async function allOf<T extends { name: string }>(cases: readonly T[], scenario: 
       }
     }),
   );
-  console.log(`${cases.length} scenarios:\n${cases.map((item, index) => `  ${outcomes[index] === undefined ? "ok  " : "FAIL"} ${item.name}`).join("\n")}`);
+  console.log(
+    `${cases.length} scenarios:\n${cases.map((item, index) => `  ${outcomes[index] === undefined ? "ok  " : "FAIL"} ${item.name}`).join("\n")}`,
+  );
   expect(outcomes.filter((outcome) => outcome !== undefined)).toEqual([]);
 }
 
@@ -104,25 +119,31 @@ function compile(pattern: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-test.concurrent(`a fault that passes is retried and the check completes with its real verdict (${CASES.length} scenarios: each fault on each read)`, async () => {
-  await allOf(CASES, async ({ read, action, times }) => {
-    const repo = newRepo();
-    const path = READS[read](repo);
-    const fault = e2e.github.addFault({ method: "GET", path, action, times });
-    const { run } = await openAndWait(repo);
-    expect(fault.fired).toBe(times);
-    expect([run.status, run.conclusion]).toEqual(["completed", "success"]);
-    expect(run.output.title).not.toMatch(/Not checked/);
-    // Retried after the fault: the same read was made again, and answered.
-    expect(fault.matched).toBeGreaterThan(times);
-    if (action.kind === "secondary-rate-limit" || (action.kind === "rate-limit" && action.retryAfterSeconds !== undefined)) {
-      // GitHub's retry-after was honoured: the retry came no earlier than it said (a lower bound only).
-      const [first, second] = e2e.github.requests().filter((request) => compile(path).test(request.path));
-      expect(second).toBeDefined();
-      expect(Date.parse(second?.timestamp as string) - Date.parse(first?.timestamp as string)).toBeGreaterThanOrEqual(((action.retryAfterSeconds ?? 0) - 0.2) * 1000);
-    }
-  });
-}, 150_000);
+test.concurrent(
+  `a fault that passes is retried and the check completes with its real verdict (${CASES.length} scenarios: each fault on each read)`,
+  async () => {
+    await allOf(CASES, async ({ read, action, times }) => {
+      const repo = newRepo();
+      const path = READS[read](repo);
+      const fault = e2e.github.addFault({ method: "GET", path, action, times });
+      const { run } = await openAndWait(repo);
+      expect(fault.fired).toBe(times);
+      expect([run.status, run.conclusion]).toEqual(["completed", "success"]);
+      expect(run.output.title).not.toMatch(/Not checked/);
+      // Retried after the fault: the same read was made again, and answered.
+      expect(fault.matched).toBeGreaterThan(times);
+      if (action.kind === "secondary-rate-limit" || (action.kind === "rate-limit" && action.retryAfterSeconds !== undefined)) {
+        // GitHub's retry-after was honoured: the retry came no earlier than it said (a lower bound only).
+        const [first, second] = e2e.github.requests().filter((request) => compile(path).test(request.path));
+        expect(second).toBeDefined();
+        expect(Date.parse(second?.timestamp as string) - Date.parse(first?.timestamp as string)).toBeGreaterThanOrEqual(
+          ((action.retryAfterSeconds ?? 0) - 0.2) * 1000,
+        );
+      }
+    });
+  },
+  150_000,
+);
 
 const OUTLASTING: Array<{ name: string; read: Read; action: FaultAction; title: RegExp; summary: RegExp[] }> = [
   {
@@ -169,53 +190,72 @@ const OUTLASTING: Array<{ name: string; read: Read; action: FaultAction; title: 
   },
 ];
 
-test.concurrent(`a fault that outlasts the retries completes the check as failure, saying what failed (${OUTLASTING.length} scenarios)`, async () => {
-  await allOf(OUTLASTING, async ({ read, action, title, summary }) => {
-    const repo = newRepo();
-    const fault = e2e.github.addFault({ method: "GET", path: READS[read](repo), action });
-    const { run } = await openAndWait(repo);
-    expect(fault.fired).toBeGreaterThan(0);
-    expect([run.status, run.conclusion]).toEqual(["completed", "failure"]);
-    expect(run.output.title).toMatch(title);
-    for (const pattern of summary) expect(run.output.summary).toMatch(pattern);
-    expect(run.output.summary).toMatch(/delivery [0-9a-f-]{36}/);
-    if (action.kind === "rate-limit" || action.kind === "secondary-rate-limit") {
-      // A rate limit the app will not wait for is not retried blindly either: one attempt.
-      expect(fault.matched).toBe(1);
-    }
-  });
-}, 150_000);
+test.concurrent(
+  `a fault that outlasts the retries completes the check as failure, saying what failed (${OUTLASTING.length} scenarios)`,
+  async () => {
+    await allOf(OUTLASTING, async ({ read, action, title, summary }) => {
+      const repo = newRepo();
+      const fault = e2e.github.addFault({ method: "GET", path: READS[read](repo), action });
+      const { run } = await openAndWait(repo);
+      expect(fault.fired).toBeGreaterThan(0);
+      expect([run.status, run.conclusion]).toEqual(["completed", "failure"]);
+      expect(run.output.title).toMatch(title);
+      for (const pattern of summary) expect(run.output.summary).toMatch(pattern);
+      expect(run.output.summary).toMatch(/delivery [0-9a-f-]{36}/);
+      if (action.kind === "rate-limit" || action.kind === "secondary-rate-limit") {
+        // A rate limit the app will not wait for is not retried blindly either: one attempt.
+        expect(fault.matched).toBe(1);
+      }
+    });
+  },
+  150_000,
+);
 
-test.concurrent("under fail-open the same outage completes the check neutral, not failure", async () => {
-  const repo = newRepo({ failOpen: true });
-  e2e.github.addFault({ method: "GET", path: READS["list files"](repo), action: { kind: "status", status: 500 } });
-  const { run } = await openAndWait(repo);
-  expect([run.status, run.conclusion]).toEqual(["completed", "neutral"]);
-  expect(run.output.title).toMatch(/HTTP 500/);
-}, 150_000);
+test.concurrent(
+  "under fail-open the same outage completes the check neutral, not failure",
+  async () => {
+    const repo = newRepo({ failOpen: true });
+    e2e.github.addFault({ method: "GET", path: READS["list files"](repo), action: { kind: "status", status: 500 } });
+    const { run } = await openAndWait(repo);
+    expect([run.status, run.conclusion]).toEqual(["completed", "neutral"]);
+    expect(run.output.title).toMatch(/HTTP 500/);
+  },
+  150_000,
+);
 
 const WRITES: Array<{ name: string; method: "POST" | "PATCH"; action: FaultAction; times: number }> = [
   { name: "create answers 500 once", method: "POST", action: { kind: "status", status: 500 }, times: 1 },
   { name: "create's connection is reset once", method: "POST", action: { kind: "reset" }, times: 1 },
-  { name: "create is carried out after the client gave up (hang 2.5 s, then processed)", method: "POST", action: { kind: "hang", ms: 2500, then: "respond" }, times: 1 },
+  {
+    name: "create is carried out after the client gave up (hang 2.5 s, then processed)",
+    method: "POST",
+    action: { kind: "hang", ms: 2500, then: "respond" },
+    times: 1,
+  },
   { name: "create's answer is garbled", method: "POST", action: { kind: "malformed-json" }, times: 1 },
   { name: "the completing update answers 502 twice", method: "PATCH", action: { kind: "status", status: 502 }, times: 2 },
   { name: "the completing update's connection is reset once", method: "PATCH", action: { kind: "reset" }, times: 1 },
   { name: "the completing update hangs past the timeout once", method: "PATCH", action: { kind: "hang", ms: 3000 }, times: 1 },
 ];
 
-test.concurrent(`a fault on the check run's own writes still ends in exactly one completed run with the real verdict (${WRITES.length} scenarios)`, async () => {
-  await allOf(WRITES, async ({ method, action, times }) => {
-    const repo = newRepo();
-    const path = method === "POST" ? `/repos/${repo}/check-runs` : `/repos/${repo}/check-runs/:check_run_id`;
-    const fault = e2e.github.addFault({ method, path, action, times });
-    const { run, headSha } = await openAndWait(repo);
-    expect(fault.fired).toBe(times);
-    expect([run.status, run.conclusion]).toEqual(["completed", "success"]);
-    // A create GitHub carried out while its answer was lost is found again, not duplicated.
-    expect(e2e.github.checkRuns(repo, headSha).map((candidate) => [candidate.status, candidate.conclusion])).toEqual([["completed", "success"]]);
-  });
-}, 150_000);
+test.concurrent(
+  `a fault on the check run's own writes still ends in exactly one completed run with the real verdict (${WRITES.length} scenarios)`,
+  async () => {
+    await allOf(WRITES, async ({ method, action, times }) => {
+      const repo = newRepo();
+      const path = method === "POST" ? `/repos/${repo}/check-runs` : `/repos/${repo}/check-runs/:check_run_id`;
+      const fault = e2e.github.addFault({ method, path, action, times });
+      const { run, headSha } = await openAndWait(repo);
+      expect(fault.fired).toBe(times);
+      expect([run.status, run.conclusion]).toEqual(["completed", "success"]);
+      // A create GitHub carried out while its answer was lost is found again, not duplicated.
+      expect(e2e.github.checkRuns(repo, headSha).map((candidate) => [candidate.status, candidate.conclusion])).toEqual([
+        ["completed", "success"],
+      ]);
+    });
+  },
+  150_000,
+);
 
 describe("the app process", () => {
   test("is alive and healthy, and logged no unhandled rejection or uncaught exception", async () => {

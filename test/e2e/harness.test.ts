@@ -30,7 +30,10 @@ describeBuilt("e2e harness with the real app", () => {
   });
 
   test("a pull request leads to a completed check run on its head, annotating only the PR's files", async () => {
-    const files = { "k8s/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostPID: true\n  containers:\n    - name: c\n      image: nginx\n" };
+    const files = {
+      "k8s/pod.yaml":
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostPID: true\n  containers:\n    - name: c\n      image: nginx\n",
+    };
     const pr = await e2e.github.openPullRequest({ repo: "acme/gitops", files });
     expect(pr.delivery?.status).toBeGreaterThanOrEqual(200);
     expect(pr.delivery?.status).toBeLessThan(300);

@@ -66,7 +66,10 @@ afterAll(async () => {
 
 describe("Kustomize in a pull request", () => {
   test("one base, 20 overlays, one patch changed: only that overlay is rendered, its finding is on the patch line", async () => {
-    const files: Record<string, string> = { "base/kustomization.yaml": `${KUSTOMIZATION}resources:\n  - deployment.yaml\n`, "base/deployment.yaml": BASE_DEPLOYMENT };
+    const files: Record<string, string> = {
+      "base/kustomization.yaml": `${KUSTOMIZATION}resources:\n  - deployment.yaml\n`,
+      "base/deployment.yaml": BASE_DEPLOYMENT,
+    };
     envs.forEach((env, index) => {
       files[`overlays/${env}/kustomization.yaml`] = overlay(env);
       files[`overlays/${env}/patch.yaml`] = patch(index + 2);
@@ -86,7 +89,9 @@ describe("Kustomize in a pull request", () => {
       trees: count("GET /repos/:owner/:repo/git/trees/:tree_sha"),
       blobs: count("GET /repos/:owner/:repo/git/blobs/:file_sha"),
     };
-    console.log(`requests for one changed patch in a repository of one base and 20 overlays (first push): ${JSON.stringify(figure)} ${JSON.stringify(routes)}`);
+    console.log(
+      `requests for one changed patch in a repository of one base and 20 overlays (first push): ${JSON.stringify(figure)} ${JSON.stringify(routes)}`,
+    );
 
     expect(run.conclusion).toBe("failure");
     const privileged = run.annotations.filter((annotation) => annotation.title === "pod-security-baseline/privileged");
@@ -96,7 +101,11 @@ describe("Kustomize in a pull request", () => {
     // The kustomization files and the base are not judged on their own.
     expect(run.annotations.every((annotation) => annotation.path === "overlays/env-07/patch.yaml")).toBe(true);
     // No other overlay was rendered: none of their patches was read.
-    const blobsRead = new Set(requests.filter((request) => request.route === "/repos/:owner/:repo/git/blobs/:file_sha").map((request) => request.path.split("/").pop()));
+    const blobsRead = new Set(
+      requests
+        .filter((request) => request.route === "/repos/:owner/:repo/git/blobs/:file_sha")
+        .map((request) => request.path.split("/").pop()),
+    );
     const otherPatches = envs.filter((env) => env !== "env-07").map((env) => gitBlobSha(files[`overlays/${env}/patch.yaml`] as string));
     expect(otherPatches.filter((sha) => blobsRead.has(sha))).toEqual([]);
     expect(blobsRead.has(gitBlobSha(files["base/deployment.yaml"] as string))).toBe(true);
@@ -112,8 +121,8 @@ describe("Kustomize in a pull request", () => {
 
   test("a change to a generator source outside the manifest globs renders its root; a finding the root already had is pre-existing", async () => {
     const hostPath = BASE_DEPLOYMENT.replace(
-      "            capabilities: {drop: [\"ALL\"]}\n",
-      "            capabilities: {drop: [\"ALL\"]}\n          volumeMounts: [{name: logs, mountPath: /logs}]\n      volumes:\n        - name: logs\n          hostPath: {path: /var/log/web}\n",
+      '            capabilities: {drop: ["ALL"]}\n',
+      '            capabilities: {drop: ["ALL"]}\n          volumeMounts: [{name: logs, mountPath: /logs}]\n      volumes:\n        - name: logs\n          hostPath: {path: /var/log/web}\n',
     );
     const repo = "acme/generated";
     e2e.github.createRepo(repo, {
@@ -148,12 +157,16 @@ describe("Kustomize in a pull request", () => {
     const pr = await e2e.github.openPullRequest({ repo: "acme/gitops", files });
     const run = await e2e.waitForCheckRun("acme/gitops", pr.headSha);
     expect(run.conclusion).toBe("failure");
-    const onPatch = run.annotations.filter((annotation) => annotation.path === "kustomize/overlays/prod/debug-patch.yaml" && annotation.annotation_level === "failure");
+    const onPatch = run.annotations.filter(
+      (annotation) => annotation.path === "kustomize/overlays/prod/debug-patch.yaml" && annotation.annotation_level === "failure",
+    );
     expect(onPatch.map((annotation) => [annotation.title, annotation.start_line])).toEqual([
       ["pod-security-baseline/hostNamespaces", 10],
       ["pod-security-baseline/privileged", 14],
     ]);
     expect(onPatch[0]?.message).toContain("Deployment shop/api in kustomize/overlays/prod");
-    expect(run.annotations.filter((annotation) => annotation.path.startsWith("kustomize/") && !annotation.path.endsWith("debug-patch.yaml"))).toEqual([]);
+    expect(
+      run.annotations.filter((annotation) => annotation.path.startsWith("kustomize/") && !annotation.path.endsWith("debug-patch.yaml")),
+    ).toEqual([]);
   });
 });

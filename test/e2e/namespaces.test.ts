@@ -50,7 +50,13 @@ let counter = 0;
 
 function newRepo(): string {
   const name = `umbrella/gitops-${++counter}`;
-  e2e.github.createRepo(name, { files: { "README.md": "# gitops\n", "namespaces/prod.yaml": namespace("restricted"), "namespaces/tools.yaml": namespace("baseline").replace("prod", "tools") } });
+  e2e.github.createRepo(name, {
+    files: {
+      "README.md": "# gitops\n",
+      "namespaces/prod.yaml": namespace("restricted"),
+      "namespaces/tools.yaml": namespace("baseline").replace("prod", "tools"),
+    },
+  });
   return name;
 }
 
@@ -77,14 +83,18 @@ describe("namespace-driven Pod Security", () => {
       "pod-security-baseline/runAsNonRoot",
       "pod-security-baseline/seccompProfile_restricted",
     ]);
-    for (const annotation of failures) expect(annotation.message).toContain("Deployment prod/api, container \"api\"; namespace prod: enforce=restricted:latest");
+    for (const annotation of failures)
+      expect(annotation.message).toContain('Deployment prod/api, container "api"; namespace prod: enforce=restricted:latest');
     expect(run.output.summary).toContain("#### Pod Security by namespace");
     expect(run.output.summary).toContain("label pod-security.kubernetes.io/enforce of Namespace prod (namespaces/prod.yaml:3)");
   });
 
   test("the same workload in a baseline namespace passes, with the restricted warnings", async () => {
     const repo = newRepo();
-    const pr = await e2e.github.openPullRequest({ repo, files: { "apps/api/deployment.yaml": PLAIN_DEPLOYMENT.replace("namespace: prod", "namespace: tools") } });
+    const pr = await e2e.github.openPullRequest({
+      repo,
+      files: { "apps/api/deployment.yaml": PLAIN_DEPLOYMENT.replace("namespace: prod", "namespace: tools") },
+    });
     const run = await e2e.waitForCheckRun(repo, pr.headSha);
     expect(run.conclusion).toBe("success");
     expect(new Set(run.annotations.map((annotation) => annotation.annotation_level))).toEqual(new Set(["warning"]));
@@ -92,7 +102,10 @@ describe("namespace-driven Pod Security", () => {
 
   test("a namespace the repository does not define: the defaults, and the finding says so", async () => {
     const repo = newRepo();
-    const pr = await e2e.github.openPullRequest({ repo, files: { "apps/web.yaml": hardenedDeployment({ namespace: "nowhere" }).replace("capabilities: {drop: [\"ALL\"]}", "privileged: true") } });
+    const pr = await e2e.github.openPullRequest({
+      repo,
+      files: { "apps/web.yaml": hardenedDeployment({ namespace: "nowhere" }).replace('capabilities: {drop: ["ALL"]}', "privileged: true") },
+    });
     const run = await e2e.waitForCheckRun(repo, pr.headSha);
     expect(run.conclusion).toBe("failure");
     const privileged = run.annotations.find((annotation) => annotation.title === "pod-security-baseline/privileged");
@@ -104,15 +117,20 @@ describe("namespace-driven Pod Security", () => {
     const pr = await e2e.github.openPullRequest({ repo, files: { "namespaces/prod.yaml": namespace("privileged") } });
     const run = await e2e.waitForCheckRun(repo, pr.headSha);
     expect(run.conclusion).toBe("failure");
-    expect(run.annotations.filter((annotation) => annotation.annotation_level === "failure").map((annotation) => [annotation.path, annotation.start_line, annotation.title])).toEqual([
-      ["namespaces/prod.yaml", 6, "namespace-floor/PodSecurityEnforceFloor"],
-    ]);
+    expect(
+      run.annotations
+        .filter((annotation) => annotation.annotation_level === "failure")
+        .map((annotation) => [annotation.path, annotation.start_line, annotation.title]),
+    ).toEqual([["namespaces/prod.yaml", 6, "namespace-floor/PodSecurityEnforceFloor"]]);
     expect(run.annotations[0]?.message).toContain("was enforce=restricted:latest before this change");
   });
 
   test("raising it, or leaving it untouched, passes", async () => {
     const repo = newRepo();
-    const pr = await e2e.github.openPullRequest({ repo, files: { "namespaces/tools.yaml": namespace("restricted").replace("prod", "tools") } });
+    const pr = await e2e.github.openPullRequest({
+      repo,
+      files: { "namespaces/tools.yaml": namespace("restricted").replace("prod", "tools") },
+    });
     const run = await e2e.waitForCheckRun(repo, pr.headSha);
     expect(run.conclusion).toBe("success");
   });

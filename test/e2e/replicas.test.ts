@@ -11,7 +11,8 @@ import { hardenedDeployment } from "../fixtures/manifests.js";
 import { startApp, startE2E, type AppProcess, type CheckRunView, type E2E } from "../../emulator/harness.js";
 import { startRedis, type TestRedis } from "../../emulator/redis.js";
 
-const BREAKOUT = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: r00t\nspec:\n  hostPID: true\n  containers:\n    - name: shell\n      image: alpine\n      securityContext:\n        privileged: true\n";
+const BREAKOUT =
+  "apiVersion: v1\nkind: Pod\nmetadata:\n  name: r00t\nspec:\n  hostPID: true\n  containers:\n    - name: shell\n      image: alpine\n      securityContext:\n        privileged: true\n";
 const compliant = (tag: string): string => hardenedDeployment({ podLabels: { tag } });
 
 let redis: TestRedis | undefined;
@@ -33,7 +34,13 @@ function queueEnv(url: string): Record<string, string> {
 
 async function startReplica(): Promise<AppProcess> {
   const env = e2e as E2E;
-  const app = await startApp({ emulator: env.emulator, appId: env.appId, privateKey: env.privateKey, webhookSecret: env.webhookSecret, env: queueEnv((redis as TestRedis).url) });
+  const app = await startApp({
+    emulator: env.emulator,
+    appId: env.appId,
+    privateKey: env.privateKey,
+    webhookSecret: env.webhookSecret,
+    env: queueEnv((redis as TestRedis).url),
+  });
   replicas.push(app);
   return app;
 }
@@ -100,128 +107,174 @@ async function settledRuns(repo: string, shas: readonly string[]): Promise<Map<s
 }
 
 const maybe = (name: string, body: () => Promise<void>, timeout: number): void =>
-  test(name, async () => {
-    if (!e2e) return console.log(`SKIPPED: ${name} (no redis-server)`);
-    await body();
-  }, timeout);
+  test(
+    name,
+    async () => {
+      if (!e2e) return console.log(`SKIPPED: ${name} (no redis-server)`);
+      await body();
+    },
+    timeout,
+  );
 
 describe("two replicas on one Redis", () => {
-  maybe("health reports Redis and the queue depth", async () => {
-    for (const app of replicas) {
-      const report = await health(app);
-      expect(report.redis).toBe("up");
-      expect(report.queue).toEqual(expect.objectContaining({ waiting: expect.any(Number), active: expect.any(Number) }));
-    }
-  }, 30_000);
-
-  maybe("the same delivery sent to both replicas makes one check run", async () => {
-    const env = e2e as E2E;
-    const [a, b] = replicas as [AppProcess, AppProcess];
-    const repo = newRepo();
-    const pr = await via(a, () => env.github.openPullRequest({ repo, files: { "deploy/pod.yaml": BREAKOUT } }));
-    const delivery = pr.delivery?.id as string;
-    expect(pr.delivery?.status).toBe(200);
-    // At once on the other replica (a redelivery racing the first), and again once it is done.
-    expect((await via(b, () => env.github.redeliver(delivery))).status).toBe(200);
-    await env.waitForCheckRun(repo, pr.headSha);
-    expect((await via(b, () => env.github.redeliver(delivery))).status).toBe(200);
-    expect((await via(a, () => env.github.redeliver(delivery))).status).toBe(200);
-    const runs = await settledRuns(repo, [pr.headSha]);
-    expect(runs.get(pr.headSha)?.map((run) => [run.status, run.conclusion])).toEqual([["completed", "failure"]]);
-  }, 90_000);
-
-  maybe("eight pushes spread over both replicas: one completed run per head, the newest judged, older ones superseded", async () => {
-    const env = e2e as E2E;
-    const repo = newRepo();
-    const pr = await via(replicas[0] as AppProcess, () => env.github.openPullRequest({ repo, files: { "deploy/web.yaml": compliant("v0") } }));
-    const heads: string[] = [];
-    for (let index = 1; index <= 8; index++) {
-      const content = index === 8 ? BREAKOUT : compliant(`v${index}`);
-      const push = await via(replicas[index % 2] as AppProcess, () => env.github.push({ repo, number: pr.number, files: { "deploy/web.yaml": content }, message: `push ${index}` }));
-      expect(push.delivery?.status).toBe(200);
-      heads.push(push.headSha);
-    }
-    const runs = await settledRuns(repo, heads);
-    for (const [sha, list] of runs) expect([sha.slice(0, 7), list.length, list.every((run) => run.status === "completed")]).toEqual([sha.slice(0, 7), 1, true]);
-    const newest = heads.at(-1) as string;
-    expect(runs.get(newest)?.[0]?.conclusion).toBe("failure");
-    // An older head's run is its real verdict if its check ran before the next push, else cancelled as superseded.
-    const older = heads.slice(0, -1).map((sha) => runs.get(sha)?.[0] as CheckRunView);
-    for (const run of older) {
-      if (run.conclusion === "cancelled") expect(run.output.title).toMatch(/^Superseded by [0-9a-f]{7}/);
-      else expect(run.conclusion).toBe("success");
-    }
-    expect(older.filter((run) => run.conclusion === "cancelled").length).toBeGreaterThan(0);
-  }, 120_000);
-
-  maybe("a replica killed (SIGKILL) in the middle of a check: the other replica completes the run", async () => {
-    const env = e2e as E2E;
-    const repo = newRepo();
-    // The check hangs reading the changed files, long enough to kill the replica that works it.
-    const fault = env.github.addFault({ method: "GET", path: `/repos/${repo}/pulls/:pull_number/files`, action: { kind: "hang", ms: 8000, then: "respond" }, times: 1 });
-    const pr = await via(replicas[0] as AppProcess, () => env.github.openPullRequest({ repo, files: { "deploy/pod.yaml": BREAKOUT } }));
-    const running = await env.waitForCheckRun(repo, pr.headSha, { until: (run) => run.status === "in_progress", timeoutMs: 30_000 });
-    // The worker is now inside the check: its files request hangs.
-    for (const deadline = Date.now() + 30_000; fault.fired < 1 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(fault.fired).toBe(1);
-    const worker = replicas.find((app) => app.logLines().some((line) => line["msg"] === "check run created" && line["checkRunId"] === running.id));
-    expect(worker).toBeDefined();
-    const killedAt = Date.now();
-    await (worker as AppProcess).stop({ signal: "SIGKILL" });
-    replicas.splice(replicas.indexOf(worker as AppProcess), 1);
-
-    const completed = await env.waitForCheckRun(repo, pr.headSha, { timeoutMs: 60_000 });
-    const recoveredMs = Date.now() - killedAt;
-    console.log(`replicas: SIGKILL mid-check -> run completed by the other replica after ${recoveredMs} ms (lock 2000 ms, stalled check 1000 ms)`);
-    expect(completed.id).toBe(running.id);
-    expect(completed.conclusion).toBe("failure");
-    const runs = await settledRuns(repo, [pr.headSha]);
-    expect(runs.get(pr.headSha)?.map((run) => [run.id, run.status])).toEqual([[running.id, "completed"]]);
-    // Back to two replicas for what follows.
-    await startReplica();
-  }, 120_000);
-
-  maybe("a rolling restart under a steady stream of pull request events: every head gets exactly one completed run", async () => {
-    const env = e2e as E2E;
-    const repo = newRepo();
-    const heads: string[] = [];
-    const open = async (index: number, app: AppProcess): Promise<void> => {
-      const pr = await via(app, () => env.github.openPullRequest({ repo, files: { [`deploy/app-${index}.yaml`]: compliant(`r${index}`) } }));
-      expect(pr.delivery?.status).toBe(200);
-      heads.push(pr.headSha);
-    };
-    let index = 0;
-    const stream = async (count: number, pick: () => AppProcess): Promise<void> => {
-      for (let n = 0; n < count; n++) {
-        await open(++index, pick());
-        await new Promise((resolve) => setTimeout(resolve, 150));
+  maybe(
+    "health reports Redis and the queue depth",
+    async () => {
+      for (const app of replicas) {
+        const report = await health(app);
+        expect(report.redis).toBe("up");
+        expect(report.queue).toEqual(expect.objectContaining({ waiting: expect.any(Number), active: expect.any(Number) }));
       }
-    };
-    await stream(4, () => replicas[index % replicas.length] as AppProcess);
-    // SIGTERM the first replica while events keep arriving at the other (the Service stops routing to it).
-    const leaving = replicas[0] as AppProcess;
-    const staying = replicas[1] as AppProcess;
-    replicas.splice(0, 1);
-    const stopped = leaving.stop({ signal: "SIGTERM" });
-    await stream(4, () => staying);
-    expect((await stopped).code).toBe(0);
-    await startReplica();
-    await stream(4, () => replicas[index % replicas.length] as AppProcess);
+    },
+    30_000,
+  );
 
-    const runs = await settledRuns(repo, heads);
-    expect(heads).toHaveLength(12);
-    for (const [sha, list] of runs) expect([sha.slice(0, 7), list.map((run) => [run.status, run.conclusion])]).toEqual([sha.slice(0, 7), [["completed", "success"]]]);
-  }, 150_000);
+  maybe(
+    "the same delivery sent to both replicas makes one check run",
+    async () => {
+      const env = e2e as E2E;
+      const [a, b] = replicas as [AppProcess, AppProcess];
+      const repo = newRepo();
+      const pr = await via(a, () => env.github.openPullRequest({ repo, files: { "deploy/pod.yaml": BREAKOUT } }));
+      const delivery = pr.delivery?.id as string;
+      expect(pr.delivery?.status).toBe(200);
+      // At once on the other replica (a redelivery racing the first), and again once it is done.
+      expect((await via(b, () => env.github.redeliver(delivery))).status).toBe(200);
+      await env.waitForCheckRun(repo, pr.headSha);
+      expect((await via(b, () => env.github.redeliver(delivery))).status).toBe(200);
+      expect((await via(a, () => env.github.redeliver(delivery))).status).toBe(200);
+      const runs = await settledRuns(repo, [pr.headSha]);
+      expect(runs.get(pr.headSha)?.map((run) => [run.status, run.conclusion])).toEqual([["completed", "failure"]]);
+    },
+    90_000,
+  );
+
+  maybe(
+    "eight pushes spread over both replicas: one completed run per head, the newest judged, older ones superseded",
+    async () => {
+      const env = e2e as E2E;
+      const repo = newRepo();
+      const pr = await via(replicas[0] as AppProcess, () =>
+        env.github.openPullRequest({ repo, files: { "deploy/web.yaml": compliant("v0") } }),
+      );
+      const heads: string[] = [];
+      for (let index = 1; index <= 8; index++) {
+        const content = index === 8 ? BREAKOUT : compliant(`v${index}`);
+        const push = await via(replicas[index % 2] as AppProcess, () =>
+          env.github.push({ repo, number: pr.number, files: { "deploy/web.yaml": content }, message: `push ${index}` }),
+        );
+        expect(push.delivery?.status).toBe(200);
+        heads.push(push.headSha);
+      }
+      const runs = await settledRuns(repo, heads);
+      for (const [sha, list] of runs)
+        expect([sha.slice(0, 7), list.length, list.every((run) => run.status === "completed")]).toEqual([sha.slice(0, 7), 1, true]);
+      const newest = heads.at(-1) as string;
+      expect(runs.get(newest)?.[0]?.conclusion).toBe("failure");
+      // An older head's run is its real verdict if its check ran before the next push, else cancelled as superseded.
+      const older = heads.slice(0, -1).map((sha) => runs.get(sha)?.[0] as CheckRunView);
+      for (const run of older) {
+        if (run.conclusion === "cancelled") expect(run.output.title).toMatch(/^Superseded by [0-9a-f]{7}/);
+        else expect(run.conclusion).toBe("success");
+      }
+      expect(older.filter((run) => run.conclusion === "cancelled").length).toBeGreaterThan(0);
+    },
+    120_000,
+  );
+
+  maybe(
+    "a replica killed (SIGKILL) in the middle of a check: the other replica completes the run",
+    async () => {
+      const env = e2e as E2E;
+      const repo = newRepo();
+      // The check hangs reading the changed files, long enough to kill the replica that works it.
+      const fault = env.github.addFault({
+        method: "GET",
+        path: `/repos/${repo}/pulls/:pull_number/files`,
+        action: { kind: "hang", ms: 8000, then: "respond" },
+        times: 1,
+      });
+      const pr = await via(replicas[0] as AppProcess, () => env.github.openPullRequest({ repo, files: { "deploy/pod.yaml": BREAKOUT } }));
+      const running = await env.waitForCheckRun(repo, pr.headSha, { until: (run) => run.status === "in_progress", timeoutMs: 30_000 });
+      // The worker is now inside the check: its files request hangs.
+      for (const deadline = Date.now() + 30_000; fault.fired < 1 && Date.now() < deadline;)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(fault.fired).toBe(1);
+      const worker = replicas.find((app) =>
+        app.logLines().some((line) => line["msg"] === "check run created" && line["checkRunId"] === running.id),
+      );
+      expect(worker).toBeDefined();
+      const killedAt = Date.now();
+      await (worker as AppProcess).stop({ signal: "SIGKILL" });
+      replicas.splice(replicas.indexOf(worker as AppProcess), 1);
+
+      const completed = await env.waitForCheckRun(repo, pr.headSha, { timeoutMs: 60_000 });
+      const recoveredMs = Date.now() - killedAt;
+      console.log(
+        `replicas: SIGKILL mid-check -> run completed by the other replica after ${recoveredMs} ms (lock 2000 ms, stalled check 1000 ms)`,
+      );
+      expect(completed.id).toBe(running.id);
+      expect(completed.conclusion).toBe("failure");
+      const runs = await settledRuns(repo, [pr.headSha]);
+      expect(runs.get(pr.headSha)?.map((run) => [run.id, run.status])).toEqual([[running.id, "completed"]]);
+      // Back to two replicas for what follows.
+      await startReplica();
+    },
+    120_000,
+  );
+
+  maybe(
+    "a rolling restart under a steady stream of pull request events: every head gets exactly one completed run",
+    async () => {
+      const env = e2e as E2E;
+      const repo = newRepo();
+      const heads: string[] = [];
+      const open = async (index: number, app: AppProcess): Promise<void> => {
+        const pr = await via(app, () =>
+          env.github.openPullRequest({ repo, files: { [`deploy/app-${index}.yaml`]: compliant(`r${index}`) } }),
+        );
+        expect(pr.delivery?.status).toBe(200);
+        heads.push(pr.headSha);
+      };
+      let index = 0;
+      const stream = async (count: number, pick: () => AppProcess): Promise<void> => {
+        for (let n = 0; n < count; n++) {
+          await open(++index, pick());
+          await new Promise((resolve) => setTimeout(resolve, 150));
+        }
+      };
+      await stream(4, () => replicas[index % replicas.length] as AppProcess);
+      // SIGTERM the first replica while events keep arriving at the other (the Service stops routing to it).
+      const leaving = replicas[0] as AppProcess;
+      const staying = replicas[1] as AppProcess;
+      replicas.splice(0, 1);
+      const stopped = leaving.stop({ signal: "SIGTERM" });
+      await stream(4, () => staying);
+      expect((await stopped).code).toBe(0);
+      await startReplica();
+      await stream(4, () => replicas[index % replicas.length] as AppProcess);
+
+      const runs = await settledRuns(repo, heads);
+      expect(heads).toHaveLength(12);
+      for (const [sha, list] of runs)
+        expect([sha.slice(0, 7), list.map((run) => [run.status, run.conclusion])]).toEqual([sha.slice(0, 7), [["completed", "success"]]]);
+    },
+    150_000,
+  );
 
   // Last: it stops Redis.
-  maybe("Redis down: health says so and webhooks are answered 503 (GitHub keeps them for a redelivery)", async () => {
-    const env = e2e as E2E;
-    const repo = newRepo();
-    await (redis as TestRedis).stop();
-    const app = replicas[0] as AppProcess;
-    expect((await health(app)).redis).toBe("down");
-    const pr = await via(app, () => env.github.openPullRequest({ repo, files: { "deploy/pod.yaml": BREAKOUT } }));
-    expect(pr.delivery?.status).toBe(503);
-    expect(env.github.checkRuns(repo, pr.headSha)).toEqual([]);
-  }, 60_000);
+  maybe(
+    "Redis down: health says so and webhooks are answered 503 (GitHub keeps them for a redelivery)",
+    async () => {
+      const env = e2e as E2E;
+      const repo = newRepo();
+      await (redis as TestRedis).stop();
+      const app = replicas[0] as AppProcess;
+      expect((await health(app)).redis).toBe("down");
+      const pr = await via(app, () => env.github.openPullRequest({ repo, files: { "deploy/pod.yaml": BREAKOUT } }));
+      expect(pr.delivery?.status).toBe(503);
+      expect(env.github.checkRuns(repo, pr.headSha)).toEqual([]);
+    },
+    60_000,
+  );
 });

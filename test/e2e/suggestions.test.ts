@@ -74,10 +74,19 @@ describe("suggested changes in the pull request", () => {
       expect(comment.body).toMatch(/```suggestion\n/);
     }
     // The hostNetwork line keeps its comment; the privileged container's lines are fixed together.
-    expect(comments.map((comment) => comment.body).join("\n")).toContain("      hostNetwork: false   # needs the node's interfaces (it does not)");
-    expect(comments.map((comment) => comment.body).join("\n")).toContain("`pod-security-baseline/privileged` (container \"agent\"): Set privileged to false.");
+    expect(comments.map((comment) => comment.body).join("\n")).toContain(
+      "      hostNetwork: false   # needs the node's interfaces (it does not)",
+    );
+    expect(comments.map((comment) => comment.body).join("\n")).toContain(
+      '`pod-security-baseline/privileged` (container "agent"): Set privileged to false.',
+    );
 
-    const applied = await e2e.github.commitSuggestions({ repo, number: pr.number, commentIds: comments.map((comment) => comment.id), author: "bob" });
+    const applied = await e2e.github.commitSuggestions({
+      repo,
+      number: pr.number,
+      commentIds: comments.map((comment) => comment.id),
+      author: "bob",
+    });
     const next = await e2e.waitForCheckRun(repo, applied.headSha);
     expect(next.conclusion).toBe("success");
     expect(next.annotations.filter((annotation) => annotation.title?.startsWith("pod-security-baseline/"))).toEqual([]);
@@ -99,7 +108,13 @@ describe("suggested changes in the pull request", () => {
     expect(e2e.github.reviews(repo, pr.number)).toHaveLength(1);
     expect(e2e.github.reviewComments(repo, pr.number)).toHaveLength(before);
 
-    const clean = await e2e.github.openPullRequest({ repo, files: { "apps/latest.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  volumes: [{name: h, hostPath: {path: /}}]\n  containers: [{name: a, image: \"nginx:latest\"}]\n" } });
+    const clean = await e2e.github.openPullRequest({
+      repo,
+      files: {
+        "apps/latest.yaml":
+          'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  volumes: [{name: h, hostPath: {path: /}}]\n  containers: [{name: a, image: "nginx:latest"}]\n',
+      },
+    });
     const cleanRun = await e2e.waitForCheckRun(repo, clean.headSha);
     expect(cleanRun.conclusion).toBe("failure");
     await new Promise((resolve) => setTimeout(resolve, 300));

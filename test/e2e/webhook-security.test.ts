@@ -97,7 +97,13 @@ describe("signatures", () => {
   });
 
   test("malformed (not sha256=<64 hex>): 400", async () => {
-    for (const header of ["sha256=", "sha256=zz", `sha1=${"0".repeat(64)}`, sign(SECRET, payload).slice(0, -2), `${sign(SECRET, payload)}00`]) {
+    for (const header of [
+      "sha256=",
+      "sha256=zz",
+      `sha1=${"0".repeat(64)}`,
+      sign(SECRET, payload).slice(0, -2),
+      `${sign(SECRET, payload)}00`,
+    ]) {
       expect((await post(e2e.app, payload, { "x-hub-signature-256": header })).status).toBe(400);
     }
   });
@@ -131,13 +137,17 @@ describe("signatures", () => {
     payload: string;
     x_hub_signature_256: string;
   }
-  const vectors: Vector[] = haveCorpus ? (JSON.parse(readFileSync(path.join(WEBHOOKS, "signature-vectors.json"), "utf8")) as { vectors: Vector[] }).vectors : [];
+  const vectors: Vector[] = haveCorpus
+    ? (JSON.parse(readFileSync(path.join(WEBHOOKS, "signature-vectors.json"), "utf8")) as { vectors: Vector[] }).vectors
+    : [];
 
   test(`each of the ${vectors.length} vectors verifies against an app whose WEBHOOK_SECRET is the vector's secret; tampered, it is refused`, async () => {
     expect(vectors.length).toBeGreaterThan(0);
     // One app process per secret, side by side.
     const apps = await Promise.all(
-      vectors.map((vector) => startApp({ emulator: e2e.emulator, appId: e2e.appId, privateKey: e2e.privateKey, webhookSecret: vector.secret, logLevel: "warn" })),
+      vectors.map((vector) =>
+        startApp({ emulator: e2e.emulator, appId: e2e.appId, privateKey: e2e.privateKey, webhookSecret: vector.secret, logLevel: "warn" }),
+      ),
     );
     try {
       for (const [index, vector] of vectors.entries()) {
@@ -227,15 +237,26 @@ describe("secrets stay out of the logs", () => {
       title: `deploy with ${PLANTED[0]}`,
       body: `token ${PLANTED[1]}\n${PLANTED[3]}`,
       message: `commit ${PLANTED[2]}`,
-      files: { "deploy/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: alpine\n" },
+      files: {
+        "deploy/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: alpine\n",
+      },
     });
     await e2e.waitForCheckRun(repo, pr.headSha);
-    await e2e.github.comment({ repo, number: pr.number, author: "acme-dev", body: `/policy-exception pod-security-baseline Pod/default/p\nReason: ${PLANTED[2]}` });
+    await e2e.github.comment({
+      repo,
+      number: pr.number,
+      author: "acme-dev",
+      body: `/policy-exception pod-security-baseline Pod/default/p\nReason: ${PLANTED[2]}`,
+    });
     // The same payloads, forged: refused, and not logged either.
     const forged = JSON.stringify({ action: "opened", token: PLANTED[1], pull_request: { title: PLANTED[0] } });
-    expect((await post(e2e.app, forged, { "x-hub-signature-256": sign("nope", forged), "x-github-event": "pull_request" })).status).toBe(401);
+    expect((await post(e2e.app, forged, { "x-hub-signature-256": sign("nope", forged), "x-github-event": "pull_request" })).status).toBe(
+      401,
+    );
     const signedBroken = `{"action":"opened","token":"${PLANTED[3]}",`;
-    expect((await post(e2e.app, signedBroken, { "x-hub-signature-256": sign(SECRET, signedBroken), "x-github-event": "pull_request" })).status).toBe(400);
+    expect(
+      (await post(e2e.app, signedBroken, { "x-hub-signature-256": sign(SECRET, signedBroken), "x-github-event": "pull_request" })).status,
+    ).toBe(400);
     await waitIdle(e2e.app);
 
     const logs = `${e2e.app.stdout()}\n${e2e.app.stderr()}`;
@@ -279,7 +300,10 @@ describe("secrets stay out of the logs", () => {
     expect(ignored.length).toBeGreaterThan(10);
     e2e.github.resetRequests();
     for (const example of ignored) {
-      const answer = await post(e2e.app, example.body, { "x-github-event": example.event, "x-hub-signature-256": sign(SECRET, example.body) });
+      const answer = await post(e2e.app, example.body, {
+        "x-github-event": example.event,
+        "x-hub-signature-256": sign(SECRET, example.body),
+      });
       expect([example.file, answer.status]).toEqual([example.file, 200]);
     }
     await waitIdle(e2e.app);
@@ -292,7 +316,10 @@ describe("secrets stay out of the logs", () => {
     const taken = examples.filter(handled);
     expect(taken.length).toBeGreaterThan(10);
     for (const example of taken) {
-      const answer = await post(e2e.app, example.body, { "x-github-event": example.event, "x-hub-signature-256": sign(SECRET, example.body) });
+      const answer = await post(e2e.app, example.body, {
+        "x-github-event": example.event,
+        "x-hub-signature-256": sign(SECRET, example.body),
+      });
       expect([example.file, answer.status]).toEqual([example.file, 200]);
     }
     await waitIdle(e2e.app);

@@ -28,7 +28,11 @@ describe("app JWT", () => {
   });
 
   test.each([
-    ["signed with another key", () => t.jwt({ key: generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString() })],
+    [
+      "signed with another key",
+      () =>
+        t.jwt({ key: generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString() }),
+    ],
     ["expired", () => t.jwt({ iat: Math.floor(Date.now() / 1000) - 1200, exp: Math.floor(Date.now() / 1000) - 600 })],
     ["expiring too far ahead", () => t.jwt({ exp: Math.floor(Date.now() / 1000) + 3600 })],
     ["issued by another app", () => t.jwt({ iss: 9999 })],
@@ -61,10 +65,16 @@ describe("app JWT", () => {
 
 describe("installation tokens", () => {
   test("POST access_tokens returns token, expires_at, permissions and repository_selection", async () => {
-    const res = await fetch(`${t.emulator.apiUrl}/app/installations/${installationId}/access_tokens`, { method: "POST", headers: { authorization: `Bearer ${t.jwt()}` } });
+    const res = await fetch(`${t.emulator.apiUrl}/app/installations/${installationId}/access_tokens`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${t.jwt()}` },
+    });
     expect(res.status).toBe(201);
     const body = (await res.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ repository_selection: "all", permissions: expect.objectContaining({ checks: "write", contents: "read" }) });
+    expect(body).toMatchObject({
+      repository_selection: "all",
+      permissions: expect.objectContaining({ checks: "write", contents: "read" }),
+    });
     expect(typeof body.token).toBe("string");
     expect(Date.parse(body.expires_at as string)).toBeGreaterThan(Date.now());
   });

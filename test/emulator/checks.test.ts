@@ -8,7 +8,10 @@ let octokit: Octokit;
 let sha: string;
 const repo = { owner: "acme", repo: "gitops" };
 
-function annotation(i: number, extra: Record<string, unknown> = {}): { path: string; start_line: number; end_line: number; annotation_level: "failure"; message: string } {
+function annotation(
+  i: number,
+  extra: Record<string, unknown> = {},
+): { path: string; start_line: number; end_line: number; annotation_level: "failure"; message: string } {
   return { path: `f${i}.yaml`, start_line: i + 1, end_line: i + 1, annotation_level: "failure", message: `finding ${i}`, ...extra };
 }
 
@@ -32,33 +35,79 @@ afterAll(() => t.stop());
 
 describe("creating and updating check runs", () => {
   test("a run is created in_progress, then completed with conclusion and completed_at", async () => {
-    const created = await octokit.rest.checks.create({ ...repo, name: "policy", head_sha: sha, status: "in_progress", external_id: "pr-1" });
+    const created = await octokit.rest.checks.create({
+      ...repo,
+      name: "policy",
+      head_sha: sha,
+      status: "in_progress",
+      external_id: "pr-1",
+    });
     expect(created.status).toBe(201);
-    expect(created.data).toMatchObject({ name: "policy", head_sha: sha, status: "in_progress", conclusion: null, completed_at: null, external_id: "pr-1" });
+    expect(created.data).toMatchObject({
+      name: "policy",
+      head_sha: sha,
+      status: "in_progress",
+      conclusion: null,
+      completed_at: null,
+      external_id: "pr-1",
+    });
     expect(created.data.pull_requests.map((p) => p.number)).toEqual([1]);
-    const done = await octokit.rest.checks.update({ ...repo, check_run_id: created.data.id, conclusion: "failure", output: { title: "1 violation", summary: "s" } });
+    const done = await octokit.rest.checks.update({
+      ...repo,
+      check_run_id: created.data.id,
+      conclusion: "failure",
+      output: { title: "1 violation", summary: "s" },
+    });
     expect(done.data).toMatchObject({ status: "completed", conclusion: "failure", output: { title: "1 violation", summary: "s" } });
     expect(done.data.completed_at).not.toBeNull();
     // A later update that does not mention completion keeps completed_at.
-    const again = await octokit.rest.checks.update({ ...repo, check_run_id: created.data.id, output: { title: "1 violation", summary: "s2" } });
+    const again = await octokit.rest.checks.update({
+      ...repo,
+      check_run_id: created.data.id,
+      output: { title: "1 violation", summary: "s2" },
+    });
     expect(again.data.completed_at).toBe(done.data.completed_at);
     expect(t.emulator.client.checkRun(created.data.id).updates).toBe(2);
   });
 
   test("annotations append across PATCHes and are listed by the annotations endpoint", async () => {
-    const { data: run } = await octokit.rest.checks.create({ ...repo, name: "append", head_sha: sha, output: { title: "t", summary: "s", annotations: Array.from({ length: 50 }, (_, i) => annotation(i)) } });
-    await octokit.rest.checks.update({ ...repo, check_run_id: run.id, output: { title: "t", summary: "s", annotations: Array.from({ length: 50 }, (_, i) => annotation(50 + i)) } });
-    const done = await octokit.rest.checks.update({ ...repo, check_run_id: run.id, conclusion: "failure", output: { title: "t", summary: "s", annotations: [annotation(100, { start_column: 3, end_column: 9, title: "T" })] } });
+    const { data: run } = await octokit.rest.checks.create({
+      ...repo,
+      name: "append",
+      head_sha: sha,
+      output: { title: "t", summary: "s", annotations: Array.from({ length: 50 }, (_, i) => annotation(i)) },
+    });
+    await octokit.rest.checks.update({
+      ...repo,
+      check_run_id: run.id,
+      output: { title: "t", summary: "s", annotations: Array.from({ length: 50 }, (_, i) => annotation(50 + i)) },
+    });
+    const done = await octokit.rest.checks.update({
+      ...repo,
+      check_run_id: run.id,
+      conclusion: "failure",
+      output: { title: "t", summary: "s", annotations: [annotation(100, { start_column: 3, end_column: 9, title: "T" })] },
+    });
     expect(done.data.output.annotations_count).toBe(101);
     const listed = await octokit.paginate(octokit.rest.checks.listAnnotations, { ...repo, check_run_id: run.id, per_page: 100 });
     expect(listed.map((a) => a.message)).toEqual(Array.from({ length: 101 }, (_, i) => `finding ${i}`));
-    expect(listed[100]).toMatchObject({ start_column: 3, end_column: 9, title: "T", annotation_level: "failure", blob_href: expect.stringContaining(`/blob/${sha}/f100.yaml`) });
+    expect(listed[100]).toMatchObject({
+      start_column: 3,
+      end_column: 9,
+      title: "T",
+      annotation_level: "failure",
+      blob_href: expect.stringContaining(`/blob/${sha}/f100.yaml`),
+    });
   });
 
   test("more than 50 annotations in one request is 422 and nothing is stored", async () => {
     const { data: run } = await octokit.rest.checks.create({ ...repo, name: "too-many", head_sha: sha });
     await expect(
-      octokit.rest.checks.update({ ...repo, check_run_id: run.id, output: { title: "t", summary: "s", annotations: Array.from({ length: 51 }, (_, i) => annotation(i)) } }),
+      octokit.rest.checks.update({
+        ...repo,
+        check_run_id: run.id,
+        output: { title: "t", summary: "s", annotations: Array.from({ length: 51 }, (_, i) => annotation(i)) },
+      }),
     ).rejects.toMatchObject({ status: 422 });
     expect(t.emulator.client.checkRun(run.id).annotations).toHaveLength(0);
   });
@@ -72,13 +121,53 @@ describe("creating and updating check runs", () => {
     ["stale conclusion (only GitHub sets it)", { name: "x", head_sha: "SHA", conclusion: "stale" }, "conclusion"],
     ["output without summary", { name: "x", head_sha: "SHA", output: { title: "t" } }, "output.summary"],
     ["summary over 65535 characters", { name: "x", head_sha: "SHA", output: { title: "t", summary: "s".repeat(65536) } }, "output.summary"],
-    ["text over 65535 characters", { name: "x", head_sha: "SHA", output: { title: "t", summary: "s", text: "s".repeat(65536) } }, "output.text"],
-    ["annotation without message", { name: "x", head_sha: "SHA", output: { title: "t", summary: "s", annotations: [{ path: "a", start_line: 1, end_line: 1, annotation_level: "failure" }] } }, "output.annotations[0].message"],
-    ["annotation level outside notice|warning|failure", { name: "x", head_sha: "SHA", output: { title: "t", summary: "s", annotations: [annotation(0, { annotation_level: "error" })] } }, "output.annotations[0].annotation_level"],
-    ["columns on a multi-line annotation", { name: "x", head_sha: "SHA", output: { title: "t", summary: "s", annotations: [annotation(0, { end_line: 5, start_column: 1, end_column: 2 })] } }, "output.annotations[0].start_column"],
-    ["annotation title over 255 characters", { name: "x", head_sha: "SHA", output: { title: "t", summary: "s", annotations: [annotation(0, { title: "t".repeat(256) })] } }, "output.annotations[0].title"],
-    ["four actions", { name: "x", head_sha: "SHA", actions: Array.from({ length: 4 }, (_, i) => ({ label: `l${i}`, description: "d", identifier: `i${i}` })) }, "actions"],
-    ["action label over 20 characters", { name: "x", head_sha: "SHA", actions: [{ label: "l".repeat(21), description: "d", identifier: "i" }] }, "actions[0].label"],
+    [
+      "text over 65535 characters",
+      { name: "x", head_sha: "SHA", output: { title: "t", summary: "s", text: "s".repeat(65536) } },
+      "output.text",
+    ],
+    [
+      "annotation without message",
+      {
+        name: "x",
+        head_sha: "SHA",
+        output: { title: "t", summary: "s", annotations: [{ path: "a", start_line: 1, end_line: 1, annotation_level: "failure" }] },
+      },
+      "output.annotations[0].message",
+    ],
+    [
+      "annotation level outside notice|warning|failure",
+      { name: "x", head_sha: "SHA", output: { title: "t", summary: "s", annotations: [annotation(0, { annotation_level: "error" })] } },
+      "output.annotations[0].annotation_level",
+    ],
+    [
+      "columns on a multi-line annotation",
+      {
+        name: "x",
+        head_sha: "SHA",
+        output: { title: "t", summary: "s", annotations: [annotation(0, { end_line: 5, start_column: 1, end_column: 2 })] },
+      },
+      "output.annotations[0].start_column",
+    ],
+    [
+      "annotation title over 255 characters",
+      { name: "x", head_sha: "SHA", output: { title: "t", summary: "s", annotations: [annotation(0, { title: "t".repeat(256) })] } },
+      "output.annotations[0].title",
+    ],
+    [
+      "four actions",
+      {
+        name: "x",
+        head_sha: "SHA",
+        actions: Array.from({ length: 4 }, (_, i) => ({ label: `l${i}`, description: "d", identifier: `i${i}` })),
+      },
+      "actions",
+    ],
+    [
+      "action label over 20 characters",
+      { name: "x", head_sha: "SHA", actions: [{ label: "l".repeat(21), description: "d", identifier: "i" }] },
+      "actions[0].label",
+    ],
   ])("%s is 422 Validation Failed naming the field", async (_label, body, field) => {
     const res = await rawCreate(JSON.parse(JSON.stringify(body).replace('"SHA"', JSON.stringify(sha))));
     expect(res.status).toBe(422);
@@ -95,7 +184,11 @@ describe("creating and updating check runs", () => {
     const res = await rawCreate({
       name: "limits",
       head_sha: sha,
-      output: { title: "t", summary: "s".repeat(65535), annotations: Array.from({ length: 50 }, (_, i) => annotation(i, { title: "t".repeat(255) })) },
+      output: {
+        title: "t",
+        summary: "s".repeat(65535),
+        annotations: Array.from({ length: 50 }, (_, i) => annotation(i, { title: "t".repeat(255) })),
+      },
       actions: Array.from({ length: 3 }, (_, i) => ({ label: "l".repeat(20), description: "d".repeat(40), identifier: `id-${i}` })),
     });
     expect(res.status).toBe(201);
@@ -121,7 +214,12 @@ describe("reading check runs", () => {
   });
 
   test("a run on a fork PR's head lists no pull requests, as GitHub does", async () => {
-    const pr = await t.emulator.client.openPullRequest({ repo: "acme/gitops", fork: "mallory", files: { "f.yaml": "f: 1\n" }, deliver: false });
+    const pr = await t.emulator.client.openPullRequest({
+      repo: "acme/gitops",
+      fork: "mallory",
+      files: { "f.yaml": "f: 1\n" },
+      deliver: false,
+    });
     const { data } = await octokit.rest.checks.create({ ...repo, name: "policy", head_sha: pr.headSha, external_id: String(pr.number) });
     expect(data.pull_requests).toEqual([]);
   });

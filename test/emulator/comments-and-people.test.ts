@@ -41,12 +41,15 @@ describe("issue comments on a pull request", () => {
 
   test("blank, missing or over-long bodies are 422; unknown issues are 404", async () => {
     await expect(octokit.rest.issues.createComment({ ...repo, issue_number: number, body: " " })).rejects.toMatchObject({ status: 422 });
-    await expect(octokit.rest.issues.createComment({ ...repo, issue_number: number, body: "x".repeat(65537) })).rejects.toMatchObject({ status: 422 });
+    await expect(octokit.rest.issues.createComment({ ...repo, issue_number: number, body: "x".repeat(65537) })).rejects.toMatchObject({
+      status: 422,
+    });
     await expect(octokit.rest.issues.createComment({ ...repo, issue_number: 999, body: "x" })).rejects.toMatchObject({ status: 404 });
   });
 
   test("listing pages comments with Link headers", async () => {
-    for (let i = 0; i < 35; i++) await t.emulator.client.comment({ repo: "acme/gitops", number, body: `c${i}`, author: "bob", deliver: false });
+    for (let i = 0; i < 35; i++)
+      await t.emulator.client.comment({ repo: "acme/gitops", number, body: `c${i}`, author: "bob", deliver: false });
     const first = await octokit.rest.issues.listComments({ ...repo, issue_number: number });
     expect(first.data).toHaveLength(30);
     expect(first.headers.link).toContain('rel="next"');
@@ -55,13 +58,21 @@ describe("issue comments on a pull request", () => {
   });
 
   test("a reaction is 201 when new and 200 when it already exists; unknown content is 422", async () => {
-    const { id } = await t.emulator.client.comment({ repo: "acme/gitops", number, body: "/policy approve", author: "carol", deliver: false });
+    const { id } = await t.emulator.client.comment({
+      repo: "acme/gitops",
+      number,
+      body: "/policy approve",
+      author: "carol",
+      deliver: false,
+    });
     const first = await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: id, content: "eyes" });
     const again = await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: id, content: "eyes" });
     expect([first.status, again.status]).toEqual([201, 200]);
     expect(again.data.id).toBe(first.data.id);
     expect(t.emulator.client.reactions(id).map((r) => r.content)).toEqual(["eyes"]);
-    await expect(octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: id, content: "party" as "eyes" })).rejects.toMatchObject({ status: 422 });
+    await expect(
+      octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: id, content: "party" as "eyes" }),
+    ).rejects.toMatchObject({ status: 422 });
     const comment = await octokit.rest.issues.getComment({ ...repo, comment_id: id });
     expect(comment.data.reactions).toMatchObject({ total_count: 1, eyes: 1 });
   });
@@ -79,9 +90,15 @@ describe("who may do what", () => {
   });
 
   test("non-members and unknown teams are 404", async () => {
-    await expect(octokit.rest.teams.getMembershipForUserInOrg({ org: "acme", team_slug: "platform", username: "bob" })).rejects.toMatchObject({ status: 404 });
-    await expect(octokit.rest.teams.getMembershipForUserInOrg({ org: "acme", team_slug: "sre", username: "carol" })).rejects.toMatchObject({ status: 404 });
-    await expect(octokit.rest.teams.getMembershipForUserInOrg({ org: "acme", team_slug: "nope", username: "carol" })).rejects.toMatchObject({ status: 404 });
+    await expect(
+      octokit.rest.teams.getMembershipForUserInOrg({ org: "acme", team_slug: "platform", username: "bob" }),
+    ).rejects.toMatchObject({ status: 404 });
+    await expect(octokit.rest.teams.getMembershipForUserInOrg({ org: "acme", team_slug: "sre", username: "carol" })).rejects.toMatchObject({
+      status: 404,
+    });
+    await expect(octokit.rest.teams.getMembershipForUserInOrg({ org: "acme", team_slug: "nope", username: "carol" })).rejects.toMatchObject(
+      { status: 404 },
+    );
   });
 
   test.each([
@@ -112,6 +129,8 @@ describe("who may do what", () => {
     c.createRepo("nomembers/r");
     const id = c.install("nomembers", { permissions: { metadata: "read", checks: "write" } });
     const limited = await t.installationOctokit(id);
-    await expect(limited.rest.teams.getMembershipForUserInOrg({ org: "nomembers", team_slug: "t", username: "zed" })).rejects.toMatchObject({ status: 403 });
+    await expect(limited.rest.teams.getMembershipForUserInOrg({ org: "nomembers", team_slug: "t", username: "zed" })).rejects.toMatchObject(
+      { status: 403 },
+    );
   });
 });

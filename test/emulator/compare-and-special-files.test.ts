@@ -54,25 +54,51 @@ describe("compare", () => {
 
   test("at most 300 files; an unknown ref or a malformed basehead is a 404", async () => {
     const c = t.emulator.client;
-    const files = Object.fromEntries(Array.from({ length: 320 }, (_, index) => [`many/f${String(index).padStart(3, "0")}.yaml`, `i: ${index}\n`]));
+    const files = Object.fromEntries(
+      Array.from({ length: 320 }, (_, index) => [`many/f${String(index).padStart(3, "0")}.yaml`, `i: ${index}\n`]),
+    );
     const before = c.createBranch("acme/gitops", "many-base");
     const head = c.commit("acme/gitops", { branch: "many", from: "many-base", files });
-    const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ owner: "acme", repo: "gitops", basehead: `${before}...${head}` });
+    const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+      owner: "acme",
+      repo: "gitops",
+      basehead: `${before}...${head}`,
+    });
     expect(data.files).toHaveLength(300);
-    await expect(octokit.rest.repos.compareCommitsWithBasehead({ owner: "acme", repo: "gitops", basehead: `main...${"0".repeat(40)}` })).rejects.toMatchObject({ status: 404 });
-    await expect(octokit.request("GET /repos/{owner}/{repo}/compare/{basehead}", { owner: "acme", repo: "gitops", basehead: "main" })).rejects.toMatchObject({ status: 404 });
+    await expect(
+      octokit.rest.repos.compareCommitsWithBasehead({ owner: "acme", repo: "gitops", basehead: `main...${"0".repeat(40)}` }),
+    ).rejects.toMatchObject({ status: 404 });
+    await expect(
+      octokit.request("GET /repos/{owner}/{repo}/compare/{basehead}", { owner: "acme", repo: "gitops", basehead: "main" }),
+    ).rejects.toMatchObject({ status: 404 });
   });
 });
 
 describe("submodules and symbolic links", () => {
   test("a submodule bump is listed with the new commit as its sha and a Subproject patch; its 'blob' is not readable", async () => {
-    const pr = await t.emulator.client.openPullRequest({ repo: "acme/gitops", deliver: false, files: { "vendor/charts": { submodule: BUMPED_COMMIT } } });
+    const pr = await t.emulator.client.openPullRequest({
+      repo: "acme/gitops",
+      deliver: false,
+      files: { "vendor/charts": { submodule: BUMPED_COMMIT } },
+    });
     const { data: files } = await octokit.rest.pulls.listFiles({ owner: "acme", repo: "gitops", pull_number: pr.number });
     expect(files).toEqual([
-      expect.objectContaining({ filename: "vendor/charts", status: "modified", sha: BUMPED_COMMIT, patch: `@@ -1 +1 @@\n-Subproject commit ${SUBMODULE_COMMIT}\n+Subproject commit ${BUMPED_COMMIT}` }),
+      expect.objectContaining({
+        filename: "vendor/charts",
+        status: "modified",
+        sha: BUMPED_COMMIT,
+        patch: `@@ -1 +1 @@\n-Subproject commit ${SUBMODULE_COMMIT}\n+Subproject commit ${BUMPED_COMMIT}`,
+      }),
     ]);
-    await expect(octokit.rest.git.getBlob({ owner: "acme", repo: "gitops", file_sha: BUMPED_COMMIT })).rejects.toMatchObject({ status: 404 });
-    const { data: content } = await octokit.rest.repos.getContent({ owner: "acme", repo: "gitops", path: "vendor/charts", ref: pr.headSha });
+    await expect(octokit.rest.git.getBlob({ owner: "acme", repo: "gitops", file_sha: BUMPED_COMMIT })).rejects.toMatchObject({
+      status: 404,
+    });
+    const { data: content } = await octokit.rest.repos.getContent({
+      owner: "acme",
+      repo: "gitops",
+      path: "vendor/charts",
+      ref: pr.headSha,
+    });
     expect(content).toMatchObject({ type: "submodule", sha: BUMPED_COMMIT, submodule_git_url: "https://github.example/other/charts.git" });
     const { data: tree } = await octokit.rest.git.getTree({ owner: "acme", repo: "gitops", tree_sha: pr.headSha, recursive: "1" });
     expect(tree.tree.find((entry) => entry.path === "vendor/charts")).toMatchObject({ type: "commit", mode: "160000", sha: BUMPED_COMMIT });
@@ -82,15 +108,28 @@ describe("submodules and symbolic links", () => {
     const pr = await t.emulator.client.openPullRequest({
       repo: "acme/gitops",
       deliver: false,
-      files: { "deploy/pod.yaml": { content: "../base/pod.yaml", mode: "120000" }, "deploy/away.yaml": { content: "/etc/passwd", mode: "120000" } },
+      files: {
+        "deploy/pod.yaml": { content: "../base/pod.yaml", mode: "120000" },
+        "deploy/away.yaml": { content: "/etc/passwd", mode: "120000" },
+      },
     });
     const { data: files } = await octokit.rest.pulls.listFiles({ owner: "acme", repo: "gitops", pull_number: pr.number });
     const link = files.find((file) => file.filename === "deploy/pod.yaml");
     const { data: blob } = await octokit.rest.git.getBlob({ owner: "acme", repo: "gitops", file_sha: link?.sha as string });
     expect(Buffer.from(blob.content, "base64").toString("utf8")).toBe("../base/pod.yaml");
-    const { data: followed } = await octokit.rest.repos.getContent({ owner: "acme", repo: "gitops", path: "deploy/pod.yaml", ref: pr.headSha });
+    const { data: followed } = await octokit.rest.repos.getContent({
+      owner: "acme",
+      repo: "gitops",
+      path: "deploy/pod.yaml",
+      ref: pr.headSha,
+    });
     expect(followed).toMatchObject({ type: "file", path: "base/pod.yaml" });
-    const { data: away } = await octokit.rest.repos.getContent({ owner: "acme", repo: "gitops", path: "deploy/away.yaml", ref: pr.headSha });
+    const { data: away } = await octokit.rest.repos.getContent({
+      owner: "acme",
+      repo: "gitops",
+      path: "deploy/away.yaml",
+      ref: pr.headSha,
+    });
     expect(away).toMatchObject({ type: "symlink", target: "/etc/passwd" });
   });
 });

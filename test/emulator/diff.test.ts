@@ -67,8 +67,16 @@ const CASES: Array<[string, string, string]> = [
   ["one changed line", "a\nb\nc\n", "a\nB\nc\n"],
   ["added file", "", "x\ny\n"],
   ["removed file", "x\ny\n", ""],
-  ["two distant hunks", Array.from({ length: 30 }, (_, i) => `line ${i}\n`).join(""), Array.from({ length: 30 }, (_, i) => (i === 2 || i === 25 ? `changed ${i}\n` : `line ${i}\n`)).join("")],
-  ["nearby changes merge into one hunk", Array.from({ length: 20 }, (_, i) => `l${i}\n`).join(""), Array.from({ length: 20 }, (_, i) => (i === 5 || i === 11 ? `x${i}\n` : `l${i}\n`)).join("")],
+  [
+    "two distant hunks",
+    Array.from({ length: 30 }, (_, i) => `line ${i}\n`).join(""),
+    Array.from({ length: 30 }, (_, i) => (i === 2 || i === 25 ? `changed ${i}\n` : `line ${i}\n`)).join(""),
+  ],
+  [
+    "nearby changes merge into one hunk",
+    Array.from({ length: 20 }, (_, i) => `l${i}\n`).join(""),
+    Array.from({ length: 20 }, (_, i) => (i === 5 || i === 11 ? `x${i}\n` : `l${i}\n`)).join(""),
+  ],
   ["missing final newline", "a\nb", "a\nb\n"],
   ["insertion at top", "b\nc\n", "a\nb\nc\n"],
   [
@@ -93,7 +101,9 @@ describe("unified diff like git's", () => {
 
   test("any patch turns the old text into the new one, and counts match its lines", () => {
     const line = fc.constantFrom("a", "b", "c", "key: value", "", "  - x");
-    const text = fc.array(line, { maxLength: 25 }).chain((ls) => fc.boolean().map((eol) => (ls.length === 0 ? "" : ls.join("\n") + (eol ? "\n" : ""))));
+    const text = fc
+      .array(line, { maxLength: 25 })
+      .chain((ls) => fc.boolean().map((eol) => (ls.length === 0 ? "" : ls.join("\n") + (eol ? "\n" : ""))));
     fc.assert(
       fc.property(text, text, (before, after) => {
         const d = diffLines(before, after);

@@ -45,7 +45,11 @@ describe("fault plan", () => {
   });
 
   test("a primary rate limit: 403 or 429 with x-ratelimit-remaining 0, the reset time and retry-after", async () => {
-    t.emulator.client.addFault({ path: REPO_ROUTE, action: { kind: "rate-limit", status: 403, resetAfterSeconds: 30, retryAfterSeconds: 7 }, times: 1 });
+    t.emulator.client.addFault({
+      path: REPO_ROUTE,
+      action: { kind: "rate-limit", status: 403, resetAfterSeconds: 30, retryAfterSeconds: 7 },
+      times: 1,
+    });
     const res = await getRepo();
     expect(res.status).toBe(403);
     expect(res.headers.get("x-ratelimit-remaining")).toBe("0");

@@ -15,7 +15,7 @@ const FILES: Record<string, string> = {
   "apps/api/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\n",
   "apps.yaml": "# sorts between apps/ and apps-x in git order\n",
   "apps-x/a.yaml": "a: 1\n",
-  "unicode/ünïcødé.yaml": "name: \"é\"\n",
+  "unicode/ünïcødé.yaml": 'name: "é"\n',
   "no-newline.txt": "last line without newline",
 };
 
@@ -25,7 +25,9 @@ let headSha: string;
 
 /** What `git hash-object` prints, computed independently of the emulator. */
 function gitHashObject(content: Buffer): string {
-  return createHash("sha1").update(Buffer.concat([Buffer.from(`blob ${content.length}\0`), content])).digest("hex");
+  return createHash("sha1")
+    .update(Buffer.concat([Buffer.from(`blob ${content.length}\0`), content]))
+    .digest("hex");
 }
 
 function hasGit(): boolean {
@@ -78,7 +80,9 @@ describe("blob SHAs", () => {
         GIT_COMMITTER_EMAIL: commit?.committer.email,
         GIT_COMMITTER_DATE: `${Date.parse(commit?.committer.date as string) / 1000} +0000`,
       };
-      const gitCommit = execFileSync("git", ["-C", dir, "commit-tree", tree, "-m", commit?.message as string], { env }).toString().trim();
+      const gitCommit = execFileSync("git", ["-C", dir, "commit-tree", tree, "-m", commit?.message as string], { env })
+        .toString()
+        .trim();
       expect(headSha).toBe(gitCommit);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -104,7 +108,12 @@ describe("contents API", () => {
   });
 
   test("the raw media type returns the bytes themselves", async () => {
-    const res = await octokit.rest.repos.getContent({ owner: "acme", repo: "gitops", path: "no-newline.txt", mediaType: { format: "raw" } });
+    const res = await octokit.rest.repos.getContent({
+      owner: "acme",
+      repo: "gitops",
+      path: "no-newline.txt",
+      mediaType: { format: "raw" },
+    });
     expect(res.data as unknown).toBe(FILES["no-newline.txt"]);
     const viaFetch = await fetch(`${t.emulator.apiUrl}/repos/acme/gitops/contents/apps/web/service.yaml`, {
       headers: { authorization: `token ${((await octokit.auth()) as { token: string }).token}`, accept: "application/vnd.github.raw+json" },
@@ -120,7 +129,9 @@ describe("contents API", () => {
       ["web", "dir"],
     ]);
     const root = await octokit.rest.repos.getContent({ owner: "acme", repo: "gitops", path: "" });
-    expect((root.data as Array<{ name: string }>).map((e) => e.name)).toEqual(expect.arrayContaining(["README.md", "apps", "apps.yaml", "apps-x"]));
+    expect((root.data as Array<{ name: string }>).map((e) => e.name)).toEqual(
+      expect.arrayContaining(["README.md", "apps", "apps.yaml", "apps-x"]),
+    );
   });
 
   test("a missing path is 404 {message: Not Found}; an unknown ref names the ref", async () => {
@@ -128,7 +139,9 @@ describe("contents API", () => {
       status: 404,
       response: { data: { message: "Not Found" } },
     });
-    await expect(octokit.rest.repos.getContent({ owner: "acme", repo: "gitops", path: "README.md", ref: "no-such-branch" })).rejects.toMatchObject({ status: 404 });
+    await expect(
+      octokit.rest.repos.getContent({ owner: "acme", repo: "gitops", path: "README.md", ref: "no-such-branch" }),
+    ).rejects.toMatchObject({ status: 404 });
   });
 
   test("ref selects the snapshot: branch name, full SHA or older commit", async () => {
@@ -151,7 +164,13 @@ describe("contents API", () => {
     try {
       const { data } = await octokit.rest.repos.getContent({ owner: "acme", repo: "gitops", path: "big.yaml", ref: "big" });
       expect(data).toMatchObject({ encoding: "none", content: "", size: big.length });
-      const raw = await octokit.rest.repos.getContent({ owner: "acme", repo: "gitops", path: "big.yaml", ref: "big", mediaType: { format: "raw" } });
+      const raw = await octokit.rest.repos.getContent({
+        owner: "acme",
+        repo: "gitops",
+        path: "big.yaml",
+        ref: "big",
+        mediaType: { format: "raw" },
+      });
       expect(raw.data as unknown).toBe(big);
     } finally {
       t.emulator.state.limits.contentsInlineMaxBytes = previous;
@@ -161,7 +180,7 @@ describe("contents API", () => {
   test("a symlink to a file answers with the file; a dangling one describes itself", async () => {
     t.emulator.client.commit("acme/gitops", {
       branch: "links",
-      files: { "link.yaml": { content: "apps/api/pod.yaml", mode: "120000" }, "dangling": { content: "../outside", mode: "120000" } },
+      files: { "link.yaml": { content: "apps/api/pod.yaml", mode: "120000" }, dangling: { content: "../outside", mode: "120000" } },
     });
     const { data } = await octokit.rest.repos.getContent({ owner: "acme", repo: "gitops", path: "link.yaml", ref: "links" });
     expect(data).toMatchObject({ type: "file", path: "apps/api/pod.yaml" });
@@ -175,7 +194,11 @@ describe("git trees and blobs", () => {
     const { data } = await octokit.rest.git.getTree({ owner: "acme", repo: "gitops", tree_sha: "main", recursive: "1" });
     expect(data.truncated).toBe(false);
     expect(data.tree.find((e) => e.path === "apps")).toMatchObject({ type: "tree", mode: "040000" });
-    expect(data.tree.find((e) => e.path === "apps/web/service.yaml")).toMatchObject({ type: "blob", mode: "100644", size: FILES["apps/web/service.yaml"]?.length });
+    expect(data.tree.find((e) => e.path === "apps/web/service.yaml")).toMatchObject({
+      type: "blob",
+      mode: "100644",
+      size: FILES["apps/web/service.yaml"]?.length,
+    });
     const flat = await octokit.rest.git.getTree({ owner: "acme", repo: "gitops", tree_sha: headSha });
     expect(flat.data.tree.every((e) => !(e.path as string).includes("/"))).toBe(true);
   });
@@ -200,7 +223,9 @@ describe("git trees and blobs", () => {
     expect(Buffer.from(data.content, "base64").toString()).toBe(content);
     const raw = await octokit.rest.git.getBlob({ owner: "acme", repo: "gitops", file_sha: sha, mediaType: { format: "raw" } });
     expect(raw.data as unknown).toBe(content);
-    await expect(octokit.rest.git.getBlob({ owner: "acme", repo: "gitops", file_sha: "0".repeat(40) })).rejects.toMatchObject({ status: 404 });
+    await expect(octokit.rest.git.getBlob({ owner: "acme", repo: "gitops", file_sha: "0".repeat(40) })).rejects.toMatchObject({
+      status: 404,
+    });
   });
 
   test("commits and branches resolve refs, including branch names with slashes", async () => {

@@ -82,7 +82,12 @@ describe("pull request files", () => {
     const last = await octokit.request(`GET ${links.last}`);
     expect(last.data).toHaveLength(50);
     expect(Object.keys(parseLink(last.headers.link)).sort()).toEqual(["first", "prev"]);
-    const all = await octokit.paginate(octokit.rest.pulls.listFiles, { owner: "acme", repo: "gitops", pull_number: pr.number, per_page: 100 });
+    const all = await octokit.paginate(octokit.rest.pulls.listFiles, {
+      owner: "acme",
+      repo: "gitops",
+      pull_number: pr.number,
+      per_page: 100,
+    });
     expect(all.map((f) => f.filename)).toEqual(Object.keys(files));
     const big = await octokit.rest.pulls.listFiles({ owner: "acme", repo: "gitops", pull_number: pr.number, per_page: 500 });
     expect(big.data).toHaveLength(100);
@@ -92,7 +97,12 @@ describe("pull request files", () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 3005; i++) files[`huge/f${String(i).padStart(4, "0")}.yaml`] = `i: ${i}\n`;
     const pr = await t.emulator.client.openPullRequest({ repo: "acme/gitops", files, deliver: false });
-    const all = await octokit.paginate(octokit.rest.pulls.listFiles, { owner: "acme", repo: "gitops", pull_number: pr.number, per_page: 100 });
+    const all = await octokit.paginate(octokit.rest.pulls.listFiles, {
+      owner: "acme",
+      repo: "gitops",
+      pull_number: pr.number,
+      per_page: 100,
+    });
     expect(all).toHaveLength(3000);
     const { data } = await octokit.rest.pulls.get({ owner: "acme", repo: "gitops", pull_number: pr.number });
     expect(data.changed_files).toBe(3005);
@@ -108,7 +118,14 @@ describe("pull request files", () => {
 
 describe("pull request objects", () => {
   test("GET pulls/{n} has head/base sha, ref and repo, user and draft", async () => {
-    const pr = await t.emulator.client.openPullRequest({ repo: "acme/gitops", head: "feat/draft", files: { "d.yaml": "d: 1\n" }, draft: true, author: "bob", deliver: false });
+    const pr = await t.emulator.client.openPullRequest({
+      repo: "acme/gitops",
+      head: "feat/draft",
+      files: { "d.yaml": "d: 1\n" },
+      draft: true,
+      author: "bob",
+      deliver: false,
+    });
     const { data } = await octokit.rest.pulls.get({ owner: "acme", repo: "gitops", pull_number: pr.number });
     expect(data).toMatchObject({
       number: pr.number,
@@ -141,7 +158,9 @@ describe("pull requests from forks", () => {
     c.fork("acme/gitops", "mallory");
     const content = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: from-fork\n";
     c.commit("mallory/gitops", { branch: "evil", files: { "fork.yaml": content }, author: "mallory" });
-    const sha = t.emulator.state.commits.get(t.emulator.state.repo("mallory/gitops")?.branches.get("evil") as string)?.files.get("fork.yaml")?.sha as string;
+    const sha = t.emulator.state.commits
+      .get(t.emulator.state.repo("mallory/gitops")?.branches.get("evil") as string)
+      ?.files.get("fork.yaml")?.sha as string;
 
     await expect(octokit.rest.git.getBlob({ owner: "acme", repo: "gitops", file_sha: sha })).rejects.toMatchObject({ status: 404 });
     const pr = await c.openPullRequest({ repo: "acme/gitops", fork: "mallory", head: "evil", deliver: false });
@@ -151,7 +170,9 @@ describe("pull requests from forks", () => {
     const { data } = await octokit.rest.pulls.get({ owner: "acme", repo: "gitops", pull_number: pr.number });
     expect(data.head).toMatchObject({ label: "mallory:evil", repo: { full_name: "mallory/gitops", fork: true } });
     // The app is installed on acme only: the fork itself stays out of reach.
-    await expect(octokit.rest.repos.getContent({ owner: "mallory", repo: "gitops", path: "fork.yaml", ref: "evil" })).rejects.toMatchObject({ status: 404 });
+    await expect(octokit.rest.repos.getContent({ owner: "mallory", repo: "gitops", path: "fork.yaml", ref: "evil" })).rejects.toMatchObject(
+      { status: 404 },
+    );
     // Contents of the fork's head commit are readable from the base by SHA, as on GitHub.
     const viaBase = await octokit.rest.repos.getContent({ owner: "acme", repo: "gitops", path: "fork.yaml", ref: pr.headSha });
     expect(viaBase.data).toMatchObject({ sha });

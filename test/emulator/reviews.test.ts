@@ -51,15 +51,31 @@ describe("pull request reviews", () => {
     const number = await openWithChange(BASE.replace("one: 1", "one: 11").replace("ten: 10", "ten: 100"));
     type Comment = { path: string; body: string; line?: number; start_line?: number };
     const create = (comments: Comment[], body = "x") =>
-      octokit.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", { owner: "acme", repo: "gitops", pull_number: number, event: "COMMENT", body, comments });
+      octokit.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
+        owner: "acme",
+        repo: "gitops",
+        pull_number: number,
+        event: "COMMENT",
+        body,
+        comments,
+      });
     // Hunks: lines 1-4 and 7-10 of the new file; line 5 and 6 are outside both.
-    await expect(create([{ path: "a.yaml", line: 5, body: "no" }])).rejects.toMatchObject({ status: 422, response: { data: { errors: ["Line could not be resolved"] } } });
+    await expect(create([{ path: "a.yaml", line: 5, body: "no" }])).rejects.toMatchObject({
+      status: 422,
+      response: { data: { errors: ["Line could not be resolved"] } },
+    });
     await expect(create([{ path: "a.yaml", start_line: 3, line: 8, body: "no" }])).rejects.toMatchObject({
       status: 422,
       response: { data: { errors: ["Start line must be part of the same hunk as the line"] } },
     });
-    await expect(create([{ path: "b.yaml", line: 1, body: "no" }])).rejects.toMatchObject({ status: 422, response: { data: { errors: ["Path could not be resolved"] } } });
-    await expect(create([{ path: "a.yaml", line: 1, body: "ok" }], "")).rejects.toMatchObject({ status: 422, response: { data: { errors: ["Review body is required"] } } });
+    await expect(create([{ path: "b.yaml", line: 1, body: "no" }])).rejects.toMatchObject({
+      status: 422,
+      response: { data: { errors: ["Path could not be resolved"] } },
+    });
+    await expect(create([{ path: "a.yaml", line: 1, body: "ok" }], "")).rejects.toMatchObject({
+      status: 422,
+      response: { data: { errors: ["Review body is required"] } },
+    });
     await expect(create([{ path: "a.yaml", start_line: 2, line: 1, body: "no" }])).rejects.toMatchObject({ status: 422 });
     const { data } = await octokit.rest.pulls.listReviewComments({ owner: "acme", repo: "gitops", pull_number: number });
     expect(data).toEqual([]);
@@ -80,7 +96,12 @@ describe("pull request reviews", () => {
       ],
     });
     // Line 2 changes again; a line inserted at the top moves line 9 to 10.
-    await t.emulator.client.push({ repo: "acme/gitops", number, deliver: false, files: { "a.yaml": `zero: 0\n${changed.replace("two: 22", "two: 222")}` } });
+    await t.emulator.client.push({
+      repo: "acme/gitops",
+      number,
+      deliver: false,
+      files: { "a.yaml": `zero: 0\n${changed.replace("two: 22", "two: 222")}` },
+    });
     const { data } = await octokit.rest.pulls.listReviewComments({ owner: "acme", repo: "gitops", pull_number: number });
     expect(data.map((c) => [c.body, c.line, c.original_line, c.position === null])).toEqual([
       ["on two", null, 2, true],
@@ -97,22 +118,65 @@ describe("pull request reviews", () => {
       event: "COMMENT",
       body: "r",
       comments: [
-        { path: "a.yaml", start_line: 2, line: 3, body: "fix\n```suggestion\ntwo: 2\nthree: 3\nthree-and-a-half: 3.5\n```\n<!-- marker -->" },
+        {
+          path: "a.yaml",
+          start_line: 2,
+          line: 3,
+          body: "fix\n```suggestion\ntwo: 2\nthree: 3\nthree-and-a-half: 3.5\n```\n<!-- marker -->",
+        },
         { path: "a.yaml", line: 3, body: "```suggestion\nthree: 4\n```" },
       ],
     });
     const [first, second] = t.emulator.client.reviewComments("acme/gitops", number);
-    await expect(t.emulator.client.commitSuggestions({ repo: "acme/gitops", number, commentIds: [first?.id as number, second?.id as number], author: "bob", deliver: false })).rejects.toThrow(/overlapping/);
-    await t.emulator.client.commitSuggestions({ repo: "acme/gitops", number, commentIds: [first?.id as number], author: "bob", deliver: false });
-    const { data: file } = await octokit.rest.repos.getContent({ owner: "acme", repo: "gitops", path: "a.yaml", ref: t.emulator.client.state.requirePull("acme/gitops", number).headSha });
-    expect(Buffer.from((file as { content: string }).content, "base64").toString("utf8")).toBe(BASE.replace("three: 3\n", "three: 3\nthree-and-a-half: 3.5\n"));
-    await expect(t.emulator.client.commitSuggestions({ repo: "acme/gitops", number, commentIds: [second?.id as number], author: "bob", deliver: false })).rejects.toThrow(/outdated/);
+    await expect(
+      t.emulator.client.commitSuggestions({
+        repo: "acme/gitops",
+        number,
+        commentIds: [first?.id as number, second?.id as number],
+        author: "bob",
+        deliver: false,
+      }),
+    ).rejects.toThrow(/overlapping/);
+    await t.emulator.client.commitSuggestions({
+      repo: "acme/gitops",
+      number,
+      commentIds: [first?.id as number],
+      author: "bob",
+      deliver: false,
+    });
+    const { data: file } = await octokit.rest.repos.getContent({
+      owner: "acme",
+      repo: "gitops",
+      path: "a.yaml",
+      ref: t.emulator.client.state.requirePull("acme/gitops", number).headSha,
+    });
+    expect(Buffer.from((file as { content: string }).content, "base64").toString("utf8")).toBe(
+      BASE.replace("three: 3\n", "three: 3\nthree-and-a-half: 3.5\n"),
+    );
+    await expect(
+      t.emulator.client.commitSuggestions({
+        repo: "acme/gitops",
+        number,
+        commentIds: [second?.id as number],
+        author: "bob",
+        deliver: false,
+      }),
+    ).rejects.toThrow(/outdated/);
   });
 
   test("an installation without pull_requests write cannot review", async () => {
     const number = await openWithChange(BASE.replace("one: 1", "one: 2"));
     const readOnly = t.emulator.client.install("acme", { permissions: { pull_requests: "read", metadata: "read" } });
     const reader = await t.installationOctokit(readOnly);
-    await expect(reader.rest.pulls.createReview({ owner: "acme", repo: "gitops", pull_number: number, event: "COMMENT", body: "x", comments: [{ path: "a.yaml", line: 1, body: "x" }] })).rejects.toMatchObject({ status: 403 });
+    await expect(
+      reader.rest.pulls.createReview({
+        owner: "acme",
+        repo: "gitops",
+        pull_number: number,
+        event: "COMMENT",
+        body: "x",
+        comments: [{ path: "a.yaml", line: 1, body: "x" }],
+      }),
+    ).rejects.toMatchObject({ status: 403 });
   });
 });

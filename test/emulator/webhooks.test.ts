@@ -92,7 +92,9 @@ describe("delivery", () => {
       console.warn(`shared corpus not found (${file}): skipping signature vectors`);
       return;
     }
-    const { vectors } = JSON.parse(readFileSync(file, "utf8")) as { vectors: Array<{ secret: string; payload: string; x_hub_signature_256: string }> };
+    const { vectors } = JSON.parse(readFileSync(file, "utf8")) as {
+      vectors: Array<{ secret: string; payload: string; x_hub_signature_256: string }>;
+    };
     expect(vectors.length).toBeGreaterThan(0);
     for (const v of vectors) expect(signBody(v.secret, v.payload)).toBe(v.x_hub_signature_256);
   });
@@ -121,13 +123,20 @@ describe("delivery", () => {
 
   test("events for a repository without the app installed are refused, as GitHub would not send them", async () => {
     t.emulator.client.createRepo("someone/else");
-    await expect(t.emulator.client.openPullRequest({ repo: "someone/else", files: { "x.yaml": "x: 1\n" } })).rejects.toThrow(/not installed/);
+    await expect(t.emulator.client.openPullRequest({ repo: "someone/else", files: { "x.yaml": "x: 1\n" } })).rejects.toThrow(
+      /not installed/,
+    );
   });
 });
 
 describe("payload shapes", () => {
   test("pull_request.opened carries installation, repository, organization, sender and the PR like GitHub's example", async () => {
-    const pr = await t.emulator.client.openPullRequest({ repo: "acme/gitops", files: { "c.yaml": "c: 1\n" }, author: "bob", title: "Add c" });
+    const pr = await t.emulator.client.openPullRequest({
+      repo: "acme/gitops",
+      files: { "c.yaml": "c: 1\n" },
+      author: "bob",
+      title: "Add c",
+    });
     const { headers, payload } = last();
     expect(headers["x-github-event"]).toBe("pull_request");
     expect(payload).toMatchObject({
@@ -137,7 +146,14 @@ describe("payload shapes", () => {
       repository: { full_name: "acme/gitops", owner: { login: "acme", type: "Organization" } },
       organization: { login: "acme" },
       sender: { login: "bob" },
-      pull_request: { number: pr.number, title: "Add c", draft: false, user: { login: "bob" }, head: { sha: pr.headSha, ref: pr.headRef, repo: { full_name: "acme/gitops" } }, base: { sha: pr.baseSha, ref: "main" } },
+      pull_request: {
+        number: pr.number,
+        title: "Add c",
+        draft: false,
+        user: { login: "bob" },
+        head: { sha: pr.headSha, ref: pr.headRef, repo: { full_name: "acme/gitops" } },
+        base: { sha: pr.baseSha, ref: "main" },
+      },
     });
     const example = corpus("pull_request/opened.with-organization.payload.json");
     expectKeysOf(example, payload);
@@ -153,36 +169,62 @@ describe("payload shapes", () => {
     expect(last().payload.pull_request.head.repo).toMatchObject({ full_name: "mallory/gitops", fork: true });
     const pushed = await t.emulator.client.push({ repo: "acme/gitops", number: pr.number, files: { "d.yaml": "d: 2\n" } });
     const { payload } = last();
-    expect(payload).toMatchObject({ action: "synchronize", before: pr.headSha, after: pushed.headSha, pull_request: { head: { sha: pushed.headSha } }, sender: { login: "mallory" } });
+    expect(payload).toMatchObject({
+      action: "synchronize",
+      before: pr.headSha,
+      after: pushed.headSha,
+      pull_request: { head: { sha: pushed.headSha } },
+      sender: { login: "mallory" },
+    });
     expectKeysOf(corpus("pull_request/synchronize.payload.json"), payload);
   });
 
-  test.each(["reopened", "ready_for_review", "converted_to_draft", "closed"] as const)("pull_request.%s updates the PR and says so", async (action) => {
-    const pr = await t.emulator.client.openPullRequest({ repo: "acme/gitops", files: { [`${action}.yaml`]: "x: 1\n" }, draft: action === "ready_for_review" });
-    await t.emulator.client.pullRequestEvent("acme/gitops", pr.number, action);
-    const { payload } = last();
-    expect(payload.action).toBe(action);
-    if (action === "ready_for_review") expect(payload.pull_request.draft).toBe(false);
-    if (action === "converted_to_draft") expect(payload.pull_request.draft).toBe(true);
-    if (action === "closed") expect(payload.pull_request.state).toBe("closed");
-  });
+  test.each(["reopened", "ready_for_review", "converted_to_draft", "closed"] as const)(
+    "pull_request.%s updates the PR and says so",
+    async (action) => {
+      const pr = await t.emulator.client.openPullRequest({
+        repo: "acme/gitops",
+        files: { [`${action}.yaml`]: "x: 1\n" },
+        draft: action === "ready_for_review",
+      });
+      await t.emulator.client.pullRequestEvent("acme/gitops", pr.number, action);
+      const { payload } = last();
+      expect(payload.action).toBe(action);
+      if (action === "ready_for_review") expect(payload.pull_request.draft).toBe(false);
+      if (action === "converted_to_draft") expect(payload.pull_request.draft).toBe(true);
+      if (action === "closed") expect(payload.pull_request.state).toBe("closed");
+    },
+  );
 
   test("pull_request.edited reports what changed", async () => {
     const pr = await t.emulator.client.openPullRequest({ repo: "acme/gitops", files: { "e.yaml": "e: 1\n" }, title: "Old" });
     await t.emulator.client.pullRequestEvent("acme/gitops", pr.number, "edited", { title: "New", body: "details" });
-    expect(last().payload).toMatchObject({ action: "edited", changes: { title: { from: "Old" }, body: { from: "" } }, pull_request: { title: "New", body: "details" } });
+    expect(last().payload).toMatchObject({
+      action: "edited",
+      changes: { title: { from: "Old" }, body: { from: "" } },
+      pull_request: { title: "New", body: "details" },
+    });
   });
 
   test("issue_comment created / edited (changes.body.from) / deleted on a PR carry issue.pull_request", async () => {
     const pr = await t.emulator.client.openPullRequest({ repo: "acme/gitops", files: { "f.yaml": "f: 1\n" }, deliver: false });
     const { id } = await t.emulator.client.comment({ repo: "acme/gitops", number: pr.number, body: "/policy recheck", author: "carol" });
     const created = last().payload;
-    expect(created).toMatchObject({ action: "created", issue: { number: pr.number, pull_request: { url: expect.stringContaining(`/pulls/${pr.number}`) } }, comment: { id, body: "/policy recheck", user: { login: "carol" } }, sender: { login: "carol" } });
+    expect(created).toMatchObject({
+      action: "created",
+      issue: { number: pr.number, pull_request: { url: expect.stringContaining(`/pulls/${pr.number}`) } },
+      comment: { id, body: "/policy recheck", user: { login: "carol" } },
+      sender: { login: "carol" },
+    });
     const example = corpus("issue_comment/created.with-organization.payload.json");
     expectKeysOf(example, created);
     expectKeysOf(example?.comment, created.comment);
     await t.emulator.client.editComment({ id, body: "/policy approve" });
-    expect(last().payload).toMatchObject({ action: "edited", changes: { body: { from: "/policy recheck" } }, comment: { body: "/policy approve" } });
+    expect(last().payload).toMatchObject({
+      action: "edited",
+      changes: { body: { from: "/policy recheck" } },
+      comment: { body: "/policy approve" },
+    });
     expectKeysOf(corpus("issue_comment/edited.with-organization.payload.json"), last().payload);
     await t.emulator.client.deleteComment({ id });
     expect(last().payload).toMatchObject({ action: "deleted", comment: { id } });
@@ -202,7 +244,17 @@ describe("payload shapes", () => {
     });
     await t.emulator.client.rerequestCheckRun({ checkRunId: run.id, sender: "alice" });
     const rerun = last().payload;
-    expect(rerun).toMatchObject({ action: "rerequested", check_run: { id: run.id, head_sha: pr.headSha, name: "policy", check_suite: { head_sha: pr.headSha }, pull_requests: [{ number: pr.number }] }, sender: { login: "alice" } });
+    expect(rerun).toMatchObject({
+      action: "rerequested",
+      check_run: {
+        id: run.id,
+        head_sha: pr.headSha,
+        name: "policy",
+        check_suite: { head_sha: pr.headSha },
+        pull_requests: [{ number: pr.number }],
+      },
+      sender: { login: "alice" },
+    });
     const example = corpus("check_run/rerequested.with-organization.payload.json");
     expectKeysOf(example?.check_run, rerun.check_run);
     await t.emulator.client.requestAction({ checkRunId: run.id, identifier: "approve" });
@@ -214,12 +266,22 @@ describe("payload shapes", () => {
   });
 
   test("merge_group.checks_requested points at a queue commit holding base + the PR's changes", async () => {
-    const pr = await t.emulator.client.openPullRequest({ repo: "acme/gitops", files: { "queued.yaml": "q: 1\n", "base.yaml": null }, deliver: false });
+    const pr = await t.emulator.client.openPullRequest({
+      repo: "acme/gitops",
+      files: { "queued.yaml": "q: 1\n", "base.yaml": null },
+      deliver: false,
+    });
     const group = await t.emulator.client.mergeGroup({ repo: "acme/gitops", pullNumbers: [pr.number] });
     const { payload } = last();
     expect(payload).toMatchObject({
       action: "checks_requested",
-      merge_group: { head_sha: group.headSha, head_ref: expect.stringMatching(/^refs\/heads\/gh-readonly-queue\/main\/pr-\d+-[0-9a-f]{40}$/), base_ref: "refs/heads/main", base_sha: group.baseSha, head_commit: { id: group.headSha } },
+      merge_group: {
+        head_sha: group.headSha,
+        head_ref: expect.stringMatching(/^refs\/heads\/gh-readonly-queue\/main\/pr-\d+-[0-9a-f]{40}$/),
+        base_ref: "refs/heads/main",
+        base_sha: group.baseSha,
+        head_commit: { id: group.headSha },
+      },
       installation: { id: expect.any(Number) },
     });
     const files = t.emulator.state.commits.get(group.headSha)?.files;
@@ -236,7 +298,11 @@ describe("installation events", () => {
     const { id, delivery } = await t.emulator.client.installAndNotify("initech", { repositories: ["one"], sender: "alice" });
     expect(delivery.status).toBe(200);
     const created = last().payload;
-    expect(created).toMatchObject({ action: "created", installation: { id, account: { login: "initech" }, repository_selection: "selected" }, repositories: [{ full_name: "initech/one" }] });
+    expect(created).toMatchObject({
+      action: "created",
+      installation: { id, account: { login: "initech" }, repository_selection: "selected" },
+      repositories: [{ full_name: "initech/one" }],
+    });
     const example = corpus("installation/created.payload.json");
     expectKeysOf(example?.installation, created.installation);
     await t.emulator.client.changeInstallationRepositories(id, "added", ["initech/two"]);
@@ -254,7 +320,14 @@ describe("events the app causes itself", () => {
       const pr = await own.emulator.client.openPullRequest({ repo: "acme/gitops", files: { "h.yaml": "h: 1\n" }, deliver: false });
       const octokit = await own.installationOctokit(id);
       await octokit.rest.issues.createComment({ owner: "acme", repo: "gitops", issue_number: pr.number, body: "report" });
-      await octokit.rest.checks.create({ owner: "acme", repo: "gitops", name: "policy", head_sha: pr.headSha, conclusion: "success", output: { title: "t", summary: "s" } });
+      await octokit.rest.checks.create({
+        owner: "acme",
+        repo: "gitops",
+        name: "policy",
+        head_sha: pr.headSha,
+        conclusion: "success",
+        output: { title: "t", summary: "s" },
+      });
       await own.emulator.settle();
       const events = received.map((r) => [r.headers["x-github-event"], JSON.parse(r.body).action, JSON.parse(r.body).sender.type]);
       expect(events).toEqual(

@@ -35,7 +35,8 @@ describe("applying exceptions", () => {
 
   it("never covers more than it names: another policy, rule, kind, namespace, name or container", () => {
     const all = findings();
-    const none = (fields: Partial<PolicyException>) => expect(applyExceptions(all, [exception(fields)], NOW).filter((finding) => finding.exception)).toEqual([]);
+    const none = (fields: Partial<PolicyException>) =>
+      expect(applyExceptions(all, [exception(fields)], NOW).filter((finding) => finding.exception)).toEqual([]);
     none({ policies: [{ name: "pod-security-restricted" }] });
     none({ policies: [{ name: "pod-security-baseline", rules: ["hostPorts"] }] });
     none({ resources: [{ kinds: ["Deployment"], namespaces: ["logging"], names: ["fluent-bit"] }] });
@@ -54,7 +55,11 @@ describe("applying exceptions", () => {
     const all = findings();
     const hostPath = all.find((finding) => finding.rule === "hostPathVolumes") as Finding;
     const bound = exception({ bindings: [bindingOf(hostPath)] });
-    expect(applyExceptions(all, [bound], NOW).filter((finding) => finding.exception).map(ruleOf)).toEqual(["hostPathVolumes"]);
+    expect(
+      applyExceptions(all, [bound], NOW)
+        .filter((finding) => finding.exception)
+        .map(ruleOf),
+    ).toEqual(["hostPathVolumes"]);
     const changed = baselineFindings({ file: "deploy/fb.yaml", content: fluentBit({ hostPath: "/var/run/docker.sock" }) });
     expect(applyExceptions(changed, [bound], NOW).filter((finding) => finding.exception)).toEqual([]);
   });
@@ -62,7 +67,11 @@ describe("applying exceptions", () => {
   it("an expired exception covers nothing; of several, the one lasting longest is named", () => {
     const all = findings();
     expect(applyExceptions(all, [exception({ expires: NOW })], NOW).filter((finding) => finding.exception)).toEqual([]);
-    const applied = applyExceptions(all, [exception({ id: "short" }), exception({ id: "long", expires: new Date("2026-05-01T00:00:00Z") })], NOW);
+    const applied = applyExceptions(
+      all,
+      [exception({ id: "short" }), exception({ id: "long", expires: new Date("2026-05-01T00:00:00Z") })],
+      NOW,
+    );
     expect(applied.every((finding) => finding.exception?.id === "long")).toBe(true);
   });
 
@@ -73,46 +82,60 @@ describe("applying exceptions", () => {
 });
 
 const word = fc.constantFrom("a", "b", "c");
-const syntheticFinding = fc.record({
-  policy: word,
-  rule: word,
-  kind: fc.constantFrom("Pod", "Deployment"),
-  namespace: fc.option(word, { nil: undefined }),
-  name: word,
-  container: fc.option(word, { nil: undefined }),
-  fingerprint: word,
-}).map((fields): Finding => ({
-  policy: fields.policy,
-  policyKind: "PodSecurity",
-  rule: fields.rule,
-  action: "deny",
-  message: "m",
-  file: "f.yaml",
-  line: 1,
-  column: 1,
-  endLine: 1,
-  endColumn: 1,
-  resource: { apiVersion: "v1", kind: fields.kind, name: fields.name, ...(fields.namespace === undefined ? {} : { namespace: fields.namespace }) },
-  path: "spec",
-  fingerprint: fields.fingerprint,
-  ...(fields.container === undefined ? {} : { container: fields.container }),
-}));
-const list = fc.option(fc.uniqueArray(fc.oneof(word, fc.constantFrom("Pod", "Deployment")), { minLength: 1, maxLength: 2 }), { nil: undefined });
-const syntheticException = fc.record({
-  policies: fc.array(fc.record({ name: word, rules: fc.option(fc.uniqueArray(word, { minLength: 1, maxLength: 2 }), { nil: undefined }) }), { minLength: 1, maxLength: 2 }),
-  resources: fc.array(fc.record({ kinds: list, namespaces: list, names: list }), { minLength: 1, maxLength: 2 }),
-  containers: fc.option(fc.uniqueArray(word, { minLength: 1, maxLength: 2 }), { nil: undefined }),
-  expiresInDays: fc.integer({ min: -2, max: 2 }),
-}).map(({ expiresInDays, policies, resources, containers }): PolicyException => ({
-  id: "X",
-  policies: policies.map((policy) => (policy.rules ? { name: policy.name, rules: policy.rules } : { name: policy.name })),
-  resources: resources.map((selector) => Object.fromEntries(Object.entries(selector).filter(([, value]) => value !== undefined))),
-  ...(containers ? { containers } : {}),
-  reason: "r",
-  approver: "a",
-  expires: new Date(NOW.getTime() + expiresInDays * 86_400_000),
-  source: { kind: "document", file: "x.yaml", line: 1 },
-}));
+const syntheticFinding = fc
+  .record({
+    policy: word,
+    rule: word,
+    kind: fc.constantFrom("Pod", "Deployment"),
+    namespace: fc.option(word, { nil: undefined }),
+    name: word,
+    container: fc.option(word, { nil: undefined }),
+    fingerprint: word,
+  })
+  .map((fields): Finding => ({
+    policy: fields.policy,
+    policyKind: "PodSecurity",
+    rule: fields.rule,
+    action: "deny",
+    message: "m",
+    file: "f.yaml",
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: 1,
+    resource: {
+      apiVersion: "v1",
+      kind: fields.kind,
+      name: fields.name,
+      ...(fields.namespace === undefined ? {} : { namespace: fields.namespace }),
+    },
+    path: "spec",
+    fingerprint: fields.fingerprint,
+    ...(fields.container === undefined ? {} : { container: fields.container }),
+  }));
+const list = fc.option(fc.uniqueArray(fc.oneof(word, fc.constantFrom("Pod", "Deployment")), { minLength: 1, maxLength: 2 }), {
+  nil: undefined,
+});
+const syntheticException = fc
+  .record({
+    policies: fc.array(
+      fc.record({ name: word, rules: fc.option(fc.uniqueArray(word, { minLength: 1, maxLength: 2 }), { nil: undefined }) }),
+      { minLength: 1, maxLength: 2 },
+    ),
+    resources: fc.array(fc.record({ kinds: list, namespaces: list, names: list }), { minLength: 1, maxLength: 2 }),
+    containers: fc.option(fc.uniqueArray(word, { minLength: 1, maxLength: 2 }), { nil: undefined }),
+    expiresInDays: fc.integer({ min: -2, max: 2 }),
+  })
+  .map(({ expiresInDays, policies, resources, containers }): PolicyException => ({
+    id: "X",
+    policies: policies.map((policy) => (policy.rules ? { name: policy.name, rules: policy.rules } : { name: policy.name })),
+    resources: resources.map((selector) => Object.fromEntries(Object.entries(selector).filter(([, value]) => value !== undefined))),
+    ...(containers ? { containers } : {}),
+    reason: "r",
+    approver: "a",
+    expires: new Date(NOW.getTime() + expiresInDays * 86_400_000),
+    source: { kind: "document", file: "x.yaml", line: 1 },
+  }));
 
 describe("applying exceptions, for any findings and exceptions", () => {
   it("an excused finding matches, literally, a policy, rule, resource and container some live exception names", () => {
@@ -128,14 +151,18 @@ describe("applying exceptions, for any findings and exceptions", () => {
           }
           const witnesses = exceptions.filter((candidate) => {
             if (candidate.expires.getTime() <= NOW.getTime()) return false;
-            const policy = candidate.policies.some((scope) => scope.name === original.policy && (!scope.rules || scope.rules.includes(original.rule)));
+            const policy = candidate.policies.some(
+              (scope) => scope.name === original.policy && (!scope.rules || scope.rules.includes(original.rule)),
+            );
             const resource = candidate.resources.some(
               (selector) =>
                 (!selector.kinds || selector.kinds.includes(original.resource.kind)) &&
                 (!selector.names || selector.names.includes(original.resource.name)) &&
-                (!selector.namespaces || (original.resource.namespace !== undefined && selector.namespaces.includes(original.resource.namespace))),
+                (!selector.namespaces ||
+                  (original.resource.namespace !== undefined && selector.namespaces.includes(original.resource.namespace))),
             );
-            const container = !candidate.containers || (original.container !== undefined && candidate.containers.includes(original.container));
+            const container =
+              !candidate.containers || (original.container !== undefined && candidate.containers.includes(original.container));
             return policy && resource && container;
           });
           expect(witnesses.length).toBeGreaterThan(0);

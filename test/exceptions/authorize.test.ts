@@ -11,7 +11,12 @@ const expiry = (text: string) => parseExpiry(text) as ExpirySpec;
 
 describe("who may grant an exception", () => {
   it("an active member of an approver team, for 14 days by default", () => {
-    expect(ask("alice")).toEqual({ granted: true, approver: "alice", via: "active member of team platform-security", expires: new Date(at.getTime() + 14 * DAY) });
+    expect(ask("alice")).toEqual({
+      granted: true,
+      approver: "alice",
+      via: "active member of team platform-security",
+      expires: new Date(at.getTime() + 14 * DAY),
+    });
   });
 
   it("someone with the minimum repository permission", () => {
@@ -22,7 +27,8 @@ describe("who may grant an exception", () => {
     const decision = ask("bob");
     expect(decision).toEqual({
       granted: false,
-      reason: "@bob is not an approver for pod-security-baseline: approvers are active members of team platform-security, or people with admin permission or higher on this repository",
+      reason:
+        "@bob is not an approver for pod-security-baseline: approvers are active members of team platform-security, or people with admin permission or higher on this repository",
     });
   });
 
@@ -31,25 +37,38 @@ describe("who may grant an exception", () => {
   });
 
   it("an approver limited to some policies only for those", () => {
-    expect(ask("carol", "pod-security-restricted")).toMatchObject({ granted: true, via: "active member of team observability, for pod-security-restricted" });
+    expect(ask("carol", "pod-security-restricted")).toMatchObject({
+      granted: true,
+      via: "active member of team observability, for pod-security-restricted",
+    });
     expect(ask("carol", "pod-security-baseline")).toEqual({
       granted: false,
-      reason: "@carol is an approver only for pod-security-restricted (active member of team observability, for pod-security-restricted), not for pod-security-baseline",
+      reason:
+        "@carol is an approver only for pod-security-restricted (active member of team observability, for pod-security-restricted), not for pod-security-baseline",
     });
   });
 
   it("never the pull request's author, even an approver", () => {
-    expect(ask("pat")).toMatchObject({ granted: false, reason: expect.stringMatching(/@pat opened this pull request, and nobody can approve an exception on their own pull request/) });
+    expect(ask("pat")).toMatchObject({
+      granted: false,
+      reason: expect.stringMatching(/@pat opened this pull request, and nobody can approve an exception on their own pull request/),
+    });
     expect(ask("PAT")).toMatchObject({ granted: false });
   });
 
   it("never a bot, whatever its memberships", () => {
     const withBot = facts({ "ci[bot]": { teams: { "platform-security": "active" }, permission: "admin" } });
-    expect(authorize({ actor: user("ci[bot]", "Bot"), policy: "pod-security-baseline", at }, withBot, SETTINGS)).toMatchObject({ granted: false, reason: expect.stringMatching(/bot/) });
+    expect(authorize({ actor: user("ci[bot]", "Bot"), policy: "pod-security-baseline", at }, withBot, SETTINGS)).toMatchObject({
+      granted: false,
+      reason: expect.stringMatching(/bot/),
+    });
   });
 
   it("nobody whose facts were not looked up (fails closed)", () => {
-    expect(ask("mallory")).toMatchObject({ granted: false, reason: expect.stringMatching(/could not verify whether @mallory is an approver/) });
+    expect(ask("mallory")).toMatchObject({
+      granted: false,
+      reason: expect.stringMatching(/could not verify whether @mallory is an approver/),
+    });
   });
 
   it("nobody at all when the org configured no approvers", () => {
@@ -80,11 +99,17 @@ describe("how long an exception lasts", () => {
       expires: new Date(at.getTime() + 30 * DAY),
       expiryNote: "--expires 8w is longer than the organisation's maximum of 30 days, so it expires at 2026-04-01T10:00:00.000Z",
     });
-    expect(ask("alice", "p", expiry("2027-01-01"))).toMatchObject({ expires: new Date(at.getTime() + 30 * DAY), expiryNote: expect.stringMatching(/maximum of 30 days/) });
+    expect(ask("alice", "p", expiry("2027-01-01"))).toMatchObject({
+      expires: new Date(at.getTime() + 30 * DAY),
+      expiryNote: expect.stringMatching(/maximum of 30 days/),
+    });
   });
 
   it("a date that has passed is refused", () => {
-    expect(ask("alice", "p", expiry("2026-03-01"))).toMatchObject({ granted: false, reason: expect.stringMatching(/--expires 2026-03-01 is not after 2026-03-02T10:00:00.000Z/) });
+    expect(ask("alice", "p", expiry("2026-03-01"))).toMatchObject({
+      granted: false,
+      reason: expect.stringMatching(/--expires 2026-03-01 is not after 2026-03-02T10:00:00.000Z/),
+    });
   });
 });
 

@@ -32,7 +32,13 @@ const model: fc.Arbitrary<Model> = fc
   .record({
     heads: fc.array(fc.subarray(bindingPool), { minLength: 1, maxLength: 5 }),
     runs: fc.array(
-      fc.record({ head: fc.nat(), completedSecond: fc.integer({ min: 0, max: 20 }), cancelled: fc.boolean(), recorded: fc.boolean(), forcePushesSeen: fc.integer({ min: 0, max: 2 }) }),
+      fc.record({
+        head: fc.nat(),
+        completedSecond: fc.integer({ min: 0, max: 20 }),
+        cancelled: fc.boolean(),
+        recorded: fc.boolean(),
+        forcePushesSeen: fc.integer({ min: 0, max: 2 }),
+      }),
       { maxLength: 8 },
     ),
     commentSecond: fc.integer({ min: 0, max: 20 }),
@@ -69,7 +75,9 @@ function possibleSeenHeads(m: Model): (number | undefined)[] {
   const shown = m.runs.filter((run) => !run.cancelled);
   const newest = (runs: typeof shown) => (runs.length === 0 ? undefined : Math.max(...runs.map((run) => run.head)));
   const certain = newest(shown.filter((run) => run.completedSecond < m.commentSecond));
-  const maybe = shown.filter((run) => run.completedSecond === m.commentSecond && (certain === undefined || run.head > certain)).map((run) => run.head);
+  const maybe = shown
+    .filter((run) => run.completedSecond === m.commentSecond && (certain === undefined || run.head > certain))
+    .map((run) => run.head);
   return [certain, ...maybe];
 }
 
@@ -95,7 +103,9 @@ describe("the head an approval is bound to", () => {
   });
 
   it("binds exactly the newest checked head's findings when nothing is ambiguous", () => {
-    const clear = model.filter((m) => m.forcePushes === 0 && m.runs.every((run) => run.recorded && run.completedSecond !== m.commentSecond));
+    const clear = model.filter(
+      (m) => m.forcePushes === 0 && m.runs.every((run) => run.recorded && run.completedSecond !== m.commentSecond),
+    );
     fc.assert(
       fc.property(clear, (m) => {
         const seen = seenHead(historyOf(m), new Date(T0 + m.commentSecond * SECOND));
@@ -147,7 +157,16 @@ describe("a grant derived from a pull request's comments", () => {
           const runs = new Map<string, RecordedRun[]>(
             findingsOf.map((findings, index) => [
               sha(index),
-              [{ headSha: sha(index), completedAt: new Date(T0 + (index <= seen ? index : 11 + index) * 60_000), conclusion: "failure", findings: findings.map(bindingOf), commentsRead: 0, forcePushesSeen: 0 }],
+              [
+                {
+                  headSha: sha(index),
+                  completedAt: new Date(T0 + (index <= seen ? index : 11 + index) * 60_000),
+                  conclusion: "failure",
+                  findings: findings.map(bindingOf),
+                  commentsRead: 0,
+                  forcePushesSeen: 0,
+                },
+              ],
             ]),
           );
           const history: PullHistory = {
@@ -159,7 +178,16 @@ describe("a grant derived from a pull request's comments", () => {
           };
           const current = findingsOf[findingsOf.length - 1] as Finding[];
           const grant = comment("alice", "/policy-exception pod-security-baseline Pod/default/r00t\nReason: debugging, INC-1", 10);
-          const derived = deriveExceptions({ comments: [grant], facts: facts(), settings: SETTINGS, botLogin: BOT, now: new Date(T0 + 20 * 60_000), findings: current, history, botReactions: new BotReactions() });
+          const derived = deriveExceptions({
+            comments: [grant],
+            facts: facts(),
+            settings: SETTINGS,
+            botLogin: BOT,
+            now: new Date(T0 + 20 * 60_000),
+            findings: current,
+            history,
+            botReactions: new BotReactions(),
+          });
           const seenBindings = new Set((findingsOf[seen] as Finding[]).map(bindingOf));
           for (const finding of applyExceptions(current, derived.active, new Date(T0 + 20 * 60_000))) {
             if (finding.exception) expect(seenBindings.has(bindingOf(finding))).toBe(true);

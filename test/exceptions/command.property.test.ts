@@ -10,10 +10,55 @@ import { formatNamedResource } from "../../src/exceptions/model.js";
 /** Fragments that make parsing interesting: command words, Markdown that hides lines, near-misses. */
 const fragment = fc.oneof(
   fc.constantFrom(
-    "/policy-exception", "/policy-exception ", "/Policy-Exception", "/policy-exceptions", " /policy-exception", "    /policy-exception",
-    "approve", "revoke", "help", " E123", " e99-2", " E", "Reason:", "reason :", "Reason: ok", "\n", "\r\n", "\r", "\n\n", " ", "\t", "\u00a0", "\u2028",
-    "> ", ">", "```", "~~~", "````", "<!--", "-->", "--expires", "--expires=", " 14d", " 0d", " 2026-02-29", " 2028-02-29", "--container", " app",
-    "pod-security-baseline", "/hostPathVolumes", " Deployment/logging/fluent-bit", " ClusterRole/admin", " Pod/ns/x/y", " deployment/a/b", "/", "//", "*", "`", "@team",
+    "/policy-exception",
+    "/policy-exception ",
+    "/Policy-Exception",
+    "/policy-exceptions",
+    " /policy-exception",
+    "    /policy-exception",
+    "approve",
+    "revoke",
+    "help",
+    " E123",
+    " e99-2",
+    " E",
+    "Reason:",
+    "reason :",
+    "Reason: ok",
+    "\n",
+    "\r\n",
+    "\r",
+    "\n\n",
+    " ",
+    "\t",
+    "\u00a0",
+    "\u2028",
+    "> ",
+    ">",
+    "```",
+    "~~~",
+    "````",
+    "<!--",
+    "-->",
+    "--expires",
+    "--expires=",
+    " 14d",
+    " 0d",
+    " 2026-02-29",
+    " 2028-02-29",
+    "--container",
+    " app",
+    "pod-security-baseline",
+    "/hostPathVolumes",
+    " Deployment/logging/fluent-bit",
+    " ClusterRole/admin",
+    " Pod/ns/x/y",
+    " deployment/a/b",
+    "/",
+    "//",
+    "*",
+    "`",
+    "@team",
   ),
   fc.string({ maxLength: 12 }),
   fc.string({ unit: "binary", maxLength: 6 }),
@@ -22,32 +67,79 @@ const commentText = fc.array(fragment, { maxLength: 40 }).map((parts) => parts.j
 
 /** Whole lines: command lines made of valid and invalid tokens, reasons, Markdown that hides lines, noise. */
 const validToken = fc.constantFrom(
-  "Deployment/logging/fluent-bit", "ClusterRole/admin", "Pod/ns/x", "--expires 14d", "--expires=2w", "--expires 2026-12-31", "--container app", "--container=app",
+  "Deployment/logging/fluent-bit",
+  "ClusterRole/admin",
+  "Pod/ns/x",
+  "--expires 14d",
+  "--expires=2w",
+  "--expires 2026-12-31",
+  "--container app",
+  "--container=app",
 );
 const invalidToken = fc.oneof(
   fc.constantFrom(
-    "Pod/ns/x/y", "deployment/a/b", "Deployment/Bad/x", "Pod//x", "--expires", "36h", "0d", "--expires 2026-02-30", "--container", "App", "--bogus",
-    "Reason:", "*", "E12", "approve", "revoke", "help",
+    "Pod/ns/x/y",
+    "deployment/a/b",
+    "Deployment/Bad/x",
+    "Pod//x",
+    "--expires",
+    "36h",
+    "0d",
+    "--expires 2026-02-30",
+    "--container",
+    "App",
+    "--bogus",
+    "Reason:",
+    "*",
+    "E12",
+    "approve",
+    "revoke",
+    "help",
   ),
   fc.string({ maxLength: 10 }),
 );
 const token = fc.oneof({ arbitrary: validToken, weight: 4 }, { arbitrary: invalidToken, weight: 1 });
-const head = fc.constantFrom("/policy-exception", "/policy-exception", "/POLICY-EXCEPTION", "  /policy-exception", "    /policy-exception", "> /policy-exception");
+const head = fc.constantFrom(
+  "/policy-exception",
+  "/policy-exception",
+  "/POLICY-EXCEPTION",
+  "  /policy-exception",
+  "    /policy-exception",
+  "> /policy-exception",
+);
 const requestLine = fc
-  .tuple(head, fc.constantFrom("pod-security-baseline", "pod-security-baseline/hostPathVolumes", "p/r", "a.b_c", "Pod/ns/x", "--expires"), fc.array(token, { maxLength: 5 }), fc.constantFrom(" ", "  ", "\t"))
+  .tuple(
+    head,
+    fc.constantFrom("pod-security-baseline", "pod-security-baseline/hostPathVolumes", "p/r", "a.b_c", "Pod/ns/x", "--expires"),
+    fc.array(token, { maxLength: 5 }),
+    fc.constantFrom(" ", "  ", "\t"),
+  )
   .map(([command, policy, tokens, gap]) => [command, policy, ...tokens].join(gap));
-const reasonLine = fc.tuple(fc.constantFrom("Reason:", "reason :", "Reason:", "> Reason:", "Reason"), fc.string({ maxLength: 30 })).map(([label, text]) => `${label} ${text}`);
+const reasonLine = fc
+  .tuple(fc.constantFrom("Reason:", "reason :", "Reason:", "> Reason:", "Reason"), fc.string({ maxLength: 30 }))
+  .map(([label, text]) => `${label} ${text}`);
 const line = fc.oneof(
-  fc.tuple(requestLine, fc.constantFrom("\n", "\n\n", "\r\n"), reasonLine).map(([command, newline, reason]) => `${command}${newline}${reason}`),
+  fc
+    .tuple(requestLine, fc.constantFrom("\n", "\n\n", "\r\n"), reasonLine)
+    .map(([command, newline, reason]) => `${command}${newline}${reason}`),
   requestLine,
   reasonLine,
-  fc.tuple(head, fc.constantFrom("approve E12", "revoke e7-2", "approve", "revoke E1 E2", "help", "approve 12")).map(([command, rest]) => `${command} ${rest}`),
+  fc
+    .tuple(head, fc.constantFrom("approve E12", "revoke e7-2", "approve", "revoke E1 E2", "help", "approve 12"))
+    .map(([command, rest]) => `${command} ${rest}`),
   fc.constantFrom("", " ", "```", "~~~", "````yaml", "<!--", "-->", "<!-- x -->", "> quoted", "text"),
   fc.string({ maxLength: 30 }),
 );
-const structuredText = fc.tuple(fc.array(line, { maxLength: 12 }), fc.constantFrom("\n", "\r\n", "\r")).map(([lines, newline]) => lines.join(newline));
+const structuredText = fc
+  .tuple(fc.array(line, { maxLength: 12 }), fc.constantFrom("\n", "\r\n", "\r"))
+  .map(([lines, newline]) => lines.join(newline));
 
-const anyText = fc.oneof({ arbitrary: structuredText, weight: 4 }, commentText, fc.string({ unit: "binary", maxLength: 400 }), fc.string({ unit: "grapheme", maxLength: 400 }));
+const anyText = fc.oneof(
+  { arbitrary: structuredText, weight: 4 },
+  commentText,
+  fc.string({ unit: "binary", maxLength: 400 }),
+  fc.string({ unit: "grapheme", maxLength: 400 }),
+);
 
 function tokensOf(text: string): Set<string> {
   return new Set(text.split(/\s+/).filter((token) => token !== ""));
@@ -60,7 +152,11 @@ function assertNamedInText(request: ExceptionRequest, text: string): void {
   expect(tokens.has(policyToken)).toBe(true);
   for (const resource of request.resources) expect(tokens.has(formatNamedResource(resource))).toBe(true);
   if (request.container !== undefined) {
-    expect(tokens.has(request.container) || tokens.has(`--container=${request.container}`) || [...tokens].some((token) => token.toLowerCase() === `--container=${request.container}`)).toBe(true);
+    expect(
+      tokens.has(request.container) ||
+        tokens.has(`--container=${request.container}`) ||
+        [...tokens].some((token) => token.toLowerCase() === `--container=${request.container}`),
+    ).toBe(true);
   }
   expect(request.resources.length).toBeGreaterThan(0);
   expect(request.reason.trim()).not.toBe("");
@@ -71,7 +167,9 @@ function assertNamedInText(request: ExceptionRequest, text: string): void {
 
 describe("the command parser, on arbitrary comment text", () => {
   it("the generated comments exercise every kind of outcome (so the properties below are not vacuous)", () => {
-    const kinds = new Set(fc.sample(anyText, { numRuns: 3000, seed: 42 }).flatMap((text) => parseComment(text, 1).map((command) => command.kind)));
+    const kinds = new Set(
+      fc.sample(anyText, { numRuns: 3000, seed: 42 }).flatMap((text) => parseComment(text, 1).map((command) => command.kind)),
+    );
     expect([...kinds].sort()).toEqual(["approve", "error", "help", "request", "revoke"]);
   });
 
@@ -99,7 +197,12 @@ describe("the command parser, on arbitrary comment text", () => {
     fc.assert(
       fc.property(commentText, (text) => {
         for (const command of parseComment(text, 7)) {
-          if (command.kind !== "error" || command.example.startsWith("/policy-exception approve") || command.example.startsWith("/policy-exception revoke")) continue;
+          if (
+            command.kind !== "error" ||
+            command.example.startsWith("/policy-exception approve") ||
+            command.example.startsWith("/policy-exception revoke")
+          )
+            continue;
           const fixed = command.example.replace(/\nReason: .*$/s, "\nReason: a real reason");
           const reparsed = parseComment(fixed, 7);
           expect(reparsed.map((parsed) => parsed.kind)).toEqual(["request"]);
@@ -119,11 +222,17 @@ const validRequest = fc.record({
   resources: fc.uniqueArray(resource, { minLength: 1, maxLength: 4, selector: (item) => formatNamedResource(item) }),
   container: fc.option(dnsLabel, { nil: undefined }),
   expires: fc.option(fc.constantFrom("14d", "36h", "2w", "2026-12-31"), { nil: undefined }),
-  reason: fc.stringMatching(/^[A-Za-z0-9][^\r\n\u2028\u2029]{0,60}$/).map((text) => text.trim()).filter((text) => text !== "" && !/^<.*>$/.test(text)),
+  reason: fc
+    .stringMatching(/^[A-Za-z0-9][^\r\n\u2028\u2029]{0,60}$/)
+    .map((text) => text.trim())
+    .filter((text) => text !== "" && !/^<.*>$/.test(text)),
 });
 
 /** Surrounding prose: no Markdown constructs that would hide the command that follows (those are tested above). */
-const prose = fc.array(fc.stringMatching(/^[^\r\n`~<>\u2028\u2029]{0,40}$/).filter((line) => !/^\s*\/policy-exception/i.test(line)), { maxLength: 5 });
+const prose = fc.array(
+  fc.stringMatching(/^[^\r\n`~<>\u2028\u2029]{0,40}$/).filter((line) => !/^\s*\/policy-exception/i.test(line)),
+  { maxLength: 5 },
+);
 
 describe("a valid command among arbitrary prose", () => {
   it("is read exactly as written, and nothing else is granted", () => {
@@ -143,7 +252,9 @@ describe("a valid command among arbitrary prose", () => {
         expect(parsed.id).toBe("E99");
         expect(parsed.policy).toBe(request.policy);
         expect(parsed.rule).toBe(request.rule);
-        expect(parsed.resources.map((item) => formatNamedResource(item))).toEqual(request.resources.map((item) => formatNamedResource(item)));
+        expect(parsed.resources.map((item) => formatNamedResource(item))).toEqual(
+          request.resources.map((item) => formatNamedResource(item)),
+        );
         expect(parsed.container).toBe(request.container);
         expect(parsed.expires?.text).toBe(request.expires);
         expect(parsed.reason).toBe(request.reason);
@@ -157,7 +268,10 @@ describe("a valid command among arbitrary prose", () => {
     fc.assert(
       fc.property(validRequest, prose, (request, after) => {
         const command = `/policy-exception ${request.policy} ${request.resources.map((item) => formatNamedResource(item)).join(" ")}\nReason: ${request.reason}`;
-        const quoted = command.split("\n").map((line) => `> ${line}`).join("\n");
+        const quoted = command
+          .split("\n")
+          .map((line) => `> ${line}`)
+          .join("\n");
         const fencedCopy = "```\n" + command + "\n```";
         expect(parseComment(`${quoted}\n\n${after.join("\n")}`, 1).filter((parsed) => parsed.kind === "request")).toEqual([]);
         expect(parseComment(fencedCopy, 1)).toEqual([]);

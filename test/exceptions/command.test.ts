@@ -11,7 +11,9 @@ const errorOf = (body: string): ParseError => {
 
 describe("parsing a /policy-exception request", () => {
   it("reads the issue's example: policy, rule, resource, expiry and reason", () => {
-    const commands = parse("/policy-exception pod-security-baseline/hostPathVolumes Deployment/logging/fluent-bit --expires 14d\nReason: node log shipping needs hostPath /var/log; tracked in SEC-123");
+    const commands = parse(
+      "/policy-exception pod-security-baseline/hostPathVolumes Deployment/logging/fluent-bit --expires 14d\nReason: node log shipping needs hostPath /var/log; tracked in SEC-123",
+    );
     expect(commands).toEqual([
       {
         kind: "request",
@@ -82,7 +84,9 @@ describe("malformed requests say exactly what is wrong and show a command that w
   it("a missing reason", () => {
     const error = errorOf("/policy-exception pod-security-baseline/hostPathVolumes Deployment/logging/fluent-bit");
     expect(error.message).toMatch(/a reason is required: put it on the line after the command, starting with `Reason:`/);
-    expect(error.example).toBe("/policy-exception pod-security-baseline/hostPathVolumes Deployment/logging/fluent-bit --expires 14d\nReason: <why this exception is needed, e.g. a ticket>");
+    expect(error.example).toBe(
+      "/policy-exception pod-security-baseline/hostPathVolumes Deployment/logging/fluent-bit --expires 14d\nReason: <why this exception is needed, e.g. a ticket>",
+    );
     expect(error).toMatchObject({ line: 1, text: "/policy-exception pod-security-baseline/hostPathVolumes Deployment/logging/fluent-bit" });
   });
 
@@ -94,7 +98,9 @@ describe("malformed requests say exactly what is wrong and show a command that w
 
   it("no policy, or a resource where the policy goes", () => {
     expect(errorOf("/policy-exception").message).toMatch(/names no policy/);
-    expect(errorOf("/policy-exception Deployment/logging/fluent-bit\nReason: r").message).toMatch(/is not a policy: the command names the policy first/);
+    expect(errorOf("/policy-exception Deployment/logging/fluent-bit\nReason: r").message).toMatch(
+      /is not a policy: the command names the policy first/,
+    );
     expect(errorOf("/policy-exception --expires 3d\nReason: r").message).toMatch(/the policy comes first/);
   });
 
@@ -105,8 +111,12 @@ describe("malformed requests say exactly what is wrong and show a command that w
   });
 
   it("resources in the wrong shape", () => {
-    expect(errorOf("/policy-exception p fluent-bit\nReason: r").message).toMatch(/`fluent-bit` is not a resource: resources are written Kind\/namespace\/name/);
-    expect(errorOf("/policy-exception p deployment/logging/fluent-bit\nReason: r").message).toMatch(/`deployment` .* is not a kind: .*\(did you mean Deployment\?\)/);
+    expect(errorOf("/policy-exception p fluent-bit\nReason: r").message).toMatch(
+      /`fluent-bit` is not a resource: resources are written Kind\/namespace\/name/,
+    );
+    expect(errorOf("/policy-exception p deployment/logging/fluent-bit\nReason: r").message).toMatch(
+      /`deployment` .* is not a kind: .*\(did you mean Deployment\?\)/,
+    );
     expect(errorOf("/policy-exception p statefulset/db/pg\nReason: r").message).toMatch(/did you mean StatefulSet\?/);
     expect(errorOf("/policy-exception p Deployment/Logging/x\nReason: r").message).toMatch(/`Logging` .* is not a namespace name/);
     expect(errorOf("/policy-exception p Deployment/logging/fluent-*\nReason: r").message).toMatch(/names are exact \(no wildcards\)/);
@@ -114,11 +124,15 @@ describe("malformed requests say exactly what is wrong and show a command that w
   });
 
   it("options: unknown, repeated, missing values, bad durations and dates", () => {
-    expect(errorOf("/policy-exception p Pod/ns/x --expire 3d\nReason: r").message).toMatch(/unknown option `--expire` \(did you mean --expires\?\)/);
+    expect(errorOf("/policy-exception p Pod/ns/x --expire 3d\nReason: r").message).toMatch(
+      /unknown option `--expire` \(did you mean --expires\?\)/,
+    );
     expect(errorOf("/policy-exception p Pod/ns/x --expires 3d --expires 4d\nReason: r").message).toMatch(/--expires is given twice/);
     expect(errorOf("/policy-exception p Pod/ns/x --container\nReason: r").message).toMatch(/--container needs the container's name/);
     expect(errorOf("/policy-exception p Pod/ns/x --expires\nReason: r").message).toMatch(/--expires needs a value/);
-    expect(errorOf("/policy-exception p Pod/ns/x --expires 3 months\nReason: r").message).toMatch(/`--expires 3` is not a duration like 14d, 36h or 2w, or a date/);
+    expect(errorOf("/policy-exception p Pod/ns/x --expires 3 months\nReason: r").message).toMatch(
+      /`--expires 3` is not a duration like 14d, 36h or 2w, or a date/,
+    );
     expect(errorOf("/policy-exception p Pod/ns/x --expires 0d\nReason: r").message).toMatch(/is zero/);
     expect(errorOf("/policy-exception p Pod/ns/x --expires 2026-02-30\nReason: r").message).toMatch(/not a calendar date/);
     expect(errorOf("/policy-exception p Pod/ns/x --container App\nReason: r").message).toMatch(/is not a container name/);
@@ -127,13 +141,19 @@ describe("malformed requests say exactly what is wrong and show a command that w
   it("bounds what one command may carry, so every reply fits in a comment", () => {
     const resources = Array.from({ length: 51 }, (_, index) => `Pod/ns/p${index}`).join(" ");
     expect(errorOf(`/policy-exception p ${resources}\nReason: r`).message).toMatch(/names 51 resources; name at most 50/);
-    expect(errorOf(`/policy-exception p Pod/ns/x\nReason: ${"x".repeat(1001)}`).message).toMatch(/the reason is 1001 characters long; keep it under 1000/);
+    expect(errorOf(`/policy-exception p Pod/ns/x\nReason: ${"x".repeat(1001)}`).message).toMatch(
+      /the reason is 1001 characters long; keep it under 1000/,
+    );
   });
 
   it("keeps what the author got right in the example", () => {
-    const error = errorOf("/policy-exception pod-security-baseline/privileged Pod/ci/runner --container dind --expires 36h --why\nReason: docker in docker");
+    const error = errorOf(
+      "/policy-exception pod-security-baseline/privileged Pod/ci/runner --container dind --expires 36h --why\nReason: docker in docker",
+    );
     expect(error.message).toMatch(/unknown option `--why`/);
-    expect(error.example).toBe("/policy-exception pod-security-baseline/privileged Pod/ci/runner --container dind --expires 36h\nReason: docker in docker");
+    expect(error.example).toBe(
+      "/policy-exception pod-security-baseline/privileged Pod/ci/runner --container dind --expires 36h\nReason: docker in docker",
+    );
   });
 
   it("echoes at most a bounded piece of what was typed, without backticks that would break the reply", () => {

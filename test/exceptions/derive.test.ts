@@ -10,11 +10,26 @@ import { deriveExceptions, loginsToVerify, type DerivedExceptions, type PullRequ
 import { bodyDigest, grantMarker, voidMarker } from "../../src/exceptions/markers.js";
 import { planReplies } from "../../src/exceptions/reply.js";
 import type { Finding } from "../../src/policy/types.js";
-import { BOT, BotReactions, CheckRuns, DAY, SETTINGS, T0, baselineFindings, botComment, checkedBefore, comment, facts, fluentBit } from "./support.js";
+import {
+  BOT,
+  BotReactions,
+  CheckRuns,
+  DAY,
+  SETTINGS,
+  T0,
+  baselineFindings,
+  botComment,
+  checkedBefore,
+  comment,
+  facts,
+  fluentBit,
+} from "./support.js";
 
-const REQUEST = "/policy-exception pod-security-baseline/hostPathVolumes DaemonSet/logging/fluent-bit --expires 14d\nReason: node log shipping needs hostPath /var/log; tracked in SEC-123";
+const REQUEST =
+  "/policy-exception pod-security-baseline/hostPathVolumes DaemonSet/logging/fluent-bit --expires 14d\nReason: node log shipping needs hostPath /var/log; tracked in SEC-123";
 const minutes = (count: number) => new Date(T0 + count * 60_000);
-const manifest = (options: Parameters<typeof fluentBit>[0] = {}) => baselineFindings({ file: "deploy/fluent-bit.yaml", content: fluentBit(options) });
+const manifest = (options: Parameters<typeof fluentBit>[0] = {}) =>
+  baselineFindings({ file: "deploy/fluent-bit.yaml", content: fluentBit(options) });
 
 /**
  * A pull request's conversation, with the app answering after each evaluation. Each evaluation is a
@@ -37,11 +52,24 @@ class Conversation {
   }
 
   /** One evaluation: derive, then post what the app would post. */
-  evaluate(findings: readonly Finding[], at = ++this.clock, options: { policyNames?: string[] } = {}): { derived: DerivedExceptions; applied: Finding[] } {
+  evaluate(
+    findings: readonly Finding[],
+    at = ++this.clock,
+    options: { policyNames?: string[] } = {},
+  ): { derived: DerivedExceptions; applied: Finding[] } {
     this.clock = Math.max(this.clock, at);
     const now = minutes(at);
     if (this.runs.runs.length === 0) this.runs.completed(findings, -1);
-    const derived = deriveExceptions({ comments: this.comments, facts: this.users, settings: SETTINGS, botLogin: BOT, now, findings, ...this.facts(), ...options });
+    const derived = deriveExceptions({
+      comments: this.comments,
+      facts: this.users,
+      settings: SETTINGS,
+      botLogin: BOT,
+      now,
+      findings,
+      ...this.facts(),
+      ...options,
+    });
     expect(derived.needs).toEqual({ history: false, unreadRuns: [], reactionsOf: [] });
     const commentsRead = Math.max(0, ...this.comments.map((posted) => posted.id));
     for (const reply of planReplies(derived, SETTINGS)) {
@@ -67,7 +95,12 @@ describe("an approver's own request", () => {
     const { derived, applied } = pr.evaluate(manifest());
 
     expect(derived.exceptions).toHaveLength(1);
-    expect(derived.exceptions[0]).toMatchObject({ id: `E${request.id}`, status: "active", requester: "alice", grant: { approver: "alice", via: "active member of team platform-security", commentId: request.id } });
+    expect(derived.exceptions[0]).toMatchObject({
+      id: `E${request.id}`,
+      status: "active",
+      requester: "alice",
+      grant: { approver: "alice", via: "active member of team platform-security", commentId: request.id },
+    });
     expect(derived.exceptions[0]?.grant?.expires).toEqual(new Date(Date.parse(request.created_at) + 14 * DAY));
     expect(excused(applied)).toEqual(["hostPathVolumes"]);
     expect(applied.find((finding) => finding.rule === "privileged")?.exception).toBeUndefined();
@@ -111,7 +144,10 @@ describe("an approver's own request", () => {
 
   it("does not cover a second resource that later gets the same content", () => {
     const pr = new Conversation();
-    pr.say("alice", "/policy-exception pod-security-baseline/hostPathVolumes DaemonSet/logging/fluent-bit DaemonSet/logging/vector\nReason: both ship logs");
+    pr.say(
+      "alice",
+      "/policy-exception pod-security-baseline/hostPathVolumes DaemonSet/logging/fluent-bit DaemonSet/logging/vector\nReason: both ship logs",
+    );
     pr.evaluate(manifest());
     const later = [...manifest(), ...baselineFindings({ file: "deploy/vector.yaml", content: fluentBit({ name: "vector" }) })];
     const applied = pr.evaluate(later).applied;
@@ -134,7 +170,12 @@ describe("a request by someone who is not an approver", () => {
     const pr = new Conversation();
     const request = pr.say("bob", REQUEST, 1);
     let { derived, applied } = pr.evaluate(manifest(), 2);
-    expect(derived.exceptions[0]).toMatchObject({ status: "pending", explanation: expect.stringMatching(/waiting for approval: an approver \(active members of team platform-security, or people with admin permission or higher on this repository\) can answer `\/policy-exception approve E\d+`/) });
+    expect(derived.exceptions[0]).toMatchObject({
+      status: "pending",
+      explanation: expect.stringMatching(
+        /waiting for approval: an approver \(active members of team platform-security, or people with admin permission or higher on this repository\) can answer `\/policy-exception approve E\d+`/,
+      ),
+    });
     expect(excused(applied)).toEqual([]);
 
     pr.say("pat", `/policy-exception approve E${request.id}`, 3);
@@ -142,8 +183,12 @@ describe("a request by someone who is not an approver", () => {
     ({ derived, applied } = pr.evaluate(manifest(), 5));
     expect(derived.exceptions[0]?.status).toBe("pending");
     expect(derived.exceptions[0]?.explanation).toMatch(/approval by @pat refused: @pat opened this pull request/);
-    expect(derived.exceptions[0]?.explanation).toMatch(/approval by @carol refused: @carol is an approver only for pod-security-restricted/);
-    expect(derived.comments.map((outcome) => outcome.results.map((result) => (result.kind === "approve" ? result.outcome : result.kind)))).toEqual([["request"], ["refused"], ["refused"]]);
+    expect(derived.exceptions[0]?.explanation).toMatch(
+      /approval by @carol refused: @carol is an approver only for pod-security-restricted/,
+    );
+    expect(
+      derived.comments.map((outcome) => outcome.results.map((result) => (result.kind === "approve" ? result.outcome : result.kind))),
+    ).toEqual([["request"], ["refused"], ["refused"]]);
     expect(excused(applied)).toEqual([]);
 
     const approval = pr.say("alice", `Looks fine.\n/policy-exception approve E${request.id}`, 60);
@@ -158,7 +203,11 @@ describe("a request by someone who is not an approver", () => {
     const pr = new Conversation();
     pr.say("alice", "/policy-exception approve E999999", 1);
     const { derived } = pr.evaluate(manifest(), 2);
-    expect(derived.comments[0]?.results[0]).toMatchObject({ kind: "approve", outcome: "refused", message: expect.stringMatching(/there is no exception request E999999 on this pull request before this comment/) });
+    expect(derived.comments[0]?.results[0]).toMatchObject({
+      kind: "approve",
+      outcome: "refused",
+      message: expect.stringMatching(/there is no exception request E999999 on this pull request before this comment/),
+    });
   });
 
   it("a second approval changes nothing", () => {
@@ -168,7 +217,10 @@ describe("a request by someone who is not an approver", () => {
     pr.say("erin", `/policy-exception approve E${request.id}`);
     const { derived } = pr.evaluate(manifest());
     expect(derived.exceptions[0]?.grant?.approver).toBe("alice");
-    expect(derived.comments[2]?.results[0]).toMatchObject({ outcome: "unchanged", message: expect.stringMatching(/already granted by @alice/) });
+    expect(derived.comments[2]?.results[0]).toMatchObject({
+      outcome: "unchanged",
+      message: expect.stringMatching(/already granted by @alice/),
+    });
   });
 
   it("authorisation is checked again on every evaluation: an approver who left the team no longer approves", () => {
@@ -212,7 +264,10 @@ describe("expiry", () => {
     const pr = new Conversation();
     pr.say("alice", REQUEST.replace("--expires 14d", "--expires 9w"), 0);
     const { derived } = pr.evaluate(manifest(), 1);
-    expect(derived.exceptions[0]?.grant).toMatchObject({ expires: new Date(T0 + 30 * DAY), expiryNote: expect.stringMatching(/maximum of 30 days/) });
+    expect(derived.exceptions[0]?.grant).toMatchObject({
+      expires: new Date(T0 + 30 * DAY),
+      expiryNote: expect.stringMatching(/maximum of 30 days/),
+    });
     expect(pr.comments[pr.comments.length - 1]?.body).toMatch(/maximum of 30 days/);
   });
 
@@ -234,7 +289,11 @@ describe("revoking", () => {
     pr.say("dave", `/policy-exception revoke E${first.id}`);
     let { derived, applied } = pr.evaluate(manifest());
     expect(derived.exceptions[0]?.status).toBe("active");
-    expect(derived.comments[2]?.results[0]).toMatchObject({ kind: "revoke", outcome: "refused", message: expect.stringMatching(/@dave may not revoke/) });
+    expect(derived.comments[2]?.results[0]).toMatchObject({
+      kind: "revoke",
+      outcome: "refused",
+      message: expect.stringMatching(/@dave may not revoke/),
+    });
     expect(excused(applied)).toEqual(["hostPathVolumes"]);
 
     pr.say("bob", `/policy-exception revoke E${first.id}`);
@@ -245,7 +304,10 @@ describe("revoking", () => {
     pr.say("erin", `/policy-exception approve E${first.id}`);
     ({ derived } = pr.evaluate(manifest()));
     expect(derived.exceptions[0]?.status).toBe("revoked");
-    expect(derived.comments[4]?.results[0]).toMatchObject({ outcome: "refused", message: expect.stringMatching(/was revoked by @bob; post a new request/) });
+    expect(derived.comments[4]?.results[0]).toMatchObject({
+      outcome: "refused",
+      message: expect.stringMatching(/was revoked by @bob; post a new request/),
+    });
   });
 
   it("an approver limited to other policies may still revoke (it only makes the check stricter)", () => {
@@ -263,12 +325,18 @@ describe("a grant whose record is gone", () => {
     pr.evaluate(manifest(), 2);
     pr.say("alice", `/policy-exception approve E${request.id}`, 3);
     expect(excused(pr.evaluate(manifest(), 4).applied)).toEqual(["hostPathVolumes"]);
-    pr.comments.splice(pr.comments.findIndex((posted) => posted.body?.includes("kube-policy-bot:grant ")), 1);
+    pr.comments.splice(
+      pr.comments.findIndex((posted) => posted.body?.includes("kube-policy-bot:grant ")),
+      1,
+    );
 
     const { derived, applied } = pr.evaluate(manifest(), 5);
     expect(excused(applied)).toEqual([]);
     expect(derived.toRecord).toEqual([]);
-    expect(derived.exceptions[0]).toMatchObject({ status: "voided", explanation: expect.stringMatching(/answered before \(the app reacted 👍 to it\)/) });
+    expect(derived.exceptions[0]).toMatchObject({
+      status: "voided",
+      explanation: expect.stringMatching(/answered before \(the app reacted 👍 to it\)/),
+    });
     // Recorded: the next evaluation agrees without looking at reactions again.
     pr.reactions.clear();
     expect(pr.evaluate(manifest(), 6).derived.exceptions[0]?.status).toBe("voided");
@@ -284,7 +352,10 @@ describe("a grant whose record is gone", () => {
     expect(excused(pr.evaluate(manifest(), 5).applied)).toEqual(["hostPathVolumes"]);
     expect(pr.reactions.get(approval.id)).toEqual(["-1", "+1"]);
 
-    pr.comments.splice(pr.comments.findIndex((posted) => posted.body?.includes("now that its approver is authorised")), 1);
+    pr.comments.splice(
+      pr.comments.findIndex((posted) => posted.body?.includes("now that its approver is authorised")),
+      1,
+    );
     const { derived, applied } = pr.evaluate(manifest(), 6);
     expect(excused(applied)).toEqual([]);
     expect(derived.exceptions[0]?.status).toBe("voided");
@@ -306,7 +377,10 @@ describe("tampering: edits, deletions, forged markers", () => {
     pr.evaluate(manifest());
     pr.comments.push(botComment(voidMarker({ commentId: request.id, exceptions: [] }), 30));
     const { derived, applied } = pr.evaluate(manifest(), 31);
-    expect(derived.exceptions[0]).toMatchObject({ status: "voided", explanation: expect.stringMatching(/edited by someone other than its author/) });
+    expect(derived.exceptions[0]).toMatchObject({
+      status: "voided",
+      explanation: expect.stringMatching(/edited by someone other than its author/),
+    });
     expect(excused(applied)).toEqual([]);
   });
 
@@ -317,7 +391,10 @@ describe("tampering: edits, deletions, forged markers", () => {
     pr.evaluate(manifest(), 3);
     pr.comments.push(botComment(voidMarker({ commentId: approval.id, exceptions: [] }), 4));
     let { derived } = pr.evaluate(manifest(), 5);
-    expect(derived.exceptions[0]).toMatchObject({ status: "voided", explanation: expect.stringMatching(/its approval \(comment \d+\) was edited by someone other than its author/) });
+    expect(derived.exceptions[0]).toMatchObject({
+      status: "voided",
+      explanation: expect.stringMatching(/its approval \(comment \d+\) was edited by someone other than its author/),
+    });
 
     pr.say("erin", `/policy-exception approve E${request.id}`, 6);
     ({ derived } = pr.evaluate(manifest(), 7));
@@ -330,7 +407,10 @@ describe("tampering: edits, deletions, forged markers", () => {
     pr.evaluate(manifest());
     request.body = REQUEST.replace("DaemonSet/logging/fluent-bit", "DaemonSet/logging/fluent-bit DaemonSet/logging/vector");
     const { derived, applied } = pr.evaluate(manifest());
-    expect(derived.exceptions[0]).toMatchObject({ status: "voided", explanation: expect.stringMatching(/request comment was edited after the exception was granted/) });
+    expect(derived.exceptions[0]).toMatchObject({
+      status: "voided",
+      explanation: expect.stringMatching(/request comment was edited after the exception was granted/),
+    });
     expect(excused(applied)).toEqual([]);
   });
 
@@ -341,7 +421,10 @@ describe("tampering: edits, deletions, forged markers", () => {
     pr.evaluate(manifest());
     pr.comments.splice(pr.comments.indexOf(approval), 1);
     let { derived } = pr.evaluate(manifest());
-    expect(derived.exceptions[0]).toMatchObject({ status: "voided", explanation: expect.stringMatching(/the comment approving it \(\d+\) was deleted/) });
+    expect(derived.exceptions[0]).toMatchObject({
+      status: "voided",
+      explanation: expect.stringMatching(/the comment approving it \(\d+\) was deleted/),
+    });
 
     pr.comments.splice(pr.comments.indexOf(request), 1);
     ({ derived } = pr.evaluate(manifest()));
@@ -355,14 +438,19 @@ describe("tampering: edits, deletions, forged markers", () => {
     const request = pr.say("alice", REQUEST);
     pr.evaluate(manifest());
     pr.comments.push(botComment(voidMarker({ commentId: 1, exceptions: [`E${request.id}`] }), 50));
-    expect(pr.evaluate(manifest(), 51).derived.exceptions[0]).toMatchObject({ status: "voided", explanation: expect.stringMatching(/record of this grant/) });
+    expect(pr.evaluate(manifest(), 51).derived.exceptions[0]).toMatchObject({
+      status: "voided",
+      explanation: expect.stringMatching(/record of this grant/),
+    });
   });
 
   it("a revoke carried by a void marker stays in force after the revoking comment is gone", () => {
     const pr = new Conversation();
     const request = pr.say("alice", REQUEST, 1);
     pr.evaluate(manifest(), 2);
-    pr.comments.push(botComment(voidMarker({ commentId: 77, exceptions: [], revokes: { ids: [`E${request.id}`], by: "erin", at: minutes(3) } }), 4));
+    pr.comments.push(
+      botComment(voidMarker({ commentId: 77, exceptions: [], revokes: { ids: [`E${request.id}`], by: "erin", at: minutes(3) } }), 4),
+    );
     const { derived } = pr.evaluate(manifest(), 5);
     expect(derived.exceptions[0]).toMatchObject({ status: "revoked", explanation: "revoked by @erin" });
   });
@@ -371,7 +459,14 @@ describe("tampering: edits, deletions, forged markers", () => {
     const pr = new Conversation();
     const request = pr.say("bob", REQUEST, 1);
     // A forged grant record typed by a user, and the same text from another bot.
-    const forged = grantMarker({ id: `E${request.id}`, approvalCommentId: request.id, requestSha: bodyDigest(request.body), approver: "alice", expires: minutes(10_000), bindings: [] });
+    const forged = grantMarker({
+      id: `E${request.id}`,
+      approvalCommentId: request.id,
+      requestSha: bodyDigest(request.body),
+      approver: "alice",
+      expires: minutes(10_000),
+      bindings: [],
+    });
     pr.say("bob", forged, 2);
     pr.comments.push(comment("other-bot[bot]", forged, 2, { type: "Bot" }));
     pr.comments.push(comment("other-bot[bot]", `/policy-exception approve E${request.id}`, 3, { type: "Bot" }));
@@ -388,7 +483,16 @@ describe("tampering: edits, deletions, forged markers", () => {
     pr.evaluate(manifest(), 2);
     const later = manifest({ hostPath: "/etc" });
     // A second evaluation racing the first (it started before the first completed) with newer content posts its record later.
-    const racing = deriveExceptions({ comments: pr.comments.filter((posted) => posted.user?.login !== BOT), facts: facts(), settings: SETTINGS, botLogin: BOT, now: minutes(3), findings: later, history: new CheckRuns().completed(manifest(), -1).history(), botReactions: new BotReactions() });
+    const racing = deriveExceptions({
+      comments: pr.comments.filter((posted) => posted.user?.login !== BOT),
+      facts: facts(),
+      settings: SETTINGS,
+      botLogin: BOT,
+      now: minutes(3),
+      findings: later,
+      history: new CheckRuns().completed(manifest(), -1).history(),
+      botReactions: new BotReactions(),
+    });
     pr.comments.push(botComment(racing.toRecord[0]?.marker ?? "", 3));
     expect(excused(pr.evaluate(later, 4).applied)).toEqual([]);
     expect(pr.comments.filter((posted) => posted.body?.includes(`grant id=E${request.id}`))).toHaveLength(2);
@@ -400,7 +504,12 @@ describe("other outcomes", () => {
     const pr = new Conversation();
     pr.say("alice", REQUEST.replace("pod-security-baseline/", "pod-security-basline/"));
     const { derived } = pr.evaluate(manifest(), undefined, { policyNames: ["pod-security-baseline", "pod-security-restricted"] });
-    expect(derived.exceptions[0]).toMatchObject({ status: "refused", explanation: expect.stringMatching(/no policy named pod-security-basline applies to this repository \(did you mean pod-security-baseline\?\)/) });
+    expect(derived.exceptions[0]).toMatchObject({
+      status: "refused",
+      explanation: expect.stringMatching(
+        /no policy named pod-security-basline applies to this repository \(did you mean pod-security-baseline\?\)/,
+      ),
+    });
   });
 
   it("malformed commands and help are outcomes of their comment; other comments are not", () => {
@@ -442,13 +551,39 @@ describe("a request edited between its approval and the record of the grant", ()
   it("is not granted by that approval: the approver did not see that text", () => {
     const request = comment("bob", REQUEST, 1);
     const approval = comment("alice", `/policy-exception approve E${request.id}`, 2);
-    const edited = { ...request, body: REQUEST.replace("DaemonSet/logging/fluent-bit", "DaemonSet/logging/fluent-bit DaemonSet/logging/vector"), updated_at: minutes(3).toISOString() };
-    let derived = deriveExceptions({ comments: [edited, approval], facts: facts(), settings: SETTINGS, botLogin: BOT, now: minutes(4), findings: manifest(), ...checkedBefore(manifest()) });
-    expect(derived.exceptions[0]).toMatchObject({ status: "pending", explanation: expect.stringMatching(/came before the request's last edit/) });
-    expect(derived.comments[1]?.results[0]).toMatchObject({ outcome: "refused", message: expect.stringMatching(/was edited after this approval/) });
+    const edited = {
+      ...request,
+      body: REQUEST.replace("DaemonSet/logging/fluent-bit", "DaemonSet/logging/fluent-bit DaemonSet/logging/vector"),
+      updated_at: minutes(3).toISOString(),
+    };
+    let derived = deriveExceptions({
+      comments: [edited, approval],
+      facts: facts(),
+      settings: SETTINGS,
+      botLogin: BOT,
+      now: minutes(4),
+      findings: manifest(),
+      ...checkedBefore(manifest()),
+    });
+    expect(derived.exceptions[0]).toMatchObject({
+      status: "pending",
+      explanation: expect.stringMatching(/came before the request's last edit/),
+    });
+    expect(derived.comments[1]?.results[0]).toMatchObject({
+      outcome: "refused",
+      message: expect.stringMatching(/was edited after this approval/),
+    });
 
     const again = comment("alice", `/policy-exception approve E${request.id}`, 5);
-    derived = deriveExceptions({ comments: [edited, approval, again], facts: facts(), settings: SETTINGS, botLogin: BOT, now: minutes(6), findings: manifest(), ...checkedBefore(manifest()) });
+    derived = deriveExceptions({
+      comments: [edited, approval, again],
+      facts: facts(),
+      settings: SETTINGS,
+      botLogin: BOT,
+      now: minutes(6),
+      findings: manifest(),
+      ...checkedBefore(manifest()),
+    });
     expect(derived.exceptions[0]).toMatchObject({ status: "active", grant: { commentId: again.id } });
   });
 });

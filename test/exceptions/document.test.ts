@@ -44,7 +44,8 @@ describe("PolicyException documents", () => {
   });
 
   it("sit in the same file as policies and keep the policies loading as before", () => {
-    const policy = "apiVersion: kube-policy-bot.dev/v1\nkind: PodSecurity\nmetadata:\n  name: pss\nspec:\n  parameters:\n    level: baseline\n";
+    const policy =
+      "apiVersion: kube-policy-bot.dev/v1\nkind: PodSecurity\nmetadata:\n  name: pss\nspec:\n  parameters:\n    level: baseline\n";
     const { policies, exceptions, errors } = load(`${policy}---\n${FLUENT_BIT_EXCEPTION}`);
     expect(errors).toEqual([]);
     expect(policies.map((loaded) => loaded.name)).toEqual(["pss"]);
@@ -60,19 +61,97 @@ describe("PolicyException documents", () => {
   it.each([
     ["a missing reason", (doc: string) => doc.replace(/ {2}reason: .*\n/, ""), 5, /spec.reason is required/, "missing-required"],
     ["a blank approver", (doc: string) => doc.replace("approver: alice", 'approver: "  "'), 15, /spec.approver is required/, "empty"],
-    ["a missing expires", (doc: string) => doc.replace("  expires: 2026-12-31\n", ""), 5, /spec.expires is required: every exception ends/, "missing-required"],
-    ["an expires that is not a date", (doc: string) => doc.replace("expires: 2026-12-31", "expires: next year"), 16, /spec.expires must be a date \(2026-12-31\) or a timestamp with a zone/, "invalid-value"],
-    ["an impossible date", (doc: string) => doc.replace("expires: 2026-12-31", "expires: 2026-02-30"), 16, /spec.expires must be a date/, "invalid-value"],
-    ["a timestamp without a zone", (doc: string) => doc.replace("expires: 2026-12-31", "expires: 2026-12-31T10:00:00"), 16, /with a zone/, "invalid-value"],
-    ["a wrong apiVersion", (doc: string) => doc.replace("kube-policy-bot.dev/v1", "kube-policy-bot.dev/v2"), 1, /kind PolicyException needs apiVersion kube-policy-bot.dev\/v1, not "kube-policy-bot.dev\/v2"/, "wrong-api-version"],
-    ["a typo'd spec key", (doc: string) => doc.replace("  approver:", "  approvers:"), 15, /unknown field "approvers" in spec \(did you mean "approver"\?\)/, "unknown-key"],
-    ["no resources", (doc: string) => doc.replace(/ {2}resources:\n( {4}.*\n| {6}.*\n)+/, ""), 5, /spec.resources is required: a non-empty list/, "missing-required"],
-    ["an empty resource entry", (doc: string) => doc.replace(/ {2}resources:\n( {4}.*\n| {6}.*\n)+/, "  resources:\n    - {}\n"), 10, /needs at least one of kinds, namespaces or names: an empty entry would cover every resource/, "empty"],
-    ["a wildcard name", (doc: string) => doc.replace("names: [fluent-bit]", 'names: ["fluent-*"]'), 12, /"fluent-\*" looks like a wildcard; values are exact/, "invalid-value"],
-    ["a lower-case kind", (doc: string) => doc.replace("kinds: [DaemonSet]", "kinds: [daemonset]"), 10, /"daemonset" is not a kind/, "invalid-value"],
-    ["an empty rules list", (doc: string) => doc.replace("rules: [hostPathVolumes]", "rules: []"), 8, /rules must be a non-empty list of strings \(omit it to mean any\)/, "empty"],
-    ["a policy entry without a name", (doc: string) => doc.replace("    - name: pod-security-baseline\n      rules", "    - rules"), 7, /spec.policies\[0\].name is required: the policy's name/, "missing-required"],
-    ["an upper-case name", (doc: string) => doc.replace("name: fluent-bit-host-logs", "name: E123"), 4, /metadata.name "E123" is not a valid name/, "invalid-value"],
+    [
+      "a missing expires",
+      (doc: string) => doc.replace("  expires: 2026-12-31\n", ""),
+      5,
+      /spec.expires is required: every exception ends/,
+      "missing-required",
+    ],
+    [
+      "an expires that is not a date",
+      (doc: string) => doc.replace("expires: 2026-12-31", "expires: next year"),
+      16,
+      /spec.expires must be a date \(2026-12-31\) or a timestamp with a zone/,
+      "invalid-value",
+    ],
+    [
+      "an impossible date",
+      (doc: string) => doc.replace("expires: 2026-12-31", "expires: 2026-02-30"),
+      16,
+      /spec.expires must be a date/,
+      "invalid-value",
+    ],
+    [
+      "a timestamp without a zone",
+      (doc: string) => doc.replace("expires: 2026-12-31", "expires: 2026-12-31T10:00:00"),
+      16,
+      /with a zone/,
+      "invalid-value",
+    ],
+    [
+      "a wrong apiVersion",
+      (doc: string) => doc.replace("kube-policy-bot.dev/v1", "kube-policy-bot.dev/v2"),
+      1,
+      /kind PolicyException needs apiVersion kube-policy-bot.dev\/v1, not "kube-policy-bot.dev\/v2"/,
+      "wrong-api-version",
+    ],
+    [
+      "a typo'd spec key",
+      (doc: string) => doc.replace("  approver:", "  approvers:"),
+      15,
+      /unknown field "approvers" in spec \(did you mean "approver"\?\)/,
+      "unknown-key",
+    ],
+    [
+      "no resources",
+      (doc: string) => doc.replace(/ {2}resources:\n( {4}.*\n| {6}.*\n)+/, ""),
+      5,
+      /spec.resources is required: a non-empty list/,
+      "missing-required",
+    ],
+    [
+      "an empty resource entry",
+      (doc: string) => doc.replace(/ {2}resources:\n( {4}.*\n| {6}.*\n)+/, "  resources:\n    - {}\n"),
+      10,
+      /needs at least one of kinds, namespaces or names: an empty entry would cover every resource/,
+      "empty",
+    ],
+    [
+      "a wildcard name",
+      (doc: string) => doc.replace("names: [fluent-bit]", 'names: ["fluent-*"]'),
+      12,
+      /"fluent-\*" looks like a wildcard; values are exact/,
+      "invalid-value",
+    ],
+    [
+      "a lower-case kind",
+      (doc: string) => doc.replace("kinds: [DaemonSet]", "kinds: [daemonset]"),
+      10,
+      /"daemonset" is not a kind/,
+      "invalid-value",
+    ],
+    [
+      "an empty rules list",
+      (doc: string) => doc.replace("rules: [hostPathVolumes]", "rules: []"),
+      8,
+      /rules must be a non-empty list of strings \(omit it to mean any\)/,
+      "empty",
+    ],
+    [
+      "a policy entry without a name",
+      (doc: string) => doc.replace("    - name: pod-security-baseline\n      rules", "    - rules"),
+      7,
+      /spec.policies\[0\].name is required: the policy's name/,
+      "missing-required",
+    ],
+    [
+      "an upper-case name",
+      (doc: string) => doc.replace("name: fluent-bit-host-logs", "name: E123"),
+      4,
+      /metadata.name "E123" is not a valid name/,
+      "invalid-value",
+    ],
   ])("report %s on its line, and load nothing from the document", (_what, edit, line, message, code) => {
     const { exceptions, errors } = load(edit(FLUENT_BIT_EXCEPTION));
     expect(exceptions).toEqual([]);
@@ -88,7 +167,15 @@ describe("PolicyException documents", () => {
       { file: "b.yaml", content: `# same name\n${FLUENT_BIT_EXCEPTION}` },
     ]);
     expect(exceptions).toHaveLength(1);
-    expect(errors).toEqual([{ file: "b.yaml", line: 2, column: 1, code: "duplicate", message: expect.stringMatching(/PolicyException name "fluent-bit-host-logs" is already used at a.yaml:1/) }]);
+    expect(errors).toEqual([
+      {
+        file: "b.yaml",
+        line: 2,
+        column: 1,
+        code: "duplicate",
+        message: expect.stringMatching(/PolicyException name "fluent-bit-host-logs" is already used at a.yaml:1/),
+      },
+    ]);
   });
 
   it("a typo'd kind suggests PolicyException", () => {
@@ -103,7 +190,9 @@ describe("PolicyException documents", () => {
         file: "policies/exceptions.yaml",
         line: 1,
         column: 1,
-        message: expect.stringMatching(/names policy "pod-security-basline", which is not loaded \(did you mean "pod-security-baseline"\?\)/),
+        message: expect.stringMatching(
+          /names policy "pod-security-basline", which is not loaded \(did you mean "pod-security-baseline"\?\)/,
+        ),
         code: "unknown-policy",
         suggestion: "pod-security-baseline",
       },
@@ -129,7 +218,9 @@ describe("PolicyException documents", () => {
       expires: "2026-12-31T00:00:00.000Z",
       source: "policies/exceptions.yaml:1",
     });
-    expect(applyExceptions(findings, withoutContainer, new Date("2026-12-31T00:00:00Z")).filter((finding) => finding.exception)).toEqual([]);
+    expect(applyExceptions(findings, withoutContainer, new Date("2026-12-31T00:00:00Z")).filter((finding) => finding.exception)).toEqual(
+      [],
+    );
   });
 });
 
@@ -139,7 +230,10 @@ describe("writing a PolicyException document", () => {
     const yaml = exceptionDocumentYaml({
       name: documentName("Fluent_Bit", "pod-security-baseline"),
       policies: [{ name: "pod-security-baseline", rules: ["hostPathVolumes"] }],
-      resources: [{ kinds: ["DaemonSet"], namespaces: ["logging"], names: ["fluent-bit"] }, { kinds: ["ClusterRole"], names: ["view"] }],
+      resources: [
+        { kinds: ["DaemonSet"], namespaces: ["logging"], names: ["fluent-bit"] },
+        { kinds: ["ClusterRole"], names: ["view"] },
+      ],
       containers: ["fluent-bit"],
       reason,
       approver: "alice",
@@ -150,7 +244,10 @@ describe("writing a PolicyException document", () => {
     expect(exceptions[0]).toMatchObject({
       id: "fluent-bit-pod-security-baseline",
       policies: [{ name: "pod-security-baseline", rules: ["hostPathVolumes"] }],
-      resources: [{ kinds: ["DaemonSet"], namespaces: ["logging"], names: ["fluent-bit"] }, { kinds: ["ClusterRole"], names: ["view"] }],
+      resources: [
+        { kinds: ["DaemonSet"], namespaces: ["logging"], names: ["fluent-bit"] },
+        { kinds: ["ClusterRole"], names: ["view"] },
+      ],
       containers: ["fluent-bit"],
       reason,
       approver: "alice",

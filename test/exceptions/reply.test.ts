@@ -9,8 +9,17 @@ import { BOT, SETTINGS, T0, baselineFindings, botComment, checkedBefore, comment
 
 const findings = baselineFindings({ file: "deploy/fluent-bit.yaml", content: fluentBit() });
 const derive = (comments: PullRequestComment[], minutes = 10, users = facts()) =>
-  deriveExceptions({ comments, facts: users, settings: SETTINGS, botLogin: BOT, now: new Date(T0 + minutes * 60_000), findings, ...checkedBefore(findings) });
-const REQUEST = "/policy-exception pod-security-baseline/hostPathVolumes DaemonSet/logging/fluent-bit --expires 2w\nReason: ships node logs; @platform-security knows (SEC-123)";
+  deriveExceptions({
+    comments,
+    facts: users,
+    settings: SETTINGS,
+    botLogin: BOT,
+    now: new Date(T0 + minutes * 60_000),
+    findings,
+    ...checkedBefore(findings),
+  });
+const REQUEST =
+  "/policy-exception pod-security-baseline/hostPathVolumes DaemonSet/logging/fluent-bit --expires 2w\nReason: ships node logs; @platform-security knows (SEC-123)";
 
 describe("the reply to a grant", () => {
   const request = comment("alice", REQUEST, 1);
@@ -22,7 +31,9 @@ describe("the reply to a grant", () => {
     expect(body).toContain(`✅ **Exception E${request.id} granted** by @alice (active member of team platform-security).`);
     expect(body).toContain("- Policy: `pod-security-baseline`\n- Rule: `hostPathVolumes`\n- Resources: `DaemonSet/logging/fluent-bit`");
     expect(body).toContain("- Expires: 2026-03-16T10:01:00.000Z");
-    expect(body).toMatch(/It excuses this finding, as they are now; if their content or image changes, they block again:\n- `pod-security-baseline\/hostPathVolumes` on `DaemonSet\/logging\/fluent-bit` \(image `fluent\/fluent-bit:3.0`\) at `deploy\/fluent-bit.yaml:16`/);
+    expect(body).toMatch(
+      /It excuses this finding, as they are now; if their content or image changes, they block again:\n- `pod-security-baseline\/hostPathVolumes` on `DaemonSet\/logging\/fluent-bit` \(image `fluent\/fluent-bit:3.0`\) at `deploy\/fluent-bit.yaml:16`/,
+    );
     expect(body).toContain(`/policy-exception revoke E${request.id}`);
   });
 
@@ -55,14 +66,20 @@ describe("the reply to a grant", () => {
 describe("acknowledging every command comment once", () => {
   it("pending requests get an explanation and no reaction; refusals and malformed commands get -1", () => {
     const request = comment("bob", REQUEST, 1);
-    const comments = [request, comment("pat", `/policy-exception approve E${request.id}`, 2), comment("bob", "/policy-exception pod-security-baseline\nReason: x", 3)];
+    const comments = [
+      request,
+      comment("pat", `/policy-exception approve E${request.id}`, 2),
+      comment("bob", "/policy-exception pod-security-baseline\nReason: x", 3),
+    ];
     const replies = planReplies(derive(comments), SETTINGS);
     expect(replies.map((reply) => [reply.commentId, reply.reaction])).toEqual([
       [request.id, undefined],
       [comments[1]?.id, "-1"],
       [comments[2]?.id, "-1"],
     ]);
-    expect(replies[0]?.body).toMatch(/⏳ \*\*Exception E\d+ requested\*\*: `pod-security-baseline\/hostPathVolumes` on `DaemonSet\/logging\/fluent-bit`/);
+    expect(replies[0]?.body).toMatch(
+      /⏳ \*\*Exception E\d+ requested\*\*: `pod-security-baseline\/hostPathVolumes` on `DaemonSet\/logging\/fluent-bit`/,
+    );
     expect(replies[0]?.body).toMatch(/can answer `\/policy-exception approve E\d+`/);
     expect(replies[1]?.body).toMatch(/❌ \*\*Refused: approve E\d+\.\*\* @\u200bpat opened this pull request/);
     expect(replies[2]?.body).toMatch(/I could not read the command on line 1:\*\* the command names no resource/);
@@ -94,13 +111,18 @@ describe("acknowledging every command comment once", () => {
     expect(reply?.reaction).toBeUndefined();
     expect(reply?.body).toContain(helpText(SETTINGS));
     expect(helpText(SETTINGS)).toMatch(/the default is 14 days and the maximum 30 days/);
-    expect(helpText(SETTINGS)).toMatch(/Approvers: active members of team platform-security, or people with admin permission or higher on this repository, or active members of team observability \(for pod-security-restricted\)/);
+    expect(helpText(SETTINGS)).toMatch(
+      /Approvers: active members of team platform-security, or people with admin permission or higher on this repository, or active members of team observability \(for pod-security-restricted\)/,
+    );
   });
 });
 
 describe("the reply to a malformed command", () => {
   it("quotes the line, says what is wrong, and shows a command that works and parses", () => {
-    const [error] = parseComment("/policy-exception pod-security-baseline/hostPathVolumes deployment/logging/fluent-bit\nReason: logs", 1) as ParseError[];
+    const [error] = parseComment(
+      "/policy-exception pod-security-baseline/hostPathVolumes deployment/logging/fluent-bit\nReason: logs",
+      1,
+    ) as ParseError[];
     const text = malformedText(error as ParseError);
     expect(text).toContain("You wrote:\n```\n/policy-exception pod-security-baseline/hostPathVolumes deployment/logging/fluent-bit\n```");
     expect(text).toMatch(/is not a kind: .*did you mean Deployment\?/);

@@ -13,13 +13,25 @@ const at = (seconds: number) => new Date(T + seconds * 1000);
 const [A, B, C] = ["a", "b", "c"].map((letter) => letter.repeat(40)) as [string, string, string];
 
 function run(head: string, completedSecond: number, findings: RecordedRun["findings"], extra: Partial<RecordedRun> = {}): RecordedRun {
-  return { headSha: head, completedAt: at(completedSecond), conclusion: "failure", ...(findings !== undefined ? { findings } : {}), commentsRead: 0, forcePushesSeen: 0, ...extra };
+  return {
+    headSha: head,
+    completedAt: at(completedSecond),
+    conclusion: "failure",
+    ...(findings !== undefined ? { findings } : {}),
+    commentsRead: 0,
+    forcePushesSeen: 0,
+    ...extra,
+  };
 }
 
 function history(runs: RecordedRun[], options: Partial<PullHistory> = {}): PullHistory {
   return {
     headSha: C,
-    commits: [{ sha: A, parents: ["0".repeat(40)] }, { sha: B, parents: [A] }, { sha: C, parents: [B] }],
+    commits: [
+      { sha: A, parents: ["0".repeat(40)] },
+      { sha: B, parents: [A] },
+      { sha: C, parents: [B] },
+    ],
     complete: true,
     runs: new Map([A, B, C].map((sha) => [sha, runs.filter((entry) => entry.headSha === sha)])),
     forcePushes: [],
@@ -35,17 +47,38 @@ describe("the head an approver could have seen", () => {
 
   it("ignores cancelled (superseded) runs, and takes what two heads have in common when one completed in the comment's second", () => {
     expect(seenHead(history([run(A, 1, ["x"]), run(B, 2, ["x", "y"], { conclusion: "cancelled" })]), at(10))).toMatchObject({ sha: A });
-    expect(seenHead(history([run(A, 1, ["x", "y"]), run(B, 10, ["y", "z"])]), at(10))).toEqual({ kind: "head", sha: A, bindings: new Set(["y"]) });
+    expect(seenHead(history([run(A, 1, ["x", "y"]), run(B, 10, ["y", "z"])]), at(10))).toEqual({
+      kind: "head",
+      sha: A,
+      bindings: new Set(["y"]),
+    });
   });
 
   it("cannot be established without a completed check, a record, a complete commit list, or a single line of heads", () => {
-    expect(seenHead(history([run(A, 11, ["x"])]), at(10))).toMatchObject({ kind: "unknown", reason: expect.stringMatching(/no check of this app had completed/) });
+    expect(seenHead(history([run(A, 11, ["x"])]), at(10))).toMatchObject({
+      kind: "unknown",
+      reason: expect.stringMatching(/no check of this app had completed/),
+    });
     expect(seenHead(history([run(A, 10, ["x"])]), at(10))).toMatchObject({ kind: "unknown", reason: expect.stringMatching(/same second/) });
-    expect(seenHead(history([run(B, 1, undefined)]), at(10))).toMatchObject({ kind: "unknown", reason: expect.stringMatching(/recorded no findings/) });
-    expect(seenHead(history([run(B, 1, "overflow")]), at(10))).toMatchObject({ kind: "unknown", reason: expect.stringMatching(/too many findings/) });
-    expect(seenHead(history([run(B, 1, ["x"])], { complete: false }), at(10))).toMatchObject({ kind: "unknown", reason: expect.stringMatching(/more commits than GitHub lists/) });
+    expect(seenHead(history([run(B, 1, undefined)]), at(10))).toMatchObject({
+      kind: "unknown",
+      reason: expect.stringMatching(/recorded no findings/),
+    });
+    expect(seenHead(history([run(B, 1, "overflow")]), at(10))).toMatchObject({
+      kind: "unknown",
+      reason: expect.stringMatching(/too many findings/),
+    });
+    expect(seenHead(history([run(B, 1, ["x"])], { complete: false }), at(10))).toMatchObject({
+      kind: "unknown",
+      reason: expect.stringMatching(/more commits than GitHub lists/),
+    });
     const merged = history([run(B, 1, ["x"]), run("d".repeat(40), 2, ["x", "y"])], {
-      commits: [{ sha: A, parents: [] }, { sha: B, parents: [A] }, { sha: "d".repeat(40), parents: [A] }, { sha: C, parents: [B, "d".repeat(40)] }],
+      commits: [
+        { sha: A, parents: [] },
+        { sha: B, parents: [A] },
+        { sha: "d".repeat(40), parents: [A] },
+        { sha: C, parents: [B, "d".repeat(40)] },
+      ],
     });
     (merged.runs as Map<string, RecordedRun[]>).set("d".repeat(40), [run("d".repeat(40), 2, ["x", "y"])]);
     expect(seenHead(merged, at(10))).toMatchObject({ kind: "unknown", reason: expect.stringMatching(/off its head's first-parent line/) });
@@ -59,7 +92,10 @@ describe("the head an approver could have seen", () => {
 
   it("after a force push, is only a head judged after every force push", () => {
     const forced = { forcePushes: [at(3)] };
-    expect(seenHead(history([run(B, 5, ["x"], { forcePushesSeen: 0 })], forced), at(10))).toMatchObject({ kind: "unknown", reason: expect.stringMatching(/force-pushed at 2026-03-02T10:00:03.000Z/) });
+    expect(seenHead(history([run(B, 5, ["x"], { forcePushesSeen: 0 })], forced), at(10))).toMatchObject({
+      kind: "unknown",
+      reason: expect.stringMatching(/force-pushed at 2026-03-02T10:00:03.000Z/),
+    });
     expect(seenHead(history([run(B, 5, ["x"], { forcePushesSeen: 1 })], forced), at(10))).toMatchObject({ kind: "head", sha: B });
   });
 });
@@ -77,7 +113,12 @@ describe("the records", () => {
   it("read back what was written, and nothing malformed", () => {
     const record = { pullNumber: 7, headSha: A, commentsRead: 42, forcePushesSeen: 1, bindings: ["0123456789abcdef"] };
     expect(readFindingsRecord(`${findingsMarker(record)}\n\n**❌ Blocked**`)).toEqual(record);
-    expect(readFindingsRecord(findingsMarker({ ...record, bindings: undefined }))).toEqual({ pullNumber: 7, headSha: A, commentsRead: 42, forcePushesSeen: 1 });
+    expect(readFindingsRecord(findingsMarker({ ...record, bindings: undefined }))).toEqual({
+      pullNumber: 7,
+      headSha: A,
+      commentsRead: 42,
+      forcePushesSeen: 1,
+    });
     expect(readFindingsRecord(findingsMarker(record).replace("0123456789abcdef", "not-a-digest"))).toBeUndefined();
     expect(readFindingsRecord(findingsMarker(record).replace(` head=${A}`, ""))).toBeUndefined();
     const revoke = revokeMarker({ commentId: 9, ids: ["E1"], by: "alice", at: at(0) });

@@ -21,11 +21,25 @@ spec:
 `;
 
 describe("the Exceptions section", () => {
-  const permanent = loadPolicies([{ file: "org/policies/exceptions.yaml", content: `${document("legacy-agent", "2026-06-01")}---\n${document("old-one", "2026-01-01")}` }]).exceptions;
-  const active = comment("alice", "/policy-exception pod-security-baseline/hostPathVolumes DaemonSet/logging/fluent-bit\nReason: node logs", 1);
+  const permanent = loadPolicies([
+    { file: "org/policies/exceptions.yaml", content: `${document("legacy-agent", "2026-06-01")}---\n${document("old-one", "2026-01-01")}` },
+  ]).exceptions;
+  const active = comment(
+    "alice",
+    "/policy-exception pod-security-baseline/hostPathVolumes DaemonSet/logging/fluent-bit\nReason: node logs",
+    1,
+  );
   const pending = comment("bob", "/policy-exception pod-security-baseline DaemonSet/logging/other\nReason: maybe", 2);
   const refused = comment("alice", "/policy-exception pod-security-baseline DaemonSet/logging/x --expires 2026-01-01\nReason: late", 3);
-  const derived = deriveExceptions({ comments: [active, pending, refused], facts: facts(), settings: SETTINGS, botLogin: BOT, now, findings, ...checkedBefore(findings) });
+  const derived = deriveExceptions({
+    comments: [active, pending, refused],
+    facts: facts(),
+    settings: SETTINGS,
+    botLogin: BOT,
+    now,
+    findings,
+    ...checkedBefore(findings),
+  });
   const applied = applyExceptions(findings, [...derived.active, ...permanent], now);
   const summary = summarizeExceptions({ derived, permanent, findings: applied, now });
 
@@ -36,14 +50,20 @@ describe("the Exceptions section", () => {
     ]);
     expect(summary.expired.map((entry) => entry.id)).toEqual(["old-one"]);
     expect(summary.pending.map((entry) => entry.id)).toEqual([`E${pending.id}`]);
-    expect(summary.refused).toEqual([expect.objectContaining({ id: `E${refused.id}`, explanation: expect.stringMatching(/--expires 2026-01-01 is not after/) })]);
+    expect(summary.refused).toEqual([
+      expect.objectContaining({ id: `E${refused.id}`, explanation: expect.stringMatching(/--expires 2026-01-01 is not after/) }),
+    ]);
     expect(summary.active[0]).toMatchObject({
       scope: "pod-security-baseline/privileged on in namespace logging",
       approver: "security-team",
       expires: "2026-06-01T00:00:00.000Z",
       source: "org/policies/exceptions.yaml:1",
     });
-    expect(summary.active[1]).toMatchObject({ scope: "pod-security-baseline/hostPathVolumes on DaemonSet/logging/fluent-bit", approver: "alice", source: `comment ${active.html_url}` });
+    expect(summary.active[1]).toMatchObject({
+      scope: "pod-security-baseline/hostPathVolumes on DaemonSet/logging/fluent-bit",
+      approver: "alice",
+      source: `comment ${active.html_url}`,
+    });
   });
 
   it("renders as Markdown tables that untrusted text cannot break", () => {

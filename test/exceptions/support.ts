@@ -50,17 +50,28 @@ spec:
 /** Baseline findings only (restricted adds many more that these tests do not need). */
 export function baselineFindings(...files: { file: string; content: string }[]): Finding[] {
   const loaded = files.map(({ file, content }) => loadManifestFile(file, content));
-  return evaluate(loaded, policies.filter((policy) => policy.name === "pod-security-baseline")).findings;
+  return evaluate(
+    loaded,
+    policies.filter((policy) => policy.name === "pod-security-baseline"),
+  ).findings;
 }
 
 export function allFindings(...files: { file: string; content: string }[]): Finding[] {
-  return evaluate(files.map(({ file, content }) => loadManifestFile(file, content)), policies).findings;
+  return evaluate(
+    files.map(({ file, content }) => loadManifestFile(file, content)),
+    policies,
+  ).findings;
 }
 
 export const T0 = Date.parse("2026-03-02T10:00:00Z");
 
 let nextId = 1000;
-export function comment(login: string, body: string, minutesAfterT0: number, options: { id?: number; type?: string } = {}): PullRequestComment {
+export function comment(
+  login: string,
+  body: string,
+  minutesAfterT0: number,
+  options: { id?: number; type?: string } = {},
+): PullRequestComment {
   const id = options.id ?? nextId++;
   const created = new Date(T0 + minutesAfterT0 * 60_000).toISOString();
   return {
@@ -120,7 +131,11 @@ export class CheckRuns {
   readonly runs: RecordedRun[] = [];
 
   /** A run that completed at `minutesAfterT0`, showing `findings`. */
-  completed(findings: readonly Finding[], minutesAfterT0: number, options: { head?: string; commentsRead?: number; forcePushesSeen?: number } = {}): this {
+  completed(
+    findings: readonly Finding[],
+    minutesAfterT0: number,
+    options: { head?: string; commentsRead?: number; forcePushesSeen?: number } = {},
+  ): this {
     this.runs.push({
       headSha: options.head ?? HEAD,
       completedAt: new Date(T0 + minutesAfterT0 * 60_000),

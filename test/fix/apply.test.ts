@@ -62,7 +62,9 @@ describe("new keys go after the last entry of their mapping", () => {
   });
 
   it("adds to a flow mapping on one line and to a JSON object laid out one key per line", () => {
-    expect(fixed("sc: {runAsUser: 1}\n", [{ op: "set", path: ["sc", "runAsNonRoot"], value: true }])).toBe("sc: {runAsUser: 1, runAsNonRoot: true}\n");
+    expect(fixed("sc: {runAsUser: 1}\n", [{ op: "set", path: ["sc", "runAsNonRoot"], value: true }])).toBe(
+      "sc: {runAsUser: 1, runAsNonRoot: true}\n",
+    );
     expect(fixed("sc: {}\n", [{ op: "set", path: ["sc", "runAsNonRoot"], value: true }])).toBe("sc: {runAsNonRoot: true}\n");
     const json = '{\n  "spec": {\n    "hostNetwork": true\n  }\n}';
     expect(fixed(json, [{ op: "set", path: ["spec", "securityContext", "seccompProfile", "type"], value: "RuntimeDefault" }])).toBe(
@@ -98,7 +100,9 @@ describe("removals take their lines or their comma with them", () => {
   });
 
   it("leaves an empty flow collection where the last key or item of a block one goes", () => {
-    expect(fixed("sc:\n  add:\n  - SYS_ADMIN # bad\nx: 1\n", [{ op: "remove", path: ["sc", "add", 0] }])).toBe("sc:\n  add: [] # bad\nx: 1\n");
+    expect(fixed("sc:\n  add:\n  - SYS_ADMIN # bad\nx: 1\n", [{ op: "remove", path: ["sc", "add", 0] }])).toBe(
+      "sc:\n  add: [] # bad\nx: 1\n",
+    );
     expect(fixed("sc:\n  privileged: true\n", [{ op: "remove", path: ["sc", "privileged"] }])).toBe("sc: {}\n");
     expect(fixed("add:\n- A\n- B\n- A\n", [{ op: "pull", path: ["add"], value: "A" }])).toBe("add:\n- B\n");
   });
@@ -115,7 +119,9 @@ describe("line ends and byte-order marks", () => {
 
   it("keeps a byte-order mark", () => {
     const text = "\uFEFFspec:\n  hostPID: true\n";
-    const result = fixFiles(new Map([["f.yaml", text]]), [{ file: "f.yaml", fix: { document: 0, fix: { description: "", edits: [{ op: "set", path: ["spec", "hostPID"], value: false }] } } }]);
+    const result = fixFiles(new Map([["f.yaml", text]]), [
+      { file: "f.yaml", fix: { document: 0, fix: { description: "", edits: [{ op: "set", path: ["spec", "hostPID"], value: false }] } } },
+    ]);
     expect(result.texts.get("f.yaml")).toBe("\uFEFFspec:\n  hostPID: false\n");
   });
 

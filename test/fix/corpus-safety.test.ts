@@ -23,9 +23,17 @@ function manifestFiles(dir: string): string[] {
 
 function table(report: SafetyReport): string {
   const rows = [...report.tally.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
-  const lines = rows.map(([rule, t]) => `${rule.padEnd(58)} ${String(t.findings).padStart(6)} ${String(t.withFix).padStart(6)} ${String(t.applied).padStart(6)}  ${t.findings ? Math.round((100 * t.withFix) / t.findings) : 0}%`);
-  const total = rows.reduce((sum, [, t]) => ({ findings: sum.findings + t.findings, withFix: sum.withFix + t.withFix, applied: sum.applied + t.applied }), { findings: 0, withFix: 0, applied: 0 });
-  const refusals = [...report.refusals.entries()].sort((a, b) => b[1].count - a[1].count).map(([reason, { count, example }]) => `  ${count} × ${reason} (e.g. ${example})`);
+  const lines = rows.map(
+    ([rule, t]) =>
+      `${rule.padEnd(58)} ${String(t.findings).padStart(6)} ${String(t.withFix).padStart(6)} ${String(t.applied).padStart(6)}  ${t.findings ? Math.round((100 * t.withFix) / t.findings) : 0}%`,
+  );
+  const total = rows.reduce(
+    (sum, [, t]) => ({ findings: sum.findings + t.findings, withFix: sum.withFix + t.withFix, applied: sum.applied + t.applied }),
+    { findings: 0, withFix: 0, applied: 0 },
+  );
+  const refusals = [...report.refusals.entries()]
+    .sort((a, b) => b[1].count - a[1].count)
+    .map(([reason, { count, example }]) => `  ${count} × ${reason} (e.g. ${example})`);
   return [
     `${"rule".padEnd(58)} ${"found".padStart(6)} ${"fix".padStart(6)} ${"done".padStart(6)}  share`,
     ...lines,

@@ -32,11 +32,16 @@ const containerArb = fc.record(
       {
         privileged: fc.boolean(),
         runAsUser: fc.integer({ min: 0, max: 2000 }),
-        capabilities: fc.record({ add: fc.uniqueArray(fc.constantFrom(...CAPABILITIES), { minLength: 1, maxLength: 3 }), drop: fc.constant(["NET_RAW"]) }, { requiredKeys: [] }),
+        capabilities: fc.record(
+          { add: fc.uniqueArray(fc.constantFrom(...CAPABILITIES), { minLength: 1, maxLength: 3 }), drop: fc.constant(["NET_RAW"]) },
+          { requiredKeys: [] },
+        ),
       },
       { requiredKeys: [] },
     ),
-    ports: fc.array(fc.record({ containerPort: fc.integer({ min: 1, max: 9000 }), hostPort: fc.integer({ min: 1, max: 9000 }) }), { maxLength: 2 }),
+    ports: fc.array(fc.record({ containerPort: fc.integer({ min: 1, max: 9000 }), hostPort: fc.integer({ min: 1, max: 9000 }) }), {
+      maxLength: 2,
+    }),
   },
   { requiredKeys: ["name", "image"] },
 );
@@ -74,7 +79,10 @@ function writeYaml(value: JsonValue, layout: Layout): string {
   };
   const flow = (v: JsonValue): string => {
     if (Array.isArray(v)) return `[${v.map(flow).join(", ")}]`;
-    if (v !== null && typeof v === "object") return `{${Object.entries(v).map(([k, c]) => `${k}: ${flow(c)}`).join(", ")}}`;
+    if (v !== null && typeof v === "object")
+      return `{${Object.entries(v)
+        .map(([k, c]) => `${k}: ${flow(c)}`)
+        .join(", ")}}`;
     return scalar(v);
   };
   const mapping = (object: JsonObject, indent: number, firstPrefix: string | undefined): void => {
@@ -82,7 +90,8 @@ function writeYaml(value: JsonValue, layout: Layout): string {
       const lead = index === 0 && firstPrefix !== undefined ? firstPrefix : " ".repeat(indent);
       const isCollection = child !== null && typeof child === "object";
       const empty = isCollection && (Array.isArray(child) ? child.length === 0 : Object.keys(child).length === 0);
-      if (!isCollection || empty || layout.flowKeys.includes(key)) lines.push(`${lead}${key}: ${isCollection ? flow(child) : scalar(child)}${tail()}`);
+      if (!isCollection || empty || layout.flowKeys.includes(key))
+        lines.push(`${lead}${key}: ${isCollection ? flow(child) : scalar(child)}${tail()}`);
       else {
         lines.push(`${lead}${key}:${tail()}`);
         if (Array.isArray(child)) sequence(child, layout.indentSequences ? indent + layout.indent : indent);
@@ -120,8 +129,11 @@ function fixesFor(pod: JsonObject): FieldEdit[][] {
     const context = container["securityContext"] as JsonObject | undefined;
     if (context?.["privileged"] !== undefined) fixes.push([{ op: "set", path: [...at, "securityContext", "privileged"], value: false }]);
     const add = (context?.["capabilities"] as JsonObject | undefined)?.["add"] as string[] | undefined;
-    for (const capability of add ?? []) fixes.push([{ op: "pull", path: [...at, "securityContext", "capabilities", "add"], value: capability }]);
-    ((container["ports"] as JsonObject[] | undefined) ?? []).forEach((_port, port) => fixes.push([{ op: "remove", path: [...at, "ports", port, "hostPort"] }]));
+    for (const capability of add ?? [])
+      fixes.push([{ op: "pull", path: [...at, "securityContext", "capabilities", "add"], value: capability }]);
+    ((container["ports"] as JsonObject[] | undefined) ?? []).forEach((_port, port) =>
+      fixes.push([{ op: "remove", path: [...at, "ports", port, "hostPort"] }]),
+    );
   });
   return fixes;
 }
@@ -139,7 +151,11 @@ function expected(value: JsonObject, edits: readonly FieldEdit[]): JsonValue {
       parent = holder[segment] as JsonValue;
     }
     const holder = parent as Record<string | number, JsonValue>;
-    if (edit.op === "set") holder[last] = typeof edit.value === "object" && edit.value !== null && typeof holder[last] === "object" ? { ...(holder[last] as JsonObject), ...(edit.value as JsonObject) } : edit.value;
+    if (edit.op === "set")
+      holder[last] =
+        typeof edit.value === "object" && edit.value !== null && typeof holder[last] === "object"
+          ? { ...(holder[last] as JsonObject), ...(edit.value as JsonObject) }
+          : edit.value;
     else if (edit.op === "remove") delete holder[last];
     else if (edit.op === "append") {
       const list = (holder[last] as JsonValue[] | undefined) ?? [];

@@ -25,7 +25,12 @@ import { documentValues, fixablePolicies, sameExceptFixed } from "./safety.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const CORPUS = path.resolve(REPO, "../shared/corpora/kustomize");
-const SOURCES = existsSync(CORPUS) ? readdirSync(CORPUS, { withFileTypes: true }).filter((entry) => entry.isDirectory() && entry.name !== "expected").map((entry) => entry.name).sort() : [];
+const SOURCES = existsSync(CORPUS)
+  ? readdirSync(CORPUS, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && entry.name !== "expected")
+      .map((entry) => entry.name)
+      .sort()
+  : [];
 
 interface Tree {
   files: Map<string, string>;
@@ -44,7 +49,9 @@ function readTree(source: string): Tree {
 
 /** The roots among `files` (or only the given root directories), rendered and judged. */
 function judge(files: Map<string, string>, policies: readonly Policy[], only?: readonly string[]): Judged {
-  const names = only ? [...files.keys()].filter((file) => isKustomizationFile(file) && only.includes(directoryOf(file))) : [...files.keys()];
+  const names = only
+    ? [...files.keys()].filter((file) => isKustomizationFile(file) && only.includes(directoryOf(file)))
+    : [...files.keys()];
   const rendered = renderKustomizeRoots(memoryFileSystem(files), names, { cache: new ParseCache(), fixes: only === undefined });
   const roots = rendered.files.filter((file) => file.errors.length === 0);
   return { findings: evaluate(roots, policies).findings, roots, closures: rendered.closures, rootDirectories: rendered.roots };
@@ -64,7 +71,16 @@ interface Judged {
 function identity(finding: Finding): string {
   const { resource } = finding;
   const what = finding.policyKind === "PodSecurity" ? finding.message : finding.path;
-  return [finding.policy, finding.rule, resource.kind, resource.namespace, resource.name, finding.container, what, (resource.renderedIn ?? []).join(",")].join("|");
+  return [
+    finding.policy,
+    finding.rule,
+    resource.kind,
+    resource.namespace,
+    resource.name,
+    finding.container,
+    what,
+    (resource.renderedIn ?? []).join(","),
+  ].join("|");
 }
 
 /**
@@ -79,9 +95,11 @@ function kindOf(finding: Finding): string {
 /** What changed between two renders of an object: each differing leaf's path and new value. */
 function delta(before: JsonValue | undefined, after: JsonValue | undefined, at = ""): string {
   const isTree = (value: JsonValue | undefined): value is JsonObject | JsonValue[] => typeof value === "object" && value !== null;
-  if (!isTree(before) || !isTree(after) || Array.isArray(before) !== Array.isArray(after)) return deepEqual(before, after) ? "" : `${at}=${JSON.stringify(after)};`;
+  if (!isTree(before) || !isTree(after) || Array.isArray(before) !== Array.isArray(after))
+    return deepEqual(before, after) ? "" : `${at}=${JSON.stringify(after)};`;
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-  const child = (value: JsonValue | JsonObject, key: string): JsonValue | undefined => (value as Record<string, JsonValue | undefined>)[key];
+  const child = (value: JsonValue | JsonObject, key: string): JsonValue | undefined =>
+    (value as Record<string, JsonValue | undefined>)[key];
   return keys.map((key) => delta(child(before, key), child(after, key), `${at}.${key}`)).join("");
 }
 
@@ -125,7 +143,10 @@ describe("fixes of Kustomize roots are safe on real trees", () => {
         tally.set(finding.rule, counts);
         counts.findings++;
         if (finding.fixUnavailable !== undefined) {
-          const reason = finding.fixUnavailable.replace(/ at [^ ]+:\d+/, "").replace(/editing \S+/, "editing FILE").replace(/ in \S+, which/, " in ROOT, which");
+          const reason = finding.fixUnavailable
+            .replace(/ at [^ ]+:\d+/, "")
+            .replace(/editing \S+/, "editing FILE")
+            .replace(/ in \S+, which/, " in ROOT, which");
           flagged.set(reason, (flagged.get(reason) ?? 0) + 1);
         }
         if (!finding.fix) continue;
@@ -143,7 +164,8 @@ describe("fixes of Kustomize roots are safe on real trees", () => {
           problems.push(`${where}: the fix ${outcome.refused[0]?.reason ?? "changes nothing"}`);
           continue;
         }
-        if (!sameExceptFixed(documentValues(file, text), documentValues(file, outcome.text), fix)) problems.push(`${where}: the fix changed fields it does not name`);
+        if (!sameExceptFixed(documentValues(file, text), documentValues(file, outcome.text), fix))
+          problems.push(`${where}: the fix changed fields it does not name`);
         if (applyFixes(file, outcome.text, [fix]).text !== outcome.text) problems.push(`${where}: the fix is not idempotent`);
 
         const affected = whole.rootDirectories.filter((root) => whole.closures.get(root)?.includes(file));
@@ -155,7 +177,8 @@ describe("fixes of Kustomize roots are safe on real trees", () => {
         const after = judge(new Map([...tree.files, [file, outcome.text]]), policies, affected);
         const afterIds = after.findings.map(identity);
         if (afterIds.some((id) => sameFinding(id, identity(finding)))) problems.push(`${where}: the finding is still there after its fix`);
-        for (const found of after.findings) if (!beforeKinds.has(kindOf(found))) problems.push(`${where}: the fix introduced ${identity(found)}`);
+        for (const found of after.findings)
+          if (!beforeKinds.has(kindOf(found))) problems.push(`${where}: the fix introduced ${identity(found)}`);
         // Only the objects with this finding change (one source line may be rendered several times), all alike.
         const afterObjects = objectsByRoot(after.roots);
         const deltas = new Set<string>();
@@ -163,15 +186,20 @@ describe("fixes of Kustomize roots are safe on real trees", () => {
           const now = afterObjects.get(root) ?? [];
           const changed = objects.flatMap((object, index) => (deepEqual(object, now[index]) ? [] : [delta(object, now[index])]));
           if (now.length !== objects.length) problems.push(`${where}: the fix changed which objects ${root} renders`);
-          else if (changed.length > 0 && !finding.resource.renderedIn?.includes(root)) problems.push(`${where}: the fix changed ${changed.length} object(s) of ${root}`);
+          else if (changed.length > 0 && !finding.resource.renderedIn?.includes(root))
+            problems.push(`${where}: the fix changed ${changed.length} object(s) of ${root}`);
           for (const change of changed) deltas.add(change);
         }
-        if (deltas.size !== 1) problems.push(`${where}: the fix changed ${deltas.size === 0 ? "no rendered object" : "rendered objects in different ways"}`);
+        if (deltas.size !== 1)
+          problems.push(`${where}: the fix changed ${deltas.size === 0 ? "no rendered object" : "rendered objects in different ways"}`);
       }
       console.log(`${source}: ${Date.now() - started} ms`);
     }
     const rows = [...tally.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
-    const total = rows.reduce((sum, [, t]) => ({ findings: sum.findings + t.findings, fixed: sum.fixed + t.fixed }), { findings: 0, fixed: 0 });
+    const total = rows.reduce((sum, [, t]) => ({ findings: sum.findings + t.findings, fixed: sum.fixed + t.fixed }), {
+      findings: 0,
+      fixed: 0,
+    });
     console.log(
       [
         `Fixes on the Kustomize roots of ${SOURCES.length} trees:`,

@@ -20,7 +20,10 @@ import { defaultPolicySources } from "../../src/policy/shipped.js";
 import type { Finding, Policy } from "../../src/policy/types.js";
 
 const PSP_CONSTRAINTS = ["K8sPSPPrivilegedContainer", "K8sPSPHostNamespace", "K8sPSPAllowPrivilegeEscalationContainer"]
-  .map((kind) => `apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: ${kind}\nmetadata:\n  name: psp-${kind.toLowerCase()}\nspec:\n  enforcementAction: warn\n`)
+  .map(
+    (kind) =>
+      `apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: ${kind}\nmetadata:\n  name: psp-${kind.toLowerCase()}\nspec:\n  enforcementAction: warn\n`,
+  )
   .join("---\n");
 
 /** The shipped policies plus the Gatekeeper PSP kinds that have fixes: every rule with a fix runs. */
@@ -110,7 +113,8 @@ export function checkFile(file: string, text: string, policies: readonly Policy[
   const onceText = once.texts.get(file) ?? text;
   const second = evaluate([loadManifestFile(file, onceText)], policies);
   const twice = fixFiles(new Map([[file, onceText]]), second.findings);
-  if (twice.applied.length > 0) report.problems.push(`${file}: a second --fix still changed ${twice.applied.map((f) => f.rule).join(", ")}`);
+  if (twice.applied.length > 0)
+    report.problems.push(`${file}: a second --fix still changed ${twice.applied.map((f) => f.rule).join(", ")}`);
 }
 
 export function documentValues(file: string, text: string): Map<number, JsonValue> {

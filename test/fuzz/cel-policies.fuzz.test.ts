@@ -17,7 +17,10 @@ const VAP: Json = {
   metadata: { name: "p" },
   spec: {
     paramKind: { apiVersion: "v1", kind: "ConfigMap" },
-    matchConstraints: { resourceRules: [{ apiGroups: ["*"], apiVersions: ["*"], operations: ["*"], resources: ["*"] }], namespaceSelector: { matchLabels: { a: "b" } } },
+    matchConstraints: {
+      resourceRules: [{ apiGroups: ["*"], apiVersions: ["*"], operations: ["*"], resources: ["*"] }],
+      namespaceSelector: { matchLabels: { a: "b" } },
+    },
     matchConditions: [{ name: "m", expression: "true" }],
     variables: [{ name: "v", expression: "object.metadata.name" }],
     validations: [{ expression: "variables.v != ''", messageExpression: "'x'", reason: "Invalid" }],
@@ -27,21 +30,43 @@ const BINDING: Json = {
   apiVersion: "admissionregistration.k8s.io/v1",
   kind: "ValidatingAdmissionPolicyBinding",
   metadata: { name: "b" },
-  spec: { policyName: "p", validationActions: ["Deny"], paramRef: { name: "c", parameterNotFoundAction: "Deny" }, matchResources: { objectSelector: {} } },
+  spec: {
+    policyName: "p",
+    validationActions: ["Deny"],
+    paramRef: { name: "c", parameterNotFoundAction: "Deny" },
+    matchResources: { objectSelector: {} },
+  },
 };
 const VPOL: Json = {
   apiVersion: "policies.kyverno.io/v1",
   kind: "ValidatingPolicy",
   metadata: { name: "k" },
-  spec: { validationActions: ["Audit"], matchConstraints: { resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE"], resources: ["pods"] }] }, validations: [{ expression: "has(object.spec)" }] },
+  spec: {
+    validationActions: ["Audit"],
+    matchConstraints: { resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE"], resources: ["pods"] }] },
+    validations: [{ expression: "has(object.spec)" }],
+  },
 };
 const TEMPLATE: Json = {
   apiVersion: "templates.gatekeeper.sh/v1",
   kind: "ConstraintTemplate",
   metadata: { name: "t" },
-  spec: { crd: { spec: { names: { kind: "FuzzKind" } } }, targets: [{ target: "admission.k8s.gatekeeper.sh", code: [{ engine: "K8sNativeValidation", source: { validations: [{ expression: "true" }] } }] }] },
+  spec: {
+    crd: { spec: { names: { kind: "FuzzKind" } } },
+    targets: [
+      {
+        target: "admission.k8s.gatekeeper.sh",
+        code: [{ engine: "K8sNativeValidation", source: { validations: [{ expression: "true" }] } }],
+      },
+    ],
+  },
 };
-const CONSTRAINT: Json = { apiVersion: "constraints.gatekeeper.sh/v1beta1", kind: "FuzzKind", metadata: { name: "c" }, spec: { parameters: { a: 1 } } };
+const CONSTRAINT: Json = {
+  apiVersion: "constraints.gatekeeper.sh/v1beta1",
+  kind: "FuzzKind",
+  metadata: { name: "c" },
+  spec: { parameters: { a: 1 } },
+};
 
 /** Every path of a JSON value. */
 function paths(value: Json, prefix: (string | number)[] = []): (string | number)[][] {
@@ -55,11 +80,15 @@ function replaced(value: Json, path: readonly (string | number)[], by: Json): Js
   if (path.length === 0) return by;
   const [head, ...rest] = path;
   if (Array.isArray(value)) return value.map((item, i) => (i === head ? replaced(item, rest, by) : item));
-  if (value && typeof value === "object") return { ...value, [head as string]: replaced((value as Record<string, Json>)[head as string] as Json, rest, by) };
+  if (value && typeof value === "object")
+    return { ...value, [head as string]: replaced((value as Record<string, Json>)[head as string] as Json, rest, by) };
   return value;
 }
 
-const manifest = loadManifestFile("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  containers:\n  - name: a\n    image: nginx\n");
+const manifest = loadManifestFile(
+  "pod.yaml",
+  "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  containers:\n  - name: a\n    image: nginx\n",
+);
 
 describe("hostile CEL policy documents", () => {
   test.each([

@@ -29,10 +29,45 @@ function checkCommands(body: string): void {
 
 const hostilePiece = fc.oneof(
   fc.constantFrom(
-    REQUEST, "/policy-exception approve E1", "/policy-exception revoke E1-2", "/policy-exception help",
-    "```", "~~~", "````\n", "<!--", "-->", "> ", ">>>>>>>> ", "    ", "\t", "\n", "\r\n", "\r", "\u2028", "\u0085",
-    "\u0000", "\uD800", "\uDFFF", "\u202E", "\u200B", "\uFEFF", "🙂", "Ａ", "／policy-exception", "/policy\u200B-exception", "/pol\u0456cy-exception",
-    "Reason:", "reason :", "--expires", " 14d", "--container", "*", "[x](http://e)", "<details>", "</details>", "`",
+    REQUEST,
+    "/policy-exception approve E1",
+    "/policy-exception revoke E1-2",
+    "/policy-exception help",
+    "```",
+    "~~~",
+    "````\n",
+    "<!--",
+    "-->",
+    "> ",
+    ">>>>>>>> ",
+    "    ",
+    "\t",
+    "\n",
+    "\r\n",
+    "\r",
+    "\u2028",
+    "\u0085",
+    "\u0000",
+    "\uD800",
+    "\uDFFF",
+    "\u202E",
+    "\u200B",
+    "\uFEFF",
+    "🙂",
+    "Ａ",
+    "／policy-exception",
+    "/policy\u200B-exception",
+    "/pol\u0456cy-exception",
+    "Reason:",
+    "reason :",
+    "--expires",
+    " 14d",
+    "--container",
+    "*",
+    "[x](http://e)",
+    "<details>",
+    "</details>",
+    "`",
   ),
   fc.string({ maxLength: 20 }),
   fc.string({ unit: "binary", maxLength: 10 }),
@@ -41,13 +76,21 @@ const hostilePiece = fc.oneof(
 describe("parseComment on hostile bodies", () => {
   test("never throws; commands come only from lines that say /policy-exception", () => {
     fc.assert(
-      fc.property(fc.array(hostilePiece, { maxLength: 200 }).map((parts) => parts.join("")), (body) => checkCommands(body)),
+      fc.property(
+        fc.array(hostilePiece, { maxLength: 200 }).map((parts) => parts.join("")),
+        (body) => checkCommands(body),
+      ),
       { numRuns: 3000 },
     );
   });
 
   test("look-alike characters never make a command", () => {
-    for (const fake of ["／policy-exception pod-security-baseline Pod/default/x", "/policy\u200B-exception pod-security-baseline Pod/default/x", "/pol\u0456cy-exception pod-security-baseline Pod/default/x", "\u202E/policy-exception"]) {
+    for (const fake of [
+      "／policy-exception pod-security-baseline Pod/default/x",
+      "/policy\u200B-exception pod-security-baseline Pod/default/x",
+      "/pol\u0456cy-exception pod-security-baseline Pod/default/x",
+      "\u202E/policy-exception",
+    ]) {
       expect(parseComment(`${fake}\nReason: INC-1`, 1).filter((command) => command.kind !== "error")).toEqual([]);
     }
   });

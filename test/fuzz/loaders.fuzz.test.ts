@@ -14,10 +14,74 @@ import { load } from "./support.js";
 
 /** Pieces of YAML syntax, scalars that are not what they seem, and characters that are trouble. */
 const TOKENS = [
-  "apiVersion: v1\n", "kind: Pod\n", "kind: List\nitems:\n", "metadata:\n  name: x\n", "spec:\n", "  containers:\n", "  - name: a\n", "    securityContext: {privileged: true}\n",
-  "---\n", "...\n", "%YAML 1.1\n", "%TAG !e! tag:example.com,2000:\n", "&a ", "*a ", "&b [*a, *a, *a]\n", "<<: *a\n", "<<: [*a, *b]\n", "? ", ": ", "- ", "-\n", "{", "}", "[", "]", ",", "|", "|-\n", ">+\n", "'", '"', "\\", "#", "!", "!!str ", "!!int ", "!!binary ", "!!python/object ", "!<tag:yaml.org,2002:str> ",
-  "0755", "1e3", "0x1F", "0o17", "yes", "on", "~", ".inf", "-.nan", "1_000", "08", "1:30", "2001-12-14t21:59:43.10-05:00", "9223372036854775808", "null",
-  "\t", "  ", "    ", "\n", "\r\n", "\r", "\uFEFF", "\u2028", "\u0085", "\u0000", "\uD800", "é", "𝕂", "\u202E",
+  "apiVersion: v1\n",
+  "kind: Pod\n",
+  "kind: List\nitems:\n",
+  "metadata:\n  name: x\n",
+  "spec:\n",
+  "  containers:\n",
+  "  - name: a\n",
+  "    securityContext: {privileged: true}\n",
+  "---\n",
+  "...\n",
+  "%YAML 1.1\n",
+  "%TAG !e! tag:example.com,2000:\n",
+  "&a ",
+  "*a ",
+  "&b [*a, *a, *a]\n",
+  "<<: *a\n",
+  "<<: [*a, *b]\n",
+  "? ",
+  ": ",
+  "- ",
+  "-\n",
+  "{",
+  "}",
+  "[",
+  "]",
+  ",",
+  "|",
+  "|-\n",
+  ">+\n",
+  "'",
+  '"',
+  "\\",
+  "#",
+  "!",
+  "!!str ",
+  "!!int ",
+  "!!binary ",
+  "!!python/object ",
+  "!<tag:yaml.org,2002:str> ",
+  "0755",
+  "1e3",
+  "0x1F",
+  "0o17",
+  "yes",
+  "on",
+  "~",
+  ".inf",
+  "-.nan",
+  "1_000",
+  "08",
+  "1:30",
+  "2001-12-14t21:59:43.10-05:00",
+  "9223372036854775808",
+  "null",
+  "\t",
+  "  ",
+  "    ",
+  "\n",
+  "\r\n",
+  "\r",
+  "\uFEFF",
+  "\u2028",
+  "\u0085",
+  "\u0000",
+  "\uD800",
+  "é",
+  "𝕂",
+  "\u202E",
 ];
 const soup = fc.array(fc.oneof(fc.constantFrom(...TOKENS), fc.string({ maxLength: 8 })), { maxLength: 80 }).map((parts) => parts.join(""));
 
@@ -30,7 +94,8 @@ function checkErrors(errors: ReadonlyArray<{ line: number; column: number; messa
   }
 }
 
-const lineCount = (text: string | Uint8Array): number => (typeof text === "string" ? text : Buffer.from(text).toString("latin1")).split(/\r\n|\r|\n/).length;
+const lineCount = (text: string | Uint8Array): number =>
+  (typeof text === "string" ? text : Buffer.from(text).toString("latin1")).split(/\r\n|\r|\n/).length;
 
 describe("the manifest loader", () => {
   test("never throws on token soup, text or bytes; every error has a line; every object has apiVersion and kind", () => {
@@ -55,7 +120,9 @@ describe("the manifest loader", () => {
     const scalar = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: s\ndata:\n  x: ${"b".repeat(4 * 1024 * 1024)}\n`;
     expect(load(scalar)).toMatchObject({ errors: [], manifests: [expect.anything()] });
     // 1 MiB of "[": refused at the depth limit, without blowing the stack.
-    expect(load("[".repeat(1024 * 1024)).errors).toEqual([expect.objectContaining({ line: 1, message: expect.stringMatching(/nesting deeper than 100/) })]);
+    expect(load("[".repeat(1024 * 1024)).errors).toEqual([
+      expect.objectContaining({ line: 1, message: expect.stringMatching(/nesting deeper than 100/) }),
+    ]);
     // 100,000 empty documents: nothing to check.
     expect(load("---\n".repeat(100_000))).toMatchObject({ errors: [], manifests: [] });
     // A mapping of 150,000 keys (about 3 MB): read in full.
@@ -65,14 +132,17 @@ describe("the manifest loader", () => {
     expect(Object.keys(loaded.manifests[0]?.object["data"] as object)).toHaveLength(150_000);
     // Denser: 300,000 keys on one line (600,000 nodes in 4.9 MB) pass the byte limit but not the node limit.
     const dense = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: d\ndata:\n  m: {${Array.from({ length: 300_000 }, (_, index) => `k${index}: ${index}`).join(", ")}}\n`;
-    expect(load(dense).errors).toEqual([expect.objectContaining({ line: 6, message: expect.stringMatching(/more than 400000 YAML nodes/) })]);
+    expect(load(dense).errors).toEqual([
+      expect.objectContaining({ line: 6, message: expect.stringMatching(/more than 400000 YAML nodes/) }),
+    ]);
   });
 
   test("an alias bomb at any scale is refused where the budget broke, not expanded", () => {
     fc.assert(
       fc.property(fc.integer({ min: 2, max: 12 }), fc.integer({ min: 2, max: 12 }), (fanout, levels) => {
         const lines = ['a0: &a0 "x"'];
-        for (let level = 1; level < levels; level++) lines.push(`a${level}: &a${level} [${Array.from({ length: fanout }, () => `*a${level - 1}`).join(", ")}]`);
+        for (let level = 1; level < levels; level++)
+          lines.push(`a${level}: &a${level} [${Array.from({ length: fanout }, () => `*a${level - 1}`).join(", ")}]`);
         const loaded = load(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n  ${lines.join("\n  ")}\n`);
         // Nodes the aliases add: level L holds `fanout` copies of level L-1 (size(0) = 1, size(L) = 1 + fanout * size(L-1)).
         let size = 1;
@@ -82,7 +152,10 @@ describe("the manifest loader", () => {
           size = 1 + fanout * size;
         }
         // The budget for a small file is 10,000 added nodes; well past it is refused, well within it is read.
-        if (added >= 20_000) expect(loaded.errors).toEqual([expect.objectContaining({ line: expect.any(Number), message: expect.stringMatching(/aliases expand to more nodes/) })]);
+        if (added >= 20_000)
+          expect(loaded.errors).toEqual([
+            expect.objectContaining({ line: expect.any(Number), message: expect.stringMatching(/aliases expand to more nodes/) }),
+          ]);
         if (added <= 5_000) expect(loaded.errors).toEqual([]);
       }),
       { numRuns: 60 },
@@ -102,11 +175,21 @@ describe("the policy loader", () => {
 
   test("never throws on soup, arbitrary JSON values or policy-shaped documents with wrong types; every error has a line", () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(soup, policyish, fc.jsonValue({ maxDepth: 5 }).map((value) => JSON.stringify(value))), { minLength: 1, maxLength: 4 }), (texts) => {
-        const result = loadPolicies(texts.map((content, index) => ({ file: `p${index}.yaml`, content })));
-        checkErrors(result.errors, Math.max(...texts.map(lineCount)));
-        for (const policy of result.policies) expect(policy.name.length).toBeGreaterThan(0);
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(
+            soup,
+            policyish,
+            fc.jsonValue({ maxDepth: 5 }).map((value) => JSON.stringify(value)),
+          ),
+          { minLength: 1, maxLength: 4 },
+        ),
+        (texts) => {
+          const result = loadPolicies(texts.map((content, index) => ({ file: `p${index}.yaml`, content })));
+          checkErrors(result.errors, Math.max(...texts.map(lineCount)));
+          for (const policy of result.policies) expect(policy.name.length).toBeGreaterThan(0);
+        },
+      ),
       { numRuns: 1500 },
     );
   });
@@ -116,8 +199,14 @@ describe("the config parsers", () => {
   const configish = fc
     .record({
       manifests: fc.jsonValue({ maxDepth: 3 }),
-      policies: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.record({ overrides: fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 2 })) })),
-      check: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.record({ name: fc.string({ maxLength: 150 }), failureMode: fc.constantFrom("fail-open", "fail-closed", "open", 1) })),
+      policies: fc.oneof(
+        fc.jsonValue({ maxDepth: 3 }),
+        fc.record({ overrides: fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 2 })) }),
+      ),
+      check: fc.oneof(
+        fc.jsonValue({ maxDepth: 2 }),
+        fc.record({ name: fc.string({ maxLength: 150 }), failureMode: fc.constantFrom("fail-open", "fail-closed", "open", 1) }),
+      ),
       exceptions: fc.jsonValue({ maxDepth: 3 }),
     })
     .map((config) => JSON.stringify(config));

@@ -20,7 +20,9 @@ type Expectation =
   | { outcome: "loads"; objects: number; values?: Record<string, JsonValue> };
 
 const expectations = (JSON.parse(readFileSync(path.join(DIR, "EXPECTED.json"), "utf8")) as { files: Record<string, Expectation> }).files;
-const files = readdirSync(DIR).filter((file) => /\.(ya?ml|json)$/.test(file) && file !== "EXPECTED.json").sort();
+const files = readdirSync(DIR)
+  .filter((file) => /\.(ya?ml|json)$/.test(file) && file !== "EXPECTED.json")
+  .sort();
 
 function valueAt(value: JsonValue | undefined, dotted: string): JsonValue | undefined {
   return dotted.split(".").reduce<JsonValue | undefined>((current, part) => {
@@ -37,7 +39,9 @@ beforeAll(async () => {
 describe("the nasty YAML corpus", () => {
   test("every file has an expectation, and every expectation a file", () => {
     expect(files).toEqual(Object.keys(expectations).sort());
-    console.log(`nasty corpus: ${files.length} files (${Object.values(expectations).filter((e) => e.outcome === "error").length} refused, ${Object.values(expectations).filter((e) => e.outcome === "violates").length} violations found, ${Object.values(expectations).filter((e) => e.outcome === "loads").length} clean)`);
+    console.log(
+      `nasty corpus: ${files.length} files (${Object.values(expectations).filter((e) => e.outcome === "error").length} refused, ${Object.values(expectations).filter((e) => e.outcome === "violates").length} violations found, ${Object.values(expectations).filter((e) => e.outcome === "loads").length} clean)`,
+    );
   });
 
   test.each(files)("%s", (file) => {
@@ -45,17 +49,24 @@ describe("the nasty YAML corpus", () => {
     const loaded = load(readFileSync(path.join(DIR, file)), file);
     if (expectation.outcome === "error") {
       expect(loaded.manifests).toHaveLength(expectation.objects ?? 0);
-      expect(loaded.errors.map((error) => [error.line, error.message])).toEqual([[expectation.line, expect.stringContaining(expectation.message)]]);
+      expect(loaded.errors.map((error) => [error.line, error.message])).toEqual([
+        [expectation.line, expect.stringContaining(expectation.message)],
+      ]);
       return;
     }
     expect(loaded.errors).toEqual([]);
     if (expectation.objects !== undefined) expect(loaded.manifests).toHaveLength(expectation.objects);
-    for (const [dotted, value] of Object.entries(expectation.values ?? {})) expect([dotted, valueAt(loaded.manifests[0]?.object, dotted)]).toEqual([dotted, value]);
+    for (const [dotted, value] of Object.entries(expectation.values ?? {}))
+      expect([dotted, valueAt(loaded.manifests[0]?.object, dotted)]).toEqual([dotted, value]);
     if (expectation.outcome === "violates") {
-      const denied = findingsOf(loaded, policies).filter((finding) => / deny /.test(finding)).map((finding) => finding.split(" ")[0]);
+      const denied = findingsOf(loaded, policies)
+        .filter((finding) => / deny /.test(finding))
+        .map((finding) => finding.split(" ")[0]);
       for (const rule of expectation.rules) expect(denied).toContain(rule);
       if (expectation.line !== undefined) {
-        const lines = loaded.manifests.flatMap((manifest) => [manifest.locate(["spec", "containers", 0, "securityContext", "privileged"]).line]);
+        const lines = loaded.manifests.flatMap((manifest) => [
+          manifest.locate(["spec", "containers", 0, "securityContext", "privileged"]).line,
+        ]);
         expect(lines).toContain(expectation.line);
       }
     }

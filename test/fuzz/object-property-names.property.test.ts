@@ -27,11 +27,16 @@ const objectName = fc.constantFrom(
   "__defineGetter__",
   "__lookupGetter__",
 );
-const apiVersion = fc.oneof(fc.constantFrom("v1", "apps/v1", "batch/v1", "argoproj.io/v1alpha1"), objectName.map((name) => `${name}/v1`), objectName);
+const apiVersion = fc.oneof(
+  fc.constantFrom("v1", "apps/v1", "batch/v1", "argoproj.io/v1alpha1"),
+  objectName.map((name) => `${name}/v1`),
+  objectName,
+);
 const kind = fc.oneof(objectName, fc.constantFrom("Pod", "Deployment", "CronJob", "List", "Rollout", "Workflow"));
 
-const hostileDocument = fc.record({ apiVersion, kind, name: objectName, key: objectName, value: objectName, items: fc.boolean() }).map(
-  ({ apiVersion, kind, name, key, value, items }) =>
+const hostileDocument = fc
+  .record({ apiVersion, kind, name: objectName, key: objectName, value: objectName, items: fc.boolean() })
+  .map(({ apiVersion, kind, name, key, value, items }) =>
     [
       `apiVersion: ${apiVersion}`,
       `kind: ${kind}`,
@@ -41,9 +46,10 @@ const hostileDocument = fc.record({ apiVersion, kind, name: objectName, key: obj
     ]
       .filter(Boolean)
       .join("\n"),
-);
+  );
 
-const privilegedPod = "apiVersion: v1\nkind: Pod\nmetadata: {name: breakout}\nspec:\n  containers:\n  - name: c\n    image: nginx\n    securityContext: {privileged: true}\n";
+const privilegedPod =
+  "apiVersion: v1\nkind: Pod\nmetadata: {name: breakout}\nspec:\n  containers:\n  - name: c\n    image: nginx\n    securityContext: {privileged: true}\n";
 
 describe("object property names in manifests", () => {
   test("never crash the check, and never hide the privileged Pod beside them", () => {

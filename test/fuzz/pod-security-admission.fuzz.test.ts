@@ -16,7 +16,10 @@ import { shippedPolicies } from "./support.js";
 const anyValue = fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<JsonValue>;
 const configuration = fc.record(
   {
-    defaults: fc.oneof(anyValue, fc.dictionary(fc.constantFrom("enforce", "enforce-version", "warn", "warn-version", "audit", "audit-version", "enforse"), anyValue)),
+    defaults: fc.oneof(
+      anyValue,
+      fc.dictionary(fc.constantFrom("enforce", "enforce-version", "warn", "warn-version", "audit", "audit-version", "enforse"), anyValue),
+    ),
     exemptions: fc.oneof(anyValue, fc.dictionary(fc.constantFrom("usernames", "namespaces", "runtimeClasses", "users"), anyValue)),
   },
   { requiredKeys: [] },
@@ -27,7 +30,13 @@ describe("Pod Security admission configuration and labels, fuzzed", () => {
     fc.assert(
       fc.property(configuration, fc.boolean(), (body, wrapped) => {
         const inner = { apiVersion: "pod-security.admission.config.k8s.io/v1", kind: "PodSecurityConfiguration", ...body };
-        const document = wrapped ? { apiVersion: "apiserver.config.k8s.io/v1", kind: "AdmissionConfiguration", plugins: [{ name: "PodSecurity", configuration: inner }] } : inner;
+        const document = wrapped
+          ? {
+              apiVersion: "apiserver.config.k8s.io/v1",
+              kind: "AdmissionConfiguration",
+              plugins: [{ name: "PodSecurity", configuration: inner }],
+            }
+          : inner;
         const loaded = loadPolicies([{ file: "psa.yaml", content: dump(document) }]);
         for (const error of loaded.errors) expect(error.line).toBeGreaterThanOrEqual(1);
         expect(loaded.errors.length > 0 || loaded.podSecurityAdmission !== undefined).toBe(true);
@@ -38,12 +47,26 @@ describe("Pod Security admission configuration and labels, fuzzed", () => {
 
   it("any labels on the Namespace: no throw, and a privileged pod there passes enforce only under a valid privileged enforce label", async () => {
     const policies = await shippedPolicies();
-    const labelValue = fc.oneof(fc.constantFrom("privileged", "baseline", "restricted", "latest", "v1.0", "v1.99", "Privileged", ""), fc.string(), anyValue);
-    const labels = fc.dictionary(fc.constantFrom("pod-security.kubernetes.io/enforce", "pod-security.kubernetes.io/enforce-version", "pod-security.kubernetes.io/warn", "pod-security.kubernetes.io/audit", "team"), labelValue);
+    const labelValue = fc.oneof(
+      fc.constantFrom("privileged", "baseline", "restricted", "latest", "v1.0", "v1.99", "Privileged", ""),
+      fc.string(),
+      anyValue,
+    );
+    const labels = fc.dictionary(
+      fc.constantFrom(
+        "pod-security.kubernetes.io/enforce",
+        "pod-security.kubernetes.io/enforce-version",
+        "pod-security.kubernetes.io/warn",
+        "pod-security.kubernetes.io/audit",
+        "team",
+      ),
+      labelValue,
+    );
     fc.assert(
       fc.property(labels, (given) => {
         const namespace = dump({ apiVersion: "v1", kind: "Namespace", metadata: { name: "fuzz", labels: given } });
-        const pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: fuzz}\nspec:\n  containers:\n  - name: c\n    image: nginx\n    securityContext: {privileged: true}\n";
+        const pod =
+          "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: fuzz}\nspec:\n  containers:\n  - name: c\n    image: nginx\n    securityContext: {privileged: true}\n";
         const result = evaluate([loadManifestFile("ns.yaml", namespace), loadManifestFile("pod.yaml", pod)], policies);
         const denied = result.findings.some((finding) => finding.action === "deny" && finding.rule === "privileged");
         const enforce = given["pod-security.kubernetes.io/enforce"];

@@ -25,7 +25,10 @@ export async function shippedPolicies(): Promise<Policy[]> {
 /** Every finding of a file as "policy/rule action kind/name", sorted: positions left out. */
 export function findingsOf(loaded: LoadedFile, policies: readonly Policy[]): string[] {
   return evaluate([loaded], policies)
-    .findings.map((finding) => `${finding.policy}/${finding.rule} ${finding.action} ${finding.resource.kind}/${finding.resource.name}${finding.container ? ` ${finding.container}` : ""}`)
+    .findings.map(
+      (finding) =>
+        `${finding.policy}/${finding.rule} ${finding.action} ${finding.resource.kind}/${finding.resource.name}${finding.container ? ` ${finding.container}` : ""}`,
+    )
     .sort();
 }
 
@@ -70,20 +73,33 @@ export const violatingWorkload: fc.Arbitrary<JsonObject> = fc
     containers: fc.uniqueArray(name, { minLength: 1, maxLength: 3 }),
     image,
     port: fc.integer({ min: 1, max: 65535 }),
-    labels: fc.dictionary(fc.stringMatching(/^[a-z]{1,8}$/), fc.oneof(name, fc.constantFrom("yes", "on", "true", "0755", "1e3", "0x1F", "~", "null", "")), { maxKeys: 3 }),
+    labels: fc.dictionary(
+      fc.stringMatching(/^[a-z]{1,8}$/),
+      fc.oneof(name, fc.constantFrom("yes", "on", "true", "0755", "1e3", "0x1F", "~", "null", "")),
+      { maxKeys: 3 },
+    ),
   })
   .map(({ kind, name: objectName, namespace, violations, containers, image: img, port, labels }): JsonObject => {
     const spec = podSpec(
       containers.map((containerName, index) => container(containerName, img, index === 0 ? violations : [], port)),
       violations,
     );
-    const metadata: JsonObject = { name: objectName, ...(namespace ? { namespace } : {}), ...(Object.keys(labels).length > 0 ? { labels } : {}) };
+    const metadata: JsonObject = {
+      name: objectName,
+      ...(namespace ? { namespace } : {}),
+      ...(Object.keys(labels).length > 0 ? { labels } : {}),
+    };
     const template: JsonObject = { metadata: { labels: { app: objectName } }, spec };
     switch (kind) {
       case "Pod":
         return { apiVersion: "v1", kind, metadata, spec };
       case "CronJob":
-        return { apiVersion: "batch/v1", kind, metadata, spec: { schedule: "*/5 * * * *", jobTemplate: { spec: { template } } } as JsonObject };
+        return {
+          apiVersion: "batch/v1",
+          kind,
+          metadata,
+          spec: { schedule: "*/5 * * * *", jobTemplate: { spec: { template } } } as JsonObject,
+        };
       default:
         return { apiVersion: "apps/v1", kind, metadata, spec: { selector: { matchLabels: { app: objectName } }, template } };
     }
@@ -179,7 +195,15 @@ class Writer {
     if (typeof value === "number") {
       if (!Number.isInteger(value) || value < 0) return { inline: String(value) };
       // go-yaml v2 ints: decimal, 0x hex, a leading 0 for octal, a + sign, and _ separators.
-      return { inline: this.pick([String(value), `0x${value.toString(16)}`, value > 0 ? `0${value.toString(8)}` : "0", `+${value}`, String(value).replace(/\B(?=(\d{3})+$)/g, "_")]) };
+      return {
+        inline: this.pick([
+          String(value),
+          `0x${value.toString(16)}`,
+          value > 0 ? `0${value.toString(8)}` : "0",
+          `+${value}`,
+          String(value).replace(/\B(?=(\d{3})+$)/g, "_"),
+        ]),
+      };
     }
     const text = value as string;
     const styles: Written[] = [{ inline: JSON.stringify(text) }, { inline: `'${text.replace(/'/g, "''")}'` }];
@@ -201,7 +225,9 @@ class Writer {
     const prefix = anchor ? `${anchor} ` : "";
     if (value === null || typeof value !== "object") return `${prefix}${(this.scalar(value, true) as { inline: string }).inline}`;
     if (Array.isArray(value)) return `${prefix}[${value.map((item) => this.flow(item)).join(", ")}]`;
-    return `${prefix}{${this.entries(value).map(([k, v]) => `${this.key(k)}: ${this.flow(v)}`).join(", ")}}`;
+    return `${prefix}{${this.entries(value)
+      .map(([k, v]) => `${this.key(k)}: ${this.flow(v)}`)
+      .join(", ")}}`;
   }
 
   private entries(value: JsonObject): Array<[string, JsonValue]> {
@@ -216,7 +242,8 @@ class Writer {
 
   /** A node below a key or dash at `level`. */
   node(value: JsonValue, level: number, sequenceUnderKey = false): Written {
-    const empty = value !== null && typeof value === "object" && (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0);
+    const empty =
+      value !== null && typeof value === "object" && (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0);
     if (value === null || typeof value !== "object") {
       const { alias, anchor } = this.anchorOrAlias(value);
       if (alias) return { inline: alias };
@@ -252,7 +279,8 @@ class Writer {
       }
     }
     for (const [k, v] of entries) {
-      if (this.style.comments && this.chance(0.2)) lines.push(`${this.pad(level)}# ${this.pick(["note", "privileged: false", "---", "key: value"])}`);
+      if (this.style.comments && this.chance(0.2))
+        lines.push(`${this.pad(level)}# ${this.pick(["note", "privileged: false", "---", "key: value"])}`);
       lines.push(...this.entry(`${this.pad(level)}${this.key(k)}:`, v, level + 1, Array.isArray(v)));
     }
     return lines;

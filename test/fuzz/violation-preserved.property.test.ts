@@ -40,13 +40,17 @@ describe("semantics-preserving rewrites of a violating workload", () => {
       }),
       { numRuns: 1000 },
     );
-    console.log(`violating workloads, rewritten: ${outcomes.same} loaded identically with identical findings, ${outcomes.refused} refused with an error`);
+    console.log(
+      `violating workloads, rewritten: ${outcomes.same} loaded identically with identical findings, ${outcomes.refused} refused with an error`,
+    );
     // The writer only produces valid YAML: a refusal would mean the loader reads valid YAML wrongly.
     expect(outcomes.refused).toBe(0);
   });
 
   test("the writer really varies the spelling (a sample shows the tricks in use)", () => {
-    const samples = fc.sample(fc.tuple(violatingWorkload, spelling), { numRuns: 200, seed: 42 }).map(([workload, style]) => spell(workload, style));
+    const samples = fc
+      .sample(fc.tuple(violatingWorkload, spelling), { numRuns: 200, seed: 42 })
+      .map(([workload, style]) => spell(workload, style));
     const used = (pattern: RegExp): number => samples.filter((sample) => pattern.test(sample)).length;
     expect(used(/<<: /)).toBeGreaterThan(5);
     expect(used(/&a\d/)).toBeGreaterThan(5);
@@ -64,8 +68,13 @@ describe("semantics-preserving rewrites of a violating workload", () => {
 
 describe("rewrites that change the meaning are not mistaken for the same workload", () => {
   test("quoting a boolean makes it a string: the check does not see `privileged: true` (and Kubernetes would reject the type)", () => {
-    const loaded = load('apiVersion: v1\nkind: Pod\nmetadata:\n  name: q\nspec:\n  containers:\n    - name: a\n      image: alpine\n      securityContext:\n        privileged: "true"\n');
+    const loaded = load(
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: q\nspec:\n  containers:\n    - name: a\n      image: alpine\n      securityContext:\n        privileged: "true"\n',
+    );
     expect(loaded.errors).toEqual([]);
-    expect((loaded.manifests[0]?.object["spec"] as { containers: Array<{ securityContext: { privileged: unknown } }> }).containers[0]?.securityContext.privileged).toBe("true");
+    expect(
+      (loaded.manifests[0]?.object["spec"] as { containers: Array<{ securityContext: { privileged: unknown } }> }).containers[0]
+        ?.securityContext.privileged,
+    ).toBe("true");
   });
 });

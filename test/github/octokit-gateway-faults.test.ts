@@ -33,7 +33,12 @@ const create = { name: "kube-policy-bot", headSha: "f".repeat(40), externalId: "
 
 describe("garbled JSON", () => {
   test("a read is made again, and succeeds once the body parses", async () => {
-    const { requester, calls } = scripted({ [BLOB]: [{ status: 200, data: '{"content": "trunc' }, { status: 200, data: { content: "YTogMQo=", encoding: "base64" } }] });
+    const { requester, calls } = scripted({
+      [BLOB]: [
+        { status: 200, data: '{"content": "trunc' },
+        { status: 200, data: { content: "YTogMQo=", encoding: "base64" } },
+      ],
+    });
     const content = await new OctokitGateway(requester, undefined, noWait).getBlob(repo, "abc");
     expect(Buffer.from(content).toString()).toBe("a: 1\n");
     expect(calls).toHaveLength(2);
@@ -43,13 +48,19 @@ describe("garbled JSON", () => {
     const { requester, calls } = scripted({ [BLOB]: [1, 2, 3].map(() => ({ status: 200, data: "<html>" })) });
     const failure = await new OctokitGateway(requester, undefined, noWait).getBlob(repo, "abc").catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(GitHubApiError);
-    expect([(failure as GitHubApiError).kind, (failure as GitHubApiError).message]).toEqual(["malformed", expect.stringMatching(/not valid JSON .*after 3 attempt/)]);
+    expect([(failure as GitHubApiError).kind, (failure as GitHubApiError).message]).toEqual([
+      "malformed",
+      expect.stringMatching(/not valid JSON .*after 3 attempt/),
+    ]);
     expect(calls).toHaveLength(3);
   });
 
   test("a text body with a non-JSON content type is not mistaken for garbled JSON (and a shape error is not retried)", async () => {
     const { requester, calls } = scripted({ [BLOB]: [{ status: 200, data: "plain", headers: { "content-type": "text/plain" } }] });
-    await expect(new OctokitGateway(requester, undefined, noWait).getBlob(repo, "abc")).rejects.toMatchObject({ kind: "malformed", message: expect.stringMatching(/expected a JSON object/) });
+    await expect(new OctokitGateway(requester, undefined, noWait).getBlob(repo, "abc")).rejects.toMatchObject({
+      kind: "malformed",
+      message: expect.stringMatching(/expected a JSON object/),
+    });
     expect(calls).toHaveLength(1);
   });
 });
@@ -65,7 +76,18 @@ describe("creating a check run", () => {
     const lost = Object.assign(new Error("socket hang up"), { status: 500 });
     const { requester, calls } = scripted({
       [CREATE]: [lost],
-      [LIST_RUNS]: [{ status: 200, data: { total_count: 2, check_runs: [{ id: 3, external_id: "pr:1", started_at: "2025-06-01T11:00:00Z" }, { id: 9, external_id: "pr:1", started_at: "2025-06-01T12:00:00Z" }] } }],
+      [LIST_RUNS]: [
+        {
+          status: 200,
+          data: {
+            total_count: 2,
+            check_runs: [
+              { id: 3, external_id: "pr:1", started_at: "2025-06-01T11:00:00Z" },
+              { id: 9, external_id: "pr:1", started_at: "2025-06-01T12:00:00Z" },
+            ],
+          },
+        },
+      ],
     });
     expect(await new OctokitGateway(requester, undefined, noWait).createCheckRun(repo, create)).toEqual({ id: 9 });
     expect(calls.map((call) => call.route)).toEqual([CREATE, LIST_RUNS]);
@@ -73,13 +95,18 @@ describe("creating a check run", () => {
 
   test("not found: created again; a 4xx is final at once", async () => {
     const failed = Object.assign(new Error("Server Error"), { status: 502, response: { status: 502, headers: {} } });
-    const { requester, calls } = scripted({ [CREATE]: [failed, { status: 201, data: { id: 11 } }], [LIST_RUNS]: [{ status: 200, data: { check_runs: [] } }] });
+    const { requester, calls } = scripted({
+      [CREATE]: [failed, { status: 201, data: { id: 11 } }],
+      [LIST_RUNS]: [{ status: 200, data: { check_runs: [] } }],
+    });
     expect(await new OctokitGateway(requester, undefined, noWait).createCheckRun(repo, create)).toEqual({ id: 11 });
     expect(calls.map((call) => call.route)).toEqual([CREATE, LIST_RUNS, CREATE]);
 
     const refused = Object.assign(new Error("Validation Failed"), { status: 422, response: { status: 422, headers: {} } });
     const second = scripted({ [CREATE]: [refused] });
-    await expect(new OctokitGateway(second.requester, undefined, noWait).createCheckRun(repo, create)).rejects.toMatchObject({ status: 422 });
+    await expect(new OctokitGateway(second.requester, undefined, noWait).createCheckRun(repo, create)).rejects.toMatchObject({
+      status: 422,
+    });
     expect(second.calls).toHaveLength(1);
   });
 });

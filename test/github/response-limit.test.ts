@@ -4,7 +4,13 @@
  */
 import { describe, expect, test } from "@jest/globals";
 import { DEFAULT_LIMITS } from "../../src/manifests/limits.js";
-import { DEFAULT_RESPONSE_LIMITS, REFUSED_HEADER, blobResponseBytes, fetchWithResponseLimit, limitFor } from "../../src/github/response-limit.js";
+import {
+  DEFAULT_RESPONSE_LIMITS,
+  REFUSED_HEADER,
+  blobResponseBytes,
+  fetchWithResponseLimit,
+  limitFor,
+} from "../../src/github/response-limit.js";
 
 const LIMITS = { blobBytes: 1000, otherBytes: 5000 };
 
@@ -34,8 +40,12 @@ describe("fetchWithResponseLimit", () => {
     expect(limitFor("https://api.github.com/repos/o/r/git/blobs/abc", LIMITS)).toBe(1000);
     expect(limitFor("https://api.github.com/repos/o/r/pulls/1/files?page=2", LIMITS)).toBe(5000);
     // Enough for a blob of the largest manifest the loader reads (base64, wrapped, JSON-escaped).
-    const largest = Buffer.alloc(DEFAULT_LIMITS.maxBytes, 7).toString("base64").replace(/(.{60})/g, "$1\n");
-    expect(JSON.stringify({ sha: "0".repeat(40), size: DEFAULT_LIMITS.maxBytes, content: largest, encoding: "base64" }).length).toBeLessThan(DEFAULT_RESPONSE_LIMITS.blobBytes);
+    const largest = Buffer.alloc(DEFAULT_LIMITS.maxBytes, 7)
+      .toString("base64")
+      .replace(/(.{60})/g, "$1\n");
+    expect(
+      JSON.stringify({ sha: "0".repeat(40), size: DEFAULT_LIMITS.maxBytes, content: largest, encoding: "base64" }).length,
+    ).toBeLessThan(DEFAULT_RESPONSE_LIMITS.blobBytes);
     expect(blobResponseBytes(3)).toBe(Math.ceil((4 * 62) / 60) + 65536);
   });
 

@@ -10,7 +10,14 @@ import { lines } from "./support.js";
 const review = (apiVersion: string, ...request: string[]): string =>
   lines(`apiVersion: ${apiVersion}`, "kind: AdmissionReview", "request:", ...request.map((line) => `  ${line}`));
 
-const POD = ["  apiVersion: v1", "  kind: Pod", "  metadata: {name: app, namespace: shop}", "  spec:", "    containers:", "    - {name: c, image: nginx}"];
+const POD = [
+  "  apiVersion: v1",
+  "  kind: Pod",
+  "  metadata: {name: app, namespace: shop}",
+  "  spec:",
+  "    containers:",
+  "    - {name: c, image: nginx}",
+];
 
 function errorsOf(content: string): string[] {
   const loaded = loadManifestFile("review.yaml", content);
@@ -61,7 +68,10 @@ describe("an AdmissionReview is judged as its object", () => {
   });
 
   it("judges a DELETE on request.oldObject (gator's SetObjectOnDelete), positions inside it", () => {
-    const loaded = loadManifestFile("review.yaml", review("admission.k8s.io/v1", "operation: DELETE", "object: null", "oldObject:", ...POD));
+    const loaded = loadManifestFile(
+      "review.yaml",
+      review("admission.k8s.io/v1", "operation: DELETE", "object: null", "oldObject:", ...POD),
+    );
     expect(loaded.errors).toEqual([]);
     const [manifest] = loaded.manifests;
     expect(manifest?.object).toMatchObject({ kind: "Pod", metadata: { name: "app" } });
@@ -94,7 +104,10 @@ describe("an AdmissionReview is judged as its object", () => {
   });
 
   it("leaves other kinds named AdmissionReview alone (only the admission.k8s.io group is a review)", () => {
-    const loaded = loadManifestFile("cr.yaml", lines("apiVersion: example.com/v1", "kind: AdmissionReview", "metadata: {name: x}", "spec: {}"));
+    const loaded = loadManifestFile(
+      "cr.yaml",
+      lines("apiVersion: example.com/v1", "kind: AdmissionReview", "metadata: {name: x}", "spec: {}"),
+    );
     expect(loaded.errors).toEqual([]);
     expect(loaded.manifests[0]?.object["apiVersion"]).toBe("example.com/v1");
     expect(loaded.manifests[0]?.review).toBeUndefined();
@@ -130,20 +143,24 @@ describe("a review gator would refuse is an error at its line", () => {
     expect(errorsOf(review("admission.k8s.io/v1", "operation: CREATE", "objcet: {apiVersion: v1, kind: Pod}"))).toEqual([
       expect.stringMatching(/^5:3 document 1: unknown field "objcet" in request \(expected uid, kind, .*\)$/),
     ]);
-    expect(errorsOf(lines("apiVersion: admission.k8s.io/v1", "kind: AdmissionReview", "requests: {}"))).toEqual([
-      'document 1: unknown field "requests" in an AdmissionReview (expected apiVersion, kind, request, response)',
-      "document 1: an AdmissionReview needs a request (a mapping) holding the object to review",
-    ].map((message, i) => `${i === 0 ? "3:1" : "1:1"} ${message}`));
+    expect(errorsOf(lines("apiVersion: admission.k8s.io/v1", "kind: AdmissionReview", "requests: {}"))).toEqual(
+      [
+        'document 1: unknown field "requests" in an AdmissionReview (expected apiVersion, kind, request, response)',
+        "document 1: an AdmissionReview needs a request (a mapping) holding the object to review",
+      ].map((message, i) => `${i === 0 ? "3:1" : "1:1"} ${message}`),
+    );
   });
 
   it("with an object that is not a Kubernetes object, or a malformed userInfo", () => {
-    expect(errorsOf(review("admission.k8s.io/v1", "operation: CREATE", "object: {kind: Pod}"))).toEqual(["5:3 document 1: request.object has no apiVersion"]);
+    expect(errorsOf(review("admission.k8s.io/v1", "operation: CREATE", "object: {kind: Pod}"))).toEqual([
+      "5:3 document 1: request.object has no apiVersion",
+    ]);
     expect(errorsOf(review("admission.k8s.io/v1", "operation: CREATE", "object: [a]"))).toEqual([
       "5:3 document 1: request.object is a sequence, not a Kubernetes object (a mapping with apiVersion and kind)",
     ]);
-    expect(errorsOf(review("admission.k8s.io/v1", "operation: UPDATE", "object: {apiVersion: v1, kind: Pod}", "userInfo: {groups: admins}"))).toEqual([
-      "6:14 document 1: request.userInfo.groups must be a list of strings, not the string \"admins\"",
-    ]);
+    expect(
+      errorsOf(review("admission.k8s.io/v1", "operation: UPDATE", "object: {apiVersion: v1, kind: Pod}", "userInfo: {groups: admins}")),
+    ).toEqual(['6:14 document 1: request.userInfo.groups must be a list of strings, not the string "admins"']);
   });
 
   it("of an admission.k8s.io version that has no AdmissionReview", () => {

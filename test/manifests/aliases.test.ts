@@ -44,7 +44,9 @@ describe("anchors and aliases", () => {
   it("anchors do not cross documents", () => {
     const parsed = parseDocuments("two.yaml", lines("a: &x 1", "---", "b: *x"));
     expect(parsed.documents).toHaveLength(1);
-    expect(parsed.errors.map((error) => `${error.line}:${error.column} ${error.message}`)).toEqual(["3:4 unknown anchor 'x' referenced by an alias"]);
+    expect(parsed.errors.map((error) => `${error.line}:${error.column} ${error.message}`)).toEqual([
+      "3:4 unknown anchor 'x' referenced by an alias",
+    ]);
   });
 
   it("an alias inside its own anchor is an error", () => {
@@ -52,7 +54,9 @@ describe("anchors and aliases", () => {
   });
 
   it("an alias to a collection cannot be a mapping key", () => {
-    expect(errorsOf(lines("a: &m {x: 1}", "*m : 2"))).toEqual(["2:1 alias *m used as a mapping key is not a scalar: JSON object keys are strings"]);
+    expect(errorsOf(lines("a: &m {x: 1}", "*m : 2"))).toEqual([
+      "2:1 alias *m used as a mapping key is not a scalar: JSON object keys are strings",
+    ]);
   });
 });
 
@@ -106,13 +110,13 @@ describe("merge keys", () => {
     expect((document.value as unknown[]).slice(4)).toEqual([expected, expected, expected, expected, expected]);
   });
 
-  it("a quoted \"<<\" is an ordinary key", () => {
+  it('a quoted "<<" is an ordinary key', () => {
     expect(onlyDocument(lines('"<<": {a: 1}')).value).toEqual({ "<<": { a: 1 } });
   });
 
   it("a key written before `<<` that the merge also brings is an error: go-yaml v2 and the YAML spec disagree on it", () => {
     expect(errorsOf(lines(...base, "app:", "  name: app", "  <<: *base"))).toEqual([
-      "7:3 key \"name\" (at line 6) is also brought in by the merge `<<` after it: Kubernetes (go-yaml v2) would use the merged value, the YAML spec the explicit one; move the `<<` first",
+      '7:3 key "name" (at line 6) is also brought in by the merge `<<` after it: Kubernetes (go-yaml v2) would use the merged value, the YAML spec the explicit one; move the `<<` first',
     ]);
   });
 
@@ -120,7 +124,9 @@ describe("merge keys", () => {
     expect(errorsOf(lines(...base, "app:", "  <<: *base", "  <<: {x: 1}"))).toEqual([
       '7:3 duplicate merge key "<<" in one mapping: put all sources in one list, `<<: [*a, *b]`',
     ]);
-    expect(errorsOf(lines("a: &x null", "b:", "  <<: [*x]"))).toEqual(["3:3 the value of a merge key `<<` must be a mapping or a list of mappings"]);
+    expect(errorsOf(lines("a: &x null", "b:", "  <<: [*x]"))).toEqual([
+      "3:3 the value of a merge key `<<` must be a mapping or a list of mappings",
+    ]);
     expect(errorsOf(lines("b:", "  <<: text"))).toEqual(["2:3 the value of a merge key `<<` must be a mapping or a list of mappings"]);
   });
 });
@@ -135,7 +141,9 @@ describe("alias bombs", () => {
     }
     const errors = parseDocuments("bomb.yaml", text).errors;
     expect(errors).toHaveLength(1);
-    expect(errors[0]?.message).toMatch(/aliases expand to more nodes than this file may use \(10000\): refusing a possible "billion laughs" document/);
+    expect(errors[0]?.message).toMatch(
+      /aliases expand to more nodes than this file may use \(10000\): refusing a possible "billion laughs" document/,
+    );
     expect(errors[0]?.line).toBeGreaterThan(1);
   });
 

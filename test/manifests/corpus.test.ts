@@ -35,7 +35,11 @@ function manifestFiles(directory: string): string[] {
 }
 
 const REFERENCE_SCHEMA = YAML11_SCHEMA.withTags(mergeTag);
-const GO_ONLY_NUMBER = [/^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+$/, /^[-+]?0[oO][0-7_]+$/, /^[-+]?0[0-9_]*[89][0-9_]*(\.[0-9_]*)?$/];
+const GO_ONLY_NUMBER = [
+  /^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+$/,
+  /^[-+]?0[oO][0-7_]+$/,
+  /^[-+]?0[0-9_]*[89][0-9_]*(\.[0-9_]*)?$/,
+];
 const BASE_60 = /^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$/;
 
 type Allowance = "timestamp kept as text" | "go-yaml number" | "base-60 kept as text" | "block scalar at end of file";
@@ -48,7 +52,9 @@ function difference(ours: unknown, reference: unknown, at: string, allowed: Map<
   };
   if (reference instanceof Date) {
     const read = typeof ours === "string" ? timestampTag.resolve(ours, false, timestampTag.tagName) : undefined;
-    return read instanceof Date && read.getTime() === reference.getTime() ? allow("timestamp kept as text") : `${at}: ${String(ours)} vs date ${reference.toISOString()}`;
+    return read instanceof Date && read.getTime() === reference.getTime()
+      ? allow("timestamp kept as text")
+      : `${at}: ${String(ours)} vs date ${reference.toISOString()}`;
   }
   if (typeof reference === "string" && typeof ours === "number") {
     return GO_ONLY_NUMBER.some((pattern) => pattern.test(reference)) ? allow("go-yaml number") : `${at}: ${ours} vs "${reference}"`;
@@ -102,7 +108,9 @@ function difference(ours: unknown, reference: unknown, at: string, allowed: Map<
       const parsed = parseDocuments(relative, bytes);
       let reference: unknown[] | undefined;
       try {
-        reference = loadAll(bytes.toString("utf8"), { schema: REFERENCE_SCHEMA }).filter((document) => document !== null && document !== undefined);
+        reference = loadAll(bytes.toString("utf8"), { schema: REFERENCE_SCHEMA }).filter(
+          (document) => document !== null && document !== undefined,
+        );
       } catch {
         reference = undefined;
       }
@@ -171,7 +179,8 @@ function difference(ours: unknown, reference: unknown, at: string, allowed: Map<
       if (documents !== row.documents) problems.push(`${row.file}: ${documents} documents, FILES.tsv says ${row.documents}`);
       else if (loaded.manifests.length === row.objects) counts.agree++;
       // A `List` counts as one object there; kubectl (and the loader) take its items one by one.
-      else if (parsed.documents.some((document) => /List$/.test(String((document.value as Record<string, unknown> | null)?.["kind"])))) counts.listsFlattened++;
+      else if (parsed.documents.some((document) => /List$/.test(String((document.value as Record<string, unknown> | null)?.["kind"]))))
+        counts.listsFlattened++;
       else problems.push(`${row.file}: ${loaded.manifests.length} objects, FILES.tsv says ${row.objects}`);
     }
     console.log(`manifest corpus vs FILES.tsv: ${JSON.stringify(counts)}`);

@@ -29,7 +29,9 @@ describe("YAML that cannot be read", () => {
     expect(errorsOf(lines("metadata:", "  name: a", "  labels: {}", "  name: b"))).toEqual([
       '4:3 duplicate key "name" (first at line 2): Kubernetes would silently keep only one of the values',
     ]);
-    expect(errorsOf('{"a": 1, "b": {"c": 1, "c": 2}}')).toEqual(['1:24 duplicate key "c" (first at line 1): Kubernetes would silently keep only one of the values']);
+    expect(errorsOf('{"a": 1, "b": {"c": 1, "c": 2}}')).toEqual([
+      '1:24 duplicate key "c" (first at line 1): Kubernetes would silently keep only one of the values',
+    ]);
   });
 
   it("tags without a JSON meaning are refused", () => {
@@ -82,7 +84,9 @@ describe("content that is not YAML text", () => {
   });
 
   it("non-printable characters are a syntax error", () => {
-    expect(errorsOf("a: b\u0007\n")).toEqual([expect.stringMatching(/^1:5 YAML syntax error: the stream contains non-printable characters/)]);
+    expect(errorsOf("a: b\u0007\n")).toEqual([
+      expect.stringMatching(/^1:5 YAML syntax error: the stream contains non-printable characters/),
+    ]);
   });
 
   it("an oversized file, by the default limit or a configured one", () => {
@@ -90,14 +94,18 @@ describe("content that is not YAML text", () => {
     const big = "a: b\n".repeat(DEFAULT_LIMITS.maxBytes / 5 + 1);
     expect(errorsOf(big)).toEqual([`1:1 the file is too large to check (${big.length} bytes; the limit is ${DEFAULT_LIMITS.maxBytes})`]);
     expect(errorsOf(new Uint8Array(Buffer.from(big)))).toHaveLength(1);
-    expect(parseDocuments("f.yaml", "a: bcdef\n", { maxBytes: 8 }).errors[0]?.message).toBe("the file is too large to check (9 bytes; the limit is 8)");
+    expect(parseDocuments("f.yaml", "a: bcdef\n", { maxBytes: 8 }).errors[0]?.message).toBe(
+      "the file is too large to check (9 bytes; the limit is 8)",
+    );
     // bytes, not characters, count
     expect(parseDocuments("f.yaml", "a: ééé\n", { maxBytes: 8 }).errors).toHaveLength(1);
   });
 
   it("absurd nesting", () => {
     const deep = `a: ${"[".repeat(150)}${"]".repeat(150)}\n`;
-    expect(errorsOf(deep)).toEqual([expect.stringMatching(/^1:\d+ nesting deeper than 100 levels: refusing to read a document this deep$/)]);
+    expect(errorsOf(deep)).toEqual([
+      expect.stringMatching(/^1:\d+ nesting deeper than 100 levels: refusing to read a document this deep$/),
+    ]);
     // a scalar inside N collections sits at level N + 1
     expect(parseDocuments("d.yaml", "a: [[1]]\n", { maxDepth: 3 }).errors).toHaveLength(1);
     expect(parseDocuments("d.yaml", "a: [[1]]\n", { maxDepth: 4 }).errors).toEqual([]);
@@ -106,7 +114,10 @@ describe("content that is not YAML text", () => {
 
 describe("documents that are not Kubernetes objects", () => {
   it("empty and comment-only documents are skipped silently, as kubectl does", () => {
-    const loaded = loadManifestFile("m.yaml", lines("---", "# only a comment", "---", "apiVersion: v1", "kind: Namespace", "metadata: {name: a}", "---", "---", "null", "---"));
+    const loaded = loadManifestFile(
+      "m.yaml",
+      lines("---", "# only a comment", "---", "apiVersion: v1", "kind: Namespace", "metadata: {name: a}", "---", "---", "null", "---"),
+    );
     expect(loaded.errors).toEqual([]);
     expect(loaded.manifests).toHaveLength(1);
     expect(loadManifestFile("empty.yaml", "").errors).toEqual([]);
@@ -114,23 +125,36 @@ describe("documents that are not Kubernetes objects", () => {
   });
 
   it("a document that is not a mapping", () => {
-    expect(errorsOfManifests(lines("apiVersion: v1", "kind: Namespace", "metadata: {name: a}", "---", "- a", "- b", "---", "just text"))).toEqual([
+    expect(
+      errorsOfManifests(lines("apiVersion: v1", "kind: Namespace", "metadata: {name: a}", "---", "- a", "- b", "---", "just text")),
+    ).toEqual([
       "5:1 document 2 is a sequence, not a Kubernetes object (a mapping with apiVersion and kind)",
       '8:1 document 3 is the string "just text", not a Kubernetes object (a mapping with apiVersion and kind)',
     ]);
   });
 
   it("a document lacking a string apiVersion or kind", () => {
-    expect(errorsOfManifests(lines("metadata:", "  name: a", "---", "apiVersion: v1", "kind: 7", "---", "apiVersion: ''", "kind: Pod"))).toEqual([
+    expect(
+      errorsOfManifests(lines("metadata:", "  name: a", "---", "apiVersion: v1", "kind: 7", "---", "apiVersion: ''", "kind: Pod")),
+    ).toEqual([
       "1:1 document 1 has no apiVersion",
       "1:1 document 1 has no kind",
       "5:1 document 2: kind must be a non-empty string, not the number 7",
-      "7:1 document 3: apiVersion must be a non-empty string, not the string \"\"",
+      '7:1 document 3: apiVersion must be a non-empty string, not the string ""',
     ]);
   });
 
   it("List items that are not objects", () => {
-    const list = lines("apiVersion: v1", "kind: List", "items:", "  - apiVersion: v1", "    kind: Namespace", "  - 42", "  - [a]", "  - kind: Pod");
+    const list = lines(
+      "apiVersion: v1",
+      "kind: List",
+      "items:",
+      "  - apiVersion: v1",
+      "    kind: Namespace",
+      "  - 42",
+      "  - [a]",
+      "  - kind: Pod",
+    );
     expect(errorsOfManifests(list)).toEqual([
       "6:5 item 1 of List (document 1) is the number 42, not a Kubernetes object (a mapping with apiVersion and kind)",
       "7:5 item 2 of List (document 1) is a sequence, not a Kubernetes object (a mapping with apiVersion and kind)",
@@ -145,7 +169,39 @@ describe("documents that are not Kubernetes objects", () => {
 describe("robustness", () => {
   const arbitraryText = fc.oneof(
     fc.string({ unit: "binary", maxLength: 200 }),
-    fc.array(fc.constantFrom("a", ": ", "- ", "\n", "  ", "&x ", "*x", "<<", "[", "]", "{", "}", ",", "'", '"', "!!", "? ", "#", "---\n", "|", ">", "%YAML 1.1\n", "\t", "1", "~", "\r\n"), { maxLength: 80 }).map((parts) => parts.join("")),
+    fc
+      .array(
+        fc.constantFrom(
+          "a",
+          ": ",
+          "- ",
+          "\n",
+          "  ",
+          "&x ",
+          "*x",
+          "<<",
+          "[",
+          "]",
+          "{",
+          "}",
+          ",",
+          "'",
+          '"',
+          "!!",
+          "? ",
+          "#",
+          "---\n",
+          "|",
+          ">",
+          "%YAML 1.1\n",
+          "\t",
+          "1",
+          "~",
+          "\r\n",
+        ),
+        { maxLength: 80 },
+      )
+      .map((parts) => parts.join("")),
   );
 
   it("never throws on arbitrary text, and every error has a line", () => {

@@ -9,7 +9,8 @@ import { parseDocuments } from "../../src/manifests/yaml.js";
 import { lines } from "./support.js";
 
 const values = (text: string, file = "test.yaml") => parseDocuments(file, text).documents.map((document) => document.value);
-const errors = (text: string, file = "test.yaml") => parseDocuments(file, text).errors.map((error) => `${error.line}:${error.column} ${error.message}`);
+const errors = (text: string, file = "test.yaml") =>
+  parseDocuments(file, text).errors.map((error) => `${error.line}:${error.column} ${error.message}`);
 
 describe("line breaks go-yaml knows", () => {
   it.each([
@@ -87,7 +88,9 @@ describe("JSON streams", () => {
   });
 
   it("stops at text that is not JSON", () => {
-    expect(errors('{"a": 1} x', "bad.json")).toEqual(["1:10 the file is a JSON stream (it starts with `{`), and this value is not complete JSON: kubectl refuses the file here"]);
+    expect(errors('{"a": 1} x', "bad.json")).toEqual([
+      "1:10 the file is a JSON stream (it starts with `{`), and this value is not complete JSON: kubectl refuses the file here",
+    ]);
   });
 });
 
@@ -132,8 +135,8 @@ describe("lists", () => {
 
   it("`items: null` is an empty list; items that are not a list are an error", () => {
     expect(kinds(lines("apiVersion: v1", "kind: Thing", "items: null"))).toEqual([]);
-    expect(loadManifestFile("list.yaml", lines("apiVersion: v1", "kind: Thing", "items: {a: 1}")).errors.map((error) => error.message)).toEqual([
-      "document 1: items of a Thing must be a list of objects, not a mapping",
-    ]);
+    expect(
+      loadManifestFile("list.yaml", lines("apiVersion: v1", "kind: Thing", "items: {a: 1}")).errors.map((error) => error.message),
+    ).toEqual(["document 1: items of a Thing must be a list of objects, not a mapping"]);
   });
 });

@@ -6,7 +6,15 @@ describe("loadManifestFile", () => {
   it("returns every object of a multi-document file, with its file", () => {
     const loaded = loadManifestFile(
       "app.yaml",
-      lines("apiVersion: v1", "kind: Namespace", "metadata: {name: shop}", "---", "apiVersion: apps/v1", "kind: Deployment", "metadata: {name: web, namespace: shop}"),
+      lines(
+        "apiVersion: v1",
+        "kind: Namespace",
+        "metadata: {name: shop}",
+        "---",
+        "apiVersion: apps/v1",
+        "kind: Deployment",
+        "metadata: {name: web, namespace: shop}",
+      ),
     );
     expect(loaded.errors).toEqual([]);
     expect(loaded.file).toBe("app.yaml");
@@ -24,10 +32,16 @@ describe("loadManifestFile", () => {
   });
 
   it("reads JSON as JSON: tab indentation, escapes, numbers", () => {
-    const json = '{\n\t"apiVersion": "v1",\n\t"kind": "ConfigMap",\n\t"data": {\n\t\t"path": "a\\/b\\u00e9\\n",\n\t\t"n": "1e3"\n\t},\n\t"x": [1,\t2.5, -0, 1e3, true, null]\n}\n';
+    const json =
+      '{\n\t"apiVersion": "v1",\n\t"kind": "ConfigMap",\n\t"data": {\n\t\t"path": "a\\/b\\u00e9\\n",\n\t\t"n": "1e3"\n\t},\n\t"x": [1,\t2.5, -0, 1e3, true, null]\n}\n';
     const loaded = loadManifestFile("cm.json", json);
     expect(loaded.errors).toEqual([]);
-    expect(loaded.manifests[0]?.object).toEqual({ apiVersion: "v1", kind: "ConfigMap", data: { path: "a/bé\n", n: "1e3" }, x: [1, 2.5, 0, 1000, true, null] });
+    expect(loaded.manifests[0]?.object).toEqual({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      data: { path: "a/bé\n", n: "1e3" },
+      x: [1, 2.5, 0, 1000, true, null],
+    });
     expect(loaded.manifests[0]?.locate(["data", "n"])).toMatchObject({ line: 6, column: 3 });
   });
 
@@ -58,10 +72,9 @@ describe("loadManifestFile", () => {
       ),
     );
     expect(loaded.errors).toEqual([]);
-    expect(loaded.manifests.map((manifest) => `${manifest.object["kind"]}/${(manifest.object["metadata"] as { name: string }).name}`)).toEqual([
-      "ConfigMap/a",
-      "Pod/b",
-    ]);
+    expect(
+      loaded.manifests.map((manifest) => `${manifest.object["kind"]}/${(manifest.object["metadata"] as { name: string }).name}`),
+    ).toEqual(["ConfigMap/a", "Pod/b"]);
     expect(loaded.manifests[1]?.locate(["metadata"])).toMatchObject({ line: 12, column: 9 });
   });
 
@@ -71,13 +84,29 @@ describe("loadManifestFile", () => {
   });
 
   it("keeps the objects of good documents when another document is broken", () => {
-    const loaded = loadManifestFile("mixed.yaml", lines("apiVersion: v1", "kind: Namespace", "metadata: {name: a}", "---", "kind: Pod", "---", "apiVersion: v1", "kind: Namespace", "metadata: {name: b}"));
+    const loaded = loadManifestFile(
+      "mixed.yaml",
+      lines(
+        "apiVersion: v1",
+        "kind: Namespace",
+        "metadata: {name: a}",
+        "---",
+        "kind: Pod",
+        "---",
+        "apiVersion: v1",
+        "kind: Namespace",
+        "metadata: {name: b}",
+      ),
+    );
     expect(loaded.manifests).toHaveLength(2);
     expect(loaded.errors.map((error) => `${error.line}: ${error.message}`)).toEqual(["5: document 2 has no apiVersion"]);
   });
 
   it("objects are plain JSON values", () => {
-    const loaded = loadManifestFile("plain.yaml", lines("apiVersion: v1", "kind: ConfigMap", "data:", "  __proto__: x", "  constructor: y"));
+    const loaded = loadManifestFile(
+      "plain.yaml",
+      lines("apiVersion: v1", "kind: ConfigMap", "data:", "  __proto__: x", "  constructor: y"),
+    );
     const object = loaded.manifests[0]?.object;
     expect(Object.getPrototypeOf(object)).toBe(Object.prototype);
     expect(JSON.parse(JSON.stringify(object))).toEqual(object);

@@ -90,7 +90,17 @@ describe("positions across files and encodings", () => {
   });
 
   it("a JSON file gets positions too", () => {
-    const json = ['{', '  "apiVersion": "v1",', '  "kind": "Pod",', '  "spec": {', '    "containers": [', '      {"name": "app", "image": "nginx"}', "    ]", "  }", "}"].join("\n");
+    const json = [
+      "{",
+      '  "apiVersion": "v1",',
+      '  "kind": "Pod",',
+      '  "spec": {',
+      '    "containers": [',
+      '      {"name": "app", "image": "nginx"}',
+      "    ]",
+      "  }",
+      "}",
+    ].join("\n");
     const document = onlyDocument(json);
     expect(document.locate(["kind"])).toEqual({ line: 3, column: 3, endLine: 3, endColumn: 15 });
     expect(document.locate(["spec", "containers", 0, "image"])).toMatchObject({ line: 6, column: 23 });
@@ -99,7 +109,12 @@ describe("positions across files and encodings", () => {
 
   it("CRLF line endings count as one line break", () => {
     const document = onlyDocument(pod.replace(/\n/g, "\r\n"));
-    expect(document.locate(["spec", "containers", 0, "securityContext", "privileged"])).toEqual({ line: 10, column: 9, endLine: 10, endColumn: 24 });
+    expect(document.locate(["spec", "containers", 0, "securityContext", "privileged"])).toEqual({
+      line: 10,
+      column: 9,
+      endLine: 10,
+      endColumn: 24,
+    });
     expect(document.value).toEqual(onlyDocument(pod).value);
   });
 

@@ -45,7 +45,12 @@ describe("isClusterScoped", () => {
 
 describe("resourceRef", () => {
   it("a namespaced object without a namespace is in default", () => {
-    expect(resourceRef({ apiVersion: "v1", kind: "Pod", metadata: { name: "web" } })).toEqual({ apiVersion: "v1", kind: "Pod", namespace: "default", name: "web" });
+    expect(resourceRef({ apiVersion: "v1", kind: "Pod", metadata: { name: "web" } })).toEqual({
+      apiVersion: "v1",
+      kind: "Pod",
+      namespace: "default",
+      name: "web",
+    });
     expect(resourceRef({ apiVersion: "v1", kind: "Pod", metadata: { name: "web", namespace: "shop" } })).toEqual({
       apiVersion: "v1",
       kind: "Pod",
@@ -55,13 +60,22 @@ describe("resourceRef", () => {
   });
 
   it("a cluster-scoped object has no namespace", () => {
-    expect(resourceRef({ apiVersion: "v1", kind: "Namespace", metadata: { name: "shop" } })).toEqual({ apiVersion: "v1", kind: "Namespace", name: "shop" });
+    expect(resourceRef({ apiVersion: "v1", kind: "Namespace", metadata: { name: "shop" } })).toEqual({
+      apiVersion: "v1",
+      kind: "Namespace",
+      name: "shop",
+    });
   });
 
   it("names come from metadata.name, else generateName with a *, else nothing", () => {
     expect(resourceRef({ apiVersion: "batch/v1", kind: "Job", metadata: { generateName: "migrate-" } }).name).toBe("migrate-*");
     expect(resourceRef({ apiVersion: "batch/v1", kind: "Job", metadata: {} }).name).toBe("");
     expect(resourceRef({ apiVersion: "batch/v1", kind: "Job" }).name).toBe("");
-    expect(resourceRef({ apiVersion: "batch/v1", kind: "Job", metadata: { name: 7 } })).toEqual({ apiVersion: "batch/v1", kind: "Job", namespace: "default", name: "" });
+    expect(resourceRef({ apiVersion: "batch/v1", kind: "Job", metadata: { name: 7 } })).toEqual({
+      apiVersion: "batch/v1",
+      kind: "Job",
+      namespace: "default",
+      name: "",
+    });
   });
 });

@@ -56,7 +56,9 @@ describe("podViewOf", () => {
     expect(path).toEqual(["spec", "template", "spec", "containers", 0, "securityContext", "privileged"]);
     expect(workload.locate(path)).toMatchObject({ line: 16, column: 13 });
     // a missing field lands on the nearest existing parent in the workload
-    expect(workload.locate(view?.toSourcePath(["spec", "containers", 0, "securityContext", "runAsNonRoot"]) ?? [])).toMatchObject({ line: 15 });
+    expect(workload.locate(view?.toSourcePath(["spec", "containers", 0, "securityContext", "runAsNonRoot"]) ?? [])).toMatchObject({
+      line: 15,
+    });
     expect(workload.locate(view?.toSourcePath(["spec", "hostNetwork"]) ?? [])).toMatchObject({ line: 11 });
     expect(workload.locate(view?.toSourcePath(["metadata", "labels", "app"]) ?? [])).toMatchObject({ line: 9, column: 16 });
     expect(workload.locate(view?.toSourcePath(["metadata", "namespace"]) ?? [])).toMatchObject({ line: 5 });
@@ -84,7 +86,11 @@ describe("podViewOf", () => {
       ["apps/v1beta2", "DaemonSet", { spec: { template } }],
     ];
     for (const [apiVersion, kind, rest] of cases) {
-      const view = podViewOf({ file: "f", object: { apiVersion, kind, ...(rest as object) }, locate: () => ({ line: 1, column: 1, endLine: 1, endColumn: 1 }) });
+      const view = podViewOf({
+        file: "f",
+        object: { apiVersion, kind, ...(rest as object) },
+        locate: () => ({ line: 1, column: 1, endLine: 1, endColumn: 1 }),
+      });
       expect([kind, view?.pod["spec"]]).toEqual([kind, template.spec]);
       expect(view?.templatePath).toEqual(WORKLOAD_TEMPLATE_PATHS[kind]);
     }
@@ -93,11 +99,15 @@ describe("podViewOf", () => {
   it("ignores kinds of other API groups, non-workloads and workloads without a template", () => {
     const locate = () => ({ line: 1, column: 1, endLine: 1, endColumn: 1 });
     const template = { spec: { containers: [] } };
-    expect(podViewOf({ file: "f", object: { apiVersion: "example.com/v1", kind: "Deployment", spec: { template } }, locate })).toBeUndefined();
+    expect(
+      podViewOf({ file: "f", object: { apiVersion: "example.com/v1", kind: "Deployment", spec: { template } }, locate }),
+    ).toBeUndefined();
     expect(podViewOf({ file: "f", object: { apiVersion: "example.com/v1", kind: "Pod", spec: {} }, locate })).toBeUndefined();
     expect(podViewOf({ file: "f", object: { apiVersion: "v1", kind: "ConfigMap", data: {} }, locate })).toBeUndefined();
     expect(podViewOf({ file: "f", object: { apiVersion: "apps/v1", kind: "Deployment", spec: {} }, locate })).toBeUndefined();
-    expect(podViewOf({ file: "f", object: { apiVersion: "apps/v1", kind: "Deployment", spec: { template: "x" } }, locate })).toBeUndefined();
+    expect(
+      podViewOf({ file: "f", object: { apiVersion: "apps/v1", kind: "Deployment", spec: { template: "x" } }, locate }),
+    ).toBeUndefined();
     expect(podViewOf({ file: "f", object: { apiVersion: "apps/v1", kind: "StatefulSet" }, locate })).toBeUndefined();
   });
 });

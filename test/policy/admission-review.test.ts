@@ -35,7 +35,13 @@ const byRule = (findings: readonly Finding[]): string[] => findings.map((f) => `
 
 describe("a manifest is a CREATE, and judged exactly as before", () => {
   it("a plain manifest and a CREATE review of it give the same findings, each on its own lines", () => {
-    const policies = loadPolicies([{ file: "policies/baseline.yaml", content: "apiVersion: kube-policy-bot.dev/v1\nkind: PodSecurity\nmetadata: {name: baseline}\nspec:\n  parameters: {level: baseline}\n" }]);
+    const policies = loadPolicies([
+      {
+        file: "policies/baseline.yaml",
+        content:
+          "apiVersion: kube-policy-bot.dev/v1\nkind: PodSecurity\nmetadata: {name: baseline}\nspec:\n  parameters: {level: baseline}\n",
+      },
+    ]);
     const gatekeeper = loadPolicies([{ file: "policies/psp.yaml", content: privilegedContainer }]);
     const all = [...policies.policies, ...gatekeeper.policies];
     const plain = evaluate([loadManifestFile("pod.yaml", PRIVILEGED)], all).findings;
@@ -63,7 +69,10 @@ describe("Gatekeeper templates that exempt UPDATE (`not is_update(input.review)`
     const privilegedDeployment = deployment("containers:\n- name: c\n  image: nginx\n  securityContext: {privileged: true}");
     const findings = check(privilegedContainer, { "r.yaml": review("UPDATE", privilegedDeployment, privilegedDeployment) });
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ path: "spec.template.spec.containers[0].securityContext.privileged", resource: { kind: "Deployment", name: "web" } });
+    expect(findings[0]).toMatchObject({
+      path: "spec.template.spec.containers[0].securityContext.privileged",
+      resource: { kind: "Deployment", name: "web" },
+    });
     // A constraint on the Deployment kind itself judges the Deployment's own UPDATE, which the template exempts.
     const onDeployments = constraint("K8sPSPPrivilegedContainer", "", 'kinds: [{apiGroups: ["apps"], kinds: ["Deployment"]}]');
     expect(check(onDeployments, { "r.yaml": review("UPDATE", privilegedDeployment) })).toEqual([]);
@@ -73,7 +82,9 @@ describe("Gatekeeper templates that exempt UPDATE (`not is_update(input.review)`
   it("do not change templates without the exemption: an UPDATE is judged like a CREATE", () => {
     const tags = constraint("K8sDisallowedTags", "tags: [latest]");
     const latest = pod("containers:\n- name: c\n  image: nginx:latest");
-    expect(messages(check(tags, { "r.yaml": review("UPDATE", latest) }))).toEqual(['container <c> uses a disallowed tag <nginx:latest>; disallowed tags are ["latest"]']);
+    expect(messages(check(tags, { "r.yaml": review("UPDATE", latest) }))).toEqual([
+      'container <c> uses a disallowed tag <nginx:latest>; disallowed tags are ["latest"]',
+    ]);
   });
 });
 
@@ -82,7 +93,11 @@ describe("a DELETE is judged on the object being deleted (gator's SetObjectOnDel
     const findings = check(privilegedContainer, { "r.yaml": review("DELETE", undefined, PRIVILEGED) });
     expect(findings).toHaveLength(1);
     // The oldObject starts on line 6, so its `privileged: true` (line 9 of the pod) is line 14.
-    expect(findings[0]).toMatchObject({ line: 14, path: "spec.containers[0].securityContext.privileged", resource: { kind: "Pod", name: "app" } });
+    expect(findings[0]).toMatchObject({
+      line: 14,
+      path: "spec.containers[0].securityContext.privileged",
+      resource: { kind: "Pod", name: "app" },
+    });
   });
 
   it("deleting a workload creates no Pods: a constraint on Pod does not judge its template", () => {
@@ -108,9 +123,16 @@ describe("matching a request", () => {
 });
 
 describe("Pod Security evaluates what Pod Security admission evaluates", () => {
-  const baseline = loadPolicies([{ file: "baseline.yaml", content: "apiVersion: kube-policy-bot.dev/v1\nkind: PodSecurity\nmetadata: {name: baseline}\nspec:\n  parameters: {level: baseline}\n" }]).policies;
+  const baseline = loadPolicies([
+    {
+      file: "baseline.yaml",
+      content:
+        "apiVersion: kube-policy-bot.dev/v1\nkind: PodSecurity\nmetadata: {name: baseline}\nspec:\n  parameters: {level: baseline}\n",
+    },
+  ]).policies;
   const judge = (content: string): string[] => evaluate([loadManifestFile("r.yaml", content)], baseline).findings.map((f) => f.rule);
-  const privilegedWithImage = (image: string): string => pod(`containers:\n- name: c\n  image: ${image}\n  securityContext: {privileged: true}`);
+  const privilegedWithImage = (image: string): string =>
+    pod(`containers:\n- name: c\n  image: ${image}\n  securityContext: {privileged: true}`);
 
   it("CREATE, and UPDATE that changes an image (isSignificantPodUpdate)", () => {
     expect(judge(review("CREATE", PRIVILEGED))).toEqual(["privileged"]);

@@ -17,7 +17,8 @@ spec:
 ${extra}  parameters:
     level: ${level}
 `;
-const check = (file: string, content: string, ...documents: string[]) => evaluate([loadManifestFile(file, content)], policies(...documents));
+const check = (file: string, content: string, ...documents: string[]) =>
+  evaluate([loadManifestFile(file, content)], policies(...documents));
 
 const deployment = (containers: string) => `apiVersion: apps/v1
 kind: Deployment
@@ -63,19 +64,28 @@ describe("evaluate", () => {
   });
 
   it("match decides what is judged: excluded namespaces are skipped", () => {
-    const result = check("web.yaml", deployment(privileged), pss("baseline", "baseline", "deny", "  match:\n    excludedNamespaces: [shop]\n"));
+    const result = check(
+      "web.yaml",
+      deployment(privileged),
+      pss("baseline", "baseline", "deny", "  match:\n    excludedNamespaces: [shop]\n"),
+    );
     expect(result.findings).toEqual([]);
   });
 
   it("a pod field of the wrong type is a blocking input error on its line", () => {
-    const result = check("web.yaml", deployment(privileged.replace("privileged: true", 'privileged: "true"')), pss("baseline", "baseline", "deny"));
+    const result = check(
+      "web.yaml",
+      deployment(privileged.replace("privileged: true", 'privileged: "true"')),
+      pss("baseline", "baseline", "deny"),
+    );
     expect(result.findings).toEqual([]);
     expect(result.errors).toEqual([
       {
         file: "web.yaml",
         line: 15,
         column: 11,
-        message: 'spec.template.spec.containers[0].securityContext.privileged must be true or false, not the string "true": the API server rejects this Deployment shop/web',
+        message:
+          'spec.template.spec.containers[0].securityContext.privileged must be true or false, not the string "true": the API server rejects this Deployment shop/web',
       },
     ]);
     expect(result.summary.errors).toBe(1);
@@ -88,13 +98,20 @@ describe("evaluate", () => {
     expect(sidecarFirst?.path).toBe("spec.template.spec.containers[1].securityContext.privileged");
     expect(sidecarFirst?.fingerprint).toBe(before);
     const hostPath = (path: string) =>
-      check("ds.yaml", deployment(`      - name: app\n        image: x\n      volumes:\n      - name: logs\n        hostPath: {path: ${path}}\n`), policy).findings[0]?.fingerprint;
+      check(
+        "ds.yaml",
+        deployment(`      - name: app\n        image: x\n      volumes:\n      - name: logs\n        hostPath: {path: ${path}}\n`),
+        policy,
+      ).findings[0]?.fingerprint;
     expect(hostPath("/var/log")).toBeDefined();
     expect(hostPath("/var/log")).not.toBe(hostPath("/etc"));
   });
 
   it("manifest errors are kept and counted", () => {
-    const files = [loadManifestFile("bad.yaml", "kind: Pod\nmetadata: [\n"), loadManifestFile("ok.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")];
+    const files = [
+      loadManifestFile("bad.yaml", "kind: Pod\nmetadata: [\n"),
+      loadManifestFile("ok.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"),
+    ];
     const result = evaluate(files, policies(pss("baseline", "baseline", "deny")));
     expect(result.errors).toHaveLength(1);
     expect(result.errors[0]?.file).toBe("bad.yaml");

@@ -40,19 +40,32 @@ ${containerSecurity}`;
 
 describe("fixes of the Pod Security rules", () => {
   it("allowPrivilegeEscalation: false, with privileged and CAP_SYS_ADMIN removed as the API server requires", () => {
-    const { text, findings } = fixedBy("allowPrivilegeEscalation", deployment("          privileged: true\n          capabilities:\n            add: [CAP_SYS_ADMIN, NET_ADMIN]\n"));
+    const { text, findings } = fixedBy(
+      "allowPrivilegeEscalation",
+      deployment("          privileged: true\n          capabilities:\n            add: [CAP_SYS_ADMIN, NET_ADMIN]\n"),
+    );
     expect(findings).toEqual([]);
-    expect(text).toContain("          privileged: false\n          capabilities:\n            add: [NET_ADMIN]\n          allowPrivilegeEscalation: false\n");
+    expect(text).toContain(
+      "          privileged: false\n          capabilities:\n            add: [NET_ADMIN]\n          allowPrivilegeEscalation: false\n",
+    );
   });
 
   it("removes each disallowed capability by name, however many, leaving the allowed one", () => {
-    const { text, findings } = fixedBy("capabilities_restricted", deployment('          capabilities:\n            drop: ["ALL"]\n            add:\n            - SYS_ADMIN\n            - NET_BIND_SERVICE\n            - NET_RAW\n'));
+    const { text, findings } = fixedBy(
+      "capabilities_restricted",
+      deployment(
+        '          capabilities:\n            drop: ["ALL"]\n            add:\n            - SYS_ADMIN\n            - NET_BIND_SERVICE\n            - NET_RAW\n',
+      ),
+    );
     expect(findings).toEqual([]);
     expect(text).toContain("            add:\n            - NET_BIND_SERVICE\n");
   });
 
   it("puts the seccomp profile on the pod once, for every container without one", () => {
-    const manifest = deployment("          runAsNonRoot: true\n").replace("      - name: web", "      - name: side\n        image: busybox:1.36\n      - name: web");
+    const manifest = deployment("          runAsNonRoot: true\n").replace(
+      "      - name: web",
+      "      - name: side\n        image: busybox:1.36\n      - name: web",
+    );
     const { text, findings } = fixedBy("seccompProfile_restricted", manifest);
     expect(findings).toEqual([]);
     expect(text.match(/seccompProfile/g)).toHaveLength(1);
@@ -65,7 +78,9 @@ describe("fixes of the Pod Security rules", () => {
     expect(text).toContain("seccompProfile: {type: RuntimeDefault}");
     const policies = loadPolicies([{ file: "policy.yaml", content: RESTRICTED }]).policies;
     const localhost = deployment("          seccompProfile: {type: Unconfined, localhostProfile: x.json}\n");
-    const finding = evaluate([loadManifestFile("m.yaml", localhost)], policies).findings.find((f) => f.rule === "seccompProfile_restricted");
+    const finding = evaluate([loadManifestFile("m.yaml", localhost)], policies).findings.find(
+      (f) => f.rule === "seccompProfile_restricted",
+    );
     expect(finding?.fix).toBeUndefined();
   });
 
@@ -73,7 +88,9 @@ describe("fixes of the Pod Security rules", () => {
     const policies = loadPolicies([{ file: "policy.yaml", content: RESTRICTED }]).policies;
     const manifest = `${deployment("          runAsUser: 0\n")}      volumes:\n      - name: root\n        hostPath: {path: /}\n`;
     const findings = evaluate([loadManifestFile("m.yaml", manifest)], policies).findings;
-    expect(findings.filter((f) => ["runAsUser", "restrictedVolumes", "hostPathVolumes"].includes(f.rule)).map((f) => [f.rule, f.fix])).toEqual([
+    expect(
+      findings.filter((f) => ["runAsUser", "restrictedVolumes", "hostPathVolumes"].includes(f.rule)).map((f) => [f.rule, f.fix]),
+    ).toEqual([
       ["runAsUser", undefined],
       ["restrictedVolumes", undefined],
     ]);
@@ -98,7 +115,8 @@ describe("fixes of the Gatekeeper PSP kinds", () => {
     const constraints = ["K8sPSPHostNamespace", "K8sPSPPrivilegedContainer"]
       .map((kind) => `apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: ${kind}\nmetadata: {name: ${kind.toLowerCase()}}\nspec: {}\n`)
       .join("---\n");
-    const pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostPID: true\n  hostIPC: true\n  containers:\n  - name: a\n    image: nginx:1.27\n    securityContext: {privileged: true}\n";
+    const pod =
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostPID: true\n  hostIPC: true\n  containers:\n  - name: a\n    image: nginx:1.27\n    securityContext: {privileged: true}\n";
     expect(fixedBy("K8sPSPHostNamespace", pod, constraints).text).toContain("  hostPID: false\n  hostIPC: false\n");
     expect(fixedBy("K8sPSPPrivilegedContainer", pod, constraints).text).toContain("securityContext: {privileged: false}");
   });

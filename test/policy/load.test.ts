@@ -69,7 +69,9 @@ spec:
   });
 
   it("a bad enforcementAction and a malformed match are errors", () => {
-    const { errors } = load(podSecurity("  enforcementAction: block\n  match:\n    kinds: Pod\n    scope: Everything\n  parameters:\n    level: baseline\n"));
+    const { errors } = load(
+      podSecurity("  enforcementAction: block\n  match:\n    kinds: Pod\n    scope: Everything\n  parameters:\n    level: baseline\n"),
+    );
     expect(errors.map((e) => [e.line, e.message.split(" ")[0]])).toEqual([
       [6, "spec.enforcementAction"],
       [8, "spec.match.kinds"],
@@ -79,7 +81,10 @@ spec:
 
   it("policy names must be unique across files", () => {
     const source = podSecurity("  parameters:\n    level: baseline\n");
-    const { policies, errors } = loadPolicies([{ file: "a.yaml", content: source }, { file: "b.yaml", content: source }]);
+    const { policies, errors } = loadPolicies([
+      { file: "a.yaml", content: source },
+      { file: "b.yaml", content: source },
+    ]);
     expect(policies).toHaveLength(1);
     expect(errors[0]).toMatchObject({ file: "b.yaml", line: 1 });
     expect(errors[0]?.message).toMatch(/already used at a.yaml:1/);
@@ -87,13 +92,17 @@ spec:
 
   it("scoped enforcement answers to gator.gatekeeper.sh and kube-policy-bot.dev, strictest wins", () => {
     const scoped = (points: string) =>
-      load(podSecurity(`  enforcementAction: scoped
+      load(
+        podSecurity(`  enforcementAction: scoped
   scopedEnforcementActions:
 ${points}
   parameters:
     level: baseline
-`));
-    const gator = scoped("    - action: warn\n      enforcementPoints: [{name: gator.gatekeeper.sh}]\n    - action: deny\n      enforcementPoints: [{name: kube-policy-bot.dev}]");
+`),
+      );
+    const gator = scoped(
+      "    - action: warn\n      enforcementPoints: [{name: gator.gatekeeper.sh}]\n    - action: deny\n      enforcementPoints: [{name: kube-policy-bot.dev}]",
+    );
     expect(gator.errors).toEqual([]);
     expect(gator.policies[0]?.enforcementAction).toBe("deny");
     const admissionOnly = scoped("    - action: deny\n      enforcementPoints: [{name: validation.gatekeeper.sh}]");

@@ -60,7 +60,10 @@ describe("Gatekeeper match semantics", () => {
   });
 
   it("namespaceSelector reads the labels of the Namespace manifest under review", () => {
-    const namespaces = new Map([["prd", namespaceObject("prd", { env: "production" })], ["dev", namespaceObject("dev", { env: "dev" })]]);
+    const namespaces = new Map([
+      ["prd", namespaceObject("prd", { env: "production" })],
+      ["dev", namespaceObject("dev", { env: "dev" })],
+    ]);
     const match = { namespaceSelector: { matchLabels: { env: "production" } } };
     expect(judged(match, pod("prd"), namespaces)).toBe(true);
     expect(judged(match, pod("dev"), namespaces)).toBe(false);

@@ -10,7 +10,10 @@ import { loadPolicies } from "../../src/config/policy-files.js";
 import { lines } from "../manifests/support.js";
 
 const baseline = loadPolicies([
-  { file: "baseline.yaml", content: "apiVersion: kube-policy-bot.dev/v1\nkind: PodSecurity\nmetadata: {name: baseline}\nspec:\n  parameters: {level: baseline}\n" },
+  {
+    file: "baseline.yaml",
+    content: "apiVersion: kube-policy-bot.dev/v1\nkind: PodSecurity\nmetadata: {name: baseline}\nspec:\n  parameters: {level: baseline}\n",
+  },
 ]).policies;
 
 const judge = (text: string, options = {}) => {
@@ -50,7 +53,14 @@ describe("pod-creating custom resources", () => {
       "  - template: {spec: {template: {spec: {hostPID: true, containers: [{name: b, image: x}]}}}}",
     );
     expect(judge(jobSet).findings).toEqual(["7:spec.replicatedJobs[1].template.spec.template.spec.hostPID"]);
-    const volcano = lines("apiVersion: batch.volcano.sh/v1alpha1", "kind: Job", "metadata: {name: v}", "spec:", "  tasks:", "  - template: {spec: {hostNetwork: true, containers: [{name: a, image: x}]}}");
+    const volcano = lines(
+      "apiVersion: batch.volcano.sh/v1alpha1",
+      "kind: Job",
+      "metadata: {name: v}",
+      "spec:",
+      "  tasks:",
+      "  - template: {spec: {hostNetwork: true, containers: [{name: a, image: x}]}}",
+    );
     expect(judge(volcano).findings).toEqual(["6:spec.tasks[0].template.spec.hostNetwork"]);
   });
 
@@ -114,7 +124,9 @@ describe("pod-creating custom resources", () => {
     expect(unknown.notices).toEqual([
       "7:spec.jobs.0.podSpec.containers looks like a pod template (containers with images), but kube-policy-bot does not know how Runner (example.com/v1) creates pods, so they were not judged; add the kind to the organisation's config (podTemplates: apiVersion, kind, podTemplatePaths) to judge it",
     ]);
-    const configured = judge(text, { podTemplateKinds: withConfiguredKinds([{ apiVersion: "example.com/v9", kind: "Runner", podTemplatePaths: ["spec.jobs[*].podSpec"] }]) });
+    const configured = judge(text, {
+      podTemplateKinds: withConfiguredKinds([{ apiVersion: "example.com/v9", kind: "Runner", podTemplatePaths: ["spec.jobs[*].podSpec"] }]),
+    });
     expect(configured.notices).toEqual([]);
     expect(configured.findings).toEqual([]); // podSpec is not a PodTemplateSpec: the paths name templates ({metadata, spec})
     const asTemplate = judge(text.replace("  - podSpec:\n      containers", "  - pod:\n      spec:\n        containers"), {
@@ -125,25 +137,35 @@ describe("pod-creating custom resources", () => {
 
   it("the table covers the kinds the README lists", () => {
     const names = WELL_KNOWN_POD_TEMPLATE_KINDS.map((kind) => `${kind.group}/${kind.kind}`);
-    for (const expected of ["argoproj.io/Rollout", "argoproj.io/CronWorkflow", "apps.kruise.io/CloneSet", "keda.sh/ScaledJob", "serving.knative.dev/Service", "tekton.dev/PipelineRun"]) {
+    for (const expected of [
+      "argoproj.io/Rollout",
+      "argoproj.io/CronWorkflow",
+      "apps.kruise.io/CloneSet",
+      "keda.sh/ScaledJob",
+      "serving.knative.dev/Service",
+      "tekton.dev/PipelineRun",
+    ]) {
       expect(names).toContain(expected);
     }
   });
 });
 
 describe("kinds and names that are Object's own properties", () => {
-  it.each(["constructor", "__proto__", "toString", "valueOf", "hasOwnProperty"])("kind: %s is an ordinary object, and the Pod beside it is judged", (kind) => {
-    const text = lines(
-      `apiVersion: apps/v1`,
-      `kind: ${kind}`,
-      `metadata: {name: ${kind}, labels: {${kind}: x}}`,
-      `spec: {${kind}: 1, template: {spec: {containers: [{name: ${kind}, image: x}]}}}`,
-      "---",
-      "apiVersion: v1",
-      "kind: Pod",
-      `metadata: {name: p, namespace: ${kind}}`,
-      `spec: {containers: [{name: ${kind}, image: x, ${privileged}}]}`,
-    );
-    expect(judge(text).findings).toEqual(["9:spec.containers[0].securityContext.privileged"]);
-  });
+  it.each(["constructor", "__proto__", "toString", "valueOf", "hasOwnProperty"])(
+    "kind: %s is an ordinary object, and the Pod beside it is judged",
+    (kind) => {
+      const text = lines(
+        `apiVersion: apps/v1`,
+        `kind: ${kind}`,
+        `metadata: {name: ${kind}, labels: {${kind}: x}}`,
+        `spec: {${kind}: 1, template: {spec: {containers: [{name: ${kind}, image: x}]}}}`,
+        "---",
+        "apiVersion: v1",
+        "kind: Pod",
+        `metadata: {name: p, namespace: ${kind}}`,
+        `spec: {containers: [{name: ${kind}, image: x, ${privileged}}]}`,
+      );
+      expect(judge(text).findings).toEqual(["9:spec.containers[0].securityContext.privileged"]);
+    },
+  );
 });

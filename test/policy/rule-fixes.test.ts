@@ -40,7 +40,10 @@ const VIOLATING: Record<string, { manifest: string; parameters?: string }> = {
 };
 
 const PSS_LEVELS = ["baseline", "restricted"]
-  .map((level) => `apiVersion: kube-policy-bot.dev/v1\nkind: PodSecurity\nmetadata: {name: ${level}}\nspec:\n  parameters: {level: ${level}, version: latest}\n`)
+  .map(
+    (level) =>
+      `apiVersion: kube-policy-bot.dev/v1\nkind: PodSecurity\nmetadata: {name: ${level}}\nspec:\n  parameters: {level: ${level}, version: latest}\n`,
+  )
   .join("---\n");
 
 function policiesFor(kind: string, parameters: string | undefined): string {
@@ -51,7 +54,9 @@ function policiesFor(kind: string, parameters: string | undefined): string {
 function findingsOf(kind: string, rule: string, manifest: string, policyText: string): Finding[] {
   const { policies, errors } = loadPolicies([{ file: "policy.yaml", content: policyText }]);
   expect(errors).toEqual([]);
-  return evaluate([loadManifestFile("fixture.yaml", manifest)], policies).findings.filter((finding) => finding.policyKind === kind && finding.rule === rule);
+  return evaluate([loadManifestFile("fixture.yaml", manifest)], policies).findings.filter(
+    (finding) => finding.policyKind === kind && finding.rule === rule,
+  );
 }
 
 const claiming = allRules().filter((rule) => rule.mechanicalFix);

@@ -10,13 +10,18 @@ const files: Record<string, string> = {
   "base/deployment.yaml": "kind: Deployment\n",
   "components/debug/kustomization.yaml": "kind: Component\npatches:\n- path: debug.yaml\n",
   "components/debug/debug.yaml": "kind: Deployment\n",
-  "overlays/prod/kustomization.yaml": "namespace: base\nresources:\n- ../../base\ncomponents:\n- ../../components/debug\nconfigMapGenerator:\n- name: s\n  files: [key=app.conf]\n",
+  "overlays/prod/kustomization.yaml":
+    "namespace: base\nresources:\n- ../../base\ncomponents:\n- ../../components/debug\nconfigMapGenerator:\n- name: s\n  files: [key=app.conf]\n",
   "overlays/prod/app.conf": "x\n",
   "overlays/dev/kustomization.yaml": "resources:\n- ../../base\n",
   "clusters/one/kustomization.yaml": "resources:\n- ../../overlays/dev\n",
   "unused/README.md": "no kustomization here\n",
 };
-const graph = kustomizeGraph(Object.keys(files), (path) => files[path], (path) => path in files);
+const graph = kustomizeGraph(
+  Object.keys(files),
+  (path) => files[path],
+  (path) => path in files,
+);
 
 describe("kustomizeGraph", () => {
   test("edges come only from the fields that load kustomizations; other strings naming files are mentions", () => {

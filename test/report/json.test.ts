@@ -14,7 +14,28 @@ describe("json report", () => {
   it("gives every finding the documented keys, with null for absent namespace and container", () => {
     for (const finding of report.findings) {
       expect(Object.keys(finding).sort()).toEqual(
-        ["action", "basis", "column", "container", "endColumn", "endLine", "exception", "file", "fingerprint", "fix", "fixFile", "fixUnavailable", "line", "message", "path", "policy", "policyKind", "resource", "rule", "state"].sort(),
+        [
+          "action",
+          "basis",
+          "column",
+          "container",
+          "endColumn",
+          "endLine",
+          "exception",
+          "file",
+          "fingerprint",
+          "fix",
+          "fixFile",
+          "fixUnavailable",
+          "line",
+          "message",
+          "path",
+          "policy",
+          "policyKind",
+          "resource",
+          "rule",
+          "state",
+        ].sort(),
       );
       expect(Object.keys(finding.resource).sort()).toEqual(["apiVersion", "kind", "name", "namespace", "renderedIn"]);
     }

@@ -6,7 +6,9 @@ import { MAX_NAMESPACE_ROWS, namespaceMarkdown, namespaceTextLines } from "../..
 const prod: NamespaceSummary = {
   namespace: "prod",
   policy: "pod-security-baseline",
-  judgements: [{ mode: "enforce", level: "restricted:v1.30", source: "label pod-security.kubernetes.io/enforce of Namespace prod (ns/prod.yaml:3)" }],
+  judgements: [
+    { mode: "enforce", level: "restricted:v1.30", source: "label pod-security.kubernetes.io/enforce of Namespace prod (ns/prod.yaml:3)" },
+  ],
 };
 
 describe("namespace summary", () => {
@@ -16,7 +18,14 @@ describe("namespace summary", () => {
   });
 
   it("renders a table row per judgement, and the workloads without a namespace by that name", () => {
-    const markdown = namespaceMarkdown([prod, { ...prod, namespace: undefined, judgements: [{ mode: "enforce", level: "baseline:latest", source: "default (policy parameters): no namespace declared" }] }]);
+    const markdown = namespaceMarkdown([
+      prod,
+      {
+        ...prod,
+        namespace: undefined,
+        judgements: [{ mode: "enforce", level: "baseline:latest", source: "default (policy parameters): no namespace declared" }],
+      },
+    ]);
     expect(markdown.split("\n")).toEqual([
       "#### Pod Security by namespace",
       "| Namespace | Policy | Mode | Level | From |",

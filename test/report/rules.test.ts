@@ -17,16 +17,24 @@ const README_END = "<!-- rules:end -->";
 
 describe("rule documentation", () => {
   test("every policy kind documents at least one rule, and every rule has a title, what it checks, a fix and a link", () => {
-    for (const kind of policyKinds.values()) expect({ kind: kind.kind, rules: kind.rules.length }).toEqual({ kind: kind.kind, rules: expect.any(Number) });
+    for (const kind of policyKinds.values())
+      expect({ kind: kind.kind, rules: kind.rules.length }).toEqual({ kind: kind.kind, rules: expect.any(Number) });
     const undocumented = [...policyKinds.values()].filter((kind) => kind.rules.length === 0).map((kind) => kind.kind);
     expect(undocumented).toEqual([]);
-    const incomplete = allRules().filter((rule) => [rule.id, rule.kind, rule.title, rule.checks, rule.fix].some((text) => text.trim().length < 3) || !rule.helpUri.startsWith("https://"));
+    const incomplete = allRules().filter(
+      (rule) =>
+        [rule.id, rule.kind, rule.title, rule.checks, rule.fix].some((text) => text.trim().length < 3) ||
+        !rule.helpUri.startsWith("https://"),
+    );
     expect(incomplete).toEqual([]);
   });
 
   test("every Pod Security check and every Gatekeeper kind is documented under the rule id its findings carry", () => {
-    for (const check of POD_SECURITY_CHECKS) expect(ruleDoc("PodSecurity", check.id)).toMatchObject({ id: check.id, kind: "PodSecurity", messageSaysFix: true });
-    const gatekeeper = [...policyKinds.values()].filter((kind) => kind.apiVersions.some((version) => version.startsWith("constraints.gatekeeper.sh/")));
+    for (const check of POD_SECURITY_CHECKS)
+      expect(ruleDoc("PodSecurity", check.id)).toMatchObject({ id: check.id, kind: "PodSecurity", messageSaysFix: true });
+    const gatekeeper = [...policyKinds.values()].filter((kind) =>
+      kind.apiVersions.some((version) => version.startsWith("constraints.gatekeeper.sh/")),
+    );
     expect(gatekeeper.length).toBeGreaterThan(40);
     for (const kind of gatekeeper) {
       const doc = ruleDoc(kind.kind, kind.kind);
@@ -36,7 +44,9 @@ describe("rule documentation", () => {
   });
 
   test("fix texts are the rule's own: no two Gatekeeper kinds share one", () => {
-    const fixes = allRules().filter((rule) => rule.kind !== "PodSecurity").map((rule) => rule.fix);
+    const fixes = allRules()
+      .filter((rule) => rule.kind !== "PodSecurity")
+      .map((rule) => rule.fix);
     const repeated = fixes.filter((fix, index) => fixes.indexOf(fix) !== index);
     expect(repeated).toEqual([]);
   });

@@ -14,7 +14,10 @@ function run(log: SarifLog) {
 function expectGitHubRequiredProperties(log: SarifLog): void {
   expect(log.$schema).toMatch(/^https:\/\/.*sarif-2\.1\.0.*\.json$/);
   expect(log.version).toBe("2.1.0");
-  const { tool: { driver }, results } = run(log);
+  const {
+    tool: { driver },
+    results,
+  } = run(log);
   expect(driver.name).toEqual(expect.any(String));
   expect(Array.isArray(driver.rules)).toBe(true);
   const ruleIds = driver.rules.map((rule) => rule.id);
@@ -48,7 +51,12 @@ describe("sarif report", () => {
 
   it("has every property GitHub code scanning requires", () => {
     expectGitHubRequiredProperties(log);
-    expect(run(log).tool.driver).toMatchObject({ name: "kube-policy-bot", version: "1.2.3", semanticVersion: "1.2.3", informationUri: tool.informationUri });
+    expect(run(log).tool.driver).toMatchObject({
+      name: "kube-policy-bot",
+      version: "1.2.3",
+      semanticVersion: "1.2.3",
+      informationUri: tool.informationUri,
+    });
   });
 
   it("maps deny, warn and dryrun to error, warning and note", () => {
@@ -97,7 +105,10 @@ describe("sarif report", () => {
     expect(fingerprints(toSarif(moved, { tool }))).toEqual(fingerprints(log));
     expect(new Set(fingerprints(log)).size).toBe(run(log).results.length);
 
-    const renamed: EvaluationResult = { ...sampleResult(), findings: [{ ...hostPidFinding, resource: { ...hostPidFinding.resource, name: "other" } }] };
+    const renamed: EvaluationResult = {
+      ...sampleResult(),
+      findings: [{ ...hostPidFinding, resource: { ...hostPidFinding.resource, name: "other" } }],
+    };
     expect(fingerprints(toSarif(renamed, { tool }))[0]).not.toBe(fingerprints(log)[1]);
   });
 
@@ -109,7 +120,10 @@ describe("sarif report", () => {
   });
 
   it("lists no rules and no results for a clean run, which is still a valid upload", () => {
-    const clean = toSarif({ findings: [], errors: [], summary: { files: 1, resources: 1, deny: 0, warn: 0, dryrun: 0, errors: 0 } }, { tool });
+    const clean = toSarif(
+      { findings: [], errors: [], summary: { files: 1, resources: 1, deny: 0, warn: 0, dryrun: 0, errors: 0 } },
+      { tool },
+    );
     expectGitHubRequiredProperties(clean);
     expect(run(clean).tool.driver.rules).toEqual([]);
     expect(run(clean).results).toEqual([]);

@@ -8,11 +8,23 @@ describe("safeError", () => {
     const error = Object.assign(new Error("signature does not match"), {
       status: 400,
       event: { id: "d-1", payload: '{"token":"ghs_secret"}' },
-      request: { method: "GET", url: "https://api.github.com/repos/o/r?access_token=ghs_secret", headers: { authorization: "token ghs_secret" }, body: "ghs_secret" },
+      request: {
+        method: "GET",
+        url: "https://api.github.com/repos/o/r?access_token=ghs_secret",
+        headers: { authorization: "token ghs_secret" },
+        body: "ghs_secret",
+      },
       response: { data: { content: "c2VjcmV0" }, headers: { "x-github-request-id": "1" } },
     });
     const safe = safeError(error) as Record<string, unknown>;
-    expect(safe).toEqual({ type: "Error", message: "signature does not match", stack: expect.any(String), status: 400, method: "GET", url: "https://api.github.com/repos/o/r" });
+    expect(safe).toEqual({
+      type: "Error",
+      message: "signature does not match",
+      stack: expect.any(String),
+      status: 400,
+      method: "GET",
+      url: "https://api.github.com/repos/o/r",
+    });
     expect(JSON.stringify(safe)).not.toMatch(/ghs_secret|c2VjcmV0/);
   });
 

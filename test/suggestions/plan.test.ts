@@ -9,7 +9,13 @@ import { loadPolicies } from "../../src/config/policy-files.js";
 import { defaultPolicySources } from "../../src/policy/shipped.js";
 import { memoryFileSystem } from "../../src/render/kustomize/index.js";
 import { renderKustomizeRoots } from "../../src/render/kustomize-roots.js";
-import { planSuggestions, reviewToPost, type ExistingReviewComment, type ReviewToPost, type SuggestionFile } from "../../src/suggestions/plan.js";
+import {
+  planSuggestions,
+  reviewToPost,
+  type ExistingReviewComment,
+  type ReviewToPost,
+  type SuggestionFile,
+} from "../../src/suggestions/plan.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const BREAKOUT = readFileSync(path.join(REPO, "examples/attacks/breakout-pod.yaml"), "utf8");
@@ -23,7 +29,12 @@ const OPTIONS = { headSha: "abc123", maxComments: 10 };
 const BOT = "kube-policy-bot[bot]";
 
 /** The review the app would post, given the review comments already there. */
-function review(files: SuggestionFile[], findings: Finding[], existing: ExistingReviewComment[] = [], maxComments = 10): ReviewToPost | undefined {
+function review(
+  files: SuggestionFile[],
+  findings: Finding[],
+  existing: ExistingReviewComment[] = [],
+  maxComments = 10,
+): ReviewToPost | undefined {
   const plan = planSuggestions(files, findings, { ...OPTIONS, maxComments });
   return plan && reviewToPost(plan, existing, BOT);
 }
@@ -60,7 +71,7 @@ describe("suggested changes in a review", () => {
     const [hostPid, container] = plan?.comments ?? [];
     expect(hostPid?.body).toContain("`pod-security-baseline/hostNamespaces`: Set hostPID to false.");
     expect(hostPid?.body).toContain("```suggestion\n  hostPID: false\n```");
-    expect(container?.body).toContain("`pod-security-baseline/privileged` (container \"1\"): Set privileged to false.");
+    expect(container?.body).toContain('`pod-security-baseline/privileged` (container "1"): Set privileged to false.');
     expect(container?.body).toContain(
       '```suggestion\n      privileged: false\n      allowPrivilegeEscalation: false\n      capabilities:\n        drop: ["ALL"]\n      runAsNonRoot: true\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n```',
     );
@@ -71,7 +82,8 @@ describe("suggested changes in a review", () => {
   it("suggests only on lines the pull request changed, and never the same suggestion twice", async () => {
     const findings = await findingsOf(BREAKOUT);
     // Only line 6 changed: the privileged container was already there.
-    const patch = "@@ -3,7 +3,7 @@\n metadata:\n   name: r00t\n spec:\n-  hostPID: false\n+  hostPID: true\n   containers:\n   - name: \"1\"\n     image: alpine";
+    const patch =
+      '@@ -3,7 +3,7 @@\n metadata:\n   name: r00t\n spec:\n-  hostPID: false\n+  hostPID: true\n   containers:\n   - name: "1"\n     image: alpine';
     const plan = review([{ path: FILE, text: BREAKOUT, patch }], findings);
     expect(plan?.comments.map((c) => c.line)).toEqual([6]);
 
@@ -85,7 +97,8 @@ describe("suggested changes in a review", () => {
   });
 
   it("no review when nothing is fixable; at most maxComments comments, what blocks first", async () => {
-    const latest = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: nginx:latest\n    volumeMounts: []\n  volumes:\n  - name: h\n    hostPath: {path: /}\n";
+    const latest =
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: nginx:latest\n    volumeMounts: []\n  volumes:\n  - name: h\n    hostPath: {path: /}\n";
     const hostPathOnly = (await findingsOf(latest)).filter((f) => f.rule === "hostPathVolumes");
     expect(planSuggestions([{ path: FILE, text: latest, patch: ADDED(latest) }], hostPathOnly, OPTIONS)).toBeUndefined();
 

@@ -20,25 +20,39 @@ beforeAll(async () => {
   policies = await shippedPolicies();
 });
 
-const bystander: JsonObject = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings", namespace: "shop" }, data: { level: "info" } };
+const bystander: JsonObject = {
+  apiVersion: "v1",
+  kind: "ConfigMap",
+  metadata: { name: "settings", namespace: "shop" },
+  data: { level: "info" },
+};
 
 describe("diff gating against rewrites of the base", () => {
   test("a rewritten, reordered, renamed base workload has no new finding and fixes nothing", () => {
     let compared = 0;
     fc.assert(
-      fc.property(violatingWorkload, spelling, fc.boolean(), fc.constantFrom("deploy/app.yaml", "apps/renamed/workload.yml"), (workload, style, bystanderFirst, headName) => {
-        const base = load(`${spell(bystander, { ...style, bom: false })}\n---\n${spell(workload, { ...style, bom: false })}`, "deploy/app.yaml");
-        const head = load(spell(workload, style), headName);
-        if (base.errors.length > 0 || head.errors.length > 0) return;
-        const headFiles = bystanderFirst ? [load(JSON.stringify(bystander), "deploy/settings.json"), head] : [head];
-        const verdict = decideVerdict({ files: headFiles, baseline: [base], policies, exceptionDocuments: [], now: NOW });
-        expect(verdict.findings.length).toBeGreaterThan(0);
-        expect(verdict.findings.filter((finding) => finding.state !== "pre-existing")).toEqual([]);
-        expect(verdict.fixed).toEqual([]);
-        expect(verdict.counts.blocking).toBe(0);
-        expect(verdict.conclusion).toBe("pass");
-        compared++;
-      }),
+      fc.property(
+        violatingWorkload,
+        spelling,
+        fc.boolean(),
+        fc.constantFrom("deploy/app.yaml", "apps/renamed/workload.yml"),
+        (workload, style, bystanderFirst, headName) => {
+          const base = load(
+            `${spell(bystander, { ...style, bom: false })}\n---\n${spell(workload, { ...style, bom: false })}`,
+            "deploy/app.yaml",
+          );
+          const head = load(spell(workload, style), headName);
+          if (base.errors.length > 0 || head.errors.length > 0) return;
+          const headFiles = bystanderFirst ? [load(JSON.stringify(bystander), "deploy/settings.json"), head] : [head];
+          const verdict = decideVerdict({ files: headFiles, baseline: [base], policies, exceptionDocuments: [], now: NOW });
+          expect(verdict.findings.length).toBeGreaterThan(0);
+          expect(verdict.findings.filter((finding) => finding.state !== "pre-existing")).toEqual([]);
+          expect(verdict.fixed).toEqual([]);
+          expect(verdict.counts.blocking).toBe(0);
+          expect(verdict.conclusion).toBe("pass");
+          compared++;
+        },
+      ),
       { numRuns: 300 },
     );
     console.log(`diff gating: ${compared} rewritten base workloads compared, none with a new finding`);
@@ -48,20 +62,32 @@ describe("diff gating against rewrites of the base", () => {
   test("another offending value (a different hostPath) is new and blocks", () => {
     let changedValues = 0;
     fc.assert(
-      fc.property(violatingWorkload, fc.string({ minLength: 1, maxLength: 12 }).map((suffix) => `/srv/${suffix.replace(/[^a-z0-9]/gi, "x")}`), (workload, newPath) => {
-        const changed = structuredClone(workload);
-        const text = JSON.stringify(changed);
-        // Only workloads with a hostPath carry a value to change here; the others are covered by other tests.
-        if (!text.includes('"hostPath"')) return;
-        const replaced = JSON.parse(text.replace(/"hostPath":\{"path":"[^"]*"/g, `"hostPath":{"path":${JSON.stringify(newPath)}`)) as JsonObject;
-        if (JSON.stringify(replaced) === text) return;
-        const verdict = decideVerdict({ files: [load(JSON.stringify(replaced), "a.json")], baseline: [load(text, "a.json")], policies, exceptionDocuments: [], now: NOW });
-        const hostPath = verdict.findings.filter((finding) => finding.rule === "hostPathVolumes");
-        expect(hostPath.length).toBeGreaterThan(0);
-        expect(hostPath.some((finding) => finding.state === "new")).toBe(true);
-        expect(verdict.conclusion).toBe("block");
-        changedValues++;
-      }),
+      fc.property(
+        violatingWorkload,
+        fc.string({ minLength: 1, maxLength: 12 }).map((suffix) => `/srv/${suffix.replace(/[^a-z0-9]/gi, "x")}`),
+        (workload, newPath) => {
+          const changed = structuredClone(workload);
+          const text = JSON.stringify(changed);
+          // Only workloads with a hostPath carry a value to change here; the others are covered by other tests.
+          if (!text.includes('"hostPath"')) return;
+          const replaced = JSON.parse(
+            text.replace(/"hostPath":\{"path":"[^"]*"/g, `"hostPath":{"path":${JSON.stringify(newPath)}`),
+          ) as JsonObject;
+          if (JSON.stringify(replaced) === text) return;
+          const verdict = decideVerdict({
+            files: [load(JSON.stringify(replaced), "a.json")],
+            baseline: [load(text, "a.json")],
+            policies,
+            exceptionDocuments: [],
+            now: NOW,
+          });
+          const hostPath = verdict.findings.filter((finding) => finding.rule === "hostPathVolumes");
+          expect(hostPath.length).toBeGreaterThan(0);
+          expect(hostPath.some((finding) => finding.state === "new")).toBe(true);
+          expect(verdict.conclusion).toBe("block");
+          changedValues++;
+        },
+      ),
       { numRuns: 200 },
     );
     // About half the generated workloads carry a hostPath; the rest have no value to change here.

@@ -12,7 +12,10 @@ import { BOT, allFindings, checkedBefore, comment, facts, fluentBit, SETTINGS, T
 
 const REPO = path.resolve(import.meta.dirname, "../..");
 const shipped = loadPolicies(
-  ["pod-security-baseline.yaml", "pod-security-restricted.yaml"].map((name) => ({ file: `policies/${name}`, content: readFileSync(path.join(REPO, "policies", name), "utf8") })),
+  ["pod-security-baseline.yaml", "pod-security-restricted.yaml"].map((name) => ({
+    file: `policies/${name}`,
+    content: readFileSync(path.join(REPO, "policies", name), "utf8"),
+  })),
 ).policies;
 const NOW = new Date(T0 + 60 * 60_000);
 const daemonSet = loadManifestFile("deploy/fluent-bit.yaml", fluentBit());
@@ -48,13 +51,21 @@ describe("decideVerdict", () => {
     const byClass = { blocking: 0, warning: 0, notice: 0, excepted: 0, "pre-existing": 0 };
     for (const finding of verdict.findings) byClass[classify(finding)]++;
     expect(byClass).toEqual(verdict.counts);
-    expect(verdict.summary).toMatchObject({ files: 1, resources: 1, deny: verdict.counts.blocking, warn: verdict.counts.warning, errors: 0 });
+    expect(verdict.summary).toMatchObject({
+      files: 1,
+      resources: 1,
+      deny: verdict.counts.blocking,
+      warn: verdict.counts.warning,
+      errors: 0,
+    });
   });
 
   test("an exception document excuses what it names: excepted, not blocking, and listed as relevant", () => {
     const documents = exceptionDocument("2026-12-31");
     const verdict = decideVerdict({ files: [daemonSet], policies: shipped, exceptionDocuments: documents, now: NOW });
-    expect(verdict.findings.filter((finding) => finding.policy === "pod-security-baseline").every((finding) => classify(finding) === "excepted")).toBe(true);
+    expect(
+      verdict.findings.filter((finding) => finding.policy === "pod-security-baseline").every((finding) => classify(finding) === "excepted"),
+    ).toBe(true);
     expect(verdict.counts.blocking).toBe(0);
     expect(verdict.summary.deny).toBe(0);
     expect(verdict.conclusion).toBe("pass");
@@ -84,16 +95,32 @@ describe("decideVerdict", () => {
   });
 
   test("a grant in the comments applies where it is recorded (the pull request), not in a merge group before that", () => {
-    const comments = [comment("alice", "/policy-exception pod-security-baseline DaemonSet/logging/fluent-bit --expires 7d\nReason: node log shipping SEC-123", 1)];
+    const comments = [
+      comment(
+        "alice",
+        "/policy-exception pod-security-baseline DaemonSet/logging/fluent-bit --expires 7d\nReason: node log shipping SEC-123",
+        1,
+      ),
+    ];
     const input = { files: [daemonSet], policies: shipped, exceptionDocuments: [], now: NOW };
     // The check alice read before commenting showed these findings.
     const seen = checkedBefore(allFindings({ file: "deploy/fluent-bit.yaml", content: fluentBit() }));
-    const pullRequest = decideVerdict({ ...input, comments: { comments, facts: facts(), settings: SETTINGS, botLogin: BOT, recordsGrants: true, ...seen } });
+    const pullRequest = decideVerdict({
+      ...input,
+      comments: { comments, facts: facts(), settings: SETTINGS, botLogin: BOT, recordsGrants: true, ...seen },
+    });
     expect(pullRequest.exceptions.fromComments?.toRecord).toHaveLength(1);
     expect(pullRequest.counts.excepted).toBeGreaterThan(0);
-    expect(pullRequest.findings.filter((finding) => finding.policy === "pod-security-baseline").every((finding) => classify(finding) === "excepted")).toBe(true);
+    expect(
+      pullRequest.findings
+        .filter((finding) => finding.policy === "pod-security-baseline")
+        .every((finding) => classify(finding) === "excepted"),
+    ).toBe(true);
 
-    const mergeGroup = decideVerdict({ ...input, comments: { comments, facts: facts(), settings: SETTINGS, botLogin: BOT, recordsGrants: false, ...seen } });
+    const mergeGroup = decideVerdict({
+      ...input,
+      comments: { comments, facts: facts(), settings: SETTINGS, botLogin: BOT, recordsGrants: false, ...seen },
+    });
     expect(mergeGroup.counts.excepted).toBe(0);
     expect(mergeGroup.conclusion).toBe("block");
   });

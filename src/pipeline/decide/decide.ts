@@ -13,7 +13,14 @@ import { buildCheckRun, type CheckOutcome, type CheckRunResult } from "../../rep
 import { withConfiguredKinds } from "../../manifests/pod-templates.js";
 import type { LoadedFile } from "../../manifests/types.js";
 import { namespaceMarkdown } from "../../report/namespaces.js";
-import { baselineUnavailableNote, mergeQueueNote, noticeNote, notManifestNote, policyNoticeNote, ruleChangeNote } from "../../report/notes.js";
+import {
+  baselineUnavailableNote,
+  mergeQueueNote,
+  noticeNote,
+  notManifestNote,
+  policyNoticeNote,
+  ruleChangeNote,
+} from "../../report/notes.js";
 import { planSuggestions, type SuggestionPlan } from "../../suggestions/plan.js";
 import { decideVerdict, type Verdict } from "../../verdict/verdict.js";
 import type { Snapshot } from "../snapshot.js";
@@ -37,7 +44,8 @@ export interface DecideOptions {
 export function decide(snapshot: Snapshot, options: DecideOptions): Plan {
   const outcome = decideOutcome(snapshot, options.now);
   const checkRun = buildCheckRun(outcome.outcome, options.maxAnnotations !== undefined ? { maxAnnotations: options.maxAnnotations } : {});
-  const suggestions = outcome.verdict && snapshot.suggestionFiles && snapshot.config ? decideSuggestions(snapshot, outcome.verdict) : undefined;
+  const suggestions =
+    outcome.verdict && snapshot.suggestionFiles && snapshot.config ? decideSuggestions(snapshot, outcome.verdict) : undefined;
   return { ...outcome, checkRun, ...(suggestions ? { suggestions } : {}) };
 }
 
@@ -103,18 +111,28 @@ function decideOutcome(snapshot: Snapshot, now: Date): Omit<Plan, "checkRun"> {
   notes.push(...verdict.notices.map(noticeNote));
   const derived = verdict.exceptions.fromComments;
   // The read step reads until nothing is lacking; answering with facts missing could void or refuse wrongly.
-  if (derived && snapshot.comments?.recordsGrants && needsAnything(derived.needs)) throw new Error("exception grants could not be bound: the pull request's history was not read");
+  if (derived && snapshot.comments?.recordsGrants && needsAnything(derived.needs))
+    throw new Error("exception grants could not be bound: the pull request's history was not read");
   const replies = derived && snapshot.comments?.recordsGrants ? planReplies(derived, config.org.exceptions) : [];
   const record = findingsRecord(snapshot, verdict.findings);
   if (snapshot.mergeQueue && verdict.counts.blocking > 0) notes.push(mergeQueueNote(snapshot.mergeQueue.pullNumber));
 
   // Documents hold for the whole org: list those that concern this change, not every one ever committed.
   const section = exceptionsMarkdown(
-    summarizeExceptions({ ...(derived ? { derived } : {}), permanent: verdict.exceptions.relevantDocuments, findings: verdict.findings, now }),
+    summarizeExceptions({
+      ...(derived ? { derived } : {}),
+      permanent: verdict.exceptions.relevantDocuments,
+      findings: verdict.findings,
+      now,
+    }),
   );
   const sections = [namespaceMarkdown(verdict.namespaces), section].filter((part) => part !== "");
   if (manifests.files.length === 0) {
-    return { verdict, outcome: { kind: "no-manifests", changedFiles: snapshot.changedFiles, policies: config.applied, notes, sections, ...record }, replies };
+    return {
+      verdict,
+      outcome: { kind: "no-manifests", changedFiles: snapshot.changedFiles, policies: config.applied, notes, sections, ...record },
+      replies,
+    };
   }
   return { verdict, outcome: { kind: "evaluated", verdict, policies: config.applied, notes, sections, ...record }, replies };
 }

@@ -45,18 +45,27 @@ export async function readBaseline(
   store: ManifestStore,
   kustomize: BaselineKustomize = { rendersKustomize: false },
 ): Promise<BaselineRead> {
-  const basePaths = [...new Set(changed.filter((file) => file.status !== "added").map((file) => file.previousFilename ?? file.filename))].filter((path) =>
-    isManifestPath(path, selection),
-  );
+  const basePaths = [
+    ...new Set(changed.filter((file) => file.status !== "added").map((file) => file.previousFilename ?? file.filename)),
+  ].filter((path) => isManifestPath(path, selection));
   if (basePaths.length === 0 && !kustomize.rendersKustomize) return { kind: "none" };
 
   const sha = target.kind === "merge_group" ? target.baseSha : await gateway.getMergeBase(target.repo, target.baseRef, target.headSha);
   const tree = await gateway.getTree(target.repo, sha);
   if (!tree || tree.truncated) {
-    return { kind: "unavailable", reason: tree ? `GitHub listed the files of ${sha.slice(0, 7)} only in part` : `GitHub did not list the files of ${sha.slice(0, 7)}` };
+    return {
+      kind: "unavailable",
+      reason: tree ? `GitHub listed the files of ${sha.slice(0, 7)} only in part` : `GitHub did not list the files of ${sha.slice(0, 7)}`,
+    };
   }
   const rendered = kustomize.rendersKustomize
-    ? await readKustomize(gateway, store, { repo: target.repo, listTree: async () => tree, sha, changed: changedPaths(changed), rootGlobs: kustomize.rootGlobs })
+    ? await readKustomize(gateway, store, {
+        repo: target.repo,
+        listTree: async () => tree,
+        sha,
+        changed: changedPaths(changed),
+        rootGlobs: kustomize.rootGlobs,
+      })
     : undefined;
   if (rendered?.tooLarge) return { kind: "unavailable", reason: `at ${sha.slice(0, 7)}, ${rendered.tooLarge.reason}` };
   const blobs = new Map<string, TreeEntry>();
@@ -70,5 +79,10 @@ export async function readBaseline(
     });
   if (files.length === 0 && (rendered?.files.length ?? 0) === 0) return { kind: "none" };
   const loaded = files.length > 0 ? await store.load(gateway, target.repo, files, sha) : { files: [], fetched: 0 };
-  return { kind: "read", sha, files: [...loaded.files, ...(rendered?.files ?? [])], blobsFetched: loaded.fetched + (rendered?.blobsFetched ?? 0) };
+  return {
+    kind: "read",
+    sha,
+    files: [...loaded.files, ...(rendered?.files ?? [])],
+    blobsFetched: loaded.fetched + (rendered?.blobsFetched ?? 0),
+  };
 }

@@ -63,14 +63,26 @@ export class ConfigLoader {
     if (tree.truncated) {
       return { config, source: label, policySources: [], problems: [truncatedProblem(configFile, label)] };
     }
-    const { sources, problems } = await this.policyFiles(gateway, repo, tree.entries, config.policies.paths, configFile, (path) => `${label}:${path}`);
+    const { sources, problems } = await this.policyFiles(
+      gateway,
+      repo,
+      tree.entries,
+      config.policies.paths,
+      configFile,
+      (path) => `${label}:${path}`,
+    );
     return { config, source: label, policySources: sources, problems };
   }
 
   /** Adds the repository's layer (read from `baseRef`, never the PR head) and merges everything. */
   async resolve(gateway: GitHubGateway, repo: RepoRef, baseRef: string, org: OrgLayer): Promise<ResolvedConfig> {
     const problems = [...org.problems];
-    let repoConfig: RepoConfig = { check: {}, manifests: { include: [] }, namespaces: { paths: [] }, policies: { paths: [], overrides: new Map() } };
+    let repoConfig: RepoConfig = {
+      check: {},
+      manifests: { include: [] },
+      namespaces: { paths: [] },
+      policies: { paths: [], overrides: new Map() },
+    };
     let repoSources: PolicySource[] = [];
     const repoConfigFile = `${CONFIG_PATH} (base branch ${baseRef})`;
 
@@ -84,7 +96,11 @@ export class ConfigLoader {
         if (parsed.config && parsed.config.policies.paths.length > 0) {
           const tree = await gateway.getTree(repo, baseRef);
           if (!tree || tree.truncated) {
-            problems.push(tree ? truncatedProblem(repoConfigFile, `${repo.owner}/${repo.repo}`) : { file: repoConfigFile, line: 1, column: 1, message: `could not list the files of branch ${baseRef}` });
+            problems.push(
+              tree
+                ? truncatedProblem(repoConfigFile, `${repo.owner}/${repo.repo}`)
+                : { file: repoConfigFile, line: 1, column: 1, message: `could not list the files of branch ${baseRef}` },
+            );
           } else {
             const found = await this.policyFiles(gateway, repo, tree.entries, parsed.config.policies.paths, repoConfigFile, (path) => path);
             repoSources = found.sources;
@@ -97,7 +113,9 @@ export class ConfigLoader {
     // The org's Pod Security admission configuration (the cluster's) applies to the shipped policies and
     // the repository's too; a repository's own applies only to its own policies.
     const orgPolicies = loadPolicies(org.policySources);
-    const shipped = org.config.policies.shipped ? await this.shippedPolicies(orgPolicies.podSecurityAdmission) : { policies: [], problems: [] };
+    const shipped = org.config.policies.shipped
+      ? await this.shippedPolicies(orgPolicies.podSecurityAdmission)
+      : { policies: [], problems: [] };
     problems.push(...shipped.problems);
     const repoPolicies = loadPolicies(repoSources, undefined, orgPolicies.podSecurityAdmission);
     problems.push(...orgPolicies.errors, ...repoPolicies.errors);
@@ -126,19 +144,34 @@ export class ConfigLoader {
       }),
     );
     if (merged.policies.length === 0 && problems.length === 0) {
-      problems.push({ file: org.source ? `${org.source}:${CONFIG_PATH}` : repoConfigFile, line: 1, column: 1, message: "no policy is in effect (every policy is disabled or inactive): the check would pass anything, so it fails instead" });
+      problems.push({
+        file: org.source ? `${org.source}:${CONFIG_PATH}` : repoConfigFile,
+        line: 1,
+        column: 1,
+        message: "no policy is in effect (every policy is disabled or inactive): the check would pass anything, so it fails instead",
+      });
     }
 
     return {
       org: org.config,
-      selection: { include: org.config.manifests.include, exclude: org.config.manifests.exclude, repoInclude: repoConfig.manifests.include },
-      namespaces: { paths: [...new Set([...org.config.namespaces.paths, ...repoConfig.namespaces.paths])], maxFiles: org.config.namespaces.maxFiles },
+      selection: {
+        include: org.config.manifests.include,
+        exclude: org.config.manifests.exclude,
+        repoInclude: repoConfig.manifests.include,
+      },
+      namespaces: {
+        paths: [...new Set([...org.config.namespaces.paths, ...repoConfig.namespaces.paths])],
+        maxFiles: org.config.namespaces.maxFiles,
+      },
       notices: [...orgPolicies.notices, ...repoPolicies.notices],
       policies: merged.policies,
       gate: repoConfig.check.gate ?? org.config.check.gate,
       applied: merged.applied,
       exceptions,
-      protectedFiles: { configPath: CONFIG_PATH, policyGlobs: repo.repo === ORG_CONFIG_REPO ? org.config.policies.paths : repoConfig.policies.paths },
+      protectedFiles: {
+        configPath: CONFIG_PATH,
+        policyGlobs: repo.repo === ORG_CONFIG_REPO ? org.config.policies.paths : repoConfig.policies.paths,
+      },
       problems,
     };
   }
@@ -168,7 +201,8 @@ export class ConfigLoader {
     for (const glob of globs) {
       const matched = blobs.filter((entry) => minimatch(entry.path, glob, GLOB_OPTIONS));
       // A glob that finds nothing is almost always a typo; applying no policy would fail open.
-      if (matched.length === 0) problems.push({ file: configFile, line: 1, column: 1, message: `policies.paths: "${glob}" matches no file` });
+      if (matched.length === 0)
+        problems.push({ file: configFile, line: 1, column: 1, message: `policies.paths: "${glob}" matches no file` });
       for (const entry of matched) if (!selected.includes(entry)) selected.push(entry);
     }
     const sources: PolicySource[] = [];
@@ -198,5 +232,10 @@ export class ConfigLoader {
 }
 
 function truncatedProblem(file: string, repo: string): InputError {
-  return { file, line: 1, column: 1, message: `${repo} has too many files for GitHub to list in one request, so the policy files cannot be found reliably; keep policy files in a smaller repository` };
+  return {
+    file,
+    line: 1,
+    column: 1,
+    message: `${repo} has too many files for GitHub to list in one request, so the policy files cannot be found reliably; keep policy files in a smaller repository`,
+  };
 }

@@ -14,7 +14,14 @@
  */
 import type { GitHubGateway } from "../../github/gateway.js";
 import type { IssueComment, RepoRef } from "../../github/model.js";
-import { approverTeams, buildFacts, needsRepoPermission, roleFrom, type AuthorizationFacts, type UserFacts } from "../../exceptions/authorize.js";
+import {
+  approverTeams,
+  buildFacts,
+  needsRepoPermission,
+  roleFrom,
+  type AuthorizationFacts,
+  type UserFacts,
+} from "../../exceptions/authorize.js";
 import { COMMAND } from "../../exceptions/command.js";
 import { loginsToVerify } from "../../exceptions/derive.js";
 import { RECORD_PREFIX } from "../../exceptions/markers.js";

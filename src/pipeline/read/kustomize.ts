@@ -69,7 +69,8 @@ function nothing(blobsFetched = 0): KustomizeRead {
   return { files: [], inputs: new Set<string>(), roots: [], blobsFetched };
 }
 
-const CHOOSE_ROOTS = "list the roots to render in the org config (`kustomize.roots`), or `kustomize: {roots: []}` if the repository deploys nothing through Kustomize.";
+const CHOOSE_ROOTS =
+  "list the roots to render in the org config (`kustomize.roots`), or `kustomize: {roots: []}` if the repository deploys nothing through Kustomize.";
 
 export function changedPaths(files: readonly ChangedFile[]): string[] {
   return [...new Set(files.flatMap((file) => (file.previousFilename ? [file.filename, file.previousFilename] : [file.filename])))];
@@ -81,14 +82,17 @@ export async function readKustomize(gateway: GitHubGateway, store: ManifestStore
   const commit = request.sha.slice(0, 7);
   if (!tree) return tooLarge(`GitHub did not list the files of ${commit}, so the Kustomize roots the change affects cannot be found`);
   if (tree.truncated) {
-    return tooLarge(`the repository has more files than GitHub lists in one tree (${commit}), so the Kustomize roots the change affects cannot be found`);
+    return tooLarge(
+      `the repository has more files than GitHub lists in one tree (${commit}), so the Kustomize roots the change affects cannot be found`,
+    );
   }
   const blobs = new Map<string, string>();
   const directories = new Set<string>([""]);
   for (const entry of tree.entries) {
     if (entry.type === "blob") {
       blobs.set(entry.path, entry.sha);
-      for (let directory = directoryOf(entry.path); directory !== "" && !directories.has(directory); directory = directoryOf(directory)) directories.add(directory);
+      for (let directory = directoryOf(entry.path); directory !== "" && !directories.has(directory); directory = directoryOf(directory))
+        directories.add(directory);
     } else if (entry.type === "tree") directories.add(entry.path);
   }
   const kustomizationFiles = [...blobs.keys()].filter(isKustomizationFile).sort();
@@ -96,7 +100,9 @@ export async function readKustomize(gateway: GitHubGateway, store: ManifestStore
   // A file can only be read by a kustomization in one of its parent directories (the load restrictor).
   if (!request.changed.some((path) => kustomizationDirectories.some((directory) => isWithin(path, directory)))) return nothing();
   if (kustomizationFiles.length > MAX_KUSTOMIZATION_FILES) {
-    return tooLarge(`the repository has ${kustomizationFiles.length} kustomization files; at most ${MAX_KUSTOMIZATION_FILES} are read per check`);
+    return tooLarge(
+      `the repository has ${kustomizationFiles.length} kustomization files; at most ${MAX_KUSTOMIZATION_FILES} are read per check`,
+    );
   }
 
   const contents = new Map<string, Uint8Array>();
@@ -106,21 +112,31 @@ export async function readKustomize(gateway: GitHubGateway, store: ManifestStore
   const read = async (paths: Iterable<string>): Promise<void> => {
     const wanted = [...new Set(paths)].filter((path) => !contents.has(path) && !unreadable.has(path) && blobs.has(path));
     if (wanted.length === 0) return;
-    const result = await store.readContents(gateway, request.repo, wanted.map((path) => ({ filename: path, status: "unchanged", sha: blobs.get(path) as string })));
+    const result = await store.readContents(
+      gateway,
+      request.repo,
+      wanted.map((path) => ({ filename: path, status: "unchanged", sha: blobs.get(path) as string })),
+    );
     fetched += result.fetched;
     for (const [path, content] of result.contents) contents.set(path, content);
     for (const error of result.errors) unreadable.set(error.file, error);
   };
   await read(kustomizationFiles);
 
-  const graph = kustomizeGraph(kustomizationFiles, (path) => contents.get(path), (path) => blobs.has(path));
+  const graph = kustomizeGraph(
+    kustomizationFiles,
+    (path) => contents.get(path),
+    (path) => blobs.has(path),
+  );
   const affected = affectedBy(graph, rootsOf(graph, request.rootGlobs), request.changed);
   const rendered = [...affected.roots, ...affected.readersOutsideRoots];
   if (rendered.length === 0) return nothing(fetched);
   const ahead = new Set<string>();
-  for (const directory of rendered) for (const reached of reachableFrom(graph, directory)) for (const path of graph.mentions.get(reached) ?? []) ahead.add(path);
+  for (const directory of rendered)
+    for (const reached of reachableFrom(graph, directory)) for (const path of graph.mentions.get(reached) ?? []) ahead.add(path);
   renderBlobs += ahead.size;
-  if (renderBlobs > MAX_RENDER_BLOBS) return tooLarge(`the Kustomize roots the change affects read more than ${MAX_RENDER_BLOBS} files`, fetched);
+  if (renderBlobs > MAX_RENDER_BLOBS)
+    return tooLarge(`the Kustomize roots the change affects read more than ${MAX_RENDER_BLOBS} files`, fetched);
   await read(ahead);
 
   // Parsed files are shared between rounds and roots: a re-render parses only what is new.
@@ -151,13 +167,17 @@ export async function readKustomize(gateway: GitHubGateway, store: ManifestStore
     }
     renderBlobs += missing.size;
     if (round >= MAX_ROUNDS || renderBlobs > MAX_RENDER_BLOBS) {
-      const why = round >= MAX_ROUNDS ? `reference files through more than ${MAX_ROUNDS} levels` : `read more than ${MAX_RENDER_BLOBS} files`;
+      const why =
+        round >= MAX_ROUNDS ? `reference files through more than ${MAX_ROUNDS} levels` : `read more than ${MAX_RENDER_BLOBS} files`;
       return tooLarge(`the Kustomize roots the change affects ${why}`, fetched);
     }
     await read(missing);
   }
 
   function tooLarge(reason: string, blobsFetched = 0): KustomizeRead {
-    return { ...nothing(blobsFetched), tooLarge: { reason, whatToDo: `Check this repository with the CLI (\`kube-policy-bot check .\`) in CI, or ${CHOOSE_ROOTS}` } };
+    return {
+      ...nothing(blobsFetched),
+      tooLarge: { reason, whatToDo: `Check this repository with the CLI (\`kube-policy-bot check .\`) in CI, or ${CHOOSE_ROOTS}` },
+    };
   }
 }

@@ -66,7 +66,11 @@ export class ManifestStore {
 
   constructor(options: ManifestStoreOptions = {}) {
     this.concurrency = Math.max(1, options.concurrency ?? 8);
-    this.cache = new LruCache(options.maxEntries ?? 20_000, options.maxBytes ?? 256 * 1024 * 1024, (entry) => entry.bytes * PARSED_SIZE_FACTOR);
+    this.cache = new LruCache(
+      options.maxEntries ?? 20_000,
+      options.maxBytes ?? 256 * 1024 * 1024,
+      (entry) => entry.bytes * PARSED_SIZE_FACTOR,
+    );
   }
 
   /**
@@ -114,9 +118,18 @@ export class ManifestStore {
     return { files: [...loaded.values()], notManifests: [...new Set(notManifests)].sort(), fetched, notes: notes.sort(), texts };
   }
 
-  private async loadOne(gateway: GitHubGateway, repo: RepoRef, file: ChangedFile, ref: string | undefined): Promise<{ entry: Cached; read: boolean }> {
+  private async loadOne(
+    gateway: GitHubGateway,
+    repo: RepoRef,
+    file: ChangedFile,
+    ref: string | undefined,
+  ): Promise<{ entry: Cached; read: boolean }> {
     const sha = file.sha;
-    if (!sha) return { entry: unreadable(file.filename, "GitHub did not report the content of this file (no blob SHA), so it cannot be checked"), read: false };
+    if (!sha)
+      return {
+        entry: unreadable(file.filename, "GitHub did not report the content of this file (no blob SHA), so it cannot be checked"),
+        read: false,
+      };
     const cached = this.cache.get(sha);
     if (cached) return { entry: cached, read: false };
     const inFlight = this.pending.get(sha);

@@ -76,7 +76,11 @@ export interface NamespaceReadResult {
   blobsFetched: number;
 }
 
-export async function readNamespaceFiles(gateway: GitHubGateway, store: ManifestStore, request: NamespaceReadRequest): Promise<NamespaceReadResult> {
+export async function readNamespaceFiles(
+  gateway: GitHubGateway,
+  store: ManifestStore,
+  request: NamespaceReadRequest,
+): Promise<NamespaceReadResult> {
   const result: NamespaceReadResult = { current: [], base: [], notes: [], blobsFetched: 0 };
   if (request.settings.maxFiles === 0 || (!request.needs.current && !request.needs.base)) return result;
   const listTree = request.listTree ?? ((ref: string) => gateway.getTree(request.repo, ref));
@@ -84,10 +88,17 @@ export async function readNamespaceFiles(gateway: GitHubGateway, store: Manifest
     request.needs.current && request.settings.paths.length > 0 ? listTree(request.headRef) : undefined,
     request.needs.base ? listTree(request.baseRef) : undefined,
   ]);
-  for (const [tree, label, needed] of [[headTree, "head", request.needs.current && request.settings.paths.length > 0], [baseTree, "base", request.needs.base]] as const) {
+  for (const [tree, label, needed] of [
+    [headTree, "head", request.needs.current && request.settings.paths.length > 0],
+    [baseTree, "base", request.needs.base],
+  ] as const) {
     if (!needed) continue;
-    if (!tree) result.notes.push(`the ${label} commit's files could not be listed, so Namespace manifests outside the change were not read there.`);
-    else if (tree.truncated) result.notes.push(`the repository has too many files for GitHub to list at the ${label}, so Namespace manifests outside the change were not read there.`);
+    if (!tree)
+      result.notes.push(`the ${label} commit's files could not be listed, so Namespace manifests outside the change were not read there.`);
+    else if (tree.truncated)
+      result.notes.push(
+        `the repository has too many files for GitHub to list at the ${label}, so Namespace manifests outside the change were not read there.`,
+      );
   }
   const usable = (tree: Tree | undefined): Tree | undefined => (tree && !tree.truncated ? tree : undefined);
 
@@ -95,9 +106,13 @@ export async function readNamespaceFiles(gateway: GitHubGateway, store: Manifest
   const headFiles = matching(usable(headTree), request.settings.paths).filter((file) => !judgedPaths.has(file.filename));
   // The base of every changed file that holds a Namespace at the head, wherever it lives, plus the globs.
   const changedNamespaceFiles = new Set(
-    request.judged.filter((file) => file.manifests.some((manifest) => namespaceName(manifest.object) !== undefined)).map((file) => file.file),
+    request.judged
+      .filter((file) => file.manifests.some((manifest) => namespaceName(manifest.object) !== undefined))
+      .map((file) => file.file),
   );
-  const basePaths = new Set(request.changed.filter((file) => changedNamespaceFiles.has(file.filename)).map((file) => file.previousFilename ?? file.filename));
+  const basePaths = new Set(
+    request.changed.filter((file) => changedNamespaceFiles.has(file.filename)).map((file) => file.previousFilename ?? file.filename),
+  );
   const baseEntries = usable(baseTree)?.entries ?? [];
   const baseFiles = [
     ...baseEntries.filter((entry) => entry.type === "blob" && basePaths.has(entry.path)).map(toChangedFile),
@@ -132,7 +147,10 @@ export async function readNamespaceFiles(gateway: GitHubGateway, store: Manifest
   result.base = namespacesIn(base.files);
   const unreadable = [...head.files, ...base.files].filter((file) => file.errors.length > 0).map((file) => file.file);
   if (unreadable.length > 0) {
-    const listed = [...new Set(unreadable)].slice(0, 5).map((file) => `\`${file.replace(/`/g, "")}\``).join(", ");
+    const listed = [...new Set(unreadable)]
+      .slice(0, 5)
+      .map((file) => `\`${file.replace(/`/g, "")}\``)
+      .join(", ");
     result.notes.push(`some files matching namespaces.paths could not be read as manifests (${listed}); Namespaces in them were not used.`);
   }
   return result;

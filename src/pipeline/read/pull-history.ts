@@ -48,7 +48,8 @@ export async function readBindingFacts(
       if (needs.unreadRuns.length > 0) await reader.readRuns(needs.unreadRuns);
       facts.history = await reader.history();
     }
-    for (const commentId of needs.reactionsOf) if (!facts.botReactions.has(commentId)) facts.botReactions.set(commentId, await reader.botReactions(commentId));
+    for (const commentId of needs.reactionsOf)
+      if (!facts.botReactions.has(commentId)) facts.botReactions.set(commentId, await reader.botReactions(commentId));
     needs = bindingNeeds({ ...input, ...(facts.history ? { history: facts.history } : {}), botReactions: facts.botReactions });
   }
   return facts;
@@ -63,8 +64,14 @@ export interface PullHistoryReader {
   botReactions(commentId: number): Promise<string[]>;
 }
 
-export function pullHistoryReader(gateway: GitHubGateway, target: { repo: RepoRef; number: number; headSha: string }, botLogin: string): PullHistoryReader {
-  let history: { headSha: string; commits: PullHistory["commits"]; complete: boolean; runs: Map<string, RecordedRun[]>; forcePushes: Date[] } | undefined;
+export function pullHistoryReader(
+  gateway: GitHubGateway,
+  target: { repo: RepoRef; number: number; headSha: string },
+  botLogin: string,
+): PullHistoryReader {
+  let history:
+    | { headSha: string; commits: PullHistory["commits"]; complete: boolean; runs: Map<string, RecordedRun[]>; forcePushes: Date[] }
+    | undefined;
   const load = async () => {
     if (history) return history;
     const { commits, complete } = await gateway.listPullRequestCommits(target.repo, target.number);
@@ -110,7 +117,9 @@ export function pullHistoryReader(gateway: GitHubGateway, target: { repo: RepoRe
     },
     async botReactions(commentId) {
       const reactions = await gateway.listCommentReactions(target.repo, commentId);
-      return reactions.filter((reaction) => reaction.user !== null && sameLogin(reaction.user, botLogin)).map((reaction) => reaction.content);
+      return reactions
+        .filter((reaction) => reaction.user !== null && sameLogin(reaction.user, botLogin))
+        .map((reaction) => reaction.content);
     },
   };
 }

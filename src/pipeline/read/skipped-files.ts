@@ -49,16 +49,28 @@ export async function readSkippedFiles(
   const candidates = skippedManifestCandidates(changed, selection);
   if (candidates.length === 0) return { notes: [], fetched: 0 };
   const read = candidates.slice(0, MAX_SKIPPED_FILES_READ);
-  const loaded = await store.load(gateway, repo, read.map((candidate) => candidate.file), ref);
+  const loaded = await store.load(
+    gateway,
+    repo,
+    read.map((candidate) => candidate.file),
+    ref,
+  );
   const byName = new Map(loaded.files.map((file) => [file.file, file]));
   const notes: string[] = [];
   for (const candidate of read) {
     const file = byName.get(candidate.file.filename);
     if (!file || file.manifests.length === 0) continue;
-    notes.push(skippedFileNote(candidate, file.manifests.map((manifest) => String(manifest.object["kind"]))));
+    notes.push(
+      skippedFileNote(
+        candidate,
+        file.manifests.map((manifest) => String(manifest.object["kind"])),
+      ),
+    );
   }
   if (candidates.length > read.length) {
-    notes.push(`${candidates.length - read.length} more changed files the manifest globs leave out were not inspected for Kubernetes objects (at most ${MAX_SKIPPED_FILES_READ} are read per check).`);
+    notes.push(
+      `${candidates.length - read.length} more changed files the manifest globs leave out were not inspected for Kubernetes objects (at most ${MAX_SKIPPED_FILES_READ} are read per check).`,
+    );
   }
   return { notes, fetched: loaded.fetched };
 }

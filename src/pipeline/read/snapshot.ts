@@ -43,13 +43,17 @@ export interface ReadDeps {
 export async function readSnapshot(gateway: GitHubGateway, target: CheckTarget, org: OrgLayer, deps: ReadDeps): Promise<Snapshot> {
   // Read before the files: if GitHub then lists this head's files, this head came after these force
   // pushes, which is what lets an approval be bound to it later (exceptions/seen-head.ts).
-  const forcePushesSeen = deps.readComments && target.kind === "pull_request" ? (await gateway.listForcePushes(target.repo, target.number)).length : undefined;
+  const forcePushesSeen =
+    deps.readComments && target.kind === "pull_request" ? (await gateway.listForcePushes(target.repo, target.number)).length : undefined;
   const changed = await readChangedFiles(gateway, target);
   if ("tooLarge" in changed) return emptySnapshot(target, changed.count, { tooLarge: changed.tooLarge });
 
   const config = await deps.config.resolve(gateway, target.repo, target.baseRef, org);
   // A pull request cannot change the rules that judge it; a merge group's changes were judged already.
-  const ruleFilesChanged = target.kind === "pull_request" ? changedRuleFiles(changed.files, config.protectedFiles.configPath, config.protectedFiles.policyGlobs) : [];
+  const ruleFilesChanged =
+    target.kind === "pull_request"
+      ? changedRuleFiles(changed.files, config.protectedFiles.configPath, config.protectedFiles.policyGlobs)
+      : [];
   const snapshot = emptySnapshot(target, changed.files.length, { config, ruleFilesChanged });
   if (config.problems.length > 0) return snapshot;
 
@@ -67,10 +71,20 @@ export async function readSnapshot(gateway: GitHubGateway, target: CheckTarget, 
   // Kustomize inputs (kustomization files, patches, generator sources) are judged in their roots' renders only.
   const standalone = (file: ChangedFile): boolean => !isKustomizationFile(file.filename) && !kustomize.inputs.has(file.filename);
   const plain = selected.filter(standalone);
-  const skipped = await readSkippedFiles(gateway, target.repo, changed.files.filter(standalone), config.selection, target.headSha, deps.manifests);
+  const skipped = await readSkippedFiles(
+    gateway,
+    target.repo,
+    changed.files.filter(standalone),
+    config.selection,
+    target.headSha,
+    deps.manifests,
+  );
   snapshot.manifests = { ...snapshot.manifests, notes: skipped.notes, blobsFetched: skipped.fetched + kustomize.blobsFetched };
   if (plain.length > 0 || kustomize.files.length > 0) {
-    const loaded = plain.length > 0 ? await deps.manifests.load(gateway, target.repo, plain, target.headSha) : { files: [], notManifests: [], notes: [], fetched: 0, texts: new Map<string, string>() };
+    const loaded =
+      plain.length > 0
+        ? await deps.manifests.load(gateway, target.repo, plain, target.headSha)
+        : { files: [], notManifests: [], notes: [], fetched: 0, texts: new Map<string, string>() };
     const files = [...loaded.files, ...kustomize.files];
     snapshot.manifests = {
       selected: selected.length,
@@ -90,7 +104,10 @@ export async function readSnapshot(gateway: GitHubGateway, target: CheckTarget, 
       listTree,
     });
     if (config.gate === "new") {
-      snapshot.baseline = await readBaseline(gateway, target, changed.files, config.selection, deps.manifests, { rendersKustomize: kustomize.roots.length > 0, rootGlobs });
+      snapshot.baseline = await readBaseline(gateway, target, changed.files, config.selection, deps.manifests, {
+        rendersKustomize: kustomize.roots.length > 0,
+        rootGlobs,
+      });
     }
     // Suggested changes are made in files judged as written; a rendered object's field is not the text of one file.
     if (target.kind === "pull_request" && config.org.suggestions.enabled) {
@@ -105,19 +122,30 @@ export async function readSnapshot(gateway: GitHubGateway, target: CheckTarget, 
   if (deps.readComments && pullNumber !== undefined) {
     const author = target.kind === "pull_request" ? target.author : undefined;
     const { newestCommentId, facts } = await readCommentFacts(gateway, target.repo, pullNumber, author, config.org.exceptions);
-    snapshot.comments = { pullNumber, recordsGrants: target.kind === "pull_request", newestCommentId, ...(facts ? { facts } : {}), ...(forcePushesSeen !== undefined ? { forcePushesSeen } : {}) };
+    snapshot.comments = {
+      pullNumber,
+      recordsGrants: target.kind === "pull_request",
+      newestCommentId,
+      ...(facts ? { facts } : {}),
+      ...(forcePushesSeen !== undefined ? { forcePushesSeen } : {}),
+    };
     // Only the pull request's own check binds grants (a merge group applies recorded ones only).
     if (facts && target.kind === "pull_request") {
-      snapshot.comments.binding = await readBindingFacts(gateway, { repo: target.repo, number: pullNumber, headSha: target.headSha }, {
-        comments: facts.comments,
-        facts: facts.facts,
-        settings: config.org.exceptions,
-        botLogin: facts.botLogin,
-        policyNames: config.policies.map((policy) => policy.name),
-      });
+      snapshot.comments.binding = await readBindingFacts(
+        gateway,
+        { repo: target.repo, number: pullNumber, headSha: target.headSha },
+        {
+          comments: facts.comments,
+          facts: facts.facts,
+          settings: config.org.exceptions,
+          botLogin: facts.botLogin,
+          policyNames: config.policies.map((policy) => policy.name),
+        },
+      );
     }
   }
-  if (deps.readComments && target.kind === "merge_group") snapshot.mergeQueue = target.pullNumber === undefined ? {} : { pullNumber: target.pullNumber };
+  if (deps.readComments && target.kind === "merge_group")
+    snapshot.mergeQueue = target.pullNumber === undefined ? {} : { pullNumber: target.pullNumber };
   return snapshot;
 }
 
@@ -131,7 +159,8 @@ async function readChangedFiles(gateway: GitHubGateway, target: CheckTarget): Pr
       count: files.length,
       tooLarge: {
         reason: `the merge group changes ${MAX_COMPARE_FILES} files or more, the most GitHub's compare API returns`,
-        whatToDo: "merge fewer pull requests at once (lower the merge queue's group size), or merge this change without the queue after its pull request check passed.",
+        whatToDo:
+          "merge fewer pull requests at once (lower the merge queue's group size), or merge this change without the queue after its pull request check passed.",
       },
     };
   }
@@ -140,7 +169,8 @@ async function readChangedFiles(gateway: GitHubGateway, target: CheckTarget): Pr
       count: target.changedFiles ?? 0,
       tooLarge: {
         reason: `the pull request changes ${target.changedFiles} files, and GitHub lists at most ${MAX_PULL_REQUEST_FILES}`,
-        whatToDo: "split the pull request so that each part changes at most 3000 files; a change that cannot be checked completely is not passed.",
+        whatToDo:
+          "split the pull request so that each part changes at most 3000 files; a change that cannot be checked completely is not passed.",
       },
     };
   }
@@ -153,7 +183,8 @@ async function readChangedFiles(gateway: GitHubGateway, target: CheckTarget): Pr
     count: files.length,
     tooLarge: {
       reason: `the pull request changes ${MAX_PULL_REQUEST_FILES} files or more, the most GitHub lists`,
-      whatToDo: "split the pull request so that each part changes fewer than 3000 files; a change that cannot be checked completely is not passed.",
+      whatToDo:
+        "split the pull request so that each part changes fewer than 3000 files; a change that cannot be checked completely is not passed.",
     },
   };
 }

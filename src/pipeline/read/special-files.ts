@@ -34,7 +34,13 @@ export type LinkResolution =
   /** A link that leads nowhere checkable: an error on the link. */
   | { kind: "unfollowable"; message: string };
 
-export async function resolveLink(gateway: GitHubGateway, repo: RepoRef, file: ChangedFile, ref: string, linkText: string): Promise<LinkResolution> {
+export async function resolveLink(
+  gateway: GitHubGateway,
+  repo: RepoRef,
+  file: ChangedFile,
+  ref: string,
+  linkText: string,
+): Promise<LinkResolution> {
   if (!gateway.describePath) return { kind: "regular" };
   const described = await gateway.describePath(repo, file.filename, ref);
   if (!described) return { kind: "regular" };
@@ -60,7 +66,13 @@ export async function resolveLink(gateway: GitHubGateway, repo: RepoRef, file: C
  * A blob read that GitHub answers 404/422 for: a submodule (its SHA is a commit of another repository),
  * or an object GitHub will not serve. Either way the content cannot be checked.
  */
-export async function missingBlobMessage(gateway: GitHubGateway, repo: RepoRef, file: ChangedFile, ref: string | undefined, status: number): Promise<string> {
+export async function missingBlobMessage(
+  gateway: GitHubGateway,
+  repo: RepoRef,
+  file: ChangedFile,
+  ref: string | undefined,
+  status: number,
+): Promise<string> {
   if (ref && gateway.describePath) {
     const described = await gateway.describePath(repo, file.filename, ref).catch(() => undefined);
     if (described?.type === "submodule") return submoduleMessage(described);

@@ -97,7 +97,15 @@ async function pullRequestsAtHead(gateway: GitHubGateway, repo: RepoRef, numbers
     } else if (pull.headSha !== headSha) {
       result.skipped.push(`pull request #${number} has moved on to ${pull.headSha.slice(0, 7)}; that commit's own check reports`);
     } else {
-      result.targets.push({ kind: "pull_request", repo, number, headSha, baseRef: pull.baseRef, changedFiles: pull.changedFiles, ...(pull.author ? { author: pull.author } : {}) });
+      result.targets.push({
+        kind: "pull_request",
+        repo,
+        number,
+        headSha,
+        baseRef: pull.baseRef,
+        changedFiles: pull.changedFiles,
+        ...(pull.author ? { author: pull.author } : {}),
+      });
     }
   }
   return result;
@@ -110,7 +118,14 @@ async function pullRequestsAtHead(gateway: GitHubGateway, repo: RepoRef, numbers
 export async function pullRequestAtCurrentHead(gateway: GitHubGateway, repo: RepoRef, number: number): Promise<Resolution> {
   const pull = await gateway.getPullRequest(repo, number);
   if (pull.state !== "open") return { targets: [], skipped: [`pull request #${number} is closed`] };
-  const target: CheckTarget = { kind: "pull_request", repo, number, headSha: pull.headSha, baseRef: pull.baseRef, changedFiles: pull.changedFiles };
+  const target: CheckTarget = {
+    kind: "pull_request",
+    repo,
+    number,
+    headSha: pull.headSha,
+    baseRef: pull.baseRef,
+    changedFiles: pull.changedFiles,
+  };
   if (pull.author) target.author = pull.author;
   return { targets: [target], skipped: [] };
 }

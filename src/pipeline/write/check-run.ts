@@ -23,17 +23,30 @@ export async function createCheckRun(gateway: GitHubGateway, target: CheckTarget
  * The run of this head and target (same name and external id) started at or after `since`, if any:
  * a retried queue job finds the run its dead predecessor created, so each head keeps one run.
  */
-export async function findStartedRun(gateway: GitHubGateway, target: CheckTarget, name: string, since: string): Promise<number | undefined> {
+export async function findStartedRun(
+  gateway: GitHubGateway,
+  target: CheckTarget,
+  name: string,
+  since: string,
+): Promise<number | undefined> {
   const externalId = externalIdOf(target);
   // Start times have second precision on GitHub.
   const from = Math.floor(Date.parse(since) / 1000) * 1000;
   const runs = await gateway.listCheckRunsForRef(target.repo, target.headSha);
-  const mine = runs.filter((run) => run.name === name && run.externalId === externalId && typeof run.startedAt === "string" && Date.parse(run.startedAt) >= from);
+  const mine = runs.filter(
+    (run) => run.name === name && run.externalId === externalId && typeof run.startedAt === "string" && Date.parse(run.startedAt) >= from,
+  );
   return mine.sort((a, b) => a.id - b.id)[0]?.id;
 }
 
 /** A run created already completed (one write): for a commit that is superseded before it is checked. */
-export async function createCompletedCheckRun(gateway: GitHubGateway, target: CheckTarget, name: string, result: CheckRunResult, at: string): Promise<number> {
+export async function createCompletedCheckRun(
+  gateway: GitHubGateway,
+  target: CheckTarget,
+  name: string,
+  result: CheckRunResult,
+  at: string,
+): Promise<number> {
   const { id } = await gateway.createCheckRun(target.repo, {
     name,
     headSha: target.headSha,
@@ -63,7 +76,13 @@ export interface PublishOptions {
  * saying so, and as a last resort with a bare failure. GitHub's own 5xx retries already happened.
  * True when the run was completed.
  */
-export async function publishCheckRun(gateway: GitHubGateway, target: CheckTarget, checkRunId: number, result: CheckRunResult, options: PublishOptions): Promise<boolean> {
+export async function publishCheckRun(
+  gateway: GitHubGateway,
+  target: CheckTarget,
+  checkRunId: number,
+  result: CheckRunResult,
+  options: PublishOptions,
+): Promise<boolean> {
   const { log } = options;
   let failure: unknown;
   try {
@@ -83,11 +102,17 @@ export async function publishCheckRun(gateway: GitHubGateway, target: CheckTarge
     {
       conclusion: result.conclusion,
       title: result.title,
-      summary: truncateText(`${result.summary}\n\n> **Note:** some annotations could not be published (${reason}). Re-run the check to see them all.`, MAX_OUTPUT_CHARS),
+      summary: truncateText(
+        `${result.summary}\n\n> **Note:** some annotations could not be published (${reason}). Re-run the check to see them all.`,
+        MAX_OUTPUT_CHARS,
+      ),
     },
     {
       // A verdict that blocks stays blocking; only a GitHub outage may turn a pass into neutral.
-      conclusion: result.conclusion === "success" && options.failureMode === "fail-open" && isOutage(failure) ? ("neutral" as const) : ("failure" as const),
+      conclusion:
+        result.conclusion === "success" && options.failureMode === "fail-open" && isOutage(failure)
+          ? ("neutral" as const)
+          : ("failure" as const),
       title: "Not checked: the result could not be published",
       summary: `The check could not publish its result: ${reason.slice(0, 1000)}. Re-run the check.`,
     },

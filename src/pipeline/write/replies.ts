@@ -8,7 +8,13 @@ import type { PlannedReply } from "../../exceptions/reply.js";
 import type { GitHubGateway } from "../../github/gateway.js";
 import type { RepoRef } from "../../github/model.js";
 
-export async function postReplies(gateway: GitHubGateway, repo: RepoRef, pullNumber: number, replies: readonly PlannedReply[], log: Logger): Promise<void> {
+export async function postReplies(
+  gateway: GitHubGateway,
+  repo: RepoRef,
+  pullNumber: number,
+  replies: readonly PlannedReply[],
+  log: Logger,
+): Promise<void> {
   for (const reply of replies) {
     await gateway.createIssueComment(repo, pullNumber, reply.body);
     if (!reply.reaction) continue;

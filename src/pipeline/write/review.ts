@@ -9,7 +9,13 @@ import type { GitHubGateway } from "../../github/gateway.js";
 import type { RepoRef } from "../../github/model.js";
 import { reviewToPost, type SuggestionPlan } from "../../suggestions/plan.js";
 
-export async function postSuggestions(gateway: GitHubGateway, repo: RepoRef, pullNumber: number, plan: SuggestionPlan, log: Logger): Promise<void> {
+export async function postSuggestions(
+  gateway: GitHubGateway,
+  repo: RepoRef,
+  pullNumber: number,
+  plan: SuggestionPlan,
+  log: Logger,
+): Promise<void> {
   try {
     const [existing, botLogin] = await Promise.all([gateway.listReviewComments(repo, pullNumber), gateway.getBotLogin()]);
     const review = reviewToPost(

@@ -87,7 +87,9 @@ function listCandidates(ast: ASTNode): ASTNode[] {
 
 /** The `variables.X` an expression names. */
 export function namedVariables(ast: ASTNode): string[] {
-  return listCandidates(ast).map(variableName).filter((name): name is string => name !== undefined);
+  return listCandidates(ast)
+    .map(variableName)
+    .filter((name): name is string => name !== undefined);
 }
 
 function variableName(ast: ASTNode): string | undefined {

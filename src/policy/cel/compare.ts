@@ -21,7 +21,11 @@ export function valuesEqual(a: unknown, b: unknown): boolean {
   if ((typeof a === "number" || typeof a === "bigint") && (typeof b === "number" || typeof b === "bigint")) return Number(a) === Number(b);
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => valuesEqual(item, b[i]));
   const entries = (x: unknown): [unknown, unknown][] | undefined =>
-    x instanceof Map ? [...x.entries()] : x && typeof x === "object" && !Array.isArray(x) && Object.getPrototypeOf(x) === Object.prototype ? Object.entries(x) : undefined;
+    x instanceof Map
+      ? [...x.entries()]
+      : x && typeof x === "object" && !Array.isArray(x) && Object.getPrototypeOf(x) === Object.prototype
+        ? Object.entries(x)
+        : undefined;
   const left = entries(a);
   const right = entries(b);
   if (left && right) {

@@ -33,7 +33,24 @@ interface Estimate {
 
 const COMPREHENSIONS = new Set(["all", "exists", "exists_one", "existsOne", "map", "filter"]);
 /** Functions whose result is a scalar (bool, number): nothing to iterate or concatenate. */
-const SCALAR = new Set(["size", "contains", "startsWith", "endsWith", "matches", "has", "int", "uint", "double", "bool", "isSorted", "indexOf", "lastIndexOf", "sign", "compareTo", "hasValue"]);
+const SCALAR = new Set([
+  "size",
+  "contains",
+  "startsWith",
+  "endsWith",
+  "matches",
+  "has",
+  "int",
+  "uint",
+  "double",
+  "bool",
+  "isSorted",
+  "indexOf",
+  "lastIndexOf",
+  "sign",
+  "compareTo",
+  "hasValue",
+]);
 const SCALAR_VALUE: Omit<Estimate, "cost"> = { items: 1, chars: 1 };
 
 export function estimateCost(ast: ASTNode, bounds: InputBounds): Estimate {
@@ -59,7 +76,11 @@ function estimate(node: ASTNode, scope: Scope, input: Omit<Estimate, "cost">): E
     case "list":
     case "map": {
       const parts = (args as unknown[]).flat().map(sub);
-      return { cost: 1 + sum(parts.map((e) => e.cost)), items: Math.max(1, parts.length, ...parts.map((e) => e.items)), chars: Math.max(1, ...parts.map((e) => e.chars)) };
+      return {
+        cost: 1 + sum(parts.map((e) => e.cost)),
+        items: Math.max(1, parts.length, ...parts.map((e) => e.items)),
+        chars: Math.max(1, ...parts.map((e) => e.chars)),
+      };
     }
     case ".":
     case ".?":
@@ -71,7 +92,11 @@ function estimate(node: ASTNode, scope: Scope, input: Omit<Estimate, "cost">): E
     }
     case "+": {
       const [left, right] = (args as unknown[]).map(sub) as [Estimate, Estimate];
-      return { cost: left.cost + right.cost + 1 + Math.ceil(CHAR_COST * (left.chars + right.chars)), items: left.items + right.items, chars: left.chars + right.chars };
+      return {
+        cost: left.cost + right.cost + 1 + Math.ceil(CHAR_COST * (left.chars + right.chars)),
+        items: left.items + right.items,
+        chars: left.chars + right.chars,
+      };
     }
     case "rcall":
     case "call":
@@ -79,7 +104,11 @@ function estimate(node: ASTNode, scope: Scope, input: Omit<Estimate, "cost">): E
     default: {
       const parts = (Array.isArray(args) ? args : [args]).map(sub);
       const branches = node.op === "?:" ? parts.slice(1) : parts;
-      return { cost: 1 + sum(parts.map((e) => e.cost)), items: Math.max(1, ...branches.map((e) => e.items)), chars: Math.max(1, ...branches.map((e) => e.chars)) };
+      return {
+        cost: 1 + sum(parts.map((e) => e.cost)),
+        items: Math.max(1, ...branches.map((e) => e.items)),
+        chars: Math.max(1, ...branches.map((e) => e.chars)),
+      };
     }
   }
 }
@@ -105,7 +134,12 @@ function estimateCall(node: ASTNode, scope: Scope, input: Omit<Estimate, "cost">
     for (const variable of callArgs.slice(0, variables)) inner.set(String(variable.args), { items: range.items, chars: range.chars });
     const steps = callArgs.slice(variables).map((step) => sub(step, inner));
     const perItem = 1 + sum(steps.map((e) => e.cost));
-    const result = name === "map" ? { items: range.items, chars: Math.max(range.chars, ...steps.map((e) => e.chars)) } : name === "filter" ? { items: range.items, chars: range.chars } : SCALAR_VALUE;
+    const result =
+      name === "map"
+        ? { items: range.items, chars: Math.max(range.chars, ...steps.map((e) => e.chars)) }
+        : name === "filter"
+          ? { items: range.items, chars: range.chars }
+          : SCALAR_VALUE;
     return { cost: range.cost + range.items * perItem, ...result };
   }
   const parts = [...(receiver ? [sub(receiver)] : []), ...callArgs.map((arg) => sub(arg))];

@@ -29,7 +29,12 @@ class IpNamespace {}
 export type CelLibrary = (env: Environment) => void;
 
 function kubernetesEnvironment(): Environment {
-  const env = new Environment({ unlistedVariablesAreDyn: true, enableOptionalTypes: true, homogeneousAggregateLiterals: true, limits: LIMITS });
+  const env = new Environment({
+    unlistedVariablesAreDyn: true,
+    enableOptionalTypes: true,
+    homogeneousAggregateLiterals: true,
+    limits: LIMITS,
+  });
   registerStrings(env);
   registerSets(env);
   registerLists(env);

@@ -36,7 +36,10 @@ const dns1123Subdomain = pattern(DNS1123_SUBDOMAIN, 253, "lowercase RFC 1123 sub
 const dns1035Label = pattern(DNS1035_LABEL, 63, "DNS-1035 label");
 
 /** `generateName` prefixes: a trailing dash is allowed, the generated suffix completes the name. */
-const prefixOf = (validate: Validator): Validator => (text) => validate(text.endsWith("-") ? `${text.slice(0, -1)}a` : text);
+const prefixOf =
+  (validate: Validator): Validator =>
+  (text) =>
+    validate(text.endsWith("-") ? `${text.slice(0, -1)}a` : text);
 
 function qualifiedName(text: string): string[] {
   const parts = text.split("/");
@@ -51,7 +54,10 @@ function qualifiedName(text: string): string[] {
   if (name === "") errors.push("name part must be non-empty");
   else {
     if (name.length > 63) errors.push("name part must be no more than 63 characters");
-    if (!QUALIFIED_NAME_PART.test(name)) errors.push("name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character");
+    if (!QUALIFIED_NAME_PART.test(name))
+      errors.push(
+        "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+      );
   }
   return errors;
 }
@@ -60,7 +66,10 @@ function labelValue(text: string): string[] {
   if (text === "") return [];
   const errors: string[] = [];
   if (text.length > 63) errors.push("must be no more than 63 characters");
-  if (!QUALIFIED_NAME_PART.test(text)) errors.push("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character");
+  if (!QUALIFIED_NAME_PART.test(text))
+    errors.push(
+      "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+    );
   return errors;
 }
 

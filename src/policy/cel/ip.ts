@@ -32,7 +32,10 @@ function ipv6Bytes(text: string): Uint8Array {
   let body = text;
   const lastColon = body.lastIndexOf(":");
   if (body.slice(lastColon + 1).includes(".")) {
-    tail = body.slice(lastColon + 1).split(".").map(Number);
+    tail = body
+      .slice(lastColon + 1)
+      .split(".")
+      .map(Number);
     body = `${body.slice(0, lastColon + 1)}0:0`;
   }
   if (body.includes("::")) {
@@ -58,7 +61,7 @@ export function formatIp(ip: IpAddress): string {
   for (let i = 0; i < 16; i += 2) groups.push(((ip.bytes[i] ?? 0) << 8) | (ip.bytes[i + 1] ?? 0));
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;
@@ -83,7 +86,8 @@ function inPrefix(ip: IpAddress, prefix: number[], bits: number): boolean {
 }
 
 const isUnspecified = (ip: IpAddress): boolean => ip.bytes.every((b) => b === 0);
-const isLoopback = (ip: IpAddress): boolean => (ip.family === 4 ? ip.bytes[0] === 127 : ip.bytes.slice(0, 15).every((b) => b === 0) && ip.bytes[15] === 1);
+const isLoopback = (ip: IpAddress): boolean =>
+  ip.family === 4 ? ip.bytes[0] === 127 : ip.bytes.slice(0, 15).every((b) => b === 0) && ip.bytes[15] === 1;
 const isLinkLocalMulticast = (ip: IpAddress): boolean => (ip.family === 4 ? inPrefix(ip, [224, 0, 0], 24) : inPrefix(ip, [0xff, 0x02], 16));
 const isLinkLocalUnicast = (ip: IpAddress): boolean => (ip.family === 4 ? inPrefix(ip, [169, 254], 16) : inPrefix(ip, [0xfe, 0x80], 10));
 const isMulticast = (ip: IpAddress): boolean => (ip.family === 4 ? inPrefix(ip, [224], 4) : ip.bytes[0] === 0xff);

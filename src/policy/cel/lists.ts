@@ -7,7 +7,9 @@ import { celError } from "./errors.js";
 import { compareValues, valuesEqual } from "./compare.js";
 
 export function registerLists(env: Environment): void {
-  env.registerFunction("list.isSorted(): bool", (list: unknown[]) => list.every((item, i) => i === 0 || compareValues(list[i - 1], item) <= 0));
+  env.registerFunction("list.isSorted(): bool", (list: unknown[]) =>
+    list.every((item, i) => i === 0 || compareValues(list[i - 1], item) <= 0),
+  );
   env.registerFunction("list.sum(): dyn", (list: unknown[]) => {
     if (list.length === 0) return 0n;
     let total = list[0];
@@ -16,7 +18,9 @@ export function registerLists(env: Environment): void {
   });
   env.registerFunction("list.min(): dyn", (list: unknown[]) => extreme(list, "min", -1));
   env.registerFunction("list.max(): dyn", (list: unknown[]) => extreme(list, "max", 1));
-  env.registerFunction("list.indexOf(dyn): int", (list: unknown[], value: unknown) => BigInt(list.findIndex((item) => valuesEqual(item, value))));
+  env.registerFunction("list.indexOf(dyn): int", (list: unknown[], value: unknown) =>
+    BigInt(list.findIndex((item) => valuesEqual(item, value))),
+  );
   env.registerFunction("list.lastIndexOf(dyn): int", (list: unknown[], value: unknown) => {
     for (let i = list.length - 1; i >= 0; i--) if (valuesEqual(list[i], value)) return BigInt(i);
     return -1n;

@@ -60,7 +60,10 @@ export function compileCel(expression: string, options: CompileOptions = {}): Co
     const known = new Set([...options.declared, ...NAMESPACES, ...Object.keys(clusterOnly)]);
     const unknown = freeIdentifiers(parsed.ast).filter((name) => !known.has(name));
     if (unknown.length > 0) {
-      return { ok: false, error: `CEL expression ${quote(expression)} refers to undeclared ${unknown.map((n) => `"${n}"`).join(", ")}; available: ${options.declared.join(", ")}` };
+      return {
+        ok: false,
+        error: `CEL expression ${quote(expression)} refers to undeclared ${unknown.map((n) => `"${n}"`).join(", ")}; available: ${options.declared.join(", ")}`,
+      };
     }
   }
   const checked = parsed.check();
@@ -72,7 +75,10 @@ export function compileCel(expression: string, options: CompileOptions = {}): Co
     evaluate(bindings) {
       const estimate = estimateCost(parsed.ast, inputBounds(Object.values(bindings)));
       if (!withinBudget(estimate)) {
-        return { ok: false, error: `CEL expression ${quote(expression)} exceeds the cost budget (estimated ${Math.min(estimate.cost, Number.MAX_SAFE_INTEGER).toExponential(1)} > ${COST_BUDGET.toExponential(0)} steps for these inputs); simplify nested comprehensions or concatenations` };
+        return {
+          ok: false,
+          error: `CEL expression ${quote(expression)} exceeds the cost budget (estimated ${Math.min(estimate.cost, Number.MAX_SAFE_INTEGER).toExponential(1)} > ${COST_BUDGET.toExponential(0)} steps for these inputs); simplify nested comprehensions or concatenations`,
+        };
       }
       try {
         return { ok: true, value: parsed(bindings) };
@@ -102,7 +108,13 @@ function freeIdentifiers(ast: ASTNode): string[] {
     if (op === "rcall") {
       const [name, receiver, callArgs] = args as [string, ASTNode, ASTNode[]];
       const isBind = name === "bind" && receiver.op === "id" && receiver.args === "cel" && callArgs.length === 3;
-      const variables = isBind ? 1 : COMPREHENSIONS.has(name) && callArgs.length >= 2 ? (name !== "map" && callArgs.length === 3 ? 2 : 1) : 0;
+      const variables = isBind
+        ? 1
+        : COMPREHENSIONS.has(name) && callArgs.length >= 2
+          ? name !== "map" && callArgs.length === 3
+            ? 2
+            : 1
+          : 0;
       if (variables > 0) {
         const names = callArgs.slice(0, variables).map((arg) => String(arg.args));
         const inner = new Set([...bound, ...names]);

@@ -58,15 +58,27 @@ function compare(a: Quantity, b: Quantity): bigint {
 
 export function registerQuantity(env: Environment): void {
   env.registerType("Quantity", Quantity);
-  env.registerFunction("quantity(string): Quantity", (text: string) => parseQuantity(text) ?? celError(`quantity(${JSON.stringify(text)}): not a resource quantity`));
+  env.registerFunction(
+    "quantity(string): Quantity",
+    (text: string) => parseQuantity(text) ?? celError(`quantity(${JSON.stringify(text)}): not a resource quantity`),
+  );
   env.registerFunction("isQuantity(string): bool", (text: string) => parseQuantity(text) !== undefined);
   env.registerFunction("Quantity.sign(): int", (q: Quantity) => (q.nanos > 0n ? 1n : q.nanos < 0n ? -1n : 0n));
-  env.registerFunction("Quantity.isInteger(): bool", (q: Quantity) => q.nanos % NANO === 0n && q.nanos / NANO <= INT64_MAX && q.nanos / NANO >= INT64_MIN);
+  env.registerFunction(
+    "Quantity.isInteger(): bool",
+    (q: Quantity) => q.nanos % NANO === 0n && q.nanos / NANO <= INT64_MAX && q.nanos / NANO >= INT64_MIN,
+  );
   env.registerFunction("Quantity.asInteger(): int", asInteger);
   env.registerFunction("Quantity.asApproximateFloat(): double", (q: Quantity) => Number(q.nanos) / 1e9);
   for (const other of ["Quantity", "int"]) {
-    env.registerFunction(`Quantity.add(${other}): Quantity`, (q: Quantity, v: Quantity | bigint) => new Quantity(q.nanos + toQuantity(v).nanos));
-    env.registerFunction(`Quantity.sub(${other}): Quantity`, (q: Quantity, v: Quantity | bigint) => new Quantity(q.nanos - toQuantity(v).nanos));
+    env.registerFunction(
+      `Quantity.add(${other}): Quantity`,
+      (q: Quantity, v: Quantity | bigint) => new Quantity(q.nanos + toQuantity(v).nanos),
+    );
+    env.registerFunction(
+      `Quantity.sub(${other}): Quantity`,
+      (q: Quantity, v: Quantity | bigint) => new Quantity(q.nanos - toQuantity(v).nanos),
+    );
   }
   env.registerFunction("Quantity.isLessThan(Quantity): bool", (a: Quantity, b: Quantity) => compare(a, b) < 0n);
   env.registerFunction("Quantity.isGreaterThan(Quantity): bool", (a: Quantity, b: Quantity) => compare(a, b) > 0n);

@@ -9,7 +9,14 @@ const has = (list: unknown[], value: unknown): boolean => list.some((item) => va
 export function registerSets(env: Environment): void {
   env.registerType("SetsNamespace", SetsNamespace);
   env.registerConstant("sets", "SetsNamespace", new SetsNamespace());
-  env.registerFunction("SetsNamespace.contains(list, list): bool", (_: SetsNamespace, a: unknown[], b: unknown[]) => b.every((x) => has(a, x)));
-  env.registerFunction("SetsNamespace.equivalent(list, list): bool", (_: SetsNamespace, a: unknown[], b: unknown[]) => b.every((x) => has(a, x)) && a.every((x) => has(b, x)));
-  env.registerFunction("SetsNamespace.intersects(list, list): bool", (_: SetsNamespace, a: unknown[], b: unknown[]) => b.some((x) => has(a, x)));
+  env.registerFunction("SetsNamespace.contains(list, list): bool", (_: SetsNamespace, a: unknown[], b: unknown[]) =>
+    b.every((x) => has(a, x)),
+  );
+  env.registerFunction(
+    "SetsNamespace.equivalent(list, list): bool",
+    (_: SetsNamespace, a: unknown[], b: unknown[]) => b.every((x) => has(a, x)) && a.every((x) => has(b, x)),
+  );
+  env.registerFunction("SetsNamespace.intersects(list, list): bool", (_: SetsNamespace, a: unknown[], b: unknown[]) =>
+    b.some((x) => has(a, x)),
+  );
 }

@@ -50,7 +50,9 @@ function format(template: string, args: unknown[]): string {
       case "f":
         return Number(arg).toFixed(precision === undefined ? 6 : Number(precision));
       case "e":
-        return Number(arg).toExponential(precision === undefined ? 6 : Number(precision)).replace(/e([+-])(\d)$/, "e$10$2");
+        return Number(arg)
+          .toExponential(precision === undefined ? 6 : Number(precision))
+          .replace(/e([+-])(\d)$/, "e$10$2");
       case "x":
       case "X": {
         const hex = typeof arg === "string" ? Buffer.from(arg).toString("hex") : BigInt(arg as bigint).toString(16);

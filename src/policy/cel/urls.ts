@@ -82,7 +82,10 @@ function queryMap(url: KubernetesUrl): Map<string, string[]> {
 
 export function registerUrls(env: Environment): void {
   env.registerType("URL", KubernetesUrl);
-  env.registerFunction("url(string): URL", (text: string) => parseUrl(text) ?? celError(`url(${JSON.stringify(text)}): not an absolute URL or absolute path`));
+  env.registerFunction(
+    "url(string): URL",
+    (text: string) => parseUrl(text) ?? celError(`url(${JSON.stringify(text)}): not an absolute URL or absolute path`),
+  );
   env.registerFunction("isURL(string): bool", (text: string) => parseUrl(text) !== undefined);
   env.registerFunction("URL.getScheme(): string", (url: KubernetesUrl) => url.scheme);
   env.registerFunction("URL.getHost(): string", (url: KubernetesUrl) => url.host);

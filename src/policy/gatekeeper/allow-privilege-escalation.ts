@@ -28,6 +28,10 @@ export const allowPrivilegeEscalation = defineKind<Parameters>({
   parameters: obj({ exemptImages }),
   build: (parameters) => (pod) =>
     podContainers(pod)
-      .filter((c) => !isExemptImage(c.image, parameters.exemptImages) && get(c.spec, "securityContext", "allowPrivilegeEscalation") !== false)
-      .map((c) => containerViolation(c, msg`Privilege escalation container is not allowed: ${c.name}`, "securityContext", "allowPrivilegeEscalation")),
+      .filter(
+        (c) => !isExemptImage(c.image, parameters.exemptImages) && get(c.spec, "securityContext", "allowPrivilegeEscalation") !== false,
+      )
+      .map((c) =>
+        containerViolation(c, msg`Privilege escalation container is not allowed: ${c.name}`, "securityContext", "allowPrivilegeEscalation"),
+      ),
 });

@@ -20,10 +20,18 @@ export const allowedRepos = defineKind<Parameters>({
   target: "pod",
   // Without `repos` the upstream message is undefined and the rule never fires: required here.
   parameters: obj({ repos: arrayOf(str()) }, ["repos"]),
-  build: ({ repos }) => (pod) =>
-    podContainers(pod).flatMap((c) =>
-      typeof c.image === "string" && !repos.some((repo) => (c.image as string).startsWith(repo))
-        ? [containerViolation(c, msg`${CONTAINER_LABEL[c.list]} <${c.name}> has an invalid image repo <${c.image}>, allowed repos are ${repos}`, "image")]
-        : [],
-    ),
+  build:
+    ({ repos }) =>
+    (pod) =>
+      podContainers(pod).flatMap((c) =>
+        typeof c.image === "string" && !repos.some((repo) => (c.image as string).startsWith(repo))
+          ? [
+              containerViolation(
+                c,
+                msg`${CONTAINER_LABEL[c.list]} <${c.name}> has an invalid image repo <${c.image}>, allowed repos are ${repos}`,
+                "image",
+              ),
+            ]
+          : [],
+      ),
 });

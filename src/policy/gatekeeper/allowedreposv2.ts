@@ -21,10 +21,18 @@ export const allowedReposV2 = defineKind<Parameters>({
   target: "pod",
   // Without `allowedImages` the upstream message is undefined and the rule never fires: required here.
   parameters: obj({ allowedImages: arrayOf(str()) }, ["allowedImages"]),
-  build: ({ allowedImages }) => (pod) =>
-    podContainers(pod).flatMap((c) =>
-      typeof c.image === "string" && !allowedImages.some((pattern) => matchesImagePattern(c.image as string, pattern))
-        ? [containerViolation(c, msg`${CONTAINER_LABEL[c.list]} <${c.name}> has an invalid image <${c.image}>, allowed images are ${allowedImages}`, "image")]
-        : [],
-    ),
+  build:
+    ({ allowedImages }) =>
+    (pod) =>
+      podContainers(pod).flatMap((c) =>
+        typeof c.image === "string" && !allowedImages.some((pattern) => matchesImagePattern(c.image as string, pattern))
+          ? [
+              containerViolation(
+                c,
+                msg`${CONTAINER_LABEL[c.list]} <${c.name}> has an invalid image <${c.image}>, allowed images are ${allowedImages}`,
+                "image",
+              ),
+            ]
+          : [],
+      ),
 });

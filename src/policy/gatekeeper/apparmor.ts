@@ -26,18 +26,23 @@ export const appArmor = defineKind<Parameters>({
   target: "pod",
   // Required here: without it the upstream message is undefined and the rule never fires.
   parameters: obj({ exemptImages, allowedProfiles: arrayOf(str()) }, ["allowedProfiles"]),
-  build: ({ allowedProfiles, exemptImages }) => (pod) =>
-    podContainers(pod).flatMap((c) => {
-      if (isExemptImage(c.image, exemptImages)) return [];
-      const { profile, path } = appArmorProfile(pod, c);
-      if (profile !== undefined && allowedProfiles.includes(profile as string)) return [];
-      return [
-        {
-          ...containerViolation(c, msg`AppArmor profile is not allowed, pod: ${get(pod, "metadata", "name")}, container: ${c.name}. Allowed profiles: ${allowedProfiles}`),
-          path,
-        },
-      ];
-    }),
+  build:
+    ({ allowedProfiles, exemptImages }) =>
+    (pod) =>
+      podContainers(pod).flatMap((c) => {
+        if (isExemptImage(c.image, exemptImages)) return [];
+        const { profile, path } = appArmorProfile(pod, c);
+        if (profile !== undefined && allowedProfiles.includes(profile as string)) return [];
+        return [
+          {
+            ...containerViolation(
+              c,
+              msg`AppArmor profile is not allowed, pod: ${get(pod, "metadata", "name")}, container: ${c.name}. Allowed profiles: ${allowedProfiles}`,
+            ),
+            path,
+          },
+        ];
+      }),
 });
 
 function appArmorProfile(pod: JsonObject, c: PodContainer): { profile: JsonValue | undefined; path: FieldPath } {
@@ -49,7 +54,10 @@ function appArmorProfile(pod: JsonObject, c: PodContainer): { profile: JsonValue
     return { profile: annotations[annotation], path: ["metadata", "annotations", annotation] };
   }
   const podProfile = get(pod, "spec", "securityContext", "appArmorProfile");
-  return { profile: podProfile === undefined || podProfile === null ? "runtime/default" : canonical(podProfile), path: ["spec", "securityContext", "appArmorProfile"] };
+  return {
+    profile: podProfile === undefined || podProfile === null ? "runtime/default" : canonical(podProfile),
+    path: ["spec", "securityContext", "appArmorProfile"],
+  };
 }
 
 /** An `appArmorProfile` object in the annotation's spelling; undefined for an unknown type. */

@@ -12,14 +12,17 @@ const EDIT_VERBS = ["create", "patch", "update"];
 export const blockEndpointEditDefaultRole = defineKind<Record<string, never>>({
   kind: "K8sBlockEndpointEditDefaultRole",
   template: "library/general/block-endpoint-edit-default-role",
-  description: "Many Kubernetes installations by default have a system:aggregate-to-edit ClusterRole which does not properly restrict access to editing Endpoints.",
+  description:
+    "Many Kubernetes installations by default have a system:aggregate-to-edit ClusterRole which does not properly restrict access to editing Endpoints.",
   fix: "Remove the `create`, `patch` and `update` verbs on `endpoints` from the `system:aggregate-to-edit` ClusterRole.",
   target: "object",
   parameters: obj({}),
   build: () => (role) => {
     if (get(role, "metadata", "name") !== "system:aggregate-to-edit") return [];
     const index = getArray(role, "rules").findIndex(
-      (rule) => getArray(rule, "resources").includes("endpoints") && getArray(rule, "verbs").some((verb) => typeof verb === "string" && EDIT_VERBS.includes(verb)),
+      (rule) =>
+        getArray(rule, "resources").includes("endpoints") &&
+        getArray(rule, "verbs").some((verb) => typeof verb === "string" && EDIT_VERBS.includes(verb)),
     );
     if (index < 0) return [];
     return [

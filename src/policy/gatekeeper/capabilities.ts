@@ -47,7 +47,13 @@ export const capabilities = defineKind<Parameters>({
         const added = lowered(getArray(c.spec, "securityContext", "capabilities", "add"));
         if (!allowed.has("*") && added.some((cap) => !allowed.has(cap))) {
           found.push(
-            containerViolation(c, msg`${LABEL[c.list]} <${c.name}> has a disallowed capability. Allowed capabilities are ${allowedText}`, "securityContext", "capabilities", "add"),
+            containerViolation(
+              c,
+              msg`${LABEL[c.list]} <${c.name}> has a disallowed capability. Allowed capabilities are ${allowedText}`,
+              "securityContext",
+              "capabilities",
+              "add",
+            ),
           );
         }
         const dropped = new Set(lowered(getArray(c.spec, "securityContext", "capabilities", "drop")));

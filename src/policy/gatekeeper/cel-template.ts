@@ -29,7 +29,8 @@ export function celSourcePath(root: JsonObject): FieldPath | undefined {
   for (const [t, target] of targets.entries()) {
     const code = isObject(target) ? target["code"] : undefined;
     if (!Array.isArray(code)) continue;
-    for (const [c, entry] of code.entries()) if (isObject(entry) && entry["engine"] === CEL_ENGINE) return ["spec", "targets", t, "code", c, "source"];
+    for (const [c, entry] of code.entries())
+      if (isObject(entry) && entry["engine"] === CEL_ENGINE) return ["spec", "targets", t, "code", c, "source"];
   }
   return undefined;
 }
@@ -43,12 +44,16 @@ export function templateKindName(root: JsonObject): string | undefined {
 /** The constraint kind a CEL template defines, or the errors in its CEL (paths in the template). */
 export function celTemplateKind(root: JsonObject, kind: string, sourcePath: FieldPath): { kind: PolicyKind } | { errors: SpecError[] } {
   let source: JsonValue | undefined = root;
-  for (const key of sourcePath) source = Array.isArray(source) ? source[key as number] : isObject(source) ? source[key as string] : undefined;
+  for (const key of sourcePath)
+    source = Array.isArray(source) ? source[key as number] : isObject(source) ? source[key as string] : undefined;
   if (!isObject(source)) return { errors: [{ path: sourcePath, message: `${CEL_ENGINE} source must be a mapping with validations` }] };
   const errors: SpecError[] = [];
-  for (const key of Object.keys(source)) if (!CODE_KEYS.includes(key)) errors.push({ path: [...sourcePath, key], message: `unknown field "${key}"; expected one of ${CODE_KEYS.join(", ")}` });
+  for (const key of Object.keys(source))
+    if (!CODE_KEYS.includes(key))
+      errors.push({ path: [...sourcePath, key], message: `unknown field "${key}"; expected one of ${CODE_KEYS.join(", ")}` });
   const failurePolicy = source["failurePolicy"] ?? "Fail";
-  if (failurePolicy !== "Fail" && failurePolicy !== "Ignore") errors.push({ path: [...sourcePath, "failurePolicy"], message: "failurePolicy must be Fail or Ignore" });
+  if (failurePolicy !== "Fail" && failurePolicy !== "Ignore")
+    errors.push({ path: [...sourcePath, "failurePolicy"], message: "failurePolicy must be Fail or Ignore" });
   const compiled = compileValidator(source, sourcePath, {
     failurePolicy: failurePolicy as FailurePolicy,
     preludeVariables: GATEKEEPER_VARIABLES,
@@ -95,4 +100,3 @@ export function celTemplateKind(root: JsonObject, kind: string, sourcePath: Fiel
   };
   return { kind: policyKind };
 }
-

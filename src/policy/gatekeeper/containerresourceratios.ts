@@ -35,7 +35,13 @@ export const containerResourceRatios = defineKind<Parameters>({
   check: ({ ratio, cpuRatio }) => {
     // With neither ratio the upstream comparisons are undefined and never fire.
     if (ratio === undefined && cpuRatio === undefined) {
-      return [{ path: ["ratio"], code: "missing-required", message: 'parameters.ratio is required: a string holding a number such as "2" (or at least cpuRatio)' }];
+      return [
+        {
+          path: ["ratio"],
+          code: "missing-required",
+          message: 'parameters.ratio is required: a string holding a number such as "2" (or at least cpuRatio)',
+        },
+      ];
     }
     return [...checkRatio(ratio, "ratio"), ...checkRatio(cpuRatio, "cpuRatio")];
   },
@@ -67,7 +73,16 @@ export const containerResourceRatios = defineKind<Parameters>({
             if (amount === undefined) continue;
             const quantity = parseQuantity(amount);
             parsed[`${section}.${resource}`] = quantity;
-            if (!quantity) found.push(containerViolation(c, msg`container <${c.name}> ${resource} ${noun} <${amount}> could not be parsed`, "resources", section, resource));
+            if (!quantity)
+              found.push(
+                containerViolation(
+                  c,
+                  msg`container <${c.name}> ${resource} ${noun} <${amount}> could not be parsed`,
+                  "resources",
+                  section,
+                  resource,
+                ),
+              );
           }
         }
         for (const { resource, text, value } of ratios) {
@@ -75,7 +90,15 @@ export const containerResourceRatios = defineKind<Parameters>({
           const request = parsed[`requests.${resource}`];
           if (!limit || !request || !value || compareQuantities(limit, multiplyQuantities(value, request)) <= 0) continue;
           const stated = get(resources, "limits", resource);
-          found.push(containerViolation(c, msg`container <${c.name}> ${resource} limit <${stated}> is higher than the maximum allowed ratio of <${text}>`, "resources", "limits", resource));
+          found.push(
+            containerViolation(
+              c,
+              msg`container <${c.name}> ${resource} limit <${stated}> is higher than the maximum allowed ratio of <${text}>`,
+              "resources",
+              "limits",
+              resource,
+            ),
+          );
         }
         return found;
       });
@@ -85,7 +108,14 @@ export const containerResourceRatios = defineKind<Parameters>({
 function checkRatio(value: string | undefined, parameter: string): ParameterError[] {
   if (value === undefined) return [];
   const parsed = parseDecimal(value);
-  if (!parsed) return [{ path: [parameter], message: `parameters.${parameter} must be a string holding a number such as "2" or "1.5", got ${JSON.stringify(value)}` }];
-  if (parsed.num < 0n) return [{ path: [parameter], message: `parameters.${parameter} must not be negative, got ${JSON.stringify(value)}` }];
+  if (!parsed)
+    return [
+      {
+        path: [parameter],
+        message: `parameters.${parameter} must be a string holding a number such as "2" or "1.5", got ${JSON.stringify(value)}`,
+      },
+    ];
+  if (parsed.num < 0n)
+    return [{ path: [parameter], message: `parameters.${parameter} must not be negative, got ${JSON.stringify(value)}` }];
   return [];
 }

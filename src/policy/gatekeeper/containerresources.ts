@@ -41,7 +41,9 @@ export const containerResources = defineKind<Parameters>({
           const provided = new RegoSet(Object.keys(stated).filter((name) => stated[name] !== false));
           const missing = required.minus(provided);
           if (missing.size > 0) {
-            found.push(containerViolation(c, msg`container <${c.name}> does not have <${missing}> ${section} defined`, "resources", section));
+            found.push(
+              containerViolation(c, msg`container <${c.name}> does not have <${missing}> ${section} defined`, "resources", section),
+            );
           }
         }
         return found;

@@ -19,10 +19,18 @@ export const disallowedRepos = defineKind<Parameters>({
   target: "pod",
   // Without `repos` nothing can ever match, which is surely a mistake: required here.
   parameters: obj({ repos: arrayOf(str()) }, ["repos"]),
-  build: ({ repos }) => (pod) =>
-    podContainers(pod).flatMap((c) =>
-      typeof c.image === "string" && repos.some((repo) => (c.image as string).startsWith(repo))
-        ? [containerViolation(c, msg`${CONTAINER_LABEL[c.list]} <${c.name}> has an invalid image repo <${c.image}>, disallowed repos are ${repos}`, "image")]
-        : [],
-    ),
+  build:
+    ({ repos }) =>
+    (pod) =>
+      podContainers(pod).flatMap((c) =>
+        typeof c.image === "string" && repos.some((repo) => (c.image as string).startsWith(repo))
+          ? [
+              containerViolation(
+                c,
+                msg`${CONTAINER_LABEL[c.list]} <${c.name}> has an invalid image repo <${c.image}>, disallowed repos are ${repos}`,
+                "image",
+              ),
+            ]
+          : [],
+      ),
 });

@@ -29,7 +29,13 @@ export const disallowedTags = defineKind<Parameters>({
         if (typeof image !== "string" || isExemptImage(image, parameters.exemptImages)) return [];
         const found = [];
         if (suffixes.some((suffix) => image.endsWith(suffix))) {
-          found.push(containerViolation(c, msg`container <${c.name}> uses a disallowed tag <${image}>; disallowed tags are ${parameters.tags}`, "image"));
+          found.push(
+            containerViolation(
+              c,
+              msg`container <${c.name}> uses a disallowed tag <${image}>; disallowed tags are ${parameters.tags}`,
+              "image",
+            ),
+          );
         }
         // A registry port (`host:5000/app`) has a colon too, so only the last path segment counts.
         if (!(image.split("/").pop() ?? "").includes(":")) {

@@ -24,6 +24,8 @@ export const disallowInteractive = defineKind<Parameters>({
     podContainers(pod).flatMap((c) => {
       if (isExemptImage(c.image, parameters.exemptImages)) return [];
       const field = ["stdin", "tty"].find((name) => hasField(c.spec, name));
-      return field ? [containerViolation(c, msg`Containers using tty or stdin (${c.name}) are not allowed running image: ${c.image}`, field)] : [];
+      return field
+        ? [containerViolation(c, msg`Containers using tty or stdin (${c.name}) are not allowed running image: ${c.image}`, field)]
+        : [];
     }),
 });

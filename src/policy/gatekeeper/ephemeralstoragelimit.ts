@@ -17,7 +17,8 @@ interface Parameters {
 export const ephemeralStorageLimit = defineKind<Parameters>({
   kind: "K8sContainerEphemeralStorageLimit",
   template: "library/general/ephemeralstoragelimit",
-  description: "Requires containers to have an ephemeral storage limit set and constrains the limit to be within the specified maximum values.",
+  description:
+    "Requires containers to have an ephemeral storage limit set and constrains the limit to be within the specified maximum values.",
   fix: "Set `resources.limits.ephemeral-storage` on every container, within the constraint's maximum.",
   target: "pod",
   exemptsUpdates: true,

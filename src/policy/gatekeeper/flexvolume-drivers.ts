@@ -23,16 +23,18 @@ export const flexVolumeDrivers = defineKind<Parameters>({
   exemptsUpdates: true,
   // Required here: without it the upstream message is undefined and the rule never fires.
   parameters: obj({ allowedFlexVolumes: arrayOf(obj({ driver: str() })) }, ["allowedFlexVolumes"]),
-  build: ({ allowedFlexVolumes }) => (pod) =>
-    getArray(pod, "spec", "volumes").flatMap((volume, index) => {
-      if (!hasField(volume, "flexVolume")) return [];
-      const driver = get(volume, "flexVolume", "driver");
-      if (allowedFlexVolumes.some((allowed) => allowed.driver !== undefined && allowed.driver === driver)) return [];
-      return [
-        {
-          message: msg`FlexVolume ${volume} is not allowed, pod: ${get(pod, "metadata", "name")}. Allowed drivers: ${allowedFlexVolumes as unknown as JsonValue}`,
-          path: ["spec", "volumes", index, "flexVolume", "driver"],
-        },
-      ];
-    }),
+  build:
+    ({ allowedFlexVolumes }) =>
+    (pod) =>
+      getArray(pod, "spec", "volumes").flatMap((volume, index) => {
+        if (!hasField(volume, "flexVolume")) return [];
+        const driver = get(volume, "flexVolume", "driver");
+        if (allowedFlexVolumes.some((allowed) => allowed.driver !== undefined && allowed.driver === driver)) return [];
+        return [
+          {
+            message: msg`FlexVolume ${volume} is not allowed, pod: ${get(pod, "metadata", "name")}. Allowed drivers: ${allowedFlexVolumes as unknown as JsonValue}`,
+            path: ["spec", "volumes", index, "flexVolume", "driver"],
+          },
+        ];
+      }),
 });

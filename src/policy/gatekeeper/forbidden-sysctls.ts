@@ -29,20 +29,25 @@ export const forbiddenSysctls = defineKind<Parameters>({
   target: "pod",
   exemptsUpdates: true,
   parameters: obj({ allowedSysctls: arrayOf(str()), forbiddenSysctls: arrayOf(str()) }),
-  build: ({ allowedSysctls, forbiddenSysctls }) => (pod) => {
-    const podName = get(pod, "metadata", "name");
-    const found: Violation[] = [];
-    getArray(pod, "spec", "securityContext", "sysctls").forEach((sysctl, index) => {
-      const name = get(sysctl, "name");
-      if (typeof name !== "string") return;
-      const path = ["spec", "securityContext", "sysctls", index, "name"];
-      if (forbiddenSysctls && listed(name, forbiddenSysctls)) {
-        found.push({ message: msg`The sysctl ${name} is not allowed, pod: ${podName}. Forbidden sysctls: ${forbiddenSysctls}`, path });
-      }
-      if (allowedSysctls && !listed(name, allowedSysctls)) {
-        found.push({ message: msg`The sysctl ${name} is not explicitly allowed, pod: ${podName}. Allowed sysctls: ${allowedSysctls}`, path });
-      }
-    });
-    return found;
-  },
+  build:
+    ({ allowedSysctls, forbiddenSysctls }) =>
+    (pod) => {
+      const podName = get(pod, "metadata", "name");
+      const found: Violation[] = [];
+      getArray(pod, "spec", "securityContext", "sysctls").forEach((sysctl, index) => {
+        const name = get(sysctl, "name");
+        if (typeof name !== "string") return;
+        const path = ["spec", "securityContext", "sysctls", index, "name"];
+        if (forbiddenSysctls && listed(name, forbiddenSysctls)) {
+          found.push({ message: msg`The sysctl ${name} is not allowed, pod: ${podName}. Forbidden sysctls: ${forbiddenSysctls}`, path });
+        }
+        if (allowedSysctls && !listed(name, allowedSysctls)) {
+          found.push({
+            message: msg`The sysctl ${name} is not explicitly allowed, pod: ${podName}. Allowed sysctls: ${allowedSysctls}`,
+            path,
+          });
+        }
+      });
+      return found;
+    },
 });

@@ -48,6 +48,7 @@ export const fsGroup = defineKind<Parameters>({
 
 export function inRanges(value: JsonValue, ranges: readonly Range[] | undefined): boolean {
   return (ranges ?? []).some(
-    (range) => range.min !== undefined && range.max !== undefined && compareRego(range.min, value) <= 0 && compareRego(range.max, value) >= 0,
+    (range) =>
+      range.min !== undefined && range.max !== undefined && compareRego(range.min, value) <= 0 && compareRego(range.max, value) >= 0,
   );
 }

@@ -32,10 +32,15 @@ interface Parameters {
 export const horizontalPodAutoscaler = defineKind<Parameters>({
   kind: "K8sHorizontalPodAutoscaler",
   template: "library/general/horizontalpodautoscaler",
-  description: "Disallows HorizontalPodAutoscalers with replica counts outside the allowed ranges, too small a spread, or a scaleTargetRef that does not exist.",
+  description:
+    "Disallows HorizontalPodAutoscalers with replica counts outside the allowed ranges, too small a spread, or a scaleTargetRef that does not exist.",
   fix: "Set `minReplicas` and `maxReplicas` within the constraint's ranges, with at least its minimum spread, and point `scaleTargetRef` at an object being deployed.",
   target: "object",
-  parameters: obj({ enforceScaleTargetRef: bool, minimumReplicaSpread: int, ranges: arrayOf(obj({ min_replicas: int, max_replicas: int })) }),
+  parameters: obj({
+    enforceScaleTargetRef: bool,
+    minimumReplicaSpread: int,
+    ranges: arrayOf(obj({ min_replicas: int, max_replicas: int })),
+  }),
   build: (parameters) => {
     const existing = perInventory((objects) => new Set(objects.map((o) => objectKey(o, get(o, "apiVersion"), get(o, "kind"), nameOf(o)))));
     return (hpa, context) => {
@@ -76,7 +81,12 @@ export const horizontalPodAutoscaler = defineKind<Parameters>({
 });
 
 /** Identifies `apiVersion` / `kind` / `name` in the namespace of `inNamespaceOf`. */
-function objectKey(inNamespaceOf: JsonObject, apiVersion: JsonValue | undefined, kind: JsonValue | undefined, name: JsonValue | undefined): string {
+function objectKey(
+  inNamespaceOf: JsonObject,
+  apiVersion: JsonValue | undefined,
+  kind: JsonValue | undefined,
+  name: JsonValue | undefined,
+): string {
   return JSON.stringify([namespaceOf(inNamespaceOf), apiVersion, kind, name]);
 }
 

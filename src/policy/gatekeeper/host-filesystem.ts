@@ -30,17 +30,19 @@ export const hostFilesystem = defineKind<Parameters>({
   target: "pod",
   exemptsUpdates: true,
   parameters: obj({ allowedHostPaths: arrayOf(obj({ pathPrefix: str(), readOnly: bool })) }),
-  build: ({ allowedHostPaths = [] }) => (pod) =>
-    getArray(pod, "spec", "volumes").flatMap((volume, index) => {
-      if (!hasField(volume, "hostPath")) return [];
-      if (allowedHostPaths.length > 0 && allowedHostPaths.some((allowed) => permits(allowed, volume, pod))) return [];
-      return [
-        {
-          message: msg`HostPath volume ${volume} is not allowed, pod: ${get(pod, "metadata", "name")}. Allowed path: ${allowedHostPaths as unknown as JsonValue}`,
-          path: ["spec", "volumes", index, "hostPath", "path"],
-        },
-      ];
-    }),
+  build:
+    ({ allowedHostPaths = [] }) =>
+    (pod) =>
+      getArray(pod, "spec", "volumes").flatMap((volume, index) => {
+        if (!hasField(volume, "hostPath")) return [];
+        if (allowedHostPaths.length > 0 && allowedHostPaths.some((allowed) => permits(allowed, volume, pod))) return [];
+        return [
+          {
+            message: msg`HostPath volume ${volume} is not allowed, pod: ${get(pod, "metadata", "name")}. Allowed path: ${allowedHostPaths as unknown as JsonValue}`,
+            path: ["spec", "volumes", index, "hostPath", "path"],
+          },
+        ];
+      }),
 });
 
 function permits(allowed: AllowedHostPath, volume: JsonValue, pod: JsonObject): boolean {

@@ -21,6 +21,8 @@ export const hostNamespaces = defineKind<Record<string, never>>({
   parameters: obj({}),
   build: () => (pod) => {
     const field = ["hostPID", "hostIPC"].find((name) => isSet(get(pod, "spec", name)));
-    return field ? [{ message: msg`Sharing the host namespace is not allowed: ${get(pod, "metadata", "name")}`, path: ["spec", field] }] : [];
+    return field
+      ? [{ message: msg`Sharing the host namespace is not allowed: ${get(pod, "metadata", "name")}`, path: ["spec", field] }]
+      : [];
   },
 });

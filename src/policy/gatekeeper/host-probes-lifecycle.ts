@@ -42,7 +42,15 @@ export const hostProbesLifecycle = defineKind<Parameters>({
         for (const action of ["httpGet", "tcpSocket"]) {
           const host = get(c.spec, ...handler.path, action, "host");
           if (host === undefined || host === "") continue;
-          found.push(containerViolation(c, msg`Container ${c.name} has ${handler.what} with host field set: ${host}`, ...handler.path, action, "host"));
+          found.push(
+            containerViolation(
+              c,
+              msg`Container ${c.name} has ${handler.what} with host field set: ${host}`,
+              ...handler.path,
+              action,
+              "host",
+            ),
+          );
         }
       }
       return found;

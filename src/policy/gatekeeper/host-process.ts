@@ -30,11 +30,20 @@ export const hostProcess = defineKind<Parameters>({
   build: (parameters) => (pod) => {
     const found: Violation[] = [];
     if (get(pod, "spec", ...HOST_PROCESS) === true) {
-      found.push({ message: msg`HostProcess is not allowed at pod level: ${get(pod, "metadata", "name")}`, path: ["spec", ...HOST_PROCESS] });
+      found.push({
+        message: msg`HostProcess is not allowed at pod level: ${get(pod, "metadata", "name")}`,
+        path: ["spec", ...HOST_PROCESS],
+      });
     }
     for (const c of podContainers(pod)) {
       if (isExemptImage(c.image, parameters.exemptImages) || get(c.spec, ...HOST_PROCESS) !== true) continue;
-      found.push(containerViolation(c, msg`HostProcess container is not allowed: ${c.name}, securityContext.windowsOptions.hostProcess: true`, ...HOST_PROCESS));
+      found.push(
+        containerViolation(
+          c,
+          msg`HostProcess container is not allowed: ${c.name}, securityContext.windowsOptions.hostProcess: true`,
+          ...HOST_PROCESS,
+        ),
+      );
     }
     return found;
   },

@@ -35,7 +35,8 @@ const SERVICE_ACCOUNT_PATHS: Readonly<Record<string, readonly string[]>> = {
 export const noUpdateServiceAccount = defineKind<Parameters>({
   kind: "NoUpdateServiceAccount",
   template: "library/general/noupdateserviceaccount",
-  description: "Blocks updating the service account on resources that abstract over Pods (judges UPDATE requests only: an AdmissionReview of one, never a manifest).",
+  description:
+    "Blocks updating the service account on resources that abstract over Pods (judges UPDATE requests only: an AdmissionReview of one, never a manifest).",
   fix: "Leave the pod template's `serviceAccountName` unchanged, or make the change as one of the users or groups the constraint allows.",
   target: "object",
   parameters: obj({ allowedGroups: arrayOf(str()), allowedUsers: arrayOf(str()) }),

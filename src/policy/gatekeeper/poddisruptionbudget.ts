@@ -32,7 +32,9 @@ export const podDisruptionBudget = defineKind<Record<string, never>>({
   parameters: obj({}),
   build: () => {
     const budgetsByNamespace = perInventory((objects) =>
-      groupBy(objects, (o) => (get(o, "apiVersion") === "policy/v1" && get(o, "kind") === "PodDisruptionBudget" ? namespaceOf(o) : undefined)),
+      groupBy(objects, (o) =>
+        get(o, "apiVersion") === "policy/v1" && get(o, "kind") === "PodDisruptionBudget" ? namespaceOf(o) : undefined,
+      ),
     );
     return (object, context) => {
       const found: Violation[] = [];

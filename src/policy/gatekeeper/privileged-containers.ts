@@ -29,6 +29,11 @@ export const privilegedContainers = defineKind<Parameters>({
     podContainers(pod)
       .filter((c) => !isExemptImage(c.image, parameters.exemptImages) && isSet(get(c.spec, "securityContext", "privileged")))
       .map((c) =>
-        containerViolation(c, msg`Privileged container is not allowed: ${c.name}, securityContext: ${get(c.spec, "securityContext")}`, "securityContext", "privileged"),
+        containerViolation(
+          c,
+          msg`Privileged container is not allowed: ${c.name}, securityContext: ${get(c.spec, "securityContext")}`,
+          "securityContext",
+          "privileged",
+        ),
       ),
 });

@@ -32,7 +32,14 @@ export const procMount = defineKind<Parameters>({
         const mount = get(c.spec, "securityContext", "procMount");
         if (mount === undefined || mount === null || isExemptImage(c.image, parameters.exemptImages)) return [];
         if (allowed === "unmasked" || formatArg(mount).toLowerCase() === "default") return [];
-        return [containerViolation(c, msg`ProcMount type is not allowed, container: ${c.name}. Allowed procMount types: ${allowed}`, "securityContext", "procMount")];
+        return [
+          containerViolation(
+            c,
+            msg`ProcMount type is not allowed, container: ${c.name}. Allowed procMount types: ${allowed}`,
+            "securityContext",
+            "procMount",
+          ),
+        ];
       });
   },
 });

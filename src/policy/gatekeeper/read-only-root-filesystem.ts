@@ -26,5 +26,12 @@ export const readOnlyRootFilesystem = defineKind<Parameters>({
   build: (parameters) => (pod) =>
     podContainers(pod)
       .filter((c) => !isExemptImage(c.image, parameters.exemptImages) && get(c.spec, "securityContext", "readOnlyRootFilesystem") !== true)
-      .map((c) => containerViolation(c, msg`only read-only root filesystem container is allowed: ${c.name}`, "securityContext", "readOnlyRootFilesystem")),
+      .map((c) =>
+        containerViolation(
+          c,
+          msg`only read-only root filesystem container is allowed: ${c.name}`,
+          "securityContext",
+          "readOnlyRootFilesystem",
+        ),
+      ),
 });

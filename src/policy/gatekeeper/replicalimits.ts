@@ -23,7 +23,8 @@ interface Parameters {
 export const replicaLimits = defineKind<Parameters>({
   kind: "K8sReplicaLimits",
   template: "library/general/replicalimits",
-  description: "Requires that objects with the field `spec.replicas` (Deployments, ReplicaSets, etc.) specify a number of replicas within defined ranges.",
+  description:
+    "Requires that objects with the field `spec.replicas` (Deployments, ReplicaSets, etc.) specify a number of replicas within defined ranges.",
   fix: "Set `spec.replicas` within one of the constraint's ranges.",
   target: "object",
   // `ranges` is required here: upstream flags every object when it is missing or empty.

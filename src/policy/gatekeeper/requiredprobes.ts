@@ -29,8 +29,7 @@ export const requiredProbes = defineKind<Parameters>({
   // reports every probe as missing even when it is there.
   parameters: obj({ probes: arrayOf(str()), probeTypes: arrayOf(str()) }, ["probes", "probeTypes"]),
   build: ({ probes, probeTypes }) => {
-    const hasHandler = (probe: JsonValue | undefined): boolean =>
-      isObject(probe) && probeTypes.some((type) => isSet(probe[type]));
+    const hasHandler = (probe: JsonValue | undefined): boolean => isObject(probe) && probeTypes.some((type) => isSet(probe[type]));
     return (pod) => {
       const kind = reviewKind(pod).kind;
       const name = get(pod, "metadata", "name");

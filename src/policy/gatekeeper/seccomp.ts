@@ -47,7 +47,11 @@ export const seccomp = defineKind<Parameters>({
       .filter((p) => !p.includes("/"))
       .flatMap((type) => allowedLocalhostFiles.flatMap((file) => canonical({ type, localhostProfile: file }, "") ?? []));
     const allowed = new RegoSet([...allowedProfiles, ...translated]);
-    const runtimeDefault = allowedProfiles.includes("runtime/default") ? "runtime/default" : allowedProfiles.includes("docker/default") ? "docker/default" : "runtime/default";
+    const runtimeDefault = allowedProfiles.includes("runtime/default")
+      ? "runtime/default"
+      : allowedProfiles.includes("docker/default")
+        ? "docker/default"
+        : "runtime/default";
     const wildcardLocalhost = allowed.has("localhost/*");
     const isAllowed = (profile: string): boolean => allowed.has(profile) || (profile.startsWith("localhost/") && wildcardLocalhost);
     return (pod) =>
@@ -57,7 +61,10 @@ export const seccomp = defineKind<Parameters>({
         if (!found || isAllowed(found.profile)) return [];
         return [
           {
-            ...containerViolation(c, msg`Seccomp profile '${found.profile}' is not allowed for container '${c.name}'. Found at: ${found.location}. Allowed profiles: ${allowed}`),
+            ...containerViolation(
+              c,
+              msg`Seccomp profile '${found.profile}' is not allowed for container '${c.name}'. Found at: ${found.location}. Allowed profiles: ${allowed}`,
+            ),
             path: found.path,
           },
         ];
@@ -69,19 +76,25 @@ function profileOf(pod: JsonObject, c: PodContainer, runtimeDefault: string): Fo
   const own = get(c.spec, "securityContext", "seccompProfile");
   if (isSet(own)) {
     const profile = canonical(own, runtimeDefault)?.[0];
-    return profile === undefined ? undefined : { profile, location: "container securityContext", path: [...c.path, "securityContext", "seccompProfile"] };
+    return profile === undefined
+      ? undefined
+      : { profile, location: "container securityContext", path: [...c.path, "securityContext", "seccompProfile"] };
   }
   const podProfile = get(pod, "spec", "securityContext", "seccompProfile");
   if (isSet(podProfile)) {
     const profile = canonical(podProfile, runtimeDefault)?.[0];
-    return profile === undefined ? undefined : { profile, location: "pod securityContext", path: ["spec", "securityContext", "seccompProfile"] };
+    return profile === undefined
+      ? undefined
+      : { profile, location: "pod securityContext", path: ["spec", "securityContext", "seccompProfile"] };
   }
   const annotations = getObject(pod, "metadata", "annotations") ?? {};
   const containerKey = `${CONTAINER_ANNOTATION_PREFIX}${typeof c.name === "string" ? c.name : ""}`;
   for (const key of [containerKey, POD_ANNOTATION]) {
     const value = annotations[key];
     if (isSet(value)) {
-      return typeof value === "string" ? { profile: value, location: `annotation ${key}`, path: ["metadata", "annotations", key] } : undefined;
+      return typeof value === "string"
+        ? { profile: value, location: `annotation ${key}`, path: ["metadata", "annotations", key] }
+        : undefined;
     }
   }
   return { profile: "not configured", location: "no explicit profile found", path: [...c.path, "securityContext", "seccompProfile"] };

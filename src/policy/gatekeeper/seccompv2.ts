@@ -46,7 +46,10 @@ export const seccompV2 = defineKind<Parameters>({
     );
     const isAllowed = ({ profile, file }: Found): boolean =>
       profile === "Localhost"
-        ? anyLocalhostFile || allowed.values.some((entry) => get(entry as JsonObject, "type") === "Localhost" && get(entry as JsonObject, "localHostProfile") === file)
+        ? anyLocalhostFile ||
+          allowed.values.some(
+            (entry) => get(entry as JsonObject, "type") === "Localhost" && get(entry as JsonObject, "localHostProfile") === file,
+          )
         : allowed.values.some((entry) => get(entry as JsonObject, "type") === profile);
     return (pod) =>
       podContainers(pod).flatMap((c) => {
@@ -70,7 +73,12 @@ function profileOf(pod: JsonObject, c: PodContainer): Found | undefined {
     const found = typed(podProfile, "pod securityContext", ["spec", "securityContext", "seccompProfile"]);
     if (found || isSet(podProfile)) return found;
   }
-  return { profile: "not configured", file: "", location: "no explicit profile found", path: [...c.path, "securityContext", "seccompProfile"] };
+  return {
+    profile: "not configured",
+    file: "",
+    location: "no explicit profile found",
+    path: [...c.path, "securityContext", "seccompProfile"],
+  };
 }
 
 /** A profile without a `type` is judged by nothing upstream (its rules are undefined). */

@@ -31,26 +31,36 @@ export const seLinux = defineKind<Parameters>({
   target: "pod",
   exemptsUpdates: true,
   // Required here: without it the upstream message is undefined and the rule never fires.
-  parameters: obj(
-    { exemptImages, allowedSELinuxOptions: arrayOf(obj({ level: str(), role: str(), type: str(), user: str() })) },
-    ["allowedSELinuxOptions"],
-  ),
+  parameters: obj({ exemptImages, allowedSELinuxOptions: arrayOf(obj({ level: str(), role: str(), type: str(), user: str() })) }, [
+    "allowedSELinuxOptions",
+  ]),
   build: ({ allowedSELinuxOptions, exemptImages }) => {
     const allowed = (options: JsonValue | undefined): boolean =>
-      allowedSELinuxOptions.some((entry) => FIELDS.every((field) => !hasField(options, field) || (entry[field] !== undefined && entry[field] === get(options, field))));
+      allowedSELinuxOptions.some((entry) =>
+        FIELDS.every((field) => !hasField(options, field) || (entry[field] !== undefined && entry[field] === get(options, field))),
+      );
     const allowedText = allowedSELinuxOptions as unknown as JsonValue;
     return (pod) => {
       const podName = get(pod, "metadata", "name");
       const found: Violation[] = [];
       const podOptions = get(pod, "spec", "securityContext", "seLinuxOptions");
       if (hasField(get(pod, "spec", "securityContext"), "seLinuxOptions") && !allowed(podOptions)) {
-        found.push({ message: msg`SELinux options is not allowed, pod: ${podName}. Allowed options: ${allowedText}`, path: ["spec", "securityContext", "seLinuxOptions"] });
+        found.push({
+          message: msg`SELinux options is not allowed, pod: ${podName}. Allowed options: ${allowedText}`,
+          path: ["spec", "securityContext", "seLinuxOptions"],
+        });
       }
       for (const c of podContainers(pod)) {
         const options = get(c.spec, "securityContext", "seLinuxOptions");
-        if (!hasField(get(c.spec, "securityContext"), "seLinuxOptions") || isExemptImage(c.image, exemptImages) || allowed(options)) continue;
+        if (!hasField(get(c.spec, "securityContext"), "seLinuxOptions") || isExemptImage(c.image, exemptImages) || allowed(options))
+          continue;
         found.push(
-          containerViolation(c, msg`SELinux options is not allowed, pod: ${podName}, container: ${c.name}. Allowed options: ${allowedText}`, "securityContext", "seLinuxOptions"),
+          containerViolation(
+            c,
+            msg`SELinux options is not allowed, pod: ${podName}, container: ${c.name}. Allowed options: ${allowedText}`,
+            "securityContext",
+            "seLinuxOptions",
+          ),
         );
       }
       return found;

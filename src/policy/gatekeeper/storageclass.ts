@@ -45,7 +45,8 @@ export const storageClass = defineKind<Parameters>({
       const found: Violation[] = [];
       if (existing.length === 0) {
         found.push({
-          message: "StorageClasses not synced: no StorageClass (storage.k8s.io/v1) is among the checked manifests, so storage class names cannot be verified.",
+          message:
+            "StorageClasses not synced: no StorageClass (storage.k8s.io/v1) is among the checked manifests, so storage class names cannot be verified.",
           path: [],
         });
       }
@@ -71,17 +72,23 @@ export const storageClass = defineKind<Parameters>({
             path,
           });
         }
-    };
+      };
 
-    if (get(object, "apiVersion") === "v1" && get(object, "kind") === "PersistentVolumeClaim") {
-      judge("pvc", get(object, "spec", "storageClassName"), ["spec", "storageClassName"]);
-    }
-    if (get(object, "apiVersion") === "apps/v1" && get(object, "kind") === "StatefulSet") {
-      getArray(object, "spec", "volumeClaimTemplates").forEach((template, index) => {
-        judge("statefulset", get(template, "spec", "storageClassName"), ["spec", "volumeClaimTemplates", index, "spec", "storageClassName"]);
-      });
-    }
-    return found;
+      if (get(object, "apiVersion") === "v1" && get(object, "kind") === "PersistentVolumeClaim") {
+        judge("pvc", get(object, "spec", "storageClassName"), ["spec", "storageClassName"]);
+      }
+      if (get(object, "apiVersion") === "apps/v1" && get(object, "kind") === "StatefulSet") {
+        getArray(object, "spec", "volumeClaimTemplates").forEach((template, index) => {
+          judge("statefulset", get(template, "spec", "storageClassName"), [
+            "spec",
+            "volumeClaimTemplates",
+            index,
+            "spec",
+            "storageClassName",
+          ]);
+        });
+      }
+      return found;
     };
   },
 });

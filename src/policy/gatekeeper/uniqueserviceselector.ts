@@ -44,7 +44,10 @@ export const uniqueServiceSelector = defineKind<Record<string, never>>({
       const namespace = namespaceOf(service);
       return (servicesBySelector(context.inventory).get(`${namespace}\u0000${selector}`) ?? [])
         .filter((other) => !isSameObject(other, service))
-        .map((other) => ({ message: msg`same selector as service <${nameOf(other)}> in namespace <${namespace}>`, path: ["spec", "selector"] }));
+        .map((other) => ({
+          message: msg`same selector as service <${nameOf(other)}> in namespace <${namespace}>`,
+          path: ["spec", "selector"],
+        }));
     };
   },
 });

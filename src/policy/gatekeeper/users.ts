@@ -78,7 +78,15 @@ function userViolations(params: IdRule, pod: JsonObject, c: PodContainer): Viola
   const { value: user, path } = fieldValue("runAsUser", pod, c);
   const paramsText = params as unknown as JsonObject;
   if (params.rule !== undefined && user !== undefined && !acceptsUser(params, user)) {
-    return [{ ...containerViolation(c, msg`Container ${c.name} is attempting to run as disallowed user ${user}. Allowed runAsUser: ${paramsText}`), path }];
+    return [
+      {
+        ...containerViolation(
+          c,
+          msg`Container ${c.name} is attempting to run as disallowed user ${user}. Allowed runAsUser: ${paramsText}`,
+        ),
+        path,
+      },
+    ];
   }
   if (!isSet(user) && params.rule === "MustRunAs") {
     return [{ ...containerViolation(c, msg`Container ${c.name} is attempting to run without a required securityContext/runAsUser`), path }];
@@ -86,7 +94,10 @@ function userViolations(params: IdRule, pod: JsonObject, c: PodContainer): Viola
   if (params.rule === "MustRunAsNonRoot" && !isSet(user) && !isSet(fieldValue("runAsNonRoot", pod, c).value)) {
     return [
       {
-        ...containerViolation(c, msg`Container ${c.name} is attempting to run without a required securityContext/runAsNonRoot or securityContext/runAsUser != 0`),
+        ...containerViolation(
+          c,
+          msg`Container ${c.name} is attempting to run without a required securityContext/runAsNonRoot or securityContext/runAsUser != 0`,
+        ),
         path: fieldValue("runAsNonRoot", pod, c).path,
       },
     ];
@@ -116,14 +127,32 @@ function groupViolations(field: GroupField, params: IdRule, pod: JsonObject, c: 
   if (params.rule !== undefined && params.ranges !== undefined && value !== undefined) {
     const accepted = (v: JsonValue): boolean => params.rule === "RunAsAny" || inRanges(v, params.ranges);
     if (!Array.isArray(value) && !accepted(value)) {
-      found.push({ ...containerViolation(c, msg`Container ${c.name} is attempting to run as disallowed group ${value}. Allowed ${field}: ${paramsText}`), path });
+      found.push({
+        ...containerViolation(
+          c,
+          msg`Container ${c.name} is attempting to run as disallowed group ${value}. Allowed ${field}: ${paramsText}`,
+        ),
+        path,
+      });
     }
     if (Array.isArray(value) && value.some((v) => !accepted(v))) {
-      found.push({ ...containerViolation(c, msg`Container ${c.name} is attempting to run with disallowed supplementalGroups ${value}. Allowed ${field}: ${paramsText}`), path });
+      found.push({
+        ...containerViolation(
+          c,
+          msg`Container ${c.name} is attempting to run with disallowed supplementalGroups ${value}. Allowed ${field}: ${paramsText}`,
+        ),
+        path,
+      });
     }
   }
   if (!isSet(value) && params.rule === "MustRunAs") {
-    found.push({ ...containerViolation(c, msg`Container ${c.name} is attempting to run without a required securityContext/${field}. Allowed ${field}: ${paramsText}`), path });
+    found.push({
+      ...containerViolation(
+        c,
+        msg`Container ${c.name} is attempting to run without a required securityContext/${field}. Allowed ${field}: ${paramsText}`,
+      ),
+      path,
+    });
   }
   return found;
 }

@@ -33,17 +33,19 @@ export const verifyDeprecatedApi = defineKind<Parameters>({
     },
     ["kvs", "k8sVersion"],
   ),
-  build: ({ kvs, k8sVersion }) => (object) => {
-    const apiVersion = get(object, "apiVersion");
-    const kind = get(object, "kind");
-    return kvs
-      .filter((entry) => entry.deprecatedAPI === apiVersion && entry.kinds.some((k) => k === kind))
-      .map((entry) => ({
-        message:
-          entry.targetAPI === "None"
-            ? msg`API ${kind} for ${apiVersion} is deprecated in Kubernetes version ${k8sVersion}, please see Kubernetes API deprecation guide`
-            : msg`API ${kind} for ${apiVersion} is deprecated in Kubernetes version ${k8sVersion}, please use ${entry.targetAPI} instead`,
-        path: ["apiVersion"],
-      }));
-  },
+  build:
+    ({ kvs, k8sVersion }) =>
+    (object) => {
+      const apiVersion = get(object, "apiVersion");
+      const kind = get(object, "kind");
+      return kvs
+        .filter((entry) => entry.deprecatedAPI === apiVersion && entry.kinds.some((k) => k === kind))
+        .map((entry) => ({
+          message:
+            entry.targetAPI === "None"
+              ? msg`API ${kind} for ${apiVersion} is deprecated in Kubernetes version ${k8sVersion}, please see Kubernetes API deprecation guide`
+              : msg`API ${kind} for ${apiVersion} is deprecated in Kubernetes version ${k8sVersion}, please use ${entry.targetAPI} instead`,
+          path: ["apiVersion"],
+        }));
+    },
 });

@@ -23,18 +23,23 @@ export const volumeTypes = defineKind<Parameters>({
   exemptsUpdates: true,
   // Required here: without it the upstream message is undefined and the rule never fires.
   parameters: obj({ volumes: arrayOf(str()) }, ["volumes"]),
-  build: ({ volumes }) => (pod) => {
-    if (volumes.includes("*")) return [];
-    // One violation per volume type, at its first use (upstream collects the types as a set).
-    const firstUse = new Map<string, FieldPath>();
-    getArray(pod, "spec", "volumes").forEach((volume, index) => {
-      if (!isObject(volume)) return;
-      for (const [type, value] of Object.entries(volume)) {
-        if (type === "name" || !isSet(value) || volumes.includes(type) || firstUse.has(type)) continue;
-        firstUse.set(type, ["spec", "volumes", index, type]);
-      }
-    });
-    const podName = get(pod, "metadata", "name");
-    return [...firstUse].map(([type, path]) => ({ message: msg`The volume type ${type} is not allowed, pod: ${podName}. Allowed volume types: ${volumes}`, path }));
-  },
+  build:
+    ({ volumes }) =>
+    (pod) => {
+      if (volumes.includes("*")) return [];
+      // One violation per volume type, at its first use (upstream collects the types as a set).
+      const firstUse = new Map<string, FieldPath>();
+      getArray(pod, "spec", "volumes").forEach((volume, index) => {
+        if (!isObject(volume)) return;
+        for (const [type, value] of Object.entries(volume)) {
+          if (type === "name" || !isSet(value) || volumes.includes(type) || firstUse.has(type)) continue;
+          firstUse.set(type, ["spec", "volumes", index, type]);
+        }
+      });
+      const podName = get(pod, "metadata", "name");
+      return [...firstUse].map(([type, path]) => ({
+        message: msg`The volume type ${type} is not allowed, pod: ${podName}. Allowed volume types: ${volumes}`,
+        path,
+      }));
+    },
 });

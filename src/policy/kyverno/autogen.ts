@@ -104,7 +104,10 @@ function canAutogen(rules: readonly JsonObject[]): { apply: boolean } {
     if (isObject(mutate)) {
       if (typeof mutate["patchesJson6902"] === "string" && mutate["patchesJson6902"] !== "") return { apply: false };
       const foreach = mutate["foreach"];
-      if (Array.isArray(foreach) && foreach.some((item) => isObject(item) && typeof item["patchesJson6902"] === "string" && item["patchesJson6902"] !== "")) {
+      if (
+        Array.isArray(foreach) &&
+        foreach.some((item) => isObject(item) && typeof item["patchesJson6902"] === "string" && item["patchesJson6902"] !== "")
+      ) {
         return { apply: false };
       }
     }
@@ -136,7 +139,9 @@ function ruleForControllers(rule: JsonObject, controllers: string): JsonObject |
     if (valid.length > 0) kinds = valid.join(",");
   }
   return generateRule(autogenName("autogen", name), rule, "template", splitKinds(kinds), (filters, gvks) =>
-    filters.map((filter) => (isObject(filter) && containsKind(kindsOf({ resources: filter["resources"] ?? null }), "Pod") ? withKinds(filter, gvks) : filter)),
+    filters.map((filter) =>
+      isObject(filter) && containsKind(kindsOf({ resources: filter["resources"] ?? null }), "Pod") ? withKinds(filter, gvks) : filter,
+    ),
   );
 }
 
@@ -155,7 +160,13 @@ function autogenName(prefix: string, name: string): string {
 
 type FilterRewrite = (filters: JsonValue[], gvks: string[]) => JsonValue[];
 
-function generateRule(name: string, original: JsonObject, templateKey: string, kinds: string[], rewrite: FilterRewrite): JsonObject | undefined {
+function generateRule(
+  name: string,
+  original: JsonObject,
+  templateKey: string,
+  kinds: string[],
+  rewrite: FilterRewrite,
+): JsonObject | undefined {
   const rule = structuredClone(original);
   rule["name"] = name;
   const gvks = kinds.map((kind) => GVK[kind] ?? kind);
@@ -214,7 +225,11 @@ function generateRule(name: string, original: JsonObject, templateKey: string, k
 }
 
 /** Upstream rewrites references by text over the rule's JSON; CEL rules use the CEL variable names. */
-function rewriteReferences(rule: JsonObject, replacements: readonly [string, string][], celReplacements: readonly [string, string][]): JsonObject {
+function rewriteReferences(
+  rule: JsonObject,
+  replacements: readonly [string, string][],
+  celReplacements: readonly [string, string][],
+): JsonObject {
   const validate = rule["validate"];
   const cel = isObject(validate) && validate["cel"] !== undefined && validate["cel"] !== null;
   let text = JSON.stringify(rule);
@@ -232,7 +247,8 @@ function kindsOf(block: JsonValue | undefined): string[] {
   if (isObject(block["resources"])) kinds.push(...stringsOf(block["resources"]["kinds"]));
   for (const list of [block["any"], block["all"]]) {
     if (!Array.isArray(list)) continue;
-    for (const filter of list) if (isObject(filter) && isObject(filter["resources"])) kinds.push(...stringsOf(filter["resources"]["kinds"]));
+    for (const filter of list)
+      if (isObject(filter) && isObject(filter["resources"])) kinds.push(...stringsOf(filter["resources"]["kinds"]));
   }
   return kinds;
 }
@@ -243,8 +259,10 @@ function containsKind(selectors: readonly string[], kind: string): boolean {
     const parts = selector.split("/");
     let rest: string;
     if (parts.length === 1) rest = selector.replace(".", "/");
-    else if (parts.length === 2) rest = /^(v\d+((alpha|beta)\d+)?|\*)$/.test(parts[0] as string) ? (parts[1] as string).replace(".", "/") : selector;
-    else if (parts.length === 3) rest = /^(v\d+((alpha|beta)\d+)?|\*)$/.test(parts[0] as string) ? `${parts[1]}/${parts[2]}` : (parts[2] as string).replace(".", "/");
+    else if (parts.length === 2)
+      rest = /^(v\d+((alpha|beta)\d+)?|\*)$/.test(parts[0] as string) ? (parts[1] as string).replace(".", "/") : selector;
+    else if (parts.length === 3)
+      rest = /^(v\d+((alpha|beta)\d+)?|\*)$/.test(parts[0] as string) ? `${parts[1]}/${parts[2]}` : (parts[2] as string).replace(".", "/");
     else if (parts.length === 4) rest = `${parts[2]}/${parts[3]}`;
     else return false;
     const split = rest.split("/");

@@ -15,7 +15,8 @@ export function celParamKinds(root: JsonValue): ParamKind[] {
     const validate = isObject(rule) ? rule["validate"] : undefined;
     const cel = isObject(validate) ? validate["cel"] : undefined;
     const kind = isObject(cel) ? cel["paramKind"] : undefined;
-    if (isObject(kind) && typeof kind["apiVersion"] === "string" && typeof kind["kind"] === "string") kinds.push({ apiVersion: kind["apiVersion"], kind: kind["kind"] });
+    if (isObject(kind) && typeof kind["apiVersion"] === "string" && typeof kind["kind"] === "string")
+      kinds.push({ apiVersion: kind["apiVersion"], kind: kind["kind"] });
   }
   return kinds;
 }

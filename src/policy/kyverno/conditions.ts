@@ -164,7 +164,13 @@ function equals(key: JsonValue, value: JsonValue): boolean {
 /** Go's `fmt.Sprint` of a JSON value, which the set operators compare. */
 function sprint(value: JsonValue): string {
   if (value === null) return "<nil>";
-  if (typeof value === "object") return Array.isArray(value) ? `[${value.map(sprint).join(" ")}]` : `map[${Object.keys(value).sort().map((k) => `${k}:${sprint(value[k] as JsonValue)}`).join(" ")}]`;
+  if (typeof value === "object")
+    return Array.isArray(value)
+      ? `[${value.map(sprint).join(" ")}]`
+      : `map[${Object.keys(value)
+          .sort()
+          .map((k) => `${k}:${sprint(value[k] as JsonValue)}`)
+          .join(" ")}]`;
   return String(value);
 }
 
@@ -253,7 +259,8 @@ function keyInValues(key: string, value: JsonValue): boolean | undefined {
 
 /** Durations when at least one side is a duration string; a number on the other side counts seconds. */
 function durationPair(key: JsonValue, value: JsonValue): [number, number] | undefined {
-  const asDuration = (side: JsonValue): number | undefined => (typeof side === "string" && side !== "0" ? parseGoDuration(side) : undefined);
+  const asDuration = (side: JsonValue): number | undefined =>
+    typeof side === "string" && side !== "0" ? parseGoDuration(side) : undefined;
   let left = asDuration(key);
   let right = asDuration(value);
   if (left === undefined && right === undefined) return undefined;
@@ -299,9 +306,13 @@ function deepEqual(a: JsonValue, b: JsonValue): boolean {
   if (a === b) return true;
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, index) => deepEqual(item, b[index] as JsonValue));
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((item, index) => deepEqual(item, b[index] as JsonValue));
   const left = a as JsonObject;
   const right = b as JsonObject;
   const keys = Object.keys(left);
-  return keys.length === Object.keys(right).length && keys.every((key) => Object.hasOwn(right, key) && deepEqual(left[key] as JsonValue, right[key] as JsonValue));
+  return (
+    keys.length === Object.keys(right).length &&
+    keys.every((key) => Object.hasOwn(right, key) && deepEqual(left[key] as JsonValue, right[key] as JsonValue))
+  );
 }

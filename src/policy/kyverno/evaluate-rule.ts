@@ -31,7 +31,14 @@ export function evaluateRule(rule: JsonObject, name: string, input: RuleInput): 
   const message = typeof validateBlock["message"] === "string" ? validateBlock["message"] : undefined;
   try {
     if (validateBlock["podSecurity"] !== undefined) return podSecurityOutcome(rule, validateBlock["podSecurity"], name, message, input);
-    return validate(blockOf(rule, validateBlock), { ruleName: name, message, context: input.context, object: input.object, locate: input.locate, nesting: 0 });
+    return validate(blockOf(rule, validateBlock), {
+      ruleName: name,
+      message,
+      context: input.context,
+      object: input.object,
+      locate: input.locate,
+      nesting: 0,
+    });
   } catch (error) {
     if (error instanceof NotEvaluableError) return { status: "notEvaluated", message: error.needs, path: [] };
     return { status: "error", message: error instanceof Error ? error.message : String(error), path: [] };
@@ -65,7 +72,8 @@ function blockOf(rule: JsonObject, validateBlock: JsonObject): ValidationBlock {
 export function ruleGate(rule: JsonObject, context: JsonObject): { context: JsonObject } | { outcome: RuleResult } {
   try {
     const loaded = loadContextEntries(rule["context"], context);
-    if (!evaluateConditions(rule["preconditions"], loaded).holds) return { outcome: { status: "skip", message: "preconditions not met", path: [] } };
+    if (!evaluateConditions(rule["preconditions"], loaded).holds)
+      return { outcome: { status: "skip", message: "preconditions not met", path: [] } };
     return { context: loaded };
   } catch (error) {
     if (error instanceof NotEvaluableError) return { outcome: { status: "notEvaluated", message: error.needs, path: [] } };
@@ -73,7 +81,13 @@ export function ruleGate(rule: JsonObject, context: JsonObject): { context: Json
   }
 }
 
-function podSecurityOutcome(rule: JsonObject, podSecurity: JsonValue, name: string, message: string | undefined, input: RuleInput): RuleResult {
+function podSecurityOutcome(
+  rule: JsonObject,
+  podSecurity: JsonValue,
+  name: string,
+  message: string | undefined,
+  input: RuleInput,
+): RuleResult {
   const read = readPodSecurity(podSecurity);
   if ("errors" in read) return { status: "error", message: read.errors.map((error) => error.message).join("; "), path: [] };
   const gate = ruleGate(rule, input.context);

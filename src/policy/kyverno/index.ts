@@ -58,14 +58,19 @@ interface PreparedRule {
  * `params`: the objects among the policy files that a `validate.cel` paramKind may name (see
  * `celParamKinds`); without them, a rule whose paramRef names one is not evaluated.
  */
-export function readKyvernoPolicy(file: string, document: SourceDocument, params: readonly ParamObject[] = []): { policy?: Policy; errors: InputError[] } {
+export function readKyvernoPolicy(
+  file: string,
+  document: SourceDocument,
+  params: readonly ParamObject[] = [],
+): { policy?: Policy; errors: InputError[] } {
   const reader = DocumentReader.of(file, document, "the document");
   const errors = reader.problems;
   const fail: Fail = (path, message, code = "invalid-value", suggestion) => reader.fail(path, message, code, suggestion);
   const root = document.value as JsonObject;
   const apiVersion = String(root["apiVersion"]);
   const kind = String(root["kind"]);
-  if (!KYVERNO_API_VERSIONS.includes(apiVersion)) fail(["apiVersion"], `kind ${kind} needs apiVersion ${KYVERNO_API_VERSIONS.join(" or ")}, not "${apiVersion}"`);
+  if (!KYVERNO_API_VERSIONS.includes(apiVersion))
+    fail(["apiVersion"], `kind ${kind} needs apiVersion ${KYVERNO_API_VERSIONS.join(" or ")}, not "${apiVersion}"`);
   const written = readWrittenPolicy(root, fail);
   const notEvaluated = readNotEvaluatedAction(written, fail);
   if (!written || errors.length > 0) return { errors };
@@ -163,11 +168,17 @@ function docsOf(annotations: Record<string, string>): PolicyDocs {
   return docs;
 }
 
-function readNotEvaluatedAction(written: WrittenPolicy | undefined, fail: (path: readonly string[], message: string) => void): EnforcementAction | undefined {
+function readNotEvaluatedAction(
+  written: WrittenPolicy | undefined,
+  fail: (path: readonly string[], message: string) => void,
+): EnforcementAction | undefined {
   const value = written?.annotations[NOT_EVALUATED_ANNOTATION];
   if (value === undefined) return undefined;
   if (value === "deny" || value === "warn" || value === "dryrun") return value;
-  fail(["metadata", "annotations", NOT_EVALUATED_ANNOTATION], `${NOT_EVALUATED_ANNOTATION} must be deny, warn or dryrun, not ${JSON.stringify(value)}`);
+  fail(
+    ["metadata", "annotations", NOT_EVALUATED_ANNOTATION],
+    `${NOT_EVALUATED_ANNOTATION} must be deny, warn or dryrun, not ${JSON.stringify(value)}`,
+  );
   return undefined;
 }
 
@@ -178,7 +189,13 @@ interface PolicySetting {
   docs: PolicyDocs;
 }
 
-function evaluatePolicy(policy: WrittenPolicy, rules: readonly PreparedRule[], setting: PolicySetting, object: JsonObject, context: EvaluationContext): Violation[] {
+function evaluatePolicy(
+  policy: WrittenPolicy,
+  rules: readonly PreparedRule[],
+  setting: PolicySetting,
+  object: JsonObject,
+  context: EvaluationContext,
+): Violation[] {
   const { notEvaluated, file, params, docs } = setting;
   const metadata = isObject(object["metadata"]) ? object["metadata"] : {};
   const namespace = typeof metadata["namespace"] === "string" ? metadata["namespace"] : "";
@@ -208,8 +225,7 @@ function evaluatePolicy(policy: WrittenPolicy, rules: readonly PreparedRule[], s
       base ??= requestContext(object, review);
       const gate = ruleGate(prepared.rule, base);
       outcome = "outcome" in gate ? gate.outcome : validateCel(prepared.cel, prepared.name, params, object, context);
-    }
-    else {
+    } else {
       base ??= requestContext(object, review);
       outcome = evaluateRule(prepared.rule, prepared.name, { context: base, object, locate });
       if (!review && prepared.reads.operation) outcome = sameForUpdate(outcome, prepared, base, object, locate);
@@ -251,9 +267,12 @@ function sameForUpdate(
   const context = { ...base, request: { ...(base["request"] as JsonObject), operation: "UPDATE" } };
   if (prepared.operationOnlyInPreconditions && samePreconditions(prepared.rule["preconditions"], base, context)) return created;
   const updated = evaluateRule(prepared.rule, prepared.name, { context, object, locate });
-  const failing = (outcome: RuleResult | undefined): boolean => outcome !== undefined && outcome.status !== "pass" && outcome.status !== "skip";
+  const failing = (outcome: RuleResult | undefined): boolean =>
+    outcome !== undefined && outcome.status !== "pass" && outcome.status !== "skip";
   if (failing(created) === failing(updated)) return created;
-  const [outcome, when] = failing(created) ? [created as RuleResult, "creates the object"] : [updated as RuleResult, "updates an existing object"];
+  const [outcome, when] = failing(created)
+    ? [created as RuleResult, "creates the object"]
+    : [updated as RuleResult, "updates an existing object"];
   return { ...outcome, message: `${outcome.message} (if this change ${when})` };
 }
 

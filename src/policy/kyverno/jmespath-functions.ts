@@ -26,9 +26,11 @@ export function registerKyvernoFunctions(notEvaluable: (needs: string) => Error)
     const signature = Array.from({ length: arity + optional }, (_, index) => ({ types: [TYPE_ANY], optional: index >= arity }));
     registerFunction(name, (args) => fn(args as JsonValue[]), signature, { override: true });
   };
-  const never = (needs: string): Fn => () => {
-    throw notEvaluable(needs);
-  };
+  const never =
+    (needs: string): Fn =>
+    () => {
+      throw notEvaluable(needs);
+    };
 
   define("compare", 2, ([a, b]) => Math.sign(compareStrings(str(a, "compare"), str(b, "compare"))));
   define("equal_fold", 2, ([a, b]) => str(a, "equal_fold").toLowerCase() === str(b, "equal_fold").toLowerCase());
@@ -43,8 +45,12 @@ export function registerKyvernoFunctions(notEvaluable: (needs: string) => Error)
     return text.startsWith(start) ? text.slice(start.length) : text;
   });
   define("split", 2, ([s, sep]) => goSplit(str(s, "split"), str(sep, "split")));
-  define("regex_replace_all", 3, ([re, src, repl]) => goRegex(str(re, "regex_replace_all"), "g")[Symbol.replace](text(src), goTemplate(str(repl, "regex_replace_all"))));
-  define("regex_replace_all_literal", 3, ([re, src, repl]) => text(src).replace(goRegex(str(re, "regex_replace_all_literal"), "g"), () => str(repl, "regex_replace_all_literal")));
+  define("regex_replace_all", 3, ([re, src, repl]) =>
+    goRegex(str(re, "regex_replace_all"), "g")[Symbol.replace](text(src), goTemplate(str(repl, "regex_replace_all"))),
+  );
+  define("regex_replace_all_literal", 3, ([re, src, repl]) =>
+    text(src).replace(goRegex(str(re, "regex_replace_all_literal"), "g"), () => str(repl, "regex_replace_all_literal")),
+  );
   define("regex_match", 2, ([re, src]) => goRegex(str(re, "regex_match"), "").test(text(src)));
   define("pattern_match", 2, ([pattern, src]) => wildcardMatch(str(pattern, "pattern_match"), text(src)));
   define("label_match", 2, ([selector, labels]) => {
@@ -87,7 +93,9 @@ export function registerKyvernoFunctions(notEvaluable: (needs: string) => Error)
     const v = str(valueName, "items");
     if (Array.isArray(collection)) return collection.map((value, index) => ({ [k]: index, [v]: value }));
     const map = obj(collection, "items");
-    return Object.keys(map).sort().map((key) => ({ [k]: key, [v]: map[key] as JsonValue }));
+    return Object.keys(map)
+      .sort()
+      .map((key) => ({ [k]: key, [v]: map[key] as JsonValue }));
   });
   define("object_from_lists", 2, ([keys, values]) => {
     const result: JsonObject = {};
@@ -197,7 +205,11 @@ function goTemplate(template: string): string {
   return template.replace(/\$\{(\w+)\}/g, (_, name: string) => (/^\d+$/.test(name) ? `$${name}` : `$<${name}>`));
 }
 
-function arithmetic(op: "add" | "subtract" | "multiply" | "divide" | "modulo", a: JsonValue | undefined, b: JsonValue | undefined): JsonValue {
+function arithmetic(
+  op: "add" | "subtract" | "multiply" | "divide" | "modulo",
+  a: JsonValue | undefined,
+  b: JsonValue | undefined,
+): JsonValue {
   if (typeof a === "number" && typeof b === "number") {
     if ((op === "divide" || op === "modulo") && b === 0) throw new Error(`${op}: division by zero`);
     switch (op) {

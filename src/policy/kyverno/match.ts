@@ -63,7 +63,9 @@ function filterShape(filter: JsonObject): FilterShape {
     const resources = isObject(filter["resources"]) ? filter["resources"] : {};
     shape = {
       resources,
-      userKeys: ["subjects", "roles", "clusterRoles"].filter((key) => Array.isArray(filter[key]) && (filter[key] as JsonValue[]).length > 0),
+      userKeys: ["subjects", "roles", "clusterRoles"].filter(
+        (key) => Array.isArray(filter[key]) && (filter[key] as JsonValue[]).length > 0,
+      ),
       hasResources: Object.values(resources).some((value) => !isEmpty(value)),
     };
     filterShapes.set(filter, shape);
@@ -95,7 +97,8 @@ function userMatches(filter: JsonObject, request: MatchRequest): boolean {
     const name = typeof subject["name"] === "string" ? subject["name"] : "";
     if (subject["kind"] === "User") return user.username === name;
     if (subject["kind"] === "Group") return (user.groups ?? []).includes(name);
-    if (subject["kind"] === "ServiceAccount") return user.username === `system:serviceaccount:${String(subject["namespace"] ?? "")}:${name}`;
+    if (subject["kind"] === "ServiceAccount")
+      return user.username === `system:serviceaccount:${String(subject["namespace"] ?? "")}:${name}`;
     return false;
   });
 }
@@ -243,7 +246,8 @@ function stringField(object: JsonObject, key: string): string {
  */
 export function kindGate(match: JsonValue | undefined): string[] | undefined {
   if (!isObject(match)) return undefined;
-  const kindsOf = (filter: JsonValue): string[] => (isObject(filter) && isObject(filter["resources"]) ? stringsOf(filter["resources"]["kinds"]) : []);
+  const kindsOf = (filter: JsonValue): string[] =>
+    isObject(filter) && isObject(filter["resources"]) ? stringsOf(filter["resources"]["kinds"]) : [];
   const any = match["any"];
   const all = match["all"];
   if (Array.isArray(any) && any.length > 0) {

@@ -24,7 +24,8 @@ const CEL_USER = /\brequest\.userInfo\b/;
 
 /** The static reason a rule cannot be judged here, or undefined when it can. */
 export function staticNeeds(rule: JsonObject): string | undefined {
-  if (rule["mutate"] !== undefined && rule["mutate"] !== null) return "a mutating webhook (mutate rules change objects; kube-policy-bot only validates)";
+  if (rule["mutate"] !== undefined && rule["mutate"] !== null)
+    return "a mutating webhook (mutate rules change objects; kube-policy-bot only validates)";
   if (rule["generate"] !== undefined && rule["generate"] !== null) return "a cluster to generate objects in (generate rules)";
   if (rule["verifyImages"] !== undefined && rule["verifyImages"] !== null) return "image registry access (verifyImages)";
   const contextNeeds = contextNeedsOf(rule["context"]);
@@ -52,13 +53,18 @@ export function requestReads(rule: JsonObject): RequestReads {
     return { userInfo: CEL_USER.test(text), oldObject: false, operation: false };
   }
   const { match: _match, exclude: _exclude, ...body } = rule;
-  return { userInfo: USER_VARIABLES.test(text), oldObject: OLD_OBJECT.test(text), operation: JSON.stringify(body).includes("request.operation") };
+  return {
+    userInfo: USER_VARIABLES.test(text),
+    oldObject: OLD_OBJECT.test(text),
+    operation: JSON.stringify(body).includes("request.operation"),
+  };
 }
 
 /** Needs that depend on what the request carries (an AdmissionReview tells the user and the old object). */
 export function requestNeeds(reads: RequestReads, knowledge: RequestKnowledge): string | undefined {
   if (!knowledge.userInfo && reads.userInfo) return "who applies the change (request.userInfo), which a pull request does not tell";
-  if (!knowledge.oldObject && reads.oldObject) return "the object's previous version (request.oldObject), which a plain manifest does not carry";
+  if (!knowledge.oldObject && reads.oldObject)
+    return "the object's previous version (request.oldObject), which a plain manifest does not carry";
   return undefined;
 }
 

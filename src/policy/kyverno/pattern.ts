@@ -79,14 +79,20 @@ function combinedSkip(errors: readonly WalkError[], trail: Trail): WalkError {
 function validateElement(resource: JsonValue | undefined, pattern: JsonValue, path: Trail, anchors: AnchorPresence): Step {
   if (isObject(pattern)) {
     if (!isObject(resource)) {
-      return plain(`pattern and resource have different structures. Path: ${patternPathText(toPath(path))}. Expected map, found ${typeName(resource)}`, path);
+      return plain(
+        `pattern and resource have different structures. Path: ${patternPathText(toPath(path))}. Expected map, found ${typeName(resource)}`,
+        path,
+      );
     }
     anchors.record(pattern, resource);
     return validateMap(resource, pattern, path, anchors);
   }
   if (Array.isArray(pattern)) {
     if (!Array.isArray(resource)) {
-      return plain(`validation rule failed at path ${patternPathText(toPath(path))}, resource does not satisfy the expected overlay pattern`, path);
+      return plain(
+        `validation rule failed at path ${patternPathText(toPath(path))}, resource does not satisfy the expected overlay pattern`,
+        path,
+      );
     }
     return validateArray(resource, pattern, path, anchors);
   }
@@ -186,7 +192,8 @@ function handleKey(key: string, pattern: JsonValue, resource: JsonObject, path: 
 
 function handlePlainKey(key: string, pattern: JsonValue, resource: JsonObject, path: Trail, anchors: AnchorPresence): Step {
   const value = resource[key];
-  if (pattern === "*") return value !== undefined && value !== null ? undefined : plain(`${patternPathText(toPath(path))}/${key} not found`, path);
+  if (pattern === "*")
+    return value !== undefined && value !== null ? undefined : plain(`${patternPathText(toPath(path))}/${key} not found`, path);
   return validateElement(value, pattern, extend(path, key), anchors);
 }
 
@@ -235,7 +242,10 @@ function validateArray(resource: JsonValue[], pattern: JsonValue[], path: Trail,
   if (isObject(first)) return validateArrayOfMaps(resource, first, path, anchors);
   if (!Array.isArray(first)) return validateElement(resource, first, path, anchors);
   if (resource.length < pattern.length) {
-    return plain(`validate Array failed, array length mismatch, resource Array len is ${resource.length} and pattern Array len is ${pattern.length}`, path);
+    return plain(
+      `validate Array failed, array length mismatch, resource Array len is ${resource.length} and pattern Array len is ${pattern.length}`,
+      path,
+    );
   }
   const skipErrors: WalkError[] = [];
   let applied = 0;

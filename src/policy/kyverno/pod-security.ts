@@ -51,14 +51,18 @@ export function readPodSecurity(value: JsonValue): { spec: PodSecuritySpec } | {
   if (!isObject(value)) return { errors: [{ path: [], message: "podSecurity must be a mapping with level, version and exclude" }] };
   const level = value["level"];
   if (level !== "privileged" && level !== "baseline" && level !== "restricted") {
-    errors.push({ path: ["level"], message: `podSecurity.level must be privileged, baseline or restricted, not ${JSON.stringify(level ?? null)}` });
+    errors.push({
+      path: ["level"],
+      message: `podSecurity.level must be privileged, baseline or restricted, not ${JSON.stringify(level ?? null)}`,
+    });
   }
   const version = typeof value["version"] === "string" ? value["version"] : "latest";
   const parsed = parseVersion(version, NEWEST_MINOR);
   if ("error" in parsed) errors.push({ path: ["version"], message: parsed.error });
   const exclude: PodSecuritySpec["exclude"] = [];
   const entries = value["exclude"];
-  if (entries !== undefined && entries !== null && !Array.isArray(entries)) errors.push({ path: ["exclude"], message: "podSecurity.exclude must be a list" });
+  if (entries !== undefined && entries !== null && !Array.isArray(entries))
+    errors.push({ path: ["exclude"], message: "podSecurity.exclude must be a list" });
   (Array.isArray(entries) ? entries : []).forEach((entry, index) => {
     if (!isObject(entry) || typeof entry["controlName"] !== "string") {
       errors.push({ path: ["exclude", index], message: "each podSecurity.exclude entry needs a controlName" });
@@ -66,7 +70,10 @@ export function readPodSecurity(value: JsonValue): { spec: PodSecuritySpec } | {
     }
     const checks = CONTROL_CHECKS[entry["controlName"]];
     if (!checks) {
-      errors.push({ path: ["exclude", index, "controlName"], message: `unknown podSecurity control "${entry["controlName"]}"; known: ${Object.keys(CONTROL_CHECKS).join(", ")}` });
+      errors.push({
+        path: ["exclude", index, "controlName"],
+        message: `unknown podSecurity control "${entry["controlName"]}"; known: ${Object.keys(CONTROL_CHECKS).join(", ")}`,
+      });
       return;
     }
     const field = typeof entry["restrictedField"] === "string" ? entry["restrictedField"] : undefined;

@@ -69,7 +69,20 @@ const RULE_KEYS = [
   "skipBackgroundRequests",
   "reportProperties",
 ];
-const VALIDATE_KEYS = ["message", "failureAction", "failureActionOverrides", "allowExistingViolations", "manifests", "foreach", "pattern", "anyPattern", "deny", "podSecurity", "cel", "assert"];
+const VALIDATE_KEYS = [
+  "message",
+  "failureAction",
+  "failureActionOverrides",
+  "allowExistingViolations",
+  "manifests",
+  "foreach",
+  "pattern",
+  "anyPattern",
+  "deny",
+  "podSecurity",
+  "cel",
+  "assert",
+];
 const VALIDATE_KINDS = ["pattern", "anyPattern", "deny", "foreach", "podSecurity", "cel", "manifests", "assert"];
 const FOREACH_KEYS = ["list", "elementScope", "context", "preconditions", "pattern", "anyPattern", "deny", "foreach"];
 const FILTER_KEYS = ["resources", "subjects", "roles", "clusterRoles"];
@@ -91,7 +104,8 @@ export function readWrittenPolicy(root: JsonObject, fail: Fail): WrittenPolicy |
   }
   const annotations: Record<string, string> = {};
   const rawAnnotations = metadata?.["annotations"];
-  if (isObject(rawAnnotations)) for (const [key, value] of Object.entries(rawAnnotations)) if (typeof value === "string") annotations[key] = value;
+  if (isObject(rawAnnotations))
+    for (const [key, value] of Object.entries(rawAnnotations)) if (typeof value === "string") annotations[key] = value;
   const spec = root["spec"];
   if (!isObject(spec)) {
     fail(root["spec"] === undefined ? [] : ["spec"], `${kind} "${name}" needs a spec with rules`);
@@ -101,7 +115,8 @@ export function readWrittenPolicy(root: JsonObject, fail: Fail): WrittenPolicy |
   const failureAction = readAction(spec["validationFailureAction"], ["spec", "validationFailureAction"], fail) ?? "Audit";
   const overrides = readOverrides(spec["validationFailureActionOverrides"], ["spec", "validationFailureActionOverrides"], fail);
   const applyRules = spec["applyRules"] ?? "All";
-  if (applyRules !== "All" && applyRules !== "One") fail(["spec", "applyRules"], `applyRules must be All or One, not ${JSON.stringify(applyRules)}`);
+  if (applyRules !== "All" && applyRules !== "One")
+    fail(["spec", "applyRules"], `applyRules must be All or One, not ${JSON.stringify(applyRules)}`);
   const rules = spec["rules"];
   if (!Array.isArray(rules) || rules.length === 0) {
     fail(rules === undefined ? ["spec"] : ["spec", "rules"], `${kind} "${name}" needs a non-empty spec.rules list`);
@@ -125,7 +140,8 @@ export function readWrittenPolicy(root: JsonObject, fail: Fail): WrittenPolicy |
 /** Kyverno accepts the legacy lowercase `enforce` / `audit`. */
 export function readAction(value: JsonValue | undefined, at: FieldPath, fail: Fail): FailureAction | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value === "string" && ["enforce", "audit"].includes(value.toLowerCase())) return value.toLowerCase() === "enforce" ? "Enforce" : "Audit";
+  if (typeof value === "string" && ["enforce", "audit"].includes(value.toLowerCase()))
+    return value.toLowerCase() === "enforce" ? "Enforce" : "Audit";
   fail(at, `must be Enforce or Audit, not ${JSON.stringify(value)}`);
   return undefined;
 }
@@ -157,7 +173,11 @@ function readRule(rule: JsonValue, at: FieldPath, names: Set<string>, fail: Fail
   else if (names.has(name)) fail([...at, "name"], `rule name "${name}" is used twice in this policy`);
   else names.add(name);
   const kinds = ["validate", "mutate", "generate", "verifyImages"].filter((key) => rule[key] !== undefined && rule[key] !== null);
-  if (kinds.length !== 1) fail(at, `a rule needs exactly one of validate, mutate, generate, verifyImages${kinds.length > 1 ? `, not ${kinds.join(" and ")}` : ""}`);
+  if (kinds.length !== 1)
+    fail(
+      at,
+      `a rule needs exactly one of validate, mutate, generate, verifyImages${kinds.length > 1 ? `, not ${kinds.join(" and ")}` : ""}`,
+    );
   if (!isObject(rule["match"])) fail(rule["match"] === undefined ? at : [...at, "match"], "a rule needs a match block");
   else readMatchBlock(rule["match"], [...at, "match"], fail);
   if (rule["exclude"] !== undefined && rule["exclude"] !== null) {
@@ -189,12 +209,14 @@ function readMatchBlock(block: JsonObject, at: FieldPath, fail: Fail): void {
       continue;
     }
     list.forEach((filter, index) => {
-      if (!isObject(filter)) return fail([...at, key, index], "each filter must be a mapping with resources and/or subjects, roles, clusterRoles");
+      if (!isObject(filter))
+        return fail([...at, key, index], "each filter must be a mapping with resources and/or subjects, roles, clusterRoles");
       checkKeys(filter, FILTER_KEYS, [...at, key, index], fail);
       readResources(filter["resources"], [...at, key, index, "resources"], fail);
     });
   }
-  if ((any !== undefined || all !== undefined) && block["resources"] !== undefined) fail([...at, "resources"], "resources cannot be combined with any/all");
+  if ((any !== undefined || all !== undefined) && block["resources"] !== undefined)
+    fail([...at, "resources"], "resources cannot be combined with any/all");
   readResources(block["resources"], [...at, "resources"], fail);
 }
 
@@ -204,7 +226,8 @@ function readResources(value: JsonValue | undefined, at: FieldPath, fail: Fail):
   checkKeys(value, RESOURCE_KEYS, at, fail);
   for (const key of ["kinds", "names", "namespaces", "operations"]) stringList(value[key], [...at, key], fail);
   for (const operation of stringList(value["operations"], [...at, "operations"], () => undefined)) {
-    if (!OPERATIONS.includes(operation)) fail([...at, "operations"], `unknown operation "${operation}"; operations are ${OPERATIONS.join(", ")}`);
+    if (!OPERATIONS.includes(operation))
+      fail([...at, "operations"], `unknown operation "${operation}"; operations are ${OPERATIONS.join(", ")}`);
   }
   for (const key of ["selector", "namespaceSelector", "annotations"]) {
     if (value[key] !== undefined && value[key] !== null && !isObject(value[key])) fail([...at, key], `${key} must be a mapping`);
@@ -218,8 +241,11 @@ function readContext(value: JsonValue | undefined, at: FieldPath, fail: Fail): v
     if (!isObject(entry)) return fail([...at, index], "each context entry must be a mapping with a name");
     checkKeys(entry, CONTEXT_KEYS, [...at, index], fail);
     if (typeof entry["name"] !== "string" || entry["name"] === "") fail([...at, index], "each context entry needs a name");
-    const sources = ["variable", "apiCall", "configMap", "globalReference", "imageRegistry"].filter((key) => entry[key] !== undefined && entry[key] !== null);
-    if (sources.length !== 1) fail([...at, index], "a context entry needs exactly one of variable, apiCall, configMap, globalReference, imageRegistry");
+    const sources = ["variable", "apiCall", "configMap", "globalReference", "imageRegistry"].filter(
+      (key) => entry[key] !== undefined && entry[key] !== null,
+    );
+    if (sources.length !== 1)
+      fail([...at, index], "a context entry needs exactly one of variable, apiCall, configMap, globalReference, imageRegistry");
     if (isObject(entry["variable"])) checkKeys(entry["variable"], VARIABLE_KEYS, [...at, index, "variable"], fail);
   });
 }
@@ -234,7 +260,10 @@ function readConditions(value: JsonValue | undefined, at: FieldPath, fail: Fail)
       const operator = condition["operator"];
       const known = CONDITION_OPERATORS.map((name) => name.toLowerCase());
       if (typeof operator !== "string" || !known.includes(operator.toLowerCase())) {
-        fail([...listAt, index, "operator"], `unknown condition operator ${JSON.stringify(operator ?? null)}${typeof operator === "string" ? didYouMean(operator, CONDITION_OPERATORS) : ""}; operators: ${CONDITION_OPERATORS.join(", ")}`);
+        fail(
+          [...listAt, index, "operator"],
+          `unknown condition operator ${JSON.stringify(operator ?? null)}${typeof operator === "string" ? didYouMean(operator, CONDITION_OPERATORS) : ""}; operators: ${CONDITION_OPERATORS.join(", ")}`,
+        );
       }
     });
   };
@@ -248,11 +277,13 @@ function readValidate(value: JsonValue, at: FieldPath, fail: Fail): void {
   if (!isObject(value)) return fail(at, "validate must be a mapping");
   checkKeys(value, VALIDATE_KEYS, at, fail);
   const kinds = VALIDATE_KINDS.filter((key) => value[key] !== undefined && value[key] !== null);
-  if (kinds.length !== 1) fail(at, `validate needs exactly one of ${VALIDATE_KINDS.join(", ")}${kinds.length > 1 ? `, not ${kinds.join(" and ")}` : ""}`);
+  if (kinds.length !== 1)
+    fail(at, `validate needs exactly one of ${VALIDATE_KINDS.join(", ")}${kinds.length > 1 ? `, not ${kinds.join(" and ")}` : ""}`);
   readAction(value["failureAction"], [...at, "failureAction"], fail);
   readOverrides(value["failureActionOverrides"], [...at, "failureActionOverrides"], fail);
   if (value["message"] !== undefined && typeof value["message"] !== "string") fail([...at, "message"], "message must be a string");
-  if (value["anyPattern"] !== undefined && !Array.isArray(value["anyPattern"])) fail([...at, "anyPattern"], "anyPattern must be a list of patterns");
+  if (value["anyPattern"] !== undefined && !Array.isArray(value["anyPattern"]))
+    fail([...at, "anyPattern"], "anyPattern must be a list of patterns");
   if (value["deny"] !== undefined && value["deny"] !== null) readDeny(value["deny"], [...at, "deny"], fail);
   if (value["foreach"] !== undefined) readForeach(value["foreach"], [...at, "foreach"], fail);
   if (value["podSecurity"] !== undefined) {
@@ -273,10 +304,12 @@ function readForeach(value: JsonValue, at: FieldPath, fail: Fail): void {
     const entryAt = [...at, index];
     if (!isObject(entry)) return fail(entryAt, "each foreach entry must be a mapping with list and a pattern, anyPattern, deny or foreach");
     checkKeys(entry, FOREACH_KEYS, entryAt, fail);
-    if (typeof entry["list"] !== "string" || entry["list"].trim() === "") fail(entryAt, "each foreach entry needs a list (a JMESPath expression)");
+    if (typeof entry["list"] !== "string" || entry["list"].trim() === "")
+      fail(entryAt, "each foreach entry needs a list (a JMESPath expression)");
     const kinds = ["pattern", "anyPattern", "deny", "foreach"].filter((key) => entry[key] !== undefined && entry[key] !== null);
     if (kinds.length !== 1) fail(entryAt, "a foreach entry needs exactly one of pattern, anyPattern, deny, foreach");
-    if (entry["elementScope"] !== undefined && typeof entry["elementScope"] !== "boolean") fail([...entryAt, "elementScope"], "elementScope must be true or false");
+    if (entry["elementScope"] !== undefined && typeof entry["elementScope"] !== "boolean")
+      fail([...entryAt, "elementScope"], "elementScope must be true or false");
     readContext(entry["context"], [...entryAt, "context"], fail);
     readConditions(entry["preconditions"], [...entryAt, "preconditions"], fail);
     if (entry["deny"] !== undefined && entry["deny"] !== null) readDeny(entry["deny"], [...entryAt, "deny"], fail);

@@ -24,7 +24,9 @@ export function readRuleAction(policy: WrittenPolicy, rule: JsonObject): RuleAct
   const ruleOverrides = validate["failureActionOverrides"];
   const overrides = ruleOverrides !== undefined && ruleOverrides !== null ? readOverrides(ruleOverrides, [], IGNORE) : policy.overrides;
   const verifyImages = Array.isArray(rule["verifyImages"]) ? rule["verifyImages"] : undefined;
-  const imageAction = verifyImages?.map((entry) => (isObject(entry) ? readAction(entry["failureAction"], [], IGNORE) : undefined)).find(Boolean);
+  const imageAction = verifyImages
+    ?.map((entry) => (isObject(entry) ? readAction(entry["failureAction"], [], IGNORE) : undefined))
+    .find(Boolean);
   // verifyImages defaults to Enforce upstream; validate rules default to the policy's action.
   const action = readAction(validate["failureAction"], [], IGNORE) ?? imageAction ?? (verifyImages ? "Enforce" : policy.failureAction);
   return { action: toEnforcement(action), overrides };
@@ -33,7 +35,8 @@ export function readRuleAction(policy: WrittenPolicy, rule: JsonObject): RuleAct
 export function ruleAction(rule: RuleAction, namespace: string, labels: Record<string, string> | undefined): EnforcementAction {
   for (const override of rule.overrides) {
     const byName = override.namespaces.some((pattern) => wildcardMatch(pattern, namespace));
-    const bySelector = override.namespaceSelector !== undefined && labels !== undefined && selectorMatches(override.namespaceSelector, labels);
+    const bySelector =
+      override.namespaceSelector !== undefined && labels !== undefined && selectorMatches(override.namespaceSelector, labels);
     if (byName || bySelector) return toEnforcement(override.action);
   }
   return rule.action;

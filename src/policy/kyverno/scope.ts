@@ -27,4 +27,3 @@ export interface Scope {
   locate: (value: object) => PathSegment[] | undefined;
   nesting: number;
 }
-

@@ -14,20 +14,36 @@ import { selectParams, type ParamObject } from "../vap/params.js";
 import type { CelRule } from "../vpol/cel-rule.js";
 import type { RuleResult } from "./evaluate-rule.js";
 
-export function validateCel(rule: CelRule, name: string, params: readonly ParamObject[], object: JsonObject, context: EvaluationContext): RuleResult {
+export function validateCel(
+  rule: CelRule,
+  name: string,
+  params: readonly ParamObject[],
+  object: JsonObject,
+  context: EvaluationContext,
+): RuleResult {
   let paramSets: unknown[] = [null];
   if (rule.params) {
     const { kind, ref } = rule.params;
     const metadata = object["metadata"];
-    const namespace = typeof metadata === "object" && metadata !== null && !Array.isArray(metadata) ? String(metadata["namespace"] ?? "") : "";
+    const namespace =
+      typeof metadata === "object" && metadata !== null && !Array.isArray(metadata) ? String(metadata["namespace"] ?? "") : "";
     const candidates = params.filter((param) => param.object["apiVersion"] === kind.apiVersion && param.object["kind"] === kind.kind);
     const selected = selectParams(candidates, ref, context.review?.namespace ?? namespace);
     if (selected.length === 0) {
       if (ref.name !== undefined) {
         const where = ref.namespace !== undefined ? ` in namespace "${ref.namespace}"` : "";
-        return { status: "notEvaluated", message: `the ${kind.kind} "${ref.name}"${where} its paramRef names, which is not among the policy files`, path: [] };
+        return {
+          status: "notEvaluated",
+          message: `the ${kind.kind} "${ref.name}"${where} its paramRef names, which is not among the policy files`,
+          path: [],
+        };
       }
-      if (ref.parameterNotFoundAction === "Deny") return { status: "error", message: `no ${kind.kind} among the policy files matches the paramRef selector (parameterNotFoundAction: Deny)`, path: [] };
+      if (ref.parameterNotFoundAction === "Deny")
+        return {
+          status: "error",
+          message: `no ${kind.kind} among the policy files matches the paramRef selector (parameterNotFoundAction: Deny)`,
+          path: [],
+        };
       return { status: "pass", message: `validation rule '${name}' passed.`, path: [] };
     }
     paramSets = selected.map((param) => toCel(param));

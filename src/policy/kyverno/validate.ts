@@ -38,7 +38,8 @@ export function validate(block: ValidationBlock, scope: Scope): RuleOutcome | un
   } catch (error) {
     return errorOutcome("failed to evaluate preconditions", error);
   }
-  if (!preconditions.holds) return { status: "skip", message: joinNonEmpty(["preconditions not met", preconditions.message], "; "), path: [] };
+  if (!preconditions.holds)
+    return { status: "skip", message: joinNonEmpty(["preconditions not met", preconditions.message], "; "), path: [] };
 
   if (block.deny !== undefined && block.deny !== null) return validateDeny(block.deny, inner);
   if (block.pattern !== undefined && block.pattern !== null) return validatePattern(block.pattern, inner);
@@ -96,7 +97,8 @@ function validateAnyPattern(rawPatterns: JsonValue, scope: Scope): RuleOutcome {
   let firstFailure: PathSegment[] | undefined;
   for (const [index, pattern] of patterns.entries()) {
     const result = matchPattern(resource, pattern);
-    if (result.status === "pass") return { status: "pass", message: `validation rule '${scope.ruleName}' anyPattern[${index}] passed.`, path: [] };
+    if (result.status === "pass")
+      return { status: "pass", message: `validation rule '${scope.ruleName}' anyPattern[${index}] passed.`, path: [] };
     if (result.status === "skip") skipped.push(`rule ${scope.ruleName}[${index}] skipped: ${result.message}`);
     else {
       firstFailure ??= result.path;
@@ -159,7 +161,10 @@ function validateElements(
     if (element === null || element === undefined) continue;
     const isMap = isObject(element);
     if (scoped === true && !isMap) {
-      return { outcome: errorOutcome("failed to process foreach", "cannot use elementScope=true foreach rules for elements that are not maps"), applied };
+      return {
+        outcome: errorOutcome("failed to process foreach", "cannot use elementScope=true foreach rules for elements that are not maps"),
+        applied,
+      };
     }
     const context: JsonObject = {
       ...scope.context,
@@ -170,7 +175,8 @@ function validateElements(
     };
     const inScope = scoped === undefined || scoped === null ? isMap : scoped === true;
     // Where the element sits: found by identity for maps, or as an item of a list that sits in the object.
-    const elementPath = (): PathSegment[] | undefined => (isMap ? scope.locate(element) : undefined) ?? mapOptional(listPath(), (path) => [...path, index]);
+    const elementPath = (): PathSegment[] | undefined =>
+      (isMap ? scope.locate(element) : undefined) ?? mapOptional(listPath(), (path) => [...path, index]);
     const elementScope: Scope = {
       ...scope,
       context,

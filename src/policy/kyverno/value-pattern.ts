@@ -61,7 +61,12 @@ function matchesNil(value: JsonValue | undefined): boolean {
 
 function matchesStringPattern(value: JsonValue | undefined, pattern: string): boolean {
   if (value === pattern) return true;
-  return pattern.split("|").some((alternative) => alternative.trim().split("&").every((part) => matchesOperand(value, part.trim())));
+  return pattern.split("|").some((alternative) =>
+    alternative
+      .trim()
+      .split("&")
+      .every((part) => matchesOperand(value, part.trim())),
+  );
 }
 
 function matchesOperand(value: JsonValue | undefined, pattern: string): boolean {

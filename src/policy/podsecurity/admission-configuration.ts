@@ -49,26 +49,45 @@ const LEVEL: Schema = string({
   check: (value: string, name) => {
     if (value === "" || parseLevel(value)) return [];
     const suggestion = closest(value, LEVELS);
-    return [{ code: "not-one-of", message: `${name} must be one of ${LEVELS.join(", ")}, got ${JSON.stringify(value)}${hint(suggestion)}`, ...(suggestion ? { suggestion } : {}) }];
+    return [
+      {
+        code: "not-one-of",
+        message: `${name} must be one of ${LEVELS.join(", ")}, got ${JSON.stringify(value)}${hint(suggestion)}`,
+        ...(suggestion ? { suggestion } : {}),
+      },
+    ];
   },
 });
 const VERSION: Schema = string({
   describe: '"latest" or "v1.x"',
-  check: (value: string, name) => (value === "" || parseLabelVersion(value) ? [] : [{ message: `${name} must be "latest" or "v1.x", got ${JSON.stringify(value)}` }]),
+  check: (value: string, name) =>
+    value === "" || parseLabelVersion(value) ? [] : [{ message: `${name} must be "latest" or "v1.x", got ${JSON.stringify(value)}` }],
 });
-const names = (pattern: RegExp, maxLength: number, what: string): Schema => list(string({ pattern, maxLength, describe: what }), { unique: true });
+const names = (pattern: RegExp, maxLength: number, what: string): Schema =>
+  list(string({ pattern, maxLength, describe: what }), { unique: true });
 
 const POD_SECURITY_CONFIGURATION = mapping({
   apiVersion: any,
   kind: any,
-  defaults: mapping(Object.fromEntries(MODES.flatMap((mode) => [[mode, LEVEL], [`${mode}-version`, VERSION]]))),
+  defaults: mapping(
+    Object.fromEntries(
+      MODES.flatMap((mode) => [
+        [mode, LEVEL],
+        [`${mode}-version`, VERSION],
+      ]),
+    ),
+  ),
   exemptions: mapping({
     usernames: names(/./, Infinity, "a non-empty username"),
     namespaces: names(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 63, "a namespace name (DNS label)"),
     runtimeClasses: names(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 253, "a runtime class name (DNS subdomain)"),
   }),
 });
-const ADMISSION_CONFIGURATION = mapping({ apiVersion: any, kind: any, plugins: list(any, { describe: "a list of {name, configuration}" }) });
+const ADMISSION_CONFIGURATION = mapping({
+  apiVersion: any,
+  kind: any,
+  plugins: list(any, { describe: "a list of {name, configuration}" }),
+});
 const PLUGIN = mapping({ name: string(), configuration: any, path: string() });
 
 /** Decided on apiVersion and kind: any other document is left to the policy reader. */
@@ -94,7 +113,11 @@ export function readAdmissionConfiguration(file: string, document: SourceDocumen
   let base: (string | number)[] = [];
   if (root["kind"] === "AdmissionConfiguration") {
     if (!ADMISSION_CONFIGURATION_APIS.includes(String(root["apiVersion"]))) {
-      reader.fail(["apiVersion"], `AdmissionConfiguration needs apiVersion ${ADMISSION_CONFIGURATION_APIS.join(" or ")}`, "wrong-api-version");
+      reader.fail(
+        ["apiVersion"],
+        `AdmissionConfiguration needs apiVersion ${ADMISSION_CONFIGURATION_APIS.join(" or ")}`,
+        "wrong-api-version",
+      );
       return failed();
     }
     reader.check(ADMISSION_CONFIGURATION, root);
@@ -106,24 +129,37 @@ export function readAdmissionConfiguration(file: string, document: SourceDocumen
     base = ["plugins", index];
     reader.check(PLUGIN, plugin, base);
     if (plugin["path"] !== undefined) {
-      const message = "the PodSecurity plugin's configuration is in a file on the API server (path), which a pull-request check cannot read; put it inline under configuration";
+      const message =
+        "the PodSecurity plugin's configuration is in a file on the API server (path), which a pull-request check cannot read; put it inline under configuration";
       reader.fail([...base, "path"], message, "unsupported");
       return failed();
     }
     configuration = plugin["configuration"];
     base = [...base, "configuration"];
     // Upstream: no configuration means the defaulted one (privileged everywhere, no exemptions).
-    if (configuration === undefined || configuration === null) configuration = { apiVersion: POD_SECURITY_CONFIGURATION_APIS[0] as string, kind: "PodSecurityConfiguration" };
+    if (configuration === undefined || configuration === null)
+      configuration = { apiVersion: POD_SECURITY_CONFIGURATION_APIS[0] as string, kind: "PodSecurityConfiguration" };
     if (!isObject(configuration)) {
       reader.fail(base, "configuration must be a PodSecurityConfiguration mapping", "wrong-type");
       return failed();
     }
-    if (configuration["kind"] !== "PodSecurityConfiguration" || !POD_SECURITY_CONFIGURATION_APIS.includes(String(configuration["apiVersion"]))) {
-      reader.fail(base, `configuration must be kind PodSecurityConfiguration with apiVersion ${POD_SECURITY_CONFIGURATION_APIS.join(", ")}`, "wrong-api-version");
+    if (
+      configuration["kind"] !== "PodSecurityConfiguration" ||
+      !POD_SECURITY_CONFIGURATION_APIS.includes(String(configuration["apiVersion"]))
+    ) {
+      reader.fail(
+        base,
+        `configuration must be kind PodSecurityConfiguration with apiVersion ${POD_SECURITY_CONFIGURATION_APIS.join(", ")}`,
+        "wrong-api-version",
+      );
       return failed();
     }
   } else if (!POD_SECURITY_CONFIGURATION_APIS.includes(String(root["apiVersion"]))) {
-    reader.fail(["apiVersion"], `PodSecurityConfiguration needs apiVersion ${POD_SECURITY_CONFIGURATION_APIS.join(", ")}`, "wrong-api-version");
+    reader.fail(
+      ["apiVersion"],
+      `PodSecurityConfiguration needs apiVersion ${POD_SECURITY_CONFIGURATION_APIS.join(", ")}`,
+      "wrong-api-version",
+    );
     return failed();
   }
 
@@ -147,7 +183,12 @@ export function readAdmissionConfiguration(file: string, document: SourceDocumen
     });
   }
   return {
-    admission: { defaults: defaultsOf(config["defaults"]), exemptNamespaces: new Set(listed("namespaces")), exemptRuntimeClasses: new Set(listed("runtimeClasses")), source },
+    admission: {
+      defaults: defaultsOf(config["defaults"]),
+      exemptNamespaces: new Set(listed("namespaces")),
+      exemptRuntimeClasses: new Set(listed("runtimeClasses")),
+      source,
+    },
     errors: [],
     notices,
   };

@@ -80,7 +80,15 @@ export const podSecurityEnforceFloor: PolicyKind = {
         const before = context.review?.oldObject ?? context.baseCatalog?.byName.get(name)?.object;
         const base = before ? enforceOf(before) : undefined;
         if (base && !isLowered(head, base) && isBelow(base, floor)) return [];
-        return [violationFor(object, head, base, floor, admission ? `the default of AdmissionConfiguration ${admission.source}` : "Pod Security admission's default")];
+        return [
+          violationFor(
+            object,
+            head,
+            base,
+            floor,
+            admission ? `the default of AdmissionConfiguration ${admission.source}` : "Pod Security admission's default",
+          ),
+        ];
       },
     };
   },
@@ -95,7 +103,13 @@ function isLowered(head: LevelVersion, base: LevelVersion): boolean {
   return compareLevels(head.level, base.level) < 0 || (head.level !== "privileged" && compareVersions(head.version, base.version) < 0);
 }
 
-function violationFor(object: JsonObject, head: LevelVersion, base: LevelVersion | undefined, floor: Floor, defaultName: string): Violation {
+function violationFor(
+  object: JsonObject,
+  head: LevelVersion,
+  base: LevelVersion | undefined,
+  floor: Floor,
+  defaultName: string,
+): Violation {
   const labels = labelsOf(metadataOf(object));
   const levelKey = levelLabel("enforce");
   const versionKey = versionLabel("enforce");
@@ -125,7 +139,11 @@ function violationFor(object: JsonObject, head: LevelVersion, base: LevelVersion
 const FLOOR_SCHEMA = mapping(
   {
     level: choice(FLOOR_LEVELS, { describe: '"baseline" or "restricted" (a privileged floor allows everything)' }),
-    version: string({ describe: '"latest" or "v1.x"', check: (value: string, name) => (parseLabelVersion(value) ? [] : [{ message: `${name} must be "latest" or "v1.x", got ${JSON.stringify(value)}` }]) }),
+    version: string({
+      describe: '"latest" or "v1.x"',
+      check: (value: string, name) =>
+        parseLabelVersion(value) ? [] : [{ message: `${name} must be "latest" or "v1.x", got ${JSON.stringify(value)}` }],
+    }),
   },
   { required: ["level"], describe: `a mapping with level (${FLOOR_LEVELS.join(" or ")}) and an optional version` },
 );

@@ -100,7 +100,8 @@ export function compileNamespaceMode(options: NamespaceModeOptions) {
     const text = `${mode}=${formatLevelVersion(value)}`;
     const notes: string[] = [];
     if (value.invalid.length > 0) notes.push(`${value.invalid.join(", ")} is invalid; Pod Security admission falls back to this`);
-    if (!value.version.latest && value.version.minor > options.newestMinor) notes.push(`judged as v1.${options.newestMinor}, the newest version known here`);
+    if (!value.version.latest && value.version.minor > options.newestMinor)
+      notes.push(`judged as v1.${options.newestMinor}, the newest version known here`);
     const suffix = notes.length > 0 ? ` (${notes.join("; ")})` : "";
     if (resolution.namespace === undefined) return `no namespace declared: default ${text} (${defaultsSource})${suffix}`;
     if (!resolution.found) return `namespace ${resolution.namespace} not found: default ${text} (${defaultsSource})${suffix}`;
@@ -130,7 +131,8 @@ export function compileNamespaceMode(options: NamespaceModeOptions) {
   const describeNamespace = (namespace: string | undefined, context: EvaluationContext): NamespaceJudgement[] => {
     const resolution = resolve(namespace, context);
     return modes.map((mode) => {
-      if (resolution.exempt) return { mode, level: "exempt", source: `exemptions.namespaces of AdmissionConfiguration ${options.admission?.source ?? ""}` };
+      if (resolution.exempt)
+        return { mode, level: "exempt", source: `exemptions.namespaces of AdmissionConfiguration ${options.admission?.source ?? ""}` };
       const value = resolution.policy[mode];
       return { mode, level: formatLevelVersion(value), source: sourceOf(resolution, mode, value, defaultsSource) };
     });

@@ -35,7 +35,9 @@ function schema(newestMinor: number): Schema {
           return "error" in parsed ? [{ message: parsed.error, ...(parsed.suggestion ? { suggestion: parsed.suggestion } : {}) }] : [];
         },
       }),
-      namespaceLabels: either([mode, list(mode, { minItems: 1, unique: true })], { describe: `one of ${MODES.join(", ")} or a non-empty list of them` }),
+      namespaceLabels: either([mode, list(mode, { minItems: 1, unique: true })], {
+        describe: `one of ${MODES.join(", ")} or a non-empty list of them`,
+      }),
     },
     { required: ["level"], describe: `a mapping with level (${LEVELS.join(", ")}) and an optional version and namespaceLabels` },
   );

@@ -35,7 +35,8 @@ function isSignificantPodUpdate(pod: JsonObject, oldPod: JsonObject): boolean {
     const containers = listOf(pod, list);
     const oldContainers = listOf(oldPod, list);
     if (containers.length !== oldContainers.length) return true;
-    if (containers.some((container, i) => isSignificantContainerUpdate(container, oldContainers[i], annotations, oldAnnotations))) return true;
+    if (containers.some((container, i) => isSignificantContainerUpdate(container, oldContainers[i], annotations, oldAnnotations)))
+      return true;
   }
   const oldEphemeral = listOf(oldPod, "ephemeralContainers");
   for (const container of listOf(pod, "ephemeralContainers")) {
@@ -47,7 +48,12 @@ function isSignificantPodUpdate(pod: JsonObject, oldPod: JsonObject): boolean {
   return false;
 }
 
-function isSignificantContainerUpdate(container: JsonValue, old: JsonValue | undefined, annotations: JsonValue | undefined, oldAnnotations: JsonValue | undefined): boolean {
+function isSignificantContainerUpdate(
+  container: JsonValue,
+  old: JsonValue | undefined,
+  annotations: JsonValue | undefined,
+  oldAnnotations: JsonValue | undefined,
+): boolean {
   if (!same(field(container, "image"), field(old, "image"))) return true;
   const name = field(container, "name");
   const key = `${SECCOMP_CONTAINER_ANNOTATION_PREFIX}${typeof name === "string" ? name : ""}`;
@@ -73,7 +79,8 @@ function field(value: JsonValue | undefined, key: string): JsonValue | undefined
  * string would not decode at all, so it counts as a change (evaluated: fail closed).
  */
 function same(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
-  const plain = (value: JsonValue | undefined): string | undefined => (value === undefined || value === null ? "" : typeof value === "string" ? value : undefined);
+  const plain = (value: JsonValue | undefined): string | undefined =>
+    value === undefined || value === null ? "" : typeof value === "string" ? value : undefined;
   const pa = plain(a);
   const pb = plain(b);
   return pa !== undefined && pb !== undefined && pa === pb;

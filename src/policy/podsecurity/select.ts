@@ -22,11 +22,7 @@ export function newestPolicyMinor(checks: readonly PodSecurityCheck[] = POD_SECU
   return Math.max(...checks.flatMap((check) => check.versions.map((version) => minorOf(version.minimumVersion))));
 }
 
-export function selectChecks(
-  level: Level,
-  minor: number,
-  checks: readonly PodSecurityCheck[] = POD_SECURITY_CHECKS,
-): SelectedCheck[] {
+export function selectChecks(level: Level, minor: number, checks: readonly PodSecurityCheck[] = POD_SECURITY_CHECKS): SelectedCheck[] {
   if (level === "privileged") return [];
   const applicable = checks.flatMap((check) => {
     const version = implementationAt(check, minor);

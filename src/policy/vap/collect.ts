@@ -8,7 +8,15 @@ import type { Policy } from "../types.js";
 import { isParamOf, type ParamObject } from "./params.js";
 import { boundPolicy } from "./policy.js";
 import { isObject } from "../../manifests/json.js";
-import { BINDING_KIND, readAdmissionPolicy, readBinding, VAP_API_VERSION, VAP_KIND, type AdmissionPolicyDocument, type BindingDocument } from "./read.js";
+import {
+  BINDING_KIND,
+  readAdmissionPolicy,
+  readBinding,
+  VAP_API_VERSION,
+  VAP_KIND,
+  type AdmissionPolicyDocument,
+  type BindingDocument,
+} from "./read.js";
 import type { SpecError } from "./validator.js";
 
 export interface PolicyDocument {
@@ -26,7 +34,11 @@ export interface CollectedPolicies {
 }
 
 export function isAdmissionPolicyDocument(value: unknown): boolean {
-  return isObject(value as never) && (value as Record<string, unknown>)["apiVersion"] === VAP_API_VERSION && [VAP_KIND, BINDING_KIND].includes((value as Record<string, unknown>)["kind"] as string);
+  return (
+    isObject(value as never) &&
+    (value as Record<string, unknown>)["apiVersion"] === VAP_API_VERSION &&
+    [VAP_KIND, BINDING_KIND].includes((value as Record<string, unknown>)["kind"] as string)
+  );
 }
 
 export function collectAdmissionPolicies(documents: readonly PolicyDocument[]): CollectedPolicies {
@@ -52,12 +64,25 @@ export function collectAdmissionPolicies(documents: readonly PolicyDocument[]): 
         continue;
       }
       if (policies.has(read.policy.name)) {
-        report(result.errors, entry, { path: ["metadata", "name"], message: "this name is already used by another ValidatingAdmissionPolicy" }, `ValidatingAdmissionPolicy "${name}"`);
+        report(
+          result.errors,
+          entry,
+          { path: ["metadata", "name"], message: "this name is already used by another ValidatingAdmissionPolicy" },
+          `ValidatingAdmissionPolicy "${name}"`,
+        );
         continue;
       }
       policies.set(read.policy.name, read.policy);
       if (read.policy.hasAuditAnnotations) {
-        report(result.notices, entry, { path: ["spec", "auditAnnotations"], message: "auditAnnotations only write the cluster's audit log; they are not evaluated here" }, `ValidatingAdmissionPolicy "${name}"`);
+        report(
+          result.notices,
+          entry,
+          {
+            path: ["spec", "auditAnnotations"],
+            message: "auditAnnotations only write the cluster's audit log; they are not evaluated here",
+          },
+          `ValidatingAdmissionPolicy "${name}"`,
+        );
       }
     } else {
       const read = readBinding(entry.file, entry.document, root);
@@ -82,24 +107,50 @@ export function collectAdmissionPolicies(documents: readonly PolicyDocument[]): 
     const what = `ValidatingAdmissionPolicyBinding "${binding.name}"`;
     if (!policy) {
       if (broken.has(binding.policyName)) continue;
-      report(result.errors, entry, { path: ["spec", "policyName"], message: `no ValidatingAdmissionPolicy named "${binding.policyName}" among the policy files` }, what);
+      report(
+        result.errors,
+        entry,
+        { path: ["spec", "policyName"], message: `no ValidatingAdmissionPolicy named "${binding.policyName}" among the policy files` },
+        what,
+      );
       continue;
     }
     if (policy.paramKind && !binding.paramRef) {
-      report(result.errors, entry, { path: ["spec"], message: `policy "${policy.name}" declares paramKind ${policy.paramKind.kind}, so the binding needs a paramRef` }, what);
+      report(
+        result.errors,
+        entry,
+        { path: ["spec"], message: `policy "${policy.name}" declares paramKind ${policy.paramKind.kind}, so the binding needs a paramRef` },
+        what,
+      );
       continue;
     }
     if (!policy.paramKind && binding.paramRef) {
-      report(result.errors, entry, { path: ["spec", "paramRef"], message: `policy "${policy.name}" declares no paramKind, so paramRef has nothing to refer to` }, what);
+      report(
+        result.errors,
+        entry,
+        { path: ["spec", "paramRef"], message: `policy "${policy.name}" declares no paramKind, so paramRef has nothing to refer to` },
+        what,
+      );
       continue;
     }
     bound.add(policy.name);
-    const candidates = policy.paramKind ? params.filter((param) => isParamOf(param.object, policy.paramKind as NonNullable<typeof policy.paramKind>)) : [];
+    const candidates = policy.paramKind
+      ? params.filter((param) => isParamOf(param.object, policy.paramKind as NonNullable<typeof policy.paramKind>))
+      : [];
     result.policies.push(boundPolicy(policy, binding, candidates));
   }
   for (const policy of policies.values()) {
     if (bound.has(policy.name)) continue;
-    report(result.notices, { file: policy.file, document: policy.document }, { path: [], message: "no ValidatingAdmissionPolicyBinding among the policy files binds it; in a cluster it does nothing, so it is not evaluated" }, `ValidatingAdmissionPolicy "${policy.name}"`);
+    report(
+      result.notices,
+      { file: policy.file, document: policy.document },
+      {
+        path: [],
+        message:
+          "no ValidatingAdmissionPolicyBinding among the policy files binds it; in a cluster it does nothing, so it is not evaluated",
+      },
+      `ValidatingAdmissionPolicy "${policy.name}"`,
+    );
   }
   return result;
 }

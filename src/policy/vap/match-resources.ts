@@ -34,24 +34,39 @@ const OPERATIONS = ["*", "CREATE", "UPDATE", "DELETE", "CONNECT"];
 const KEYS = ["resourceRules", "excludeResourceRules", "namespaceSelector", "objectSelector", "matchPolicy"];
 const RULE_KEYS = ["apiGroups", "apiVersions", "resources", "operations", "scope", "resourceNames"];
 
-export function readMatchResources(value: JsonValue | undefined, at: FieldPath, errors: SpecError[], requireRules: boolean): MatchResources {
-  const match: MatchResources = { resourceRules: [], excludeResourceRules: [], namespaceSelector: {}, objectSelector: {}, matchPolicy: "Equivalent" };
+export function readMatchResources(
+  value: JsonValue | undefined,
+  at: FieldPath,
+  errors: SpecError[],
+  requireRules: boolean,
+): MatchResources {
+  const match: MatchResources = {
+    resourceRules: [],
+    excludeResourceRules: [],
+    namespaceSelector: {},
+    objectSelector: {},
+    matchPolicy: "Equivalent",
+  };
   if (value === undefined || value === null) {
-    if (requireRules) errors.push({ path: at, message: "matchConstraints with resourceRules is required: without it the policy matches nothing" });
+    if (requireRules)
+      errors.push({ path: at, message: "matchConstraints with resourceRules is required: without it the policy matches nothing" });
     return match;
   }
   if (!isObject(value)) {
     errors.push({ path: at, message: "must be a mapping" });
     return match;
   }
-  for (const key of Object.keys(value)) if (!KEYS.includes(key)) errors.push({ path: [...at, key], message: `unknown field "${key}"; expected one of ${KEYS.join(", ")}` });
+  for (const key of Object.keys(value))
+    if (!KEYS.includes(key)) errors.push({ path: [...at, key], message: `unknown field "${key}"; expected one of ${KEYS.join(", ")}` });
   match.resourceRules = readRules(value["resourceRules"], [...at, "resourceRules"], errors);
   match.excludeResourceRules = readRules(value["excludeResourceRules"], [...at, "excludeResourceRules"], errors);
-  if (requireRules && match.resourceRules.length === 0) errors.push({ path: [...at, "resourceRules"], message: "resourceRules must not be empty: the policy would match nothing" });
+  if (requireRules && match.resourceRules.length === 0)
+    errors.push({ path: [...at, "resourceRules"], message: "resourceRules must not be empty: the policy would match nothing" });
   match.namespaceSelector = readSelector(value["namespaceSelector"], [...at, "namespaceSelector"], errors);
   match.objectSelector = readSelector(value["objectSelector"], [...at, "objectSelector"], errors);
   const policy = value["matchPolicy"];
-  if (policy !== undefined && policy !== "Equivalent" && policy !== "Exact") errors.push({ path: [...at, "matchPolicy"], message: "matchPolicy must be Equivalent or Exact" });
+  if (policy !== undefined && policy !== "Equivalent" && policy !== "Exact")
+    errors.push({ path: [...at, "matchPolicy"], message: "matchPolicy must be Equivalent or Exact" });
   else if (policy === "Exact") match.matchPolicy = "Exact";
   return match;
 }
@@ -68,7 +83,9 @@ function readRules(value: JsonValue | undefined, at: FieldPath, errors: SpecErro
       errors.push({ path, message: "each rule must be a mapping" });
       return [];
     }
-    for (const key of Object.keys(entry)) if (!RULE_KEYS.includes(key)) errors.push({ path: [...path, key], message: `unknown field "${key}"; expected one of ${RULE_KEYS.join(", ")}` });
+    for (const key of Object.keys(entry))
+      if (!RULE_KEYS.includes(key))
+        errors.push({ path: [...path, key], message: `unknown field "${key}"; expected one of ${RULE_KEYS.join(", ")}` });
     const strings = (key: string, required: boolean): string[] => {
       const list = entry[key];
       if (list === undefined && !required) return [];
@@ -79,17 +96,22 @@ function readRules(value: JsonValue | undefined, at: FieldPath, errors: SpecErro
       return list as string[];
     };
     const operations = strings("operations", true);
-    for (const operation of operations) if (!OPERATIONS.includes(operation)) errors.push({ path: [...path, "operations"], message: `unknown operation "${operation}"; expected ${OPERATIONS.join(", ")}` });
+    for (const operation of operations)
+      if (!OPERATIONS.includes(operation))
+        errors.push({ path: [...path, "operations"], message: `unknown operation "${operation}"; expected ${OPERATIONS.join(", ")}` });
     const scope = entry["scope"] ?? "*";
-    if (scope !== "*" && scope !== "Cluster" && scope !== "Namespaced") errors.push({ path: [...path, "scope"], message: 'scope must be "*", Cluster or Namespaced' });
-    return [{
-      apiGroups: strings("apiGroups", true),
-      apiVersions: strings("apiVersions", true),
-      resources: strings("resources", true),
-      operations,
-      scope: scope as ResourceRule["scope"],
-      resourceNames: strings("resourceNames", false),
-    }];
+    if (scope !== "*" && scope !== "Cluster" && scope !== "Namespaced")
+      errors.push({ path: [...path, "scope"], message: 'scope must be "*", Cluster or Namespaced' });
+    return [
+      {
+        apiGroups: strings("apiGroups", true),
+        apiVersions: strings("apiVersions", true),
+        resources: strings("resources", true),
+        operations,
+        scope: scope as ResourceRule["scope"],
+        resourceNames: strings("resourceNames", false),
+      },
+    ];
   });
 }
 
@@ -102,13 +124,22 @@ function readSelector(value: JsonValue | undefined, at: FieldPath, errors: SpecE
   const selector: LabelSelector = {};
   const labels = value["matchLabels"];
   if (labels !== undefined) {
-    if (!isObject(labels) || Object.values(labels).some((v) => typeof v !== "string")) errors.push({ path: [...at, "matchLabels"], message: "matchLabels must map strings to strings" });
+    if (!isObject(labels) || Object.values(labels).some((v) => typeof v !== "string"))
+      errors.push({ path: [...at, "matchLabels"], message: "matchLabels must map strings to strings" });
     else selector.matchLabels = labels as Record<string, string>;
   }
   const expressions = value["matchExpressions"];
   if (expressions !== undefined) {
-    const valid = Array.isArray(expressions) && expressions.every((e) => isObject(e) && typeof e["key"] === "string" && ["In", "NotIn", "Exists", "DoesNotExist"].includes(e["operator"] as string));
-    if (!valid) errors.push({ path: [...at, "matchExpressions"], message: "matchExpressions must be a list of {key, operator: In|NotIn|Exists|DoesNotExist, values}" });
+    const valid =
+      Array.isArray(expressions) &&
+      expressions.every(
+        (e) => isObject(e) && typeof e["key"] === "string" && ["In", "NotIn", "Exists", "DoesNotExist"].includes(e["operator"] as string),
+      );
+    if (!valid)
+      errors.push({
+        path: [...at, "matchExpressions"],
+        message: "matchExpressions must be a list of {key, operator: In|NotIn|Exists|DoesNotExist, values}",
+      });
     else selector.matchExpressions = expressions as unknown as LabelSelector["matchExpressions"];
   }
   return selector;
@@ -163,4 +194,3 @@ function metadataOf(object: JsonObject): JsonObject | undefined {
   const metadata = object["metadata"];
   return isObject(metadata) ? metadata : undefined;
 }
-

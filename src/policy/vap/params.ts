@@ -33,4 +33,3 @@ export function selectParams(candidates: readonly ParamObject[], ref: ParamRef, 
       return ref.selector !== undefined && selectorMatches(ref.selector, labelsOf(metadata));
     });
 }
-

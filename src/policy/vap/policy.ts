@@ -24,7 +24,13 @@ export function boundPolicy(policy: AdmissionPolicyDocument, binding: BindingDoc
       if (selected.length === 0) {
         if (binding.paramRef.parameterNotFoundAction === "Allow") return [];
         const wanted = binding.paramRef.name !== undefined ? `named "${binding.paramRef.name}"` : "matching the selector";
-        return [{ message: `no ${policy.paramKind.kind} ${wanted} among the policy files, and parameterNotFoundAction is Deny`, path: [], rule: binding.name }];
+        return [
+          {
+            message: `no ${policy.paramKind.kind} ${wanted} among the policy files, and parameterNotFoundAction is Deny`,
+            path: [],
+            rule: binding.name,
+          },
+        ];
       }
       paramSets = selected.map((param) => toCel(param));
     }

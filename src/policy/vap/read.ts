@@ -45,13 +45,25 @@ export interface BindingDocument {
   action: EnforcementAction;
 }
 
-const POLICY_SPEC_KEYS = ["paramKind", "matchConstraints", "validations", "failurePolicy", "auditAnnotations", "matchConditions", "variables"];
+const POLICY_SPEC_KEYS = [
+  "paramKind",
+  "matchConstraints",
+  "validations",
+  "failurePolicy",
+  "auditAnnotations",
+  "matchConditions",
+  "variables",
+];
 const BINDING_SPEC_KEYS = ["policyName", "paramRef", "matchResources", "validationActions"];
 /** validationActions as findings: Deny blocks, Warn is a warning, Audit only records (dry run). */
 const ACTIONS: Readonly<Record<string, EnforcementAction>> = { Deny: "deny", Warn: "warn", Audit: "dryrun" };
 const STRENGTH: Readonly<Record<EnforcementAction, number>> = { dryrun: 0, warn: 1, deny: 2 };
 
-export function readAdmissionPolicy(file: string, document: SourceDocument, root: JsonObject): { policy?: AdmissionPolicyDocument; errors: SpecError[] } {
+export function readAdmissionPolicy(
+  file: string,
+  document: SourceDocument,
+  root: JsonObject,
+): { policy?: AdmissionPolicyDocument; errors: SpecError[] } {
   const errors: SpecError[] = [];
   const name = nameOf(root, errors);
   const spec = specOf(root, POLICY_SPEC_KEYS, errors);
@@ -62,7 +74,14 @@ export function readAdmissionPolicy(file: string, document: SourceDocument, root
   const compiled = compileValidator(spec, ["spec"], { failurePolicy, requireValidations: spec["auditAnnotations"] === undefined });
   if ("errors" in compiled) errors.push(...compiled.errors);
   if (errors.length > 0 || "errors" in compiled) return { errors };
-  const policy: AdmissionPolicyDocument = { name, file, document, match, validator: compiled.validator, hasAuditAnnotations: spec["auditAnnotations"] !== undefined };
+  const policy: AdmissionPolicyDocument = {
+    name,
+    file,
+    document,
+    match,
+    validator: compiled.validator,
+    hasAuditAnnotations: spec["auditAnnotations"] !== undefined,
+  };
   if (paramKind) policy.paramKind = paramKind;
   return { policy, errors };
 }
@@ -73,11 +92,15 @@ export function readBinding(file: string, document: SourceDocument, root: JsonOb
   const spec = specOf(root, BINDING_SPEC_KEYS, errors);
   if (!spec || name === undefined) return { errors };
   const policyName = spec["policyName"];
-  if (typeof policyName !== "string" || policyName === "") errors.push({ path: ["spec", "policyName"], message: "policyName is required: the ValidatingAdmissionPolicy this binding applies" });
+  if (typeof policyName !== "string" || policyName === "")
+    errors.push({ path: ["spec", "policyName"], message: "policyName is required: the ValidatingAdmissionPolicy this binding applies" });
   const action = readActions(spec["validationActions"], errors);
   let paramRef: ParamRef | undefined;
   if (spec["paramRef"] !== undefined) paramRef = readParamRef(spec["paramRef"], errors);
-  const match = spec["matchResources"] === undefined ? undefined : readMatchResources(spec["matchResources"], ["spec", "matchResources"], errors, false);
+  const match =
+    spec["matchResources"] === undefined
+      ? undefined
+      : readMatchResources(spec["matchResources"], ["spec", "matchResources"], errors, false);
   if (errors.length > 0 || typeof policyName !== "string" || !action) return { errors };
   const binding: BindingDocument = { name, file, document, policyName, action };
   if (paramRef) binding.paramRef = paramRef;
@@ -98,13 +121,18 @@ function readActions(value: JsonValue | undefined, errors: SpecError[]): Enforce
   }
   const names = value as string[];
   if (new Set(names).size !== names.length) errors.push({ path: at, message: "validationActions must not repeat an action" });
-  if (names.includes("Deny") && names.includes("Warn")) errors.push({ path: at, message: "validationActions must not contain both Deny and Warn (the API server refuses it: Deny already reports)" });
+  if (names.includes("Deny") && names.includes("Warn"))
+    errors.push({
+      path: at,
+      message: "validationActions must not contain both Deny and Warn (the API server refuses it: Deny already reports)",
+    });
   return names.map((n) => ACTIONS[n] as EnforcementAction).reduce((a, b) => (STRENGTH[b] > STRENGTH[a] ? b : a));
 }
 
 /** `paramKind`: the apiVersion and kind of the objects that hold a policy's params. */
 export function readParamKind(value: JsonValue, at: FieldPath, errors: SpecError[]): ParamKind | undefined {
-  if (isObject(value) && typeof value["apiVersion"] === "string" && typeof value["kind"] === "string") return { apiVersion: value["apiVersion"], kind: value["kind"] };
+  if (isObject(value) && typeof value["apiVersion"] === "string" && typeof value["kind"] === "string")
+    return { apiVersion: value["apiVersion"], kind: value["kind"] };
   errors.push({ path: at, message: "paramKind needs apiVersion and kind" });
   return undefined;
 }
@@ -113,7 +141,12 @@ export function readParamKind(value: JsonValue, at: FieldPath, errors: SpecError
  * `paramRef`: which params by name or label selector. A binding must say what a missing param means;
  * Kyverno's `validate.cel` may leave it out (`notFoundDefault`), which allows.
  */
-export function readParamRef(value: JsonValue, errors: SpecError[], at: FieldPath = ["spec", "paramRef"], notFoundDefault?: "Allow"): ParamRef | undefined {
+export function readParamRef(
+  value: JsonValue,
+  errors: SpecError[],
+  at: FieldPath = ["spec", "paramRef"],
+  notFoundDefault?: "Allow",
+): ParamRef | undefined {
   if (!isObject(value)) {
     errors.push({ path: at, message: "paramRef must be a mapping" });
     return undefined;
@@ -132,7 +165,8 @@ export function readParamRef(value: JsonValue, errors: SpecError[], at: FieldPat
     if (!isObject(selector)) errors.push({ path: [...at, "selector"], message: "selector must be a label selector" });
     else ref.selector = selector as LabelSelector;
   }
-  if ((ref.name === undefined) === (ref.selector === undefined)) errors.push({ path: at, message: "paramRef needs exactly one of name or selector" });
+  if ((ref.name === undefined) === (ref.selector === undefined))
+    errors.push({ path: at, message: "paramRef needs exactly one of name or selector" });
   return ref;
 }
 
@@ -157,7 +191,7 @@ function specOf(root: JsonObject, keys: readonly string[], errors: SpecError[]):
     errors.push({ path: spec === undefined ? [] : ["spec"], message: "spec must be a mapping" });
     return undefined;
   }
-  for (const key of Object.keys(spec)) if (!keys.includes(key)) errors.push({ path: ["spec", key], message: `unknown field "${key}"; expected one of ${keys.join(", ")}` });
+  for (const key of Object.keys(spec))
+    if (!keys.includes(key)) errors.push({ path: ["spec", key], message: `unknown field "${key}"; expected one of ${keys.join(", ")}` });
   return spec;
 }
-

@@ -76,4 +76,3 @@ export function namespaceObject(attributes: AdmissionAttributes, context: Evalua
 function text(value: JsonValue | undefined): string {
   return typeof value === "string" ? value : "";
 }
-

@@ -56,7 +56,15 @@ interface Validation {
 }
 
 /** What every admission-policy expression may name (the API server's bindings). */
-export const ADMISSION_VARIABLES: readonly string[] = ["object", "oldObject", "request", "params", "namespaceObject", "variables", "authorizer"];
+export const ADMISSION_VARIABLES: readonly string[] = [
+  "object",
+  "oldObject",
+  "request",
+  "params",
+  "namespaceObject",
+  "variables",
+  "authorizer",
+];
 
 export interface ValidatorOptions extends CompileOptions {
   failurePolicy: FailurePolicy;
@@ -76,7 +84,11 @@ export interface ValidatorOptions extends CompileOptions {
 const REASONS = ["Unauthorized", "Forbidden", "Invalid", "RequestEntityTooLarge"];
 
 /** Compiles `matchConditions`, `variables` and `validations` of `spec`; errors carry their path under `at`. */
-export function compileValidator(spec: JsonObject, at: FieldPath, options: ValidatorOptions): { validator: Validator } | { errors: SpecError[] } {
+export function compileValidator(
+  spec: JsonObject,
+  at: FieldPath,
+  options: ValidatorOptions,
+): { validator: Validator } | { errors: SpecError[] } {
   const errors: SpecError[] = [];
   const compile = (expression: JsonValue | undefined, path: FieldPath): { program: CelProgram; ast: ASTNode } | undefined => {
     if (typeof expression !== "string" || expression.trim() === "") {
@@ -85,7 +97,9 @@ export function compileValidator(spec: JsonObject, at: FieldPath, options: Valid
     }
     const compiled = compileCel(expression, { declared: ADMISSION_VARIABLES, ...options });
     if (!compiled.ok) {
-      errors.push(compiled.needs === undefined ? { path, message: compiled.error } : { path, message: compiled.error, needs: compiled.needs });
+      errors.push(
+        compiled.needs === undefined ? { path, message: compiled.error } : { path, message: compiled.error, needs: compiled.needs },
+      );
       return undefined;
     }
     return { program: compiled.program, ast: compiled.program.ast };
@@ -121,7 +135,8 @@ export function compileValidator(spec: JsonObject, at: FieldPath, options: Valid
   const variables = [...prelude, ...named("variables")];
   const validations: Validation[] = [];
   const list = spec["validations"];
-  if (list !== undefined && list !== null && !Array.isArray(list)) errors.push({ path: [...at, "validations"], message: "validations must be a list" });
+  if (list !== undefined && list !== null && !Array.isArray(list))
+    errors.push({ path: [...at, "validations"], message: "validations must be a list" });
   (Array.isArray(list) ? list : []).forEach((entry, index) => {
     const path = [...at, "validations", index];
     if (!isObject(entry)) {
@@ -131,8 +146,10 @@ export function compileValidator(spec: JsonObject, at: FieldPath, options: Valid
     const compiled = compile(entry["expression"], [...path, "expression"]);
     const validation: Partial<Validation> = { ...compiled };
     const message = entry["message"];
-    if (message !== undefined && typeof message !== "string") errors.push({ path: [...path, "message"], message: "message must be a string" });
-    else if (typeof message === "string" && message.includes("\n")) errors.push({ path: [...path, "message"], message: "message must not contain line breaks" });
+    if (message !== undefined && typeof message !== "string")
+      errors.push({ path: [...path, "message"], message: "message must be a string" });
+    else if (typeof message === "string" && message.includes("\n"))
+      errors.push({ path: [...path, "message"], message: "message must not contain line breaks" });
     else if (message) validation.message = message;
     if (entry["messageExpression"] !== undefined) {
       const messageExpression = compile(entry["messageExpression"], [...path, "messageExpression"]);
@@ -213,4 +230,3 @@ function quote(expression: string): string {
   const oneLine = expression.replace(/\s+/g, " ").trim();
   return `'${oneLine.length > 100 ? `${oneLine.slice(0, 97)}...` : oneLine}'`;
 }
-

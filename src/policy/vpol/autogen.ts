@@ -27,8 +27,14 @@ const CONTROLLERS: readonly Controller[] = [
 ];
 
 const REPLACEMENTS: Readonly<Record<Controller["family"], readonly [string, string][]>> = {
-  defaults: [["spec", "spec.template.spec"], ["metadata", "spec.template.metadata"]],
-  cronjobs: [["spec", "spec.jobTemplate.spec.template.spec"], ["metadata", "spec.jobTemplate.spec.template.metadata"]],
+  defaults: [
+    ["spec", "spec.template.spec"],
+    ["metadata", "spec.template.metadata"],
+  ],
+  cronjobs: [
+    ["spec", "spec.jobTemplate.spec.template.spec"],
+    ["metadata", "spec.jobTemplate.spec.template.metadata"],
+  ],
 };
 
 export interface AutogenVariant {
@@ -42,7 +48,11 @@ export interface AutogenVariant {
 export function canAutogen(match: JsonValue | undefined): boolean {
   if (!isObject(match)) return false;
   const selector = match["objectSelector"];
-  if (isObject(selector) && (Object.keys(selectorField(selector, "matchLabels")).length > 0 || listField(selector, "matchExpressions").length > 0)) return false;
+  if (
+    isObject(selector) &&
+    (Object.keys(selectorField(selector, "matchLabels")).length > 0 || listField(selector, "matchExpressions").length > 0)
+  )
+    return false;
   if (listField(match, "excludeResourceRules").length > 0) return false;
   const rules = listField(match, "resourceRules");
   if (rules.length !== 1 || !isObject(rules[0])) return false;
@@ -59,7 +69,8 @@ export function canAutogen(match: JsonValue | undefined): boolean {
 export function autogenVariants(spec: JsonObject): AutogenVariant[] {
   if (!canAutogen(spec["matchConstraints"])) return [];
   const configured = (spec["autogen"] as JsonObject | undefined)?.["podControllers"];
-  const names = isObject(configured) && Array.isArray(configured["controllers"]) ? new Set(configured["controllers"] as string[]) : undefined;
+  const names =
+    isObject(configured) && Array.isArray(configured["controllers"]) ? new Set(configured["controllers"] as string[]) : undefined;
   // Kyverno names controllers by resource (`deployments`); a name it does not know selects nothing.
   const chosen = CONTROLLERS.filter((controller) => !names || names.has(controller.resource));
   const variants: AutogenVariant[] = [];
@@ -71,7 +82,10 @@ export function autogenVariants(spec: JsonObject): AutogenVariant[] {
     const groups = [...new Set(targets.map((t) => `${t.group}/${t.version}`))].sort();
     const resourceRules = groups.map((groupVersion) => {
       const [group = "", version = ""] = groupVersion.split("/");
-      const resources = targets.filter((t) => t.group === group && t.version === version).map((t) => t.resource).sort();
+      const resources = targets
+        .filter((t) => t.group === group && t.version === version)
+        .map((t) => t.resource)
+        .sort();
       return { apiGroups: [group], apiVersions: [version], resources, operations: rule["operations"] ?? [] } as JsonObject;
     });
     const matchConstraints: JsonObject = { resourceRules };
@@ -112,4 +126,3 @@ function selectorField(object: JsonObject, key: string): JsonObject {
   const value = object[key];
   return isObject(value) ? value : {};
 }
-

@@ -48,15 +48,19 @@ export function compileCelRule(source: CelRuleSource, at: FieldPath): { rule: Ce
   const { cel } = source;
   if (!isObject(cel)) return { errors: [{ path: celAt, message: "cel must be a mapping with expressions" }] };
   const errors: SpecError[] = [];
-  for (const key of Object.keys(cel)) if (!KEYS.includes(key)) errors.push({ path: [...celAt, key], message: `unknown field "${key}"; expected one of ${KEYS.join(", ")}` });
+  for (const key of Object.keys(cel))
+    if (!KEYS.includes(key)) errors.push({ path: [...celAt, key], message: `unknown field "${key}"; expected one of ${KEYS.join(", ")}` });
   if (cel["expressions"] === undefined || cel["expressions"] === null) errors.push({ path: celAt, message: "cel needs expressions" });
   const params = readParams(cel, celAt, errors);
   const expressions = Array.isArray(cel["expressions"])
-    ? cel["expressions"].map((entry) => (isObject(entry) && source.message && !entry["message"] ? { ...entry, message: source.message } : entry))
+    ? cel["expressions"].map((entry) =>
+        isObject(entry) && source.message && !entry["message"] ? { ...entry, message: source.message } : entry,
+      )
     : (cel["expressions"] ?? null);
   const spec: JsonObject = { matchConditions: source.preconditions ?? null, validations: expressions, variables: cel["variables"] ?? null };
   const compiled = compileValidator(spec, celAt, { failurePolicy: "Fail", orValueCompat: true });
-  if ("errors" in compiled) errors.push(...compiled.errors.map((error) => ({ ...error, path: upstreamPath(error.path, at, celAt.length) })));
+  if ("errors" in compiled)
+    errors.push(...compiled.errors.map((error) => ({ ...error, path: upstreamPath(error.path, at, celAt.length) })));
   errors.push(...auditAnnotationErrors(cel["auditAnnotations"], [...celAt, "auditAnnotations"]));
   if (errors.length > 0 || "errors" in compiled) return { errors };
   const { validator } = compiled;
@@ -75,7 +79,10 @@ function readParams(cel: JsonObject, at: FieldPath, errors: SpecError[]): { kind
   const rawRef = cel["paramRef"];
   if (rawKind === undefined && rawRef === undefined) return undefined;
   if (rawKind === undefined || rawRef === undefined) {
-    errors.push({ path: [...at, rawKind === undefined ? "paramRef" : "paramKind"], message: "paramKind and paramRef go together: one names the kind of the params, the other which ones" });
+    errors.push({
+      path: [...at, rawKind === undefined ? "paramRef" : "paramKind"],
+      message: "paramKind and paramRef go together: one names the kind of the params, the other which ones",
+    });
     return undefined;
   }
   const kind = readParamKind(rawKind, [...at, "paramKind"], errors);

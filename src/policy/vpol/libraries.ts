@@ -63,7 +63,10 @@ class JsonNamespace {}
 
 export const kyvernoLibrary: CelLibrary = (env: Environment) => {
   env.registerType("Image", ImageReference);
-  env.registerFunction("image(string): Image", (text: string) => parseImage(text) ?? celError(`image(${JSON.stringify(text)}): not an image reference`));
+  env.registerFunction(
+    "image(string): Image",
+    (text: string) => parseImage(text) ?? celError(`image(${JSON.stringify(text)}): not an image reference`),
+  );
   env.registerFunction("isImage(string): bool", (text: string) => parseImage(text) !== undefined);
   env.registerFunction("Image.registry(): string", (image: ImageReference) => image.registry);
   env.registerFunction("Image.repository(): string", (image: ImageReference) => image.repository);

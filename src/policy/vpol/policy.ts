@@ -12,10 +12,26 @@ import type { EnforcementAction, EvaluationContext, Policy, Violation } from "..
 import { autogenVariants } from "./autogen.js";
 import { KYVERNO_CLUSTER_ONLY, kyvernoLibrary } from "./libraries.js";
 
-export const VPOL_API_VERSIONS: readonly string[] = ["policies.kyverno.io/v1alpha1", "policies.kyverno.io/v1beta1", "policies.kyverno.io/v1"];
+export const VPOL_API_VERSIONS: readonly string[] = [
+  "policies.kyverno.io/v1alpha1",
+  "policies.kyverno.io/v1beta1",
+  "policies.kyverno.io/v1",
+];
 export const VPOL_KIND = "ValidatingPolicy";
 
-const SPEC_KEYS = ["matchConstraints", "matchConditions", "variables", "validations", "validationActions", "failurePolicy", "auditAnnotations", "evaluation", "autogen", "webhookConfiguration", "paramKind"];
+const SPEC_KEYS = [
+  "matchConstraints",
+  "matchConditions",
+  "variables",
+  "validations",
+  "validationActions",
+  "failurePolicy",
+  "auditAnnotations",
+  "evaluation",
+  "autogen",
+  "webhookConfiguration",
+  "paramKind",
+];
 const ACTIONS: Readonly<Record<string, EnforcementAction>> = { Deny: "deny", Warn: "warn", Audit: "dryrun" };
 const STRENGTH: Readonly<Record<EnforcementAction, number>> = { dryrun: 0, warn: 1, deny: 2 };
 
@@ -35,20 +51,35 @@ export function readValidatingPolicy(file: string, document: SourceDocument, roo
   const notices: SpecError[] = [];
   const metadata = root["metadata"];
   const name = isObject(metadata) ? metadata["name"] : undefined;
-  if (typeof name !== "string" || name === "") return { errors: [{ path: isObject(metadata) ? ["metadata"] : [], message: "missing metadata.name" }], notices };
+  if (typeof name !== "string" || name === "")
+    return { errors: [{ path: isObject(metadata) ? ["metadata"] : [], message: "missing metadata.name" }], notices };
   const spec = root["spec"];
   if (!isObject(spec)) return { errors: [{ path: spec === undefined ? [] : ["spec"], message: "spec must be a mapping" }], notices };
-  for (const key of Object.keys(spec)) if (!SPEC_KEYS.includes(key)) errors.push({ path: ["spec", key], message: `unknown field "${key}"; expected one of ${SPEC_KEYS.join(", ")}` });
-  if (spec["paramKind"] !== undefined) errors.push({ path: ["spec", "paramKind"], message: "params come from the cluster (paramKind/paramRef): this policy needs a live cluster and cannot be judged offline" });
+  for (const key of Object.keys(spec))
+    if (!SPEC_KEYS.includes(key))
+      errors.push({ path: ["spec", key], message: `unknown field "${key}"; expected one of ${SPEC_KEYS.join(", ")}` });
+  if (spec["paramKind"] !== undefined)
+    errors.push({
+      path: ["spec", "paramKind"],
+      message: "params come from the cluster (paramKind/paramRef): this policy needs a live cluster and cannot be judged offline",
+    });
   const mode = isObject(spec["evaluation"]) ? spec["evaluation"]["mode"] : undefined;
   if (mode === "JSON") {
-    notices.push({ path: ["spec", "evaluation", "mode"], message: "evaluation mode JSON judges non-Kubernetes JSON payloads, not manifests; it is not evaluated here" });
+    notices.push({
+      path: ["spec", "evaluation", "mode"],
+      message: "evaluation mode JSON judges non-Kubernetes JSON payloads, not manifests; it is not evaluated here",
+    });
     return { errors, notices };
   }
   const action = readActions(spec["validationActions"], errors);
   const failurePolicy = (spec["failurePolicy"] ?? "Fail") as FailurePolicy;
-  if (failurePolicy !== "Fail" && failurePolicy !== "Ignore") errors.push({ path: ["spec", "failurePolicy"], message: "failurePolicy must be Fail or Ignore" });
-  if (spec["auditAnnotations"] !== undefined) notices.push({ path: ["spec", "auditAnnotations"], message: "auditAnnotations only write the cluster's audit log; they are not evaluated here" });
+  if (failurePolicy !== "Fail" && failurePolicy !== "Ignore")
+    errors.push({ path: ["spec", "failurePolicy"], message: "failurePolicy must be Fail or Ignore" });
+  if (spec["auditAnnotations"] !== undefined)
+    notices.push({
+      path: ["spec", "auditAnnotations"],
+      message: "auditAnnotations only write the cluster's audit log; they are not evaluated here",
+    });
 
   const base = compileVariant(spec, ["spec"], failurePolicy, errors);
   if (errors.length > 0 || !base || !action) return { errors, notices };
@@ -57,7 +88,11 @@ export function readValidatingPolicy(file: string, document: SourceDocument, roo
     const variantErrors: SpecError[] = [];
     const compiled = compileVariant(variant.spec, ["spec"], failurePolicy, variantErrors);
     if (compiled) variants.push(compiled);
-    else errors.push({ path: ["spec"], message: `the policy's auto-generated ${variant.family} variant does not compile: ${variantErrors.map((e) => e.message).join("; ")}` });
+    else
+      errors.push({
+        path: ["spec"],
+        message: `the policy's auto-generated ${variant.family} variant does not compile: ${variantErrors.map((e) => e.message).join("; ")}`,
+      });
   }
   if (errors.length > 0) return { errors, notices };
 
@@ -68,7 +103,11 @@ export function readValidatingPolicy(file: string, document: SourceDocument, roo
       if (!matchesResources(variant.match, attributes, context)) continue;
       for (const failure of variant.validator({ bindings, paths }) ?? []) {
         // Validations have no names; the policy's name is the rule, so two policies saying the same thing stay two findings.
-        violations.push({ message: failure.kind === "error" ? `policy could not be evaluated: ${failure.message}` : failure.message, path: failure.path ?? [], rule: name });
+        violations.push({
+          message: failure.kind === "error" ? `policy could not be evaluated: ${failure.message}` : failure.message,
+          path: failure.path ?? [],
+          rule: name,
+        });
       }
     }
     return violations;
@@ -90,7 +129,13 @@ export function readValidatingPolicy(file: string, document: SourceDocument, roo
 
 function compileVariant(spec: JsonObject, at: FieldPath, failurePolicy: FailurePolicy, errors: SpecError[]): Variant | undefined {
   const match = readMatchResources(spec["matchConstraints"], [...at, "matchConstraints"], errors, true);
-  const compiled = compileValidator(spec, at, { failurePolicy, library: kyvernoLibrary, clusterOnly: KYVERNO_CLUSTER_ONLY, orValueCompat: true, requireValidations: spec["auditAnnotations"] === undefined });
+  const compiled = compileValidator(spec, at, {
+    failurePolicy,
+    library: kyvernoLibrary,
+    clusterOnly: KYVERNO_CLUSTER_ONLY,
+    orValueCompat: true,
+    requireValidations: spec["auditAnnotations"] === undefined,
+  });
   if ("errors" in compiled) {
     errors.push(...compiled.errors);
     return undefined;

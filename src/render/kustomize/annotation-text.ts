@@ -13,7 +13,11 @@ import { isCollection, locatePlace, provenanceOf } from "./provenance.js";
  * `canonical`: objects a JSON 6902 patch went through, whose scalars kustomize writes in canonical
  * form from then on; `read` gives a file's text by path (the render's own reads).
  */
-export function stringifyAnnotations(objects: readonly JsonObject[], canonical: ReadonlySet<JsonObject>, read: (file: string) => string | undefined): void {
+export function stringifyAnnotations(
+  objects: readonly JsonObject[],
+  canonical: ReadonlySet<JsonObject>,
+  read: (file: string) => string | undefined,
+): void {
   const linesOf = new Map<string, string[] | undefined>();
   const lines = (file: string): string[] | undefined => {
     if (!linesOf.has(file)) linesOf.set(file, read(file)?.split(/\r?\n|\r/));

@@ -25,11 +25,17 @@ export const MERGE_TYPES: Readonly<Record<string, Readonly<Record<string, FieldS
   "admissionregistration.v1.MutatingWebhookConfiguration": { metadata: "meta.v1.ObjectMeta", webhooks: [null, ["name"]] },
   "admissionregistration.v1.MutatingWebhookConfigurationList": { items: ["admissionregistration.v1.MutatingWebhookConfiguration", null] },
   "admissionregistration.v1.ValidatingWebhookConfiguration": { metadata: "meta.v1.ObjectMeta", webhooks: [null, ["name"]] },
-  "admissionregistration.v1.ValidatingWebhookConfigurationList": { items: ["admissionregistration.v1.ValidatingWebhookConfiguration", null] },
+  "admissionregistration.v1.ValidatingWebhookConfigurationList": {
+    items: ["admissionregistration.v1.ValidatingWebhookConfiguration", null],
+  },
   "admissionregistration.v1beta1.MutatingWebhookConfiguration": { metadata: "meta.v1.ObjectMeta", webhooks: [null, ["name"]] },
-  "admissionregistration.v1beta1.MutatingWebhookConfigurationList": { items: ["admissionregistration.v1beta1.MutatingWebhookConfiguration", null] },
+  "admissionregistration.v1beta1.MutatingWebhookConfigurationList": {
+    items: ["admissionregistration.v1beta1.MutatingWebhookConfiguration", null],
+  },
   "admissionregistration.v1beta1.ValidatingWebhookConfiguration": { metadata: "meta.v1.ObjectMeta", webhooks: [null, ["name"]] },
-  "admissionregistration.v1beta1.ValidatingWebhookConfigurationList": { items: ["admissionregistration.v1beta1.ValidatingWebhookConfiguration", null] },
+  "admissionregistration.v1beta1.ValidatingWebhookConfigurationList": {
+    items: ["admissionregistration.v1beta1.ValidatingWebhookConfiguration", null],
+  },
   "apps.v1.ControllerRevision": { metadata: "meta.v1.ObjectMeta" },
   "apps.v1.ControllerRevisionList": { items: ["apps.v1.ControllerRevision", null] },
   "apps.v1.DaemonSet": { metadata: "meta.v1.ObjectMeta", spec: "apps.v1.DaemonSetSpec", status: "apps.v1.DaemonSetStatus" },
@@ -91,7 +97,12 @@ export const MERGE_TYPES: Readonly<Record<string, Readonly<Record<string, FieldS
   "core.v1.ComponentStatusList": { items: ["core.v1.ComponentStatus", null] },
   "core.v1.ConfigMap": { metadata: "meta.v1.ObjectMeta" },
   "core.v1.ConfigMapList": { items: ["core.v1.ConfigMap", null] },
-  "core.v1.Container": { env: [null, ["name"]], ports: [null, ["containerPort", "protocol"]], volumeDevices: [null, ["devicePath"]], volumeMounts: [null, ["mountPath"]] },
+  "core.v1.Container": {
+    env: [null, ["name"]],
+    ports: [null, ["containerPort", "protocol"]],
+    volumeDevices: [null, ["devicePath"]],
+    volumeMounts: [null, ["mountPath"]],
+  },
   "core.v1.Endpoints": { metadata: "meta.v1.ObjectMeta" },
   "core.v1.EndpointsList": { items: ["core.v1.Endpoints", null] },
   "core.v1.EphemeralContainer": { env: [null, ["name"]], volumeDevices: [null, ["devicePath"]], volumeMounts: [null, ["mountPath"]] },
@@ -115,12 +126,24 @@ export const MERGE_TYPES: Readonly<Record<string, Readonly<Record<string, FieldS
   "core.v1.PersistentVolumeList": { items: ["core.v1.PersistentVolume", null] },
   "core.v1.Pod": { metadata: "meta.v1.ObjectMeta", spec: "core.v1.PodSpec", status: "core.v1.PodStatus" },
   "core.v1.PodList": { items: ["core.v1.Pod", null] },
-  "core.v1.PodSpec": { containers: ["core.v1.Container", ["name"]], ephemeralContainers: ["core.v1.EphemeralContainer", ["name"]], hostAliases: [null, ["ip"]], imagePullSecrets: [null, ["name"]], initContainers: ["core.v1.Container", ["name"]], topologySpreadConstraints: [null, ["topologyKey", "whenUnsatisfiable"]], volumes: ["core.v1.Volume", ["name"]] },
+  "core.v1.PodSpec": {
+    containers: ["core.v1.Container", ["name"]],
+    ephemeralContainers: ["core.v1.EphemeralContainer", ["name"]],
+    hostAliases: [null, ["ip"]],
+    imagePullSecrets: [null, ["name"]],
+    initContainers: ["core.v1.Container", ["name"]],
+    topologySpreadConstraints: [null, ["topologyKey", "whenUnsatisfiable"]],
+    volumes: ["core.v1.Volume", ["name"]],
+  },
   "core.v1.PodStatus": { conditions: [null, ["type"]], podIPs: [null, ["ip"]] },
   "core.v1.PodTemplate": { metadata: "meta.v1.ObjectMeta", template: "core.v1.PodTemplateSpec" },
   "core.v1.PodTemplateList": { items: ["core.v1.PodTemplate", null] },
   "core.v1.PodTemplateSpec": { metadata: "meta.v1.ObjectMeta", spec: "core.v1.PodSpec" },
-  "core.v1.ReplicationController": { metadata: "meta.v1.ObjectMeta", spec: "core.v1.ReplicationControllerSpec", status: "core.v1.ReplicationControllerStatus" },
+  "core.v1.ReplicationController": {
+    metadata: "meta.v1.ObjectMeta",
+    spec: "core.v1.ReplicationControllerSpec",
+    status: "core.v1.ReplicationControllerStatus",
+  },
   "core.v1.ReplicationControllerList": { items: ["core.v1.ReplicationController", null] },
   "core.v1.ReplicationControllerSpec": { template: "core.v1.PodTemplateSpec" },
   "core.v1.ReplicationControllerStatus": { conditions: [null, ["type"]] },
@@ -150,14 +173,28 @@ export const MERGE_TYPES: Readonly<Record<string, Readonly<Record<string, FieldS
   "flowcontrol.v1beta1.PriorityLevelConfiguration": { metadata: "meta.v1.ObjectMeta" },
   "flowcontrol.v1beta1.PriorityLevelConfigurationList": { items: ["flowcontrol.v1beta1.PriorityLevelConfiguration", null] },
   "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition": { metadata: "meta.v1.ObjectMeta" },
-  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionList": { items: ["io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition", null] },
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionList": {
+    items: ["io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition", null],
+  },
   "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinition": { metadata: "meta.v1.ObjectMeta" },
-  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionList": { items: ["io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinition", null] },
-  "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService": { metadata: "meta.v1.ObjectMeta", status: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceStatus" },
-  "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceList": { items: ["io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService", null] },
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionList": {
+    items: ["io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinition", null],
+  },
+  "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService": {
+    metadata: "meta.v1.ObjectMeta",
+    status: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceStatus",
+  },
+  "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceList": {
+    items: ["io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService", null],
+  },
   "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceStatus": { conditions: [null, ["type"]] },
-  "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1beta1.APIService": { metadata: "meta.v1.ObjectMeta", status: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1beta1.APIServiceStatus" },
-  "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1beta1.APIServiceList": { items: ["io.k8s.kube-aggregator.pkg.apis.apiregistration.v1beta1.APIService", null] },
+  "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1beta1.APIService": {
+    metadata: "meta.v1.ObjectMeta",
+    status: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1beta1.APIServiceStatus",
+  },
+  "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1beta1.APIServiceList": {
+    items: ["io.k8s.kube-aggregator.pkg.apis.apiregistration.v1beta1.APIService", null],
+  },
   "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1beta1.APIServiceStatus": { conditions: [null, ["type"]] },
   "meta.v1.ObjectMeta": { finalizers: [null, []], ownerReferences: [null, ["uid"]] },
   "networking.v1.Ingress": { metadata: "meta.v1.ObjectMeta" },
@@ -222,7 +259,8 @@ export const MERGE_TYPES: Readonly<Record<string, Readonly<Record<string, FieldS
   "storage.v1beta1.StorageClass": { metadata: "meta.v1.ObjectMeta" },
   "storage.v1beta1.StorageClassList": { items: ["storage.v1beta1.StorageClass", null] },
   "storage.v1beta1.VolumeAttachment": { metadata: "meta.v1.ObjectMeta" },
-  "storage.v1beta1.VolumeAttachmentList": { items: ["storage.v1beta1.VolumeAttachment", null] },};
+  "storage.v1beta1.VolumeAttachmentList": { items: ["storage.v1beta1.VolumeAttachment", null] },
+};
 
 /** `apiVersion kind` of a built-in resource -> its type in MERGE_TYPES. */
 export const RESOURCE_TYPES: Readonly<Record<string, string>> = {
@@ -233,11 +271,15 @@ export const RESOURCE_TYPES: Readonly<Record<string, string>> = {
   "admissionregistration.k8s.io/v1beta1 MutatingWebhookConfiguration": "admissionregistration.v1beta1.MutatingWebhookConfiguration",
   "admissionregistration.k8s.io/v1beta1 MutatingWebhookConfigurationList": "admissionregistration.v1beta1.MutatingWebhookConfigurationList",
   "admissionregistration.k8s.io/v1beta1 ValidatingWebhookConfiguration": "admissionregistration.v1beta1.ValidatingWebhookConfiguration",
-  "admissionregistration.k8s.io/v1beta1 ValidatingWebhookConfigurationList": "admissionregistration.v1beta1.ValidatingWebhookConfigurationList",
+  "admissionregistration.k8s.io/v1beta1 ValidatingWebhookConfigurationList":
+    "admissionregistration.v1beta1.ValidatingWebhookConfigurationList",
   "apiextensions.k8s.io/v1 CustomResourceDefinition": "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition",
-  "apiextensions.k8s.io/v1 CustomResourceDefinitionList": "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionList",
-  "apiextensions.k8s.io/v1beta1 CustomResourceDefinition": "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinition",
-  "apiextensions.k8s.io/v1beta1 CustomResourceDefinitionList": "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionList",
+  "apiextensions.k8s.io/v1 CustomResourceDefinitionList":
+    "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionList",
+  "apiextensions.k8s.io/v1beta1 CustomResourceDefinition":
+    "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinition",
+  "apiextensions.k8s.io/v1beta1 CustomResourceDefinitionList":
+    "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionList",
   "apiregistration.k8s.io/v1 APIService": "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService",
   "apiregistration.k8s.io/v1 APIServiceList": "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceList",
   "apiregistration.k8s.io/v1beta1 APIService": "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1beta1.APIService",
@@ -389,7 +431,8 @@ export const RESOURCE_TYPES: Readonly<Record<string, string>> = {
   "v1 Service": "core.v1.Service",
   "v1 ServiceAccount": "core.v1.ServiceAccount",
   "v1 ServiceAccountList": "core.v1.ServiceAccountList",
-  "v1 ServiceList": "core.v1.ServiceList",};
+  "v1 ServiceList": "core.v1.ServiceList",
+};
 
 /**
  * `apiVersion kind` of the built-in kinds kustomize knows to be cluster-scoped (the v1.21.2 API plus the

@@ -63,7 +63,16 @@ const CONTAINER_KINDS = ["containers", "initContainers"];
 
 const METADATA_LABELS: FieldSpec[] = [
   { path: "metadata/labels", create: true },
-  ...onKinds("spec/template/metadata/labels", true, { version: "v1", kind: "ReplicationController" }, { kind: "Deployment" }, { kind: "ReplicaSet" }, { kind: "DaemonSet" }, { group: "apps", kind: "StatefulSet" }, { group: "batch", kind: "Job" }),
+  ...onKinds(
+    "spec/template/metadata/labels",
+    true,
+    { version: "v1", kind: "ReplicationController" },
+    { kind: "Deployment" },
+    { kind: "ReplicaSet" },
+    { kind: "DaemonSet" },
+    { group: "apps", kind: "StatefulSet" },
+    { group: "batch", kind: "Job" },
+  ),
   { group: "batch", kind: "CronJob", path: "spec/jobTemplate/metadata/labels", create: true },
   { group: "batch", kind: "CronJob", path: "spec/jobTemplate/spec/template/metadata/labels", create: true },
   // In kustomize v5.5 a StatefulSet's claim templates are template labels too (`labels` with
@@ -90,19 +99,29 @@ const COMMON_LABELS: FieldSpec[] = [
   { group: "batch", kind: "Job", path: "spec/selector/matchLabels", create: false },
   { group: "batch", kind: "CronJob", path: "spec/jobTemplate/spec/selector/matchLabels", create: false },
   { group: "policy", kind: "PodDisruptionBudget", path: "spec/selector/matchLabels", create: false },
-  ...["spec/podSelector/matchLabels", "spec/ingress/from/podSelector/matchLabels", "spec/egress/to/podSelector/matchLabels"].map((path) => ({
-    group: "networking.k8s.io",
-    kind: "NetworkPolicy",
-    path,
-    create: false,
-  })),
+  ...["spec/podSelector/matchLabels", "spec/ingress/from/podSelector/matchLabels", "spec/egress/to/podSelector/matchLabels"].map(
+    (path) => ({
+      group: "networking.k8s.io",
+      kind: "NetworkPolicy",
+      path,
+      create: false,
+    }),
+  ),
   ...METADATA_LABELS,
 ];
 
 const COMMON_ANNOTATIONS: FieldSpec[] = [
   { path: "metadata/annotations", create: true },
   { version: "v1", kind: "ReplicationController", path: "spec/template/metadata/annotations", create: true },
-  ...onKinds("spec/template/metadata/annotations", true, { kind: "Deployment" }, { kind: "ReplicaSet" }, { kind: "DaemonSet" }, { kind: "StatefulSet" }, { group: "batch", kind: "Job" }),
+  ...onKinds(
+    "spec/template/metadata/annotations",
+    true,
+    { kind: "Deployment" },
+    { kind: "ReplicaSet" },
+    { kind: "DaemonSet" },
+    { kind: "StatefulSet" },
+    { group: "batch", kind: "Job" },
+  ),
   { group: "batch", kind: "CronJob", path: "spec/jobTemplate/metadata/annotations", create: true },
   { group: "batch", kind: "CronJob", path: "spec/jobTemplate/spec/template/metadata/annotations", create: true },
 ];
@@ -124,7 +143,10 @@ const VAR_REFERENCE: FieldSpec[] = [
     [{ kind: "StatefulSet" }, "spec/template/spec", "spec/volumeClaimTemplates/spec/nfs/server"] as const,
   ].flatMap(([selector, podSpec, nfs]) => [
     ...CONTAINER_KINDS.flatMap((containers) =>
-      ["args", "command", "env/value", "volumeMounts/mountPath"].map((field) => ({ ...selector, path: `${podSpec}/${containers}/${field}` })),
+      ["args", "command", "env/value", "volumeMounts/mountPath"].map((field) => ({
+        ...selector,
+        path: `${podSpec}/${containers}/${field}`,
+      })),
     ),
     { ...selector, path: nfs },
   ]),
@@ -139,7 +161,12 @@ const VAR_REFERENCE: FieldSpec[] = [
   { path: "metadata/annotations" },
 ];
 
-function configMapOrSecretReferences(refField: "configMapKeyRef" | "secretKeyRef", fromField: "configMapRef" | "secretRef", volume: string, projected: string): FieldSpec[] {
+function configMapOrSecretReferences(
+  refField: "configMapKeyRef" | "secretKeyRef",
+  fromField: "configMapRef" | "secretRef",
+  volume: string,
+  projected: string,
+): FieldSpec[] {
   return inPodSpecs(
     POD_SPEC,
     volume,
@@ -157,7 +184,12 @@ const NAME_REFERENCE: NameReference[] = [
     kind: "ConfigMap",
     version: "v1",
     fieldSpecs: [
-      ...configMapOrSecretReferences("configMapKeyRef", "configMapRef", "volumes/configMap/name", "volumes/projected/sources/configMap/name"),
+      ...configMapOrSecretReferences(
+        "configMapKeyRef",
+        "configMapRef",
+        "volumes/configMap/name",
+        "volumes/projected/sources/configMap/name",
+      ),
       { kind: "Node", path: "spec/configSource/configMap" },
       { kind: "Role", path: "rules/resourceNames" },
       { kind: "ClusterRole", path: "rules/resourceNames" },
@@ -175,10 +207,18 @@ const NAME_REFERENCE: NameReference[] = [
       { kind: "Ingress", path: "metadata/annotations/nginx.ingress.kubernetes.io\\/auth-secret" },
       { kind: "Ingress", path: "metadata/annotations/nginx.ingress.kubernetes.io\\/auth-tls-secret" },
       { kind: "ServiceAccount", path: "imagePullSecrets/name" },
-      ...["secretName", "adminSecretName", "userSecretName", "secretRef"].map((field) => ({ kind: "StorageClass", path: `parameters/${field}` })),
+      ...["secretName", "adminSecretName", "userSecretName", "secretRef"].map((field) => ({
+        kind: "StorageClass",
+        path: `parameters/${field}`,
+      })),
       { kind: "Role", path: "rules/resourceNames" },
       { kind: "ClusterRole", path: "rules/resourceNames" },
-      { kind: "Service", group: "serving.knative.dev", version: "v1", path: "spec/template/spec/containers/env/valueFrom/secretKeyRef/name" },
+      {
+        kind: "Service",
+        group: "serving.knative.dev",
+        version: "v1",
+        path: "spec/template/spec/containers/env/valueFrom/secretKeyRef/name",
+      },
       { kind: "PersistentVolume", path: "spec/azureFile/secretName" },
     ],
   },
@@ -196,7 +236,11 @@ const NAME_REFERENCE: NameReference[] = [
       { kind: "MutatingWebhookConfiguration", group: "admissionregistration.k8s.io", path: "webhooks/clientConfig/service" },
     ],
   },
-  { kind: "Role", group: "rbac.authorization.k8s.io", fieldSpecs: [{ kind: "RoleBinding", group: "rbac.authorization.k8s.io", path: "roleRef/name" }] },
+  {
+    kind: "Role",
+    group: "rbac.authorization.k8s.io",
+    fieldSpecs: [{ kind: "RoleBinding", group: "rbac.authorization.k8s.io", path: "roleRef/name" }],
+  },
   {
     kind: "ClusterRole",
     group: "rbac.authorization.k8s.io",
@@ -248,7 +292,11 @@ const IMAGES: FieldSpec[] = ["spec", "spec/template/spec"].flatMap((podSpec) => 
   { path: `${podSpec}/volumes[]/image/reference`, create: true },
 ]);
 
-const REPLICAS: FieldSpec[] = ["Deployment", "ReplicationController", "ReplicaSet", "StatefulSet"].map((kind) => ({ kind, path: "spec/replicas", create: true }));
+const REPLICAS: FieldSpec[] = ["Deployment", "ReplicationController", "ReplicaSet", "StatefulSet"].map((kind) => ({
+  kind,
+  path: "spec/replicas",
+  create: true,
+}));
 
 export function defaultTransformerConfig(): TransformerConfig {
   return {

@@ -19,7 +19,9 @@ export function splitDottedPath(path: string): string[] {
     } else current += char;
   }
   segments.push(current);
-  return segments.filter((segment) => segment !== "").map((segment) => (segment.startsWith("[") && segment.endsWith("]") && !segment.includes("=") ? segment.slice(1, -1) : segment));
+  return segments
+    .filter((segment) => segment !== "")
+    .map((segment) => (segment.startsWith("[") && segment.endsWith("]") && !segment.includes("=") ? segment.slice(1, -1) : segment));
 }
 
 function textOf(value: JsonValue | undefined): string {

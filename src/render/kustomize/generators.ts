@@ -94,7 +94,12 @@ function envPairs(text: string, place: Place, feature: string): [string, string]
     if (line === "" || line.startsWith("#")) continue;
     const equals = line.indexOf("=");
     const key = equals === -1 ? line : line.slice(0, equals);
-    if (!KEY_PATTERN.test(key)) throw errorAt(place, feature, `invalid key '${key}' in env file: a valid key must consist of alphanumeric characters, '-', '_' or '.'`);
+    if (!KEY_PATTERN.test(key))
+      throw errorAt(
+        place,
+        feature,
+        `invalid key '${key}' in env file: a valid key must consist of alphanumeric characters, '-', '_' or '.'`,
+      );
     pairs.push([key, equals === -1 ? "" : line.slice(equals + 1)]);
   }
   return pairs;
@@ -168,7 +173,12 @@ export function generate(
 
 /** Go's encoding/json escapes <, > and & in strings; the hash is over that encoding. */
 function goJson(value: JsonValue): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/&/g, "\\u0026").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/>/g, "\\u003e")
+    .replace(/&/g, "\\u0026")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 function sortedJson(value: JsonValue): JsonValue {
@@ -199,5 +209,9 @@ export function contentHash(object: JsonObject): string {
     encoded = { kind: "Secret", type: field(object.type), name: "", data: field(object.data) };
     if (isCollection(object.stringData) && !Array.isArray(object.stringData)) encoded.stringData = object.stringData;
   } else encoded = object;
-  return encodeHash(createHash("sha256").update(goJson(sortedJson(encoded))).digest("hex"));
+  return encodeHash(
+    createHash("sha256")
+      .update(goJson(sortedJson(encoded)))
+      .digest("hex"),
+  );
 }

@@ -88,7 +88,8 @@ function walkContainers(node: JsonValue, rule: ImageRule, place: Place): void {
     walkContainers(value, rule, place);
     if ((key === "containers" || key === "initContainers") && Array.isArray(value)) {
       for (const container of value) {
-        if (isCollection(container) && !Array.isArray(container) && container.image !== undefined) updateField(container, "image", container.image, rule, place);
+        if (isCollection(container) && !Array.isArray(container) && container.image !== undefined)
+          updateField(container, "image", container.image, rule, place);
       }
     }
   }
@@ -102,7 +103,14 @@ export function applyImage(resources: readonly Resource[], rule: ImageRule, spec
   for (const resource of resources) {
     if (resource.kind === "CustomResourceDefinition") continue;
     for (const spec of specs) {
-      visitFieldSpec(resource.object, resource.gvk(), { ...spec, create: false }, (parent, key, value) => updateField(parent, key, value, rule, place), undefined, place);
+      visitFieldSpec(
+        resource.object,
+        resource.gvk(),
+        { ...spec, create: false },
+        (parent, key, value) => updateField(parent, key, value, rule, place),
+        undefined,
+        place,
+      );
     }
   }
 }

@@ -96,7 +96,8 @@ function addAt(slot: Slot, value: JsonValue, pointer: string, place: Place | und
 function deepEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
   if (a === b) return true;
   if (!isCollection(a) || !isCollection(b) || Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) return a.length === (b as JsonValue[]).length && a.every((item, index) => deepEqual(item, (b as JsonValue[])[index]));
+  if (Array.isArray(a))
+    return a.length === (b as JsonValue[]).length && a.every((item, index) => deepEqual(item, (b as JsonValue[])[index]));
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((key) => deepEqual(a[key], (b as JsonObject)[key]));
 }

@@ -72,7 +72,9 @@ export function findKustomizationFile(fs: RenderFileSystem, directory: string): 
 }
 
 export function readKustomization(fs: RenderFileSystem, directory: string, referencedFrom?: Place): Kustomization {
-  const present = KUSTOMIZATION_FILE_NAMES.map((name) => joinPath(directory, name) as string).filter((path) => fs.contentOf(path) !== undefined);
+  const present = KUSTOMIZATION_FILE_NAMES.map((name) => joinPath(directory, name) as string).filter(
+    (path) => fs.contentOf(path) !== undefined,
+  );
   const where = directory === "" ? "the repository root" : `'${directory}'`;
   if (present.length === 0) {
     const message = `unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory ${where}`;
@@ -80,18 +82,29 @@ export function readKustomization(fs: RenderFileSystem, directory: string, refer
     throw new KustomizeError(directory, 1, 1, "kustomization", message);
   }
   if (present.length > 1) {
-    throw new KustomizeError(present[0] as string, 1, 1, "kustomization", `found multiple kustomization files in ${where}: ${present.join(", ")}`);
+    throw new KustomizeError(
+      present[0] as string,
+      1,
+      1,
+      "kustomization",
+      `found multiple kustomization files in ${where}: ${present.join(", ")}`,
+    );
   }
   const file = present[0] as string;
   const parsed = parseDocuments(file, fs.contentOf(file) as Uint8Array | string);
   const problem = parsed.errors[0];
   if (problem) throw new KustomizeError(file, problem.line, problem.column, "kustomization", `invalid Kustomization: ${problem.message}`);
   const document = parsed.documents.find((candidate) => candidate.value !== null);
-  const source: SourceFile = { file, locate: document?.locate ?? (() => ({ line: 1, column: 1, endLine: 1, endColumn: 1 })), ...(document ? { document: document.index } : {}) };
+  const source: SourceFile = {
+    file,
+    locate: document?.locate ?? (() => ({ line: 1, column: 1, endLine: 1, endColumn: 1 })),
+    ...(document ? { document: document.index } : {}),
+  };
   const top: Place = { source, path: [] };
   if (!document) throw errorAt(top, "kustomization", "kustomization.yaml is empty");
   const written = document.value;
-  if (!isCollection(written) || Array.isArray(written)) throw errorAt(top, "kustomization", "invalid Kustomization: the file must hold a mapping");
+  if (!isCollection(written) || Array.isArray(written))
+    throw errorAt(top, "kustomization", "invalid Kustomization: the file must hold a mapping");
   const value: JsonObject = {};
   const writtenKeys: Record<string, string> = {};
   for (const key of Object.keys(written)) {
@@ -109,7 +122,11 @@ export function readKustomization(fs: RenderFileSystem, directory: string, refer
   const isComponent = kind === "Component";
   const requiredVersion = isComponent ? "kustomize.config.k8s.io/v1alpha1" : "kustomize.config.k8s.io/v1beta1";
   if (apiVersion !== "" && apiVersion !== requiredVersion) {
-    throw errorAt(placeAt(top, "apiVersion"), "apiVersion", `apiVersion for ${isComponent ? "Component" : "Kustomization"} should be ${requiredVersion}`);
+    throw errorAt(
+      placeAt(top, "apiVersion"),
+      "apiVersion",
+      `apiVersion for ${isComponent ? "Component" : "Kustomization"} should be ${requiredVersion}`,
+    );
   }
   if (Object.keys(value).every((key) => key === "apiVersion" || key === "kind" || isEmptyValue(value[key]))) {
     throw errorAt(top, "kustomization", "kustomization.yaml is empty");

@@ -26,7 +26,12 @@ const strings = list("string");
 const GVK = { group: "string", version: "string", kind: "string" } as const;
 const RES_ID = { ...GVK, name: "string", namespace: "string" } as const;
 const SELECTOR = struct("Selector", { ...RES_ID, annotationSelector: "string", labelSelector: "string" });
-const GENERATOR_OPTIONS = struct("GeneratorOptions", { labels: stringMap, annotations: stringMap, disableNameSuffixHash: "bool", immutable: "bool" });
+const GENERATOR_OPTIONS = struct("GeneratorOptions", {
+  labels: stringMap,
+  annotations: stringMap,
+  disableNameSuffixHash: "bool",
+  immutable: "bool",
+});
 const GENERATOR_ARGS = {
   namespace: "string",
   name: "string",
@@ -79,7 +84,10 @@ const KUSTOMIZATION = struct("Kustomization", {
       fieldref: struct("FieldSelector", { fieldPath: "string" }),
     }),
   ),
-  sortOptions: struct("SortOptions", { order: "string", legacySortOptions: struct("LegacySortOptions", { orderFirst: strings, orderLast: strings }) }),
+  sortOptions: struct("SortOptions", {
+    order: "string",
+    legacySortOptions: struct("LegacySortOptions", { orderFirst: strings, orderLast: strings }),
+  }),
   resources: strings,
   components: strings,
   crds: strings,
@@ -120,8 +128,15 @@ function check(value: JsonValue, type: FieldType, place: Place, goPath: string):
   // JSON null decodes to the zero value of any Go type.
   if (value === null || type === "any") return;
   const mismatch = (): never => {
-    const hint = typeof value === "boolean" || typeof value === "number" ? ` (YAML reads this as a ${typeof value}: quote it if you meant a string)` : "";
-    throw errorAt(place, "kustomization", `invalid Kustomization: cannot unmarshal ${jsonKind(value)} into Go struct field ${goPath} of type ${goType(type)}${type === "string" ? hint : ""}`);
+    const hint =
+      typeof value === "boolean" || typeof value === "number"
+        ? ` (YAML reads this as a ${typeof value}: quote it if you meant a string)`
+        : "";
+    throw errorAt(
+      place,
+      "kustomization",
+      `invalid Kustomization: cannot unmarshal ${jsonKind(value)} into Go struct field ${goPath} of type ${goType(type)}${type === "string" ? hint : ""}`,
+    );
   };
   if (type === "string") {
     if (typeof value !== "string") mismatch();
@@ -148,7 +163,8 @@ function check(value: JsonValue, type: FieldType, place: Place, goPath: string):
   for (const [key, item] of Object.entries(value)) {
     // Go's JSON decoding matches field names case-insensitively.
     const name = key in type.fields ? key : Object.keys(type.fields).find((field) => field.toLowerCase() === key.toLowerCase());
-    if (name === undefined) throw errorAt(placeAt(place, key), "kustomization", `invalid Kustomization: unknown field "${key}" in ${type.struct}`);
+    if (name === undefined)
+      throw errorAt(placeAt(place, key), "kustomization", `invalid Kustomization: unknown field "${key}" in ${type.struct}`);
     check(item as JsonValue, type.fields[name] as FieldType, placeAt(place, key), `${type.struct}.${name}`);
   }
 }

@@ -7,7 +7,13 @@ import { visitFieldSpec, type FieldSpec } from "./field-spec.js";
 import { isCollection, setField, tagNew, type Place } from "./provenance.js";
 import type { Resource } from "./resource.js";
 
-export function applyPairs(resources: readonly Resource[], pairs: Record<string, string>, specs: readonly FieldSpec[], place: Place, pairPlace: (key: string) => Place): void {
+export function applyPairs(
+  resources: readonly Resource[],
+  pairs: Record<string, string>,
+  specs: readonly FieldSpec[],
+  place: Place,
+  pairPlace: (key: string) => Place,
+): void {
   if (Object.keys(pairs).length === 0) return;
   for (const resource of resources) {
     const gvk = resource.gvk();
@@ -22,7 +28,8 @@ export function applyPairs(resources: readonly Resource[], pairs: Record<string,
             map = tagNew({}, place);
             (parent as JsonObject)[key as string] = map;
           }
-          if (!isCollection(map) || Array.isArray(map)) throw new Error(`labels/annotations field '${spec.path}' of ${gvk.kind} is not a mapping`);
+          if (!isCollection(map) || Array.isArray(map))
+            throw new Error(`labels/annotations field '${spec.path}' of ${gvk.kind} is not a mapping`);
           for (const [name, text] of Object.entries(pairs)) setField(map, name, text, pairPlace(name));
         },
         "map",

@@ -8,9 +8,19 @@ import { setField, type Place } from "./provenance.js";
 import type { Resource } from "./resource.js";
 import { gvkSelected } from "./resource-id.js";
 
-const NEVER_RENAMED = [{ kind: "CustomResourceDefinition" }, { group: "apiregistration.k8s.io", kind: "APIService" }, { kind: "Namespace" }];
+const NEVER_RENAMED = [
+  { kind: "CustomResourceDefinition" },
+  { group: "apiregistration.k8s.io", kind: "APIService" },
+  { kind: "Namespace" },
+];
 
-export function applyNameAffix(resources: readonly Resource[], affix: string, position: "prefix" | "suffix", specs: readonly FieldSpec[], place: Place): void {
+export function applyNameAffix(
+  resources: readonly Resource[],
+  affix: string,
+  position: "prefix" | "suffix",
+  specs: readonly FieldSpec[],
+  place: Place,
+): void {
   for (const resource of resources) {
     const original = resource.originalId();
     if (NEVER_RENAMED.some((selector) => gvkSelected(original, selector))) continue;

@@ -82,7 +82,9 @@ function selectReferral(
   if (found.length === 1) return found[0];
   if (found.length === 0) return undefined;
   if (identical(found)) return found[0];
-  throw new NameReferenceError(`found multiple possible referrals: ${found.map((candidate) => `${candidate.kind} ${candidate.name}`).join(", ")}`);
+  throw new NameReferenceError(
+    `found multiple possible referrals: ${found.map((candidate) => `${candidate.kind} ${candidate.name}`).join(", ")}`,
+  );
 }
 
 export function fixNameReferences(resources: readonly Resource[], references: readonly NameReference[]): void {
@@ -103,21 +105,25 @@ export function fixNameReferences(resources: readonly Resource[], references: re
     for (const { spec, target } of list) {
       const setScalar = (parent: JsonObject | JsonValue[], key: string | number, value: JsonValue): void => {
         if (typeof value !== "string") return;
-        const referral = selectReferral(referrer, value, candidates, target, spec.path, (found) => found.every((item) => item.name === found[0]?.name));
+        const referral = selectReferral(referrer, value, candidates, target, spec.path, (found) =>
+          found.every((item) => item.name === found[0]?.name),
+        );
         if (!referral || referral.name === value) return;
         (parent as Record<string | number, JsonValue>)[key] = referral.name;
         const place = provenanceOf(parent as JsonValue, [key]);
         if (place) markField(parent, key, place);
       };
       const setMapping = (node: JsonObject): void => {
-        if (!("name" in node)) throw new NameReferenceError(`path config error; no 'name' field in node of ${referrer.kind} ${referrer.name}`);
+        if (!("name" in node))
+          throw new NameReferenceError(`path config error; no 'name' field in node of ${referrer.kind} ${referrer.name}`);
         const name = node.name;
         if (typeof name !== "string") return;
         let pool = candidates;
         if (typeof node.namespace === "string") {
           const namespace = node.namespace;
           const byOriginal = candidates.filter((candidate) => effectiveNamespace(candidate.originalId()) === namespace);
-          pool = byOriginal.length > 0 ? byOriginal : candidates.filter((candidate) => effectiveNamespace(candidate.currentId()) === namespace);
+          pool =
+            byOriginal.length > 0 ? byOriginal : candidates.filter((candidate) => effectiveNamespace(candidate.currentId()) === namespace);
         }
         const referral = selectReferral(referrer, name, pool, target, spec.path, (found) =>
           found.every((item) => item.name === found[0]?.name && item.namespace === found[0]?.namespace),

@@ -38,13 +38,18 @@ export function applyNamespace(
       }
       setField(metadata as JsonObject, "namespace", namespace, place);
     }
-    let applicable = specs.filter((spec) => spec.path !== "metadata/namespace" && (resource.apiVersion === "v1" || spec.path !== "metadata/name"));
+    let applicable = specs.filter(
+      (spec) => spec.path !== "metadata/namespace" && (resource.apiVersion === "v1" || spec.path !== "metadata/name"),
+    );
     if (gvk.kind === "RoleBinding" || gvk.kind === "ClusterRoleBinding") {
-      applicable = applicable.filter((spec) => !(spec.path === "subjects/namespace" && (spec.kind === "RoleBinding" || spec.kind === "ClusterRoleBinding")));
+      applicable = applicable.filter(
+        (spec) => !(spec.path === "subjects/namespace" && (spec.kind === "RoleBinding" || spec.kind === "ClusterRoleBinding")),
+      );
       const subjects = object.subjects;
       if (Array.isArray(subjects)) {
         for (const subject of subjects) {
-          if (isCollection(subject) && !Array.isArray(subject) && subject.name === "default") setField(subject, "namespace", namespace, place);
+          if (isCollection(subject) && !Array.isArray(subject) && subject.name === "default")
+            setField(subject, "namespace", namespace, place);
         }
       }
     }

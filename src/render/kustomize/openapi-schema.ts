@@ -49,7 +49,8 @@ export function readOpenApiSchema(document: JsonValue): MergeSchema {
   const refName = (schema: JsonObject): string | undefined => {
     const ref = schema.$ref;
     if (typeof ref !== "string") return undefined;
-    if (!ref.startsWith(DEFINITION_REF)) throw new OpenApiSchemaError(`invalid schema file: unsupported $ref '${ref}' (only ${DEFINITION_REF}...)`);
+    if (!ref.startsWith(DEFINITION_REF))
+      throw new OpenApiSchemaError(`invalid schema file: unsupported $ref '${ref}' (only ${DEFINITION_REF}...)`);
     return ref.slice(DEFINITION_REF.length);
   };
 

@@ -25,7 +25,10 @@ const firstLine: SourceRange = { line: 1, column: 1, endLine: 1, endColumn: 1 };
 function sameContent(a: Uint8Array | string, b: Uint8Array | string): boolean {
   if (a === b) return true;
   if (typeof a === "string" || typeof b === "string") return false;
-  return a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  return (
+    a.byteLength === b.byteLength &&
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+  );
 }
 
 function hasNull(value: JsonValue): boolean {

@@ -23,7 +23,8 @@ export function classifyPatch(documents: readonly JsonValue[], place: Place): Pa
     return { kind: "json", operations: readOperations(present[0], placeOf(present[0]) ?? place) };
   }
   for (const document of present) {
-    if (!isCollection(document) || Array.isArray(document)) throw new PatchError("unable to parse SM or JSON patch: a document is neither a mapping nor a list of operations");
+    if (!isCollection(document) || Array.isArray(document))
+      throw new PatchError("unable to parse SM or JSON patch: a document is neither a mapping nor a list of operations");
   }
   return { kind: "strategic", documents: present as JsonObject[] };
 }
@@ -80,7 +81,8 @@ export function applyPatch(resources: Resource[], patch: ParsedPatch, target: Se
     return;
   }
   if (target) {
-    if (patch.documents.length > 1) throw new PatchError("Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field");
+    if (patch.documents.length > 1)
+      throw new PatchError("Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field");
     const document = patch.documents[0];
     if (!document) return;
     for (const resource of selectResources(resources, target)) {
@@ -93,7 +95,9 @@ export function applyPatch(resources: Resource[], patch: ParsedPatch, target: Se
     const matches = resources.filter((resource) => resource.allIds().some((candidate) => sameId(candidate, id)));
     if (matches.length !== 1) {
       const problem = matches.length === 0 ? "no matches" : "multiple matches";
-      throw new PatchError(`no resource matches strategic merge patch "${idString(id)}": ${problem} for Id ${idString(id)}; failed to find unique target for patch ${idString(id)}`);
+      throw new PatchError(
+        `no resource matches strategic merge patch "${idString(id)}": ${problem} for Id ${idString(id)}; failed to find unique target for patch ${idString(id)}`,
+      );
     }
     const resource = matches[0] as Resource;
     if (!patchResource(resource, document, options)) resources.splice(resources.indexOf(resource), 1);

@@ -125,7 +125,10 @@ export function markBareNulls(value: JsonValue, source: SourceFile, lines: reado
     const item = value[key] as JsonValue;
     if (item === null) {
       const range = source.locate([...path, key]);
-      const written = (lines[range.line - 1] ?? "").slice(range.column - 1).replace(/\s+#.*$/, "").trimEnd();
+      const written = (lines[range.line - 1] ?? "")
+        .slice(range.column - 1)
+        .replace(/\s+#.*$/, "")
+        .trimEnd();
       if (range.endLine === range.line && written.endsWith(":")) {
         const tag = tags.get(value);
         if (tag) (tag.bareNulls ??= new Set()).add(key);

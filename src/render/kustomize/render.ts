@@ -55,7 +55,6 @@ interface Accumulator {
   vars: VarDefinition[];
 }
 
-
 const UNSUPPORTED: Record<string, string> = {
   helmCharts: "Helm charts are not rendered (kustomize needs --enable-helm and a Helm binary)",
   helmChartInflationGenerator: "Helm charts are not rendered (kustomize needs --enable-helm and a Helm binary)",
@@ -64,7 +63,8 @@ const UNSUPPORTED: Record<string, string> = {
   validators: "validators are KRM functions, which are not run",
 };
 
-const REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|(?:github|gitlab|bitbucket)\.(?:com|org)\/)|\?ref=|^[\w.-]+\.[a-z]{2,}\/[^/]+\/[^/]+(?:\.git)?\/\//i;
+const REMOTE =
+  /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|(?:github|gitlab|bitbucket)\.(?:com|org)\/)|\?ref=|^[\w.-]+\.[a-z]{2,}\/[^/]+\/[^/]+(?:\.git)?\/\//i;
 
 export function isRemoteReference(reference: string): boolean {
   return REMOTE.test(reference);
@@ -192,7 +192,8 @@ class Target {
       if (message && value !== null && !(Array.isArray(value) && value.length === 0)) throw errorAt(placeAt(this.top, key), key, message);
     }
     for (const key of ["buildMetadata"]) {
-      if (Array.isArray(k[key]) && (k[key] as JsonValue[]).length > 0) throw errorAt(placeAt(this.top, key), key, "`buildMetadata` (origin/transformer annotations) is not supported");
+      if (Array.isArray(k[key]) && (k[key] as JsonValue[]).length > 0)
+        throw errorAt(placeAt(this.top, key), key, "`buildMetadata` (origin/transformer annotations) is not supported");
     }
     this.applyOpenApi();
     const resources = [...list(this.kustomization, "resources", this.top), ...list(this.kustomization, "bases", this.top)];
@@ -201,7 +202,9 @@ class Target {
       if (typeof value !== "string") throw errorAt(place, "configurations", "must be a path");
       const path = this.resolveFile(value, place, "configurations");
       const parsed = this.renderer.parse(path, "configurations", place);
-      return parsed.documents.filter((document) => document !== null).map((document) => parseTransformerConfig(document, { source: parsed.source, path: [] }));
+      return parsed.documents
+        .filter((document) => document !== null)
+        .map((document) => parseTransformerConfig(document, { source: parsed.source, path: [] }));
     });
     const own = configs.flat();
     if (own.length > 0) acc.config = at(this.top, "configurations", () => mergeTransformerConfigs(acc.config, withDefaults(own)));
@@ -210,7 +213,8 @@ class Target {
       if (typeof entry.value !== "string") throw errorAt(entry.place, "components", "must be a path");
       if (isRemoteReference(entry.value)) throw errorAt(entry.place, "components", `remote component '${entry.value}' is not fetched`);
       const directory = joinPath(this.directory, entry.value);
-      if (directory === undefined || !this.renderer.fs.isDirectory(directory)) throw errorAt(entry.place, "components", `component '${entry.value}' is not a directory`);
+      if (directory === undefined || !this.renderer.fs.isDirectory(directory))
+        throw errorAt(entry.place, "components", `component '${entry.value}' is not a directory`);
       const component = this.child(directory, entry.place, true);
       acc = component.accumulate(acc);
     }
@@ -251,7 +255,11 @@ class Target {
       return;
     }
     if (version !== BUILTIN_OPENAPI_VERSION) {
-      throw errorAt(placeAt(place, "version"), "openapi", `the specified OpenAPI version is not built in: kustomize v5.5 embeds only ${BUILTIN_OPENAPI_VERSION}`);
+      throw errorAt(
+        placeAt(place, "version"),
+        "openapi",
+        `the specified OpenAPI version is not built in: kustomize v5.5 embeds only ${BUILTIN_OPENAPI_VERSION}`,
+      );
     }
     this.renderer.mergeSchema = BUILTIN_MERGE_SCHEMA;
     this.renderer.schemaSet = true;
@@ -264,13 +272,22 @@ class Target {
 
   private child(directory: string, place: Place, isComponent: boolean): Target {
     if (this.visiting.some((visited) => isWithin(visited, directory))) {
-      throw errorAt(place, isComponent ? "components" : "resources", `cycle detected: '${directory || "."}' contains a kustomization being rendered`);
+      throw errorAt(
+        place,
+        isComponent ? "components" : "resources",
+        `cycle detected: '${directory || "."}' contains a kustomization being rendered`,
+      );
     }
     const kustomization = this.renderer.readKustomization(directory, place);
     if (isComponent && !kustomization.isComponent) {
-      throw errorAt(place, "components", `expected kind 'Component' for path '${directory}' but got '${String(kustomization.value.kind ?? "Kustomization")}'`);
+      throw errorAt(
+        place,
+        "components",
+        `expected kind 'Component' for path '${directory}' but got '${String(kustomization.value.kind ?? "Kustomization")}'`,
+      );
     }
-    if (!isComponent && kustomization.isComponent) throw errorAt(place, "resources", `expected kind != 'Component' for path '${directory}'`);
+    if (!isComponent && kustomization.isComponent)
+      throw errorAt(place, "resources", `expected kind != 'Component' for path '${directory}'`);
     return new Target(this.renderer, kustomization, [...this.visiting, directory]);
   }
 
@@ -279,7 +296,11 @@ class Target {
     const path = joinPath(this.directory, reference);
     if (path !== undefined && this.renderer.read(path) !== undefined) {
       if (this.renderer.options.loadRestrictor !== "none" && !isWithin(path, this.directory)) {
-        throw errorAt(place, feature, `security; file '${path}' is not in or below '${this.directory || "."}' (kustomize's load restrictor)`);
+        throw errorAt(
+          place,
+          feature,
+          `security; file '${path}' is not in or below '${this.directory || "."}' (kustomize's load restrictor)`,
+        );
       }
       this.appendAll(acc.resources, this.loadResources(path, place, feature), place, feature);
       return;
@@ -289,12 +310,14 @@ class Target {
       this.appendAll(acc.resources, sub.resources, place, feature);
       acc.config = at(place, "configurations", () => mergeTransformerConfigs(acc.config, sub.config));
       for (const variable of sub.vars) {
-        if (acc.vars.some((existing) => existing.name === variable.name)) throw errorAt(place, "vars", `var '${variable.name}' already encountered`);
+        if (acc.vars.some((existing) => existing.name === variable.name))
+          throw errorAt(place, "vars", `var '${variable.name}' already encountered`);
         acc.vars.push(variable);
       }
       return;
     }
-    if (isRemoteReference(reference)) throw errorAt(place, feature, `remote resource '${reference}' is not fetched: only files in the repository are rendered`);
+    if (isRemoteReference(reference))
+      throw errorAt(place, feature, `remote resource '${reference}' is not fetched: only files in the repository are rendered`);
     throw errorAt(place, feature, `'${reference}' is neither a file nor a directory${path === undefined ? " of the repository" : ""}`);
   }
 
@@ -341,7 +364,11 @@ class Target {
   }
 
   private generatorContext(): GeneratorContext {
-    return { fs: { contentOf: (path) => this.renderer.read(path), isDirectory: (path) => this.renderer.fs.isDirectory(path) }, resolveFile: (reference, place, feature) => this.resolveFile(reference, place, feature), kustomizationFile: this.kustomization.file };
+    return {
+      fs: { contentOf: (path) => this.renderer.read(path), isDirectory: (path) => this.renderer.fs.isDirectory(path) },
+      resolveFile: (reference, place, feature) => this.resolveFile(reference, place, feature),
+      kustomizationFile: this.kustomization.file,
+    };
   }
 
   private runGenerators(acc: Accumulator): void {
@@ -369,9 +396,18 @@ class Target {
       const metadata = asObject(config.metadata) ?? {};
       const entry: JsonObject = { ...config, name: metadata.name ?? config.name ?? "" };
       if (typeof metadata.namespace === "string") entry.namespace = metadata.namespace;
-      return [{ resource: generate(kind === "ConfigMapGenerator" ? "ConfigMap" : "Secret", entry, place, undefined, this.generatorContext()), place }];
+      return [
+        {
+          resource: generate(kind === "ConfigMapGenerator" ? "ConfigMap" : "Secret", entry, place, undefined, this.generatorContext()),
+          place,
+        },
+      ];
     }
-    throw errorAt(place, "generators", `generator '${String(config.apiVersion)}/${String(kind)}' is a plugin (KRM function or exec), which is not run`);
+    throw errorAt(
+      place,
+      "generators",
+      `generator '${String(config.apiVersion)}/${String(kind)}' is a plugin (KRM function or exec), which is not run`,
+    );
   }
 
   /** Plugin configuration objects named by a `transformers:`/`generators:` entry (inline, a file, or a kustomization). */
@@ -381,7 +417,10 @@ class Target {
     let objects: { object: JsonObject; place: Place }[];
     if (path !== undefined && this.renderer.read(path) !== undefined) {
       const file = this.resolveFile(reference, place, feature);
-      objects = this.loadResources(file, place, feature).map((resource) => ({ object: resource.object, place: { source: this.renderer.parse(file, feature, place).source, path: [] } }));
+      objects = this.loadResources(file, place, feature).map((resource) => ({
+        object: resource.object,
+        place: { source: this.renderer.parse(file, feature, place).source, path: [] },
+      }));
     } else if (path !== undefined && this.renderer.fs.isDirectory(path)) {
       const sub = this.child(path, place, false).accumulate({ resources: [], config: withDefaults([]), vars: [] });
       objects = finish(sub).map((object) => ({ object, place }));
@@ -393,7 +432,11 @@ class Target {
     else throw errorAt(place, feature, `'${reference}' is neither a file nor a directory`);
     for (const { object, place: where } of objects) {
       if (object.apiVersion !== "builtin") {
-        throw errorAt(where, feature, `'${String(object.apiVersion)}/${String(object.kind)}' is a plugin (KRM function or exec), which is not run; only kustomize's built-in transformers and generators are`);
+        throw errorAt(
+          where,
+          feature,
+          `'${String(object.apiVersion)}/${String(object.kind)}' is a plugin (KRM function or exec), which is not run; only kustomize's built-in transformers and generators are`,
+        );
       }
     }
     return objects;
@@ -402,7 +445,8 @@ class Target {
   private readPatch(entry: JsonObject, place: Place, feature: string): ParsedPatch {
     const path = entry.path;
     const inline = entry.patch;
-    if (typeof path === "string" && path !== "" && typeof inline === "string" && inline.trim() !== "") throw errorAt(place, feature, "patch and path can't be set at the same time");
+    if (typeof path === "string" && path !== "" && typeof inline === "string" && inline.trim() !== "")
+      throw errorAt(place, feature, "patch and path can't be set at the same time");
     // kustomize reads a JSON 6902 patch with sigs.k8s.io/yaml (`yes` is true there), a strategic merge
     // patch as kyaml nodes (`yes` stays a string): read as the latter, and again if it is the former.
     const read = (dialect: ScalarDialect): JsonValue[] => {
@@ -414,7 +458,12 @@ class Target {
       throw errorAt(place, feature, "must specify one of patch and path");
     };
     // Text that starts with `[` is decoded by kustomize as JSON as it is, not as YAML: `[{op: add}]` is refused.
-    const text = typeof path === "string" && path !== "" ? this.renderer.read(this.resolveFile(path, placeAt(place, "path"), feature)) : typeof inline === "string" ? inline.trim() : undefined;
+    const text =
+      typeof path === "string" && path !== ""
+        ? this.renderer.read(this.resolveFile(path, placeAt(place, "path"), feature))
+        : typeof inline === "string"
+          ? inline.trim()
+          : undefined;
     const raw = text === undefined ? "" : typeof text === "string" ? text : Buffer.from(text).toString("utf8");
     if (raw.startsWith("[")) {
       try {
@@ -440,7 +489,8 @@ class Target {
       const file = joinPath(this.directory, value);
       const documents =
         file !== undefined && this.renderer.read(file) !== undefined
-          ? this.renderer.parse(this.resolveFile(value, entry.place, "patchesStrategicMerge"), "patchesStrategicMerge", entry.place).documents
+          ? this.renderer.parse(this.resolveFile(value, entry.place, "patchesStrategicMerge"), "patchesStrategicMerge", entry.place)
+              .documents
           : value.includes("\n") || value.includes(":")
             ? parseInline(value, entry.place, "patchesStrategicMerge")
             : (() => {
@@ -471,13 +521,20 @@ class Target {
       ["nameSuffix", "suffix", config.nameSuffix],
     ] as const) {
       const value = k[key];
-      if (typeof value === "string" && value !== "") at(placeAt(top, key), key, () => applyNameAffix(resources, value, position, specs, placeAt(top, key)));
+      if (typeof value === "string" && value !== "")
+        at(placeAt(top, key), key, () => applyNameAffix(resources, value, position, specs, placeAt(top, key)));
     }
     for (const entry of list(this.kustomization, "labels", top)) {
       const object = asObject(entry.value) ?? {};
       const pairs = pairsOf(object.pairs);
-      let specs: FieldSpec[] = object.fields === undefined ? [] : at(entry.place, "labels", () => parseSpecs(object.fields as JsonValue, placeAt(entry.place, "fields")));
-      specs = mergeSpecs(specs, config.templateLabels.filter((spec) => spec.path === "metadata/labels"));
+      let specs: FieldSpec[] =
+        object.fields === undefined
+          ? []
+          : at(entry.place, "labels", () => parseSpecs(object.fields as JsonValue, placeAt(entry.place, "fields")));
+      specs = mergeSpecs(
+        specs,
+        config.templateLabels.filter((spec) => spec.path === "metadata/labels"),
+      );
       if (object.includeSelectors === true) specs = mergeSpecs(specs, config.commonLabels);
       else {
         if (object.includeTemplates === true) specs = mergeSpecs(specs, config.templateLabels);
@@ -487,11 +544,15 @@ class Target {
     }
     if (k.commonLabels !== undefined) {
       const place = placeAt(top, "commonLabels");
-      at(place, "commonLabels", () => applyPairs(resources, pairsOf(k.commonLabels), config.commonLabels, place, (name) => placeAt(place, name)));
+      at(place, "commonLabels", () =>
+        applyPairs(resources, pairsOf(k.commonLabels), config.commonLabels, place, (name) => placeAt(place, name)),
+      );
     }
     if (k.commonAnnotations !== undefined) {
       const place = placeAt(top, "commonAnnotations");
-      at(place, "commonAnnotations", () => applyPairs(resources, pairsOf(k.commonAnnotations), config.commonAnnotations, place, (name) => placeAt(place, name)));
+      at(place, "commonAnnotations", () =>
+        applyPairs(resources, pairsOf(k.commonAnnotations), config.commonAnnotations, place, (name) => placeAt(place, name)),
+      );
     }
     for (const entry of list(this.kustomization, "patchesJson6902", top)) {
       const object = asObject(entry.value);
@@ -503,19 +564,24 @@ class Target {
     for (const entry of list(this.kustomization, "replicas", top)) {
       const object = asObject(entry.value) ?? {};
       const count = object.count;
-      if (typeof object.name !== "string" || typeof count !== "number") throw errorAt(entry.place, "replicas", "a replicas entry needs a name and a count");
-      at(entry.place, "replicas", () => applyReplicas(resources, object.name as string, count, config.replicas, placeAt(entry.place, "count")));
+      if (typeof object.name !== "string" || typeof count !== "number")
+        throw errorAt(entry.place, "replicas", "a replicas entry needs a name and a count");
+      at(entry.place, "replicas", () =>
+        applyReplicas(resources, object.name as string, count, config.replicas, placeAt(entry.place, "count")),
+      );
     }
     for (const entry of [...list(this.kustomization, "images", top), ...list(this.kustomization, "imageTags", top)]) {
       const object = asObject(entry.value) ?? {};
       const rule: ImageRule = { name: String(object.name ?? "") };
-      for (const key of ["newName", "newTag", "digest", "tagSuffix"] as const) if (object[key] !== undefined && object[key] !== null) rule[key] = String(object[key]);
+      for (const key of ["newName", "newTag", "digest", "tagSuffix"] as const)
+        if (object[key] !== undefined && object[key] !== null) rule[key] = String(object[key]);
       at(entry.place, "images", () => applyImage(resources, rule, config.images, entry.place));
     }
     const replacements = this.replacementsOf(list(this.kustomization, "replacements", top));
     if (replacements.length > 0) at(placeAt(top, "replacements"), "replacements", () => applyReplacements(resources, replacements));
     for (const entry of list(this.kustomization, "transformers", top)) {
-      for (const plugin of this.pluginConfigs(entry.value, entry.place, "transformers")) this.runTransformerPlugin(acc, plugin.object, plugin.place);
+      for (const plugin of this.pluginConfigs(entry.value, entry.place, "transformers"))
+        this.runTransformerPlugin(acc, plugin.object, plugin.place);
     }
   }
 
@@ -538,16 +604,23 @@ class Target {
   /** A ValueAddTransformer's value (default: the name of this kustomization's directory) and targets. */
   private valueAddConfig(config: JsonObject, place: Place): ValueAddConfig {
     let value = typeof config.value === "string" ? config.value.trim() : "";
-    if (config.value !== undefined && config.value !== null && typeof config.value !== "string") throw errorAt(place, "transformers", "ValueAddTransformer: value must be a string");
+    if (config.value !== undefined && config.value !== null && typeof config.value !== "string")
+      throw errorAt(place, "transformers", "ValueAddTransformer: value must be a string");
     if (value === "") {
       const name = this.directory.slice(this.directory.lastIndexOf("/") + 1);
       // kustomize takes the base name of the directory on disk; at the top of a repository we cannot know it.
-      if (name === "") throw errorAt(place, "transformers", "ValueAddTransformer without `value:` at the top of the repository: the directory name it would use is unknown here; set `value:`");
+      if (name === "")
+        throw errorAt(
+          place,
+          "transformers",
+          "ValueAddTransformer without `value:` at the top of the repository: the directory name it would use is unknown here; set `value:`",
+        );
       value = name;
     }
     const targets = at(place, "transformers", () => readValueAddTargets(config.targets));
     if (config.targetFilePath !== undefined && config.targetFilePath !== null && config.targetFilePath !== "") {
-      if (typeof config.targetFilePath !== "string") throw errorAt(place, "transformers", "ValueAddTransformer: targetFilePath must be a path");
+      if (typeof config.targetFilePath !== "string")
+        throw errorAt(place, "transformers", "ValueAddTransformer: targetFilePath must be a path");
       const file = this.resolveFile(config.targetFilePath, place, "transformers");
       for (const document of this.renderer.parse(file, "transformers", place).documents) {
         targets.push(...at(place, "transformers", () => readValueAddTargets(asObject(document)?.targets)));
@@ -558,7 +631,8 @@ class Target {
 
   private runTransformerPlugin(acc: Accumulator, config: JsonObject, place: Place): void {
     const resources = acc.resources;
-    const specsOf = (value: JsonValue | undefined): FieldSpec[] => (value === undefined || value === null ? [] : at(place, "transformers", () => parseSpecs(value, place)));
+    const specsOf = (value: JsonValue | undefined): FieldSpec[] =>
+      value === undefined || value === null ? [] : at(place, "transformers", () => parseSpecs(value, place));
     switch (config.kind) {
       case "PatchTransformer": {
         const patch = this.readPatch(config, place, "transformers");
@@ -576,7 +650,9 @@ class Target {
         const target = asObject(config.target);
         if (!target) throw errorAt(place, "transformers", "PatchJson6902Transformer needs a target");
         const patch = this.readPatch({ path: config.path ?? null, patch: config.jsonOp ?? null }, place, "transformers");
-        at(place, "transformers", () => this.applyPatch(resources, patch, readSelector(target), { allowNameChange: false, allowKindChange: false }));
+        at(place, "transformers", () =>
+          this.applyPatch(resources, patch, readSelector(target), { allowNameChange: false, allowKindChange: false }),
+        );
         return;
       }
       case "PatchStrategicMergeTransformer": {
@@ -603,26 +679,33 @@ class Target {
       case "PrefixTransformer":
       case "SuffixTransformer": {
         const specs = specsOf(config.fieldSpecs);
-        if (typeof config.prefix === "string" && config.prefix !== "") at(place, "transformers", () => applyNameAffix(resources, config.prefix as string, "prefix", specs, place));
-        if (typeof config.suffix === "string" && config.suffix !== "") at(place, "transformers", () => applyNameAffix(resources, config.suffix as string, "suffix", specs, place));
+        if (typeof config.prefix === "string" && config.prefix !== "")
+          at(place, "transformers", () => applyNameAffix(resources, config.prefix as string, "prefix", specs, place));
+        if (typeof config.suffix === "string" && config.suffix !== "")
+          at(place, "transformers", () => applyNameAffix(resources, config.suffix as string, "suffix", specs, place));
         return;
       }
       case "NamespaceTransformer": {
         const namespace = asObject(config.metadata)?.namespace;
-        if (typeof namespace === "string" && namespace !== "") at(place, "transformers", () => applyNamespace(resources, namespace, specsOf(config.fieldSpecs), place));
+        if (typeof namespace === "string" && namespace !== "")
+          at(place, "transformers", () => applyNamespace(resources, namespace, specsOf(config.fieldSpecs), place));
         return;
       }
       case "ImageTagTransformer": {
         const image = asObject(config.imageTag) ?? {};
         const rule: ImageRule = { name: String(image.name ?? "") };
-        for (const key of ["newName", "newTag", "digest", "tagSuffix"] as const) if (image[key] !== undefined && image[key] !== null) rule[key] = String(image[key]);
+        for (const key of ["newName", "newTag", "digest", "tagSuffix"] as const)
+          if (image[key] !== undefined && image[key] !== null) rule[key] = String(image[key]);
         at(place, "transformers", () => applyImage(resources, rule, specsOf(config.fieldSpecs), place));
         return;
       }
       case "ReplicaCountTransformer": {
         const replica = asObject(config.replica) ?? {};
-        if (typeof replica.name !== "string" || typeof replica.count !== "number") throw errorAt(place, "transformers", "ReplicaCountTransformer needs replica.name and replica.count");
-        at(place, "transformers", () => applyReplicas(resources, replica.name as string, replica.count as number, specsOf(config.fieldSpecs), place));
+        if (typeof replica.name !== "string" || typeof replica.count !== "number")
+          throw errorAt(place, "transformers", "ReplicaCountTransformer needs replica.name and replica.count");
+        at(place, "transformers", () =>
+          applyReplicas(resources, replica.name as string, replica.count as number, specsOf(config.fieldSpecs), place),
+        );
         return;
       }
       case "ReplacementTransformer": {
@@ -644,7 +727,13 @@ class Target {
 function mergeSpecs(specs: FieldSpec[], extra: readonly FieldSpec[]): FieldSpec[] {
   const result = [...specs];
   for (const spec of extra) {
-    if (!result.some((existing) => existing.path === spec.path && existing.kind === spec.kind && existing.group === spec.group && existing.version === spec.version)) result.push(spec);
+    if (
+      !result.some(
+        (existing) =>
+          existing.path === spec.path && existing.kind === spec.kind && existing.group === spec.group && existing.version === spec.version,
+      )
+    )
+      result.push(spec);
   }
   return result;
 }
@@ -654,21 +743,25 @@ function absorb(resources: Resource[], resource: Resource): void {
   const id = resource.currentId();
   const matches = resources.filter((existing) => existing.allIds().some((candidate) => sameId(candidate, id)));
   if (matches.length === 0) {
-    if (resource.behavior === "merge" || resource.behavior === "replace") throw new Error(`id ${idString(id)} does not exist; cannot merge or replace`);
+    if (resource.behavior === "merge" || resource.behavior === "replace")
+      throw new Error(`id ${idString(id)} does not exist; cannot merge or replace`);
     resources.push(resource);
     return;
   }
   if (matches.length > 1) throw new Error(`multiple resources match ${idString(id)}`);
   const old = matches[0] as Resource;
   if (resource.behavior !== "merge" && resource.behavior !== "replace") {
-    throw new Error(`id ${idString(id)} exists; can not use behavior: '${resource.behavior ?? "create"}', behavior must be merge or replace`);
+    throw new Error(
+      `id ${idString(id)} exists; can not use behavior: '${resource.behavior ?? "create"}', behavior must be merge or replace`,
+    );
   }
   const object = resource.object;
   const metadata = (asObject(object.metadata) ?? {}) as JsonObject;
   const oldMetadata = asObject(old.object.metadata) ?? {};
   for (const key of ["labels", "annotations"] as const) {
     const merged = { ...(asObject(oldMetadata[key]) ?? {}), ...(asObject(metadata[key]) ?? {}) };
-    if (Object.keys(merged).length > 0) setField(metadata, key, merged, placeAt({ source: { file: old.file, locate: () => firstLine }, path: [] }));
+    if (Object.keys(merged).length > 0)
+      setField(metadata, key, merged, placeAt({ source: { file: old.file, locate: () => firstLine }, path: [] }));
   }
   metadata.name = oldMetadata.name ?? metadata.name ?? null;
   if (typeof oldMetadata.namespace === "string" && oldMetadata.namespace !== "") metadata.namespace = oldMetadata.namespace;
@@ -702,7 +795,8 @@ function finish(acc: Accumulator, sortOptions?: JsonValue): JsonObject[] {
     // kustomize keeps its bookkeeping in annotations and drops the map when nothing else is left in it.
     const metadata = asObject(resource.object.metadata);
     const annotations = metadata?.annotations;
-    if (metadata && (annotations === null || (asObject(annotations) && Object.keys(annotations as JsonObject).length === 0))) delete metadata.annotations;
+    if (metadata && (annotations === null || (asObject(annotations) && Object.keys(annotations as JsonObject).length === 0)))
+      delete metadata.annotations;
   }
   let resources = acc.resources.filter((resource) => resource.annotations()["config.kubernetes.io/local-config"] !== "true");
   const options = asObject(sortOptions);
@@ -742,4 +836,3 @@ export function renderKustomization(fs: RenderFileSystem, directory: string, opt
     throw error;
   }
 }
-

@@ -40,7 +40,8 @@ function idSelected(id: ResId, selector: JsonObject): boolean {
 
 function sourceValue(resources: readonly Resource[], replacement: JsonObject): { value: JsonValue; place: Place | undefined } {
   const source = replacement.source;
-  if (!isCollection(source) || Array.isArray(source)) throw new ReplacementError("replacements must specify a source and at least one target");
+  if (!isCollection(source) || Array.isArray(source))
+    throw new ReplacementError("replacements must specify a source and at least one target");
   const matches = resources.filter((resource) => resource.allIds().some((id) => idSelected(id, source)));
   const describe = JSON.stringify(source);
   if (matches.length > 1) throw new ReplacementError(`multiple matches for selector ${describe}`);
@@ -58,7 +59,8 @@ function sourceValue(resources: readonly Resource[], replacement: JsonObject): {
   if (options.delimiter === "") return { value, place };
   if (isCollection(value)) throw new ReplacementError("delimiter option can only be used with scalar nodes");
   const parts = text(value).split(options.delimiter);
-  if (options.index >= parts.length || options.index < 0) throw new ReplacementError(`options.index ${options.index} is out of bounds for value ${text(value)}`);
+  if (options.index >= parts.length || options.index < 0)
+    throw new ReplacementError(`options.index ${options.index} is out of bounds for value ${text(value)}`);
   return { value: parts[options.index] as string, place };
 }
 
@@ -77,24 +79,33 @@ export function applyReplacements(resources: readonly Resource[], replacements: 
       throw new ReplacementError("replacements must specify a source and at least one target");
     }
     const { value, place } =
-      replacement.sourceValue !== undefined ? { value: replacement.sourceValue as JsonValue, place: undefined } : sourceValue(resources, replacement);
+      replacement.sourceValue !== undefined
+        ? { value: replacement.sourceValue as JsonValue, place: undefined }
+        : sourceValue(resources, replacement);
     for (const target of targets) {
       if (!isCollection(target) || Array.isArray(target) || !isCollection(target.select) || Array.isArray(target.select)) {
         throw new ReplacementError("target must specify resources to select");
       }
       const select = readSelector(target.select);
-      const rejects = Array.isArray(target.reject) ? target.reject.filter((item): item is JsonObject => isCollection(item) && !Array.isArray(item)) : [];
-      const fieldPaths = Array.isArray(target.fieldPaths) && target.fieldPaths.length > 0 ? target.fieldPaths.map(String) : ["metadata.name"];
+      const rejects = Array.isArray(target.reject)
+        ? target.reject.filter((item): item is JsonObject => isCollection(item) && !Array.isArray(item))
+        : [];
+      const fieldPaths =
+        Array.isArray(target.fieldPaths) && target.fieldPaths.length > 0 ? target.fieldPaths.map(String) : ["metadata.name"];
       const options = readOptions(target.options);
       const { labelSelector, annotationSelector, ...idSelector } = select;
       for (const resource of resources) {
         if (labelSelector && !parseLabelSelector(labelSelector).every((requirement) => requirement(resource.labels()))) continue;
-        if (annotationSelector && !parseLabelSelector(annotationSelector).every((requirement) => requirement(resource.annotations()))) continue;
+        if (annotationSelector && !parseLabelSelector(annotationSelector).every((requirement) => requirement(resource.annotations())))
+          continue;
         const rejected = rejects.some((reject) => {
           const selector = readSelector(reject);
           if (selector.labelSelector || selector.annotationSelector) {
-            const byLabels = !selector.labelSelector || parseLabelSelector(selector.labelSelector).every((requirement) => requirement(resource.labels()));
-            const byAnnotations = !selector.annotationSelector || parseLabelSelector(selector.annotationSelector).every((requirement) => requirement(resource.annotations()));
+            const byLabels =
+              !selector.labelSelector || parseLabelSelector(selector.labelSelector).every((requirement) => requirement(resource.labels()));
+            const byAnnotations =
+              !selector.annotationSelector ||
+              parseLabelSelector(selector.annotationSelector).every((requirement) => requirement(resource.annotations()));
             if (byLabels && byAnnotations) return true;
           }
           const { labelSelector: _l, annotationSelector: _a, ...rest } = selector;
@@ -106,7 +117,11 @@ export function applyReplacements(resources: readonly Resource[], replacements: 
         for (const fieldPath of fieldPaths) {
           const slots = resolveSlots(resource.object, splitDottedPath(fieldPath), options.create);
           if (slots.length === 0) {
-            throw new ReplacementError(options.create ? `unable to find or create field "${fieldPath}" in replacement target` : `unable to find field "${fieldPath}" in replacement target`);
+            throw new ReplacementError(
+              options.create
+                ? `unable to find or create field "${fieldPath}" in replacement target`
+                : `unable to find field "${fieldPath}" in replacement target`,
+            );
           }
           for (const slot of slots) {
             const current = readSlot(slot);

@@ -9,7 +9,13 @@ import type { Resource } from "./resource.js";
 
 export class ReplicasError extends Error {}
 
-export function applyReplicas(resources: readonly Resource[], name: string, count: number, specs: readonly FieldSpec[], place: Place): void {
+export function applyReplicas(
+  resources: readonly Resource[],
+  name: string,
+  count: number,
+  specs: readonly FieldSpec[],
+  place: Place,
+): void {
   let found = false;
   for (const spec of specs) {
     const matching = resources.filter((resource) => resource.allIds().some((id) => id.name === name && specSelects(spec, id)));
@@ -27,5 +33,8 @@ export function applyReplicas(resources: readonly Resource[], name: string, coun
       );
     }
   }
-  if (!found) throw new ReplicasError(`resource with name ${name} does not match a config with the following GVK ${specs.map((spec) => spec.kind).join(",")}`);
+  if (!found)
+    throw new ReplicasError(
+      `resource with name ${name} does not match a config with the following GVK ${specs.map((spec) => spec.kind).join(",")}`,
+    );
 }

@@ -122,6 +122,7 @@ export class Resource {
 function stringMap(value: JsonValue | undefined): Record<string, string> {
   const result: Record<string, string> = {};
   if (!isCollection(value) || Array.isArray(value)) return result;
-  for (const [key, item] of Object.entries(value)) result[key] = item === null ? "" : typeof item === "string" ? item : JSON.stringify(item);
+  for (const [key, item] of Object.entries(value))
+    result[key] = item === null ? "" : typeof item === "string" ? item : JSON.stringify(item);
   return result;
 }

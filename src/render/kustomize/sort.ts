@@ -44,7 +44,11 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export function legacySort(resources: readonly Resource[], first: readonly string[] = DEFAULT_FIRST, last: readonly string[] = DEFAULT_LAST): Resource[] {
+export function legacySort(
+  resources: readonly Resource[],
+  first: readonly string[] = DEFAULT_FIRST,
+  last: readonly string[] = DEFAULT_LAST,
+): Resource[] {
   const order = new Map<string, number>();
   first.forEach((kind, index) => order.set(kind, -first.length + index));
   last.forEach((kind, index) => order.set(kind, 1 + index));

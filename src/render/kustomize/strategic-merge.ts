@@ -51,7 +51,13 @@ export function schemaForResource(apiVersion: string, kind: string, schema: Merg
  * Merges `patch` into `target` (mutated) and returns the result: the target, the patch's replacement,
  * or null when the patch deletes the whole object.
  */
-export function applyStrategicMerge(target: JsonObject, patch: JsonObject, apiVersion: string, kind: string, schema: MergeSchema = BUILTIN_MERGE_SCHEMA): JsonObject | null {
+export function applyStrategicMerge(
+  target: JsonObject,
+  patch: JsonObject,
+  apiVersion: string,
+  kind: string,
+  schema: MergeSchema = BUILTIN_MERGE_SCHEMA,
+): JsonObject | null {
   const result = mergeValue(target, cloneTagged(patch), schemaForResource(apiVersion, kind, schema), "");
   if (result === CLEAR || result === undefined || result === null) return null;
   return result as JsonObject;
@@ -110,8 +116,7 @@ function mergeMap(dest: JsonObject | null | undefined, patch: JsonObject | null 
     // kyaml walks every field of the target too, and drops the ones written with no value.
     if (result[key] === null) {
       if (isBareNull(result, key)) delete result[key];
-    }
-    else dropNulls(result[key] as JsonValue, fieldSchema(schema, key));
+    } else dropNulls(result[key] as JsonValue, fieldSchema(schema, key));
   }
   for (const key of Object.keys(patch).sort()) {
     const patchValue = patch[key] as JsonValue;
@@ -153,7 +158,9 @@ function dropNulls(value: JsonValue, schema: Schema): void {
 
 /** The `$patch` directive of a list: an item that is a mapping holding only `$patch`. */
 function listDirective(patch: JsonValue[]): string | undefined {
-  const index = patch.findIndex((item) => isCollection(item) && !Array.isArray(item) && DIRECTIVE in item && Object.keys(item).length === 1);
+  const index = patch.findIndex(
+    (item) => isCollection(item) && !Array.isArray(item) && DIRECTIVE in item && Object.keys(item).length === 1,
+  );
   if (index === -1) return undefined;
   const directive = (patch[index] as JsonObject)[DIRECTIVE];
   if (directive !== "delete" && directive !== "replace" && directive !== "merge") {
@@ -228,7 +235,12 @@ function fieldMatches(item: JsonObject, key: string, value: string): boolean {
  * `element`, or removed when `element` is undefined; `element` is appended when none matched. Like
  * kyaml, it drops null and empty items on the way, and with no values it keeps no unmatched item.
  */
-function setElement(list: readonly JsonValue[], keys: readonly string[], values: readonly string[], element: JsonValue | undefined): JsonValue[] {
+function setElement(
+  list: readonly JsonValue[],
+  keys: readonly string[],
+  values: readonly string[],
+  element: JsonValue | undefined,
+): JsonValue[] {
   const result: JsonValue[] = [];
   let matched = false;
   for (const item of list) {
@@ -336,11 +348,22 @@ function mergeKeyedList(dest: JsonValue[], patch: JsonValue[], list: ListSchema,
     const set = validKeys.filter((_, index) => values[index] !== "");
     const lookupKeys = set.length > 0 ? set : validKeys;
     const lookupValues = set.length > 0 ? values.filter((value) => value !== "") : values;
-    const find = (items: JsonValue[]): JsonValue | undefined => items.find((item) => lookupKeys.every((key, index) => hasFieldWritten(item, key, lookupValues[index] as string)));
+    const find = (items: JsonValue[]): JsonValue | undefined =>
+      items.find((item) => lookupKeys.every((key, index) => hasFieldWritten(item, key, lookupValues[index] as string)));
     const destItem = find(target);
     const patchItem = find(patch);
-    const merged = mergeValue(destItem, patchItem, itemType, `${path}[${validKeys.map((key, index) => `${key}=${values[index]}`).join(",")}]`);
-    if (merged === CLEAR || merged === undefined || merged === null || (isCollection(merged) && !Array.isArray(merged) && Object.keys(merged).length === 0)) {
+    const merged = mergeValue(
+      destItem,
+      patchItem,
+      itemType,
+      `${path}[${validKeys.map((key, index) => `${key}=${values[index]}`).join(",")}]`,
+    );
+    if (
+      merged === CLEAR ||
+      merged === undefined ||
+      merged === null ||
+      (isCollection(merged) && !Array.isArray(merged) && Object.keys(merged).length === 0)
+    ) {
       target = setElement(target, validKeys, values, undefined);
       continue;
     }

@@ -92,7 +92,8 @@ export function parseTransformerConfig(value: JsonValue, place: Place): Transfor
       return {
         ...selectorOf(entry),
         kind: typeof entry.kind === "string" ? entry.kind : "",
-        fieldSpecs: entry.fieldSpecs === undefined || entry.fieldSpecs === null ? [] : parseSpecs(entry.fieldSpecs, placeAt(at, "fieldSpecs")),
+        fieldSpecs:
+          entry.fieldSpecs === undefined || entry.fieldSpecs === null ? [] : parseSpecs(entry.fieldSpecs, placeAt(at, "fieldSpecs")),
       };
     });
   }

@@ -42,7 +42,8 @@ export function readValueAddTargets(value: JsonValue | undefined): ValueAddTarge
     if (typeof fieldPath !== "string") throw new ValueAddError("ValueAddTransformer: fieldPath must be a string");
     if (fieldPath === "") throw new ValueAddError("fieldPath cannot be empty");
     const position = target.filePathPosition ?? 0;
-    if (typeof position !== "number" || !Number.isInteger(position)) throw new ValueAddError("ValueAddTransformer: filePathPosition must be a whole number");
+    if (typeof position !== "number" || !Number.isInteger(position))
+      throw new ValueAddError("ValueAddTransformer: filePathPosition must be a whole number");
     if (position < 0) throw new ValueAddError(`value of FilePathPosition (${position}) cannot be negative`);
     const selector = asObject(target.selector);
     return { fieldPath, filePathPosition: position, ...(selector ? { selector: readSelector(selector) } : {}) };
@@ -100,7 +101,9 @@ function addValue(object: JsonObject, fields: readonly string[], value: string, 
   let node: JsonObject = object;
   for (const [index, field] of fields.entries()) {
     if (field.startsWith("[") || /^-?\d+$/.test(field)) {
-      throw new ValueAddError(`ValueAddTransformer: list elements in fieldPath ('${field}') are not supported by kustomize's value-add filter`);
+      throw new ValueAddError(
+        `ValueAddTransformer: list elements in fieldPath ('${field}') are not supported by kustomize's value-add filter`,
+      );
     }
     const last = index === fields.length - 1;
     const current = node[field];

@@ -54,14 +54,16 @@ export function mergeVars(known: VarDefinition[], incoming: readonly VarDefiniti
     const target = variable.target;
     const exact = target.namespace !== "" || isClusterScopedGvk(target);
     const matched = resources.filter((resource) =>
-      resource.allIds().some(
-        (id) =>
-          id.name === target.name &&
-          id.group === target.group &&
-          id.version === target.version &&
-          id.kind === target.kind &&
-          (!exact || effectiveNamespace(id) === effectiveNamespace(target)),
-      ),
+      resource
+        .allIds()
+        .some(
+          (id) =>
+            id.name === target.name &&
+            id.group === target.group &&
+            id.version === target.version &&
+            id.kind === target.kind &&
+            (!exact || effectiveNamespace(id) === effectiveNamespace(target)),
+        ),
     );
     if (matched.length > 1) throw new VarError(`found ${matched.length} resId matches for var ${variable.name} (unable to disambiguate)`);
     if (matched.length === 1) matched[0]?.refVarNames.push(variable.name);

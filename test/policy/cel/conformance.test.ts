@@ -7,7 +7,20 @@ import { describe, expect, test } from "@jest/globals";
 import { tests } from "@bufbuild/cel-spec/testdata/conformance.js";
 import { compileCel } from "../../../src/policy/cel/index.js";
 
-const NOT_KUBERNETES = new Set(["proto2", "proto3", "proto2_ext", "wrappers", "enums", "dynamic", "type_deductions", "unknowns", "namespace", "math_ext", "encoders_ext", "block_ext"]);
+const NOT_KUBERNETES = new Set([
+  "proto2",
+  "proto3",
+  "proto2_ext",
+  "wrappers",
+  "enums",
+  "dynamic",
+  "type_deductions",
+  "unknowns",
+  "namespace",
+  "math_ext",
+  "encoders_ext",
+  "block_ext",
+]);
 type ProtoValue = Record<string, unknown>;
 interface Case {
   suite: string;
@@ -20,10 +33,17 @@ interface Case {
 function collect(): Case[] {
   const cases: Case[] = [];
   const walk = (node: { name: string; suites?: unknown[]; tests?: { original: Record<string, unknown> }[] }, top: string): void => {
-    for (const child of (node.suites ?? []) as (typeof node)[]) if (top !== "" || !NOT_KUBERNETES.has(child.name)) walk(child, top || child.name);
+    for (const child of (node.suites ?? []) as (typeof node)[])
+      if (top !== "" || !NOT_KUBERNETES.has(child.name)) walk(child, top || child.name);
     for (const { original } of node.tests ?? []) {
       const text = JSON.stringify(original);
-      if (/objectValue|enumValue|typeValue|google\.protobuf/.test(text) || original["checkOnly"] || original["typedResult"] || original["container"]) continue;
+      if (
+        /objectValue|enumValue|typeValue|google\.protobuf/.test(text) ||
+        original["checkOnly"] ||
+        original["typedResult"] ||
+        original["container"]
+      )
+        continue;
       if (!original["value"] && !original["evalError"]) continue;
       cases.push({ suite: top, ...(original as unknown as Omit<Case, "suite">) });
     }
@@ -53,7 +73,8 @@ function normalise(value: unknown): unknown {
     const entries = value instanceof Map ? [...value.entries()] : Object.entries(value);
     return entries.map(([k, v]) => [normalise(k), normalise(v)]).sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1));
   }
-  if (value && typeof value === "object" && "value" in value && value.constructor.name === "UnsignedInt") return `uint:${String((value as { value: bigint }).value)}`;
+  if (value && typeof value === "object" && "value" in value && value.constructor.name === "UnsignedInt")
+    return `uint:${String((value as { value: bigint }).value)}`;
   return value;
 }
 

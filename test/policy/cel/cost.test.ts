@@ -10,13 +10,24 @@ function evaluate(expression: string, bindings: Record<string, unknown> = {}): {
 }
 
 const pod = toCel({
-  spec: { containers: Array.from({ length: 5 }, (_, i) => ({ name: `c${i}`, ports: [{ containerPort: 80 + i }], env: [{ name: "A", value: "x" }] })) },
+  spec: {
+    containers: Array.from({ length: 5 }, (_, i) => ({
+      name: `c${i}`,
+      ports: [{ containerPort: 80 + i }],
+      env: [{ name: "A", value: "x" }],
+    })),
+  },
 });
 const wide = toCel({ items: Array.from({ length: 1000 }, (_, i) => i) });
 
 describe("CEL cost bound", () => {
   test("ordinary nested comprehensions over a pod run", () => {
-    expect(evaluate("object.spec.containers.all(c, c.ports.all(p, object.spec.containers.exists(d, d.env.all(e, e.name != '' && p.containerPort > 0))))", { object: pod })).toEqual({ ok: true });
+    expect(
+      evaluate(
+        "object.spec.containers.all(c, c.ports.all(p, object.spec.containers.exists(d, d.env.all(e, e.name != '' && p.containerPort > 0))))",
+        { object: pod },
+      ),
+    ).toEqual({ ok: true });
   });
 
   test("nested comprehensions whose product exceeds the budget are refused", () => {

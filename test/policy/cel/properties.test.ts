@@ -23,7 +23,28 @@ describe("CEL environment properties", () => {
   });
 
   test("expressions from CEL fragments compile or fail with a message, and evaluate or fail with a message", () => {
-    const fragment = fc.constantFrom("object", ".spec", ".?spec", "[0]", ".all(x, ", ".map(x, ", "x", ")", "(", " + ", " == ", "'a'", "1", "[1, 2]", "size(", ".orValue([])", "cel.bind(y, ", ", ", "quantity('1')", "!");
+    const fragment = fc.constantFrom(
+      "object",
+      ".spec",
+      ".?spec",
+      "[0]",
+      ".all(x, ",
+      ".map(x, ",
+      "x",
+      ")",
+      "(",
+      " + ",
+      " == ",
+      "'a'",
+      "1",
+      "[1, 2]",
+      "size(",
+      ".orValue([])",
+      "cel.bind(y, ",
+      ", ",
+      "quantity('1')",
+      "!",
+    );
     const object = toCel({ spec: { items: [1, 2, 3], name: "a" } });
     fc.assert(
       fc.property(fc.array(fragment, { maxLength: 25 }), (parts) => {
@@ -41,7 +62,8 @@ describe("CEL environment properties", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 6 }), (depth) => {
         let expression = "true";
-        for (let i = depth; i > 0; i--) expression = `object.items.exists(v${i}, v${i} < 0 || ${expression})`.replace("|| true", "|| false");
+        for (let i = depth; i > 0; i--)
+          expression = `object.items.exists(v${i}, v${i} < 0 || ${expression})`.replace("|| true", "|| false");
         const compiled = compileCel(expression);
         if (!compiled.ok) throw new Error(compiled.error);
         const result = compiled.program.evaluate({ object: items });

@@ -6,7 +6,8 @@
 import { describe, expect, it } from "@jest/globals";
 import { check, constraint, deployment, messages, pod } from "./pipeline.js";
 
-const limits = (resources: string): string => `containers:\n- name: app\n  image: registry.example.com/app:1.0\n  resources:\n${resources.replace(/^/gm, "    ")}`;
+const limits = (resources: string): string =>
+  `containers:\n- name: app\n  image: registry.example.com/app:1.0\n  resources:\n${resources.replace(/^/gm, "    ")}`;
 
 describe("pod-level kinds on workloads", () => {
   it("judge a Deployment's pod template and point at the template's field", () => {
@@ -15,7 +16,7 @@ describe("pod-level kinds on workloads", () => {
     });
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({
-      message: "container <app> uses a disallowed tag <registry.example.com/app:latest>; disallowed tags are [\"latest\"]",
+      message: 'container <app> uses a disallowed tag <registry.example.com/app:latest>; disallowed tags are ["latest"]',
       path: "spec.template.spec.containers[0].image",
       container: "app",
       line: 15,
@@ -28,7 +29,9 @@ describe("pod-level kinds on workloads", () => {
     const spec = (image: string) => pod(`containers:\n- name: c\n  image: ${image}\n  securityContext: {privileged: true}`);
     expect(check(policy, { "a.yaml": spec("registry.example.com/debug/shell:1") })).toEqual([]);
     expect(check(policy, { "a.yaml": spec("busybox:1.36") })).toEqual([]);
-    expect(messages(check(policy, { "a.yaml": spec("busybox:1.37") }))).toEqual(['Privileged container is not allowed: c, securityContext: {"privileged": true}']);
+    expect(messages(check(policy, { "a.yaml": spec("busybox:1.37") }))).toEqual([
+      'Privileged container is not allowed: c, securityContext: {"privileged": true}',
+    ]);
     expect(check(policy, { "a.yaml": spec("registry.example.com/debugger:1") })).toHaveLength(1);
   });
 });
@@ -47,13 +50,18 @@ describe("container limits use Kubernetes quantities", () => {
   });
 
   it("reports an amount that is not a quantity", () => {
-    expect(messages(check(policy, { "p.yaml": pod(limits("limits: {cpu: lots, memory: 1Gi}")) }))).toEqual(["container <app> cpu limit <lots> could not be parsed"]);
+    expect(messages(check(policy, { "p.yaml": pod(limits("limits: {cpu: lots, memory: 1Gi}")) }))).toEqual([
+      "container <app> cpu limit <lots> could not be parsed",
+    ]);
   });
 
   it("reports missing limits once per container, and each missing resource", () => {
     const none = pod("containers:\n- name: app\n  image: registry.example.com/app:1.0");
     expect(messages(check(policy, { "p.yaml": none }))).toEqual(["container <app> has no resource limits"]);
-    expect(messages(check(policy, { "p.yaml": pod(limits("limits: {}")) })).sort()).toEqual(["container <app> has no cpu limit", "container <app> has no memory limit"]);
+    expect(messages(check(policy, { "p.yaml": pod(limits("limits: {}")) })).sort()).toEqual([
+      "container <app> has no cpu limit",
+      "container <app> has no memory limit",
+    ]);
   });
 
   it('drops every CPU check with cpu: "-1"', () => {
@@ -64,9 +72,9 @@ describe("container limits use Kubernetes quantities", () => {
   it("judges ratios exactly", () => {
     const ratio = constraint("K8sContainerRatios", 'ratio: "1.5"');
     expect(check(ratio, { "p.yaml": pod(limits("limits: {cpu: 300m, memory: 1.5Gi}\nrequests: {cpu: 200m, memory: 1Gi}")) })).toEqual([]);
-    expect(messages(check(ratio, { "p.yaml": pod(limits("limits: {cpu: 301m, memory: 1.5Gi}\nrequests: {cpu: 200m, memory: 1Gi}")) }))).toEqual([
-      "container <app> cpu limit <301m> is higher than the maximum allowed ratio of <1.5>",
-    ]);
+    expect(
+      messages(check(ratio, { "p.yaml": pod(limits("limits: {cpu: 301m, memory: 1.5Gi}\nrequests: {cpu: 200m, memory: 1Gi}")) })),
+    ).toEqual(["container <app> cpu limit <301m> is higher than the maximum allowed ratio of <1.5>"]);
   });
 });
 
@@ -80,7 +88,11 @@ spec:
 `;
 
   it("do not find an object in conflict with itself", () => {
-    expect(check(constraint("K8sUniqueIngressHost", "", 'kinds: [{apiGroups: ["networking.k8s.io"], kinds: ["Ingress"]}]'), { "a.yaml": ingress("a", "shop.example.com") })).toEqual([]);
+    expect(
+      check(constraint("K8sUniqueIngressHost", "", 'kinds: [{apiGroups: ["networking.k8s.io"], kinds: ["Ingress"]}]'), {
+        "a.yaml": ingress("a", "shop.example.com"),
+      }),
+    ).toEqual([]);
   });
 
   it("find two objects of the change in conflict with each other", () => {
@@ -119,7 +131,11 @@ spec:
   maxReplicas: 5
   scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
 `;
-    const policy = constraint("K8sHorizontalPodAutoscaler", "enforceScaleTargetRef: true", 'kinds: [{apiGroups: ["autoscaling"], kinds: ["HorizontalPodAutoscaler"]}]');
+    const policy = constraint(
+      "K8sHorizontalPodAutoscaler",
+      "enforceScaleTargetRef: true",
+      'kinds: [{apiGroups: ["autoscaling"], kinds: ["HorizontalPodAutoscaler"]}]',
+    );
     expect(check(policy, { "hpa.yaml": hpa, "deploy.yaml": deployment("containers: [{name: app, image: app:1}]") })).toEqual([]);
     expect(messages(check(policy, { "hpa.yaml": hpa }))).toEqual([
       "The HorizontalPodAutoscaler <web> has a scaleTargetRef of <Deployment/web> but it does not exist. The scaleTargetRef for the HorizontalPodAutoscaler must exist",
@@ -182,7 +198,11 @@ describe("judging manifests as CREATE requests", () => {
   });
 
   it("judges a workload without replicas against replica limits as 1 replica", () => {
-    const policy = constraint("K8sReplicaLimits", "ranges: [{min_replicas: 2, max_replicas: 10}]", 'kinds: [{apiGroups: ["apps"], kinds: ["Deployment"]}]');
+    const policy = constraint(
+      "K8sReplicaLimits",
+      "ranges: [{min_replicas: 2, max_replicas: 10}]",
+      'kinds: [{apiGroups: ["apps"], kinds: ["Deployment"]}]',
+    );
     expect(messages(check(policy, { "d.yaml": deployment("containers: [{name: app, image: app:1}]") }))).toEqual([
       'The provided number of replicas is not allowed for Deployment: web. Allowed ranges: {"ranges": [{"max_replicas": 10, "min_replicas": 2}]}',
     ]);
@@ -191,7 +211,8 @@ describe("judging manifests as CREATE requests", () => {
 
 describe("Services without a selector", () => {
   it("are not compared: they select no Pods", () => {
-    const external = (name: string) => `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}}\nspec:\n  type: ExternalName\n  externalName: ${name}.example.com\n`;
+    const external = (name: string) =>
+      `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}}\nspec:\n  type: ExternalName\n  externalName: ${name}.example.com\n`;
     const policy = constraint("K8sUniqueServiceSelector", "", 'kinds: [{apiGroups: [""], kinds: ["Service"]}]');
     expect(check(policy, { "a.yaml": external("a"), "b.yaml": external("b") })).toEqual([]);
   });

@@ -54,7 +54,9 @@ function judge(c: SuiteCase): string[] {
   expect(loaded.policies.map((p) => p.kind)).toEqual([renamed(c.kind)]);
   const files = [c.object, ...c.inventory].map((file) => loadManifestFile(file, read(file)));
   for (const file of files) expect(file.errors).toEqual([]);
-  return evaluate(files, loaded.policies).findings.filter((f) => f.file === c.object).map((f) => f.message);
+  return evaluate(files, loaded.policies)
+    .findings.filter((f) => f.file === c.object)
+    .map((f) => f.message);
 }
 
 function failedAssertion(assertion: Assertion, messages: readonly string[]): string | undefined {

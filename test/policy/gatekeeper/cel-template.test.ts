@@ -74,10 +74,21 @@ function run(policies: Record<string, string>, manifests: Record<string, string>
 
 describe("an organisation's own CEL ConstraintTemplate", () => {
   test("its constraint judges objects with the constraint's match, action and parameters", () => {
-    const { errors, findings } = run({ "template.yaml": teamRegistry, "constraint.yaml": constraint }, { "pay.yaml": pod("payments"), "other.yaml": pod("shop") });
+    const { errors, findings } = run(
+      { "template.yaml": teamRegistry, "constraint.yaml": constraint },
+      { "pay.yaml": pod("payments"), "other.yaml": pod("shop") },
+    );
     expect(errors).toEqual([]);
     expect(findings.map((f) => [f.file, f.line, f.action, f.policy, f.policyKind, f.path, f.message])).toEqual([
-      ["pay.yaml", 10, "warn", "payments-registry", "AcmeTeamRegistry", "spec.containers[1]", "images outside registry.acme.example/payments/: sidecar"],
+      [
+        "pay.yaml",
+        10,
+        "warn",
+        "payments-registry",
+        "AcmeTeamRegistry",
+        "spec.containers[1]",
+        "images outside registry.acme.example/payments/: sidecar",
+      ],
     ]);
   });
 

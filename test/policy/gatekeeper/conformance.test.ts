@@ -107,7 +107,10 @@ test("the skip list names only cases that exist, each with a reason", () => {
 
 afterAll(() => {
   if (!corpusPresent) return;
-  const rows = [...tally].map(([dir, t]) => `${dir.replace(/^library\//, "").padEnd(52)} ${String(t.passed).padStart(3)}/${t.total}${t.skipped ? `  (${t.skipped} skipped)` : ""}`);
+  const rows = [...tally].map(
+    ([dir, t]) =>
+      `${dir.replace(/^library\//, "").padEnd(52)} ${String(t.passed).padStart(3)}/${t.total}${t.skipped ? `  (${t.skipped} skipped)` : ""}`,
+  );
   const passed = [...tally.values()].reduce((n, t) => n + t.passed, 0);
   const skipped = [...tally.values()].reduce((n, t) => n + t.skipped, 0);
   console.log(`Gatekeeper library conformance: ${passed}/${cases.length} cases pass, ${skipped} skipped\n${rows.join("\n")}`);

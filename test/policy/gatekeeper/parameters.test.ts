@@ -27,44 +27,86 @@ describe("constraint parameters", () => {
         message: 'unknown parameter "exemptImage" in parameters (did you mean "exemptImages"?); allowed: exemptImages, tags',
       },
     ]);
-    expect(errorsOf("K8sBlockNodePort", { allow: true })).toEqual([{ path: ["allow"], code: "unknown-key", message: 'unknown parameter "allow" in parameters; no parameter is allowed here' }]);
+    expect(errorsOf("K8sBlockNodePort", { allow: true })).toEqual([
+      { path: ["allow"], code: "unknown-key", message: 'unknown parameter "allow" in parameters; no parameter is allowed here' },
+    ]);
   });
 
   it("rejects a value of the wrong type, saying what is expected", () => {
     expect(errorsOf("K8sAllowedRepos", { repos: "docker.io/" })).toEqual([
       { path: ["repos"], code: "wrong-type", message: 'parameters.repos must be a list of strings, got string "docker.io/"' },
     ]);
-    expect(errorsOf("K8sAllowedRepos", { repos: ["docker.io/", 3] })).toEqual([{ path: ["repos", 1], code: "wrong-type", message: "parameters.repos[1] must be a string, got number 3" }]);
+    expect(errorsOf("K8sAllowedRepos", { repos: ["docker.io/", 3] })).toEqual([
+      { path: ["repos", 1], code: "wrong-type", message: "parameters.repos[1] must be a string, got number 3" },
+    ]);
     expect(errorsOf("K8sHttpsOnly", { tlsOptional: "true" })).toEqual([
       { path: ["tlsOptional"], code: "wrong-type", message: 'parameters.tlsOptional must be true or false, got string "true"' },
     ]);
     expect(errorsOf("K8sReplicaLimits", { ranges: [{ min_replicas: 1.5, max_replicas: 3 }] })).toEqual([
-      { path: ["ranges", 0, "min_replicas"], code: "wrong-type", message: "parameters.ranges[0].min_replicas must be a whole number, got number 1.5" },
+      {
+        path: ["ranges", 0, "min_replicas"],
+        code: "wrong-type",
+        message: "parameters.ranges[0].min_replicas must be a whole number, got number 1.5",
+      },
     ]);
-    expect(errorsOf("K8sAllowedRepos", ["docker.io/"])).toEqual([{ path: [], code: "wrong-type", message: "parameters must be a mapping with repos, got a list" }]);
+    expect(errorsOf("K8sAllowedRepos", ["docker.io/"])).toEqual([
+      { path: [], code: "wrong-type", message: "parameters must be a mapping with repos, got a list" },
+    ]);
   });
 
   it("rejects a value outside the template's enum", () => {
     expect(errorsOf("K8sPSPProcMount", { procMount: "Masked" })).toEqual([
-      { path: ["procMount"], code: "not-one-of", suggestion: "Unmasked", message: 'parameters.procMount must be one of Default, Unmasked, got "Masked" (did you mean "Unmasked"?)' },
+      {
+        path: ["procMount"],
+        code: "not-one-of",
+        suggestion: "Unmasked",
+        message: 'parameters.procMount must be one of Default, Unmasked, got "Masked" (did you mean "Unmasked"?)',
+      },
     ]);
     expect(errorsOf("K8sRequiredResources", { limits: ["gpu"] })).toEqual([
-      { path: ["limits", 0], code: "not-one-of", suggestion: "cpu", message: 'parameters.limits[0] must be one of cpu, memory, got "gpu" (did you mean "cpu"?)' },
+      {
+        path: ["limits", 0],
+        code: "not-one-of",
+        suggestion: "cpu",
+        message: 'parameters.limits[0] must be one of cpu, memory, got "gpu" (did you mean "cpu"?)',
+      },
     ]);
   });
 
   it("requires the parameters without which a kind would check nothing", () => {
-    expect(errorsOf("K8sAllowedRepos", undefined)).toEqual([{ path: ["repos"], code: "missing-required", message: "parameters.repos is required: a list of strings" }]);
+    expect(errorsOf("K8sAllowedRepos", undefined)).toEqual([
+      { path: ["repos"], code: "missing-required", message: "parameters.repos is required: a list of strings" },
+    ]);
     expect(errorsOf("K8sRequiredLabels", { labels: [{ allowedRegex: "^a$" }] })).toEqual([
       { path: ["labels", 0, "key"], code: "missing-required", message: "parameters.labels[0].key is required: a string" },
     ]);
-    for (const kind of ["K8sDisallowedRepos", "K8sAllowedReposv2", "K8sRequiredAnnotations", "K8sRequiredProbes", "K8sReplicaLimits", "VerifyDeprecatedAPI", "K8sPSPAppArmor", "K8sPSPFlexVolumes", "K8sPSPSELinuxV2", "K8sPSPSeccomp", "K8sPSPSeccompV2", "K8sPSPVolumeTypes"]) {
+    for (const kind of [
+      "K8sDisallowedRepos",
+      "K8sAllowedReposv2",
+      "K8sRequiredAnnotations",
+      "K8sRequiredProbes",
+      "K8sReplicaLimits",
+      "VerifyDeprecatedAPI",
+      "K8sPSPAppArmor",
+      "K8sPSPFlexVolumes",
+      "K8sPSPSELinuxV2",
+      "K8sPSPSeccomp",
+      "K8sPSPSeccompV2",
+      "K8sPSPVolumeTypes",
+    ]) {
       expect(errorsOf(kind, {}).length).toBeGreaterThan(0);
     }
   });
 
   it("accepts absent or null parameters where the template needs none", () => {
-    for (const kind of ["K8sBlockNodePort", "K8sImageDigests", "K8sPSPHostNamespace", "K8sContainerLimits", "K8sPSPCapabilities", "K8sUniqueIngressHost"]) {
+    for (const kind of [
+      "K8sBlockNodePort",
+      "K8sImageDigests",
+      "K8sPSPHostNamespace",
+      "K8sContainerLimits",
+      "K8sPSPCapabilities",
+      "K8sUniqueIngressHost",
+    ]) {
       expect(errorsOf(kind, undefined)).toEqual([]);
       expect(errorsOf(kind, null)).toEqual([]);
     }
@@ -74,7 +116,9 @@ describe("constraint parameters", () => {
     expect(errorsOf("K8sContainerLimits", { cpu: "two", memory: "1Gi" })).toEqual([
       { path: ["cpu"], message: 'parameters.cpu must be a Kubernetes quantity such as "500m", "2", "512Mi" or "1Gi", got "two"' },
     ]);
-    expect(errorsOf("K8sContainerRequests", { memory: "-1Gi" })).toEqual([{ path: ["memory"], message: 'parameters.memory must not be negative, got "-1Gi"' }]);
+    expect(errorsOf("K8sContainerRequests", { memory: "-1Gi" })).toEqual([
+      { path: ["memory"], message: 'parameters.memory must not be negative, got "-1Gi"' },
+    ]);
     expect(errorsOf("K8sContainerEphemeralStorageLimit", { "ephemeral-storage": "1GB" })).toHaveLength(1);
     expect(errorsOf("K8sContainerLimits", { cpu: "-1", memory: "1e9" })).toEqual([]);
   });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
-import { compareQuantities, multiplyQuantities, parseDecimal, parseQuantity, type Quantity } from "../../../src/policy/gatekeeper/lib/quantity.js";
+import {
+  compareQuantities,
+  multiplyQuantities,
+  parseDecimal,
+  parseQuantity,
+  type Quantity,
+} from "../../../src/policy/gatekeeper/lib/quantity.js";
 
 const q = (text: string | number): Quantity => {
   const parsed = parseQuantity(text);

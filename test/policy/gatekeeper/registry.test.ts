@@ -58,7 +58,8 @@ function differences(ours: Schema, upstream: UpstreamSchema, at = "parameters"):
   if (ours.type === "object") {
     const upstreamKeys = Object.keys(upstream.properties ?? {}).sort();
     const ourKeys = Object.keys(ours.properties).sort();
-    if (JSON.stringify(upstreamKeys) !== JSON.stringify(ourKeys)) found.push(`${at}: keys ${ourKeys.join(",")}, upstream ${upstreamKeys.join(",")}`);
+    if (JSON.stringify(upstreamKeys) !== JSON.stringify(ourKeys))
+      found.push(`${at}: keys ${ourKeys.join(",")}, upstream ${upstreamKeys.join(",")}`);
     for (const key of ourKeys) {
       const theirs = upstream.properties?.[key];
       if (theirs) found.push(...differences(ours.properties[key] as Schema, theirs, `${at}.${key}`));
@@ -72,13 +73,16 @@ describe("the Gatekeeper library registry", () => {
     const names = gatekeeperKinds.map((k) => k.kind);
     expect(new Set(names).size).toBe(names.length);
     for (const kind of gatekeeperKinds) {
-      expect(kind.apiVersions).toEqual(expect.arrayContaining(["constraints.gatekeeper.sh/v1beta1", "constraints.gatekeeper.sh/v1alpha1", "constraints.gatekeeper.sh/v1"]));
+      expect(kind.apiVersions).toEqual(
+        expect.arrayContaining(["constraints.gatekeeper.sh/v1beta1", "constraints.gatekeeper.sh/v1alpha1", "constraints.gatekeeper.sh/v1"]),
+      );
       expect(kind.description.length).toBeGreaterThan(10);
     }
   });
 
   const corpusPresent = existsSync(LIBRARY);
-  if (!corpusPresent) console.log(`SKIPPED Gatekeeper registry parity: ${LIBRARY} is absent (the shared corpora live beside the checkout).`);
+  if (!corpusPresent)
+    console.log(`SKIPPED Gatekeeper registry parity: ${LIBRARY} is absent (the shared corpora live beside the checkout).`);
   const upstream = corpusPresent ? templates() : [];
 
   it("implements every template of library/general and library/pod-security-policy", () => {

@@ -60,8 +60,29 @@ const container = fc.record(
   {
     name: fc.oneof(fc.string(), junk),
     image: fc.oneof(fc.constantFrom("nginx", "nginx:latest", "registry.example.com/a@sha256:ab", "safe/x"), junk),
-    resources: fc.oneof(fc.record({ limits: fc.dictionary(fc.constantFrom("cpu", "memory", "ephemeral-storage"), junk), requests: junk }, { requiredKeys: [] }), junk),
-    securityContext: fc.oneof(fc.dictionary(fc.constantFrom("privileged", "capabilities", "runAsUser", "seccompProfile", "procMount", "seLinuxOptions", "windowsOptions", "appArmorProfile"), junk), junk),
+    resources: fc.oneof(
+      fc.record(
+        { limits: fc.dictionary(fc.constantFrom("cpu", "memory", "ephemeral-storage"), junk), requests: junk },
+        { requiredKeys: [] },
+      ),
+      junk,
+    ),
+    securityContext: fc.oneof(
+      fc.dictionary(
+        fc.constantFrom(
+          "privileged",
+          "capabilities",
+          "runAsUser",
+          "seccompProfile",
+          "procMount",
+          "seLinuxOptions",
+          "windowsOptions",
+          "appArmorProfile",
+        ),
+        junk,
+      ),
+      junk,
+    ),
     ports: junk,
     volumeMounts: junk,
     livenessProbe: junk,
@@ -73,7 +94,17 @@ const container = fc.record(
 const object = fc.record(
   {
     apiVersion: fc.constantFrom("v1", "apps/v1", "networking.k8s.io/v1", "policy/v1", "autoscaling/v2"),
-    kind: fc.constantFrom("Pod", "Deployment", "Service", "Ingress", "PodDisruptionBudget", "HorizontalPodAutoscaler", "PersistentVolumeClaim", "StatefulSet", "ClusterRoleBinding"),
+    kind: fc.constantFrom(
+      "Pod",
+      "Deployment",
+      "Service",
+      "Ingress",
+      "PodDisruptionBudget",
+      "HorizontalPodAutoscaler",
+      "PersistentVolumeClaim",
+      "StatefulSet",
+      "ClusterRoleBinding",
+    ),
     metadata: fc.oneof(fc.record({ name: junk, namespace: junk, labels: junk, annotations: junk }, { requiredKeys: [] }), junk),
     spec: fc.oneof(
       fc.record(
@@ -111,7 +142,11 @@ describe("every Gatekeeper kind on malformed objects", () => {
   it("returns violations instead of throwing", () => {
     fc.assert(
       fc.property(object, fc.array(object, { maxLength: 3 }), (reviewed, others) => {
-        const inventory: Manifest[] = [reviewed, ...others].map((o) => ({ file: "x.yaml", object: o, locate: () => ({ line: 1, column: 1, endLine: 1, endColumn: 1 }) }));
+        const inventory: Manifest[] = [reviewed, ...others].map((o) => ({
+          file: "x.yaml",
+          object: o,
+          locate: () => ({ line: 1, column: 1, endLine: 1, endColumn: 1 }),
+        }));
         const context: EvaluationContext = { inventory, namespaces: new Map() };
         for (const [kind, evaluate] of evaluators) {
           let violations;

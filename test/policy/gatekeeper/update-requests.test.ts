@@ -16,16 +16,19 @@ const corpusPresent = existsSync(path.join(CORPUS, "library"));
 if (!corpusPresent) console.log(`SKIPPED UPDATE exemptions against the library's Rego: ${CORPUS} is absent.`);
 
 describe("UPDATE exemptions follow each template's Rego", () => {
-  (corpusPresent ? it : it.skip)("a kind exempts UPDATEs exactly when its template guards its violations with not is_update(input.review)", () => {
-    const mismatches = gatekeeperLibrary
-      .map((kind) => {
-        const rego = readFileSync(path.join(CORPUS, kind.template, "template.yaml"), "utf8");
-        return { kind: kind.kind, template: rego.includes("not is_update(input.review)"), ours: kind.exemptsUpdates };
-      })
-      .filter((entry) => entry.template !== entry.ours);
-    expect(mismatches).toEqual([]);
-    expect(gatekeeperLibrary.filter((kind) => kind.exemptsUpdates)).toHaveLength(19);
-  });
+  (corpusPresent ? it : it.skip)(
+    "a kind exempts UPDATEs exactly when its template guards its violations with not is_update(input.review)",
+    () => {
+      const mismatches = gatekeeperLibrary
+        .map((kind) => {
+          const rego = readFileSync(path.join(CORPUS, kind.template, "template.yaml"), "utf8");
+          return { kind: kind.kind, template: rego.includes("not is_update(input.review)"), ours: kind.exemptsUpdates };
+        })
+        .filter((entry) => entry.template !== entry.ours);
+      expect(mismatches).toEqual([]);
+      expect(gatekeeperLibrary.filter((kind) => kind.exemptsUpdates)).toHaveLength(19);
+    },
+  );
 
   (corpusPresent ? it : it.skip)("the library's UPDATE cases pass because of the exemption: each object is a violation as a CREATE", () => {
     const index = JSON.parse(readFileSync(path.join(CORPUS, "index.json"), "utf8")) as { cases: { constraint: string; object: string }[] };
@@ -37,7 +40,10 @@ describe("UPDATE exemptions follow each template's Rego", () => {
       const update = readFileSync(path.join(CORPUS, c.object), "utf8");
       expect(update).toMatch(/operation: "?UPDATE"?/);
       const asCreate = update.replace(/operation: "?UPDATE"?/, "operation: CREATE");
-      expect({ case: `${c.constraint} on ${c.object}`, violations: check(policy, { [c.object]: update }).length }).toEqual({ case: `${c.constraint} on ${c.object}`, violations: 0 });
+      expect({ case: `${c.constraint} on ${c.object}`, violations: check(policy, { [c.object]: update }).length }).toEqual({
+        case: `${c.constraint} on ${c.object}`,
+        violations: 0,
+      });
       const created = check(policy, { [c.object]: asCreate }).length > 0;
       flaggedAsCreate.set(c.object, (flaggedAsCreate.get(c.object) ?? false) || created);
     }
@@ -79,9 +85,17 @@ describe("NoUpdateServiceAccount", () => {
   });
 
   it("lets an allowed user or group change it, and nobody without userInfo", () => {
-    expect(check(policy, { "r.yaml": update(withAccount("admin"), withAccount("web"), "{username: 'system:serviceaccount:kube-system:deployer'}") })).toEqual([]);
-    expect(check(policy, { "r.yaml": update(withAccount("admin"), withAccount("web"), "{username: bob, groups: [devs, cluster-admins]}") })).toEqual([]);
-    expect(messages(check(policy, { "r.yaml": update(withAccount("admin"), withAccount("web")) }))).toEqual(["user does not have permission to modify serviceAccountName"]);
+    expect(
+      check(policy, {
+        "r.yaml": update(withAccount("admin"), withAccount("web"), "{username: 'system:serviceaccount:kube-system:deployer'}"),
+      }),
+    ).toEqual([]);
+    expect(
+      check(policy, { "r.yaml": update(withAccount("admin"), withAccount("web"), "{username: bob, groups: [devs, cluster-admins]}") }),
+    ).toEqual([]);
+    expect(messages(check(policy, { "r.yaml": update(withAccount("admin"), withAccount("web")) }))).toEqual([
+      "user does not have permission to modify serviceAccountName",
+    ]);
   });
 
   it("admits an UPDATE that keeps the service account", () => {
@@ -93,7 +107,9 @@ describe("NoUpdateServiceAccount", () => {
     expect(messages(check(policy, { "r.yaml": update(withoutAccount, withAccount("web"), "{groups: [cluster-admins]}") }))).toEqual([
       "missing serviceAccountName field in object under review",
     ]);
-    expect(messages(check(policy, { "r.yaml": update(withAccount("web"), undefined) }))).toEqual(["missing serviceAccountName field in oldObject under review"]);
+    expect(messages(check(policy, { "r.yaml": update(withAccount("web"), undefined) }))).toEqual([
+      "missing serviceAccountName field in oldObject under review",
+    ]);
   });
 
   it("reads a Pod's own serviceAccountName", () => {

@@ -10,7 +10,11 @@ const podRule: JsonObject = {
   name: "require-team",
   match: { any: [{ resources: { kinds: ["Pod"] } }] },
   preconditions: { all: [{ key: "{{ request.object.metadata.labels.tier || '' }}", operator: "Equals", value: "web" }] },
-  validate: { message: "{{ request.object.metadata.name }} needs a team", failureAction: "Enforce", pattern: { metadata: { labels: { team: "?*" } } } },
+  validate: {
+    message: "{{ request.object.metadata.name }} needs a team",
+    failureAction: "Enforce",
+    pattern: { metadata: { labels: { team: "?*" } } },
+  },
 };
 
 describe("autogen", () => {
@@ -19,7 +23,20 @@ describe("autogen", () => {
     expect(rules.map((rule) => rule["name"])).toEqual(["require-team", "autogen-require-team", "autogen-cronjob-require-team"]);
     const [, controllers, cronjob] = rules as [JsonObject, JsonObject, JsonObject];
     expect(controllers["match"]).toEqual({
-      any: [{ resources: { kinds: ["apps/v1/DaemonSet", "apps/v1/Deployment", "batch/v1/Job", "apps/v1/ReplicaSet", "v1/ReplicationController", "apps/v1/StatefulSet"] } }],
+      any: [
+        {
+          resources: {
+            kinds: [
+              "apps/v1/DaemonSet",
+              "apps/v1/Deployment",
+              "batch/v1/Job",
+              "apps/v1/ReplicaSet",
+              "v1/ReplicationController",
+              "apps/v1/StatefulSet",
+            ],
+          },
+        },
+      ],
     });
     expect(controllers["validate"]).toEqual({
       message: "{{ request.object.spec.template.metadata.name }} needs a team",
@@ -28,8 +45,12 @@ describe("autogen", () => {
     });
     expect(JSON.stringify(controllers["preconditions"])).toContain("request.object.spec.template.metadata.labels.tier");
     expect(cronjob["match"]).toEqual({ any: [{ resources: { kinds: ["batch/v1/CronJob"] } }] });
-    expect((cronjob["validate"] as JsonObject)["pattern"]).toEqual({ spec: { jobTemplate: { spec: { template: { metadata: { labels: { team: "?*" } } } } } } });
-    expect((cronjob["validate"] as JsonObject)["message"]).toBe("{{ request.object.spec.jobTemplate.spec.template.metadata.name }} needs a team");
+    expect((cronjob["validate"] as JsonObject)["pattern"]).toEqual({
+      spec: { jobTemplate: { spec: { template: { metadata: { labels: { team: "?*" } } } } } },
+    });
+    expect((cronjob["validate"] as JsonObject)["message"]).toBe(
+      "{{ request.object.spec.jobTemplate.spec.template.metadata.name }} needs a team",
+    );
   });
 
   it("moves validate.cel expressions, variables and celPreconditions to the template by text, as Kyverno does", () => {
@@ -41,20 +62,46 @@ describe("autogen", () => {
         message: "no host network",
         cel: {
           variables: [{ name: "spec", expression: "object.spec" }],
-          expressions: [{ expression: "!has(variables.spec.hostNetwork) || oldObject.spec.hostNetwork == false", messageExpression: "object.metadata.name" }],
+          expressions: [
+            {
+              expression: "!has(variables.spec.hostNetwork) || oldObject.spec.hostNetwork == false",
+              messageExpression: "object.metadata.name",
+            },
+          ],
         },
       },
     };
     const [, controllers, cronjob] = computeRules([celRule], {}).map(({ rule }) => rule) as [JsonObject, JsonObject, JsonObject];
     expect(controllers).toEqual({
       name: "autogen-no-host-network",
-      match: { any: [{ resources: { kinds: ["apps/v1/DaemonSet", "apps/v1/Deployment", "batch/v1/Job", "apps/v1/ReplicaSet", "v1/ReplicationController", "apps/v1/StatefulSet"], operations: ["CREATE"] } }] },
+      match: {
+        any: [
+          {
+            resources: {
+              kinds: [
+                "apps/v1/DaemonSet",
+                "apps/v1/Deployment",
+                "batch/v1/Job",
+                "apps/v1/ReplicaSet",
+                "v1/ReplicationController",
+                "apps/v1/StatefulSet",
+              ],
+              operations: ["CREATE"],
+            },
+          },
+        ],
+      },
       celPreconditions: [{ name: "labelled", expression: "has(object.spec.template.metadata.labels)" }],
       validate: {
         message: "no host network",
         cel: {
           variables: [{ name: "spec", expression: "object.spec.template.spec" }],
-          expressions: [{ expression: "!has(variables.spec.hostNetwork) || oldObject.spec.template.spec.hostNetwork == false", messageExpression: "object.spec.template.metadata.name" }],
+          expressions: [
+            {
+              expression: "!has(variables.spec.hostNetwork) || oldObject.spec.template.spec.hostNetwork == false",
+              messageExpression: "object.spec.template.metadata.name",
+            },
+          ],
         },
       },
     });
@@ -62,7 +109,10 @@ describe("autogen", () => {
     expect((cronjob["validate"] as JsonObject)["cel"]).toEqual({
       variables: [{ name: "spec", expression: "object.spec.jobTemplate.spec.template.spec" }],
       expressions: [
-        { expression: "!has(variables.spec.hostNetwork) || oldObject.spec.jobTemplate.spec.template.spec.hostNetwork == false", messageExpression: "object.spec.jobTemplate.spec.template.metadata.name" },
+        {
+          expression: "!has(variables.spec.hostNetwork) || oldObject.spec.jobTemplate.spec.template.spec.hostNetwork == false",
+          messageExpression: "object.spec.jobTemplate.spec.template.metadata.name",
+        },
       ],
     });
   });

@@ -13,7 +13,12 @@ const context: JsonObject = {
     object: {
       kind: "Pod",
       metadata: { name: "web", labels: { app: "web", "app.kubernetes.io/name": "shop" } },
-      spec: { containers: [{ name: "a", image: "nginx:1.25" }, { name: "b", image: "ghcr.io/x/y@sha256:" + "a".repeat(64) }] },
+      spec: {
+        containers: [
+          { name: "a", image: "nginx:1.25" },
+          { name: "b", image: "ghcr.io/x/y@sha256:" + "a".repeat(64) },
+        ],
+      },
     },
   },
 };
@@ -70,7 +75,10 @@ describe("JMESPath and variables", () => {
     expect(query("image_normalize('nginx')", context)).toBe("docker.io/nginx:latest");
     expect(query("semver_compare('1.2.3', '>=1.0.0 <2.0.0')", context)).toBe(true);
     expect(query("divide(`10`, `4`)", context)).toBe(2.5);
-    expect(query("items({b: `1`, a: `2`}, 'k', 'v')", context)).toEqual([{ k: "a", v: 2 }, { k: "b", v: 1 }]);
+    expect(query("items({b: `1`, a: `2`}, 'k', 'v')", context)).toEqual([
+      { k: "a", v: 2 },
+      { k: "b", v: 1 },
+    ]);
   });
 
   it("what depends on the moment of admission is not evaluable", () => {

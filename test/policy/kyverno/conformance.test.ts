@@ -76,9 +76,14 @@ const KNOWN_FAILURES: ReadonlyMap<string, string> = new Map<string, string>([
 ]);
 
 const corpusPresent = existsSync(INDEX);
-if (!corpusPresent) console.log(`SKIPPED Kyverno policy library conformance: ${CORPUS} is absent (the shared corpora live beside the checkout).`);
-const index = corpusPresent ? (JSON.parse(readFileSync(INDEX, "utf8")) as { suites: Suite[]; results: Row[] }) : { suites: [], results: [] };
-const rows = index.results.filter((row) => (row.policyKind === "ClusterPolicy" || row.policyKind === "Policy") && row.problem === undefined);
+if (!corpusPresent)
+  console.log(`SKIPPED Kyverno policy library conformance: ${CORPUS} is absent (the shared corpora live beside the checkout).`);
+const index = corpusPresent
+  ? (JSON.parse(readFileSync(INDEX, "utf8")) as { suites: Suite[]; results: Row[] })
+  : { suites: [], results: [] };
+const rows = index.results.filter(
+  (row) => (row.policyKind === "ClusterPolicy" || row.policyKind === "Policy") && row.problem === undefined,
+);
 const suites = new Map(index.suites.map((suite) => [suite.dir, suite]));
 
 const read = (relative: string): string => readFileSync(path.join(CORPUS, relative), "utf8");
@@ -92,16 +97,29 @@ function judgeSuite(dir: string): { findings: Finding[]; files: LoadedFile[]; er
   if (!suite) throw new Error(`suite ${dir} missing from index.json`);
   const sources = suite.policies.map((file) => ({ file, content: read(file) }));
   const loaded = loadPolicies(sources);
-  const errors = loaded.errors.filter((error) => !/unknown policy kind "(ValidatingPolicy|MutatingPolicy|GeneratingPolicy|ImageValidatingPolicy|DeletingPolicy)"/.test(error.message));
+  const errors = loaded.errors.filter(
+    (error) =>
+      !/unknown policy kind "(ValidatingPolicy|MutatingPolicy|GeneratingPolicy|ImageValidatingPolicy|DeletingPolicy)"/.test(error.message),
+  );
   const files = suite.resources.filter((file) => existsSync(path.join(CORPUS, file))).map((file) => loadManifestFile(file, read(file)));
-  const result = { findings: evaluate(files, loaded.policies).findings, files, errors: errors.map((error) => `${error.file}:${error.line}: ${error.message}`) };
+  const result = {
+    findings: evaluate(files, loaded.policies).findings,
+    files,
+    errors: errors.map((error) => `${error.file}:${error.line}: ${error.message}`),
+  };
   judged.set(dir, result);
   return result;
 }
 
 function sameRule(finding: string, rule: string | null): boolean {
   if (rule === null) return true;
-  return finding === rule || finding === `autogen-${rule}`.slice(0, 63) || finding === `autogen-cronjob-${rule}`.slice(0, 63) || rule === `autogen-${finding}` || rule === `autogen-cronjob-${finding}`;
+  return (
+    finding === rule ||
+    finding === `autogen-${rule}`.slice(0, 63) ||
+    finding === `autogen-cronjob-${rule}`.slice(0, 63) ||
+    rule === `autogen-${finding}` ||
+    rule === `autogen-cronjob-${finding}`
+  );
 }
 
 function findingsFor(row: Row): Finding[] {
@@ -129,7 +147,9 @@ function disagreement(row: Row): string | undefined {
   }
   const verdicts = found.filter((finding) => !isNotEvaluated(finding));
   if (row.result === "fail" || row.result === "warn") {
-    return verdicts.length > 0 ? undefined : `expected a finding, got ${found.length === 0 ? "none" : JSON.stringify(found.map((f) => f.message))}`;
+    return verdicts.length > 0
+      ? undefined
+      : `expected a finding, got ${found.length === 0 ? "none" : JSON.stringify(found.map((f) => f.message))}`;
   }
   return found.length === 0 ? undefined : `expected no finding (${row.result}), got ${JSON.stringify(found.map((f) => f.message))}`;
 }
@@ -146,7 +166,8 @@ function record(row: Row, agreed: boolean): void {
   tally.set(folder, entry);
 }
 
-const keyOf = (row: Row): string => `${row.suite}|${row.policy}|${row.rule ?? ""}|${row.namespace ? `${row.namespace}/` : ""}${row.resource}`;
+const keyOf = (row: Row): string =>
+  `${row.suite}|${row.policy}|${row.rule ?? ""}|${row.namespace ? `${row.namespace}/` : ""}${row.resource}`;
 
 describe("Kyverno policy library conformance (ClusterPolicy/Policy)", () => {
   test("the policy files of every suite load without errors", () => {
@@ -174,7 +195,10 @@ describe("Kyverno policy library conformance (ClusterPolicy/Policy)", () => {
       return `  ${folder}: ${part("pure")}, ${part("cel")} (validate.cel), ${part("needs")} not evaluated`;
     });
     const sum = (bucket: Bucket): { agreed: number; total: number } =>
-      [...tally.values()].reduce((total, buckets) => ({ agreed: total.agreed + buckets[bucket].agreed, total: total.total + buckets[bucket].total }), { agreed: 0, total: 0 });
+      [...tally.values()].reduce(
+        (total, buckets) => ({ agreed: total.agreed + buckets[bucket].agreed, total: total.total + buckets[bucket].total }),
+        { agreed: 0, total: 0 },
+      );
     const [pure, cel, needs] = [sum("pure"), sum("cel"), sum("needs")];
     console.log(
       `Kyverno library conformance (ClusterPolicy/Policy cases):\n${lines.join("\n")}\n` +

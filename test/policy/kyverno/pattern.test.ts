@@ -14,9 +14,13 @@ const status = (resource: JsonValue, pattern: JsonValue): string => matchPattern
 
 describe("pattern anchors", () => {
   it("a plain key must be present and match; the failure names the field", () => {
-    const result = matchPattern(pod({ containers: [{ name: "a", image: "nginx:latest" }] }), { spec: { containers: [{ image: "!*:latest" }] } });
+    const result = matchPattern(pod({ containers: [{ name: "a", image: "nginx:latest" }] }), {
+      spec: { containers: [{ image: "!*:latest" }] },
+    });
     expect(result).toMatchObject({ status: "fail", path: ["spec", "containers", 0, "image"] });
-    expect(status(pod({ containers: [{ name: "a", image: "nginx:1.25" }] }), { spec: { containers: [{ image: "!*:latest" }] } })).toBe("pass");
+    expect(status(pod({ containers: [{ name: "a", image: "nginx:1.25" }] }), { spec: { containers: [{ image: "!*:latest" }] } })).toBe(
+      "pass",
+    );
   });
 
   it("a condition anchor (key) skips list items (and the rule) that do not satisfy it", () => {
@@ -105,11 +109,16 @@ describe("properties", () => {
 
   it("a range a-b holds exactly for a <= n <= b, and !a-b is its negation", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 1000 }), (low, high, n) => {
-        const inside = matchesValue(n, `${low}-${high}`);
-        expect(inside).toBe(n >= low && n <= high);
-        expect(matchesValue(n, `${low}!-${high}`)).toBe(n < low || n > high);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 1000 }),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (low, high, n) => {
+          const inside = matchesValue(n, `${low}-${high}`);
+          expect(inside).toBe(n >= low && n <= high);
+          expect(matchesValue(n, `${low}!-${high}`)).toBe(n < low || n > high);
+        },
+      ),
     );
   });
 

@@ -153,7 +153,9 @@ spec:
               runAsNonRoot: true
 `;
     expect(check(policy, pod("    team: a\n"))).toHaveLength(1);
-    expect(check(policy, pod("    team: a\n", "  - name: app\n    image: nginx\n    securityContext:\n      runAsNonRoot: true\n"))).toEqual([]);
+    expect(
+      check(policy, pod("    team: a\n", "  - name: app\n    image: nginx\n    securityContext:\n      runAsNonRoot: true\n")),
+    ).toEqual([]);
   });
 
   it("podSecurity runs the Pod Security Standards, with exclusions by control and image", () => {
@@ -178,7 +180,9 @@ ${exclude}`;
     const findings = check(policy(""), privileged);
     expect(findings).toMatchObject([{ policy: "pss", rule: "baseline", line: 13 }]);
     expect(findings[0]?.message).toContain('violates PodSecurity "baseline:latest"');
-    expect(check(policy("        exclude:\n        - controlName: Privileged Containers\n          images: [nginx]\n"), privileged)).toEqual([]);
+    expect(
+      check(policy("        exclude:\n        - controlName: Privileged Containers\n          images: [nginx]\n"), privileged),
+    ).toEqual([]);
   });
 });
 
@@ -225,7 +229,13 @@ spec:
   it("fails on the offending container with the rule's message, for Pods and, through autogen, their controllers", () => {
     const policy = celPolicy(noLatest);
     expect(check(policy, pod("    team: a\n", containers))).toEqual([
-      expect.objectContaining({ policy: "cel-images", rule: "no-latest", action: "deny", line: 12, message: "images must not use the latest tag" }),
+      expect.objectContaining({
+        policy: "cel-images",
+        rule: "no-latest",
+        action: "deny",
+        line: 12,
+        message: "images must not use the latest tag",
+      }),
     ]);
     // The Deployment's container is on line 13; the CronJob starts on line 16, its container on line 28.
     const generated = check(policy, `${deployment}---\n${cronJob}`);
@@ -237,12 +247,18 @@ spec:
   });
 
   it("celPreconditions that do not hold skip the rule", () => {
-    const guarded = celPolicy(noLatest, '    celPreconditions:\n    - name: shop-only\n      expression: "object.metadata.namespace == \'other\'"\n');
+    const guarded = celPolicy(
+      noLatest,
+      "    celPreconditions:\n    - name: shop-only\n      expression: \"object.metadata.namespace == 'other'\"\n",
+    );
     expect(check(guarded, pod("    team: a\n", containers))).toEqual([]);
   });
 
   it("JMESPath preconditions and context variables gate a CEL rule too, as Kyverno's engine checks them before any handler", () => {
-    const gated = celPolicy(noLatest, '    context:\n    - name: tier\n      variable:\n        value: "{{ request.object.metadata.labels.tier || \'none\' }}"\n    preconditions:\n      all:\n      - key: "{{ tier }}"\n        operator: Equals\n        value: web\n');
+    const gated = celPolicy(
+      noLatest,
+      '    context:\n    - name: tier\n      variable:\n        value: "{{ request.object.metadata.labels.tier || \'none\' }}"\n    preconditions:\n      all:\n      - key: "{{ tier }}"\n        operator: Equals\n        value: web\n',
+    );
     expect(check(gated, pod("    team: a\n", containers))).toEqual([]);
     expect(check(gated, pod("    tier: web\n", containers))).toEqual([expect.objectContaining({ rule: "no-latest", line: 12 })]);
   });
@@ -266,18 +282,29 @@ spec:
   const configMap = "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: allowed-tags\n  namespace: shop\ndata:\n  tags: '1.25'\n";
 
   it("params come from the policy files; a named param that is not there leaves the rule not evaluated", () => {
-    expect(check(withParams + configMap, pod("    team: a\n", containers))).toEqual([expect.objectContaining({ rule: "no-latest", line: 12, message: "tags allowed: 1.25" })]);
+    expect(check(withParams + configMap, pod("    team: a\n", containers))).toEqual([
+      expect.objectContaining({ rule: "no-latest", line: 12, message: "tags allowed: 1.25" }),
+    ]);
     expect(check(withParams + configMap, pod("    team: a\n"))).toEqual([]);
-    expect(check(withParams, pod("    team: a\n"))[0]?.message).toMatch(/^not evaluated: needs the ConfigMap "allowed-tags" in namespace "shop"/);
+    expect(check(withParams, pod("    team: a\n"))[0]?.message).toMatch(
+      /^not evaluated: needs the ConfigMap "allowed-tags" in namespace "shop"/,
+    );
   });
 
   it("celPreconditions belong to validate.cel rules: elsewhere they are a load error, as Kyverno refuses them", () => {
-    const misplaced = requireLabels().replace("    validate:\n", '    celPreconditions:\n    - name: x\n      expression: "true"\n    validate:\n');
-    expect(load(misplaced).errors).toEqual([expect.objectContaining({ line: 15, message: expect.stringMatching(/^celPreconditions can only be used with validate.cel/) })]);
+    const misplaced = requireLabels().replace(
+      "    validate:\n",
+      '    celPreconditions:\n    - name: x\n      expression: "true"\n    validate:\n',
+    );
+    expect(load(misplaced).errors).toEqual([
+      expect.objectContaining({ line: 15, message: expect.stringMatching(/^celPreconditions can only be used with validate.cel/) }),
+    ]);
   });
 
   it("what needs the cluster's authorizer is not evaluated; a mistake is a load error at its line", () => {
-    const authorizer = celPolicy('        expressions:\n        - expression: "authorizer.group(\'\').resource(\'pods\').check(\'create\').allowed()"\n');
+    const authorizer = celPolicy(
+      "        expressions:\n        - expression: \"authorizer.group('').resource('pods').check('create').allowed()\"\n",
+    );
     expect(check(authorizer, pod("    team: a\n"))[0]?.message).toMatch(/^not evaluated: needs the cluster's authorizer/);
     const broken = load(celPolicy('        expressions:\n        - expression: "object.spec.containers.all(c,"\n'));
     expect(broken.policies).toEqual([]);
@@ -357,13 +384,23 @@ spec:
     const audit = mixed
       .replace("  name: mixed\n", "  name: mixed\n  annotations:\n    kube-policy-bot.dev/not-evaluated: deny\n")
       .replace("validationFailureAction: Enforce", "validationFailureAction: Audit");
-    const findings = check(audit + requireLabels("Audit").replace("name: require-labels", "name: audit-labels").replace(/^/, "---\n"), pod("    app: a\n"));
-    expect(findings.filter((finding) => finding.message.startsWith("not evaluated")).map((finding) => finding.action)).toEqual(["deny", "deny", "deny"]);
+    const findings = check(
+      audit + requireLabels("Audit").replace("name: require-labels", "name: audit-labels").replace(/^/, "---\n"),
+      pod("    app: a\n"),
+    );
+    expect(findings.filter((finding) => finding.message.startsWith("not evaluated")).map((finding) => finding.action)).toEqual([
+      "deny",
+      "deny",
+      "deny",
+    ]);
     expect(findings.find((finding) => finding.policy === "audit-labels")?.action).toBe("warn");
   });
 
   it("user info is unknown for a manifest, so a rule that reads it is not evaluated", () => {
-    const policy = requireLabels().replace('message: "label team is required on {{ request.object.metadata.name }}"', 'message: "{{ request.userInfo.username }} may not"');
+    const policy = requireLabels().replace(
+      'message: "label team is required on {{ request.object.metadata.name }}"',
+      'message: "{{ request.userInfo.username }} may not"',
+    );
     expect(check(policy, pod("    app: web\n"))[0]?.message).toMatch(/^not evaluated: needs who applies the change/);
   });
 });
@@ -376,14 +413,17 @@ describe("match, exclude and scope", () => {
     expect(check(byGvk, pod("    app: web\n"))).toHaveLength(1);
     const otherNamespace = scoped("      - resources:\n          kinds: [Pod]\n          namespaces: [prod]\n");
     expect(check(otherNamespace, pod("    app: web\n"))).toEqual([]);
-    const excluded = scoped(
-      "      - resources:\n          kinds: [Pod]\n",
-    ).replace("    validate:\n", "    exclude:\n      any:\n      - resources:\n          names: [we?]\n    validate:\n");
+    const excluded = scoped("      - resources:\n          kinds: [Pod]\n").replace(
+      "    validate:\n",
+      "    exclude:\n      any:\n      - resources:\n          names: [we?]\n    validate:\n",
+    );
     expect(check(excluded, pod("    app: web\n"))).toEqual([]);
   });
 
   it("a namespaced Policy judges only its namespace", () => {
-    const policy = requireLabels().replace("kind: ClusterPolicy", "kind: Policy").replace("  name: require-labels\n", "  name: require-labels\n  namespace: prod\n");
+    const policy = requireLabels()
+      .replace("kind: ClusterPolicy", "kind: Policy")
+      .replace("  name: require-labels\n", "  name: require-labels\n  namespace: prod\n");
     expect(check(policy, pod("    app: web\n"))).toEqual([]);
   });
 
@@ -442,7 +482,7 @@ spec:
     const { errors, policies } = load(broken);
     expect(policies).toEqual([]);
     expect(errors.map((error) => [error.line, error.message.split(";")[0]])).toEqual([
-      [6, "must be Enforce or Audit, not \"Block\""],
+      [6, 'must be Enforce or Audit, not "Block"'],
       [14, 'unknown field "mesage" in spec.rules.0.validate (did you mean "message"?)'],
       [22, 'unknown condition operator "Matches"'],
       [18, expect.stringContaining("invalid JMESPath")],
@@ -450,8 +490,14 @@ spec:
   });
 
   it("a policy without rules, or a rule without a validate kind, is an error", () => {
-    expect(load("apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: empty\nspec:\n  rules: []\n").errors[0]?.message).toContain("non-empty spec.rules");
-    const noKind = "apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: x\nspec:\n  rules:\n  - name: r\n    match:\n      any:\n      - resources:\n          kinds: [Pod]\n";
-    expect(load(noKind).errors[0]).toMatchObject({ line: 7, message: expect.stringContaining("exactly one of validate, mutate, generate, verifyImages") });
+    expect(
+      load("apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: empty\nspec:\n  rules: []\n").errors[0]?.message,
+    ).toContain("non-empty spec.rules");
+    const noKind =
+      "apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: x\nspec:\n  rules:\n  - name: r\n    match:\n      any:\n      - resources:\n          kinds: [Pod]\n";
+    expect(load(noKind).errors[0]).toMatchObject({
+      line: 7,
+      message: expect.stringContaining("exactly one of validate, mutate, generate, verifyImages"),
+    });
   });
 });

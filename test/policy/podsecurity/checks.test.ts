@@ -8,12 +8,16 @@ import { judge, pod, RESTRICTED_POD, restrictedPodWith, rules, where } from "./j
 
 describe("violations", () => {
   test("carry the check id, the offending field's path, the container, upstream's wording and the rule's fix", () => {
-    const violations = judge("baseline", "latest", `
+    const violations = judge(
+      "baseline",
+      "latest",
+      `
       spec:
         containers:
         - name: "1"
           image: nginx
-          securityContext: {privileged: true}`);
+          securityContext: {privileged: true}`,
+    );
     expect(violations).toEqual([
       {
         rule: "privileged",
@@ -21,20 +25,27 @@ describe("violations", () => {
         container: "1",
         message:
           'privileged (container "1" must not set securityContext.privileged=true). Remove securityContext.privileged or set it to false.',
-        fix: { description: "Set privileged to false.", edits: [{ op: "set", path: ["spec", "containers", 0, "securityContext", "privileged"], value: false }] },
+        fix: {
+          description: "Set privileged to false.",
+          edits: [{ op: "set", path: ["spec", "containers", 0, "securityContext", "privileged"], value: false }],
+        },
       },
     ]);
   });
 
   test("are one per offending field, so each gets its own line", () => {
-    const violations = judge("baseline", "latest", `
+    const violations = judge(
+      "baseline",
+      "latest",
+      `
       spec:
         hostNetwork: true
         hostPID: true
         containers:
         - name: app
           image: nginx
-          ports: [{containerPort: 80, hostPort: 80}, {containerPort: 81}, {containerPort: 443, hostPort: 443}]`);
+          ports: [{containerPort: 80, hostPort: 80}, {containerPort: 81}, {containerPort: 443, hostPort: 443}]`,
+    );
     expect(where(violations)).toEqual([
       "hostNamespaces spec.hostNetwork",
       "hostNamespaces spec.hostPID",
@@ -46,9 +57,13 @@ describe("violations", () => {
   });
 
   test("point at where a missing required field belongs", () => {
-    const violations = judge("restricted", "latest", `
+    const violations = judge(
+      "restricted",
+      "latest",
+      `
       spec:
-        containers: [{name: app, image: nginx}]`);
+        containers: [{name: app, image: nginx}]`,
+    );
     expect(where(violations)).toEqual([
       "allowPrivilegeEscalation spec.containers.0.securityContext.allowPrivilegeEscalation",
       "runAsNonRoot spec.containers.0.securityContext.runAsNonRoot",
@@ -56,15 +71,21 @@ describe("violations", () => {
       "capabilities_restricted spec.containers.0.securityContext.capabilities.drop",
     ]);
     expect(violations[1]!.message).toContain('runAsNonRoot != true (pod or container "app" must set securityContext.runAsNonRoot=true)');
-    expect(violations[3]!.message).toContain('unrestricted capabilities (container "app" must set securityContext.capabilities.drop=["ALL"])');
+    expect(violations[3]!.message).toContain(
+      'unrestricted capabilities (container "app" must set securityContext.capabilities.drop=["ALL"])',
+    );
   });
 
   test("cover init, regular and ephemeral containers, in that order", () => {
-    const violations = judge("baseline", "latest", `
+    const violations = judge(
+      "baseline",
+      "latest",
+      `
       spec:
         containers: [{name: c, image: x, securityContext: {privileged: true}}]
         ephemeralContainers: [{name: e, image: x, securityContext: {privileged: true}}]
-        initContainers: [{name: i, image: x, securityContext: {privileged: true}}]`);
+        initContainers: [{name: i, image: x, securityContext: {privileged: true}}]`,
+    );
     expect(violations.map((v) => v.container)).toEqual(["i", "c", "e"]);
     expect(violations.map((v) => v.path[1])).toEqual(["initContainers", "containers", "ephemeralContainers"]);
   });
@@ -72,21 +93,35 @@ describe("violations", () => {
 
 describe("values are read as the API server's typed structs", () => {
   test("YAML 1.1 booleans are booleans (yes is true)", () => {
-    expect(rules(judge("baseline", "latest", `
+    expect(
+      rules(
+        judge(
+          "baseline",
+          "latest",
+          `
       spec:
         hostIPC: yes
-        containers: [{name: app, image: x, securityContext: {privileged: on}}]`))).toEqual(["privileged", "hostNamespaces"]);
+        containers: [{name: app, image: x, securityContext: {privileged: on}}]`,
+        ),
+      ),
+    ).toEqual(["privileged", "hostNamespaces"]);
   });
 
   test("a value of the wrong type is no value (the API server would refuse the object)", () => {
-    expect(judge("baseline", "latest", `
+    expect(
+      judge(
+        "baseline",
+        "latest",
+        `
       spec:
         hostPID: "true"
         containers:
         - name: app
           image: x
           ports: [{hostPort: "8080"}]
-          securityContext: {privileged: "true", procMount: 1}`)).toEqual([]);
+          securityContext: {privileged: "true", procMount: 1}`,
+      ),
+    ).toEqual([]);
   });
 
   test("null is unset", () => {
@@ -94,10 +129,14 @@ describe("values are read as the API server's typed structs", () => {
   });
 
   test("a required field of the wrong type is still missing", () => {
-    const violations = judge("restricted", "latest", `
+    const violations = judge(
+      "restricted",
+      "latest",
+      `
       spec:
         securityContext: {runAsNonRoot: "true", seccompProfile: {type: RuntimeDefault}}
-        containers: [{name: app, image: x, securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}}]`);
+        containers: [{name: app, image: x, securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}}]`,
+    );
     expect(where(violations)).toEqual(["runAsNonRoot spec.containers.0.securityContext.runAsNonRoot"]);
   });
 });
@@ -139,9 +178,13 @@ describe("version boundaries", () => {
   });
 
   test("seLinuxOptions: user and role are each their own violation", () => {
-    const violations = judge("baseline", "latest", `
+    const violations = judge(
+      "baseline",
+      "latest",
+      `
       spec:
-        containers: [{name: app, image: x, securityContext: {seLinuxOptions: {type: spc_t, user: u, role: r}}}]`);
+        containers: [{name: app, image: x, securityContext: {seLinuxOptions: {type: spc_t, user: u, role: r}}}]`,
+    );
     expect(where(violations)).toEqual([
       "seLinuxOptions spec.containers.0.securityContext.seLinuxOptions.type",
       "seLinuxOptions spec.containers.0.securityContext.seLinuxOptions.user",
@@ -245,11 +288,15 @@ describe("Windows pods (spec.os.name: windows)", () => {
   });
 
   test("must not be HostProcess, at pod or container level", () => {
-    const violations = judge("baseline", "latest", `
+    const violations = judge(
+      "baseline",
+      "latest",
+      `
       spec:
         os: {name: windows}
         securityContext: {windowsOptions: {hostProcess: true}}
-        containers: [{name: app, image: x, securityContext: {windowsOptions: {hostProcess: true}}}]`);
+        containers: [{name: app, image: x, securityContext: {windowsOptions: {hostProcess: true}}}]`,
+    );
     expect(where(violations)).toEqual([
       "windowsHostProcess spec.securityContext.windowsOptions.hostProcess",
       "windowsHostProcess spec.containers.0.securityContext.windowsOptions.hostProcess",
@@ -266,11 +313,7 @@ describe("user namespaces (hostUsers: false)", () => {
     });
 
   test("waive runAsNonRoot and runAsUser from v1.35 only", () => {
-    expect(rules(judge("restricted", "v1.34", rootInUserNamespace(false)))).toEqual([
-      "runAsNonRoot",
-      "runAsNonRoot",
-      "runAsUser",
-    ]);
+    expect(rules(judge("restricted", "v1.34", rootInUserNamespace(false)))).toEqual(["runAsNonRoot", "runAsNonRoot", "runAsUser"]);
     expect(judge("restricted", "v1.35", rootInUserNamespace(false))).toEqual([]);
     expect(rules(judge("restricted", "v1.35", rootInUserNamespace(true)))).toEqual(["runAsNonRoot", "runAsNonRoot", "runAsUser"]);
   });
@@ -350,7 +393,11 @@ describe("seccomp: pod level versus container level, annotations versus fields",
   test("restricted: a valid pod-level profile covers containers; a container may override it with another valid one", () => {
     expect(judge("restricted", "latest", withSeccomp("seccompProfile: {type: RuntimeDefault}", ""))).toEqual([]);
     expect(
-      judge("restricted", "latest", withSeccomp("seccompProfile: {type: RuntimeDefault}", "seccompProfile: {type: Localhost, localhostProfile: p.json}")),
+      judge(
+        "restricted",
+        "latest",
+        withSeccomp("seccompProfile: {type: RuntimeDefault}", "seccompProfile: {type: Localhost, localhostProfile: p.json}"),
+      ),
     ).toEqual([]);
     expect(judge("restricted", "latest", withSeccomp("", "seccompProfile: {type: RuntimeDefault}"))).toEqual([]);
   });
@@ -431,12 +478,16 @@ describe("AppArmor: annotation and field", () => {
   });
 
   test("the field must be RuntimeDefault or Localhost at pod and container level", () => {
-    const violations = judge("baseline", "latest", `
+    const violations = judge(
+      "baseline",
+      "latest",
+      `
       spec:
         securityContext: {appArmorProfile: {type: Unconfined}}
         containers:
         - {name: app, image: x, securityContext: {appArmorProfile: {type: Localhost, localhostProfile: k8s-x}}}
-        - {name: side, image: x, securityContext: {appArmorProfile: {}}}`);
+        - {name: side, image: x, securityContext: {appArmorProfile: {}}}`,
+    );
     expect(where(violations)).toEqual([
       "appArmorProfile spec.securityContext.appArmorProfile.type",
       "appArmorProfile spec.containers.1.securityContext.appArmorProfile.type",

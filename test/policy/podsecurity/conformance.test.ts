@@ -75,9 +75,7 @@ function loadOne(file: string, content: string): Manifest {
   let passed = 0;
 
   test("the corpus covers every check, level and version", () => {
-    expect(new Set(entries.map((entry) => entry.check).filter(Boolean))).toEqual(
-      new Set(POD_SECURITY_CHECKS.map((check) => check.id)),
-    );
+    expect(new Set(entries.map((entry) => entry.check).filter(Boolean))).toEqual(new Set(POD_SECURITY_CHECKS.map((check) => check.id)));
     expect(new Set(entries.map((entry) => entry.level))).toEqual(new Set(["baseline", "restricted"]));
     expect(new Set(entries.map((entry) => entry.version)).size).toBe(38);
   });

@@ -17,28 +17,40 @@ import {
 import type { Level } from "../../../src/policy/podsecurity/types.js";
 
 const PREFIX = "pod-security.kubernetes.io/";
-const levelValue = fc.oneof(fc.constantFrom("privileged", "baseline", "restricted"), fc.constantFrom("Restricted", "", " baseline", "strict"), fc.string());
-const versionValue = fc.oneof(fc.constantFrom("latest", "v1.0", "v1.24", "v1.37", "v1.99"), fc.constantFrom("1.24", "v1.024", "v2.0", "Latest", ""), fc.string());
-const labelSets = fc.record(
-  {
-    enforce: levelValue,
-    "enforce-version": versionValue,
-    warn: levelValue,
-    "warn-version": versionValue,
-    audit: levelValue,
-    "audit-version": versionValue,
-    unrelated: fc.string(),
-  },
-  { requiredKeys: [] },
-).map((picked) => Object.fromEntries(Object.entries(picked).map(([key, value]) => [key === "unrelated" ? "app.kubernetes.io/name" : `${PREFIX}${key}`, value])));
-const level = fc.constantFrom<Level>(...LEVELS);
-const defaults = fc.record({ enforce: level, warn: level, audit: level }).map(
-  (levels): PolicyDefaults => ({
-    enforce: { level: levels.enforce, version: { latest: true } },
-    warn: { level: levels.warn, version: { latest: false, minor: 30 } },
-    audit: { level: levels.audit, version: { latest: true } },
-  }),
+const levelValue = fc.oneof(
+  fc.constantFrom("privileged", "baseline", "restricted"),
+  fc.constantFrom("Restricted", "", " baseline", "strict"),
+  fc.string(),
 );
+const versionValue = fc.oneof(
+  fc.constantFrom("latest", "v1.0", "v1.24", "v1.37", "v1.99"),
+  fc.constantFrom("1.24", "v1.024", "v2.0", "Latest", ""),
+  fc.string(),
+);
+const labelSets = fc
+  .record(
+    {
+      enforce: levelValue,
+      "enforce-version": versionValue,
+      warn: levelValue,
+      "warn-version": versionValue,
+      audit: levelValue,
+      "audit-version": versionValue,
+      unrelated: fc.string(),
+    },
+    { requiredKeys: [] },
+  )
+  .map((picked) =>
+    Object.fromEntries(
+      Object.entries(picked).map(([key, value]) => [key === "unrelated" ? "app.kubernetes.io/name" : `${PREFIX}${key}`, value]),
+    ),
+  );
+const level = fc.constantFrom<Level>(...LEVELS);
+const defaults = fc.record({ enforce: level, warn: level, audit: level }).map((levels): PolicyDefaults => ({
+  enforce: { level: levels.enforce, version: { latest: true } },
+  warn: { level: levels.warn, version: { latest: false, minor: 30 } },
+  audit: { level: levels.audit, version: { latest: true } },
+}));
 
 describe("namespacePolicy", () => {
   it("enforce is the label's level when valid, restricted when invalid, the default when absent", () => {

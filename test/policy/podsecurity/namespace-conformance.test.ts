@@ -82,7 +82,9 @@ function deploymentOf(entry: FixtureEntry, index: number): LoadedFile {
 function namespacesFile(entries: readonly FixtureEntry[], labels: (entry: FixtureEntry) => Record<string, string>): LoadedFile {
   const seen = new Map<string, FixtureEntry>();
   for (const entry of entries) seen.set(namespaceOf(entry), entry);
-  const documents = [...seen].map(([name, entry]) => JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels: labels(entry) } }));
+  const documents = [...seen].map(([name, entry]) =>
+    JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels: labels(entry) } }),
+  );
   // Each document behind its own `---`: a file that starts with `{` is a JSON stream for kubectl, which
   // would refuse the separators.
   return loadManifestFile("namespaces.yaml", documents.map((document) => `---\n${document}\n`).join(""));
@@ -118,10 +120,26 @@ function namespacesFile(entries: readonly FixtureEntry[], labels: (entry: Fixtur
 
   const all = entries.map((_, index) => index);
   const labelCases: [string, EnforcementAction | "none", (entry: FixtureEntry) => Record<string, string>][] = [
-    ["enforce", "deny", (entry) => ({ "pod-security.kubernetes.io/enforce": entry.level, "pod-security.kubernetes.io/enforce-version": entry.version })],
-    ["warn", "warn", (entry) => ({ "pod-security.kubernetes.io/warn": entry.level, "pod-security.kubernetes.io/warn-version": entry.version })],
-    ["audit", "dryrun", (entry) => ({ "pod-security.kubernetes.io/audit": entry.level, "pod-security.kubernetes.io/audit-version": entry.version })],
-    ["enforce=privileged", "none", (entry) => ({ "pod-security.kubernetes.io/enforce": "privileged", "pod-security.kubernetes.io/enforce-version": entry.version })],
+    [
+      "enforce",
+      "deny",
+      (entry) => ({ "pod-security.kubernetes.io/enforce": entry.level, "pod-security.kubernetes.io/enforce-version": entry.version }),
+    ],
+    [
+      "warn",
+      "warn",
+      (entry) => ({ "pod-security.kubernetes.io/warn": entry.level, "pod-security.kubernetes.io/warn-version": entry.version }),
+    ],
+    [
+      "audit",
+      "dryrun",
+      (entry) => ({ "pod-security.kubernetes.io/audit": entry.level, "pod-security.kubernetes.io/audit-version": entry.version }),
+    ],
+    [
+      "enforce=privileged",
+      "none",
+      (entry) => ({ "pod-security.kubernetes.io/enforce": "privileged", "pod-security.kubernetes.io/enforce-version": entry.version }),
+    ],
   ];
 
   test.each(labelCases)("namespaces labelled %s: every fixture as upstream decides", (name, action, labels) => {
@@ -140,13 +158,18 @@ function namespacesFile(entries: readonly FixtureEntry[], labels: (entry: Fixtur
     ["a namespace whose Namespace is not found", false],
   ])("%s under AdmissionConfiguration defaults: every fixture as upstream decides", (name, withNamespace) => {
     const groups = new Map<string, number[]>();
-    entries.forEach((entry, index) => groups.set(`${entry.level}@${entry.version}`, [...(groups.get(`${entry.level}@${entry.version}`) ?? []), index]));
+    entries.forEach((entry, index) =>
+      groups.set(`${entry.level}@${entry.version}`, [...(groups.get(`${entry.level}@${entry.version}`) ?? []), index]),
+    );
     const failures: string[] = [];
     for (const [key, indices] of groups) {
       const [level, version] = key.split("@") as [string, string];
       const policies = policiesWith(admissionConfiguration(level, version));
       const group = indices.map((index) => entries[index] as FixtureEntry);
-      const files = [...(withNamespace ? [namespacesFile(group, () => ({ owner: "platform" }))] : []), ...indices.map((index) => deployments[index] as LoadedFile)];
+      const files = [
+        ...(withNamespace ? [namespacesFile(group, () => ({ owner: "platform" }))] : []),
+        ...indices.map((index) => deployments[index] as LoadedFile),
+      ];
       const result = evaluate(files, policies);
       failures.push(...result.errors.map((error) => `${error.file}: ${error.message}`), ...judgeAll(result.findings, indices, "deny"));
       const sample = result.findings[0];
@@ -163,7 +186,9 @@ function namespacesFile(entries: readonly FixtureEntry[], labels: (entry: Fixtur
   });
 
   test("report", () => {
-    console.log(`Pod Security conformance through namespaces: ${entries.length} fixtures as Deployments, each case all passed (${counts.join("; ")})`);
+    console.log(
+      `Pod Security conformance through namespaces: ${entries.length} fixtures as Deployments, each case all passed (${counts.join("; ")})`,
+    );
     expect(counts).toHaveLength(labelCases.length + 2);
   });
 });

@@ -47,7 +47,13 @@ const namespace = (name: string, labels: Record<string, string>) =>
 kind: Namespace
 metadata:
   name: ${name}
-${Object.keys(labels).length > 0 ? `  labels:\n${Object.entries(labels).map(([key, value]) => `    ${key}: "${value}"`).join("\n")}\n` : ""}`;
+${
+  Object.keys(labels).length > 0
+    ? `  labels:\n${Object.entries(labels)
+        .map(([key, value]) => `    ${key}: "${value}"`)
+        .join("\n")}\n`
+    : ""
+}`;
 
 const ENFORCE = "pod-security.kubernetes.io/enforce";
 const ENFORCE_VERSION = "pod-security.kubernetes.io/enforce-version";
@@ -97,7 +103,12 @@ describe("the same Deployment in differently labelled namespaces (shipped polici
   it("restricted: blocks on drop ALL only, naming the label", async () => {
     const result = judge(await shipped(), ["ns.yaml", namespace("prod", { [ENFORCE]: "restricted" })], ["agent.yaml", deployment("prod")]);
     expect(seen(result)).toEqual(["deny capabilities_restricted"]);
-    expect(result.findings[0]).toMatchObject({ policy: "pod-security-baseline", file: "agent.yaml", line: 21, basis: "namespace prod: enforce=restricted:latest" });
+    expect(result.findings[0]).toMatchObject({
+      policy: "pod-security-baseline",
+      file: "agent.yaml",
+      line: 21,
+      basis: "namespace prod: enforce=restricted:latest",
+    });
   });
 
   it("restricted pinned to v1.24: also runAsUser and the sysctl, as a v1.24 API server would", async () => {
@@ -133,7 +144,9 @@ describe("the same Deployment in differently labelled namespaces (shipped polici
       ["agent.yaml", deployment("plain")],
     );
     expect(seen(result)).toEqual(["deny capabilities_restricted", "deny runAsUser", "deny sysctls"]);
-    expect(result.findings[0]?.basis).toBe("namespace plain: no enforce label, default enforce=restricted:v1.24 (AdmissionConfiguration cluster/admission.yaml:1)");
+    expect(result.findings[0]?.basis).toBe(
+      "namespace plain: no enforce label, default enforce=restricted:v1.24 (AdmissionConfiguration cluster/admission.yaml:1)",
+    );
   });
 
   it("unlabelled, AdmissionConfiguration with upstream's defaults (privileged everywhere): nothing at all", async () => {
@@ -162,12 +175,20 @@ describe("the same Deployment in differently labelled namespaces (shipped polici
       {
         namespace: "legacy",
         policy: "pod-security-baseline",
-        judgements: [{ mode: "enforce", level: "restricted:v1.24", source: `label ${ENFORCE}, ${ENFORCE_VERSION} of Namespace legacy (ns.yaml:3)` }],
+        judgements: [
+          { mode: "enforce", level: "restricted:v1.24", source: `label ${ENFORCE}, ${ENFORCE_VERSION} of Namespace legacy (ns.yaml:3)` },
+        ],
       },
       {
         namespace: "legacy",
         policy: "pod-security-restricted",
-        judgements: [{ mode: "warn", level: "restricted:latest", source: "default (policy parameters): Namespace legacy (ns.yaml:3) has no warn label" }],
+        judgements: [
+          {
+            mode: "warn",
+            level: "restricted:latest",
+            source: "default (policy parameters): Namespace legacy (ns.yaml:3) has no warn label",
+          },
+        ],
       },
     ]);
   });
@@ -197,7 +218,13 @@ describe("the same Deployment in differently labelled namespaces (shipped polici
       ["b.yaml", namespace("prod", { [ENFORCE]: "privileged" })],
       ["agent.yaml", deployment("prod")],
     );
-    expect(result.errors).toEqual([expect.objectContaining({ file: "b.yaml", line: 5, message: expect.stringContaining("also defined at a.yaml:5 with different labels") })]);
+    expect(result.errors).toEqual([
+      expect.objectContaining({
+        file: "b.yaml",
+        line: 5,
+        message: expect.stringContaining("also defined at a.yaml:5 with different labels"),
+      }),
+    ]);
   });
 });
 
@@ -205,14 +232,26 @@ describe("labels Pod Security admission cannot read", () => {
   it("an invalid enforce level is an error on its line, and workloads there are judged at restricted (upstream fails closed)", async () => {
     const result = judge(await shipped(), ["ns.yaml", namespace("odd", { [ENFORCE]: "strict" })], ["agent.yaml", deployment("odd")]);
     expect(result.errors).toEqual([
-      expect.objectContaining({ file: "ns.yaml", line: 6, message: expect.stringMatching(/^label pod-security.kubernetes.io\/enforce must be one of privileged, baseline, restricted, got "strict": the API server/) }),
+      expect.objectContaining({
+        file: "ns.yaml",
+        line: 6,
+        message: expect.stringMatching(
+          /^label pod-security.kubernetes.io\/enforce must be one of privileged, baseline, restricted, got "strict": the API server/,
+        ),
+      }),
     ]);
     expect(seen(result)).toEqual(["deny capabilities_restricted"]);
-    expect(result.findings[0]?.basis).toBe('namespace odd: enforce=restricted:latest (enforce="strict" is invalid; Pod Security admission falls back to this)');
+    expect(result.findings[0]?.basis).toBe(
+      'namespace odd: enforce=restricted:latest (enforce="strict" is invalid; Pod Security admission falls back to this)',
+    );
   });
 
   it("an invalid warn level fails open to privileged: the warn default no longer applies", async () => {
-    const result = judge(await shipped(), ["ns.yaml", namespace("odd", { "pod-security.kubernetes.io/warn": "loud" })], ["agent.yaml", deployment("odd")]);
+    const result = judge(
+      await shipped(),
+      ["ns.yaml", namespace("odd", { "pod-security.kubernetes.io/warn": "loud" })],
+      ["agent.yaml", deployment("odd")],
+    );
     expect(result.errors).toHaveLength(1);
     expect(seen(result)).toEqual([]);
   });
@@ -225,33 +264,55 @@ describe("labels Pod Security admission cannot read", () => {
     );
     expect(result.errors).toEqual([]);
     expect(seen(result)).toEqual(["deny capabilities_restricted"]);
-    expect(result.findings[0]?.basis).toMatch(/^namespace future: enforce=restricted:v1\.99 \(judged as v1\.\d+, the newest version known here\)$/);
+    expect(result.findings[0]?.basis).toMatch(
+      /^namespace future: enforce=restricted:v1\.99 \(judged as v1\.\d+, the newest version known here\)$/,
+    );
   });
 });
 
 describe("AdmissionConfiguration exemptions", () => {
-  const exempt = admission("enforce: restricted", "namespaces: [kube-system], runtimeClasses: [kata], usernames: ['system:serviceaccount:ops:deployer']");
+  const exempt = admission(
+    "enforce: restricted",
+    "namespaces: [kube-system], runtimeClasses: [kata], usernames: ['system:serviceaccount:ops:deployer']",
+  );
 
   it("an exempt namespace is allowed, whatever its labels, and the summary says why", async () => {
-    const result = judge(await shipped(exempt), ["ns.yaml", namespace("kube-system", { [ENFORCE]: "restricted" })], ["agent.yaml", deployment("kube-system", "      hostPID: true\n")]);
+    const result = judge(
+      await shipped(exempt),
+      ["ns.yaml", namespace("kube-system", { [ENFORCE]: "restricted" })],
+      ["agent.yaml", deployment("kube-system", "      hostPID: true\n")],
+    );
     expect(seen(result)).toEqual([]);
-    expect(result.namespaces?.[0]?.judgements).toEqual([{ mode: "enforce", level: "exempt", source: "exemptions.namespaces of AdmissionConfiguration cluster/admission.yaml:1" }]);
+    expect(result.namespaces?.[0]?.judgements).toEqual([
+      { mode: "enforce", level: "exempt", source: "exemptions.namespaces of AdmissionConfiguration cluster/admission.yaml:1" },
+    ]);
   });
 
   it("a pod of an exempt runtime class is allowed; the same pod of another class is not", async () => {
     const policies = await shipped(exempt);
     expect(seen(judge(policies, ["agent.yaml", deployment("team", "      runtimeClassName: kata\n      hostPID: true\n")]))).toEqual([]);
-    expect(seen(judge(policies, ["agent.yaml", deployment("team", "      runtimeClassName: runc\n      hostPID: true\n")]))).toContain("deny hostNamespaces");
+    expect(seen(judge(policies, ["agent.yaml", deployment("team", "      runtimeClassName: runc\n      hostPID: true\n")]))).toContain(
+      "deny hostNamespaces",
+    );
   });
 
   it("usernames cannot apply to a pull request: a notice says so", () => {
     const loaded = loadPolicies([exempt]);
     expect(loaded.errors).toEqual([]);
-    expect(loaded.notices).toEqual([expect.objectContaining({ file: "cluster/admission.yaml", line: 9, message: expect.stringMatching(/^exemptions.usernames \(system:serviceaccount:ops:deployer\) cannot apply at pull-request time/) })]);
+    expect(loaded.notices).toEqual([
+      expect.objectContaining({
+        file: "cluster/admission.yaml",
+        line: 9,
+        message: expect.stringMatching(/^exemptions.usernames \(system:serviceaccount:ops:deployer\) cannot apply at pull-request time/),
+      }),
+    ]);
   });
 
   it("a bare PodSecurityConfiguration works the same", async () => {
-    const bare = { file: "psa.yaml", content: "apiVersion: pod-security.admission.config.k8s.io/v1\nkind: PodSecurityConfiguration\nexemptions:\n  namespaces: [tools]\n" };
+    const bare = {
+      file: "psa.yaml",
+      content: "apiVersion: pod-security.admission.config.k8s.io/v1\nkind: PodSecurityConfiguration\nexemptions:\n  namespaces: [tools]\n",
+    };
     expect(seen(judge(await shipped(bare), ["agent.yaml", deployment("tools", "      hostPID: true\n")]))).toEqual([]);
   });
 
@@ -262,17 +323,27 @@ describe("AdmissionConfiguration exemptions", () => {
     ["exemptions: {namespaces: [Prod]}", /"Prod" is not a namespace name/],
     ["exemptions: {runtimeClasses: [kata, kata]}", /duplicate value "kata"/],
   ])("%s is an error with its line", (body, message) => {
-    const loaded = loadPolicies([{ file: "psa.yaml", content: `apiVersion: pod-security.admission.config.k8s.io/v1\nkind: PodSecurityConfiguration\n${body}\n` }]);
+    const loaded = loadPolicies([
+      { file: "psa.yaml", content: `apiVersion: pod-security.admission.config.k8s.io/v1\nkind: PodSecurityConfiguration\n${body}\n` },
+    ]);
     expect(loaded.errors).toEqual([expect.objectContaining({ file: "psa.yaml", line: 3, message: expect.stringMatching(message) })]);
   });
 
   it("a plugin configuration kept in a file on the API server cannot be read: an error", () => {
-    const loaded = loadPolicies([{ file: "a.yaml", content: "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n- name: PodSecurity\n  path: /etc/psa.yaml\n" }]);
+    const loaded = loadPolicies([
+      {
+        file: "a.yaml",
+        content:
+          "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n- name: PodSecurity\n  path: /etc/psa.yaml\n",
+      },
+    ]);
     expect(loaded.errors).toEqual([expect.objectContaining({ line: 5, message: expect.stringContaining("cannot read") })]);
   });
 
   it("two configurations among the policies: an error naming the first", () => {
     const loaded = loadPolicies([exempt, { ...exempt, file: "again.yaml" }]);
-    expect(loaded.errors).toEqual([expect.objectContaining({ file: "again.yaml", message: expect.stringContaining("the first is at cluster/admission.yaml:1") })]);
+    expect(loaded.errors).toEqual([
+      expect.objectContaining({ file: "again.yaml", message: expect.stringContaining("the first is at cluster/admission.yaml:1") }),
+    ]);
   });
 });

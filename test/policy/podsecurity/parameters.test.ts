@@ -28,7 +28,9 @@ describe("PodSecurity parameters", () => {
   });
 
   test("level is required", () => {
-    expect(errorsOf(undefined)).toEqual([{ path: ["level"], code: "missing-required", message: expect.stringContaining("level is required") }]);
+    expect(errorsOf(undefined)).toEqual([
+      { path: ["level"], code: "missing-required", message: expect.stringContaining("level is required") },
+    ]);
     expect(errorsOf({ version: "v1.30" })).toEqual([
       { path: ["level"], code: "missing-required", message: expect.stringContaining("level is required") },
     ]);
@@ -48,7 +50,12 @@ describe("PodSecurity parameters", () => {
 
   test("unknown keys are errors at their own path", () => {
     expect(errorsOf({ level: "baseline", verison: "v1.30", exemptions: {} })).toEqual([
-      { path: ["verison"], code: "unknown-key", suggestion: "version", message: expect.stringContaining('unknown parameter "verison" in parameters (did you mean "version"?)') },
+      {
+        path: ["verison"],
+        code: "unknown-key",
+        suggestion: "version",
+        message: expect.stringContaining('unknown parameter "verison" in parameters (did you mean "version"?)'),
+      },
       { path: ["exemptions"], code: "unknown-key", message: expect.stringContaining('unknown parameter "exemptions"') },
     ]);
   });

@@ -12,12 +12,50 @@ const VERSIONS = ["v1.0", "v1.18", "v1.24", "v1.34", "latest"];
 
 /** Field names the checks read, so random objects reach deep into the pod. */
 const VOCABULARY = [
-  "metadata", "annotations", "spec", "containers", "initContainers", "ephemeralContainers", "name", "securityContext",
-  "privileged", "allowPrivilegeEscalation", "runAsNonRoot", "runAsUser", "procMount", "capabilities", "add", "drop",
-  "seLinuxOptions", "type", "user", "role", "seccompProfile", "appArmorProfile", "windowsOptions", "hostProcess",
-  "sysctls", "ports", "hostPort", "volumes", "hostPath", "emptyDir", "nfs", "hostNetwork", "hostPID", "hostIPC",
-  "hostUsers", "os", "livenessProbe", "httpGet", "tcpSocket", "host", "lifecycle", "preStop",
-  "container.apparmor.security.beta.kubernetes.io/app", "seccomp.security.alpha.kubernetes.io/pod",
+  "metadata",
+  "annotations",
+  "spec",
+  "containers",
+  "initContainers",
+  "ephemeralContainers",
+  "name",
+  "securityContext",
+  "privileged",
+  "allowPrivilegeEscalation",
+  "runAsNonRoot",
+  "runAsUser",
+  "procMount",
+  "capabilities",
+  "add",
+  "drop",
+  "seLinuxOptions",
+  "type",
+  "user",
+  "role",
+  "seccompProfile",
+  "appArmorProfile",
+  "windowsOptions",
+  "hostProcess",
+  "sysctls",
+  "ports",
+  "hostPort",
+  "volumes",
+  "hostPath",
+  "emptyDir",
+  "nfs",
+  "hostNetwork",
+  "hostPID",
+  "hostIPC",
+  "hostUsers",
+  "os",
+  "livenessProbe",
+  "httpGet",
+  "tcpSocket",
+  "host",
+  "lifecycle",
+  "preStop",
+  "container.apparmor.security.beta.kubernetes.io/app",
+  "seccomp.security.alpha.kubernetes.io/pod",
 ];
 
 const { value: podLike } = fc.letrec<{ value: JsonValue }>((tie) => ({
@@ -47,7 +85,10 @@ describe("malformed pods", () => {
 
   test("a container whose securityContext is not a mapping has no securityContext", () => {
     const violations = judge("restricted", "latest", {
-      spec: { securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } }, containers: [{ name: "app", securityContext: "x" }] },
+      spec: {
+        securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+        containers: [{ name: "app", securityContext: "x" }],
+      },
     });
     expect(violations.map((violation) => violation.rule)).toEqual(["allowPrivilegeEscalation", "capabilities_restricted"]);
   });

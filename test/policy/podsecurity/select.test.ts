@@ -4,17 +4,31 @@ import { POD_SECURITY_CHECKS } from "../../../src/policy/podsecurity/checks/inde
 import { newestPolicyMinor, selectChecks } from "../../../src/policy/podsecurity/select.js";
 import { minorOf } from "../../../src/policy/podsecurity/version.js";
 
-const ids = (level: "privileged" | "baseline" | "restricted", minor: number) =>
-  selectChecks(level, minor).map((check) => check.id);
+const ids = (level: "privileged" | "baseline" | "restricted", minor: number) => selectChecks(level, minor).map((check) => check.id);
 
 describe("the check registry", () => {
   test("has the 19 upstream check ids, each once", () => {
     expect(POD_SECURITY_CHECKS.map((check) => check.id).sort()).toEqual(
       [
-        "allowPrivilegeEscalation", "appArmorProfile", "capabilities_baseline", "capabilities_restricted",
-        "hostNamespaces", "hostPathVolumes", "hostPorts", "hostProbesAndHostLifecycle", "privileged", "procMount",
-        "procMount_restricted", "restrictedVolumes", "runAsNonRoot", "runAsUser", "seLinuxOptions",
-        "seccompProfile_baseline", "seccompProfile_restricted", "sysctls", "windowsHostProcess",
+        "allowPrivilegeEscalation",
+        "appArmorProfile",
+        "capabilities_baseline",
+        "capabilities_restricted",
+        "hostNamespaces",
+        "hostPathVolumes",
+        "hostPorts",
+        "hostProbesAndHostLifecycle",
+        "privileged",
+        "procMount",
+        "procMount_restricted",
+        "restrictedVolumes",
+        "runAsNonRoot",
+        "runAsUser",
+        "seLinuxOptions",
+        "seccompProfile_baseline",
+        "seccompProfile_restricted",
+        "sysctls",
+        "windowsHostProcess",
       ].sort(),
     );
   });

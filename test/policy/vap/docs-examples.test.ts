@@ -65,14 +65,22 @@ spec:
 
 describe("Kubernetes documentation: basic example", () => {
   test("a Deployment with too many replicas in a test namespace is denied, on the replicas line", () => {
-    const result = judge({ "policy.yaml": demoPolicy, "binding.yaml": demoBinding }, { "ns.yaml": testNamespace, "deploy.yaml": deployment(6) });
+    const result = judge(
+      { "policy.yaml": demoPolicy, "binding.yaml": demoBinding },
+      { "ns.yaml": testNamespace, "deploy.yaml": deployment(6) },
+    );
     expect(result.errors).toEqual([]);
-    expect(result.findings.map(brief)).toEqual(["deploy.yaml:7 deny demo-policy.example.com [demo-binding-test.example.com] spec.replicas: failed expression: object.spec.replicas <= 5"]);
+    expect(result.findings.map(brief)).toEqual([
+      "deploy.yaml:7 deny demo-policy.example.com [demo-binding-test.example.com] spec.replicas: failed expression: object.spec.replicas <= 5",
+    ]);
   });
 
   test("within the limit, or in a namespace the binding does not select, nothing is found", () => {
     const other = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: prod\n  labels: {environment: prod}\n`;
-    const result = judge({ "policy.yaml": demoPolicy, "binding.yaml": demoBinding }, { "ns.yaml": `${testNamespace}---\n${other}`, "ok.yaml": deployment(5), "prod.yaml": deployment(9, "prod") });
+    const result = judge(
+      { "policy.yaml": demoPolicy, "binding.yaml": demoBinding },
+      { "ns.yaml": `${testNamespace}---\n${other}`, "ok.yaml": deployment(5), "prod.yaml": deployment(9, "prod") },
+    );
     expect(result.findings).toEqual([]);
   });
 
@@ -80,7 +88,16 @@ describe("Kubernetes documentation: basic example", () => {
     const result = judge({ "policy.yaml": demoPolicy }, { "deploy.yaml": deployment(6) });
     expect(result.findings).toEqual([]);
     expect(result.errors).toEqual([]);
-    expect(result.notices).toEqual([{ file: "policy.yaml", line: 1, column: 1, message: expect.stringMatching(/ValidatingAdmissionPolicy "demo-policy.example.com": no ValidatingAdmissionPolicyBinding .* binds it; in a cluster it does nothing/) }]);
+    expect(result.notices).toEqual([
+      {
+        file: "policy.yaml",
+        line: 1,
+        column: 1,
+        message: expect.stringMatching(
+          /ValidatingAdmissionPolicy "demo-policy.example.com": no ValidatingAdmissionPolicyBinding .* binds it; in a cluster it does nothing/,
+        ),
+      },
+    ]);
   });
 });
 
@@ -118,14 +135,19 @@ spec:
     `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: ${name}\n  namespace: ${namespace}\n`;
 
   test("leases and RBAC objects are excluded; other objects named demo outside the demo namespace are denied", () => {
-    const result = judge({ "policy.yaml": policy, "binding.yaml": binding }, {
-      "lease.yaml": object("coordination.k8s.io/v1", "Lease", "demo-lease", "shop"),
-      "role.yaml": object("rbac.authorization.k8s.io/v1", "Role", "demo-role", "shop"),
-      "cm.yaml": object("v1", "ConfigMap", "demo-config", "shop"),
-      "ok.yaml": object("v1", "ConfigMap", "demo-config", "demo"),
-    });
+    const result = judge(
+      { "policy.yaml": policy, "binding.yaml": binding },
+      {
+        "lease.yaml": object("coordination.k8s.io/v1", "Lease", "demo-lease", "shop"),
+        "role.yaml": object("rbac.authorization.k8s.io/v1", "Role", "demo-role", "shop"),
+        "cm.yaml": object("v1", "ConfigMap", "demo-config", "shop"),
+        "ok.yaml": object("v1", "ConfigMap", "demo-config", "demo"),
+      },
+    );
     expect(result.errors).toEqual([]);
-    expect(result.findings.map(brief)).toEqual(["cm.yaml:4 deny demo-policy.example.com [demo-binding] metadata.name: failed expression: !object.metadata.name.contains('demo') || object.metadata.namespace == 'demo'"]);
+    expect(result.findings.map(brief)).toEqual([
+      "cm.yaml:4 deny demo-policy.example.com [demo-binding] metadata.name: failed expression: !object.metadata.name.contains('demo') || object.metadata.namespace == 'demo'",
+    ]);
   });
 });
 

@@ -19,15 +19,21 @@ metadata:
   name: ${options.name ?? "replicas"}
 spec:
   matchConstraints:
-${(options.rules ?? `resourceRules:
+${(
+  options.rules ??
+  `resourceRules:
 - apiGroups: ["apps"]
   apiVersions: ["v1"]
   operations: ["CREATE", "UPDATE"]
-  resources: ["deployments"]`).replace(/^/gm, "    ")}
+  resources: ["deployments"]`
+).replace(/^/gm, "    ")}
 ${(options.extra ?? "").replace(/^/gm, "  ")}
   validations:
-${(options.validations ?? `- expression: "object.spec.replicas <= 5"
-  message: "at most 5 replicas"`).replace(/^/gm, "  ")}
+${(
+  options.validations ??
+  `- expression: "object.spec.replicas <= 5"
+  message: "at most 5 replicas"`
+).replace(/^/gm, "  ")}
 `;
 }
 
@@ -42,7 +48,10 @@ ${spec.replace(/^/gm, "  ")}
 `;
 }
 
-function deployment(replicas: number, options: { name?: string; namespace?: string; labels?: string; apiVersion?: string; containers?: string } = {}): string {
+function deployment(
+  replicas: number,
+  options: { name?: string; namespace?: string; labels?: string; apiVersion?: string; containers?: string } = {},
+): string {
   return `apiVersion: ${options.apiVersion ?? "apps/v1"}
 kind: Deployment
 metadata:
@@ -58,7 +67,8 @@ ${(options.containers ?? "- name: web\n  image: registry.example.com/web:1.0").r
 `;
 }
 
-const messages = (policies: Record<string, string>, manifests: Record<string, string>): string[] => judge(policies, manifests).findings.map(brief);
+const messages = (policies: Record<string, string>, manifests: Record<string, string>): string[] =>
+  judge(policies, manifests).findings.map(brief);
 
 describe("validationActions", () => {
   test.each([
@@ -73,9 +83,19 @@ describe("validationActions", () => {
   });
 
   test("Deny with Warn, unknown actions and a missing list are load errors at the field", () => {
-    for (const [spec, line] of [["validationActions: [Deny, Warn]", 7], ["validationActions: [Block]", 7], ["matchResources: {}", 5]] as const) {
+    for (const [spec, line] of [
+      ["validationActions: [Deny, Warn]", 7],
+      ["validationActions: [Block]", 7],
+      ["matchResources: {}", 5],
+    ] as const) {
       const result = judge({ "p.yaml": policy(), "b.yaml": binding(spec) }, {});
-      expect(result.errors).toEqual([expect.objectContaining({ file: "b.yaml", line, message: expect.stringMatching(/^ValidatingAdmissionPolicyBinding "replicas-binding": .*validationActions/) })]);
+      expect(result.errors).toEqual([
+        expect.objectContaining({
+          file: "b.yaml",
+          line,
+          message: expect.stringMatching(/^ValidatingAdmissionPolicyBinding "replicas-binding": .*validationActions/),
+        }),
+      ]);
     }
   });
 });
@@ -90,27 +110,42 @@ describe("validations", () => {
   messageExpression: "object.metadata.missing + 'x'"
   message: "names start with app-"
 - expression: "has(object.metadata.labels.team)"`;
-    expect(messages({ "p.yaml": policy({ validations }), "b.yaml": binding() }, { "d.yaml": deployment(6) })).toEqual([
-      "d.yaml:6 deny replicas [replicas-binding] metadata.labels.team: failed expression: has(object.metadata.labels.team)",
-      "d.yaml:8 deny replicas [replicas-binding] spec.replicas: replicas 6 > 5 (reason: Invalid)",
-      "d.yaml:4 deny replicas [replicas-binding] metadata.name: names start with app-",
-    ].sort((a, b) => Number(a.split(":")[1]!.split(" ")[0]) - Number(b.split(":")[1]!.split(" ")[0])));
+    expect(messages({ "p.yaml": policy({ validations }), "b.yaml": binding() }, { "d.yaml": deployment(6) })).toEqual(
+      [
+        "d.yaml:6 deny replicas [replicas-binding] metadata.labels.team: failed expression: has(object.metadata.labels.team)",
+        "d.yaml:8 deny replicas [replicas-binding] spec.replicas: replicas 6 > 5 (reason: Invalid)",
+        "d.yaml:4 deny replicas [replicas-binding] metadata.name: names start with app-",
+      ].sort((a, b) => Number(a.split(":")[1]!.split(" ")[0]) - Number(b.split(":")[1]!.split(" ")[0])),
+    );
   });
 
   test("an expression that does not compile is a load error on its line, quoting it", () => {
     const result = judge({ "p.yaml": policy({ validations: `- expression: "object.spec.replicas <="` }), "b.yaml": binding() }, {});
-    expect(result.errors).toEqual([expect.objectContaining({ file: "p.yaml", line: 14, message: expect.stringMatching(/invalid CEL expression "object.spec.replicas <="/) })]);
+    expect(result.errors).toEqual([
+      expect.objectContaining({
+        file: "p.yaml",
+        line: 14,
+        message: expect.stringMatching(/invalid CEL expression "object.spec.replicas <="/),
+      }),
+    ]);
   });
 
   test("a name that is not a binding is a load error, as the API server refuses it", () => {
     const result = judge({ "p.yaml": policy({ validations: `- expression: "objct.spec.replicas <= 5"` }), "b.yaml": binding() }, {});
-    expect(result.errors).toEqual([expect.objectContaining({ line: 14, message: expect.stringMatching(/refers to undeclared "objct"; available: object, oldObject, request/) })]);
+    expect(result.errors).toEqual([
+      expect.objectContaining({
+        line: 14,
+        message: expect.stringMatching(/refers to undeclared "objct"; available: object, oldObject, request/),
+      }),
+    ]);
   });
 
   test("the authorizer needs a live cluster: a load error naming the expression", () => {
     const validations = `- expression: "authorizer.group('apps').resource('deployments').namespace('default').check('delete').allowed()"`;
     const result = judge({ "p.yaml": policy({ validations }), "b.yaml": binding() }, {});
-    expect(result.errors).toEqual([expect.objectContaining({ line: 14, message: expect.stringMatching(/"authorizer\.group.*" needs a live cluster/) })]);
+    expect(result.errors).toEqual([
+      expect.objectContaining({ line: 14, message: expect.stringMatching(/"authorizer\.group.*" needs a live cluster/) }),
+    ]);
   });
 });
 
@@ -123,7 +158,9 @@ describe("failurePolicy", () => {
   });
 
   test("Ignore: an expression that errors is skipped", () => {
-    expect(messages({ "p.yaml": policy({ validations, extra: "failurePolicy: Ignore" }), "b.yaml": binding() }, { "d.yaml": deployment(1) })).toEqual([]);
+    expect(
+      messages({ "p.yaml": policy({ validations, extra: "failurePolicy: Ignore" }), "b.yaml": binding() }, { "d.yaml": deployment(1) }),
+    ).toEqual([]);
   });
 });
 
@@ -133,9 +170,9 @@ describe("matchConditions and variables", () => {
 - name: not-system
   expression: "!object.metadata.name.startsWith('system-')"`;
     const p = policy({ extra });
-    expect(messages({ "p.yaml": p, "b.yaml": binding() }, { "a.yaml": deployment(9, { name: "system-web" }), "b.yaml": deployment(9) })).toEqual([
-      "b.yaml:8 deny replicas [replicas-binding] spec.replicas: at most 5 replicas",
-    ]);
+    expect(
+      messages({ "p.yaml": p, "b.yaml": binding() }, { "a.yaml": deployment(9, { name: "system-web" }), "b.yaml": deployment(9) }),
+    ).toEqual(["b.yaml:8 deny replicas [replicas-binding] spec.replicas: at most 5 replicas"]);
   });
 
   test("request fields are available to match conditions (a manifest is a CREATE)", () => {
@@ -152,9 +189,9 @@ describe("matchConditions and variables", () => {
     const validations = `- expression: "size(variables.untrusted) == 0"
   messageExpression: "'untrusted images: ' + variables.untrusted.map(c, c.image).join(', ')"`;
     const containers = "- name: ok\n  image: registry.example.com/ok:1\n- name: bad\n  image: docker.io/bad:1";
-    expect(messages({ "p.yaml": policy({ extra, validations }), "b.yaml": binding() }, { "d.yaml": deployment(1, { containers }) })).toEqual([
-      "d.yaml:14 deny replicas [replicas-binding] spec.template.spec.containers[1]: untrusted images: docker.io/bad:1",
-    ]);
+    expect(
+      messages({ "p.yaml": policy({ extra, validations }), "b.yaml": binding() }, { "d.yaml": deployment(1, { containers }) }),
+    ).toEqual(["d.yaml:14 deny replicas [replicas-binding] spec.template.spec.containers[1]: untrusted images: docker.io/bad:1"]);
   });
 
   test("an all(...) over containers places the finding on the first container that fails it", () => {
@@ -193,11 +230,14 @@ excludeResourceRules:
 objectSelector:
   matchExpressions:
   - {key: exempt, operator: DoesNotExist}`;
-    const found = messages({ "p.yaml": policy({ rules }), "b.yaml": binding() }, {
-      "legacy.yaml": deployment(9, { name: "legacy" }),
-      "exempt.yaml": deployment(9, { labels: "exempt: 'yes'" }),
-      "judged.yaml": deployment(9),
-    });
+    const found = messages(
+      { "p.yaml": policy({ rules }), "b.yaml": binding() },
+      {
+        "legacy.yaml": deployment(9, { name: "legacy" }),
+        "exempt.yaml": deployment(9, { labels: "exempt: 'yes'" }),
+        "judged.yaml": deployment(9),
+      },
+    );
     expect(found).toEqual(["judged.yaml:8 deny replicas [replicas-binding] spec.replicas: at most 5 replicas"]);
   });
 
@@ -215,13 +255,17 @@ matchPolicy: Exact`;
 
   test("a binding's matchResources narrows by namespace labels; without the Namespace object the policy applies", () => {
     const spec = "validationActions: [Deny]\nmatchResources:\n  namespaceSelector:\n    matchLabels: {tier: prod}";
-    const namespaces = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: dev\n  labels: {tier: dev}\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: prod\n  labels: {tier: prod}\n";
-    const found = messages({ "p.yaml": policy(), "b.yaml": binding(spec) }, {
-      "ns.yaml": namespaces,
-      "dev.yaml": deployment(9, { namespace: "dev" }),
-      "prod.yaml": deployment(9, { namespace: "prod" }),
-      "unknown.yaml": deployment(9, { namespace: "elsewhere" }),
-    });
+    const namespaces =
+      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: dev\n  labels: {tier: dev}\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: prod\n  labels: {tier: prod}\n";
+    const found = messages(
+      { "p.yaml": policy(), "b.yaml": binding(spec) },
+      {
+        "ns.yaml": namespaces,
+        "dev.yaml": deployment(9, { namespace: "dev" }),
+        "prod.yaml": deployment(9, { namespace: "prod" }),
+        "unknown.yaml": deployment(9, { namespace: "elsewhere" }),
+      },
+    );
     expect(found).toEqual([
       "prod.yaml:8 deny replicas [replicas-binding] spec.replicas: at most 5 replicas",
       "unknown.yaml:8 deny replicas [replicas-binding] spec.replicas: at most 5 replicas",
@@ -252,17 +296,20 @@ describe("paramKind and paramRef", () => {
       extra: "paramKind:\n  apiVersion: rules.example.com/v1\n  kind: ReplicaLimit",
       validations: `- expression: "object.spec.replicas <= params.maxReplicas"\n  messageExpression: "'at most ' + string(params.maxReplicas) + ' replicas'"`,
     });
-    const limit = (name: string, max: number, env: string): string => `apiVersion: rules.example.com/v1\nkind: ReplicaLimit\nmetadata:\n  name: ${name}\n  labels: {env: ${env}}\nmaxReplicas: ${max}\n`;
+    const limit = (name: string, max: number, env: string): string =>
+      `apiVersion: rules.example.com/v1\nkind: ReplicaLimit\nmetadata:\n  name: ${name}\n  labels: {env: ${env}}\nmaxReplicas: ${max}\n`;
     const b = binding("validationActions: [Deny]\nparamRef:\n  selector:\n    matchLabels: {env: prod}\n  parameterNotFoundAction: Deny");
     const params = [limit("a", 3, "prod"), limit("b", 5, "prod"), limit("c", 1, "test")].join("---\n");
-    expect(messages({ "p.yaml": p, "b.yaml": b, "limits.yaml": params }, { "d.yaml": deployment(4) })).toEqual(["d.yaml:8 deny replicas [replicas-binding] spec.replicas: at most 3 replicas"]);
+    expect(messages({ "p.yaml": p, "b.yaml": b, "limits.yaml": params }, { "d.yaml": deployment(4) })).toEqual([
+      "d.yaml:8 deny replicas [replicas-binding] spec.replicas: at most 3 replicas",
+    ]);
   });
 
   test("parameterNotFoundAction: Deny blocks, Allow lets the object through", () => {
     const p = paramPolicy("apiVersion: v1\nkind: ConfigMap");
     const deny = binding("validationActions: [Deny]\nparamRef:\n  name: absent\n  parameterNotFoundAction: Deny");
     expect(messages({ "p.yaml": p, "b.yaml": deny }, { "d.yaml": deployment(1) })).toEqual([
-      "d.yaml:1 deny replicas [replicas-binding] -: no ConfigMap named \"absent\" among the policy files, and parameterNotFoundAction is Deny",
+      'd.yaml:1 deny replicas [replicas-binding] -: no ConfigMap named "absent" among the policy files, and parameterNotFoundAction is Deny',
     ]);
     const allow = binding("validationActions: [Deny]\nparamRef:\n  name: absent\n  parameterNotFoundAction: Allow");
     expect(messages({ "p.yaml": p, "b.yaml": allow }, { "d.yaml": deployment(1) })).toEqual([]);
@@ -270,7 +317,12 @@ describe("paramKind and paramRef", () => {
 
   test("a paramKind without paramRef, and a binding without its policy, are load errors at the binding", () => {
     const p = paramPolicy("apiVersion: v1\nkind: ConfigMap");
-    expect(judge({ "p.yaml": p, "b.yaml": binding() }, {}).errors).toEqual([expect.objectContaining({ file: "b.yaml", message: expect.stringMatching(/declares paramKind ConfigMap, so the binding needs a paramRef/) })]);
+    expect(judge({ "p.yaml": p, "b.yaml": binding() }, {}).errors).toEqual([
+      expect.objectContaining({
+        file: "b.yaml",
+        message: expect.stringMatching(/declares paramKind ConfigMap, so the binding needs a paramRef/),
+      }),
+    ]);
     expect(judge({ "b.yaml": binding("validationActions: [Deny]", "nowhere") }, {}).errors).toEqual([
       expect.objectContaining({ file: "b.yaml", line: 6, message: expect.stringMatching(/no ValidatingAdmissionPolicy named "nowhere"/) }),
     ]);
@@ -281,7 +333,13 @@ describe("auditAnnotations", () => {
   test("are not evaluated, and the check says so at the field", () => {
     const extra = `auditAnnotations:\n- key: high-replica-count\n  valueExpression: "'replicas: ' + string(object.spec.replicas)"`;
     const result = judge({ "p.yaml": policy({ extra }), "b.yaml": binding() }, { "d.yaml": deployment(9) });
-    expect(result.notices).toEqual([expect.objectContaining({ file: "p.yaml", line: 12, message: expect.stringMatching(/auditAnnotations only write the cluster's audit log/) })]);
+    expect(result.notices).toEqual([
+      expect.objectContaining({
+        file: "p.yaml",
+        line: 12,
+        message: expect.stringMatching(/auditAnnotations only write the cluster's audit log/),
+      }),
+    ]);
     expect(result.findings).toHaveLength(1);
   });
 });

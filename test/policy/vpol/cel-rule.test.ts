@@ -7,7 +7,12 @@ const pod = {
   apiVersion: "v1",
   kind: "Pod",
   metadata: { name: "web" },
-  spec: { containers: [{ name: "a", image: "nginx:1.27" }, { name: "b", image: "nginx:latest" }] },
+  spec: {
+    containers: [
+      { name: "a", image: "nginx:1.27" },
+      { name: "b", image: "nginx:latest" },
+    ],
+  },
 };
 const at = ["spec", "rules", 0];
 
@@ -55,7 +60,10 @@ describe("compileCelRule", () => {
       at,
     );
     if ("errors" in compiled) throw new Error(JSON.stringify(compiled.errors));
-    expect(compiled.rule.params).toEqual({ kind: { apiVersion: "v1", kind: "ConfigMap" }, ref: { name: "registries", parameterNotFoundAction: "Allow" } });
+    expect(compiled.rule.params).toEqual({
+      kind: { apiVersion: "v1", kind: "ConfigMap" },
+      ref: { name: "registries", parameterNotFoundAction: "Allow" },
+    });
     const params = new Map([["data", new Map([["registry", "nginx"]])]]);
     expect(compiled.rule.evaluate(pod, context, params)).toEqual([]);
   });
@@ -71,8 +79,15 @@ describe("compileCelRule", () => {
     expect(compiled).toEqual({
       errors: [
         { path: [...at, "celPreconditions", 0, "expression"], message: expect.stringMatching(/undeclared "resource"/) },
-        { path: [...at, "validate", "cel", "expressions", 0, "expression"], message: expect.stringMatching(/needs a live cluster/), needs: expect.stringMatching(/authorizer/) },
-        { path: [...at, "validate", "cel", "expressions", 1, "expression"], message: expect.stringMatching(/invalid CEL expression "1 \+"/) },
+        {
+          path: [...at, "validate", "cel", "expressions", 0, "expression"],
+          message: expect.stringMatching(/needs a live cluster/),
+          needs: expect.stringMatching(/authorizer/),
+        },
+        {
+          path: [...at, "validate", "cel", "expressions", 1, "expression"],
+          message: expect.stringMatching(/invalid CEL expression "1 \+"/),
+        },
       ],
     });
   });

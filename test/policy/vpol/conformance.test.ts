@@ -39,7 +39,9 @@ interface Row {
 const isVpolFolder = (dir: string): boolean => /^(best-practices-vpol|pod-security-vpol)\//.test(dir);
 const corpusPresent = existsSync(INDEX);
 if (!corpusPresent) console.log(`SKIPPED Kyverno ValidatingPolicy conformance: ${CORPUS} is absent.`);
-const index = corpusPresent ? (JSON.parse(readFileSync(INDEX, "utf8")) as { suites: Suite[]; results: Row[] }) : { suites: [], results: [] };
+const index = corpusPresent
+  ? (JSON.parse(readFileSync(INDEX, "utf8")) as { suites: Suite[]; results: Row[] })
+  : { suites: [], results: [] };
 const suites = index.suites.filter((s) => isVpolFolder(s.dir));
 const rows = index.results.filter((r) => isVpolFolder(r.suite) && r.policyKind === "ValidatingPolicy");
 
@@ -54,7 +56,13 @@ function findingsOf(suite: Suite): Finding[] {
 }
 
 function hasFinding(findings: readonly Finding[], row: Row): boolean {
-  return findings.some((f) => f.policy === row.policy && f.resource.kind === row.kind && f.resource.name === row.resource && (row.namespace === undefined || f.resource.namespace === row.namespace));
+  return findings.some(
+    (f) =>
+      f.policy === row.policy &&
+      f.resource.kind === row.kind &&
+      f.resource.name === row.resource &&
+      (row.namespace === undefined || f.resource.namespace === row.namespace),
+  );
 }
 
 describe.each(suites.map((s) => [s.dir, s] as const))("%s", (_dir, suite) => {

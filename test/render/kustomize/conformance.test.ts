@@ -105,7 +105,10 @@ function expectedObjects(file: string): unknown[] {
     for (const outcome of outcomes.values()) if (outcome !== "wrongly rendered") total[outcome]++;
     const lines = [...byFeature]
       .sort((a, b) => a[0].localeCompare(b[0]))
-      .map(([feature, counts]) => `  ${feature}: matched ${counts.matched}/${counts.matched + counts.mismatched} rendered, rejected ${counts.rejected}`);
+      .map(
+        ([feature, counts]) =>
+          `  ${feature}: matched ${counts.matched}/${counts.matched + counts.mismatched} rendered, rejected ${counts.rejected}`,
+      );
     console.log(
       `kustomize conformance: ${index.roots.length} roots; matched ${total.matched} of ${total.matched + total.mismatched} kustomize renders, ` +
         `rejected ${total.rejected} of ${total.rejected} kustomize rejects\n${lines.join("\n")}`,

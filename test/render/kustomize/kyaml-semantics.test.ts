@@ -30,19 +30,42 @@ function podSpec(object: JsonObject | undefined): JsonObject {
 }
 
 function patchOf(body: string[]): string {
-  return ["patches:", "- patch: |-", ...["apiVersion: apps/v1", "kind: Deployment", "metadata:", "  name: web", ...body].map((line) => `    ${line}`), ""].join("\n");
+  return [
+    "patches:",
+    "- patch: |-",
+    ...["apiVersion: apps/v1", "kind: Deployment", "metadata:", "  name: web", ...body].map((line) => `    ${line}`),
+    "",
+  ].join("\n");
 }
 
 describe("strategic merge of lists, in kyaml's order", () => {
   test("with several merge keys (ports: containerPort+protocol), the patch's new items come first, then the target's in their order", () => {
-    const patch = patchOf(["spec:", "  template:", "    spec:", "      containers:", "      - name: web", "        ports:", "        - containerPort: 80", "          protocol: TCP", "          name: http", "        - containerPort: 8080"]);
+    const patch = patchOf([
+      "spec:",
+      "  template:",
+      "    spec:",
+      "      containers:",
+      "      - name: web",
+      "        ports:",
+      "        - containerPort: 80",
+      "          protocol: TCP",
+      "          name: http",
+      "        - containerPort: 8080",
+    ]);
     const [deployment] = render({ "app/d.yaml": DEPLOYMENT, "app/kustomization.yaml": `resources: [d.yaml]\n${patch}` }, "app");
     const [container] = podSpec(deployment).containers as JsonObject[];
-    expect(container?.ports).toEqual([{ containerPort: 8080 }, { containerPort: 80, protocol: "TCP", name: "http" }, { containerPort: 443 }]);
+    expect(container?.ports).toEqual([
+      { containerPort: 8080 },
+      { containerPort: 80, protocol: "TCP", name: "http" },
+      { containerPort: 443 },
+    ]);
   });
 
   test("a target item without the merge key leaves only itself (kyaml's element setter)", () => {
-    const target = DEPLOYMENT.replace("        ports:\n        - containerPort: 80\n          protocol: TCP\n        - containerPort: 443\n", "      - image: nokey\n      - name: c\n        image: c\n");
+    const target = DEPLOYMENT.replace(
+      "        ports:\n        - containerPort: 80\n          protocol: TCP\n        - containerPort: 443\n",
+      "      - image: nokey\n      - name: c\n        image: c\n",
+    );
     const patch = patchOf(["spec:", "  template:", "    spec:", "      containers:", "      - name: c", "        image: c2"]);
     const [deployment] = render({ "app/d.yaml": target, "app/kustomization.yaml": `resources: [d.yaml]\n${patch}` }, "app");
     expect(podSpec(deployment).containers).toEqual([{ image: "nokey" }]);
@@ -51,10 +74,10 @@ describe("strategic merge of lists, in kyaml's order", () => {
 
 describe("scalars", () => {
   test("metadata.annotations come out as strings, written as in the source; a pod template's keep their types", () => {
-    const deployment = DEPLOYMENT.replace("  name: web\n", "  name: web\n  annotations:\n    port: 010\n    scrape: True\n    ratio: 1.50\n    empty: ~\n").replace(
-      "    spec:\n",
-      "    metadata:\n      annotations:\n        port: 8080\n    spec:\n",
-    );
+    const deployment = DEPLOYMENT.replace(
+      "  name: web\n",
+      "  name: web\n  annotations:\n    port: 010\n    scrape: True\n    ratio: 1.50\n    empty: ~\n",
+    ).replace("    spec:\n", "    metadata:\n      annotations:\n        port: 8080\n    spec:\n");
     const [rendered] = render({ "app/d.yaml": deployment, "app/kustomization.yaml": "resources: [d.yaml]\n" }, "app");
     expect((rendered?.metadata as JsonObject).annotations).toEqual({ port: "010", scrape: "True", ratio: "1.50", empty: "~" });
     expect((((rendered?.spec as JsonObject).template as JsonObject).metadata as JsonObject).annotations).toEqual({ port: 8080 });
@@ -93,9 +116,13 @@ describe("scalars", () => {
 
 describe("labels", () => {
   test("includeTemplates labels a StatefulSet's claim templates too (kustomize v5.5's template label field specs)", () => {
-    const statefulSet = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  template:\n    spec:\n      containers: []\n  volumeClaimTemplates:\n  - metadata:\n      name: data\n";
+    const statefulSet =
+      "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  template:\n    spec:\n      containers: []\n  volumeClaimTemplates:\n  - metadata:\n      name: data\n";
     const [rendered] = render(
-      { "app/s.yaml": statefulSet, "app/kustomization.yaml": "resources: [s.yaml]\nlabels:\n- pairs: {team: a}\n  includeTemplates: true\n" },
+      {
+        "app/s.yaml": statefulSet,
+        "app/kustomization.yaml": "resources: [s.yaml]\nlabels:\n- pairs: {team: a}\n  includeTemplates: true\n",
+      },
       "app",
     );
     const claims = (rendered?.spec as JsonObject).volumeClaimTemplates as JsonValue[];
@@ -111,7 +138,11 @@ describe("the kustomization file decodes into kustomize's Go types", () => {
     ["replicas:\n- name: web\n  count: 1.5", 4, /Replica.count of type int64/],
     ["patches:\n- pathh: p.yaml", 3, /unknown field "pathh" in Patch/],
     ["images: nginx", 2, /Kustomization.images of type \[\]Image/],
-    ["patches:\n- target: {kind: Deployment}\n  patch: '[{op: add, path: /spec/replicas, value: 2}]'", 3, /a patch starting with '\[' must be JSON/],
+    [
+      "patches:\n- target: {kind: Deployment}\n  patch: '[{op: add, path: /spec/replicas, value: 2}]'",
+      3,
+      /a patch starting with '\[' must be JSON/,
+    ],
   ])("%s is an error at its line", (text, line, message) => {
     const error = renderError({ ...base, "app/kustomization.yaml": `resources: [d.yaml]\n${text}\n` }, "app");
     expect(error.message).toMatch(message);

@@ -8,23 +8,37 @@ import { locatePlace, provenanceOf } from "../../../src/render/kustomize/index.j
 import { render, renderError } from "./render-helpers.js";
 import { insertPathPart } from "../../../src/render/kustomize/value-add.js";
 
-
-
 const SCHEMA = JSON.stringify({
   definitions: {
     "v1alpha1.MyResource": {
       type: "object",
-      properties: { spec: { type: "object", properties: { workers: { type: "array", items: { $ref: "#/definitions/Worker" }, "x-kubernetes-patch-strategy": "merge", "x-kubernetes-patch-merge-key": "name" } } } },
+      properties: {
+        spec: {
+          type: "object",
+          properties: {
+            workers: {
+              type: "array",
+              items: { $ref: "#/definitions/Worker" },
+              "x-kubernetes-patch-strategy": "merge",
+              "x-kubernetes-patch-merge-key": "name",
+            },
+          },
+        },
+      },
       "x-kubernetes-group-version-kind": [{ group: "example.com", version: "v1alpha1", kind: "MyResource" }],
     },
     Worker: { type: "object", properties: { name: { type: "string" }, image: { type: "string" } } },
   },
 });
 
-const CUSTOM = "apiVersion: example.com/v1alpha1\nkind: MyResource\nmetadata:\n  name: r\nspec:\n  workers:\n  - name: a\n    image: a\n  - name: b\n    image: b\n";
-const CUSTOM_PATCH = "apiVersion: example.com/v1alpha1\nkind: MyResource\nmetadata:\n  name: r\nspec:\n  workers:\n  - name: b\n    image: nginx\n";
-const DEPLOYMENT = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: a\n        image: a\n      - name: b\n        image: b\n";
-const DEPLOYMENT_PATCH = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: b\n        image: nginx\n";
+const CUSTOM =
+  "apiVersion: example.com/v1alpha1\nkind: MyResource\nmetadata:\n  name: r\nspec:\n  workers:\n  - name: a\n    image: a\n  - name: b\n    image: b\n";
+const CUSTOM_PATCH =
+  "apiVersion: example.com/v1alpha1\nkind: MyResource\nmetadata:\n  name: r\nspec:\n  workers:\n  - name: b\n    image: nginx\n";
+const DEPLOYMENT =
+  "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: a\n        image: a\n      - name: b\n        image: b\n";
+const DEPLOYMENT_PATCH =
+  "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: b\n        image: nginx\n";
 
 function workers(objects: JsonObject[]): unknown {
   return ((objects.find((object) => object.kind === "MyResource") as JsonObject).spec as JsonObject).workers;
@@ -46,7 +60,14 @@ describe("openapi: a custom schema for merge keys", () => {
   };
 
   test("without it, a custom type's list is replaced by the patch's and a Deployment's containers merge by name", () => {
-    const objects = render({ ...files, "app/kustomization.yaml": "resources: [custom.yaml, deployment.yaml]\npatches:\n- path: custom-patch.yaml\n- path: deployment-patch.yaml\n" }, "app");
+    const objects = render(
+      {
+        ...files,
+        "app/kustomization.yaml":
+          "resources: [custom.yaml, deployment.yaml]\npatches:\n- path: custom-patch.yaml\n- path: deployment-patch.yaml\n",
+      },
+      "app",
+    );
     expect(workers(objects)).toEqual([{ name: "b", image: "nginx" }]);
     expect(containers(objects)).toEqual([
       { name: "b", image: "nginx" },
@@ -55,7 +76,8 @@ describe("openapi: a custom schema for merge keys", () => {
   });
 
   test("with it, the custom list merges by its merge key, and the schema replaces the built-in one for the whole build", () => {
-    const kustomization = "resources: [custom.yaml, deployment.yaml]\nopenapi:\n  path: schema.json\npatches:\n- path: custom-patch.yaml\n- path: deployment-patch.yaml\n";
+    const kustomization =
+      "resources: [custom.yaml, deployment.yaml]\nopenapi:\n  path: schema.json\npatches:\n- path: custom-patch.yaml\n- path: deployment-patch.yaml\n";
     const objects = render({ ...files, "app/kustomization.yaml": kustomization }, "app");
     expect(workers(objects)).toEqual([
       { name: "b", image: "nginx" },
@@ -99,7 +121,12 @@ describe("openapi: a custom schema for merge keys", () => {
       "",
     ].join("\n");
     const objects = render(
-      { "app/custom.yaml": CUSTOM, "app/schema.yaml": yamlSchema, "app/patch.yaml": CUSTOM_PATCH, "app/kustomization.yaml": "resources: [custom.yaml]\nopenapi:\n  path: schema.yaml\npatches:\n- path: patch.yaml\n" },
+      {
+        "app/custom.yaml": CUSTOM,
+        "app/schema.yaml": yamlSchema,
+        "app/patch.yaml": CUSTOM_PATCH,
+        "app/kustomization.yaml": "resources: [custom.yaml]\nopenapi:\n  path: schema.yaml\npatches:\n- path: patch.yaml\n",
+      },
       "app",
     );
     expect(workers(objects)).toEqual([
@@ -110,19 +137,38 @@ describe("openapi: a custom schema for merge keys", () => {
 
   test("version v1.21.2 is the built-in schema; any other version, or a version with a path, is an error at its line", () => {
     const base = { "app/deployment.yaml": DEPLOYMENT, "app/patch.yaml": DEPLOYMENT_PATCH, "app/schema.json": SCHEMA };
-    const objects = render({ ...base, "app/kustomization.yaml": "resources: [deployment.yaml]\nopenapi:\n  version: v1.21.2\npatches:\n- path: patch.yaml\n" }, "app");
+    const objects = render(
+      { ...base, "app/kustomization.yaml": "resources: [deployment.yaml]\nopenapi:\n  version: v1.21.2\npatches:\n- path: patch.yaml\n" },
+      "app",
+    );
     expect(containers(objects)).toHaveLength(2);
-    const unknown = renderError({ ...base, "app/kustomization.yaml": "resources: [deployment.yaml]\nopenapi:\n  version: v1.29.0\n" }, "app");
+    const unknown = renderError(
+      { ...base, "app/kustomization.yaml": "resources: [deployment.yaml]\nopenapi:\n  version: v1.29.0\n" },
+      "app",
+    );
     expect(unknown.message).toMatch(/OpenAPI version is not built in/);
     expect([unknown.file, unknown.line, unknown.feature]).toEqual(["app/kustomization.yaml", 3, "openapi"]);
-    const both = renderError({ ...base, "app/kustomization.yaml": "resources: [deployment.yaml]\nopenapi:\n  version: v1.21.2\n  path: schema.json\n" }, "app");
+    const both = renderError(
+      { ...base, "app/kustomization.yaml": "resources: [deployment.yaml]\nopenapi:\n  version: v1.21.2\n  path: schema.json\n" },
+      "app",
+    );
     expect(both.message).toMatch(/cannot use both/);
   });
 
   test("a missing or malformed schema file stops the render at the openapi entry", () => {
-    const missing = renderError({ "app/custom.yaml": CUSTOM, "app/kustomization.yaml": "resources: [custom.yaml]\nopenapi:\n  path: nope.json\n" }, "app");
+    const missing = renderError(
+      { "app/custom.yaml": CUSTOM, "app/kustomization.yaml": "resources: [custom.yaml]\nopenapi:\n  path: nope.json\n" },
+      "app",
+    );
     expect([missing.file, missing.line, missing.feature]).toEqual(["app/kustomization.yaml", 3, "openapi"]);
-    const malformed = renderError({ "app/custom.yaml": CUSTOM, "app/schema.json": "[1, 2]", "app/kustomization.yaml": "resources: [custom.yaml]\nopenapi:\n  path: schema.json\n" }, "app");
+    const malformed = renderError(
+      {
+        "app/custom.yaml": CUSTOM,
+        "app/schema.json": "[1, 2]",
+        "app/kustomization.yaml": "resources: [custom.yaml]\nopenapi:\n  path: schema.json\n",
+      },
+      "app",
+    );
     expect(malformed.message).toMatch(/invalid schema file/);
   });
 });
@@ -130,7 +176,8 @@ describe("openapi: a custom schema for merge keys", () => {
 describe("ValueAddTransformer", () => {
   const base = {
     "base/kustomization.yaml": "resources: [member.yaml]\n",
-    "base/member.yaml": "apiVersion: iam.cnrm.cloud.google.com/v1beta1\nkind: IAMPolicyMember\nmetadata:\n  name: red\nspec:\n  resourceRef:\n    external: projects\n",
+    "base/member.yaml":
+      "apiVersion: iam.cnrm.cloud.google.com/v1beta1\nkind: IAMPolicyMember\nmetadata:\n  name: red\nspec:\n  resourceRef:\n    external: projects\n",
     "transformers/set-project/kustomization.yaml": "resources: [set-project.yaml]\n",
     "transformers/set-project/set-project.yaml": [
       "apiVersion: builtin",
@@ -160,7 +207,8 @@ describe("ValueAddTransformer", () => {
   test("a list element in fieldPath is an error, as kustomize's filter cannot add there", () => {
     const files = {
       ...base,
-      "transformers/set-project/set-project.yaml": "apiVersion: builtin\nkind: ValueAddTransformer\nmetadata:\n  name: p\nvalue: x\ntargets:\n- fieldPath: spec/containers/0/image\n",
+      "transformers/set-project/set-project.yaml":
+        "apiVersion: builtin\nkind: ValueAddTransformer\nmetadata:\n  name: p\nvalue: x\ntargets:\n- fieldPath: spec/containers/0/image\n",
     };
     expect(renderError(files, "projects/cat-111").feature).toBe("transformers");
   });
@@ -187,7 +235,8 @@ describe("scalars as kustomize keeps them", () => {
     const [config] = render(
       {
         "app/config.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels:\n    a: yes\n    b: true\ndata:\n  on: off\n",
-        "app/kustomization.yaml": "resources: [config.yaml]\npatches:\n- patch: |-\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: c\n      annotations:\n        n: N\n",
+        "app/kustomization.yaml":
+          "resources: [config.yaml]\npatches:\n- patch: |-\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: c\n      annotations:\n        n: N\n",
       },
       "app",
     );

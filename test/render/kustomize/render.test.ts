@@ -60,14 +60,12 @@ const FILES = {
   ].join("\n"),
 };
 
-
 function where(object: JsonObject, path: FieldPath): string {
   const place = provenanceOf(object, path);
   if (!place) return "unknown";
   const { file, range } = locatePlace(place);
   return `${file}:${range.line}`;
 }
-
 
 describe("an overlay over a base", () => {
   const objects = render(FILES, "overlays/prod");
@@ -97,7 +95,9 @@ describe("an overlay over a base", () => {
 
   test("a field a patch sets points at the patch", () => {
     expect(where(deployment, ["spec", "template", "spec", "hostPID"])).toBe("overlays/prod/debug-patch.yaml:8");
-    expect(where(deployment, ["spec", "template", "spec", "containers", 0, "securityContext", "privileged"])).toBe("overlays/prod/debug-patch.yaml:12");
+    expect(where(deployment, ["spec", "template", "spec", "containers", 0, "securityContext", "privileged"])).toBe(
+      "overlays/prod/debug-patch.yaml:12",
+    );
   });
 
   test("a field the base sets points at the base; one a transformer sets points at its kustomization entry", () => {
@@ -108,7 +108,9 @@ describe("an overlay over a base", () => {
   });
 
   test("a missing field resolves to its nearest ancestor", () => {
-    expect(where(deployment, ["spec", "template", "spec", "containers", 0, "securityContext", "runAsNonRoot"])).toBe("overlays/prod/debug-patch.yaml:11");
+    expect(where(deployment, ["spec", "template", "spec", "containers", 0, "securityContext", "runAsNonRoot"])).toBe(
+      "overlays/prod/debug-patch.yaml:11",
+    );
   });
 
   test("the render reports the closure of files it read", () => {
@@ -124,11 +126,16 @@ describe("an overlay over a base", () => {
 describe("strategic merge follows the Kubernetes patch strategy", () => {
   const base = {
     "kustomization.yaml": "resources:\n- pod.yaml\npatches:\n- path: patch.yaml\n",
-    "pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: a\n  - name: b\n    image: b\n  tolerations:\n  - key: dedicated\n",
+    "pod.yaml":
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: a\n  - name: b\n    image: b\n  tolerations:\n  - key: dedicated\n",
   };
 
   test("containers merge by name, the patch's first; other lists are replaced", () => {
-    const files = { ...base, "patch.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: b\n    image: b2\n  tolerations:\n  - key: gpu\n" };
+    const files = {
+      ...base,
+      "patch.yaml":
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: b\n    image: b2\n  tolerations:\n  - key: gpu\n",
+    };
     const spec = render(files, "")[0]?.spec as JsonObject;
     expect(spec.containers).toEqual([
       { name: "b", image: "b2" },
@@ -149,7 +156,8 @@ describe("strategic merge follows the Kubernetes patch strategy", () => {
 
   test("a JSON 6902 patch applies to its target and its value points at the patch", () => {
     const files = {
-      "kustomization.yaml": "resources:\n- pod.yaml\npatches:\n- target:\n    kind: Pod\n  patch: |-\n    - op: add\n      path: /spec/hostNetwork\n      value: true\n",
+      "kustomization.yaml":
+        "resources:\n- pod.yaml\npatches:\n- target:\n    kind: Pod\n  patch: |-\n    - op: add\n      path: /spec/hostNetwork\n      value: true\n",
       "pod.yaml": base["pod.yaml"],
     };
     const pod = render(files, "")[0] as JsonObject;
@@ -160,19 +168,62 @@ describe("strategic merge follows the Kubernetes patch strategy", () => {
 
 describe("what cannot be rendered is an error at its file and line", () => {
   test.each([
-    ["helmCharts", { "kustomization.yaml": "helmCharts:\n- name: x\n  repo: https://example.invalid\n" }, "kustomization.yaml", 1, "helmCharts"],
-    ["a remote resource", { "kustomization.yaml": "resources:\n- https://github.com/org/repo//deploy?ref=v1\n" }, "kustomization.yaml", 2, "resources"],
-    ["a missing file", { "kustomization.yaml": "resources:\n- a.yaml\n- missing.yaml\n", "a.yaml": "kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: a\n" }, "kustomization.yaml", 3, "resources"],
+    [
+      "helmCharts",
+      { "kustomization.yaml": "helmCharts:\n- name: x\n  repo: https://example.invalid\n" },
+      "kustomization.yaml",
+      1,
+      "helmCharts",
+    ],
+    [
+      "a remote resource",
+      { "kustomization.yaml": "resources:\n- https://github.com/org/repo//deploy?ref=v1\n" },
+      "kustomization.yaml",
+      2,
+      "resources",
+    ],
+    [
+      "a missing file",
+      {
+        "kustomization.yaml": "resources:\n- a.yaml\n- missing.yaml\n",
+        "a.yaml": "kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: a\n",
+      },
+      "kustomization.yaml",
+      3,
+      "resources",
+    ],
     ["an unknown field", { "kustomization.yaml": "resources: []\nfrobnicate: true\n" }, "kustomization.yaml", 2, "frobnicate"],
-    ["an exec plugin", { "kustomization.yaml": "transformers:\n- plugin.yaml\n", "plugin.yaml": "apiVersion: example.com/v1\nkind: Sops\nmetadata:\n  name: x\n" }, "plugin.yaml", 1, "transformers"],
-    ["a patch without a target", { "kustomization.yaml": "resources:\n- a.yaml\npatches:\n- path: p.yaml\n", "a.yaml": "kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: a\n", "p.yaml": "kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: b\n" }, "kustomization.yaml", 4, "patches"],
+    [
+      "an exec plugin",
+      {
+        "kustomization.yaml": "transformers:\n- plugin.yaml\n",
+        "plugin.yaml": "apiVersion: example.com/v1\nkind: Sops\nmetadata:\n  name: x\n",
+      },
+      "plugin.yaml",
+      1,
+      "transformers",
+    ],
+    [
+      "a patch without a target",
+      {
+        "kustomization.yaml": "resources:\n- a.yaml\npatches:\n- path: p.yaml\n",
+        "a.yaml": "kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: a\n",
+        "p.yaml": "kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: b\n",
+      },
+      "kustomization.yaml",
+      4,
+      "patches",
+    ],
   ])("%s", (_name, files, file, line, feature) => {
     const error = renderError(files as Record<string, string>, "");
     expect({ file: error.file, line: error.line, feature: error.feature }).toEqual({ file, line, feature });
   });
 
   test("a file outside the kustomization's own tree is refused, as kustomize's load restrictor does", () => {
-    const files = { "app/kustomization.yaml": "resources:\n- ../shared.yaml\n", "shared.yaml": "kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: a\n" };
+    const files = {
+      "app/kustomization.yaml": "resources:\n- ../shared.yaml\n",
+      "shared.yaml": "kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: a\n",
+    };
     expect(renderError(files, "app").message).toContain("security; file 'shared.yaml' is not in or below 'app'");
     expect(renderKustomization(memoryFileSystem(files), "app", { loadRestrictor: "none" }).objects).toHaveLength(1);
   });

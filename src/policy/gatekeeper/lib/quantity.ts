@@ -76,7 +76,7 @@ export function multiplyQuantities(a: Quantity, b: Quantity): Quantity {
 /** `digits[.digits] × 10^exponent` as an exact fraction. */
 function decimalFraction(number: string, exponent: number): Quantity {
   const [whole = "", fraction = ""] = number.split(".");
-  const digits = BigInt((whole + fraction) || "0");
+  const digits = BigInt(whole + fraction || "0");
   const scale = exponent - fraction.length;
   return scale >= 0 ? normalize(digits * 10n ** BigInt(scale), 1n) : normalize(digits, 10n ** BigInt(-scale));
 }

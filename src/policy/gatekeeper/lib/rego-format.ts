@@ -64,7 +64,10 @@ export function compareRego(a: RegoValue, b: RegoValue): number {
     for (let i = 0; i < Math.min(ak.length, bk.length); i++) {
       const keyOrder = compareStrings(ak[i] as string, bk[i] as string);
       if (keyOrder !== 0) return keyOrder;
-      const valueOrder = compareRego((a as Record<string, JsonValue>)[ak[i] as string] as JsonValue, (b as Record<string, JsonValue>)[bk[i] as string] as JsonValue);
+      const valueOrder = compareRego(
+        (a as Record<string, JsonValue>)[ak[i] as string] as JsonValue,
+        (b as Record<string, JsonValue>)[bk[i] as string] as JsonValue,
+      );
       if (valueOrder !== 0) return valueOrder;
     }
     return ak.length - bk.length;

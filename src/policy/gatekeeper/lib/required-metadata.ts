@@ -21,7 +21,12 @@ export function checkRegexes(entries: readonly RequiredEntry[], parameter: strin
     const compiled = compileRe2(entry.allowedRegex);
     return compiled instanceof RegExp
       ? []
-      : [{ path: [parameter, index, "allowedRegex"], message: `parameters.${parameter}[${index}].allowedRegex is not a valid regular expression: ${compiled.error}` }];
+      : [
+          {
+            path: [parameter, index, "allowedRegex"],
+            message: `parameters.${parameter}[${index}].allowedRegex is not a valid regular expression: ${compiled.error}`,
+          },
+        ];
   });
 }
 

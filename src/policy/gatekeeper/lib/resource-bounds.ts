@@ -41,8 +41,15 @@ export function isMissing(section: JsonValue, field: string): boolean {
 export function checkMaximum(value: string | undefined, parameter: string): ParameterError[] {
   if (value === undefined) return [];
   const quantity = parseQuantity(value);
-  if (!quantity) return [{ path: [parameter], message: `parameters.${parameter} must be a Kubernetes quantity such as "500m", "2", "512Mi" or "1Gi", got ${JSON.stringify(value)}` }];
-  if (quantity.num < 0n) return [{ path: [parameter], message: `parameters.${parameter} must not be negative, got ${JSON.stringify(value)}` }];
+  if (!quantity)
+    return [
+      {
+        path: [parameter],
+        message: `parameters.${parameter} must be a Kubernetes quantity such as "500m", "2", "512Mi" or "1Gi", got ${JSON.stringify(value)}`,
+      },
+    ];
+  if (quantity.num < 0n)
+    return [{ path: [parameter], message: `parameters.${parameter} must not be negative, got ${JSON.stringify(value)}` }];
   return [];
 }
 
@@ -77,7 +84,11 @@ export function resourceBounds(rules: ResourceBoundsRules): (pod: JsonObject) =>
           found.push(containerViolation(c, msg`container <${c.name}> ${resource.name} ${noun} <${amount}> could not be parsed`, ...path));
         } else if (resource.max && compareQuantities(quantity, resource.max.quantity) > 0) {
           found.push(
-            containerViolation(c, msg`container <${c.name}> ${resource.name} ${noun} <${amount}> is higher than the maximum allowed of <${resource.max.text}>`, ...path),
+            containerViolation(
+              c,
+              msg`container <${c.name}> ${resource.name} ${noun} <${amount}> is higher than the maximum allowed of <${resource.max.text}>`,
+              ...path,
+            ),
           );
         }
       }

@@ -22,7 +22,8 @@ export const appArmorProfile: PodSecurityCheck = {
   reason: "forbidden AppArmor profile",
   doc: {
     title: "AppArmor",
-    checks: "Overriding or disabling the default AppArmor profile removes a mandatory access control layer. Only `RuntimeDefault` and `Localhost` profiles are allowed at the baseline level.",
+    checks:
+      "Overriding or disabling the default AppArmor profile removes a mandatory access control layer. Only `RuntimeDefault` and `Localhost` profiles are allowed at the baseline level.",
     fix: "Use the `RuntimeDefault` or a `Localhost` AppArmor profile, or leave it unset.",
   },
   versions: [{ minimumVersion: "v1.0", checkPod: appArmorProfileV1Dot0 }],

@@ -10,8 +10,19 @@ import type { CheckFinding, PodSecurityCheck } from "../types.js";
 import { removeAddedCapabilities } from "../../fixes.js";
 
 const ADDABLE_CAPABILITIES_V1_0: ReadonlySet<string> = new Set([
-  "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "SETFCAP",
-  "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
+  "AUDIT_WRITE",
+  "CHOWN",
+  "DAC_OVERRIDE",
+  "FOWNER",
+  "FSETID",
+  "KILL",
+  "MKNOD",
+  "NET_BIND_SERVICE",
+  "SETFCAP",
+  "SETGID",
+  "SETPCAP",
+  "SETUID",
+  "SYS_CHROOT",
 ]);
 
 export const capabilitiesBaseline: PodSecurityCheck = {
@@ -20,7 +31,8 @@ export const capabilitiesBaseline: PodSecurityCheck = {
   reason: "non-default capabilities",
   doc: {
     title: "Capabilities",
-    checks: "Adding Linux capabilities beyond the container runtime's default set (AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT) is forbidden at the baseline level.",
+    checks:
+      "Adding Linux capabilities beyond the container runtime's default set (AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT) is forbidden at the baseline level.",
     fix: "Only add capabilities from the baseline list (e.g. NET_BIND_SERVICE); remove the others from `securityContext.capabilities.add`.",
   },
   versions: [{ minimumVersion: "v1.0", checkPod: capabilitiesBaselineV1Dot0 }],

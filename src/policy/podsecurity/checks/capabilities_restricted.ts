@@ -20,7 +20,7 @@ export const capabilitiesRestricted: PodSecurityCheck = {
   doc: {
     title: "Capabilities",
     checks: "At the restricted level containers must drop ALL Linux capabilities and may add back only NET_BIND_SERVICE.",
-    fix: "Set `securityContext.capabilities.drop: [\"ALL\"]` on every container and add back only NET_BIND_SERVICE if needed.",
+    fix: 'Set `securityContext.capabilities.drop: ["ALL"]` on every container and add back only NET_BIND_SERVICE if needed.',
   },
   versions: [
     { minimumVersion: "v1.22", checkPod: capabilitiesRestrictedV1Dot22, overrides: ["capabilities_baseline"] },

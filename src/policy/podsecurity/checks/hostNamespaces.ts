@@ -15,7 +15,8 @@ export const hostNamespaces: PodSecurityCheck = {
   reason: "host namespaces",
   doc: {
     title: "Host namespaces",
-    checks: "Sharing the host's network, PID or IPC namespace lets a pod see and signal host processes, sniff host traffic or reach host-local services; the Pod Security Standards forbid it at the baseline level.",
+    checks:
+      "Sharing the host's network, PID or IPC namespace lets a pod see and signal host processes, sniff host traffic or reach host-local services; the Pod Security Standards forbid it at the baseline level.",
     fix: "Remove `hostNetwork`, `hostPID` and `hostIPC` from the pod spec (or set them to `false`).",
   },
   versions: [{ minimumVersion: "v1.0", checkPod: hostNamespacesV1Dot0 }],

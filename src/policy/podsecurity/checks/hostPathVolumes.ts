@@ -14,7 +14,8 @@ export const hostPathVolumes: PodSecurityCheck = {
   reason: "hostPath volumes",
   doc: {
     title: "HostPath volumes",
-    checks: "A hostPath volume mounts a directory of the node into the pod, which can expose credentials, the container runtime socket or the whole host file system. Forbidden at the baseline level.",
+    checks:
+      "A hostPath volume mounts a directory of the node into the pod, which can expose credentials, the container runtime socket or the whole host file system. Forbidden at the baseline level.",
     fix: "Replace the `hostPath` volume with a `persistentVolumeClaim`, `emptyDir`, `configMap` or `secret` volume.",
   },
   versions: [{ minimumVersion: "v1.0", checkPod: hostPathVolumesV1Dot0 }],

@@ -14,7 +14,8 @@ export const hostPorts: PodSecurityCheck = {
   reason: "hostPort",
   doc: {
     title: "Host ports",
-    checks: "A hostPort binds a port on the node itself, bypassing network policies and exposing the pod on the node's address. Forbidden at the baseline level.",
+    checks:
+      "A hostPort binds a port on the node itself, bypassing network policies and exposing the pod on the node's address. Forbidden at the baseline level.",
     fix: "Remove `hostPort` from the container ports and expose the port with a Service instead.",
   },
   versions: [{ minimumVersion: "v1.0", checkPod: hostPortsV1Dot0 }],

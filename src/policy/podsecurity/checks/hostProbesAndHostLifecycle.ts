@@ -19,7 +19,8 @@ export const hostProbesAndHostLifecycle: PodSecurityCheck = {
   reason: "probe or lifecycle host",
   doc: {
     title: "Host probes and lifecycle hooks",
-    checks: "The `host` field of probes and lifecycle hooks makes the kubelet send requests to an arbitrary address, which can be abused to reach services on the node network. Forbidden at the baseline level.",
+    checks:
+      "The `host` field of probes and lifecycle hooks makes the kubelet send requests to an arbitrary address, which can be abused to reach services on the node network. Forbidden at the baseline level.",
     fix: "Remove the `host` field from the probe or lifecycle handler; it must target the pod itself.",
   },
   versions: [{ minimumVersion: "v1.34", checkPod: hostProbesAndHostLifecycleV1Dot34 }],
@@ -29,10 +30,7 @@ function hostProbesAndHostLifecycleV1Dot34(pod: DecodedPod): CheckFinding[] {
   return pod.spec.containers.flatMap((container) => {
     const handlers: [FieldPath, Handler | undefined][] = [
       ...PROBE_FIELDS.map((field): [FieldPath, Handler | undefined] => [[field], container.probes[field]]),
-      ...LIFECYCLE_FIELDS.map((field): [FieldPath, Handler | undefined] => [
-        ["lifecycle", field],
-        container.lifecycle?.[field],
-      ]),
+      ...LIFECYCLE_FIELDS.map((field): [FieldPath, Handler | undefined] => [["lifecycle", field], container.lifecycle?.[field]]),
     ];
     return handlers.flatMap(([path, handler]) => forbiddenHosts(container, path, handler));
   });

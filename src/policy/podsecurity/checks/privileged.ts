@@ -14,7 +14,8 @@ export const privileged: PodSecurityCheck = {
   reason: "privileged",
   doc: {
     title: "Privileged containers",
-    checks: "Privileged containers disable most security mechanisms: they can access all host devices and, for example, enter the host's namespaces with nsenter (OWASP Kubernetes Top 10 K04). Forbidden at the baseline level.",
+    checks:
+      "Privileged containers disable most security mechanisms: they can access all host devices and, for example, enter the host's namespaces with nsenter (OWASP Kubernetes Top 10 K04). Forbidden at the baseline level.",
     fix: "Remove `securityContext.privileged` from the container or set it to `false`.",
   },
   versions: [{ minimumVersion: "v1.0", checkPod: privilegedV1Dot0 }],

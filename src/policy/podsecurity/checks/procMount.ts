@@ -19,7 +19,8 @@ export const procMount: PodSecurityCheck = {
   reason: "procMount",
   doc: {
     title: "/proc mount type",
-    checks: "The default /proc masks reduce the kernel attack surface; `procMount: Unmasked` removes them. Forbidden at the baseline level unless the pod runs in a user namespace (`hostUsers: false`).",
+    checks:
+      "The default /proc masks reduce the kernel attack surface; `procMount: Unmasked` removes them. Forbidden at the baseline level unless the pod runs in a user namespace (`hostUsers: false`).",
     fix: "Remove `securityContext.procMount` or set it to `Default`.",
   },
   versions: [

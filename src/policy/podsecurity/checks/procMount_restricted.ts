@@ -13,7 +13,8 @@ export const procMountRestricted: PodSecurityCheck = {
   reason: "procMount",
   doc: {
     title: "/proc mount type",
-    checks: "The default /proc masks reduce the kernel attack surface; at the restricted level they are required even for pods in a user namespace.",
+    checks:
+      "The default /proc masks reduce the kernel attack surface; at the restricted level they are required even for pods in a user namespace.",
     fix: "Remove `securityContext.procMount` or set it to `Default`.",
   },
   versions: [

@@ -9,14 +9,40 @@ import type { DecodedPod } from "../pod.js";
 import type { CheckFinding, PodSecurityCheck } from "../types.js";
 
 const ALLOWED_VOLUME_SOURCES: ReadonlySet<string> = new Set([
-  "configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "image", "persistentVolumeClaim", "projected", "secret",
+  "configMap",
+  "csi",
+  "downwardAPI",
+  "emptyDir",
+  "ephemeral",
+  "image",
+  "persistentVolumeClaim",
+  "projected",
+  "secret",
 ]);
 
 /** Upstream names each restricted type in this order when a volume (invalidly) sets several. */
 const RESTRICTED_VOLUME_SOURCES = [
-  "hostPath", "gcePersistentDisk", "awsElasticBlockStore", "gitRepo", "nfs", "iscsi", "glusterfs", "rbd",
-  "flexVolume", "cinder", "cephfs", "flocker", "fc", "azureFile", "vsphereVolume", "quobyte", "azureDisk",
-  "photonPersistentDisk", "portworxVolume", "scaleIO", "storageos",
+  "hostPath",
+  "gcePersistentDisk",
+  "awsElasticBlockStore",
+  "gitRepo",
+  "nfs",
+  "iscsi",
+  "glusterfs",
+  "rbd",
+  "flexVolume",
+  "cinder",
+  "cephfs",
+  "flocker",
+  "fc",
+  "azureFile",
+  "vsphereVolume",
+  "quobyte",
+  "azureDisk",
+  "photonPersistentDisk",
+  "portworxVolume",
+  "scaleIO",
+  "storageos",
 ];
 
 export const restrictedVolumes: PodSecurityCheck = {
@@ -25,7 +51,8 @@ export const restrictedVolumes: PodSecurityCheck = {
   reason: "restricted volume types",
   doc: {
     title: "Volume types",
-    checks: "The restricted level allows only volume types that cannot expose the node: configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected and secret.",
+    checks:
+      "The restricted level allows only volume types that cannot expose the node: configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected and secret.",
     fix: "Use only configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret volumes.",
   },
   versions: [{ minimumVersion: "v1.0", checkPod: restrictedVolumesV1Dot0, overrides: ["hostPathVolumes"] }],

@@ -34,12 +34,7 @@ function runAsUserV1Dot23(pod: DecodedPod): CheckFinding[] {
   for (const container of pod.spec.containers) {
     if (container.securityContext?.runAsUser !== 0) continue;
     findings.push(
-      containerFinding(
-        container,
-        ["securityContext", "runAsUser"],
-        `${containerLabel(container.name)} must not set runAsUser=0`,
-        FIX,
-      ),
+      containerFinding(container, ["securityContext", "runAsUser"], `${containerLabel(container.name)} must not set runAsUser=0`, FIX),
     );
   }
   return findings;

@@ -17,7 +17,8 @@ export const seLinuxOptions: PodSecurityCheck = {
   reason: "seLinuxOptions",
   doc: {
     title: "SELinux",
-    checks: "Setting a custom SELinux user or role, or an SELinux type other than the container types, can escape SELinux confinement. Forbidden at the baseline level.",
+    checks:
+      "Setting a custom SELinux user or role, or an SELinux type other than the container types, can escape SELinux confinement. Forbidden at the baseline level.",
     fix: "Remove `seLinuxOptions.user` and `.role`, and use type `container_t`, `container_init_t` or `container_kvm_t` (or none).",
   },
   versions: [

@@ -18,7 +18,8 @@ export const seccompProfileRestricted: PodSecurityCheck = {
   reason: "seccompProfile",
   doc: {
     title: "Seccomp",
-    checks: "The restricted level requires a seccomp profile on every container, so that system calls are filtered; both `Unconfined` and no profile at all are forbidden.",
+    checks:
+      "The restricted level requires a seccomp profile on every container, so that system calls are filtered; both `Unconfined` and no profile at all are forbidden.",
     fix: "Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod (or on every container).",
   },
   versions: [

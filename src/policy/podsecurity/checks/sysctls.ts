@@ -32,7 +32,8 @@ export const sysctls: PodSecurityCheck = {
   reason: "forbidden sysctls",
   doc: {
     title: "Sysctls",
-    checks: "Sysctls can disable security mechanisms or affect every container on the node; only a namespaced, safe subset is allowed at the baseline level.",
+    checks:
+      "Sysctls can disable security mechanisms or affect every container on the node; only a namespaced, safe subset is allowed at the baseline level.",
     fix: "Remove the sysctl from `securityContext.sysctls`; only the safe set is allowed.",
   },
   versions: [
