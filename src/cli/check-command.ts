@@ -65,7 +65,7 @@ async function readAndRender(
   const toRenderPath = (file: string): string => renderPathOf(cwd, file);
   const show = (renderPath: string): string => path.relative(cwd, path.join(top, renderPath)) || ".";
   const renderPaths = discovered.map(toRenderPath);
-  const { contents, rootGlobs, fixes = true } = options;
+  const { contents, rootGlobs, fixes = false } = options;
   const kustomize = renderKustomizeRoots(fs, renderPaths, { show, fixes, ...(rootGlobs ? { rootGlobs } : {}) });
   const files: LoadedFile[] = [];
   for (const [index, file] of discovered.entries()) {
@@ -182,6 +182,8 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
   const files = await readAndRender(diskFileSystem(fileSystemRoot(io.cwd)), discovery.files, io.cwd, (file) => readManifest(file, io.cwd), {
     contents,
     rootGlobs: request.kustomizeRoots,
+    // Rendered objects get fix hooks only when something uses them: `--fix`, or the JSON output's fix fields.
+    fixes: request.fix !== "none" || request.format === "json",
   });
   let baseline: LoadedFile[] | undefined;
   if (request.base !== undefined) {
@@ -195,7 +197,7 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
     // The base is read and rendered exactly like the work tree, from its files at REF.
     const read = async (file: string) => ({ loaded: loadManifestFile(file, base.contentOf(file) ?? new Uint8Array()) });
     // Nothing at the base is fixed: its rendered objects need no fix hooks.
-    baseline = await readAndRender(base.fileSystem, base.files, io.cwd, read, { rootGlobs: request.kustomizeRoots, fixes: false });
+    baseline = await readAndRender(base.fileSystem, base.files, io.cwd, read, { rootGlobs: request.kustomizeRoots });
   }
   // Directories that could not be listed are not files the engine saw, but they block all the same.
   const input: VerdictInput = {

@@ -58,8 +58,9 @@ export interface KustomizeRootsOptions extends RenderOptions {
    */
   select?: RootSelection;
   /**
-   * `false` leaves the objects without fix hooks (a render nobody fixes: the base of a diff), which
-   * saves rendering again to check each fix.
+   * `true` gives each object a fix hook (`Manifest.fixAtSource`): what `check --fix` and the JSON
+   * output's fix fields need. Off by default, because the hook checks each fix by rendering its roots
+   * again, which a plain check (or the base of a diff) need not pay for.
    */
   fixes?: boolean;
 }
@@ -110,7 +111,7 @@ export function renderKustomizeRoots(fs: RenderFileSystem, files: readonly strin
           return { file: show(file), range };
         },
         renderedIn: show(rootName(directory)),
-        ...(options.fixes === false ? {} : { fixAtSource: sourceFixer(rendered, directory, index) }),
+        ...(options.fixes === true ? { fixAtSource: sourceFixer(rendered, directory, index) } : {}),
       }));
       renders.set(directory, {
         files: result.files,

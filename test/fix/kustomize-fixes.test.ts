@@ -27,7 +27,7 @@ function policies(): Policy[] {
 }
 
 function judge(files: Record<string, string>): { findings: Finding[]; objects: Map<string, JsonObject[]> } {
-  const rendered = renderKustomizeRoots(memoryFileSystem(files), Object.keys(files));
+  const rendered = renderKustomizeRoots(memoryFileSystem(files), Object.keys(files), { fixes: true });
   expect(rendered.files.flatMap((file) => file.errors)).toEqual([]);
   const objects = new Map(
     rendered.files.map((file) => [file.manifests[0]?.renderedIn ?? file.file, file.manifests.map((manifest) => manifest.object)]),

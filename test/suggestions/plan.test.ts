@@ -120,7 +120,7 @@ describe("suggestions for objects rendered by Kustomize", () => {
   };
   const judge = async (repository: Record<string, string>) => {
     const { policies } = loadPolicies(await defaultPolicySources());
-    const rendered = renderKustomizeRoots(memoryFileSystem(repository), Object.keys(repository));
+    const rendered = renderKustomizeRoots(memoryFileSystem(repository), Object.keys(repository), { fixes: true });
     return evaluate(rendered.files, policies).findings.filter((finding) => finding.action === "deny");
   };
 

@@ -155,9 +155,8 @@ export async function readKustomize(gateway: GitHubGateway, store: ManifestStore
     const result: KustomizeRoots = renderKustomizeRoots(fs, kustomizationFiles, {
       cache,
       select: { roots: affected.roots, alsoRender: affected.readersOutsideRoots },
-      // The app suggests fixes only in files it judges as written, so rendered objects carry no fix
-      // hooks (checking a fix renders its roots again).
-      fixes: false,
+      // No fix hooks (the default): the app suggests fixes only in files it judges as written, and
+      // checking a fix renders its roots again.
     });
     if (missing.size === 0) {
       // A file a render needed that GitHub would not serve blocks where it is (the render says where it was named).
