@@ -9,13 +9,10 @@
  * detects from the files and this bot judges from the same files.
  */
 import type { FieldPath, InputError, JsonObject, JsonValue, LoadedFile, Manifest } from "../manifests/types.js";
+import { asObject } from "../manifests/json.js";
 
 const FLUX_HELM_GROUP = "helm.toolkit.fluxcd.io";
 const ARGO_GROUP = "argoproj.io";
-
-function asObject(value: JsonValue | undefined): JsonObject | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : undefined;
-}
 
 function groupOf(apiVersion: JsonValue | undefined): string {
   return typeof apiVersion === "string" && apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";

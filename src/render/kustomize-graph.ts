@@ -11,6 +11,7 @@
  */
 import { minimatch } from "minimatch";
 import type { JsonValue } from "../manifests/types.js";
+import { isObject } from "../manifests/json.js";
 import { parseDocuments } from "../manifests/yaml.js";
 import { directoryOf, isWithin, joinPath, type RenderFileSystem } from "./kustomize/filesystem.js";
 import { KUSTOMIZATION_FILE_NAMES } from "./kustomize/kustomization-file.js";
@@ -55,7 +56,7 @@ export function kustomizeGraph(
       if (content === undefined) continue;
       const parsed = parseDocuments(file, content);
       for (const document of parsed.documents) {
-        if (!isMapping(document.value)) continue;
+        if (!isObject(document.value)) continue;
         for (const [key, value] of Object.entries(document.value)) {
           const followsDirectories = DIRECTORY_FIELDS.has(key.toLowerCase());
           for (const reference of stringsIn(value)) {
@@ -147,14 +148,10 @@ export function affectedBy(
   return { roots: affected, readersOutsideRoots: [...readers].filter((directory) => !reached.has(directory)).sort() };
 }
 
-function isMapping(value: JsonValue): value is { [key: string]: JsonValue } {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function stringsIn(value: JsonValue): string[] {
   if (typeof value === "string") return [value];
   if (Array.isArray(value)) return value.flatMap(stringsIn);
-  if (isMapping(value)) return Object.values(value).flatMap(stringsIn);
+  if (isObject(value)) return Object.values(value).flatMap(stringsIn);
   return [];
 }
 

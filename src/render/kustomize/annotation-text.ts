@@ -6,6 +6,7 @@
  * deploys. Only the object's own annotations: a pod template's keep their types (and are rejected).
  */
 import type { JsonObject, JsonValue } from "../../manifests/types.js";
+import { asObject } from "../../manifests/json.js";
 import { plainScalarValue } from "../../manifests/scalars.js";
 import { isCollection, locatePlace, provenanceOf } from "./provenance.js";
 
@@ -24,10 +25,8 @@ export function stringifyAnnotations(
     return linesOf.get(file);
   };
   for (const object of objects) {
-    const metadata = object.metadata;
-    if (!isCollection(metadata) || Array.isArray(metadata)) continue;
-    const annotations = metadata.annotations;
-    if (!isCollection(annotations) || Array.isArray(annotations)) continue;
+    const annotations = asObject(asObject(object.metadata)?.annotations);
+    if (!annotations) continue;
     for (const [key, value] of Object.entries(annotations)) {
       if (typeof value === "string") continue;
       if (isCollection(value)) annotations[key] = "";

@@ -10,16 +10,13 @@
  * `x-kubernetes-patch-merge-key`; resource types come from `x-kubernetes-group-version-kind`.
  */
 import type { JsonObject, JsonValue } from "../../manifests/types.js";
+import { asObject } from "../../manifests/json.js";
 import type { FieldSchema, MergeSchema } from "./builtin-schema.js";
 
 export class OpenApiSchemaError extends Error {}
 
 /** The one built-in schema version kustomize v5.5 embeds. */
 export const BUILTIN_OPENAPI_VERSION = "v1.21.2";
-
-function asObject(value: JsonValue | undefined): JsonObject | undefined {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? value : undefined;
-}
 
 const DEFINITION_REF = "#/definitions/";
 

@@ -8,6 +8,7 @@
 import type { ScalarDialect } from "../../manifests/scalars.js";
 import { parseDocuments } from "../../manifests/yaml.js";
 import type { JsonObject, JsonValue, SourceRange } from "../../manifests/types.js";
+import { asObject } from "../../manifests/json.js";
 import type { TransformerConfig } from "./default-field-specs.js";
 import { KustomizeError } from "./errors.js";
 import type { FieldSpec } from "./field-spec.js";
@@ -22,7 +23,7 @@ import { applyNamespace } from "./namespace.js";
 import { applyPatch, classifyPatch, type ParsedPatch, type PatchOptions } from "./patches.js";
 import { BUILTIN_OPENAPI_VERSION, OpenApiSchemaError, readOpenApiSchema } from "./openapi-schema.js";
 import { BUILTIN_MERGE_SCHEMA, type MergeSchema } from "./builtin-schema.js";
-import { cloneTagged, errorAt, isCollection, placeAt, setField, tagTree, type Place, type SourceFile } from "./provenance.js";
+import { cloneTagged, errorAt, placeAt, setField, tagTree, type Place, type SourceFile } from "./provenance.js";
 import { ParseCache, type ParsedSource } from "./parse-cache.js";
 import { applyReplacements } from "./replacements.js";
 import { applyReplicas } from "./replicas.js";
@@ -98,6 +99,12 @@ class Renderer {
     return content;
   }
 
+  /** A file's content as text (UTF-8), read once per render like `read`. */
+  readText(path: string): string | undefined {
+    const content = this.read(path);
+    return content === undefined || typeof content === "string" ? content : Buffer.from(content).toString("utf8");
+  }
+
   /**
    * A YAML file parsed (through the shared cache) and tagged with where its collections sit; its
    * scalars as kustomize keeps them (`yes` stays a string), unless `dialect` says otherwise.
@@ -127,10 +134,6 @@ function parseInline(text: string, at: Place, feature: string, dialect: ScalarDi
     tagTree(document.value, { source, path: [] });
     return document.value;
   });
-}
-
-function asObject(value: JsonValue | undefined): JsonObject | undefined {
-  return isCollection(value) && !Array.isArray(value) ? value : undefined;
 }
 
 function list(k: Kustomization, key: string, top: Place): { value: JsonValue; place: Place }[] {
@@ -444,34 +447,26 @@ class Target {
 
   private readPatch(entry: JsonObject, place: Place, feature: string): ParsedPatch {
     const path = entry.path;
-    const inline = entry.patch;
-    if (typeof path === "string" && path !== "" && typeof inline === "string" && inline.trim() !== "")
-      throw errorAt(place, feature, "patch and path can't be set at the same time");
-    // kustomize reads a JSON 6902 patch with sigs.k8s.io/yaml (`yes` is true there), a strategic merge
-    // patch as kyaml nodes (`yes` stays a string): read as the latter, and again if it is the former.
-    const read = (dialect: ScalarDialect): JsonValue[] => {
-      if (typeof path === "string" && path !== "") {
-        const file = this.resolveFile(path, placeAt(place, "path"), feature);
-        return this.renderer.parse(file, feature, placeAt(place, "path"), dialect).documents;
-      }
-      if (typeof inline === "string" && inline.trim() !== "") return parseInline(inline.trim(), placeAt(place, "patch"), feature, dialect);
-      throw errorAt(place, feature, "must specify one of patch and path");
-    };
+    const inline = typeof entry.patch === "string" ? entry.patch.trim() : "";
+    const hasPath = typeof path === "string" && path !== "";
+    if (hasPath && inline !== "") throw errorAt(place, feature, "patch and path can't be set at the same time");
+    if (!hasPath && inline === "") throw errorAt(place, feature, "must specify one of patch and path");
+    const file = hasPath ? this.resolveFile(path, placeAt(place, "path"), feature) : undefined;
     // Text that starts with `[` is decoded by kustomize as JSON as it is, not as YAML: `[{op: add}]` is refused.
-    const text =
-      typeof path === "string" && path !== ""
-        ? this.renderer.read(this.resolveFile(path, placeAt(place, "path"), feature))
-        : typeof inline === "string"
-          ? inline.trim()
-          : undefined;
-    const raw = text === undefined ? "" : typeof text === "string" ? text : Buffer.from(text).toString("utf8");
-    if (raw.startsWith("[")) {
+    const text = file === undefined ? inline : (this.renderer.readText(file) ?? "");
+    if (text.startsWith("[")) {
       try {
-        JSON.parse(raw);
+        JSON.parse(text);
       } catch (error) {
         throw errorAt(place, feature, `unable to parse SM or JSON patch: a patch starting with '[' must be JSON (${describe(error)})`);
       }
     }
+    // kustomize reads a JSON 6902 patch with sigs.k8s.io/yaml (`yes` is true there), a strategic merge
+    // patch as kyaml nodes (`yes` stays a string): read as the latter, and again if it is the former.
+    const read = (dialect: ScalarDialect): JsonValue[] =>
+      file === undefined
+        ? parseInline(inline, placeAt(place, "patch"), feature, dialect)
+        : this.renderer.parse(file, feature, placeAt(place, "path"), dialect).documents;
     const patch = at(place, feature, () => classifyPatch(read("kustomize"), place));
     return patch.kind === "json" ? at(place, feature, () => classifyPatch(read("kubernetes"), place)) : patch;
   }
@@ -825,10 +820,7 @@ export function renderKustomization(fs: RenderFileSystem, directory: string, opt
     const top: Place = { source: kustomization.source, path: [] };
     const canonical = new Set(acc.resources.filter((resource) => resource.canonicalScalars).map((resource) => resource.object));
     const objects = at(top, "kustomization", () => finish(acc, kustomization.value.sortOptions));
-    stringifyAnnotations(objects, canonical, (file) => {
-      const content = renderer.read(file);
-      return content === undefined ? undefined : typeof content === "string" ? content : Buffer.from(content).toString("utf8");
-    });
+    stringifyAnnotations(objects, canonical, (file) => renderer.readText(file));
     return { objects, files: [...renderer.filesRead].sort() };
   } catch (error) {
     // A root that fails still has a closure: a pull request that fixes one of its files re-renders it.

@@ -9,6 +9,7 @@
  */
 import type { JsonObject, JsonValue } from "../../manifests/types.js";
 import { plainScalarValue } from "../../manifests/scalars.js";
+import { isObject } from "../../manifests/json.js";
 import { BUILTIN_MERGE_SCHEMA, type FieldSchema, type MergeSchema } from "./builtin-schema.js";
 import { cloneTagged, isBareNull, isCollection, markField, provenanceOf, tagNew, placeOf } from "./provenance.js";
 
@@ -216,13 +217,9 @@ function keyValues(item: JsonValue, keys: readonly string[]): string[] {
   return keys.map((key) => scalarText(item[key]));
 }
 
-function isMapping(value: JsonValue | undefined): value is JsonObject {
-  return isCollection(value) && !Array.isArray(value);
-}
-
 /** kyaml's MatchField: the item has the field, written as `value`. */
 function hasFieldWritten(item: JsonValue, key: string, value: string): boolean {
-  return isMapping(item) && key in item && scalarText(item[key]) === value;
+  return isObject(item) && key in item && scalarText(item[key]) === value;
 }
 
 /** kyaml's FieldMatcher with a string value: an empty value matches any item that has the field. */
@@ -244,8 +241,8 @@ function setElement(
   const result: JsonValue[] = [];
   let matched = false;
   for (const item of list) {
-    if (item === null || (isMapping(item) && Object.keys(item).length === 0)) continue;
-    if (!isMapping(item)) {
+    if (item === null || (isObject(item) && Object.keys(item).length === 0)) continue;
+    if (!isObject(item)) {
       result.push(item);
       continue;
     }
@@ -274,7 +271,7 @@ function appendTargetItems(into: JsonValue[], source: readonly JsonValue[], keys
   for (const item of source) {
     const values: string[] = [];
     for (const key of keys) {
-      if (!isMapping(item) || !(key in item)) {
+      if (!isObject(item) || !(key in item)) {
         // kyaml appends an item that lacks a key before setting it (so it may then appear twice).
         result = [...result, item];
         continue;

@@ -9,6 +9,7 @@
  */
 import { posix } from "node:path";
 import type { JsonObject, JsonValue } from "../../manifests/types.js";
+import { asObject, isObject } from "../../manifests/json.js";
 import { applyNamespace } from "./namespace.js";
 import { isCollection, setField, tagNew, type Place } from "./provenance.js";
 import type { Resource } from "./resource.js";
@@ -25,10 +26,6 @@ export interface ValueAddTarget {
 export interface ValueAddConfig {
   value: string;
   targets: ValueAddTarget[];
-}
-
-function asObject(value: JsonValue | undefined): JsonObject | undefined {
-  return isCollection(value) && !Array.isArray(value) ? value : undefined;
 }
 
 /** The `targets:` entries of a config (or of its `targetFilePath` file), checked as kustomize checks them. */
@@ -50,8 +47,11 @@ export function readValueAddTargets(value: JsonValue | undefined): ValueAddTarge
   });
 }
 
-/** `a/b\/c` → `a`, `b/c`: a backslash before `/` keeps it inside the field name. */
-function splitFieldPath(path: string): string[] {
+/**
+ * `a/b\/c` → `a`, `b/c`: a backslash before `/` keeps it inside the field name. kyaml's value-add
+ * filter splits this way, without field-spec.ts's `[...]` handling (a list selector is refused here).
+ */
+function splitValueAddPath(path: string): string[] {
   const fields: string[] = [];
   for (const part of path.split("/")) {
     const previous = fields[fields.length - 1];
@@ -117,7 +117,7 @@ function addValue(object: JsonObject, fields: readonly string[], value: string, 
       const created = tagNew({} as JsonObject, place);
       setField(node, field, created, place);
       node = created;
-    } else if (asObject(current)) node = current as JsonObject;
+    } else if (isObject(current)) node = current;
     else throw new ValueAddError(`ValueAddTransformer: '${fields.slice(0, index + 1).join("/")}' is not a mapping`);
   }
 }
@@ -130,7 +130,7 @@ export function applyValueAdd(resources: readonly Resource[], config: ValueAddCo
       applyNamespace(selected, config.value, [], place, { checkConflicts: false });
       continue;
     }
-    const fields = splitFieldPath(target.fieldPath);
+    const fields = splitValueAddPath(target.fieldPath);
     for (const resource of selected) addValue(resource.object, fields, config.value, target.filePathPosition, place);
   }
 }
