@@ -119,12 +119,13 @@ function readChunk(state: ReadState, decoded: string, chunk: StreamChunk, json: 
     }
   }
 
-  const tooMany = nodeLimitProblem(events, state.nodesLeft, state.limits.maxNodes);
-  if (tooMany) {
+  const { nodes, documents: yamlDocuments, secondDocument } = surveyEvents(events);
+  if (nodes > state.nodesLeft) {
+    const tooMany = nodeLimitProblem(events, state.nodesLeft, state.limits.maxNodes);
     state.errors.push(errorAt(tooMany.offset, tooMany.message));
     return false;
   }
-  state.nodesLeft -= countNodes(events);
+  state.nodesLeft -= nodes;
 
   const { documents, problems, aliasNodesLeft } = constructDocuments(text.text, events, {
     maxDepth: state.limits.maxDepth,
@@ -134,11 +135,10 @@ function readChunk(state: ReadState, decoded: string, chunk: StreamChunk, json: 
   });
   state.aliasNodesLeft = aliasNodesLeft;
   const base = state.nextIndex;
-  const yamlDocuments = events.reduce((count, event) => (event.type === EVENT_ID.DOCUMENT ? count + 1 : count), 0);
   state.nextIndex += Math.max(1, yamlDocuments);
   // sigs.k8s.io/yaml reads the first YAML document of a chunk and drops the rest without a word;
   // other tools (kustomize, Flux) apply them. Reading them either way would be a guess.
-  const second = secondDocumentStart(events);
+  const second = secondDocument === -1 ? undefined : secondDocumentStart(events, secondDocument);
   for (const document of documents) {
     if (document.index > 0) continue;
     state.documents.push({ index: base, value: document.value, locate: makeLocator(state.lines, document.position, toFile) });
@@ -151,11 +151,26 @@ function readChunk(state: ReadState, decoded: string, chunk: StreamChunk, json: 
   return true;
 }
 
-/** Where the content of a second YAML document in the events starts, if there is one. */
-function secondDocumentStart(events: readonly Event[]): number | undefined {
+/**
+ * One pass over a chunk's events (there is one per scalar of every file): how many nodes they hold,
+ * how many YAML documents, and the index of the second document's event (-1: none).
+ */
+function surveyEvents(events: readonly Event[]): { nodes: number; documents: number; secondDocument: number } {
+  let nodes = 0;
   let documents = 0;
+  let secondDocument = -1;
   for (let index = 0; index < events.length; index++) {
-    if ((events[index] as Event).type !== EVENT_ID.DOCUMENT || ++documents < 2) continue;
+    const type = (events[index] as Event).type;
+    if (type === EVENT_ID.SCALAR || type === EVENT_ID.MAPPING || type === EVENT_ID.SEQUENCE || type === EVENT_ID.ALIAS) nodes++;
+    else if (type === EVENT_ID.DOCUMENT && ++documents === 2) secondDocument = index;
+  }
+  return { nodes, documents, secondDocument };
+}
+
+/** Where the content of a second YAML document starts, from its event on; undefined if every later document is empty. */
+function secondDocumentStart(events: readonly Event[], from: number): number | undefined {
+  for (let index = from; index < events.length; index++) {
+    if ((events[index] as Event).type !== EVENT_ID.DOCUMENT) continue;
     const node = events[index + 1];
     if (node === undefined) return undefined;
     if (node.type === EVENT_ID.SCALAR) {
@@ -188,30 +203,19 @@ function firstDocumentEnd(text: string, offset: number): number {
   return found;
 }
 
-function countNodes(events: readonly Event[]): number {
-  let nodes = 0;
-  for (const event of events) {
-    const type = event.type;
-    if (type === EVENT_ID.SCALAR || type === EVENT_ID.MAPPING || type === EVENT_ID.SEQUENCE || type === EVENT_ID.ALIAS) nodes++;
-  }
-  return nodes;
-}
-
-/** The node past the limit, before anything is built from the events. */
-function nodeLimitProblem(events: readonly Event[], nodesLeft: number, maxNodes: number): { offset: number; message: string } | undefined {
+/** The node past the limit (the caller knows there is one), before anything is built from the events. */
+function nodeLimitProblem(events: readonly Event[], nodesLeft: number, maxNodes: number): { offset: number; message: string } {
+  const message = `more than ${maxNodes} YAML nodes (keys, values, items) in one file: refusing to read it; split it into smaller files`;
   let nodes = 0;
   for (const event of events) {
     const type = event.type;
     if (type !== EVENT_ID.SCALAR && type !== EVENT_ID.MAPPING && type !== EVENT_ID.SEQUENCE && type !== EVENT_ID.ALIAS) continue;
     if (++nodes > nodesLeft) {
       const offset = type === EVENT_ID.SCALAR ? event.valueStart : type === EVENT_ID.ALIAS ? event.anchorStart : event.start;
-      return {
-        offset: Math.max(0, offset),
-        message: `more than ${maxNodes} YAML nodes (keys, values, items) in one file: refusing to read it; split it into smaller files`,
-      };
+      return { offset: Math.max(0, offset), message };
     }
   }
-  return undefined;
+  return { offset: 0, message };
 }
 
 function syntaxError(error: unknown, errorAt: (offset: number, message: string) => InputError, maxDepth: number): InputError {

@@ -100,7 +100,7 @@ export function evaluate(files: readonly LoadedFile[], policies: readonly Policy
     for (const policy of objectPolicies) {
       if (!matchesRequest(policy.match, manifest, context)) continue;
       for (const violation of policy.evaluate(manifest.object, reviewed)) {
-        findings.push(toFinding(policy, manifest, violation, (path) => path, views[0]));
+        findings.push(toFinding(policy, manifest, violation, SAME_PATH, views[0]));
       }
     }
     if (views.length === 0) {
@@ -132,7 +132,13 @@ export function evaluate(files: readonly LoadedFile[], policies: readonly Policy
   };
 }
 
-/** A finding with what makes it the same problem as another (its message without the basis). */
+/** An object policy judges the manifest's own object: its paths are the manifest's. */
+const SAME_PATH = (path: FieldPath): FieldPath => path;
+
+/**
+ * A finding with where it is: two findings at one place with one message (without the basis) are
+ * the same problem.
+ */
 interface KeyedFinding {
   finding: Finding;
   key: string;
@@ -251,6 +257,37 @@ function referenceOf(manifest: Manifest): ResourceRef {
 }
 
 /**
+ * What every finding on one field of one manifest shares: where it is written, its path as users
+ * write it, and the rule-independent part of its fingerprint. Several policies and rules often
+ * report on the same field (or on the object as a whole), so this is worked out once per field.
+ */
+interface FieldFacts {
+  file: string;
+  range: SourceRange;
+  path: string;
+  /** `,<stable path JSON>,<content>]`: the fingerprint's text after its rule. */
+  fingerprintTail: string;
+}
+
+const fieldFacts = new WeakMap<Manifest, Map<string, FieldFacts>>();
+
+function factsOf(manifest: Manifest, sourcePath: FieldPath): FieldFacts {
+  const path = formatPath(sourcePath);
+  let byPath = fieldFacts.get(manifest);
+  if (!byPath) {
+    byPath = new Map();
+    fieldFacts.set(manifest, byPath);
+  }
+  let facts = byPath.get(path);
+  if (!facts) {
+    const { file, range } = sourceOf(manifest, sourcePath);
+    facts = { file, range, path, fingerprintTail: fingerprintTail(manifest.object, sourcePath) };
+    byPath.set(path, facts);
+  }
+  return facts;
+}
+
+/**
  * `toSourcePath` maps a path in the judged object (a Pod made from a template) to the manifest's
  * object; `view` is the pod the finding is about, when there is one (for its images).
  */
@@ -262,11 +299,12 @@ function toFinding(
   view: PodView | undefined,
 ): KeyedFinding {
   const sourcePath = toSourcePath(violation.path);
-  const { file, range } = sourceOf(manifest, sourcePath);
+  const { file, range, path, fingerprintTail } = factsOf(manifest, sourcePath);
+  const rule = violation.rule ?? policy.kind;
   const finding: Finding = {
     policy: policy.name,
     policyKind: policy.kind,
-    rule: violation.rule ?? policy.kind,
+    rule,
     action: weaker(violation.action ?? policy.enforcementAction, policy.enforcementAction),
     message: violation.message,
     file,
@@ -275,8 +313,8 @@ function toFinding(
     endLine: range.endLine,
     endColumn: range.endColumn,
     resource: referenceOf(manifest),
-    path: formatPath(sourcePath),
-    fingerprint: fingerprintOf(violation.rule ?? policy.kind, manifest.object, sourcePath),
+    path,
+    fingerprint: hash("sha256", `[${JSON.stringify(rule)}${fingerprintTail}`, "hex").slice(0, 16),
   };
   if (violation.container !== undefined) finding.container = violation.container;
   if (violation.docs !== undefined) finding.docs = violation.docs;
@@ -299,12 +337,9 @@ function toFinding(
   const { resource } = finding;
   // A source line rendered into several overlays (a base's field, a shared component's patch) is
   // one problem to fix in one place: one finding, naming every overlay it reaches.
-  const identity = resource.renderedIn
-    ? [String(finding.line), String(finding.column), resource.kind]
-    : [resource.kind, resource.namespace, resource.name];
-  const key = [finding.policyKind, finding.rule, finding.file, ...identity, finding.path, finding.container, finding.message].join(
-    "\u0000",
-  );
+  const key = resource.renderedIn
+    ? [finding.policyKind, rule, file, finding.line, finding.column, resource.kind, path, finding.container].join("\u0000")
+    : [finding.policyKind, rule, file, resource.kind, resource.namespace, resource.name, path, finding.container].join("\u0000");
   return { finding, key };
 }
 
@@ -316,22 +351,24 @@ const CONTAINER_LISTS = ["containers", "initContainers", "ephemeralContainers"] 
  * non-string image is written as such, so it is content like any other.
  */
 function imagesOf(pod: JsonObject, container: string | undefined): string[] {
-  const all = containerImages(pod);
-  if (container === undefined) {
-    // A finding on the pod as a whole: every image, computed once per pod; each finding gets its own copy.
-    let every = allImages.get(all);
-    if (!every) {
-      every = distinctSorted(all);
-      allImages.set(all, every);
-    }
-    return every.slice();
+  // Many findings name one pod's containers: each answer is computed once per pod, and each finding gets its own copy.
+  let byContainer = podImageSets.get(pod);
+  if (!byContainer) {
+    byContainer = new Map();
+    podImageSets.set(pod, byContainer);
   }
-  const named = all.filter((entry) => entry.name === container);
-  // Two containers of one name (invalid, but possible in a file) are one subject: bind to both images.
-  return distinctSorted(named.length > 0 ? named : all);
+  let images = byContainer.get(container);
+  if (!images) {
+    const all = containerImages(pod);
+    const named = container === undefined ? [] : all.filter((entry) => entry.name === container);
+    // Two containers of one name (invalid, but possible in a file) are one subject: bind to both images.
+    images = distinctSorted(named.length > 0 ? named : all);
+    byContainer.set(container, images);
+  }
+  return images.slice();
 }
 
-const allImages = new WeakMap<object, string[]>();
+const podImageSets = new WeakMap<JsonObject, Map<string | undefined, string[]>>();
 
 function distinctSorted(entries: readonly { image: string }[]): string[] {
   return [...new Set(entries.map((entry) => entry.image))].sort();
@@ -376,26 +413,41 @@ function weaker(a: EnforcementAction, b: EnforcementAction): EnforcementAction {
  * one annotation per problem.
  */
 function strongestPerField(findings: readonly KeyedFinding[]): Finding[] {
-  const kept = new Map<string, Finding>();
+  const kept: Finding[] = [];
+  // Per place, the slots in `kept` of the findings there; the message tells them apart (comparing it
+  // here is cheaper than making it part of every key).
+  const places = new Map<string, number[]>();
   for (const { finding, key } of findings) {
-    const { resource } = finding;
-    const previous = kept.get(key);
-    if (!previous && !resource.renderedIn) {
-      kept.set(key, finding);
-      continue;
+    let slots = places.get(key);
+    if (!slots) {
+      slots = [];
+      places.set(key, slots);
     }
-    const roots = [...new Set([...(previous?.resource.renderedIn ?? []), ...(resource.renderedIn ?? [])])].sort();
-    const strongest = !previous || ACTION_STRENGTH[finding.action] > ACTION_STRENGTH[previous.action] ? finding : previous;
-    kept.set(key, roots.length > 0 ? { ...strongest, resource: { ...strongest.resource, renderedIn: roots } } : strongest);
+    let slot = -1;
+    for (const candidate of slots) if ((kept[candidate] as Finding).message === finding.message) slot = candidate;
+    const previous = slot === -1 ? undefined : (kept[slot] as Finding);
+    let merged = finding;
+    if (previous || finding.resource.renderedIn) {
+      const roots = [...new Set([...(previous?.resource.renderedIn ?? []), ...(finding.resource.renderedIn ?? [])])].sort();
+      const strongest = !previous || ACTION_STRENGTH[finding.action] > ACTION_STRENGTH[previous.action] ? finding : previous;
+      merged = roots.length > 0 ? { ...strongest, resource: { ...strongest.resource, renderedIn: roots } } : strongest;
+    }
+    if (slot === -1) {
+      slots.push(kept.length);
+      kept.push(merged);
+    } else kept[slot] = merged;
   }
-  return [...kept.values()];
+  return kept;
 }
 
 /**
- * List items are identified by their `name` where they have one (containers, volumes), so inserting
- * a container before the excused one does not void an exception; the value itself is the content.
+ * A fingerprint is the hash of JSON.stringify([rule, stable path, content]). List items are
+ * identified by their `name` where they have one (containers, volumes), so inserting a container
+ * before the excused one does not void an exception; the value itself is the content, where a map
+ * or list is its own digest: a whole object carries many findings, and hashing its JSON once keeps
+ * each fingerprint's hash small.
  */
-function fingerprintOf(rule: string, object: JsonObject, path: FieldPath): string {
+function fingerprintTail(object: JsonObject, path: FieldPath): string {
   const stablePath: PathSegment[] = [];
   let value: JsonValue | undefined = object;
   for (const segment of path) {
@@ -409,22 +461,20 @@ function fingerprintOf(rule: string, object: JsonObject, path: FieldPath): strin
       value = value && typeof value === "object" && !Array.isArray(value) ? value[String(segment)] : undefined;
     }
   }
-  // Byte for byte JSON.stringify([rule, stablePath, value]); a node's JSON is made once, however many findings it carries.
-  const content = `[${JSON.stringify(rule)},${JSON.stringify(stablePath)},${value === undefined ? '"absent"' : jsonOf(value)}]`;
-  return hash("sha256", content, "hex").slice(0, 16);
+  return `,${JSON.stringify(stablePath)},${value === undefined ? '"absent"' : contentOf(value)}]`;
 }
 
-/** The JSON text of manifest nodes, by identity: manifests are never mutated once loaded. */
-const jsonTexts = new WeakMap<object, string>();
+/** The digests of manifest nodes, by identity: manifests are never mutated once loaded. */
+const nodeDigests = new WeakMap<object, string>();
 
-function jsonOf(value: JsonValue): string {
+function contentOf(value: JsonValue): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value);
-  let text = jsonTexts.get(value);
-  if (text === undefined) {
-    text = JSON.stringify(value);
-    jsonTexts.set(value, text);
+  let digest = nodeDigests.get(value);
+  if (digest === undefined) {
+    digest = JSON.stringify(hash("sha256", JSON.stringify(value), "hex"));
+    nodeDigests.set(value, digest);
   }
-  return text;
+  return digest;
 }
 
 function objectsOf(catalog: NamespaceCatalog): Map<string, JsonObject> {

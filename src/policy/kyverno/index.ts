@@ -16,7 +16,7 @@ import { kindGate, kindMatches, ruleMatches } from "./match.js";
 import { requestNeeds, requestReads, staticNeeds, type RequestReads } from "./needs.js";
 import { readWrittenPolicy, type Fail, type WrittenPolicy } from "./read-policy.js";
 import { readRuleAction, ruleAction, type RuleAction } from "./rule-action.js";
-import { locationsOf, requestContext } from "./request-context.js";
+import { pathOf, requestContext } from "./request-context.js";
 import { isObject } from "../../manifests/json.js";
 import type { ParamObject } from "../vap/params.js";
 import { compileCelRule, type CelRule, type SpecError } from "../vpol/cel-rule.js";
@@ -211,7 +211,7 @@ function evaluatePolicy(
   };
   const knowledge = { userInfo: review?.userInfo !== undefined, oldObject: review?.oldObject !== undefined };
   let base: JsonObject | undefined;
-  const locate = (value: object): (string | number)[] | undefined => locationsOf(object).get(value);
+  const locate = (value: object): (string | number)[] | undefined => pathOf(object, value);
   const scored = policy.annotations[SCORED_ANNOTATION] !== "false";
   const violations: Violation[] = [];
 

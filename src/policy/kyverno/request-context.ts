@@ -9,7 +9,6 @@ import { isObject } from "../../manifests/json.js";
 
 /** Every Kyverno policy judges the same object: its plain-manifest context is built once (objects are never mutated). */
 const manifestContexts = new WeakMap<JsonObject, JsonObject>();
-const objectLocations = new WeakMap<JsonObject, Map<object, PathSegment[]>>();
 
 export function requestContext(object: JsonObject, review: AdmissionRequest | undefined): JsonObject {
   if (review !== undefined) return buildContext(object, review);
@@ -46,18 +45,31 @@ function buildContext(object: JsonObject, review: AdmissionRequest | undefined):
   return context;
 }
 
-/** Where every map and list of the object sits, so a `foreach` element can be placed on its line. */
-export function locationsOf(object: JsonObject): Map<object, PathSegment[]> {
-  const cached = objectLocations.get(object);
-  if (cached) return cached;
-  const locations = new Map<object, PathSegment[]>();
-  objectLocations.set(object, locations);
-  const visit = (value: JsonValue, path: PathSegment[]): void => {
-    if (value === null || typeof value !== "object") return;
-    if (!locations.has(value)) locations.set(value, path);
-    if (Array.isArray(value)) value.forEach((item, index) => visit(item, [...path, index]));
-    else for (const [key, item] of Object.entries(value)) visit(item, [...path, key]);
+/**
+ * Where a map or list of the object sits (the first place a depth-first walk meets it, as the same
+ * node may be shared through a YAML alias), so a `foreach` element can be placed on its line.
+ * Only failing elements are placed, so a walk per question allocates nothing but the answer.
+ */
+export function pathOf(object: JsonObject, target: object): PathSegment[] | undefined {
+  const path: PathSegment[] = [];
+  const visit = (value: JsonValue): boolean => {
+    if (value === target) return true;
+    if (value === null || typeof value !== "object") return false;
+    if (Array.isArray(value)) {
+      for (let index = 0; index < value.length; index++) {
+        path.push(index);
+        if (visit(value[index] as JsonValue)) return true;
+        path.pop();
+      }
+      return false;
+    }
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      path.push(key);
+      if (visit(value[key] as JsonValue)) return true;
+      path.pop();
+    }
+    return false;
   };
-  visit(object, []);
-  return locations;
+  return visit(object) ? path : undefined;
 }

@@ -149,15 +149,10 @@ function validateElements(
 ): { outcome: RuleOutcome; applied: number } {
   let applied = 0;
   const scoped = entry["elementScope"];
-  const block: ValidationBlock = {
-    context: entry["context"],
-    preconditions: entry["preconditions"],
-    deny: entry["deny"],
-    pattern: entry["pattern"],
-    anyPattern: entry["anyPattern"],
-    foreach: entry["foreach"],
-  };
-  for (const [index, element] of elements.entries()) {
+  const block = blockOfEntry(entry);
+  const { elementKey, indexKey } = elementKeys(scope.nesting);
+  for (let index = 0; index < elements.length; index++) {
+    const element = elements[index];
     if (element === null || element === undefined) continue;
     const isMap = isObject(element);
     if (scoped === true && !isMap) {
@@ -166,22 +161,25 @@ function validateElements(
         applied,
       };
     }
-    const context: JsonObject = {
-      ...scope.context,
-      element,
-      [`element${scope.nesting}`]: element,
-      elementIndex: index,
-      [`elementIndex${scope.nesting}`]: index,
-    };
+    // Runs once per list item of every matched object: a copy with named keys added keeps the
+    // context a fast (non-dictionary) object, where a spread with computed keys would not.
+    const context: JsonObject = Object.assign({}, scope.context);
+    context["element"] = element;
+    context[elementKey] = element;
+    context["elementIndex"] = index;
+    context[indexKey] = index;
     const inScope = scoped === undefined || scoped === null ? isMap : scoped === true;
     // Where the element sits: found by identity for maps, or as an item of a list that sits in the object.
     const elementPath = (): PathSegment[] | undefined =>
       (isMap ? scope.locate(element) : undefined) ?? mapOptional(listPath(), (path) => [...path, index]);
     const elementScope: Scope = {
-      ...scope,
+      ruleName: scope.ruleName,
+      message: scope.message,
       context,
-      nesting: scope.nesting + 1,
+      object: scope.object,
       element: inScope && isMap ? { value: element, path: elementPath } : scope.element,
+      locate: scope.locate,
+      nesting: scope.nesting + 1,
     };
     const outcome = validate(block, elementScope);
     if (!outcome || outcome.status === "skip") continue;
@@ -193,6 +191,32 @@ function validateElements(
     applied++;
   }
   return { outcome: { status: "pass", message: "", path: [] }, applied };
+}
+
+/** Policies never change: each `foreach` entry's validator view is made once. */
+const entryBlocks = new WeakMap<JsonObject, ValidationBlock>();
+
+function blockOfEntry(entry: JsonObject): ValidationBlock {
+  let block = entryBlocks.get(entry);
+  if (!block) {
+    block = {
+      context: entry["context"],
+      preconditions: entry["preconditions"],
+      deny: entry["deny"],
+      pattern: entry["pattern"],
+      anyPattern: entry["anyPattern"],
+      foreach: entry["foreach"],
+    };
+    entryBlocks.set(entry, block);
+  }
+  return block;
+}
+
+/** `element0`/`elementIndex0` ...: the names of each nesting level's variables, made once per level. */
+const ELEMENT_KEYS: { elementKey: string; indexKey: string }[] = [];
+
+function elementKeys(nesting: number): { elementKey: string; indexKey: string } {
+  return (ELEMENT_KEYS[nesting] ??= { elementKey: `element${nesting}`, indexKey: `elementIndex${nesting}` });
 }
 
 function mapOptional<T, U>(value: T | undefined, map: (value: T) => U): U | undefined {
