@@ -4,7 +4,7 @@
  * knowing how the controller builds them, so it is pointed out (a notice), never silently passed.
  */
 import { apiGroupOf, resourceRef } from "./resource.js";
-import type { FieldPath, InputError, JsonValue, Manifest } from "./types.js";
+import type { FieldPath, InputError, JsonValue, Manifest, PathSegment } from "./types.js";
 
 /** How deep under `spec` to look: real pod templates sit at most a few levels down. */
 const MAX_DEPTH = 8;
@@ -30,19 +30,26 @@ function isCustomGroup(group: string): boolean {
   return group.includes(".") && !group.endsWith(".k8s.io") && group !== "k8s.io";
 }
 
-function findContainers(value: JsonValue | undefined, path: FieldPath, depth: number): FieldPath | undefined {
+/** The path of the first `containers` list with images, depth first; `path` is where `value` sits (extended in place). */
+function findContainers(value: JsonValue | undefined, path: PathSegment[], depth: number): FieldPath | undefined {
   if (depth > MAX_DEPTH || typeof value !== "object" || value === null) return undefined;
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
-      const found = findContainers(value[index], [...path, index], depth + 1);
+      path.push(index);
+      const found = findContainers(value[index], path, depth + 1);
       if (found) return found;
+      path.pop();
     }
     return undefined;
   }
-  for (const [key, child] of Object.entries(value)) {
-    if (key === "containers" && Array.isArray(child) && child.some(hasImage)) return [...path, key];
-    const found = findContainers(child, [...path, key], depth + 1);
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const child = value[key] as JsonValue;
+    path.push(key);
+    if (key === "containers" && Array.isArray(child) && child.some(hasImage)) return path;
+    const found = findContainers(child, path, depth + 1);
     if (found) return found;
+    path.pop();
   }
   return undefined;
 }

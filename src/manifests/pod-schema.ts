@@ -102,6 +102,7 @@ export function podTypeErrors(object: JsonObject): FieldTypeError[] {
   return errors;
 }
 
+/** `path` is where `value` sits, extended in place as the walk goes down (it runs on every pod of every check). */
 function check(value: JsonValue | undefined, type: FieldType, path: PathSegment[], errors: FieldTypeError[]): void {
   if (value === undefined || value === null) return;
   if (typeof type === "string") {
@@ -114,15 +115,22 @@ function check(value: JsonValue | undefined, type: FieldType, path: PathSegment[
       errors.push({ path: [...path], problem: `must be a sequence, not ${describeValue(value)}` });
       return;
     }
-    value.forEach((item, index) => check(item, type.list, [...path, index], errors));
+    for (let index = 0; index < value.length; index++) {
+      path.push(index);
+      check(value[index], type.list, path, errors);
+      path.pop();
+    }
     return;
   }
   if (typeof value !== "object" || Array.isArray(value)) {
     errors.push({ path: [...path], problem: `must be a mapping, not ${describeValue(value)}` });
     return;
   }
-  for (const [field, fieldType] of Object.entries(type.fields)) {
-    if (Object.prototype.hasOwnProperty.call(value, field)) check(value[field], fieldType, [...path, field], errors);
+  for (const field in type.fields) {
+    if (!Object.hasOwn(value, field)) continue;
+    path.push(field);
+    check(value[field], type.fields[field] as FieldType, path, errors);
+    path.pop();
   }
 }
 

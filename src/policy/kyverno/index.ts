@@ -12,7 +12,7 @@ import { evaluateConditions } from "./conditions.js";
 import type { EnforcementAction, EvaluationContext, Policy, PolicyDocs, Violation } from "../types.js";
 import { computeRules } from "./autogen.js";
 import { evaluateRule, ruleGate, type RuleResult } from "./evaluate-rule.js";
-import { kindGate, kindMatches, ruleMatches } from "./match.js";
+import { kindGate, kindMatches, ruleMatches, type MatchRequest } from "./match.js";
 import { requestNeeds, requestReads, staticNeeds, type RequestReads } from "./needs.js";
 import { readWrittenPolicy, type Fail, type WrittenPolicy } from "./read-policy.js";
 import { readRuleAction, ruleAction, type RuleAction } from "./rule-action.js";
@@ -202,14 +202,8 @@ function evaluatePolicy(
   // A namespaced Policy judges its own namespace; a manifest that names none may be applied there.
   if (policy.namespace !== undefined && namespace !== "" && namespace !== policy.namespace) return [];
   const review = context.review;
-  const namespaceLabels = labelsOfNamespace(object, namespace, context);
-  const request = {
-    object,
-    operation: review?.operation ?? "CREATE",
-    namespaceLabels,
-    userInfo: review?.userInfo,
-  };
-  const knowledge = { userInfo: review?.userInfo !== undefined, oldObject: review?.oldObject !== undefined };
+  const { request, knowledge } = requestOf(object, namespace, context);
+  const { namespaceLabels } = request;
   let base: JsonObject | undefined;
   const locate = (value: object): (string | number)[] | undefined => pathOf(object, value);
   const scored = policy.annotations[SCORED_ANNOTATION] !== "false";
@@ -288,6 +282,32 @@ function samePreconditions(preconditions: JsonValue | undefined, created: JsonOb
   } catch {
     return false;
   }
+}
+
+interface JudgedRequest {
+  request: MatchRequest;
+  /** What the request tells beyond the object (see needs.ts). */
+  knowledge: { userInfo: boolean; oldObject: boolean };
+}
+
+/** Every Kyverno policy sees one object under one context the same way: its request is made once per pair. */
+const requests = new WeakMap<JsonObject, { context: EvaluationContext; judged: JudgedRequest }>();
+
+function requestOf(object: JsonObject, namespace: string, context: EvaluationContext): JudgedRequest {
+  const cached = requests.get(object);
+  if (cached && cached.context === context) return cached.judged;
+  const review = context.review;
+  const judged: JudgedRequest = {
+    request: {
+      object,
+      operation: review?.operation ?? "CREATE",
+      namespaceLabels: labelsOfNamespace(object, namespace, context),
+      userInfo: review?.userInfo,
+    },
+    knowledge: { userInfo: review?.userInfo !== undefined, oldObject: review?.oldObject !== undefined },
+  };
+  requests.set(object, { context, judged });
+  return judged;
 }
 
 /** Labels of the object's Namespace when the check sees it; `{}` for an object in no namespace. */
