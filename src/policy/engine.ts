@@ -337,9 +337,10 @@ function toFinding(
   const { resource } = finding;
   // A source line rendered into several overlays (a base's field, a shared component's patch) is
   // one problem to fix in one place: one finding, naming every overlay it reaches.
-  const key = resource.renderedIn
-    ? [finding.policyKind, rule, file, finding.line, finding.column, resource.kind, path, finding.container].join("\u0000")
-    : [finding.policyKind, rule, file, resource.kind, resource.namespace, resource.name, path, finding.container].join("\u0000");
+  const where = resource.renderedIn
+    ? `${finding.line}\u0000${finding.column}\u0000${resource.kind}`
+    : `${resource.kind}\u0000${resource.namespace ?? ""}\u0000${resource.name}`;
+  const key = `${finding.policyKind}\u0000${rule}\u0000${file}\u0000${where}\u0000${path}\u0000${finding.container ?? ""}`;
   return { finding, key };
 }
 
