@@ -10,6 +10,7 @@ import { MISSING, NotEvaluableError, queryUnlessMissing, QueryError } from "./jm
 import { anyPatternMessage, denyMessage, patternMessage } from "./messages.js";
 import { matchPattern } from "./pattern.js";
 import type { RuleOutcome, Scope } from "./scope.js";
+import { substituteReferences } from "./references.js";
 import { substituteAll } from "./variables.js";
 import { isObject } from "../../manifests/json.js";
 import { joinNonEmpty } from "./lists.js";
@@ -69,7 +70,8 @@ function patternTarget(scope: Scope): { resource: JsonObject; base: () => PathSe
 
 function substitutePattern(pattern: JsonValue, scope: Scope): { pattern: JsonValue } | { outcome: RuleOutcome } {
   try {
-    return { pattern: substituteAll(pattern, scope.context) };
+    // As upstream: `$(...)` references within the pattern first, then `{{ }}` variables.
+    return { pattern: substituteAll(substituteReferences(pattern), scope.context) };
   } catch (error) {
     return { outcome: errorOutcome("variable substitution failed", error) };
   }
