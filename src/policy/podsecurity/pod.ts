@@ -144,7 +144,19 @@ export const VOLUME_SOURCES: readonly string[] = [
   "image",
 ];
 
+/** Pods are never changed once read, and several policies (baseline, restricted, Kyverno's podSecurity) judge each one. */
+const decodedPods = new WeakMap<JsonObject, DecodedPod>();
+
 export function decodePod(pod: JsonObject): DecodedPod {
+  let decoded = decodedPods.get(pod);
+  if (!decoded) {
+    decoded = decodeFreshPod(pod);
+    decodedPods.set(pod, decoded);
+  }
+  return decoded;
+}
+
+function decodeFreshPod(pod: JsonObject): DecodedPod {
   const metadata = asObject(pod["metadata"]);
   const spec = asObject(pod["spec"]) ?? {};
   const os = asObject(spec["os"]);
