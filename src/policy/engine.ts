@@ -242,6 +242,19 @@ function sourceOf(manifest: Manifest, sourcePath: FieldPath): { file: string; ra
   return manifest.origin ? manifest.origin(sourcePath) : { file: manifest.file, range: manifest.locate(sourcePath) };
 }
 
+/** A manifest's namespace and name, for telling its findings from another object's: made once per manifest. */
+const identities = new WeakMap<Manifest, string>();
+
+function identityOf(manifest: Manifest): string {
+  let identity = identities.get(manifest);
+  if (identity === undefined) {
+    const { namespace, name } = resourceRef(manifest.object);
+    identity = [namespace, name].join("\u0000");
+    identities.set(manifest, identity);
+  }
+  return identity;
+}
+
 /** Each finding gets its own copy: a manifest's reference is computed once, however many findings it has. */
 const references = new WeakMap<Manifest, ResourceRef>();
 
@@ -337,10 +350,9 @@ function toFinding(
   const { resource } = finding;
   // A source line rendered into several overlays (a base's field, a shared component's patch) is
   // one problem to fix in one place: one finding, naming every overlay it reaches.
-  const where = resource.renderedIn
-    ? `${finding.line}\u0000${finding.column}\u0000${resource.kind}`
-    : `${resource.kind}\u0000${resource.namespace ?? ""}\u0000${resource.name}`;
-  const key = `${finding.policyKind}\u0000${rule}\u0000${file}\u0000${where}\u0000${path}\u0000${finding.container ?? ""}`;
+  const where = resource.renderedIn ? `${finding.line}:${finding.column}` : identityOf(manifest);
+  // Joined, not concatenated: a flat string hashes without first being copied into one.
+  const key = [finding.policyKind, rule, file, resource.kind, where, path, finding.container].join("\u0000");
   return { finding, key };
 }
 
