@@ -4,7 +4,6 @@
  * the liveness, readiness and startup probes and of the postStart and preStop hooks of every container
  * must be unset or empty.
  */
-import type { FieldPath } from "../../../manifests/types.js";
 import { containerFinding } from "../finding.js";
 import { containerLabel, quote } from "../format.js";
 import { LIFECYCLE_FIELDS, PROBE_FIELDS, type Container, type DecodedPod, type Handler } from "../pod.js";
@@ -26,28 +25,35 @@ export const hostProbesAndHostLifecycle: PodSecurityCheck = {
   versions: [{ minimumVersion: "v1.34", checkPod: hostProbesAndHostLifecycleV1Dot34 }],
 };
 
+/** Runs on every container of every pod: it allocates only for what it finds. */
 function hostProbesAndHostLifecycleV1Dot34(pod: DecodedPod): CheckFinding[] {
-  return pod.spec.containers.flatMap((container) => {
-    const handlers: [FieldPath, Handler | undefined][] = [
-      ...PROBE_FIELDS.map((field): [FieldPath, Handler | undefined] => [[field], container.probes[field]]),
-      ...LIFECYCLE_FIELDS.map((field): [FieldPath, Handler | undefined] => [["lifecycle", field], container.lifecycle?.[field]]),
-    ];
-    return handlers.flatMap(([path, handler]) => forbiddenHosts(container, path, handler));
-  });
+  const findings: CheckFinding[] = [];
+  for (const container of pod.spec.containers) {
+    for (const field of PROBE_FIELDS) forbiddenHosts(container, undefined, field, container.probes[field], findings);
+    for (const field of LIFECYCLE_FIELDS) forbiddenHosts(container, "lifecycle", field, container.lifecycle?.[field], findings);
+  }
+  return findings;
 }
 
-function forbiddenHosts(container: Container, handlerPath: FieldPath, handler: Handler | undefined): CheckFinding[] {
-  if (!handler) return [];
-  return HANDLER_ACTIONS.flatMap((action) => {
+/** `parent`/`field`: where the handler sits in the container (`livenessProbe`, `lifecycle.postStart`). */
+function forbiddenHosts(
+  container: Container,
+  parent: string | undefined,
+  field: string,
+  handler: Handler | undefined,
+  findings: CheckFinding[],
+): void {
+  if (!handler) return;
+  for (const action of HANDLER_ACTIONS) {
     const host = handler[action]?.host;
-    if (host === undefined || host === "") return [];
-    return [
+    if (host === undefined || host === "") continue;
+    findings.push(
       containerFinding(
         container,
-        [...handlerPath, action, "host"],
+        parent === undefined ? [field, action, "host"] : [parent, field, action, "host"],
         `${containerLabel(container.name)} uses probe or lifecycle host ${quote(host)}`,
         FIX,
       ),
-    ];
-  });
+    );
+  }
 }
