@@ -23,7 +23,6 @@ export interface RuleResult {
 export interface RuleInput {
   context: JsonObject;
   object: JsonObject;
-  locate: (value: object) => PathSegment[] | undefined;
 }
 
 export function evaluateRule(rule: JsonObject, name: string, input: RuleInput): RuleResult | undefined {
@@ -36,7 +35,6 @@ export function evaluateRule(rule: JsonObject, name: string, input: RuleInput): 
       message,
       context: input.context,
       object: input.object,
-      locate: input.locate,
       nesting: 0,
     });
   } catch (error) {

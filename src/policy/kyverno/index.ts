@@ -16,7 +16,7 @@ import { kindGate, kindMatches, ruleMatches, type MatchRequest } from "./match.j
 import { requestNeeds, requestReads, staticNeeds, type RequestReads } from "./needs.js";
 import { readWrittenPolicy, type Fail, type WrittenPolicy } from "./read-policy.js";
 import { readRuleAction, ruleAction, type RuleAction } from "./rule-action.js";
-import { pathOf, requestContext } from "./request-context.js";
+import { requestContext } from "./request-context.js";
 import { isObject } from "../../manifests/json.js";
 import type { ParamObject } from "../vap/params.js";
 import { compileCelRule, type CelRule, type SpecError } from "../vpol/cel-rule.js";
@@ -119,6 +119,7 @@ export function readKyvernoPolicy(
     }
     return candidates;
   };
+  const setting: PolicySetting = { notEvaluated, file, params, docs };
   const policy: Policy = {
     apiVersion,
     kind,
@@ -135,7 +136,7 @@ export function readKyvernoPolicy(
     evaluate: (object, context) => {
       const candidates = rulesFor(object);
       if (candidates.length === 0) return [];
-      return evaluatePolicy(written, candidates, { notEvaluated, file, params, docs }, object, context);
+      return evaluatePolicy(written, candidates, setting, object, context);
     },
   };
   return { policy, errors };
@@ -205,7 +206,6 @@ function evaluatePolicy(
   const { request, knowledge } = requestOf(object, namespace, context);
   const { namespaceLabels } = request;
   let base: JsonObject | undefined;
-  const locate = (value: object): (string | number)[] | undefined => pathOf(object, value);
   const scored = policy.annotations[SCORED_ANNOTATION] !== "false";
   const violations: Violation[] = [];
 
@@ -221,8 +221,8 @@ function evaluatePolicy(
       outcome = "outcome" in gate ? gate.outcome : validateCel(prepared.cel, prepared.name, params, object, context);
     } else {
       base ??= requestContext(object, review);
-      outcome = evaluateRule(prepared.rule, prepared.name, { context: base, object, locate });
-      if (!review && prepared.reads.operation) outcome = sameForUpdate(outcome, prepared, base, object, locate);
+      outcome = evaluateRule(prepared.rule, prepared.name, { context: base, object });
+      if (!review && prepared.reads.operation) outcome = sameForUpdate(outcome, prepared, base, object);
     }
     if (!outcome || outcome.status === "skip") continue;
     if (outcome.status === "fail") {
@@ -256,11 +256,10 @@ function sameForUpdate(
   prepared: PreparedRule,
   base: JsonObject,
   object: JsonObject,
-  locate: (value: object) => (string | number)[] | undefined,
 ): RuleResult | undefined {
   const context = { ...base, request: { ...(base["request"] as JsonObject), operation: "UPDATE" } };
   if (prepared.operationOnlyInPreconditions && samePreconditions(prepared.rule["preconditions"], base, context)) return created;
-  const updated = evaluateRule(prepared.rule, prepared.name, { context, object, locate });
+  const updated = evaluateRule(prepared.rule, prepared.name, { context, object });
   const failing = (outcome: RuleResult | undefined): boolean =>
     outcome !== undefined && outcome.status !== "pass" && outcome.status !== "skip";
   if (failing(created) === failing(updated)) return created;

@@ -23,7 +23,5 @@ export interface Scope {
   object: JsonObject;
   /** The element a `foreach` scopes patterns to, with its path in the object (found when a finding needs it). */
   element?: { value: JsonObject; path: () => PathSegment[] | undefined };
-  /** Where a map or list of the object sits, to place a `foreach` element's finding on its line. */
-  locate: (value: object) => PathSegment[] | undefined;
   nesting: number;
 }

@@ -11,6 +11,7 @@ import { anyPatternMessage, denyMessage, patternMessage } from "./messages.js";
 import { matchPattern } from "./pattern.js";
 import type { RuleOutcome, Scope } from "./scope.js";
 import { substituteReferences } from "./references.js";
+import { pathOf } from "./request-context.js";
 import { substituteAll } from "./variables.js";
 import { isObject } from "../../manifests/json.js";
 import { joinNonEmpty } from "./lists.js";
@@ -134,7 +135,7 @@ function validateForEach(entries: JsonValue[], scope: Scope): RuleOutcome | unde
       continue;
     }
     const elements = Array.isArray(listed) ? listed : [listed];
-    const listPath = (): PathSegment[] | undefined => (Array.isArray(listed) ? scope.locate(listed) : undefined);
+    const listPath = (): PathSegment[] | undefined => (Array.isArray(listed) ? pathOf(scope.object, listed) : undefined);
     const result = validateElements(entry, elements, listPath, scope);
     if (result.outcome.status !== "pass") return result.outcome;
     applied += result.applied;
@@ -173,14 +174,13 @@ function validateElements(
     const inScope = scoped === undefined || scoped === null ? isMap : scoped === true;
     // Where the element sits: found by identity for maps, or as an item of a list that sits in the object.
     const elementPath = (): PathSegment[] | undefined =>
-      (isMap ? scope.locate(element) : undefined) ?? mapOptional(listPath(), (path) => [...path, index]);
+      (isMap ? pathOf(scope.object, element) : undefined) ?? mapOptional(listPath(), (path) => [...path, index]);
     const elementScope: Scope = {
       ruleName: scope.ruleName,
       message: scope.message,
       context,
       object: scope.object,
       element: inScope && isMap ? { value: element, path: elementPath } : scope.element,
-      locate: scope.locate,
       nesting: scope.nesting + 1,
     };
     const outcome = validate(block, elementScope);

@@ -46,7 +46,7 @@ export function substituteString(text: string, context: JsonObject, path: readon
   let value = text;
   let shallow = false;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const found = [...value.matchAll(VARIABLE)];
+    const found = variablesIn(value);
     if (found.length === 0 || (round > 0 && shallow)) break;
     for (const match of found) {
       const whole = match[2] as string;
@@ -64,6 +64,14 @@ export function substituteString(text: string, context: JsonObject, path: readon
     }
   }
   return value.replaceAll("\\{{", "{{");
+}
+
+/** Every `{{ }}` of `text`, collected before any is resolved (a query may substitute in turn). */
+function variablesIn(text: string): RegExpExecArray[] {
+  const found: RegExpExecArray[] = [];
+  VARIABLE.lastIndex = 0;
+  for (let match = VARIABLE.exec(text); match !== null; match = VARIABLE.exec(text)) found.push(match);
+  return found;
 }
 
 /** `{{@}}` is the value at the same place in the resource as the pattern leaf that holds it. */
