@@ -33,6 +33,22 @@ export interface Violation {
   basis?: string;
   /** Documentation the policy itself carries (Kyverno's `policies.kyverno.io/*` annotations). */
   docs?: PolicyDocs;
+  /** Set when the rule was not judged (see `NotEvaluated`): an organisation's `policies.notEvaluated` then sets its action. */
+  notEvaluated?: NotEvaluated;
+}
+
+/**
+ * Why a rule was not judged, reported instead of a silent pass (fail closed): `needs`, it needs what
+ * the files do not give (a cluster, the network, params not among the policy files) or it does not
+ * validate (mutate, generate); `error`, its evaluation failed ("could not be evaluated").
+ */
+export interface NotEvaluated {
+  cause: "needs" | "error";
+  /**
+   * The policy itself chose the action of such findings (Kyverno's `kube-policy-bot.dev/not-evaluated`
+   * annotation): more specific than the organisation's setting, so it wins.
+   */
+  byPolicy?: boolean;
 }
 
 /** What a policy document says about itself, for rule documentation in reports. */
