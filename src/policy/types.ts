@@ -38,17 +38,16 @@ export interface Violation {
 }
 
 /**
- * Why a rule was not judged, reported instead of a silent pass (fail closed): `needs`, it needs what
- * the files do not give (a cluster, the network, params not among the policy files) or it does not
- * validate (mutate, generate); `error`, its evaluation failed ("could not be evaluated").
+ * A rule that was not judged, reported instead of a silent pass (fail closed): it needs what the files
+ * do not give (a cluster, the network, params not among the policy files), it does not validate
+ * (mutate, generate), or its evaluation failed ("could not be evaluated").
  */
 export interface NotEvaluated {
-  cause: "needs" | "error";
   /**
    * The policy itself chose the action of such findings (Kyverno's `kube-policy-bot.dev/not-evaluated`
    * annotation): more specific than the organisation's setting, so it wins.
    */
-  byPolicy?: boolean;
+  byPolicy: boolean;
 }
 
 /** What a policy document says about itself, for rule documentation in reports. */

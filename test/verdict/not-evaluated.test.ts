@@ -199,6 +199,30 @@ ${extra}`;
     expect(actions(judge(policies, deployment("  replicas: 9\n"), ORG_DENY))).toEqual(["replicas-binding: warn"]);
   });
 
+  test("a Kyverno ValidatingPolicy whose expression fails: a notice under Audit, blocking with the setting", () => {
+    const vpol = `apiVersion: policies.kyverno.io/v1
+kind: ValidatingPolicy
+metadata:
+  name: replicas
+spec:
+  validationActions: [Audit]
+  matchConstraints:
+    resourceRules:
+    - apiGroups: ["apps"]
+      apiVersions: ["v1"]
+      operations: ["CREATE", "UPDATE"]
+      resources: ["deployments"]
+  validations:
+  - expression: "object.spec.replicas <= 5"
+    message: "too many replicas"
+`;
+    expect(actions(judge({ "policies/vpol.yaml": vpol }, deployment("")))).toEqual(["replicas: dryrun"]);
+    const verdict = judge({ "policies/vpol.yaml": vpol }, deployment(""), ORG_DENY);
+    expect(verdict.findings).toEqual([
+      expect.objectContaining({ action: "deny", message: expect.stringMatching(/^policy could not be evaluated: /) }),
+    ]);
+  });
+
   test("an organisation's dryrun turns a rule error of a Deny binding into a notice", () => {
     const policies = {
       "policies/vap.yaml": vap("", "object.spec.replicas <= 5"),

@@ -245,7 +245,7 @@ function evaluatePolicy(
         rule: prepared.name,
         action: notEvaluated ?? (isChange ? "warn" : action),
         docs,
-        notEvaluated: { cause: outcome.status === "error" ? "error" : "needs", byPolicy: notEvaluated !== undefined },
+        notEvaluated: { byPolicy: notEvaluated !== undefined },
       });
     }
     if (policy.applyRules === "One") break;
