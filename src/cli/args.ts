@@ -2,6 +2,7 @@
  * Command-line grammar of `kube-policy-bot`. Pure: turns argv into a request or a usage error, so the
  * shell (cli.ts) only has to act on the outcome and every mistake gets the same helpful message.
  */
+import type { EnforcementAction } from "../policy/types.js";
 
 export const OUTPUT_FORMATS = ["text", "json", "sarif"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -21,6 +22,8 @@ export interface CheckRequest {
   fix: "none" | "blocking" | "warnings";
   /** `--dry-run`: print the fixes as a unified diff instead of writing them. */
   dryRun: boolean;
+  /** `--not-evaluated ACTION`: the action of findings about rules not judged, as the org config's `policies.notEvaluated`. */
+  notEvaluated?: EnforcementAction;
 }
 
 export const RULES_FORMATS = ["text", "json", "markdown"] as const;
@@ -44,8 +47,10 @@ export interface RenderRequest {
 export type CliRequest =
   CheckRequest | RulesRequest | RenderRequest | { command: "help" } | { command: "version" } | { command: "usage-error"; message: string };
 
+export const NOT_EVALUATED_ACTIONS: readonly EnforcementAction[] = ["deny", "warn", "dryrun"];
+
 export const USAGE = `Usage: kube-policy-bot check [--policies PATH]... [--format text|json|sarif] [--base REF] [--kustomize-root GLOB]...
-                             [--fix [--fix-warnings] [--dry-run]] PATH...
+                             [--not-evaluated deny|warn|dryrun] [--fix [--fix-warnings] [--dry-run]] PATH...
        kube-policy-bot render [--format yaml|json] DIR
        kube-policy-bot rules [--format text|json|markdown]
 
@@ -69,6 +74,10 @@ Options:
   --kustomize-root GLOB check: render and judge only the kustomization directories matching GLOB
                         (repeatable; relative to the working directory, \`.\` for itself), as the
                         org config's kustomize.roots; default: every kustomization no other one uses
+  --not-evaluated ACTION
+                        check: deny, warn or dryrun for every finding about a rule that could not be
+                        judged offline (needs a cluster, mutate/generate, an evaluation error), as the
+                        org config's policies.notEvaluated; default: each takes its rule's action
   --fix                 check: apply the rules' fixes to the findings that block, in place, then check
                         again and report what remains (findings without a safe fix are left as they are)
   --fix-warnings        with --fix: fix warnings too
@@ -166,7 +175,11 @@ export function parseArgs(argv: readonly string[]): CliRequest {
 }
 
 function parseCheck(rest: readonly string[]): CliRequest {
-  const read = readArgs(rest, ["--policies", "--format", "--base", "--kustomize-root"], ["--fix", "--fix-warnings", "--dry-run"]);
+  const read = readArgs(
+    rest,
+    ["--policies", "--format", "--base", "--kustomize-root", "--not-evaluated"],
+    ["--fix", "--fix-warnings", "--dry-run"],
+  );
   if ("unknown" in read) return usageError(`unknown option ${JSON.stringify(read.unknown)}`);
   const policies = read.values.get("--policies") ?? [];
   if (!policies.every(nonEmpty)) return usageError("--policies needs a file or directory");
@@ -179,6 +192,12 @@ function parseCheck(rest: readonly string[]): CliRequest {
   const base = single(read, "--base", nonEmpty, () => "--base needs a git revision, e.g. --base origin/main");
   if ("error" in base) return usageError(base.error);
   const kustomizeRoots = read.values.get("--kustomize-root");
+  const notEvaluated = single(read, "--not-evaluated", oneOf(NOT_EVALUATED_ACTIONS), (value) =>
+    value === undefined
+      ? `--not-evaluated needs a value: ${NOT_EVALUATED_ACTIONS.join(", ")}`
+      : `unknown --not-evaluated ${JSON.stringify(value)}: expected one of ${NOT_EVALUATED_ACTIONS.join(", ")}`,
+  );
+  if ("error" in notEvaluated) return usageError(notEvaluated.error);
   if (kustomizeRoots && !kustomizeRoots.every(nonEmpty))
     return usageError("--kustomize-root needs a directory glob, e.g. --kustomize-root 'overlays/*'");
 
@@ -197,6 +216,7 @@ function parseCheck(rest: readonly string[]): CliRequest {
     dryRun,
     ...(base.value !== undefined ? { base: base.value } : {}),
     ...(kustomizeRoots !== undefined ? { kustomizeRoots: kustomizeRoots as string[] } : {}),
+    ...(notEvaluated.value !== undefined ? { notEvaluated: notEvaluated.value } : {}),
   };
 }
 

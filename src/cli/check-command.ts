@@ -206,6 +206,7 @@ export async function checkCommand(request: CheckRequest, io: CliIo): Promise<nu
     policies,
     exceptionDocuments: loaded.exceptions,
     inputErrors: discovery.errors,
+    ...(request.notEvaluated ? { notEvaluated: { action: request.notEvaluated, source: "--not-evaluated" } } : {}),
     now: io.now?.() ?? new Date(),
   };
   let verdict = decideVerdict(input);

@@ -10,7 +10,8 @@
 import type { InputError } from "../manifests/types.js";
 import type { EnforcementAction, Policy } from "../policy/types.js";
 import type { PolicyException } from "../exceptions/model.js";
-import type { AppliedPolicy, PolicyOverride } from "./types.js";
+import type { NotEvaluatedSetting } from "../policy/not-evaluated.js";
+import type { AppliedPolicy, PolicyOverride, RepoConfig } from "./types.js";
 
 const STRENGTH: Record<EnforcementAction, number> = { dryrun: 0, warn: 1, deny: 2 };
 
@@ -153,4 +154,26 @@ export function repoExceptionProblems(
     }
   }
   return problems;
+}
+
+/**
+ * The action of findings about rules that were not judged: the organisation's `policies.notEvaluated`,
+ * or the repository's where it is stricter. Without an org setting such a finding may already deny
+ * (its rule's action), so only `deny` tightens; anything weaker than what applies would loosen, an error.
+ */
+export function mergeNotEvaluated(
+  org: EnforcementAction | undefined,
+  repo: RepoConfig["policies"]["notEvaluated"],
+  labels: { org: string; repoConfigFile: string },
+): { setting?: NotEvaluatedSetting; problems: InputError[] } {
+  const orgSetting = org === undefined ? undefined : { action: org, source: `policies.notEvaluated in ${labels.org}` };
+  if (repo === undefined) return orgSetting ? { setting: orgSetting, problems: [] } : { problems: [] };
+  const tightens = repo.action === "deny" || (org !== undefined && STRENGTH[repo.action] >= STRENGTH[org]);
+  if (!tightens) {
+    const applies = org === undefined ? "each rule's own action (which may be deny)" : `the organisation's ${org}`;
+    const message = `a repository may only tighten policies.notEvaluated: ${repo.action} is weaker than ${applies}; use deny, or remove it`;
+    return { problems: [{ file: labels.repoConfigFile, line: repo.line, column: repo.column, message, code: "not-allowed-here" }] };
+  }
+  if (org === repo.action) return { setting: orgSetting as NotEvaluatedSetting, problems: [] };
+  return { setting: { action: repo.action, source: "policies.notEvaluated in this repository's config" }, problems: [] };
 }

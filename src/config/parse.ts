@@ -54,7 +54,9 @@ export function parseOrgConfig(file: string, content: string | Uint8Array): Pars
     }
     const policies = reader.mapping(root, ["policies"]);
     if (policies) {
-      reader.keys(policies, ["policies"], ["shipped", "paths", "overridable"]);
+      reader.keys(policies, ["policies"], ["shipped", "paths", "overridable", "notEvaluated"]);
+      const notEvaluated = reader.choice(policies, ["policies", "notEvaluated"], ACTIONS);
+      if (notEvaluated) config.policies.notEvaluated = notEvaluated;
       config.policies.shipped = reader.boolean(policies, ["policies", "shipped"]) ?? config.policies.shipped;
       config.policies.paths = reader.globs(policies, ["policies", "paths"]) ?? [];
       config.policies.overridable = reader.strings(policies, ["policies", "overridable"]) ?? [];
@@ -185,8 +187,14 @@ export function parseRepoConfig(file: string, content: string | Uint8Array): Par
     }
     const policies = reader.mapping(root, ["policies"]);
     if (policies) {
-      reader.keys(policies, ["policies"], ["paths", "overrides"]);
+      reader.keys(policies, ["policies"], ["paths", "overrides", "notEvaluated"]);
       config.policies.paths = reader.globs(policies, ["policies", "paths"]) ?? [];
+      // Whether it tightens the organisation's setting is decided when both are known (merge.ts).
+      const notEvaluated = reader.choice(policies, ["policies", "notEvaluated"], ACTIONS);
+      if (notEvaluated) {
+        const { line, column } = reader.locate(["policies", "notEvaluated"]);
+        config.policies.notEvaluated = { action: notEvaluated, line, column };
+      }
       const overrides = reader.mapping(policies, ["policies", "overrides"]);
       if (overrides) {
         for (const [name, value] of Object.entries(overrides)) {

@@ -12,6 +12,7 @@ import type { ExceptionSettings } from "../exceptions/settings.js";
 import type { PolicyException } from "../exceptions/model.js";
 import type { PolicySource } from "../policy/load.js";
 import type { Policy } from "../policy/types.js";
+import type { NotEvaluatedSetting } from "../policy/not-evaluated.js";
 
 export type { ApproverRule, ExceptionSettings, RepoPermission } from "../exceptions/settings.js";
 
@@ -44,6 +45,11 @@ export interface OrgConfig {
     paths: string[];
     /** Policy names a repository may replace, relax or disable. */
     overridable: string[];
+    /**
+     * The action of every finding about a rule that was not judged ("not evaluated: needs ...", "could not be
+     * evaluated"), for every policy kind; a policy's own `kube-policy-bot.dev/not-evaluated` wins. Absent: each takes its rule's action.
+     */
+    notEvaluated?: EnforcementAction;
   };
   check: { name: string; failureMode: FailureMode; gate: Gate };
   exceptions: ExceptionSettings;
@@ -87,7 +93,12 @@ export interface RepoConfig {
   manifests: { include: string[] };
   /** Added to the organisation's `namespaces.paths`. */
   namespaces: { paths: string[] };
-  policies: { paths: string[]; overrides: Map<string, PolicyOverride> };
+  policies: {
+    paths: string[];
+    overrides: Map<string, PolicyOverride>;
+    /** A stricter `policies.notEvaluated` than the organisation's, where it is written. */
+    notEvaluated?: { action: EnforcementAction; line: number; column: number };
+  };
 }
 
 /** A policy in force, as the check run lists it. */
@@ -122,6 +133,8 @@ export interface ResolvedConfig {
   policies: Policy[];
   /** The org's gate, or `all` where the repository tightens it. */
   gate: Gate;
+  /** The org's `policies.notEvaluated`, or the repository's where it tightens it; absent: each finding takes its rule's action. */
+  notEvaluated?: NotEvaluatedSetting;
   applied: AppliedPolicy[];
   /** `PolicyException` documents among the org's and the repository's policy files. */
   exceptions: PolicyException[];

@@ -103,7 +103,9 @@ export function readCelPolicies(documents: readonly PolicyDocument[], kinds: Rea
 function readKyvernoWithParams(documents: readonly PolicyDocument[], collected: CollectedPolicies): void {
   const withParams = documents.filter(({ document }) => {
     const root = document.value;
-    return isObject(root) && isKyvernoPolicyDocument(String(root["apiVersion"]), String(root["kind"])) && celParamKinds(root).length > 0;
+    // Only strings name a kind: String() of any other value may throw (an object without toString).
+    if (!isObject(root) || typeof root["apiVersion"] !== "string" || typeof root["kind"] !== "string") return false;
+    return isKyvernoPolicyDocument(root["apiVersion"], root["kind"]) && celParamKinds(root).length > 0;
   });
   if (withParams.length === 0) return;
   const kinds = withParams.flatMap(({ document }) => celParamKinds(document.value));

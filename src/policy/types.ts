@@ -33,6 +33,21 @@ export interface Violation {
   basis?: string;
   /** Documentation the policy itself carries (Kyverno's `policies.kyverno.io/*` annotations). */
   docs?: PolicyDocs;
+  /** Set when the rule was not judged (see `NotEvaluated`): an organisation's `policies.notEvaluated` then sets its action. */
+  notEvaluated?: NotEvaluated;
+}
+
+/**
+ * A rule that was not judged, reported instead of a silent pass (fail closed): it needs what the files
+ * do not give (a cluster, the network, params not among the policy files), it does not validate
+ * (mutate, generate), or its evaluation failed ("could not be evaluated").
+ */
+export interface NotEvaluated {
+  /**
+   * The policy itself chose the action of such findings (Kyverno's `kube-policy-bot.dev/not-evaluated`
+   * annotation): more specific than the organisation's setting, so it wins.
+   */
+  byPolicy: boolean;
 }
 
 /** What a policy document says about itself, for rule documentation in reports. */

@@ -23,6 +23,7 @@ import {
   type NamespaceSources,
   type NamespaceSummary,
 } from "../policy/engine.js";
+import { withNotEvaluatedSetting, type NotEvaluatedSetting } from "../policy/not-evaluated.js";
 import type { Finding, Policy } from "../policy/types.js";
 import { compareWithBaseline } from "./baseline.js";
 
@@ -72,6 +73,12 @@ export interface VerdictInput {
    * is new. Unreadable base files are not the change's fault: their errors are ignored here.
    */
   baseline?: readonly LoadedFile[];
+  /**
+   * The action of every finding about a rule that was not judged (needs a cluster, mutate/generate, an
+   * evaluation error), from the organisation's `policies.notEvaluated` or `--not-evaluated`. Absent:
+   * each takes its rule's action.
+   */
+  notEvaluated?: NotEvaluatedSetting;
   now: Date;
 }
 
@@ -118,8 +125,9 @@ export function decideVerdict(input: VerdictInput): Verdict {
     ...(input.namespaces ? { namespaces: input.namespaces } : {}),
     ...(input.podTemplateKinds ? { podTemplateKinds: input.podTemplateKinds } : {}),
   };
-  const evaluated = withStates(evaluate(input.files, input.policies, options), input, options);
-  const fromComments = input.comments ? commentExceptions(input.comments, evaluated.findings, input.policies, input.now) : undefined;
+  const policies = input.notEvaluated ? withNotEvaluatedSetting(input.policies, input.notEvaluated) : input.policies;
+  const evaluated = withStates(evaluate(input.files, policies, options), input.baseline, policies, options);
+  const fromComments = input.comments ? commentExceptions(input.comments, evaluated.findings, policies, input.now) : undefined;
   const active = fromComments ? activeCommentExceptions(fromComments, input.comments?.recordsGrants ?? false) : [];
   const findings = applyExceptions(evaluated.findings, [...active, ...input.exceptionDocuments], input.now);
   const errors = [...(input.inputErrors ?? []), ...evaluated.errors].sort(byLocation);
@@ -155,12 +163,17 @@ export function decideVerdict(input: VerdictInput): Verdict {
 }
 
 /** With a baseline, every finding gets its state; without one, none has a state and all count as new. */
-function withStates(evaluated: EvaluationResult, input: VerdictInput, options: EvaluationOptions): EvaluationResult & { fixed: Finding[] } {
-  if (!input.baseline) return { ...evaluated, fixed: [] };
+function withStates(
+  evaluated: EvaluationResult,
+  baseline: readonly LoadedFile[] | undefined,
+  policies: readonly Policy[],
+  options: EvaluationOptions,
+): EvaluationResult & { fixed: Finding[] } {
+  if (!baseline) return { ...evaluated, fixed: [] };
   // The base is judged as it was: its objects land in the namespaces as they were before the change.
-  const base = evaluate(input.baseline, input.policies, {
+  const base = evaluate(baseline, policies, {
     ...options,
-    ...(input.namespaces ? { namespaces: { ...(input.namespaces.base ? { current: input.namespaces.base } : {}) } } : {}),
+    ...(options.namespaces ? { namespaces: { ...(options.namespaces.base ? { current: options.namespaces.base } : {}) } } : {}),
   });
   const { states, fixed } = compareWithBaseline(evaluated.findings, base.findings);
   return { ...evaluated, findings: evaluated.findings.map((finding, index) => ({ ...finding, state: states[index] ?? "new" })), fixed };

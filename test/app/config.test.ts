@@ -1,7 +1,7 @@
 /** Org and repo config files (parsing, with lines) and the layering of policies (merge rules). */
 import { describe, expect, test } from "@jest/globals";
 import { DEFAULT_CHECK_NAME, DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from "../../src/config/defaults.js";
-import { mergePolicies, type PolicyLayers } from "../../src/config/merge.js";
+import { mergeNotEvaluated, mergePolicies, type PolicyLayers } from "../../src/config/merge.js";
 import { MAX_GLOBS } from "../../src/documents/reader.js";
 import { parseOrgConfig, parseRepoConfig } from "../../src/config/parse.js";
 import { isManifestPath } from "../../src/config/select-files.js";
@@ -199,6 +199,80 @@ describe("repo config", () => {
       [2, expect.stringMatching(/check\.failureMode can only be set in the organisation's config/)],
       [3, expect.stringMatching(/only be set in the organisation's config/)],
       [5, expect.stringMatching(/not exclude files/)],
+    ]);
+  });
+});
+
+describe("policies.notEvaluated: the action of findings about rules that were not judged", () => {
+  const labels = { org: "acme/.github", repoConfigFile: "repo.yml" };
+  const repoSetting = (value: string) => parseRepoConfig("repo.yml", `policies:\n  notEvaluated: ${value}\n`);
+
+  test("absent by default; deny, warn or dryrun in the organisation's config", () => {
+    expect(parseOrgConfig("org.yml", "").config?.policies.notEvaluated).toBeUndefined();
+    for (const action of ["deny", "warn", "dryrun"] as const) {
+      const parsed = parseOrgConfig("org.yml", `check:\n  name: k8s\npolicies:\n  notEvaluated: ${action}\n`);
+      expect(parsed.problems).toEqual([]);
+      expect(parsed.config?.policies).toEqual({ shipped: true, paths: [], overridable: [], notEvaluated: action });
+    }
+  });
+
+  test("any other value is an error at its line, with the likely value", () => {
+    const parsed = parseOrgConfig("org.yml", "policies:\n  shipped: true\n  notEvaluated: block\n");
+    expect(parsed.config).toBeUndefined();
+    expect(parsed.problems).toEqual([
+      expect.objectContaining({
+        file: "org.yml",
+        line: 3,
+        message: 'policies.notEvaluated must be one of deny, warn, dryrun, not "block"',
+        code: "not-one-of",
+      }),
+    ]);
+    expect(repoSetting("Deny").problems).toEqual([
+      expect.objectContaining({
+        line: 2,
+        message: expect.stringMatching(/must be one of deny, warn, dryrun, not "Deny"/),
+        suggestion: "deny",
+      }),
+    ]);
+  });
+
+  test("the organisation's setting applies, naming where it is set", () => {
+    expect(mergeNotEvaluated(undefined, undefined, labels)).toEqual({ problems: [] });
+    expect(mergeNotEvaluated("warn", undefined, labels)).toEqual({
+      setting: { action: "warn", source: "policies.notEvaluated in acme/.github" },
+      problems: [],
+    });
+  });
+
+  test("a repository may tighten it", () => {
+    const deny = repoSetting("deny");
+    expect(deny.config?.policies.notEvaluated).toEqual({ action: "deny", line: 2, column: 3 });
+    expect(mergeNotEvaluated(undefined, deny.config?.policies.notEvaluated, labels)).toEqual({
+      setting: { action: "deny", source: "policies.notEvaluated in this repository's config" },
+      problems: [],
+    });
+    expect(mergeNotEvaluated("dryrun", repoSetting("warn").config?.policies.notEvaluated, labels).setting?.action).toBe("warn");
+    expect(mergeNotEvaluated("warn", repoSetting("warn").config?.policies.notEvaluated, labels)).toEqual({
+      setting: { action: "warn", source: "policies.notEvaluated in acme/.github" },
+      problems: [],
+    });
+  });
+
+  test("but never loosen it: weaker than the organisation's, or than a rule's own action when the org sets none", () => {
+    const warn = repoSetting("warn").config?.policies.notEvaluated;
+    expect(mergeNotEvaluated("deny", warn, labels)).toEqual({
+      problems: [
+        expect.objectContaining({
+          file: "repo.yml",
+          line: 2,
+          message: expect.stringMatching(
+            /^a repository may only tighten policies\.notEvaluated: warn is weaker than the organisation's deny/,
+          ),
+        }),
+      ],
+    });
+    expect(mergeNotEvaluated(undefined, repoSetting("dryrun").config?.policies.notEvaluated, labels).problems).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/dryrun is weaker than each rule's own action/) }),
     ]);
   });
 });

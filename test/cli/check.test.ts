@@ -239,7 +239,7 @@ describe("help, version and colour", () => {
     const { code, stdout } = await runCli(["--help"]);
     expect(code).toBe(0);
     expect(stdout).toMatch(
-      /^Usage: kube-policy-bot check \[--policies PATH\]\.\.\. \[--format text\|json\|sarif\] \[--base REF\] \[--kustomize-root GLOB\]\.\.\.\n +\[--fix \[--fix-warnings\] \[--dry-run\]\] PATH\.\.\./,
+      /^Usage: kube-policy-bot check \[--policies PATH\]\.\.\. \[--format text\|json\|sarif\] \[--base REF\] \[--kustomize-root GLOB\]\.\.\.\n +\[--not-evaluated deny\|warn\|dryrun\] \[--fix \[--fix-warnings\] \[--dry-run\]\] PATH\.\.\./,
     );
   });
 

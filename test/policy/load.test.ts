@@ -132,4 +132,10 @@ spec:
     expect(load("- a\n- b\n").errors[0]?.message).toMatch(/must be a mapping/);
     expect(load("kind: [unclosed\n").errors[0]?.line).toBeGreaterThan(0);
   });
+
+  it("an apiVersion that is not a string is an error, even one no String() can print (found by the reader's property test)", () => {
+    const { policies, errors } = load("apiVersion: [{toString: false}]\nkind: K8sRequiredLabels\nmetadata:\n  name: x\n");
+    expect(policies).toEqual([]);
+    expect(errors).toEqual([expect.objectContaining({ file: "policies/p.yaml", line: 1 })]);
+  });
 });

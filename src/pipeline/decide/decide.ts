@@ -106,6 +106,7 @@ function decideOutcome(snapshot: Snapshot, now: Date): Omit<Plan, "checkRun"> {
         }
       : {}),
     podTemplateKinds: withConfiguredKinds(config.org.podTemplates),
+    ...(config.notEvaluated ? { notEvaluated: config.notEvaluated } : {}),
     now,
   });
   notes.push(...verdict.notices.map(noticeNote));

@@ -14,7 +14,7 @@ import type { Policy } from "../../policy/types.js";
 import { unknownPolicyErrors } from "../../exceptions/document.js";
 import { LruCache } from "./lru-cache.js";
 import { CONFIG_PATH, GLOB_OPTIONS, ORG_CONFIG_REPO, defaultOrgConfig } from "../../config/defaults.js";
-import { mergePolicies, repoExceptionProblems } from "../../config/merge.js";
+import { mergeNotEvaluated, mergePolicies, repoExceptionProblems } from "../../config/merge.js";
 import { parseOrgConfig, parseRepoConfig } from "../../config/parse.js";
 import type { OrgLayer, RepoConfig, ResolvedConfig } from "../../config/types.js";
 
@@ -130,6 +130,11 @@ export class ConfigLoader {
       repoConfigFile,
     });
     problems.push(...merged.problems);
+    const notEvaluated = mergeNotEvaluated(org.config.policies.notEvaluated, repoConfig.policies.notEvaluated, {
+      org: org.source ?? "the organisation's config",
+      repoConfigFile,
+    });
+    problems.push(...notEvaluated.problems);
     // An exception naming no policy does nothing while whoever wrote it believes otherwise: an error.
     // Any policy defined in a layer counts, so a repository that disables an overridable policy does
     // not turn the org's exceptions for it into errors.
@@ -166,6 +171,7 @@ export class ConfigLoader {
       notices: [...orgPolicies.notices, ...repoPolicies.notices],
       policies: merged.policies,
       gate: repoConfig.check.gate ?? org.config.check.gate,
+      ...(notEvaluated.setting ? { notEvaluated: notEvaluated.setting } : {}),
       applied: merged.applied,
       exceptions,
       protectedFiles: {

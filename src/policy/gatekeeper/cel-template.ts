@@ -93,6 +93,7 @@ export function celTemplateKind(root: JsonObject, kind: string, sourcePath: Fiel
           return failures.map((failure) => ({
             message: failure.kind === "error" ? `constraint could not be evaluated: ${failure.message}` : failure.message,
             path: failure.path ?? [],
+            ...(failure.kind === "error" ? { notEvaluated: { byPolicy: false } } : {}),
           }));
         },
       };

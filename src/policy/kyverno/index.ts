@@ -239,6 +239,7 @@ function evaluatePolicy(
         rule: prepared.name,
         action: notEvaluated ?? (isChange ? "warn" : action),
         docs,
+        notEvaluated: { byPolicy: notEvaluated !== undefined },
       });
     }
     if (policy.applyRules === "One") break;

@@ -29,6 +29,7 @@ export function boundPolicy(policy: AdmissionPolicyDocument, binding: BindingDoc
             message: `no ${policy.paramKind.kind} ${wanted} among the policy files, and parameterNotFoundAction is Deny`,
             path: [],
             rule: binding.name,
+            notEvaluated: { byPolicy: false },
           },
         ];
       }
@@ -58,5 +59,7 @@ export function boundPolicy(policy: AdmissionPolicyDocument, binding: BindingDoc
 function toViolation(failure: ValidationFailure, rule: string): Violation {
   const reason = failure.reason ? ` (reason: ${failure.reason})` : "";
   const message = failure.kind === "error" ? `policy could not be evaluated: ${failure.message}` : `${failure.message}${reason}`;
-  return { message, path: failure.path ?? [], rule };
+  const violation: Violation = { message, path: failure.path ?? [], rule };
+  if (failure.kind === "error") violation.notEvaluated = { byPolicy: false };
+  return violation;
 }

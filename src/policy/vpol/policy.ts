@@ -107,6 +107,7 @@ export function readValidatingPolicy(file: string, document: SourceDocument, roo
           message: failure.kind === "error" ? `policy could not be evaluated: ${failure.message}` : failure.message,
           path: failure.path ?? [],
           rule: name,
+          ...(failure.kind === "error" ? { notEvaluated: { byPolicy: false } } : {}),
         });
       }
     }
