@@ -10,6 +10,10 @@ import { parseGoDuration } from "./duration.js";
 import { compareSemver, parseSemver } from "./semver.js";
 import { matchesValue, isInRange, parseGoFloat } from "./value-pattern.js";
 import { substituteAll } from "./variables.js";
+import { NotEvaluableError } from "./jmespath.js";
+import { holdsReference } from "./references.js";
+
+const REFERENCES_IN_CONDITIONS = "`$(...)` references in conditions resolved, which kube-policy-bot does only in patterns";
 import { wildcardMatch } from "./wildcard.js";
 import { joinNonEmpty } from "./lists.js";
 
@@ -89,6 +93,9 @@ export function evaluateConditions(conditions: JsonValue | undefined, context: J
 }
 
 function evaluateCondition(condition: JsonObject, context: JsonObject): ConditionsResult {
+  // Kyverno resolves `$(...)` here too, within the whole conditions list; that is not ported, and
+  // comparing the text literally would judge something the policy does not say.
+  if (holdsReference(condition)) throw new NotEvaluableError(REFERENCES_IN_CONDITIONS);
   const key = substituteAll(condition["key"] ?? null, context);
   const value = substituteAll(condition["value"] ?? null, context);
   const operator = String(condition["operator"] ?? "");

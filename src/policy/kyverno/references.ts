@@ -20,6 +20,32 @@ const ESCAPED_REFERENCE = /\\\$\(.[^ )]*\)/g;
 
 export class ReferenceError extends Error {}
 
+/** Whether a policy document holds a `$(...)` reference in a string value or key (found once per document). */
+export function holdsReference(document: JsonValue): boolean {
+  if (document === null || typeof document !== "object") return typeof document === "string" && hasReference(document);
+  let holds = withReferences.get(document);
+  if (holds === undefined) {
+    const text = JSON.stringify(document);
+    holds = text.includes("$(") && anyString(document, hasReference);
+    withReferences.set(document, holds);
+  }
+  return holds;
+}
+
+const withReferences = new WeakMap<object, boolean>();
+
+function hasReference(text: string): boolean {
+  REFERENCE.lastIndex = 0;
+  return REFERENCE.test(text);
+}
+
+function anyString(value: JsonValue, test: (text: string) => boolean): boolean {
+  if (typeof value === "string") return test(value);
+  if (value === null || typeof value !== "object") return false;
+  if (Array.isArray(value)) return value.some((item) => anyString(item, test));
+  return Object.entries(value).some(([key, item]) => test(key) || anyString(item, test));
+}
+
 /** Patterns never change: each one's references are resolved once. */
 const resolved = new WeakMap<object, { value: JsonValue } | { error: string }>();
 

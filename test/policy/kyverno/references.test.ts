@@ -124,3 +124,51 @@ describe("references in a ClusterPolicy, through the engine", () => {
     );
   });
 });
+
+describe("references where they are not resolved", () => {
+  it("a $(...) in deny conditions makes the rule not evaluated (with its action), never a literal comparison", () => {
+    const loaded = loadPolicies([
+      {
+        file: "policies/replicas.yaml",
+        content: `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: replicas
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: at-most-max
+    match:
+      any:
+      - resources:
+          kinds: [Deployment]
+    validate:
+      message: "too many replicas"
+      deny:
+        conditions:
+          any:
+          - key: "{{ request.object.spec.replicas }}"
+            operator: GreaterThan
+            value: "$(./../max)"
+`,
+      },
+    ]);
+    expect(loaded.errors).toEqual([]);
+    const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  template:
+    spec:
+      containers:
+      - name: app
+        image: nginx:1.25
+`;
+    const findings = evaluate([loadManifestFile("apps/web.yaml", deployment)], loaded.policies).findings;
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ action: "deny", rule: "at-most-max" });
+    expect(findings[0]?.message).toContain("not evaluated: needs `$(...)` references in conditions resolved");
+  });
+});
