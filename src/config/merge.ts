@@ -12,8 +12,7 @@ import type { EnforcementAction, Policy } from "../policy/types.js";
 import type { PolicyException } from "../exceptions/model.js";
 import type { NotEvaluatedSetting } from "../policy/not-evaluated.js";
 import type { AppliedPolicy, PolicyOverride, RepoConfig } from "./types.js";
-
-const STRENGTH: Record<EnforcementAction, number> = { dryrun: 0, warn: 1, deny: 2 };
+import { ACTION_STRENGTH } from "../policy/actions.js";
 
 export interface PolicyLayers {
   shipped: readonly Policy[];
@@ -93,7 +92,7 @@ export function mergePolicies(layers: PolicyLayers): MergedPolicies {
       }
     }
     if (override.enforcementAction !== undefined && override.enforcementAction !== policy.enforcementAction) {
-      const lowers = STRENGTH[override.enforcementAction] < STRENGTH[policy.enforcementAction];
+      const lowers = ACTION_STRENGTH[override.enforcementAction] < ACTION_STRENGTH[policy.enforcementAction];
       if (lowers && !mayRelax) {
         fail(
           `${notOverridable}: a repository may raise its enforcementAction but not lower it from ${policy.enforcementAction} to ${override.enforcementAction}`,
@@ -168,7 +167,7 @@ export function mergeNotEvaluated(
 ): { setting?: NotEvaluatedSetting; problems: InputError[] } {
   const orgSetting = org === undefined ? undefined : { action: org, source: `policies.notEvaluated in ${labels.org}` };
   if (repo === undefined) return orgSetting ? { setting: orgSetting, problems: [] } : { problems: [] };
-  const tightens = repo.action === "deny" || (org !== undefined && STRENGTH[repo.action] >= STRENGTH[org]);
+  const tightens = repo.action === "deny" || (org !== undefined && ACTION_STRENGTH[repo.action] >= ACTION_STRENGTH[org]);
   if (!tightens) {
     const applies = org === undefined ? "each rule's own action (which may be deny)" : `the organisation's ${org}`;
     const message = `a repository may only tighten policies.notEvaluated: ${repo.action} is weaker than ${applies}; use deny, or remove it`;

@@ -9,7 +9,8 @@ import { resourceRef } from "../manifests/resource.js";
 import type { FieldPath, JsonObject, JsonValue, Manifest, PathSegment, ResourceRef, SourceRange } from "../manifests/types.js";
 import type { PodView } from "../manifests/workloads.js";
 import { formatPath } from "./path.js";
-import type { EnforcementAction, Finding, Policy, Violation } from "./types.js";
+import type { Finding, Policy, Violation } from "./types.js";
+import { ACTION_STRENGTH, weakerAction } from "./actions.js";
 
 /**
  * A finding with where it is: two findings at one place with one message (without the basis) are
@@ -101,7 +102,8 @@ export function toFinding(
     policy: policy.name,
     policyKind: policy.kind,
     rule,
-    action: weaker(violation.action ?? policy.enforcementAction, policy.enforcementAction),
+    // A policy's enforcementAction is the most its violations can do.
+    action: weakerAction(violation.action ?? policy.enforcementAction, policy.enforcementAction),
     message: violation.message,
     file,
     line: range.line,
@@ -194,13 +196,6 @@ function containerImages(pod: JsonObject): readonly { name: JsonValue | undefine
   }
   podImages.set(pod, all);
   return all;
-}
-
-const ACTION_STRENGTH = { deny: 2, warn: 1, dryrun: 0 } as const;
-
-/** A policy's enforcementAction is the most its violations can do. */
-function weaker(a: EnforcementAction, b: EnforcementAction): EnforcementAction {
-  return ACTION_STRENGTH[a] <= ACTION_STRENGTH[b] ? a : b;
 }
 
 /**

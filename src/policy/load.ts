@@ -12,6 +12,7 @@ import { closest } from "../text/suggest.js";
 import { isKyvernoPolicyDocument, KYVERNO_KINDS, readKyvernoPolicy } from "./kyverno/index.js";
 import type { CompileEnvironment, EnforcementAction, LabelSelector, MatchSpec, Policy, PolicyKind } from "./types.js";
 import { isObject } from "../manifests/json.js";
+import { strongerAction } from "./actions.js";
 
 export interface PolicySource {
   file: string;
@@ -25,7 +26,6 @@ export interface PolicySource {
  */
 export const ENFORCEMENT_POINTS: readonly string[] = ["kube-policy-bot.dev", "gator.gatekeeper.sh", "*"];
 
-const ACTION_STRENGTH: Record<EnforcementAction, number> = { dryrun: 0, warn: 1, deny: 2 };
 const ACTIONS: readonly EnforcementAction[] = ["deny", "warn", "dryrun"];
 
 /** A Kubernetes `LabelSelector`. */
@@ -254,7 +254,7 @@ function enforcementAction(spec: JsonObject): EnforcementAction | undefined {
     const action = entry["action"] as EnforcementAction;
     const points = (entry["enforcementPoints"] as JsonObject[]).map((point) => point["name"] as string);
     if (!points.some((point) => ENFORCEMENT_POINTS.includes(point))) continue;
-    if (chosen === undefined || ACTION_STRENGTH[action] > ACTION_STRENGTH[chosen]) chosen = action;
+    chosen = chosen === undefined ? action : strongerAction(chosen, action);
   }
   return chosen;
 }

@@ -4,14 +4,13 @@
  * policies, so the engine caps every other violation at its policy's enforcementAction as before.
  */
 import type { EnforcementAction, Policy, Violation } from "./types.js";
+import { ACTION_STRENGTH, weakerAction } from "./actions.js";
 
 export interface NotEvaluatedSetting {
   action: EnforcementAction;
   /** Where it is set, as the finding says why it acts so: `policies.notEvaluated in acme/.github`, `--not-evaluated`. */
   source: string;
 }
-
-const STRENGTH: Record<EnforcementAction, number> = { dryrun: 0, warn: 1, deny: 2 };
 
 /**
  * The policies with every not-judged finding at `setting.action`, unless the policy sets that action
@@ -23,12 +22,12 @@ export function withNotEvaluatedSetting(policies: readonly Policy[], setting: No
   const basis = `${setting.action} set by ${setting.source}`;
   return policies.map((policy) => {
     const ceiling = policy.enforcementAction;
-    const raised = STRENGTH[setting.action] > STRENGTH[ceiling];
+    const raised = ACTION_STRENGTH[setting.action] > ACTION_STRENGTH[ceiling];
     const judge = (violation: Violation): Violation => {
       if (violation.notEvaluated && !violation.notEvaluated.byPolicy) {
         return { ...violation, action: setting.action, basis: violation.basis === undefined ? basis : `${violation.basis}; ${basis}` };
       }
-      return raised ? { ...violation, action: weaker(violation.action ?? ceiling, ceiling) } : violation;
+      return raised ? { ...violation, action: weakerAction(violation.action ?? ceiling, ceiling) } : violation;
     };
     return {
       ...policy,
@@ -36,8 +35,4 @@ export function withNotEvaluatedSetting(policies: readonly Policy[], setting: No
       evaluate: (object, context) => policy.evaluate(object, context).map(judge),
     };
   });
-}
-
-function weaker(a: EnforcementAction, b: EnforcementAction): EnforcementAction {
-  return STRENGTH[a] <= STRENGTH[b] ? a : b;
 }

@@ -7,6 +7,7 @@ import type { EnforcementAction, LabelSelector } from "../types.js";
 import { readMatchResources, type MatchResources } from "./match-resources.js";
 import { compileValidator, type FailurePolicy, type SpecError, type Validator } from "./validator.js";
 import { isObject } from "../../manifests/json.js";
+import { strongerAction } from "../actions.js";
 
 export const VAP_API_VERSION = "admissionregistration.k8s.io/v1";
 export const VAP_KIND = "ValidatingAdmissionPolicy";
@@ -57,7 +58,6 @@ const POLICY_SPEC_KEYS = [
 const BINDING_SPEC_KEYS = ["policyName", "paramRef", "matchResources", "validationActions"];
 /** validationActions as findings: Deny blocks, Warn is a warning, Audit only records (dry run). */
 const ACTIONS: Readonly<Record<string, EnforcementAction>> = { Deny: "deny", Warn: "warn", Audit: "dryrun" };
-const STRENGTH: Readonly<Record<EnforcementAction, number>> = { dryrun: 0, warn: 1, deny: 2 };
 
 export function readAdmissionPolicy(
   file: string,
@@ -126,7 +126,7 @@ function readActions(value: JsonValue | undefined, errors: SpecError[]): Enforce
       path: at,
       message: "validationActions must not contain both Deny and Warn (the API server refuses it: Deny already reports)",
     });
-  return names.map((n) => ACTIONS[n] as EnforcementAction).reduce((a, b) => (STRENGTH[b] > STRENGTH[a] ? b : a));
+  return names.map((n) => ACTIONS[n] as EnforcementAction).reduce(strongerAction);
 }
 
 /** `paramKind`: the apiVersion and kind of the objects that hold a policy's params. */

@@ -11,6 +11,7 @@ import { compileValidator, type FailurePolicy, type SpecError, type Validator } 
 import type { EnforcementAction, EvaluationContext, Policy, Violation } from "../types.js";
 import { autogenVariants } from "./autogen.js";
 import { KYVERNO_CLUSTER_ONLY, kyvernoLibrary } from "./libraries.js";
+import { strongerAction } from "../actions.js";
 
 export const VPOL_API_VERSIONS: readonly string[] = [
   "policies.kyverno.io/v1alpha1",
@@ -33,7 +34,6 @@ const SPEC_KEYS = [
   "paramKind",
 ];
 const ACTIONS: Readonly<Record<string, EnforcementAction>> = { Deny: "deny", Warn: "warn", Audit: "dryrun" };
-const STRENGTH: Readonly<Record<EnforcementAction, number>> = { dryrun: 0, warn: 1, deny: 2 };
 
 interface Variant {
   match: MatchResources;
@@ -149,5 +149,5 @@ function readActions(value: unknown, errors: SpecError[]): EnforcementAction | u
     errors.push({ path: ["spec", "validationActions"], message: "validationActions must be a non-empty list of Deny, Warn, Audit" });
     return undefined;
   }
-  return (value as string[]).map((v) => ACTIONS[v] as EnforcementAction).reduce((a, b) => (STRENGTH[b] > STRENGTH[a] ? b : a));
+  return (value as string[]).map((v) => ACTIONS[v] as EnforcementAction).reduce(strongerAction);
 }
