@@ -5,12 +5,12 @@
  * "not evaluated" instead of guessing.
  */
 import { createHash } from "node:crypto";
-import { posix } from "node:path";
 import { TYPE_ANY, registerFunction } from "@jmespath-community/jmespath";
 import { load as loadYaml } from "js-yaml";
 import type { JsonObject, JsonValue } from "../../manifests/types.js";
 import { parseQuantity } from "../gatekeeper/lib/quantity.js";
 import { parseGoDuration } from "./duration.js";
+import { goCleanPath, goTrim } from "./go-text.js";
 import { semverSatisfies } from "./semver.js";
 import { normalizeImage } from "./image.js";
 import { wildcardMatch } from "./wildcard.js";
@@ -38,7 +38,7 @@ export function registerKyvernoFunctions(notEvaluable: (needs: string) => Error)
   define("replace_all", 3, ([s, from, to]) => str(s, "replace_all").split(str(from, "replace_all")).join(str(to, "replace_all")));
   define("to_upper", 1, ([s]) => str(s, "to_upper").toUpperCase());
   define("to_lower", 1, ([s]) => str(s, "to_lower").toLowerCase());
-  define("trim", 2, ([s, cutset]) => trimSet(str(s, "trim"), str(cutset, "trim")));
+  define("trim", 2, ([s, cutset]) => goTrim(str(s, "trim"), str(cutset, "trim")));
   define("trim_prefix", 2, ([s, prefix]) => {
     const text = str(s, "trim_prefix");
     const start = str(prefix, "trim_prefix");
@@ -79,7 +79,7 @@ export function registerKyvernoFunctions(notEvaluable: (needs: string) => Error)
   });
   define("base64_decode", 1, ([s]) => Buffer.from(str(s, "base64_decode"), "base64").toString("utf8"));
   define("base64_encode", 1, ([s]) => Buffer.from(str(s, "base64_encode"), "utf8").toString("base64"));
-  define("path_canonicalize", 1, ([s]) => posix.normalize(str(s, "path_canonicalize")).replace(/(.)\/$/, "$1"));
+  define("path_canonicalize", 1, ([s]) => goCleanPath(str(s, "path_canonicalize")));
   define("truncate", 2, ([s, length]) => [...str(s, "truncate")].slice(0, Math.max(0, num(length, "truncate"))).join(""));
   define("semver_compare", 2, ([version, range]) => semverSatisfies(str(version, "semver_compare"), str(range, "semver_compare")));
   define("parse_json", 1, ([s]) => JSON.parse(str(s, "parse_json")) as JsonValue);
@@ -171,16 +171,6 @@ function replaceN(s: string, from: string, to: string, n: number): string {
     start = at + to.length + (from === "" ? 1 : 0);
   }
   return result;
-}
-
-function trimSet(s: string, cutset: string): string {
-  const chars = new Set(cutset);
-  const list = [...s];
-  let start = 0;
-  let end = list.length;
-  while (start < end && chars.has(list[start] as string)) start++;
-  while (end > start && chars.has(list[end - 1] as string)) end--;
-  return list.slice(start, end).join("");
 }
 
 /** Go's strings.Split: an empty separator splits into characters; an empty string gives [""]. */

@@ -9,9 +9,9 @@
  * Kyverno's wording is kept for what fails (a path that names nothing, a value that is not a string),
  * since those messages are what its users search for; a failure is a rule error, never a pass.
  */
-import path from "node:path";
 import type { JsonObject, JsonValue } from "../../manifests/types.js";
 import { parseAnchor } from "./anchor.js";
+import { goCleanPath, goTrim } from "./go-text.js";
 import { operatorOf } from "./value-pattern.js";
 
 /** A reference at the start of a string, or after any character but a backslash (which escapes it). */
@@ -103,7 +103,7 @@ function resolveReference(document: JsonValue, reference: string, at: string): J
   const fail = (why: string): never => {
     throw new ReferenceError(`failed to resolve ${reference} at path ${at}: ${why}`);
   };
-  let target = trimCutset(reference, "$()");
+  let target = goTrim(reference, "$()");
   const operator = operatorOf(target);
   target = target.slice(operator.length);
   if (target === "") fail("expected path, found empty reference");
@@ -154,20 +154,5 @@ function withoutAnchors(at: string): string {
 /** Go's `path.Join`: the non-empty parts, cleaned; "" when there are none. */
 function joinPath(parts: readonly string[]): string {
   const nonEmpty = parts.filter((part) => part !== "");
-  return nonEmpty.length === 0 ? "" : cleanPath(nonEmpty.join("/"));
-}
-
-/** Go's `path.Clean`: `.` and `..` resolved, no trailing slash. */
-function cleanPath(text: string): string {
-  const cleaned = path.posix.normalize(text);
-  return cleaned.length > 1 && cleaned.endsWith("/") ? cleaned.slice(0, -1) : cleaned;
-}
-
-/** Go's `strings.Trim`: every leading and trailing character that is in `cutset`. */
-function trimCutset(text: string, cutset: string): string {
-  let start = 0;
-  let end = text.length;
-  while (start < end && cutset.includes(text.charAt(start))) start++;
-  while (end > start && cutset.includes(text.charAt(end - 1))) end--;
-  return text.slice(start, end);
+  return nonEmpty.length === 0 ? "" : goCleanPath(nonEmpty.join("/"));
 }
