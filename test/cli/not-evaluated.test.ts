@@ -1,46 +1,10 @@
 /** `check --not-evaluated`: the organisation's `policies.notEvaluated`, offline. */
 import { describe, expect, it } from "@jest/globals";
 import { parseArgs } from "../../src/cli/args.js";
+import { AUDIT_LOOKUP_POLICY, SHOP_POD } from "../fixtures/not-evaluated.js";
 import { runCli, scratchDirectory } from "./run-cli.js";
 
 const scratch = scratchDirectory("kpb-not-evaluated-");
-
-/** Audit: its findings warn; the rule needs the cluster (a lookup), so it is not evaluated. */
-const policy = `apiVersion: kyverno.io/v1
-kind: ClusterPolicy
-metadata:
-  name: namespace-quota
-spec:
-  validationFailureAction: Audit
-  rules:
-  - name: has-quota
-    match:
-      any:
-      - resources:
-          kinds: [Pod]
-    context:
-    - name: quota
-      apiCall:
-        urlPath: "/api/v1/namespaces/{{ request.namespace }}/resourcequotas"
-    validate:
-      deny:
-        conditions:
-          any:
-          - key: "{{ quota.items | length(@) }}"
-            operator: Equals
-            value: 0
-`;
-
-const pod = `apiVersion: v1
-kind: Pod
-metadata:
-  name: web
-  namespace: shop
-spec:
-  containers:
-  - name: web
-    image: registry.example.com/web:1.0
-`;
 
 describe("kube-policy-bot check --not-evaluated", () => {
   it("reads deny, warn or dryrun, in both spellings; anything else is a usage error", () => {
@@ -58,8 +22,8 @@ describe("kube-policy-bot check --not-evaluated", () => {
   });
 
   it("a rule an Audit policy cannot judge offline warns by default and blocks with --not-evaluated deny, saying why", async () => {
-    await scratch.file("policies/quota.yaml", policy);
-    await scratch.file("manifests/web.yaml", pod);
+    await scratch.file("policies/quota.yaml", AUDIT_LOOKUP_POLICY);
+    await scratch.file("manifests/web.yaml", SHOP_POD);
     const cwd = scratch.path();
     const plain = await runCli(["check", "--policies", "policies", "manifests"], { cwd });
     expect(plain.code).toBe(0);

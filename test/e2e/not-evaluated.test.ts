@@ -5,42 +5,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { startE2E, type E2E } from "../../emulator/harness.js";
-
-const POLICY = `apiVersion: kyverno.io/v1
-kind: ClusterPolicy
-metadata:
-  name: namespace-quota
-spec:
-  validationFailureAction: Audit
-  rules:
-  - name: has-quota
-    match:
-      any:
-      - resources:
-          kinds: [Pod]
-    context:
-    - name: quota
-      apiCall:
-        urlPath: "/api/v1/namespaces/{{ request.namespace }}/resourcequotas"
-    validate:
-      deny:
-        conditions:
-          any:
-          - key: "{{ quota.items | length(@) }}"
-            operator: Equals
-            value: 0
-`;
-
-const POD = `apiVersion: v1
-kind: Pod
-metadata:
-  name: web
-  namespace: shop
-spec:
-  containers:
-  - name: web
-    image: registry.example.com/web:1.0
-`;
+import { AUDIT_LOOKUP_POLICY, SHOP_POD } from "../fixtures/not-evaluated.js";
 
 const orgConfig = (extra: string) => `policies:\n  shipped: false\n  paths: ['policies/*.yaml']\n${extra}`;
 
@@ -53,7 +18,9 @@ beforeAll(async () => {
     ["strict", "  notEvaluated: deny\n"],
   ] as const) {
     e2e.github.createOrg(org);
-    e2e.github.createRepo(`${org}/.github`, { files: { ".github/kube-policy.yml": orgConfig(extra), "policies/quota.yaml": POLICY } });
+    e2e.github.createRepo(`${org}/.github`, {
+      files: { ".github/kube-policy.yml": orgConfig(extra), "policies/quota.yaml": AUDIT_LOOKUP_POLICY },
+    });
     e2e.github.install(org);
   }
 });
@@ -64,13 +31,13 @@ afterAll(async () => {
 
 test("without the setting, what an Audit policy cannot judge warns; with notEvaluated: deny it fails the check, saying why", async () => {
   e2e.github.createRepo("lenient/gitops");
-  const lenient = await e2e.github.openPullRequest({ repo: "lenient/gitops", files: { "deploy/web.yaml": POD } });
+  const lenient = await e2e.github.openPullRequest({ repo: "lenient/gitops", files: { "deploy/web.yaml": SHOP_POD } });
   const warned = await e2e.waitForCheckRun("lenient/gitops", lenient.headSha);
   expect(warned.conclusion).toBe("success");
   expect(warned.annotations.map((a) => [a.annotation_level, a.title])).toEqual([["warning", "namespace-quota/has-quota"]]);
 
   e2e.github.createRepo("strict/gitops");
-  const strict = await e2e.github.openPullRequest({ repo: "strict/gitops", files: { "deploy/web.yaml": POD } });
+  const strict = await e2e.github.openPullRequest({ repo: "strict/gitops", files: { "deploy/web.yaml": SHOP_POD } });
   const blocked = await e2e.waitForCheckRun("strict/gitops", strict.headSha);
   expect(blocked.conclusion).toBe("failure");
   expect(blocked.annotations.map((a) => [a.annotation_level, a.path, a.start_line, a.title])).toEqual([
@@ -83,7 +50,7 @@ test("a repository that tries to loosen the organisation's setting gets a config
   e2e.github.createRepo("strict/shop", {
     files: { "README.md": "# shop\n", ".github/kube-policy.yml": "policies:\n  notEvaluated: warn\n" },
   });
-  const pr = await e2e.github.openPullRequest({ repo: "strict/shop", files: { "deploy/web.yaml": POD } });
+  const pr = await e2e.github.openPullRequest({ repo: "strict/shop", files: { "deploy/web.yaml": SHOP_POD } });
   const run = await e2e.waitForCheckRun("strict/shop", pr.headSha);
   expect(run.conclusion).toBe("failure");
   expect(run.output.summary).toMatch(/a repository may only tighten policies\.notEvaluated: warn is weaker than the organisation's deny/);
