@@ -8,7 +8,7 @@ import { evaluateConditions } from "./conditions.js";
 import { loadContextEntries } from "./context-entries.js";
 import { NotEvaluableError } from "./jmespath.js";
 import { evaluatePodSecurity, readPodSecurity } from "./pod-security.js";
-import { validate, type ValidationBlock } from "./validate.js";
+import { validate, validationBlockOf } from "./validate.js";
 import { substituteString } from "./variables.js";
 import { isObject } from "../../manifests/json.js";
 
@@ -30,7 +30,7 @@ export function evaluateRule(rule: JsonObject, name: string, input: RuleInput): 
   const message = typeof validateBlock["message"] === "string" ? validateBlock["message"] : undefined;
   try {
     if (validateBlock["podSecurity"] !== undefined) return podSecurityOutcome(rule, validateBlock["podSecurity"], name, message, input);
-    return validate(blockOf(rule, validateBlock), {
+    return validate(validationBlockOf(rule, validateBlock), {
       ruleName: name,
       message,
       context: input.context,
@@ -41,25 +41,6 @@ export function evaluateRule(rule: JsonObject, name: string, input: RuleInput): 
     if (error instanceof NotEvaluableError) return { status: "notEvaluated", message: error.needs, path: [] };
     return { status: "error", message: error instanceof Error ? error.message : String(error), path: [] };
   }
-}
-
-/** Rules never change: the validator's view of each is made once. */
-const blocks = new WeakMap<JsonObject, ValidationBlock>();
-
-function blockOf(rule: JsonObject, validateBlock: JsonObject): ValidationBlock {
-  let block = blocks.get(rule);
-  if (!block) {
-    block = {
-      context: rule["context"],
-      preconditions: rule["preconditions"],
-      deny: validateBlock["deny"],
-      pattern: validateBlock["pattern"],
-      anyPattern: validateBlock["anyPattern"],
-      foreach: validateBlock["foreach"],
-    };
-    blocks.set(rule, block);
-  }
-  return block;
 }
 
 /**

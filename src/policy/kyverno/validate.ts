@@ -152,7 +152,7 @@ function validateElements(
 ): { outcome: RuleOutcome; applied: number } {
   let applied = 0;
   const scoped = entry["elementScope"];
-  const block = blockOfEntry(entry);
+  const block = validationBlockOf(entry);
   const { elementKey, indexKey } = elementKeys(scope.nesting);
   for (let index = 0; index < elements.length; index++) {
     const element = elements[index];
@@ -195,21 +195,25 @@ function validateElements(
   return { outcome: { status: "pass", message: "", path: [] }, applied };
 }
 
-/** Policies never change: each `foreach` entry's validator view is made once. */
-const entryBlocks = new WeakMap<JsonObject, ValidationBlock>();
+/** Policies never change: the validator's view of each rule and `foreach` entry is made once. */
+const blocks = new WeakMap<JsonObject, ValidationBlock>();
 
-function blockOfEntry(entry: JsonObject): ValidationBlock {
-  let block = entryBlocks.get(entry);
+/**
+ * The validator's view: `context` and `preconditions` of `outer`, the rest of `body` (a rule and its
+ * `validate` block, or one `foreach` entry for both).
+ */
+export function validationBlockOf(outer: JsonObject, body: JsonObject = outer): ValidationBlock {
+  let block = blocks.get(outer);
   if (!block) {
     block = {
-      context: entry["context"],
-      preconditions: entry["preconditions"],
-      deny: entry["deny"],
-      pattern: entry["pattern"],
-      anyPattern: entry["anyPattern"],
-      foreach: entry["foreach"],
+      context: outer["context"],
+      preconditions: outer["preconditions"],
+      deny: body["deny"],
+      pattern: body["pattern"],
+      anyPattern: body["anyPattern"],
+      foreach: body["foreach"],
     };
-    entryBlocks.set(entry, block);
+    blocks.set(outer, block);
   }
   return block;
 }
